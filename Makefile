@@ -1,0 +1,35 @@
+# The two commands: `make demo` and `make test`. Both create .venv and install what they need.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+EXAMPLE := workbooks/examples/hampshire-2012
+
+.PHONY: demo test libreoffice workbooks bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,addin]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/jwmodel consolidate $(EXAMPLE) -o out/consolidated.xlsx --json out/summary.json
+
+test: $(STAMP) libreoffice
+	$(BIN)/python -m pytest
+
+# LibreOffice headless opens, recalculates and re-saves our workbooks in the round-trip tests.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "Installing LibreOffice (headless Calc) for the spreadsheet round-trip tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; }
+
+# Regenerate the committed templates, model workbook and worked-example returns.
+workbooks: $(STAMP)
+	$(BIN)/python -m jwmodel.excel.build_workbooks
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .hypothesis

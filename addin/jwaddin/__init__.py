@@ -1,0 +1,1 @@
+"""Excel add-in: the engine's functions for classic xlwings, xlwings Lite and xlwings Server."""

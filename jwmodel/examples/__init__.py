@@ -1,0 +1,1 @@
+"""Worked examples as engine data; the example workbooks are generated from them."""

@@ -1,0 +1,1 @@
+"""Workbook adapters: templates, readers and writers. They hold no business rules."""

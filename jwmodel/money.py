@@ -1,0 +1,164 @@
+"""Money and percentages: exact splits with no rounding leak.
+
+Amounts are ``Decimal`` in £000s. £1 is ``POUND`` (0.001 in £000s); every split of an amount
+gives shares on that grid that add up to the amount exactly (largest remainder). Percentages
+computed from baselines or drivers are whole numbers that add up to exactly 100.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+__all__ = [
+    "POUND",
+    "MoneyError",
+    "to_decimal",
+    "split_units",
+    "allocate",
+    "apportion",
+    "whole_percent_shares",
+]
+
+POUND = Decimal("0.001")
+"""£1 expressed in £000s: the precision every apportioned figure is given to."""
+
+
+class MoneyError(ValueError):
+    """An amount or a set of weights that cannot be split as asked."""
+
+
+def to_decimal(value: object) -> Decimal:
+    """Exact ``Decimal`` for an int, Decimal, Fraction-free float or numeric string.
+
+    Floats go through their shortest repr, so 0.1 becomes Decimal('0.1'), not its binary expansion.
+    """
+    if isinstance(value, bool):
+        raise MoneyError(f"expected a number, got {value!r}")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation as exc:
+            raise MoneyError(f"expected a number, got {value!r}") from exc
+    else:
+        raise MoneyError(f"expected a number, got {value!r}")
+    if not result.is_finite():
+        raise MoneyError(f"expected a finite number, got {value!r}")
+    return result
+
+
+def _weights(weights: Mapping[str, object]) -> dict[str, Fraction]:
+    if not weights:
+        raise MoneyError("nothing to split between: no weights given")
+    result: dict[str, Fraction] = {}
+    for key, raw in weights.items():
+        weight = raw if isinstance(raw, Fraction) else Fraction(to_decimal(raw))
+        if weight < 0:
+            raise MoneyError(f"weight for {key!r} is negative ({raw}); weights must be 0 or more")
+        result[key] = weight
+    if sum(result.values()) == 0:
+        raise MoneyError("all weights are zero: there is no basis to split on")
+    return result
+
+
+def split_units(units: int, weights: Mapping[str, object]) -> dict[str, int]:
+    """Split a whole number of units in proportion to weights (largest remainder).
+
+    Shares add up to ``units`` exactly. Ties in the remainder go to the larger weight, then to the
+    key that sorts first, so the result never depends on the order the weights are given in.
+    A negative ``units`` is split as its magnitude, then negated, so the split is symmetric.
+    """
+    fractions = _weights(weights)
+    sign = -1 if units < 0 else 1
+    magnitude = abs(units)
+    total_weight = sum(fractions.values())
+    quotas = {key: magnitude * w / total_weight for key, w in fractions.items()}
+    shares = {key: math.floor(q) for key, q in quotas.items()}
+    left = magnitude - sum(shares.values())
+    order = sorted(quotas, key=lambda k: (-(quotas[k] - shares[k]), -fractions[k], k))
+    for key in order[:left]:
+        shares[key] += 1
+    return {key: sign * shares[key] for key in weights}
+
+
+def allocate(amount: object, weights: Mapping[str, object], *, unit: Decimal = POUND) -> dict[str, Decimal]:
+    """Split ``amount`` in proportion to ``weights`` so the shares add up to it exactly.
+
+    Args:
+        amount: the figure to split (£000s); it must be a whole number of ``unit``.
+        weights: partner code -> weight (percentages, baselines, driver values; 0 or more).
+        unit: the precision of the shares; ``POUND`` (£1 when amounts are in £000s) by default.
+
+    Returns:
+        partner code -> share, in the order the weights were given.
+
+    Raises:
+        MoneyError: the amount is not a whole number of units, or the weights cannot be used.
+    """
+    value = to_decimal(amount)
+    units = value / unit
+    if units != units.to_integral_value():
+        raise MoneyError(f"{value} is more precise than the unit {unit}: round it to {unit} first")
+    shares = split_units(int(units), weights)
+    return {key: (share * unit).quantize(unit) for key, share in shares.items()}
+
+
+def apportion(amount: object, percentages: Mapping[str, object], *, unit: Decimal = POUND) -> dict[str, Decimal]:
+    """Split ``amount`` by percentages that must add up to 100 (see ``allocate``)."""
+    total = sum((to_decimal(p) for p in percentages.values()), Decimal(0))
+    if total != 100:
+        raise MoneyError(f"percentages add up to {total}, not 100")
+    return allocate(amount, percentages, unit=unit)
+
+
+def whole_percent_shares(
+    weights: Mapping[str, object], *, minimum: int = 1, total: int = 100
+) -> dict[str, int]:
+    """Whole-number percentages in proportion to weights, adding up to ``total`` exactly.
+
+    Every participant gets at least ``minimum``: those whose exact share falls below it are held at
+    the minimum and the rest of the total is shared among the others in proportion, repeatedly,
+    then rounded by largest remainder. This is the rule behind the published Hampshire splits
+    (FM 27/7/66, Legal 9/1/90, L&D without HFRS 47/53).
+
+    Raises:
+        MoneyError: no weights, a negative weight, all weights zero, or more participants than the
+            minimum allows (``minimum * n > total``).
+    """
+    fractions = _weights(weights)
+    if minimum < 0:
+        raise MoneyError(f"minimum percentage must be 0 or more, got {minimum}")
+    if minimum * len(fractions) > total:
+        raise MoneyError(
+            f"{len(fractions)} participants cannot each have at least {minimum}% of {total}"
+        )
+    held: set[str] = set()
+    while True:
+        free = {k: w for k, w in fractions.items() if k not in held}
+        remaining = total - minimum * len(held)
+        free_weight = sum(free.values())
+        if free_weight == 0:
+            below = set(free)
+        else:
+            below = {k for k, w in free.items() if remaining * w / free_weight < minimum}
+        if not below:
+            break
+        held |= below
+        if len(held) == len(fractions):
+            break
+    shares = dict.fromkeys(held, minimum)
+    free = {k: w for k, w in fractions.items() if k not in held}
+    if free:
+        shares.update(split_units(total - minimum * len(held), free))
+    else:  # everyone at the minimum: share what is left equally
+        extra = split_units(total - minimum * len(held), dict.fromkeys(fractions, 1))
+        shares = {k: minimum + extra[k] for k in fractions}
+    return {key: shares[key] for key in weights}
