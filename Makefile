@@ -10,7 +10,7 @@ EXAMPLE := workbooks/examples/hampshire-2012
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,addin]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,addin]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -15,6 +15,7 @@ from jwmodel.apportionment import option_shares
 from jwmodel.findings import NOWHERE, Finding, Location, Severity
 from jwmodel.model import (
     ZERO,
+    BaselineEntry,
     Category,
     Method,
     ParticipationOption,
@@ -22,7 +23,7 @@ from jwmodel.model import (
     Range,
     ServiceArea,
 )
-from jwmodel.money import POUND, MoneyError, allocate
+from jwmodel.money import POUND, MoneyError, allocate, display
 
 __all__ = [
     "ServiceTotals",
@@ -71,6 +72,7 @@ class ApportionmentRow:
     shares: Mapping[str, Decimal] | None
     driver: str = ""
     sole_bearer: str = ""
+    basis: str = ""  # where driver values come from, e.g. "ILLUSTRATIVE ASSUMPTION..."
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,7 @@ class Consolidation:
     by_partner: tuple[PartnerTotals, ...]
     baseline: tuple[PartnerBaseline, ...]
     options_in_use: Mapping[str, str]
+    baseline_entries: tuple[BaselineEntry, ...] = ()
     findings: tuple[Finding, ...] = field(default=())
 
     def partner_service(self, partner: str, service: str, kind: str = "saving") -> Range:
@@ -215,6 +218,7 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         by_partner=by_partner,
         baseline=baseline,
         options_in_use={name: o.name for name, o in in_use.items() if o is not None},
+        baseline_entries=programme.baseline,
         findings=tuple(findings),
     )
 
@@ -248,7 +252,8 @@ def _apportionment_table(
             shares = option_shares(service.name, option, baseline=programme.baseline, drivers=programme.drivers, in_use=used)
             findings.extend(shares.findings)
             rule = option.rule
-            rows.append(ApportionmentRow(service.name, option.name, option.partners, used, option.default, rule.method, shares.percentages, rule.driver, rule.sole_bearer))
+            basis = "; ".join(dict.fromkeys(d.note for d in programme.drivers if d.service == service.name and d.driver == rule.driver and d.note)) if rule.method is Method.DRIVER else ""
+            rows.append(ApportionmentRow(service.name, option.name, option.partners, used, option.default, rule.method, shares.percentages, rule.driver, rule.sole_bearer, basis))
             if used:
                 shares_in_use[service.name] = shares.percentages
     return rows, shares_in_use
@@ -299,7 +304,7 @@ def _line_share(
     if estimate == Range():
         return LineShare(kind, service, description, category, estimate, {}, basis, where=where)
     if percentages is None:
-        findings.append(Finding(Severity.ERROR, "NOT_APPORTIONED", f"{label}: {estimate.low}/{estimate.high} cannot be split between partners: {basis}; it is in the service totals but in no partner's share", where))
+        findings.append(Finding(Severity.ERROR, "NOT_APPORTIONED", f"{label}: {display(estimate.low)}/{display(estimate.high)} cannot be split between partners: {basis}; it is in the service totals but in no partner's share", where))
         return LineShare(kind, service, description, category, estimate, {}, basis, apportioned=False, where=where)
     try:
         shares = split_range(estimate, percentages)
@@ -378,7 +383,7 @@ def _baseline(programme: Programme, findings: list[Finding]) -> tuple[PartnerBas
         if control is None:
             continue
         if control.net is not None and control.net != net:
-            findings.append(Finding(Severity.WARNING, "BASELINE_TOTAL_MISMATCH", f"{partner.code} states a total net baseline of {control.net:,} but its rows add up to {net:,} (difference {control.net - net:,})", control.where_net, control.net))
+            findings.append(Finding(Severity.WARNING, "BASELINE_TOTAL_MISMATCH", f"{partner.code} states a total net baseline of {display(control.net)} but its rows add up to {display(net)} (difference {display(control.net - net)})", control.where_net, control.net))
         if control.fte is not None and control.fte != fte:
-            findings.append(Finding(Severity.WARNING, "FTE_TOTAL_MISMATCH", f"{partner.code} states a total of {control.fte} FTE but its rows add up to {fte} (difference {control.fte - fte})", control.where_fte, control.fte))
+            findings.append(Finding(Severity.WARNING, "FTE_TOTAL_MISMATCH", f"{partner.code} states a total of {display(control.fte)} FTE but its rows add up to {display(fte)} (difference {display(control.fte - fte)})", control.where_fte, control.fte))
     return tuple(rows)

@@ -113,6 +113,7 @@ class BaselineEntry:
     fte: Decimal
     gross: Decimal | None = None
     charges: Decimal | None = None
+    note: str = ""
     where: Location = NOWHERE
 
 

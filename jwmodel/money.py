@@ -20,6 +20,7 @@ __all__ = [
     "allocate",
     "apportion",
     "whole_percent_shares",
+    "display",
 ]
 
 POUND = Decimal("0.001")
@@ -162,3 +163,12 @@ def whole_percent_shares(
         extra = split_units(total - minimum * len(held), dict.fromkeys(fractions, 1))
         shares = {k: minimum + extra[k] for k in fractions}
     return {key: shares[key] for key in weights}
+
+
+def display(value: Decimal | int) -> str:
+    """A figure for a sentence: thousands separators, no trailing zeros (7,514; -2.7; 0.001)."""
+    number = Decimal(value)
+    text = f"{number:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

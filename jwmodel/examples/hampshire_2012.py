@@ -127,7 +127,7 @@ ONE_OFF_COSTS = tuple(
 
 def baseline_entries() -> tuple[BaselineEntry, ...]:
     return tuple(
-        BaselineEntry(partner, service, D(net), D(fte))
+        BaselineEntry(partner, service, D(net), D(fte), note=BASELINE_NOTES.get((partner, service), ""))
         for partner, rows in BASELINE.items()
         for service, (net, fte) in zip(SERVICES_IN_ORDER, rows, strict=True)
     )

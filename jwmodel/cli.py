@@ -1,0 +1,161 @@
+"""The ``jwmodel`` command: consolidate a folder of returns, check files, write templates.
+
+Exit codes: 0 everything accepted; 2 output written but some files were rejected; 1 nothing
+usable, or a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from jwmodel.consolidation import consolidate
+from jwmodel.findings import Severity
+from jwmodel.report_text import appendix_a, baseline_table, findings_table, partner_table
+from jwmodel.submissions import Status, assemble
+from jwmodel.summary import summary
+
+__all__ = ["main"]
+
+OK, USAGE_OR_NOTHING, SOME_REJECTED = 0, 1, 2
+
+
+def _options(values: Sequence[str]) -> dict[str, str]:
+    chosen: dict[str, str] = {}
+    for value in values:
+        service, sep, option = value.partition("=")
+        if not sep or not service.strip() or not option.strip():
+            raise SystemExit(f'jwmodel: --option takes "SERVICE=OPTION", e.g. "Learning & Development=HC and HCC"; got {value!r}')
+        chosen[service.strip()] = option.strip()
+    return chosen
+
+
+def _write_json(path: Path, document: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".json", prefix=".tmp-", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(document, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    os.replace(tmp, path)
+
+
+def cmd_consolidate(args: argparse.Namespace) -> int:
+    from jwmodel.excel.reading import read_folder
+    from jwmodel.excel.report import write_consolidated
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"jwmodel: {folder} is not a folder", file=sys.stderr)
+        return USAGE_OR_NOTHING
+    options = _options(args.option)
+    returns, proposals, sources = read_folder(folder, progress=None)
+    reading = tuple(f for s in sources for f in s.findings)
+    programme = assemble(returns, proposals)
+    programme = dataclasses.replace(programme, findings=reading + programme.findings)
+    if not programme.partners and not programme.services:
+        print(f"jwmodel: nothing usable in {folder}: no accepted partner return or workstream proposal", file=sys.stderr)
+        for s in sources:
+            print(f"  {s.file}: {s.status} {'; '.join(str(f) for f in s.findings)}", file=sys.stderr)
+        return USAGE_OR_NOTHING
+    result = consolidate(programme, options=options)
+    write_consolidated(args.output, result, sources)
+    if args.json:
+        _write_json(Path(args.json), summary(result, sources))
+    if not args.quiet:
+        print(appendix_a(result))
+        print()
+        print(baseline_table(result))
+        print()
+        print(partner_table(result))
+        print()
+        print(findings_table(result))
+        counts = {st: sum(1 for s in sources if s.status == st) for st in (Status.ACCEPTED, Status.WARNINGS, Status.REJECTED, Status.SKIPPED)}
+        print()
+        print(f"Files: {len(sources)} seen; " + ", ".join(f"{n} {st}" for st, n in counts.items()))
+        print(f"Wrote {args.output}" + (f" and {args.json}" if args.json else ""))
+    return SOME_REJECTED if any(s.status == Status.REJECTED for s in sources) else OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from jwmodel.excel.reading import read_submission
+
+    worst = OK
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"{name}: not a file")
+            worst = USAGE_OR_NOTHING
+            continue
+        _, record = read_submission(path)
+        print(f"{record.file}: {record.status}" + (f" ({record.taken})" if record.taken else ""))
+        for f in record.findings:
+            print(f"  {f}")
+        if record.status == Status.REJECTED:
+            worst = max(worst, SOME_REJECTED)
+    return worst
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
+    from jwmodel.model import Partner
+    from jwmodel.submissions import ProgrammeSetup
+
+    partners = []
+    for value in args.partner:
+        code, sep, name = value.partition("=")
+        if not sep or not code.strip():
+            raise SystemExit(f'jwmodel: --partner takes "CODE=Name", e.g. "HC=Hampshire Constabulary"; got {value!r}')
+        partners.append(Partner(code.strip(), name.strip()))
+    if not partners or not args.service:
+        raise SystemExit("jwmodel: give the programme's partners (--partner CODE=Name, repeated) and service areas (--service NAME, repeated)")
+    setup = ProgrammeSetup(tuple(partners), tuple(args.service), args.year)
+    out = Path(args.outdir)
+    for path in (write_partner_return(out / "partner_return.xlsx", setup), write_workstream_proposal(out / "workstream_proposal.xlsx", setup)):
+        print(f"Wrote {path}")
+    return OK
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jwmodel", description="Joint-working business cases: partner returns in, consolidated business case out.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("consolidate", help="consolidate a folder of partner returns and workstream proposals")
+    c.add_argument("folder", help="folder holding the submitted .xlsx files")
+    c.add_argument("-o", "--output", default="consolidated.xlsx", help="consolidated workbook to write (default: consolidated.xlsx)")
+    c.add_argument("--json", help="also write the summary JSON here")
+    c.add_argument("--option", action="append", default=[], metavar="SERVICE=OPTION", help="participation option for a service area (repeatable); the default otherwise")
+    c.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    c.set_defaults(run=cmd_consolidate)
+
+    k = sub.add_parser("check", help="check returns or proposals before sending them")
+    k.add_argument("files", nargs="+")
+    k.set_defaults(run=cmd_check)
+
+    t = sub.add_parser("templates", help="write blank templates for a programme's partners and service areas")
+    t.add_argument("outdir")
+    t.add_argument("--partner", action="append", default=[], metavar="CODE=Name")
+    t.add_argument("--service", action="append", default=[], metavar="NAME")
+    t.add_argument("--year", default="", help="financial year, e.g. 2012/13")
+    t.set_defaults(run=cmd_templates)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except SystemExit as exc:
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+            return USAGE_OR_NOTHING
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Regenerate the committed workbooks: blank templates and the worked-example submissions.
+
+Run ``make workbooks`` (or ``python -m jwmodel.excel.build_workbooks``). A test regenerates them
+into a temporary folder and checks they are identical to what is committed.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from jwmodel.examples import hampshire_2012 as hampshire
+from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
+from jwmodel.model import ControlTotal
+from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
+from jwmodel.excel import schema as s
+
+__all__ = ["HAMPSHIRE_SETUP", "build", "slug"]
+
+HAMPSHIRE_SETUP = ProgrammeSetup(hampshire.PARTNERS, hampshire.SERVICES_IN_ORDER, hampshire.FINANCIAL_YEAR)
+EXAMPLE_DIR = Path("examples") / "hampshire-2012"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", "and")).strip("-")
+
+
+def hampshire_submissions() -> tuple[list[PartnerReturn], list[WorkstreamProposal]]:
+    """The Hampshire example as the submissions partners and workstreams would send."""
+    def cover(template: str, contact: str) -> Cover:
+        return Cover(template, s.VERSION, hampshire.FINANCIAL_YEAR, contact, "", "2012-04-02", "1")
+
+    baseline = hampshire.baseline_entries()
+    totals = {c.partner: c for c in hampshire.control_totals()}
+    returns = [
+        PartnerReturn(cover(s.PARTNER_RETURN, f"{p.name} finance (example)"), p, tuple(e for e in baseline if e.partner == p.code), ControlTotal(p.code, totals[p.code].net, totals[p.code].fte), HAMPSHIRE_SETUP)
+        for p in hampshire.PARTNERS
+    ]
+    proposals = [
+        WorkstreamProposal(
+            cover(s.WORKSTREAM_PROPOSAL, f"{service.name} workstream lead (example)"),
+            service,
+            tuple(x for x in hampshire.SAVING_LINES if x.service == service.name),
+            tuple(x for x in hampshire.ONE_OFF_COSTS if x.service == service.name),
+            tuple(x for x in hampshire.DRIVERS if x.service == service.name),
+            HAMPSHIRE_SETUP,
+        )
+        for service in hampshire.SERVICES
+    ]
+    return returns, proposals
+
+
+def build(root: Path) -> list[Path]:
+    """Write every generated workbook under ``root`` (the repository's workbooks/ folder)."""
+    written = [
+        write_partner_return(root / "partner_return.xlsx", HAMPSHIRE_SETUP),
+        write_workstream_proposal(root / "workstream_proposal.xlsx", HAMPSHIRE_SETUP),
+    ]
+    returns, proposals = hampshire_submissions()
+    for r in returns:
+        written.append(write_partner_return(root / EXAMPLE_DIR / f"return-{r.partner.code}.xlsx", HAMPSHIRE_SETUP, r))
+    for p in proposals:
+        written.append(write_workstream_proposal(root / EXAMPLE_DIR / f"proposal-{slug(p.service.name)}.xlsx", HAMPSHIRE_SETUP, p))
+    return written
+
+
+if __name__ == "__main__":
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "workbooks"
+    for path in build(root):
+        print(path)

@@ -1,0 +1,94 @@
+"""Turning cell values into figures, strictly: what is accepted is decided here, explicitly.
+
+Numbers may arrive as numbers (python-calamine gives floats) or as text. Text is accepted only in
+plain forms finance people type: ``1234``, ``1,234.5``, ``-56``, ``(56)``, ``£1,234`` (ASCII digits
+only). Anything else (``nan``, ``inf``, ``1_000``, ``1e3``, other scripts' digits) is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from jwmodel.money import POUND
+
+__all__ = ["CellError", "parse_number", "parse_text", "parse_date", "to_pounds"]
+
+_NUMBER = re.compile(r"^(?P<neg>-)?£?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class CellError(ValueError):
+    """A cell value that is not what the column needs; the message says what to type instead."""
+
+
+def _from_float(value: float) -> Decimal:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise CellError(f"expected a number, got {value!r}")
+    # A double carries ~15 significant digits; anything past 9 decimals is binary noise.
+    return Decimal(repr(value)).quantize(Decimal("1e-9")).normalize() if abs(value) < 1e15 else Decimal(repr(value))
+
+
+def parse_number(value: object) -> Decimal | None:
+    """A cell as a Decimal, ``None`` if empty; raises CellError for anything else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise CellError(f"expected a number, got {value}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return _from_float(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        raise CellError(f"expected a number, got a date or time ({value})")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        negative = False
+        if text.startswith("(") and text.endswith(")"):
+            negative, text = True, text[1:-1].strip()
+        match = _NUMBER.match(text)
+        if not match or (negative and match.group("neg")):
+            raise CellError(f"expected a number such as 1234.5, -56 or (56), got {value!r}")
+        digits = match.group("int").replace(",", "")
+        number = Decimal(digits + ("." + match.group("frac") if match.group("frac") else ""))
+        return -number if negative or match.group("neg") else number
+    raise CellError(f"expected a number, got {value!r}")
+
+
+def to_pounds(value: Decimal) -> Decimal:
+    """Round £000s to the nearest £1 (3 decimal places), halves away from zero."""
+    return value.quantize(POUND, rounding=ROUND_HALF_UP)
+
+
+def parse_text(value: object) -> str:
+    """A cell as stripped text; numbers that are whole come back without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_date(value: object) -> str:
+    """A cell as an ISO date string ('' if empty); accepts dates, serial numbers and ISO text."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not 1 <= value <= 2958465:
+            raise CellError(f"expected a date, got the number {value}")
+        return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError as exc:
+            raise CellError(f"expected a date such as 2012-04-01, got {value!r}") from exc
+    raise CellError(f"expected a date, got {value!r}")

@@ -1,0 +1,279 @@
+"""Write the partner return and workstream proposal templates (blank or filled) with XlsxWriter.
+
+Each template has an Instructions sheet, a Cover, Excel tables for the data with drop-downs for
+partner codes, service areas, categories and methods, a Lists sheet, and protected sheets in which
+only the input cells are unlocked (no password: protection guards against slips, not people).
+The same writer fills a template with a submission's data, so the worked examples are exactly
+what a partner would send.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from jwmodel.excel import schema as s
+from jwmodel.model import Method
+from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
+
+__all__ = ["write_partner_return", "write_workstream_proposal"]
+
+CREATED = dt.datetime(2012, 4, 1)  # fixed, so regenerating a template gives identical bytes
+SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OFF: 8}
+MIN_ROWS = {s.BASELINE: 15, s.OPTIONS: 5, s.DRIVERS: 5, s.SAVINGS: 30, s.ONE_OFF: 10}
+MONEY = "#,##0.0##;(#,##0.0##);0"
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+PARTNER_INSTRUCTIONS = (
+    "How to complete this partner return",
+    "",
+    "1. Cover: choose your partner code, then fill in every yellow cell. The template name and version must not be changed.",
+    "2. Baseline: one row per service area. Net baseline = gross direct cost less charges from the other partners, in £000s for the budget year named on the cover.",
+    "   FTE is the full-time equivalent staff in the service. Leave gross and charges blank if you only know the net figure.",
+    "3. Stated totals on the cover are your own control totals: the consolidation compares them with the sum of your rows and reports any difference.",
+    "4. Enter numbers as numbers (1234.5 or -56), not text; use £000s throughout.",
+    "5. Tables have spare rows. To add more, unprotect the sheet (Review > Unprotect Sheet; there is no password) and extend the table.",
+    "6. Save as .xlsx (not .xls, .xlsb or .csv), remove any password, and send the file to the programme office.",
+    "   Before sending you can check it with: jwmodel check <this file>",
+)
+PROPOSAL_INSTRUCTIONS = (
+    "How to complete this workstream proposal",
+    "",
+    "1. Cover: choose the service area, then fill in every yellow cell. The template name and version must not be changed.",
+    "2. Options: one row per participation option (which partners join). Mark exactly one as default.",
+    "   Method says how joint costs and savings are split: fixed percentages (fill the % columns, adding up to 100),",
+    "   share of baseline (from the partner returns, whole percentages, at least the minimum % each), driver (name it and fill the Drivers sheet),",
+    "   sole bearer (one partner bears everything), or none (no joint costs or savings).",
+    "3. Drivers: a value per partner for each driver named in Options (time spent, users of a shared system...). Say in Basis where it comes from.",
+    "4. Saving lines: recurring full-year estimates in £000s. Sign convention: cost positive, saving negative.",
+    "   Low is the smaller saving (or bigger cost), High the bigger saving. A line borne by one partner names it as sole bearer;",
+    "   a line that only applies when a partner joins names that partner in 'Only if partner participates'.",
+    "5. One-off costs of change: Low is the smaller cost, High the bigger.",
+    "6. Tables have spare rows. To add more, unprotect the sheet (no password) and extend the table.",
+    "7. Save as .xlsx, remove any password, and send the file to the programme office.",
+)
+
+
+class _Formats:
+    def __init__(self, wb: Workbook) -> None:
+        self.title = wb.add_format({"bold": True, "font_size": 14, "locked": True})
+        self.bold = wb.add_format({"bold": True})
+        self.help = wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": False})
+        self.locked = wb.add_format({"locked": True})
+        self.input_text = wb.add_format({"locked": False, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"})
+        self.input_money = wb.add_format({"locked": False, "bg_color": "#FFF2CC", "num_format": MONEY, "border": 1, "border_color": "#BFBFBF"})
+        self.input_date = wb.add_format({"locked": False, "bg_color": "#FFF2CC", "num_format": "yyyy-mm-dd", "border": 1, "border_color": "#BFBFBF"})
+        self.fixed = wb.add_format({"locked": True, "bg_color": "#D9D9D9", "border": 1, "border_color": "#BFBFBF"})
+
+
+def _workbook(path: Path, title: str) -> tuple[Workbook, _Formats]:
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    wb.set_properties({"title": title, "author": "jwmodel", "created": CREATED, "comments": f"{title} {s.VERSION}"})
+    return wb, _Formats(wb)
+
+
+def _protect(ws: Worksheet) -> None:
+    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "autofilter": True, "sort": True})
+
+
+def _instructions(wb: Workbook, f: _Formats, lines: Sequence[str]) -> None:
+    ws = wb.add_worksheet(s.INSTRUCTIONS)
+    ws.set_column(0, 0, 140)
+    ws.write_string(0, 0, lines[0], f.title)
+    for i, line in enumerate(lines[1:], start=1):
+        ws.write_string(i, 0, line)
+    _protect(ws)
+
+
+def _lists(wb: Workbook, f: _Formats, setup: ProgrammeSetup) -> None:
+    ws = wb.add_worksheet(s.LISTS)
+    columns = {
+        "Partner code": [p.code for p in setup.partners],
+        "Partner name": [p.name for p in setup.partners],
+        "Service area": list(setup.services),
+        "Category": list(s.CATEGORIES),
+        "One-off type": list(s.ONE_OFF_TYPES),
+        "Method": list(s.METHODS),
+        "Yes/No": [s.YES, s.NO],
+    }
+    names = {"Partner code": "PartnerCodes", "Service area": "ServiceAreas", "Category": "Categories", "One-off type": "OneOffTypes", "Method": "Methods", "Yes/No": "YesNo"}
+    for col, (header, values) in enumerate(columns.items()):
+        ws.write_string(0, col, header, f.bold)
+        for row, value in enumerate(values, start=1):
+            ws.write_string(row, col, value)
+        ws.set_column(col, col, max(14, min(40, max((len(v) for v in values), default=0) + 2)))
+        if header in names:
+            last = max(len(values), 1) + 1
+            letter = xlsxwriter.utility.xl_col_to_name(col)
+            wb.define_name(names[header], f"='{s.LISTS}'!${letter}$2:${letter}${last}")
+    _protect(ws)
+
+
+def _cover(wb: Workbook, f: _Formats, fields: Sequence[s.CoverField], title: str, values: dict[str, object]) -> None:
+    ws = wb.add_worksheet(s.COVER)
+    ws.set_column(0, 0, 38)
+    ws.set_column(1, 1, 36)
+    ws.set_column(2, 2, 60)
+    ws.write_string(0, 0, title, f.title)
+    for i, field in enumerate(fields):
+        row = 2 + i
+        ws.write_string(row, 0, field.label, f.bold)
+        ws.write_string(row, 2, field.help, f.help)
+        value = values.get(field.key)
+        if field.key in ("template", "version"):
+            ws.write_string(row, 1, str(value), f.fixed)
+            continue
+        fmt = {"date": f.input_date, "number": f.input_money}.get(field.kind, f.input_text)
+        if value is None or value == "":
+            ws.write_blank(row, 1, None, fmt)
+        elif field.kind == "date":
+            ws.write_datetime(row, 1, dt.datetime.fromisoformat(str(value)), fmt)
+        elif field.kind == "number":
+            ws.write_number(row, 1, float(value), fmt)  # type: ignore[arg-type]
+        else:
+            ws.write_string(row, 1, str(value), fmt)
+        source = {"partner": "=PartnerCodes", "service": "=ServiceAreas"}.get(field.kind)
+        if source:
+            ws.data_validation(row, 1, row, 1, {"validate": "list", "source": source, "error_title": "Choose from the list", "error_message": "Choose a value from the list (set by the programme office)."})
+    _protect(ws)
+
+
+def _table(
+    wb: Workbook,
+    f: _Formats,
+    sheet: str,
+    title: str,
+    guidance: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    kinds: Sequence[str],
+    validations: dict[int, str],
+) -> None:
+    """A sheet holding one Excel table; ``kinds`` per column: text, money or number."""
+    ws = wb.add_worksheet(sheet)
+    ws.write_string(0, 0, title, f.title)
+    ws.write_string(1, 0, guidance, f.help)
+    n = max(len(rows) + SPARE_ROWS[sheet], MIN_ROWS[sheet])
+    first, last = s.HEADER_ROW + 1, s.HEADER_ROW + n
+    columns = []
+    for col, (header, kind) in enumerate(zip(headers, kinds, strict=True)):
+        fmt = f.input_money if kind in ("money", "number") else f.input_text
+        columns.append({"header": header, "format": fmt})
+        width = 48 if header in ("Description", "Notes", "Basis", "Service area") else max(12, len(header) + 2)
+        ws.set_column(col, col, width, fmt)
+    ws.add_table(s.HEADER_ROW, 0, last, len(headers) - 1, {"name": s.TABLES[sheet], "columns": columns, "style": "Table Style Light 9"})
+    for i, row in enumerate(rows):
+        for col, (value, kind) in enumerate(zip(row, kinds, strict=True)):
+            fmt = columns[col]["format"]
+            if value is None or value == "":
+                ws.write_blank(first + i, col, None, fmt)
+            elif kind in ("money", "number"):
+                ws.write_number(first + i, col, float(value), fmt)  # type: ignore[arg-type]
+            else:
+                ws.write_string(first + i, col, str(value), fmt)
+    for col, source in validations.items():
+        ws.data_validation(first, col, last, col, {"validate": "list", "source": source, "error_title": "Choose from the list", "error_message": "Choose a value from the list."})
+    ws.freeze_panes(s.HEADER_ROW + 1, 0)
+    _protect(ws)
+
+
+def _cover_values(template: str, cover: Cover | None, setup: ProgrammeSetup) -> dict[str, object]:
+    values: dict[str, object] = {"template": template, "version": s.VERSION, "financial_year": setup.financial_year}
+    if cover:
+        values.update(financial_year=cover.financial_year, contact=cover.contact, email=cover.email, submitted=cover.submitted, submission_version=cover.submission_version)
+    return values
+
+
+def _atomic(path: Path, write: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent, prefix=".tmp-")
+    os.close(fd)
+    try:
+        write(Path(tmp))  # type: ignore[operator]
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _num(value: Decimal | None) -> object:
+    return None if value is None else value
+
+
+def write_partner_return(path: str | Path, setup: ProgrammeSetup, data: PartnerReturn | None = None) -> Path:
+    """Write a partner return: blank for the programme's partners and services, or filled with ``data``."""
+    path = Path(path)
+
+    def write(target: Path) -> None:
+        wb, f = _workbook(target, s.PARTNER_RETURN)
+        _instructions(wb, f, PARTNER_INSTRUCTIONS)
+        values = _cover_values(s.PARTNER_RETURN, data.cover if data else None, setup)
+        if data:
+            values.update(partner_code=data.partner.code, partner_name=data.partner.name)
+            if data.control_total:
+                values.update(stated_net=_num(data.control_total.net), stated_fte=_num(data.control_total.fte))
+        _cover(wb, f, s.PARTNER_COVER, "Partner return: financial baseline", values)
+        if data:
+            rows = [(e.service, _num(e.gross), _num(e.charges), e.net, e.fte, e.note) for e in data.baseline]
+        else:
+            rows = [(name, None, None, None, None, None) for name in setup.services]
+        _table(wb, f, s.BASELINE, "Financial baseline by service area (£000s, FTE)", "One row per service area; net = gross direct cost less charges from the other partners.", s.BASELINE_HEADERS, rows, ("text", "money", "money", "money", "number", "text"), {0: "=ServiceAreas"})
+        _lists(wb, f, setup)
+        wb.get_worksheet_by_name(s.COVER).activate()
+        wb.close()
+
+    _atomic(path, write)
+    return path
+
+
+def write_workstream_proposal(path: str | Path, setup: ProgrammeSetup, data: WorkstreamProposal | None = None, *, notes: dict[str, str] | None = None) -> Path:
+    """Write a workstream proposal: blank, or filled with ``data`` for one service area."""
+    path = Path(path)
+    codes = tuple(p.code for p in setup.partners)
+
+    def write(target: Path) -> None:
+        wb, f = _workbook(target, s.WORKSTREAM_PROPOSAL)
+        _instructions(wb, f, PROPOSAL_INSTRUCTIONS)
+        values = _cover_values(s.WORKSTREAM_PROPOSAL, data.cover if data else None, setup)
+        if data:
+            values["service"] = data.service.name
+        _cover(wb, f, s.PROPOSAL_COVER, "Workstream proposal: joint working in one service area", values)
+
+        option_rows = []
+        for option in data.service.options if data else ():
+            rule = option.rule
+            percents = [rule.percentages.get(c) if rule.method is Method.FIXED else None for c in codes]
+            option_rows.append((option.name, ", ".join(option.partners), s.YES if option.default else s.NO, rule.method.value, rule.driver, rule.sole_bearer, rule.minimum_percent if rule.method in (Method.BASELINE, Method.DRIVER) else None, *percents, ""))
+        headers = s.option_headers(codes)
+        kinds = ("text", "text", "text", "text", "text", "text", "number", *("number" for _ in codes), "text")
+        _table(wb, f, s.OPTIONS, "Participation options and apportionment rules", "One row per option: which partners join and how joint costs and savings are split between them.", headers, option_rows, kinds, {2: "=YesNo", 3: "=Methods", 5: "=PartnerCodes"})
+
+        driver_rows = []
+        if data:
+            names: dict[str, dict[str, object]] = {}
+            basis: dict[str, str] = {}
+            for d in data.drivers:
+                names.setdefault(d.driver, {})[d.partner] = d.value
+                basis.setdefault(d.driver, d.note)
+            driver_rows = [(name, *(vals.get(c) for c in codes), basis[name]) for name, vals in names.items()]
+        _table(wb, f, s.DRIVERS, "Drivers: values per partner", "For options split by a driver: one row per driver, a value per partner, and where the values come from.", s.driver_headers(codes), driver_rows, ("text", *("number" for _ in codes), "text"), {})
+
+        saving_rows = [(x.description, x.category.value, x.estimate.low, x.estimate.high, x.sole_bearer or "", x.only_if_partner or "", x.note) for x in (data.saving_lines if data else ())]
+        _table(wb, f, s.SAVINGS, "Saving lines: recurring full-year cost/(saving), £000s", "Cost positive, saving negative. Low is the smaller saving, High the bigger.", s.SAVING_HEADERS, saving_rows, ("text", "text", "money", "money", "text", "text", "text"), {1: "=Categories", 4: "=PartnerCodes", 5: "=PartnerCodes"})
+
+        cost_rows = [(c.description, c.type.value, c.estimate.low, c.estimate.high, c.note) for c in (data.one_off_costs if data else ())]
+        _table(wb, f, s.ONE_OFF, "One-off costs of change, £000s", "Low is the smaller cost, High the bigger.", s.ONE_OFF_HEADERS, cost_rows, ("text", "text", "money", "money", "text"), {1: "=OneOffTypes"})
+        _lists(wb, f, setup)
+        wb.get_worksheet_by_name(s.COVER).activate()
+        wb.close()
+
+    _atomic(path, write)
+    return path

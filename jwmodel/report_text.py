@@ -1,0 +1,79 @@
+"""Plain-text tables for the terminal: Appendix A, one-off costs, partner shares, findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from jwmodel.apportionment import describe_shares
+from jwmodel.consolidation import Consolidation
+from jwmodel.findings import Severity
+
+__all__ = ["figure", "appendix_a", "baseline_table", "partner_table", "findings_table"]
+
+
+def figure(value: Decimal) -> str:
+    """Appendix A style: (56) for a saving of 56, 14 for a cost, decimals only where needed."""
+    text = f"{abs(value):,.3f}".rstrip("0").rstrip(".")
+    return f"({text})" if value < 0 else text
+
+
+def _table(header: Sequence[Sequence[str]], rows: Sequence[Sequence[str]], width0: int) -> list[str]:
+    widths = [width0] + [max(8, *(len(r[i]) for r in [*header, *rows])) for i in range(1, len(rows[0] if rows else header[0]))]
+    out = []
+    for r in [*header, *rows]:
+        out.append(r[0].ljust(widths[0]) + "".join(c.rjust(w + 2) for c, w in zip(r[1:], widths[1:], strict=True)))
+    return out
+
+
+def appendix_a(result: Consolidation) -> str:
+    width = max(len("Service area"), *(len(s.service) for s in result.services)) + 2
+    header = [
+        ("", "Cashable", "", "Procurement", "", "Total", ""),
+        ("Service area", "Low", "High", "Low", "High", "Low", "High"),
+    ]
+    rows = [
+        (s.service, *(figure(v) for v in (s.cashable.low, s.cashable.high, s.procurement.low, s.procurement.high, s.recurring.low, s.recurring.high)))
+        for s in [*result.services, result.total]
+    ]
+    lines = ["Appendix A: recurring full year estimated cost/(saving), £000s", *_table(header, rows, width)]
+    lines += ["", "One-off costs of change, £000s"]
+    rows = [(s.service, figure(s.one_off.low), figure(s.one_off.high)) for s in [*result.services, result.total]]
+    lines += _table([("Service area", "Low", "High")], rows, width)
+    if result.total.non_cashable.low or result.total.non_cashable.high:
+        lines += ["", f"Non-cashable (not in the totals): {figure(result.total.non_cashable.low)} to {figure(result.total.non_cashable.high)}"]
+    return "\n".join(lines)
+
+
+def partner_table(result: Consolidation) -> str:
+    width = max(len("Partner"), *(len(p) for p in result.partners)) + 2 if result.partners else 10
+    rows = [(p.partner, figure(p.recurring.low), figure(p.recurring.high), figure(p.one_off.low), figure(p.one_off.high)) for p in result.by_partner]
+    lines = ["Each partner's share, £000s", *_table([("Partner", "Recurring low", "Recurring high", "One-off low", "One-off high")], rows, width)] if rows else []
+    lines += ["", "Apportionment in use"]
+    for row in result.apportionment:
+        if row.in_use:
+            split = describe_shares(row.shares) or row.method.value
+            driver = f" ({row.driver}{': ' + row.basis if row.basis else ''})" if row.driver else ""
+            lines.append(f"  {row.service}: {row.option}: {row.method.value}{driver} {split if row.shares else ''}".rstrip())
+    return "\n".join(lines)
+
+
+def baseline_table(result: Consolidation) -> str:
+    rows = []
+    for b in result.baseline:
+        stated = "" if b.stated_net is None else figure(b.stated_net)
+        stated_fte = "" if b.stated_fte is None else f"{b.stated_fte:,}"
+        rows.append((b.partner, figure(b.net), f"{b.fte:,}", stated, stated_fte))
+    if not rows:
+        return ""
+    return "\n".join(["Financial baseline (sum of rows vs the partner's stated totals), £000s", *_table([("Partner", "Net", "FTE", "Stated net", "Stated FTE")], rows, 10)])
+
+
+def findings_table(result: Consolidation, *, limit: int = 40) -> str:
+    counts = {s: sum(1 for f in result.findings if f.severity is s) for s in Severity}
+    lines = [f"Findings: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes"]
+    for f in result.findings[:limit]:
+        lines.append(f"  {f}")
+    if len(result.findings) > limit:
+        lines.append(f"  ... and {len(result.findings) - limit} more (see the Findings sheet)")
+    return "\n".join(lines)
