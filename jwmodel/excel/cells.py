@@ -15,7 +15,7 @@ from jwmodel.money import POUND
 
 __all__ = ["CellError", "parse_number", "parse_text", "parse_date", "to_pounds"]
 
-_NUMBER = re.compile(r"^(?P<neg>-)?£?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")
+_NUMBER = re.compile(r"^(?P<neg>-)?£?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$", re.ASCII)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 

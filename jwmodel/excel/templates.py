@@ -170,6 +170,9 @@ def _table(
         width = 48 if header in ("Description", "Notes", "Basis", "Service area") else max(12, len(header) + 2)
         ws.set_column(col, col, width, fmt)
     ws.add_table(s.HEADER_ROW, 0, last, len(headers) - 1, {"name": s.TABLES[sheet], "columns": columns, "style": "Table Style Light 9"})
+    for i in range(len(rows), n):
+        for col in range(len(headers)):
+            ws.write_blank(first + i, col, None, columns[col]["format"])
     for i, row in enumerate(rows):
         for col, (value, kind) in enumerate(zip(row, kinds, strict=True)):
             fmt = columns[col]["format"]

@@ -1,0 +1,39 @@
+"""Shared fixtures: the Hampshire example, a consolidation of it, and LibreOffice."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jwmodel.consolidation import Consolidation, consolidate
+from jwmodel.examples import hampshire_2012
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKBOOKS = ROOT / "workbooks"
+HAMPSHIRE_DIR = WORKBOOKS / "examples" / "hampshire-2012"
+
+
+@pytest.fixture(scope="session")
+def hampshire() -> Consolidation:
+    return consolidate(hampshire_2012.programme())
+
+
+@pytest.fixture
+def hampshire_folder(tmp_path: Path) -> Path:
+    """A copy of the example returns, so a test can add files beside them."""
+    folder = tmp_path / "returns"
+    shutil.copytree(HAMPSHIRE_DIR, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> str:
+    """LibreOffice must be there: `make test` installs it; a missing one fails, never skips."""
+    from jwmodel.excel.libreoffice import LibreOfficeError, soffice
+
+    try:
+        return soffice()
+    except LibreOfficeError as exc:
+        pytest.fail(str(exc))

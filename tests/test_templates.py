@@ -1,0 +1,77 @@
+"""The committed templates and example returns are what the code generates, and are usable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from jwmodel.excel import schema as s
+from jwmodel.excel.build_workbooks import build
+
+from .conftest import WORKBOOKS
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory) -> tuple[Path, list[Path]]:
+    root = tmp_path_factory.mktemp("workbooks")
+    return root, build(root)
+
+
+def test_regenerating_gives_the_committed_workbooks_byte_for_byte(regenerated):
+    root, written = regenerated
+    assert len(written) == 12
+    for path in written:
+        committed = WORKBOOKS / path.relative_to(root)
+        assert committed.exists(), f"{committed} is not committed: run `make workbooks`"
+        assert committed.read_bytes() == path.read_bytes(), f"{committed} differs from what the code generates: run `make workbooks`"
+
+
+@pytest.mark.parametrize(
+    ("name", "sheets", "tables"),
+    [
+        ("partner_return.xlsx", [s.INSTRUCTIONS, s.COVER, s.BASELINE, s.LISTS], {s.BASELINE: "BaselineTable"}),
+        ("workstream_proposal.xlsx", [s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS], {s.OPTIONS: "OptionsTable", s.DRIVERS: "DriversTable", s.SAVINGS: "SavingLinesTable", s.ONE_OFF: "OneOffCostsTable"}),
+    ],
+)
+def test_templates_have_cover_tables_dropdowns_and_protection(name, sheets, tables):
+    wb = openpyxl.load_workbook(WORKBOOKS / name)
+    assert wb.sheetnames == sheets
+    cover = wb[s.COVER]
+    labels = {cover.cell(r, 1).value: cover.cell(r, 2) for r in range(1, cover.max_row + 1)}
+    assert labels["Template"].value in (s.PARTNER_RETURN, s.WORKSTREAM_PROPOSAL)
+    assert labels["Template version"].value == s.VERSION
+    assert labels["Template"].protection.locked and not labels["Contact name"].protection.locked
+    for sheet in sheets:
+        assert wb[sheet].protection.sheet, f"{sheet} is not protected"
+    for sheet, table in tables.items():
+        ws = wb[sheet]
+        assert list(ws.tables) == [table]
+        first_data = s.HEADER_ROW + 2
+        assert not ws.cell(first_data, 1).protection.locked, f"{sheet} input cells must be unlocked"
+        assert ws.cell(1, 1).protection.locked
+    sources = {dv.formula1 for ws in wb for dv in ws.data_validations.dataValidation}
+    expected = {"PartnerCodes", "YesNo", "Methods", "Categories", "OneOffTypes"} if "proposal" in name else {"PartnerCodes", "ServiceAreas"}
+    if "proposal" in name:
+        expected.add("ServiceAreas")
+    assert expected <= sources
+    assert {"HC", "HFRS", "HCC"} == {c.value for c in wb[s.LISTS]["A"][1:] if c.value}
+
+
+def test_category_dropdown_offers_every_category():
+    wb = openpyxl.load_workbook(WORKBOOKS / "workstream_proposal.xlsx")
+    listed = [c.value for c in wb[s.LISTS]["D"][1:] if c.value]
+    assert listed == ["cashable staffing", "cashable non-staff", "procurement", "additional cost", "non-cashable"]
+
+
+def test_templates_command_writes_templates_for_another_programme(tmp_path):
+    from jwmodel.cli import main
+
+    assert main(["templates", str(tmp_path), "--partner", "EHC=East Herts Council", "--partner", "SBC=Stevenage Borough Council", "--service", "ICT", "--service", "Human Resources", "--year", "2011/12"]) == 0
+    wb = openpyxl.load_workbook(tmp_path / "partner_return.xlsx")
+    assert [c.value for c in wb[s.LISTS]["A"][1:] if c.value] == ["EHC", "SBC"]
+    assert [c.value for c in wb[s.BASELINE]["A"][s.HEADER_ROW + 1 :] if c.value] == ["ICT", "Human Resources"]
+    proposal = openpyxl.load_workbook(tmp_path / "workstream_proposal.xlsx")
+    headers = [c.value for c in proposal[s.OPTIONS][s.HEADER_ROW + 1] if c.value]
+    assert "% EHC" in headers and "% SBC" in headers and "% HC" not in headers
