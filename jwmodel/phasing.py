@@ -1,0 +1,291 @@
+"""Phasing: spreading full-year savings and one-off costs over the financial years of a plan.
+
+A ``Profile`` says when a line starts and how it builds up: a recurring saving reaches its
+full-year effect through a ramp of percentages (``(50, 100)`` is half in the start year and the
+full effect from the next year on); a one-off cost is spent by a timing of percentages that add
+up to 100 (``(25, 75)`` is a quarter in the start year and the rest the year after).
+
+Amounts are ``Decimal`` in £000s, signed as elsewhere in the project: cost positive, saving
+negative. Every phased figure is on the £1 grid (0.001 in £000s). A one-off cost is split with
+``jwmodel.money.allocate`` so its years add up to it exactly; a recurring year is the full-year
+amount times the ramp percentage, rounded to £1 with halves going up (towards the smaller saving
+or the bigger cost, the prudent side).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
+from typing import TypeVar
+
+from jwmodel.money import POUND, MoneyError, allocate, to_decimal
+
+__all__ = [
+    "SAVING",
+    "ONE_OFF",
+    "PhasingError",
+    "Profile",
+    "Cashflow",
+    "financial_years",
+    "round_to_pound",
+    "phase_recurring",
+    "phase_one_off",
+    "phase_lines",
+    "total_cashflow",
+]
+
+SAVING = "saving"
+"""Kind of a recurring line (a saving, or a recurring additional cost), as in ``LineShare.kind``."""
+ONE_OFF = "one-off"
+"""Kind of a one-off cost of change, as in ``LineShare.kind``."""
+
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+K = TypeVar("K", bound=Hashable)
+
+
+class PhasingError(ValueError):
+    """A profile, a plan horizon or an amount that cannot be phased as given."""
+
+
+def financial_years(first: str = "2012/13", count: int = 5) -> tuple[str, ...]:
+    """Labels of ``count`` consecutive financial years from ``first`` ("2012/13", "2013/14", ...).
+
+    Raises:
+        PhasingError: ``first`` is not of the form "2012/13", or ``count`` is not 1 or more.
+    """
+    match = _YEAR.match(first.strip()) if isinstance(first, str) else None
+    if match is None or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise PhasingError(f"a financial year is written like '2012/13' (the second part is the year after); got {first!r}")
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise PhasingError(f"a plan needs 1 or more years; got {count!r}")
+    start = int(match.group(1))
+    return tuple(f"{y}/{(y + 1) % 100:02d}" for y in range(start, start + count))
+
+
+def round_to_pound(value: Decimal) -> Decimal:
+    """Round £000s to the nearest £1, halves towards +infinity (the prudent side when cost is positive)."""
+    return value.quantize(POUND, rounding=ROUND_HALF_UP if value >= 0 else ROUND_HALF_DOWN)
+
+
+def _percentages(values: Iterable[object], what: str) -> tuple[Decimal, ...]:
+    result: list[Decimal] = []
+    for position, raw in enumerate(values):
+        try:
+            value = to_decimal(raw)
+        except MoneyError as exc:
+            raise PhasingError(f"{what} percentage {position + 1} is not a number: {raw!r}") from exc
+        if value < 0 or value > _HUNDRED:
+            raise PhasingError(f"{what} percentage {position + 1} is {value}; each must be between 0 and 100")
+        result.append(value)
+    return tuple(result)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """When a line starts and how it builds up or is spent.
+
+    Attributes:
+        start: the financial year the line starts ("2013/14"); None means the plan's first year.
+        ramp: percent of the full-year effect in each year from the start; the last figure holds
+            for every later year. ``(100,)`` (the default) is the full effect from the start.
+        one_off_timing: percent of a one-off cost spent in each year from the start, adding up
+            to 100. ``(100,)`` (the default) is all of it in the start year.
+    """
+
+    start: str | None = None
+    ramp: tuple[Decimal, ...] = (_HUNDRED,)
+    one_off_timing: tuple[Decimal, ...] = (_HUNDRED,)
+
+    def __post_init__(self) -> None:
+        ramp = _percentages(self.ramp, "ramp")
+        timing = _percentages(self.one_off_timing, "one-off timing")
+        if not ramp:
+            raise PhasingError("a ramp needs at least one percentage, e.g. (100,)")
+        if sum(timing, _ZERO) != _HUNDRED:
+            raise PhasingError(f"one-off timing percentages {', '.join(map(str, timing)) or '(none)'} add up to {sum(timing, _ZERO)}, not 100")
+        object.__setattr__(self, "ramp", ramp)
+        object.__setattr__(self, "one_off_timing", timing)
+
+    def start_index(self, years: Sequence[str]) -> int:
+        """Position of the start year in the plan's years."""
+        if self.start is None:
+            return 0
+        try:
+            return list(years).index(self.start)
+        except ValueError:
+            raise PhasingError(f"the start year {self.start!r} is not in the plan ({', '.join(years)})") from None
+
+
+def _amount(value: object) -> Decimal:
+    try:
+        amount = to_decimal(value)
+    except MoneyError as exc:
+        raise PhasingError(str(exc)) from exc
+    if amount != amount.quantize(POUND):
+        raise PhasingError(f"{amount} is given to less than £1 (more than 3 decimal places in £000s); round it to the nearest £1")
+    return amount
+
+
+def _check_years(years: Sequence[str]) -> None:
+    if not years:
+        raise PhasingError("the plan has no years")
+    if len(set(years)) != len(years):
+        raise PhasingError(f"a year appears twice in the plan ({', '.join(years)})")
+
+
+def phase_recurring(full_year_amount: object, profile: Profile, years: Sequence[str]) -> tuple[Decimal, ...]:
+    """A recurring line's amount in each year of the plan (0 before it starts).
+
+    Args:
+        full_year_amount: the full-year effect in £000s (a saving is negative), on the £1 grid.
+        profile: its start year and ramp.
+        years: the plan's financial years, in order.
+
+    Returns:
+        One amount a year, each the full-year amount times that year's ramp percentage, to £1.
+
+    Raises:
+        PhasingError: the amount is finer than £1, or the start year is not in the plan.
+    """
+    amount = _amount(full_year_amount)
+    _check_years(years)
+    start = profile.start_index(years)
+    result: list[Decimal] = []
+    for index in range(len(years)):
+        if index < start:
+            result.append(_ZERO.quantize(POUND))
+            continue
+        step = min(index - start, len(profile.ramp) - 1)
+        result.append(round_to_pound(amount * profile.ramp[step] / _HUNDRED))
+    return tuple(result)
+
+
+def phase_one_off(amount: object, profile: Profile, years: Sequence[str]) -> tuple[Decimal, ...]:
+    """A one-off cost's amount in each year of the plan; the years add up to it exactly.
+
+    Args:
+        amount: the one-off cost in £000s (cost positive), on the £1 grid.
+        profile: its start year and timing.
+        years: the plan's financial years, in order.
+
+    Returns:
+        One amount a year, split by the timing percentages with largest remainder.
+
+    Raises:
+        PhasingError: the amount is finer than £1, the start year is not in the plan, or some of
+            the timing falls after the plan's last year.
+    """
+    value = _amount(amount)
+    _check_years(years)
+    start = profile.start_index(years)
+    weights: dict[str, Decimal] = {}
+    for step, percent in enumerate(profile.one_off_timing):
+        if start + step >= len(years):
+            if percent:
+                raise PhasingError(f"{percent}% of a one-off cost starting in {years[start]} falls after {years[-1]}, the plan's last year; extend the plan or bring the timing forward")
+            continue
+        weights[years[start + step]] = percent
+    shares = allocate(value, weights)
+    return tuple(shares.get(year, _ZERO.quantize(POUND)) for year in years)
+
+
+@dataclass(frozen=True, slots=True)
+class Cashflow:
+    """Amounts by financial year: recurring lines and one-off costs (cost positive, saving negative).
+
+    ``savings`` holds the recurring lines (savings negative; a recurring additional cost is
+    positive); ``costs`` holds the one-off costs of change (positive).
+    """
+
+    years: tuple[str, ...]
+    savings: tuple[Decimal, ...]
+    costs: tuple[Decimal, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "years", tuple(self.years))
+        object.__setattr__(self, "savings", tuple(to_decimal(v) for v in self.savings))
+        object.__setattr__(self, "costs", tuple(to_decimal(v) for v in self.costs))
+        if not len(self.years) == len(self.savings) == len(self.costs):
+            raise PhasingError(f"a cash flow needs one figure a year: {len(self.years)} years, {len(self.savings)} savings, {len(self.costs)} costs")
+
+    @classmethod
+    def zero(cls, years: Sequence[str]) -> Cashflow:
+        """Nothing in any year."""
+        nil = tuple(_ZERO.quantize(POUND) for _ in years)
+        return cls(tuple(years), nil, nil)
+
+    @property
+    def net(self) -> tuple[Decimal, ...]:
+        """Each year's savings plus costs (cost positive, saving negative)."""
+        return tuple(s + c for s, c in zip(self.savings, self.costs))
+
+    @property
+    def cumulative(self) -> tuple[Decimal, ...]:
+        """Running total of ``net`` to the end of each year."""
+        total = _ZERO
+        result: list[Decimal] = []
+        for value in self.net:
+            total += value
+            result.append(total)
+        return tuple(result)
+
+    @property
+    def total_savings(self) -> Decimal:
+        return sum(self.savings, _ZERO)
+
+    @property
+    def total_costs(self) -> Decimal:
+        return sum(self.costs, _ZERO)
+
+    def __add__(self, other: Cashflow) -> Cashflow:
+        if self.years != other.years:
+            raise PhasingError(f"cannot add cash flows over different years ({', '.join(self.years)} and {', '.join(other.years)})")
+        return Cashflow(
+            self.years,
+            tuple(a + b for a, b in zip(self.savings, other.savings)),
+            tuple(a + b for a, b in zip(self.costs, other.costs)),
+        )
+
+
+def phase_lines(lines: Iterable[tuple[K, str, object, Profile]], years: Sequence[str]) -> dict[K, Cashflow]:
+    """Phase many lines and total them by key (a service, a partner, a (service, partner) pair).
+
+    Args:
+        lines: ``(key, kind, amount, profile)`` where kind is ``SAVING`` ("saving", a recurring
+            full-year amount) or ``ONE_OFF`` ("one-off", a one-off cost).
+        years: the plan's financial years.
+
+    Returns:
+        key -> its lines' cash flow, keys in the order first seen.
+
+    Raises:
+        PhasingError: an unknown kind, or a line that cannot be phased (the message names it).
+    """
+    years = tuple(years)
+    _check_years(years)
+    result: dict[K, Cashflow] = {}
+    for number, (key, kind, amount, profile) in enumerate(lines, start=1):
+        try:
+            if kind == SAVING:
+                flow = Cashflow(years, phase_recurring(amount, profile, years), Cashflow.zero(years).costs)
+            elif kind == ONE_OFF:
+                flow = Cashflow(years, Cashflow.zero(years).savings, phase_one_off(amount, profile, years))
+            else:
+                raise PhasingError(f"kind must be '{SAVING}' or '{ONE_OFF}', got {kind!r}")
+        except PhasingError as exc:
+            raise PhasingError(f"line {number} ({key!r}): {exc}") from exc
+        result[key] = result[key] + flow if key in result else flow
+    return result
+
+
+def total_cashflow(flows: Iterable[Cashflow], years: Sequence[str]) -> Cashflow:
+    """The sum of cash flows over the same years (nothing in any year if there are none)."""
+    total = Cashflow.zero(years)
+    for flow in flows:
+        total = total + flow
+    return total
