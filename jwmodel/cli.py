@@ -7,18 +7,16 @@ usable, or a usage error.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from jwmodel.consolidation import consolidate
-from jwmodel.findings import Severity
-from jwmodel.report_text import appendix_a, baseline_table, findings_table, partner_table
-from jwmodel.submissions import Status, assemble
+from jwmodel.report_text import appendix_a, baseline_table, findings_table, partner_table, sources_line
+from jwmodel.submissions import Status
 from jwmodel.summary import summary
 
 __all__ = ["main"]
@@ -46,7 +44,8 @@ def _write_json(path: Path, document: object) -> None:
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
-    from jwmodel.excel.reading import read_folder
+    from jwmodel.excel.batch import run_batch
+    from jwmodel.excel.receipts import write_receipt
     from jwmodel.excel.report import write_consolidated
 
     folder = Path(args.folder)
@@ -54,19 +53,22 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         print(f"jwmodel: {folder} is not a folder", file=sys.stderr)
         return USAGE_OR_NOTHING
     options = _options(args.option)
-    returns, proposals, sources = read_folder(folder, progress=None)
-    reading = tuple(f for s in sources for f in s.findings)
-    programme = assemble(returns, proposals)
-    programme = dataclasses.replace(programme, findings=reading + programme.findings)
-    if not programme.partners and not programme.services:
+    batch = run_batch(folder, options=options, workers=args.workers, extractor=_dask_extractor(args.dask) if args.dask else None)
+    sources, result = batch.sources, batch.result
+    if args.receipts:
+        for record in sources:
+            if record.status != Status.SKIPPED:
+                write_receipt(args.receipts, record)
+    if result is None:
         print(f"jwmodel: nothing usable in {folder}: no accepted partner return or workstream proposal", file=sys.stderr)
         for s in sources:
-            print(f"  {s.file}: {s.status} {'; '.join(str(f) for f in s.findings)}", file=sys.stderr)
+            print(f"  {s.file}: {s.status} {'; '.join(str(f) for f in s.findings) or s.taken}", file=sys.stderr)
         return USAGE_OR_NOTHING
-    result = consolidate(programme, options=options)
+    clock = time.perf_counter()
     write_consolidated(args.output, result, sources)
     if args.json:
         _write_json(Path(args.json), summary(result, sources))
+    batch.timings["write"] = time.perf_counter() - clock
     if not args.quiet:
         print(appendix_a(result))
         print()
@@ -75,11 +77,19 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         print(partner_table(result))
         print()
         print(findings_table(result))
-        counts = {st: sum(1 for s in sources if s.status == st) for st in (Status.ACCEPTED, Status.WARNINGS, Status.REJECTED, Status.SKIPPED)}
         print()
-        print(f"Files: {len(sources)} seen; " + ", ".join(f"{n} {st}" for st, n in counts.items()))
+        print(sources_line(sources))
         print(f"Wrote {args.output}" + (f" and {args.json}" if args.json else ""))
-    return SOME_REJECTED if any(s.status == Status.REJECTED for s in sources) else OK
+    if args.profile:
+        total = sum(batch.timings.values())
+        print("Time per stage: " + ", ".join(f"{k} {v:.3f}s" for k, v in batch.timings.items()) + f"; total {total:.3f}s", file=sys.stderr)
+    return SOME_REJECTED if batch.rejected else OK
+
+
+def _dask_extractor(address: str):
+    from jwmodel.excel.distributed import dask_extractor
+
+    return dask_extractor(address)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -88,10 +98,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     worst = OK
     for name in args.files:
         path = Path(name)
-        if not path.is_file():
-            print(f"{name}: not a file")
-            worst = USAGE_OR_NOTHING
-            continue
         _, record = read_submission(path)
         print(f"{record.file}: {record.status}" + (f" ({record.taken})" if record.taken else ""))
         for f in record.findings:
@@ -130,6 +136,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", default="consolidated.xlsx", help="consolidated workbook to write (default: consolidated.xlsx)")
     c.add_argument("--json", help="also write the summary JSON here")
     c.add_argument("--option", action="append", default=[], metavar="SERVICE=OPTION", help="participation option for a service area (repeatable); the default otherwise")
+    c.add_argument("--receipts", metavar="DIR", help="write one receipt workbook per submission, listing its issues by cell")
+    c.add_argument("--workers", type=int, default=None, help="worker processes reading files (default: the cores available; 0 reads in this process)")
+    c.add_argument("--dask", metavar="ADDRESS", help="read files on an existing Dask cluster (scheduler address); the workers must reach the same paths")
+    c.add_argument("--profile", action="store_true", help="print the time taken by each stage")
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     c.set_defaults(run=cmd_consolidate)
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 from jwmodel.apportionment import describe_shares
 from jwmodel.consolidation import Consolidation
 from jwmodel.findings import Severity
+from jwmodel.submissions import SourceRecord, Status
 
-__all__ = ["figure", "appendix_a", "baseline_table", "partner_table", "findings_table"]
+__all__ = ["figure", "appendix_a", "baseline_table", "partner_table", "findings_table", "sources_line"]
 
 
 def figure(value: Decimal) -> str:
@@ -77,3 +78,11 @@ def findings_table(result: Consolidation, *, limit: int = 40) -> str:
     if len(result.findings) > limit:
         lines.append(f"  ... and {len(result.findings) - limit} more (see the Findings sheet)")
     return "\n".join(lines)
+
+
+def sources_line(sources: Sequence[SourceRecord]) -> str:
+    """'Files: 12 seen = 10 accepted + ...' : the intake register's counts, which must reconcile."""
+    order = (Status.ACCEPTED, Status.WARNINGS, Status.REJECTED, Status.SUPERSEDED, Status.SKIPPED)
+    counts = {st: sum(1 for s in sources if s.status == st) for st in order}
+    assert sum(counts.values()) == len(sources), "every file has exactly one status"
+    return f"Files: {len(sources)} seen = " + " + ".join(f"{n} {st}" for st, n in counts.items())

@@ -23,7 +23,7 @@ from jwmodel.model import (
     ServiceArea,
 )
 
-__all__ = ["SourceRecord", "Status", "Cover", "ProgrammeSetup", "PartnerReturn", "WorkstreamProposal", "assemble"]
+__all__ = ["Assembly", "SourceRecord", "Status", "Cover", "ProgrammeSetup", "PartnerReturn", "WorkstreamProposal", "assemble"]
 
 PARTNER_RETURN = "jwmodel partner return"
 WORKSTREAM_PROPOSAL = "jwmodel workstream proposal"
@@ -78,6 +78,7 @@ class Status:
     ACCEPTED = "accepted"
     WARNINGS = "accepted with warnings"
     REJECTED = "rejected"
+    SUPERSEDED = "superseded"
     SKIPPED = "skipped"
 
 
@@ -98,19 +99,61 @@ def _ordered(names: Iterable[str], order: Sequence[str]) -> list[str]:
     return sorted(set(names), key=lambda n: (position.get(n, len(order)), n))
 
 
+@dataclass(frozen=True, slots=True)
+class Assembly:
+    """A programme and what became of submissions that were not used (file -> status, finding)."""
+
+    programme: Programme
+    outcomes: dict[str, tuple[str, Finding]] = field(default_factory=dict)
+
+
+def _beats(a: Cover, b: Cover) -> bool | None:
+    """Whether cover ``a`` is later than ``b``: by submission number, else by date; None if neither says."""
+    na = int(a.submission_version) if a.submission_version.isdigit() else None
+    nb = int(b.submission_version) if b.submission_version.isdigit() else None
+    if na is not None and nb is not None and na != nb:
+        return na > nb
+    if a.submitted and b.submitted and a.submitted != b.submitted:
+        return a.submitted > b.submitted
+    return None
+
+
+def _latest(group: Sequence[PartnerReturn] | Sequence[WorkstreamProposal], what: str) -> tuple[object | None, dict[str, tuple[str, Finding]]]:
+    """The final submission of a group, by the cover's submission number then date, never by name."""
+    outcomes: dict[str, tuple[str, Finding]] = {}
+    files = ", ".join(sorted(x.file for x in group))
+    years = sorted({x.cover.financial_year for x in group})
+    if len(years) > 1:
+        for x in group:
+            outcomes[x.file] = (Status.REJECTED, Finding(Severity.ERROR, "PERIOD_CONFLICT", f"{what} has submissions for different financial years ({', '.join(years)}: {files}); consolidate one period at a time", Location(x.file)))
+        return None, outcomes
+    winners = [x for x in group if all(_beats(x.cover, y.cover) for y in group if y is not x)]
+    if not winners:
+        for x in group:
+            outcomes[x.file] = (Status.REJECTED, Finding(Severity.ERROR, "RESUBMISSION_UNDECIDED", f"{what} has {len(group)} different submissions ({files}) whose covers do not say which is final (the same or no submission number and date); none is used until the sender says which is final", Location(x.file)))
+        return None, outcomes
+    winner = winners[0]
+    ranked = [winner, *(x for x in group if x is not winner)]
+    for x in ranked[1:]:
+        outcomes[x.file] = (Status.SUPERSEDED, Finding(Severity.INFO, "SUPERSEDED", f"{what}: superseded by {winner.file} (submission {winner.cover.submission_version or '?'} of {winner.cover.submitted or '?'}, this one {x.cover.submission_version or '?'} of {x.cover.submitted or '?'})", Location(x.file)))
+    return winner, outcomes
+
+
 def assemble(
     returns: Sequence[PartnerReturn],
     proposals: Sequence[WorkstreamProposal],
-) -> Programme:
-    """Combine accepted submissions into one programme, noting clashes as findings.
+) -> Assembly:
+    """Combine submissions into one programme, resolving resubmissions.
 
-    Two returns for one partner, or two proposals for one service area, are both kept out and
-    reported: which one is final is for the partner to say, not for the order of files.
+    Several returns for one partner (or proposals for one service area) are resolved by the cover's
+    submission number, then its submission date: the latest is used and the others superseded.
+    Where the covers cannot decide, none is used until the sender says which is final. File names
+    and the order files were read in never decide.
     """
-    findings: list[Finding] = []
-    setup = next((s.setup for s in [*returns, *proposals] if s.setup and s.setup.partners), None)
+    setup = next((x.setup for x in [*returns, *proposals] if x.setup and x.setup.partners), None)
     partner_order = [p.code for p in setup.partners] if setup else []
     service_order = list(setup.services) if setup else []
+    outcomes: dict[str, tuple[str, Finding]] = {}
 
     by_partner: dict[str, list[PartnerReturn]] = {}
     for r in returns:
@@ -122,31 +165,27 @@ def assemble(
     kept_returns: list[PartnerReturn] = []
     for code in _ordered(by_partner, partner_order):
         group = by_partner[code]
-        if len(group) > 1:
-            files = ", ".join(sorted(r.file for r in group))
-            for r in group:
-                findings.append(Finding(Severity.ERROR, "RETURN_CONFLICT", f"{len(group)} different returns for partner {code} ({files}); none is used until the partner says which is final", Location(r.file)))
-            continue
-        kept_returns.append(group[0])
+        winner, found = _latest(group, f"partner {code}") if len(group) > 1 else (group[0], {})
+        outcomes.update(found)
+        if winner is not None:
+            kept_returns.append(winner)  # type: ignore[arg-type]
 
     kept_proposals: list[WorkstreamProposal] = []
     for name in _ordered(by_service, service_order):
         group = by_service[name]
-        if len(group) > 1:
-            files = ", ".join(sorted(p.file for p in group))
-            for p in group:
-                findings.append(Finding(Severity.ERROR, "PROPOSAL_CONFLICT", f"{len(group)} different proposals for '{name}' ({files}); none is used until the workstream says which is final", Location(p.file)))
-            continue
-        kept_proposals.append(group[0])
+        winner, found = _latest(group, f"service area '{name}'") if len(group) > 1 else (group[0], {})
+        outcomes.update(found)
+        if winner is not None:
+            kept_proposals.append(winner)  # type: ignore[arg-type]
 
-    partners = tuple(r.partner for r in kept_returns)
-    return Programme(
-        partners=partners,
+    programme = Programme(
+        partners=tuple(r.partner for r in kept_returns),
         services=tuple(p.service for p in kept_proposals),
         baseline=tuple(e for r in kept_returns for e in r.baseline),
         control_totals=tuple(r.control_total for r in kept_returns if r.control_total),
         saving_lines=tuple(line for p in kept_proposals for line in p.saving_lines),
         one_off_costs=tuple(c for p in kept_proposals for c in p.one_off_costs),
         drivers=tuple(d for p in kept_proposals for d in p.drivers),
-        findings=tuple(findings),
+        findings=tuple(f for _, f in outcomes.values()),
     )
+    return Assembly(programme, outcomes)

@@ -168,21 +168,22 @@ def test_a_bad_file_is_rejected_with_its_location_and_the_rest_is_consolidated(t
     assert status["notes.xlsx"] == "rejected" and status["readme.txt"] == "skipped" and status["return-HC-v2.xlsx"] == "rejected"
     located = {(f["code"], f["file"], f["sheet"], f["cell"]) for f in doc["findings"]}
     assert ("NOT_A_NUMBER", "return-HC-v2.xlsx", "Baseline", "D6") in located
-    assert ("FILE_UNREADABLE", "notes.xlsx", "", "") in located
+    assert ("NOT_A_WORKBOOK", "notes.xlsx", "", "") in located
+    assert ("VALUE_MISSING", "return-HC-v2.xlsx", "Baseline", "D6") not in located  # one finding per problem
     assert len(doc["sources"]) == 13
 
 
-def test_two_different_returns_for_one_partner_are_both_held_back(tmp_path, hampshire_folder):
+def test_two_returns_for_one_partner_that_the_covers_cannot_order_are_both_held_back(tmp_path, hampshire_folder):
     returns, _ = hampshire_submissions()
     import dataclasses
 
     from jwmodel.excel.templates import write_partner_return
 
-    changed = dataclasses.replace(returns[1], baseline=returns[1].baseline[:-1])
+    changed = dataclasses.replace(returns[1], baseline=returns[1].baseline[:-1])  # same number and date on the cover
     write_partner_return(hampshire_folder / "hfrs-resubmitted.xlsx", HAMPSHIRE_SETUP, changed)
     code, doc = run(hampshire_folder, tmp_path)
-    assert "HFRS" not in doc["partners"]
-    assert sum(1 for f in doc["findings"] if f["code"] == "RETURN_CONFLICT") == 2
+    assert code == 2 and "HFRS" not in doc["partners"]
+    assert sum(1 for f in doc["findings"] if f["code"] == "RESUBMISSION_UNDECIDED") == 2
 
 
 def test_check_command_reports_a_good_return_and_a_bad_one(tmp_path, capsys):
@@ -190,7 +191,7 @@ def test_check_command_reports_a_good_return_and_a_bad_one(tmp_path, capsys):
     assert "accepted" in capsys.readouterr().out
     (tmp_path / "x.xlsx").write_bytes(b"PK\x03\x04broken")
     assert main(["check", str(tmp_path / "x.xlsx")]) == 2
-    assert "FILE_UNREADABLE" in capsys.readouterr().out
+    assert "CORRUPT_ZIP" in capsys.readouterr().out
 
 
 def test_nothing_usable_exits_1(tmp_path):

@@ -92,3 +92,38 @@ def parse_date(value: object) -> str:
         except ValueError as exc:
             raise CellError(f"expected a date such as 2012-04-01, got {value!r}") from exc
     raise CellError(f"expected a date, got {value!r}")
+
+
+EXCEL_TEXT_LIMIT = 32_767
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _&.\-]*$", re.ASCII)
+
+
+def text_problem(text: str) -> str:
+    """Why text cannot be used as it is ('' if it can): too long for Excel, or hidden characters."""
+    import unicodedata
+
+    if len(text) > EXCEL_TEXT_LIMIT:
+        return f"the text is {len(text):,} characters long; Excel's limit is {EXCEL_TEXT_LIMIT:,}"
+    for ch in text:
+        if ch in "\t\n\r":
+            continue
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp") or (category == "Zs" and ch != " "):
+            return f"the text holds an invisible or control character (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}); retype it"
+    return ""
+
+
+def code_problem(code: str) -> str:
+    """Why a partner code cannot be trusted ('' if it can): lookalike letters, invisible characters."""
+    import unicodedata
+
+    hidden = text_problem(code)
+    if hidden:
+        return hidden
+    for ch in code:
+        if ord(ch) > 127:
+            name = unicodedata.name(ch, "unnamed")
+            return f"{code!r} contains {ch!r} ({name}), which only looks like a plain letter; retype the code with plain letters"
+    if not _CODE.match(code):
+        return f"{code!r} is not a plain code (letters, digits, spaces, & . _ -)"
+    return ""

@@ -17,7 +17,8 @@ from pathlib import Path
 import python_calamine
 
 from jwmodel.excel import schema as s
-from jwmodel.excel.cells import CellError, parse_date, parse_number, parse_text, to_pounds
+from jwmodel.excel.cells import CellError, code_problem, parse_date, parse_number, parse_text, text_problem, to_pounds
+from jwmodel.excel.guard import Inspection, Limits, inspect_package
 from jwmodel.findings import Finding, Location, Severity, a1
 from jwmodel.model import (
     ApportionmentRule,
@@ -36,7 +37,7 @@ from jwmodel.model import (
 )
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, SourceRecord, Status, WorkstreamProposal
 
-__all__ = ["SourceRecord", "Status", "read_submission", "read_folder", "sha256_of"]
+__all__ = ["read_submission", "read_workbook_bytes", "sha256_of", "TEMPLATE_SHEETS"]
 
 
 def sha256_of(data: bytes) -> str:
@@ -60,10 +61,12 @@ class _Sheet:
 
 
 class _Reader:
-    def __init__(self, file: str, book: python_calamine.CalamineWorkbook) -> None:
+    def __init__(self, file: str, book: python_calamine.CalamineWorkbook, inspection: Inspection) -> None:
         self.file = file
         self.book = book
+        self.inspection = inspection
         self.findings: list[Finding] = []
+        self.sheets: dict[str, _Sheet] = {}
 
     def error(self, code: str, message: str, where: Location, value: object = None) -> None:
         self.findings.append(Finding(Severity.ERROR, code, message, where, value))
@@ -75,8 +78,10 @@ class _Reader:
         if name not in self.book.sheet_names:
             self.error("SHEET_MISSING", f"the sheet '{name}' is missing; sheets are: {', '.join(self.book.sheet_names)}; start again from the current template", Location(self.file, name))
             return None
-        rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        return _Sheet(self.file, name, rows)
+        if name not in self.sheets:
+            rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            self.sheets[name] = _Sheet(self.file, name, rows)
+        return self.sheets[name]
 
     # --- cells -------------------------------------------------------------------------------
 
@@ -95,7 +100,19 @@ class _Reader:
         return value
 
     def text(self, sheet: _Sheet, row: int, col: int) -> str:
-        return parse_text(sheet.get(row, col))
+        value = parse_text(sheet.get(row, col))
+        problem = text_problem(value)
+        if problem:
+            self.error("BAD_TEXT", problem, sheet.at(row, col), value[:100])
+            return value[:100]
+        return value
+
+    def code(self, sheet: _Sheet, row: int, col: int, what: str) -> str:
+        """A partner code: plain letters only, so a lookalike never passes for a real code."""
+        value = parse_text(sheet.get(row, col))
+        if value and (problem := code_problem(value)):
+            self.error("BAD_CODE", f"{what}: {problem}", sheet.at(row, col), value[:100])
+        return value
 
     # --- structure ---------------------------------------------------------------------------
 
@@ -123,6 +140,15 @@ class _Reader:
                     return None
                 width = max(headers.values()) + 1
                 data = [i for i in range(r + 1, len(sheet.rows)) if any(sheet.get(i, c) is not None for c in range(width))]
+                for i in range(r, len(sheet.rows)):
+                    for c in range(width, len(sheet.rows[i])):
+                        if sheet.get(i, c) is not None:
+                            self.error("OUTSIDE_TABLE", f"there is something at {a1(i, c)}, to the right of the table, which would not be read; move it into the table or delete it", sheet.at(i, c), sheet.get(i, c))
+                            break
+                facts = self.inspection.sheet(sheet.name)
+                for i in data:
+                    if facts and i in facts.hidden_rows:
+                        self.warn("HIDDEN_ROW", f"row {i + 1} is hidden but holds data; it is read and counted: unhide it to check it is meant to be there", sheet.at(i, 0))
                 return headers, data
         self.error("TABLE_MISSING", f"no table headed '{required[0]}' on this sheet; start again from the current template", Location(self.file, sheet.name))
         return None
@@ -172,6 +198,10 @@ def _cover_common(reader: _Reader, values: dict[str, tuple[object, Location]], t
             submitted = parse_date(raw)
         except CellError as exc:
             reader.error("NOT_A_DATE", f"Submission date: {exc}", where, raw)
+        else:
+            if submitted and not ("2000-01-01" <= submitted <= "2099-12-31"):
+                reader.error("DATE_OUT_OF_RANGE", f"Submission date {submitted} is not a plausible date: give the date you send the file", where, submitted)
+                submitted = ""
     for key, label in (("financial_year", "Financial year"), ("contact", "Contact name")):
         if key in values and not text(key):
             reader.warn("COVER_BLANK", f"'{label}' is blank on the cover; fill it in", values[key][1])
@@ -182,6 +212,8 @@ def _read_partner_return(reader: _Reader, cover_values: dict[str, tuple[object, 
     cover = _cover_common(reader, cover_values, s.PARTNER_RETURN)
     code_raw, code_at = cover_values.get("partner_code", (None, Location(reader.file, s.COVER)))
     code = parse_text(code_raw)
+    if code and (problem := code_problem(code)):
+        reader.error("BAD_CODE", f"Partner code: {problem}", code_at, code[:100])
     known = [p.code for p in setup.partners]
     if not code:
         reader.error("PARTNER_MISSING", "choose your partner code on the cover", code_at)
@@ -224,13 +256,20 @@ def _read_partner_return(reader: _Reader, cover_values: dict[str, tuple[object, 
                 if net is None and gross is None and fte is None:
                     continue  # a listed service left blank: not part of this partner's return
                 if net is None:
-                    if gross is None:
+                    if gross is None and sheet.get(r, cols["Net baseline (£000s)"]) is None:
                         reader.error("VALUE_MISSING", f"{service}: give the net baseline (or gross direct cost and charges)", sheet.at(r, cols["Net baseline (£000s)"]))
                         continue
+                    if gross is None:
+                        continue  # the net figure was there but invalid: already reported
                     net = gross - (charges or Decimal(0))
                 if fte is None:
                     reader.warn("VALUE_MISSING", f"{service}: FTE is blank and is taken as 0", sheet.at(r, cols["FTE"]))
                     fte = Decimal(0)
+                for header, value in (("Gross direct cost (£000s)", gross), ("Charges from other partners (£000s)", charges), ("FTE", fte)):
+                    if value is not None and value < 0:
+                        reader.error("NEGATIVE", f"{service}: {header} cannot be negative ({value})", sheet.at(r, cols[header]), str(value))
+                if net < 0:
+                    reader.warn("NEGATIVE", f"{service}: the net baseline is negative ({net}); check the charges from other partners", sheet.at(r, cols["Net baseline (£000s)"]), str(net))
                 entries.append(BaselineEntry(code, service, net, fte, gross, charges, reader.text(sheet, r, cols["Notes"]), where))
     control = ControlTotal(code, stated_net, stated_fte, net_at, fte_at) if (stated_net is not None or stated_fte is not None) else None
     return PartnerReturn(cover, Partner(code, name), tuple(entries), control, setup, reader.file)
@@ -247,7 +286,7 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
     codes = [p.code for p in setup.partners]
 
     def partner_cell(sheet: _Sheet, r: int, col: int, what: str) -> str:
-        code = reader.text(sheet, r, col)
+        code = reader.code(sheet, r, col, what)
         if code and codes and code not in codes:
             reader.error("PARTNER_UNKNOWN", f"{what}: partner code {code!r} is not in the programme's list ({', '.join(codes)})", sheet.at(r, col), code)
         return code
@@ -265,7 +304,9 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
                 continue
             partners = _partners_text(reader.text(sheet, r, cols["Partners"]))
             for p in partners:
-                if codes and p not in codes:
+                if problem := code_problem(p):
+                    reader.error("BAD_CODE", f"option {name!r}: {problem}", sheet.at(r, cols["Partners"]), p)
+                elif codes and p not in codes:
                     reader.error("PARTNER_UNKNOWN", f"option {name!r}: partner code {p!r} is not in the programme's list ({', '.join(codes)})", sheet.at(r, cols["Partners"]), p)
             if not partners:
                 reader.error("VALUE_MISSING", f"option {name!r}: list the participating partners, e.g. 'HC, HCC'", sheet.at(r, cols["Partners"]))
@@ -283,13 +324,25 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
                         percentages[code] = value
             bearer = partner_cell(sheet, r, cols["Sole bearer"], f"option {name!r} sole bearer")
             rule = ApportionmentRule(method, percentages, reader.text(sheet, r, cols["Driver"]), bearer, int(minimum) if minimum is not None else 1, where)
+            if method is Method.FIXED and sum(percentages.values(), Decimal(0)) != 100:
+                reader.error("PERCENT_SUM", f"option {name!r}: the percentages add up to {sum(percentages.values(), Decimal(0))}, not 100", where, str(sum(percentages.values(), Decimal(0))))
+            if method is Method.DRIVER and not rule.driver:
+                reader.error("VALUE_MISSING", f"option {name!r}: the method is 'driver': name the driver (and give its values on the Drivers sheet)", sheet.at(r, cols["Driver"]))
+            if method is Method.SOLE_BEARER and not bearer:
+                reader.error("VALUE_MISSING", f"option {name!r}: the method is 'sole bearer': name the partner", sheet.at(r, cols["Sole bearer"]))
             options.append(ParticipationOption(name, partners, rule, default, where))
+        defaults = [o for o in options if o.default]
+        if len(options) > 1 and len(defaults) != 1:
+            reader.error("DEFAULT_OPTION", f"{len(options)} options and {len(defaults)} marked default: mark exactly one as default", Location(reader.file, s.OPTIONS))
 
     drivers: list[DriverValue] = []
     sheet = reader.sheet(s.DRIVERS)
     if sheet is not None and (table := reader.table(sheet, s.DRIVER_HEADERS)) is not None:
         cols, rows = table
         partner_cols = {h: c for h, c in cols.items() if h not in ("Driver", "Basis")}
+        for h, c in partner_cols.items():
+            if problem := code_problem(h):
+                reader.error("BAD_CODE", f"Drivers column heading: {problem}", sheet.at(s.HEADER_ROW, c), h)
         for r in rows:
             driver = reader.text(sheet, r, cols["Driver"])
             basis = reader.text(sheet, r, cols["Basis"]) if "Basis" in cols else ""
@@ -316,7 +369,9 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
             low = reader.number(sheet, r, cols["Low (£000s)"], "Low", money=True)
             high = reader.number(sheet, r, cols["High (£000s)"], "High", money=True)
             if low is None or high is None:
-                reader.error("VALUE_MISSING", f"saving line {description!r}: give both Low and High (0 if none)", sheet.at(r, cols["Low (£000s)" if low is None else "High (£000s)"]))
+                blank = [h for h, v in (("Low (£000s)", low), ("High (£000s)", high)) if v is None and sheet.get(r, cols[h]) is None]
+                if blank:
+                    reader.error("VALUE_MISSING", f"saving line {description!r}: give both Low and High (0 if none)", sheet.at(r, cols[blank[0]]))
                 continue
             if not description:
                 reader.warn("VALUE_MISSING", "a saving line has no description", where)
@@ -336,8 +391,12 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
             low = reader.number(sheet, r, cols["Low (£000s)"], "Low", money=True)
             high = reader.number(sheet, r, cols["High (£000s)"], "High", money=True)
             if low is None or high is None:
-                reader.error("VALUE_MISSING", f"one-off cost {description!r}: give both Low and High", sheet.at(r, cols["Low (£000s)" if low is None else "High (£000s)"]))
+                blank = [h for h, v in (("Low (£000s)", low), ("High (£000s)", high)) if v is None and sheet.get(r, cols[h]) is None]
+                if blank:
+                    reader.error("VALUE_MISSING", f"one-off cost {description!r}: give both Low and High (0 if none)", sheet.at(r, cols[blank[0]]))
                 continue
+            if low < 0 or high < 0:
+                reader.warn("NEGATIVE", f"one-off cost {description!r} is negative (income); check the sign: costs are positive", where)
             if kind:
                 costs.append(OneOffCost(service, description, OneOffType(kind), Range(low, high), reader.text(sheet, r, cols["Notes"]), where))
 
@@ -355,35 +414,79 @@ def _taken(submission: PartnerReturn | WorkstreamProposal) -> str:
     )
 
 
-def read_submission(path: str | Path) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
-    """Read one submitted workbook; never raises for a bad file, it reports it."""
-    path = Path(path)
-    name = path.name
-    data = path.read_bytes()
+TEMPLATE_SHEETS = {
+    s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.LISTS),
+    s.WORKSTREAM_PROPOSAL: (s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS),
+}
+
+
+def _sheet_checks(reader: _Reader, template: str) -> None:
+    """Formula errors, formulas with no stored result, hidden and extra sheets: all located."""
+    expected = TEMPLATE_SHEETS[template]
+    for facts in reader.inspection.sheets:
+        where = Location(reader.file, facts.name)
+        if facts.name not in expected:
+            if facts.cells:
+                reader.error("EXTRA_SHEET", f"the sheet '{facts.name}' is not part of the template and its contents would not be read: move the figures into the template's sheets, or delete the sheet", where)
+            else:
+                reader.warn("EXTRA_SHEET", f"the empty sheet '{facts.name}' is not part of the template and is ignored", where)
+            continue
+        if facts.hidden:
+            reader.warn("HIDDEN_SHEET", f"the template sheet '{facts.name}' has been hidden; it is read as usual: unhide it to check it", where)
+        for ref, value in facts.error_cells:
+            reader.error("FORMULA_ERROR", f"the cell shows the error {value}: correct the formula or type the figure", Location(reader.file, facts.name, ref), value)
+        for ref in facts.formulas_without_result:
+            reader.error("FORMULA_NO_RESULT", "the cell holds a formula with no stored result (the file was not saved by a spreadsheet application that calculates): open it in Excel, let it calculate, save it, or type the figure", Location(reader.file, facts.name, ref))
+    for name in expected:
+        if name not in reader.book.sheet_names:
+            similar = [n for n in reader.book.sheet_names if n.lower().replace(" ", "") == name.lower().replace(" ", "")]
+            hint = f" (is '{similar[0]}' it, renamed?)" if similar else ""
+            reader.error("SHEET_MISSING", f"the template's sheet '{name}' is missing{hint}: start again from the current template", Location(reader.file, name))
+
+
+def read_workbook_bytes(data: bytes, name: str, *, limits: Limits = Limits()) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
+    """Check and read one submitted workbook held in memory; never raises for a bad file."""
     digest = sha256_of(data)
+    inspection = inspect_package(data, name, limits)
+    if not inspection.ok:
+        return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", inspection.findings)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several unrelated types for unreadable files
         finding = Finding(Severity.ERROR, "FILE_UNREADABLE", f"the file cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); save it again as an Excel workbook (.xlsx)", Location(name))
-        return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", (finding,))
-    reader = _Reader(name, book)
-    cover_sheet = reader.sheet(s.COVER)
-    if cover_sheet is None:
+        return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", (*inspection.findings, finding))
+    reader = _Reader(name, book, inspection)
+    reader.findings.extend(inspection.findings)
+    try:
+        return _read(reader, digest)
+    except Exception as exc:  # calamine can still fail part-way on a damaged sheet
+        finding = Finding(Severity.ERROR, "FILE_UNREADABLE", f"the workbook could not be read to the end ({type(exc).__name__}: {exc}); save it again from Excel as .xlsx", Location(name))
+        return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", (*reader.findings, finding))
+
+
+def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
+    name = reader.file
+    if s.COVER not in reader.book.sheet_names:
+        reader.error("NOT_A_TEMPLATE", f"there is no '{s.COVER}' sheet, so this is not a jwmodel template; sheets are: {', '.join(reader.book.sheet_names)}; use the partner return or workstream proposal template", Location(name))
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", tuple(reader.findings))
+    cover_sheet = reader.sheet(s.COVER)
+    assert cover_sheet is not None
     template = ""
     for r in range(len(cover_sheet.rows)):
         if parse_text(cover_sheet.get(r, 0)) == "Template":
             template = parse_text(cover_sheet.get(r, 1))
     fields = {s.PARTNER_RETURN: s.PARTNER_COVER, s.WORKSTREAM_PROPOSAL: s.PROPOSAL_COVER}.get(template)
     if fields is None:
-        reader.error("TEMPLATE_UNKNOWN", f"the cover names the template {template!r}; use the jwmodel partner return or workstream proposal template", Location(name, s.COVER))
+        reader.error("TEMPLATE_UNKNOWN", f"the cover names the template {template!r}; use the '{s.PARTNER_RETURN}' or '{s.WORKSTREAM_PROPOSAL}' template, version {s.VERSION}", Location(name, s.COVER))
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", tuple(reader.findings))
     kind = "partner return" if template == s.PARTNER_RETURN else "workstream proposal"
     values = reader.cover(cover_sheet, fields)
     version = parse_text(values.get("version", (None, None))[0])
     if version != s.VERSION:
-        reader.error("TEMPLATE_VERSION", f"template version {version!r} is not supported; use the {template} template version {s.VERSION}", values.get("version", (None, Location(name, s.COVER)))[1], version)
+        shown = f"version {version!r}" if version else "no version"
+        reader.error("TEMPLATE_VERSION", f"the cover gives {shown}; this is not a supported version: use the '{template}' template, version {s.VERSION}", values.get("version", (None, Location(name, s.COVER)))[1], version)
         return None, SourceRecord(name, digest, kind, Status.REJECTED, "", tuple(reader.findings))
+    _sheet_checks(reader, template)
     setup = _setup(reader)
     reading = _read_partner_return if template == s.PARTNER_RETURN else _read_proposal
     submission = reading(reader, values, setup)
@@ -394,24 +497,12 @@ def read_submission(path: str | Path) -> tuple[PartnerReturn | WorkstreamProposa
     return submission, SourceRecord(name, digest, kind, status, _taken(submission), findings)
 
 
-def read_folder(folder: str | Path, *, progress: bool | None = None) -> tuple[list[PartnerReturn], list[WorkstreamProposal], list[SourceRecord]]:
-    """Read every .xlsx at the top of ``folder``; everything else there is listed as skipped."""
-    from tqdm import tqdm
+def read_submission(path: str | Path, *, limits: Limits = Limits()) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
+    """Read one submitted workbook from disk (see ``jwmodel.excel.intake`` for folders)."""
+    from jwmodel.excel.intake import read_regular_file
 
-    folder = Path(folder)
-    entries = sorted(folder.iterdir(), key=lambda p: p.name)
-    returns: list[PartnerReturn] = []
-    proposals: list[WorkstreamProposal] = []
-    records: list[SourceRecord] = []
-    for entry in tqdm(entries, desc="Reading returns", unit="file", disable=(not progress) if progress is not None else None):
-        if entry.name.startswith(("~$", ".~lock.")) or not entry.is_file() or entry.is_symlink() or entry.suffix.lower() != ".xlsx":
-            why = "not a regular .xlsx file" if entry.suffix.lower() != ".xlsx" or not entry.is_file() or entry.is_symlink() else "an Office lock or temporary file"
-            records.append(SourceRecord(entry.name, "", "other", Status.SKIPPED, why))
-            continue
-        submission, record = read_submission(entry)
-        records.append(record)
-        if isinstance(submission, PartnerReturn):
-            returns.append(submission)
-        elif isinstance(submission, WorkstreamProposal):
-            proposals.append(submission)
-    return returns, proposals, records
+    path = Path(path)
+    data, problem = read_regular_file(path, limits)
+    if problem is not None:
+        return None, SourceRecord(path.name, "", "unknown", Status.REJECTED, "", (problem,))
+    return read_workbook_bytes(data, path.name, limits=limits)

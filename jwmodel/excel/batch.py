@@ -1,0 +1,97 @@
+"""One batch: scan a folder, read every workbook in isolation, resolve duplicates and
+resubmissions, and consolidate. Shared by the command line, the add-in's scripts and the benchmark.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jwmodel.consolidation import Consolidation, consolidate
+from jwmodel.excel.intake import drop_identical, extract_all, scan_folder
+from jwmodel.findings import Finding
+from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal, assemble
+
+__all__ = ["Batch", "run_batch"]
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    result: Consolidation | None
+    sources: tuple[SourceRecord, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for s in self.sources if s.status == Status.REJECTED)
+
+
+def _progress(total: int, show: bool | None):
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc="Reading", unit="file", disable=(not show) if show is not None else None, file=sys.stderr)
+    rejected = 0
+
+    def update(outcome: tuple[object, SourceRecord]) -> None:
+        nonlocal rejected
+        rejected += outcome[1].status == Status.REJECTED
+        bar.set_postfix_str(f"{rejected} rejected", refresh=False)
+        bar.update(1)
+
+    return bar, update
+
+
+def run_batch(
+    folder: str | Path,
+    *,
+    options: Mapping[str, str] | None = None,
+    workers: int | None = None,
+    progress: bool | None = None,
+    extractor=None,
+) -> Batch:
+    """Everything from a folder of submissions to a consolidation and its intake register.
+
+    Args:
+        folder: the folder of submitted files (only its top level is read).
+        options: service area -> participation option.
+        workers: worker processes (default: the cores available; 0 reads in this process).
+        progress: show a progress bar (default: only on a terminal).
+        extractor: an alternative to ``extract_all`` with the same signature (e.g. on Dask).
+    """
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+    candidates, records = scan_folder(Path(folder))
+    timings["scan"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    bar, update = _progress(len(candidates), progress)
+    with bar:
+        extracted = (extractor or extract_all)(candidates, workers=workers, on_result=update)
+    timings["read"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    extracted = drop_identical(extracted)
+    returns = [x for x, _ in extracted if isinstance(x, PartnerReturn)]
+    proposals = [x for x, _ in extracted if isinstance(x, WorkstreamProposal)]
+    assembly = assemble(returns, proposals)
+    sources: list[SourceRecord] = []
+    for _, record in extracted:
+        outcome = assembly.outcomes.get(record.file)
+        if outcome is not None:
+            status, finding = outcome
+            record = dataclasses.replace(record, status=status, findings=(*record.findings, finding))
+        sources.append(record)
+    sources = sorted([*sources, *records], key=lambda r: r.file)
+    reading: tuple[Finding, ...] = tuple(f for s in sources for f in s.findings if s.status != Status.SUPERSEDED or f.code != "SUPERSEDED")
+    programme = dataclasses.replace(assembly.programme, findings=reading + tuple(f for f in assembly.programme.findings if f.code == "SUPERSEDED"))
+    timings["assemble"] = time.perf_counter() - clock
+    if not programme.partners and not programme.services:
+        return Batch(None, tuple(sources), timings)
+    clock = time.perf_counter()
+    result = consolidate(programme, options=options)
+    timings["consolidate"] = time.perf_counter() - clock
+    return Batch(result, tuple(sources), timings)
