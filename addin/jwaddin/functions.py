@@ -1,0 +1,134 @@
+"""Every Excel custom function of the add-in: JW_SHARES, JW_APPORTION, JW_SAVINGS_SUMMARY,
+JW_BY_PARTNER, JW_CHECK_TOTAL and JW_FINDINGS.
+
+The same module serves every runtime: classic xlwings (``UDF Modules = jwaddin.functions``),
+xlwings Lite (``from jwaddin.functions import *`` in main.py) and xlwings Server (the
+custom_functions package re-exports it). Excel shows each function's docstring as its help and each
+argument's ``doc``. Names carry no namespace prefix: JW_SHARES is JW_SHARES everywhere.
+
+Each function converts what Excel sends (``jwaddin.convert``), calls the engine and converts the
+result. A mistake in the inputs raises ``FunctionInputError`` (an ``xlwings.XlwingsError``), which
+Excel shows as #VALUE! with the message. Parameters carry no type annotations on purpose: xlwings
+reads annotations as converters.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jwaddin._runtime import FunctionInputError, arg, func
+from jwaddin.convert import excel_rows, excel_value, grid, number, programme_from_tables, shaped, vector, whole_number
+from jwmodel.consolidation import consolidate
+from jwmodel.excel.model_workbook import by_partner_rows, summary_rows
+from jwmodel.money import MoneyError, allocate, whole_percent_shares
+
+__all__ = ["jw_shares", "jw_apportion", "jw_savings_summary", "jw_by_partner", "jw_check_total", "jw_findings", "FunctionInputError"]
+
+
+def _weights(values: list[object], what: str) -> dict[str, Decimal]:
+    """Non-empty cells by position; the zero-padded key keeps ties going to the earlier cell."""
+    weights = {}
+    for i, value in enumerate(values):
+        parsed = number(value, f"{what}, cell {i + 1}")
+        if parsed is not None:
+            weights[f"{i:06d}"] = parsed
+    if not weights:
+        raise FunctionInputError(f"{what}: every cell is empty; give at least one weight")
+    return weights
+
+
+@func
+@arg("weights", ndim=2, doc="One row or one column of weights (baselines, driver values); an empty cell means that partner does not take part.")
+@arg("min_percent", doc="Optional: the least percentage each taking part gets (default 1).")
+def jw_shares(weights, min_percent=None):
+    """Whole-number percentages in proportion to the weights, adding up to exactly 100, with at least min_percent each (the engine's rule: FM 1314/333/3253 gives 27/7/66). A row gives a row, a column a column."""
+    values, orientation = vector(weights, "weights")
+    keyed = _weights(values, "weights")
+    minimum = whole_number(min_percent, "min_percent", default=1, low=0, high=100)
+    try:
+        shares = whole_percent_shares(keyed, minimum=minimum)
+    except MoneyError as exc:
+        raise FunctionInputError(f"weights: {exc}") from exc
+    out = [shares.get(f"{i:06d}") for i in range(len(values))]
+    return shaped(out, orientation)
+
+
+@func
+@arg("amount", doc="The figure to split (in £000s when decimals is 3).")
+@arg("weights", ndim=2, doc="One row or one column of weights or percentages; an empty cell means that partner does not take part.")
+@arg("decimals", doc="Optional: decimal places of the shares (default 3, which is £1 when amounts are in £000s).")
+def jw_apportion(amount, weights, decimals=None):
+    """Splits the amount in proportion to the weights so that the shares add up to the amount exactly (largest remainder at the given decimals). A row gives a row, a column a column."""
+    cells = grid(amount)
+    if len(cells) != 1 or len(cells[0]) != 1:
+        raise FunctionInputError("amount: give one cell or one number")
+    value = number(cells[0][0], "amount") or Decimal(0)
+    values, orientation = vector(weights, "weights")
+    keyed = _weights(values, "weights")
+    places = whole_number(decimals, "decimals", default=3, low=0, high=9)
+    unit = Decimal(1).scaleb(-places)
+    try:
+        shares = allocate(value, keyed, unit=unit)
+    except MoneyError as exc:
+        raise FunctionInputError(f"{exc}; e.g. =ROUND(amount,{places}), or give more decimals") from exc
+    return shaped([excel_value(shares.get(f"{i:06d}")) for i in range(len(values))], orientation)
+
+
+@func
+@arg("savings_table", ndim=2, doc="The saving lines table with its headers, e.g. SavingLinesTable[#All].")
+@arg("rules_table", ndim=2, doc="Optional: the rules table with its headers (RulesTable[#All]); decides which lines count when a line applies only if a partner takes part.")
+@arg("one_off_table", ndim=2, doc="Optional: the one-off costs table with its headers (OneOffCostsTable[#All]); adds one-off low and high columns.")
+def jw_savings_summary(savings_table, rules_table=None, one_off_table=None):
+    """Appendix A: recurring cost/(saving) by service area (cashable, procurement, total, non-cashable; low and high) with a Total row, as a dynamic array. Cost positive, saving negative, £000s."""
+    programme, chosen = programme_from_tables(savings=savings_table, rules_table=rules_table, one_off=one_off_table)
+    result = consolidate(programme, options=chosen)
+    return excel_rows(summary_rows(result, one_off=one_off_table is not None))
+
+
+@func
+@arg("savings_table", ndim=2, doc="The saving lines table with its headers, e.g. SavingLinesTable[#All].")
+@arg("rules_table", ndim=2, doc="The rules table with its headers, e.g. RulesTable[#All].")
+@arg("baseline_table", ndim=2, doc="The baseline table with its headers, e.g. BaselineTable[#All] (for splits by share of baseline).")
+@arg("drivers_table", ndim=2, doc="Optional: the drivers table with its headers, e.g. DriversTable[#All] (for splits by a driver).")
+def jw_by_partner(savings_table, rules_table, baseline_table, drivers_table=None):
+    """Each partner's share of each service area's recurring cost/(saving), low and high, every line split exactly to £1 by the rule in use, with an all-partners column and a Total row, as a dynamic array."""
+    programme, chosen = programme_from_tables(savings=savings_table, rules_table=rules_table, baseline_table=baseline_table, drivers_table=drivers_table)
+    result = consolidate(programme, options=chosen)
+    return excel_rows(by_partner_rows(result))
+
+
+@func
+@arg("values", ndim=2, doc="The cells to add up (empty cells count as nothing).")
+@arg("stated_total", doc="The total they should add up to.")
+def jw_check_total(values, stated_total):
+    """OK when the values add up exactly to the stated total; otherwise the difference, stated total less the sum of the values."""
+    total = Decimal(0)
+    for r, row in enumerate(grid(values), start=1):
+        for c, cell in enumerate(row, start=1):
+            parsed = number(cell, f"values, row {r}, column {c}")
+            total += parsed or 0
+    cells = grid(stated_total)
+    if len(cells) != 1 or len(cells[0]) != 1:
+        raise FunctionInputError("stated_total: give one cell or one number")
+    stated = number(cells[0][0], "stated_total")
+    if stated is None:
+        raise FunctionInputError("stated_total: the cell is empty; give the total the values should add up to")
+    return "OK" if stated == total else excel_value(stated - total)
+
+
+@func
+@arg("savings_table", ndim=2, doc="The saving lines table with its headers, e.g. SavingLinesTable[#All].")
+@arg("rules_table", ndim=2, doc="The rules table with its headers, e.g. RulesTable[#All].")
+@arg("baseline_table", ndim=2, doc="The baseline table with its headers, e.g. BaselineTable[#All].")
+@arg("drivers_table", ndim=2, doc="Optional: the drivers table with its headers, e.g. DriversTable[#All].")
+@arg("one_off_table", ndim=2, doc="Optional: the one-off costs table with its headers, e.g. OneOffCostsTable[#All].")
+@arg("partners_table", ndim=2, doc="Optional: the partners table with its headers, e.g. PartnersTable[#All] (adds the stated-total checks).")
+def jw_findings(savings_table, rules_table, baseline_table, drivers_table=None, one_off_table=None, partners_table=None):
+    """Every finding of the consolidation (severity, code, message), or one row saying there are none, as a dynamic array."""
+    programme, chosen = programme_from_tables(savings=savings_table, rules_table=rules_table, baseline_table=baseline_table, drivers_table=drivers_table, one_off=one_off_table, partners_table=partners_table)
+    result = consolidate(programme, options=chosen)
+    rows = [["Severity", "Code", "Message"]]
+    rows += [[f.severity.value, f.code, f.message] for f in result.findings]
+    if len(rows) == 1:
+        rows.append(["none", "", "no findings"])
+    return rows
