@@ -17,6 +17,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.etree import ElementTree as ET
 
@@ -131,9 +132,9 @@ def inspect_package(data: bytes, file: str, limits: Limits = Limits()) -> Inspec
         return _inspect(data, file, limits)
     except _Rejected as rejected:
         return Inspection((rejected.finding,))
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError) as exc:
         return Inspection((Finding(Severity.ERROR, "CORRUPT_ZIP", f"the file is damaged ({type(exc).__name__}: {exc}); it may have been cut short while saving or sending: save it again as .xlsx and resend", where),))
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError) as exc:  # LookupError: an XML declaration naming no known encoding
         return Inspection((Finding(Severity.ERROR, "CORRUPT_XML", f"a part of the workbook is not well-formed XML ({exc}); save it again from Excel as .xlsx", where),))
 
 

@@ -60,6 +60,14 @@ class _Sheet:
         return Location(self.file, self.name, a1(row, col))
 
 
+class _Unreadable(Exception):
+    """python-calamine could not read a sheet; carries the sheet name and the cause."""
+
+    def __init__(self, sheet: str, cause: Exception) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.sheet = sheet
+
+
 class _Reader:
     def __init__(self, file: str, book: python_calamine.CalamineWorkbook, inspection: Inspection) -> None:
         self.file = file
@@ -79,7 +87,10 @@ class _Reader:
             self.error("SHEET_MISSING", f"the sheet '{name}' is missing; sheets are: {', '.join(self.book.sheet_names)}; start again from the current template", Location(self.file, name))
             return None
         if name not in self.sheets:
-            rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            try:
+                rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as exc:  # only calamine runs here; it raises several unrelated types
+                raise _Unreadable(name, exc) from exc
             self.sheets[name] = _Sheet(self.file, name, rows)
         return self.sheets[name]
 
@@ -459,8 +470,8 @@ def read_workbook_bytes(data: bytes, name: str, *, limits: Limits = Limits()) ->
     reader.findings.extend(inspection.findings)
     try:
         return _read(reader, digest)
-    except Exception as exc:  # calamine can still fail part-way on a damaged sheet
-        finding = Finding(Severity.ERROR, "FILE_UNREADABLE", f"the workbook could not be read to the end ({type(exc).__name__}: {exc}); save it again from Excel as .xlsx", Location(name))
+    except _Unreadable as exc:  # calamine can still fail part-way on a damaged sheet
+        finding = Finding(Severity.ERROR, "FILE_UNREADABLE", f"the sheet could not be read ({exc}); save the workbook again from Excel as .xlsx", Location(name, exc.sheet))
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", (*reader.findings, finding))
 
 
@@ -471,13 +482,13 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", tuple(reader.findings))
     cover_sheet = reader.sheet(s.COVER)
     assert cover_sheet is not None
-    template = ""
+    template, template_at = "", Location(name, s.COVER)
     for r in range(len(cover_sheet.rows)):
         if parse_text(cover_sheet.get(r, 0)) == "Template":
-            template = parse_text(cover_sheet.get(r, 1))
+            template, template_at = parse_text(cover_sheet.get(r, 1)), cover_sheet.at(r, 1)
     fields = {s.PARTNER_RETURN: s.PARTNER_COVER, s.WORKSTREAM_PROPOSAL: s.PROPOSAL_COVER}.get(template)
     if fields is None:
-        reader.error("TEMPLATE_UNKNOWN", f"the cover names the template {template!r}; use the '{s.PARTNER_RETURN}' or '{s.WORKSTREAM_PROPOSAL}' template, version {s.VERSION}", Location(name, s.COVER))
+        reader.error("TEMPLATE_UNKNOWN", f"the cover names the template {template!r}; use the '{s.PARTNER_RETURN}' or '{s.WORKSTREAM_PROPOSAL}' template, version {s.VERSION}", template_at, template)
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", tuple(reader.findings))
     kind = "partner return" if template == s.PARTNER_RETURN else "workstream proposal"
     values = reader.cover(cover_sheet, fields)
