@@ -322,9 +322,9 @@ def programme_from_tables(
     driver_values = drivers(read_table(drivers_table, "drivers_table", DRIVERS_REQUIRED, "DriversTable[#All]")) if drivers_table is not None else ()
     costs = one_off_costs(read_table(one_off, "one_off_table", ONE_OFF_REQUIRED, "OneOffCostsTable[#All]")) if one_off is not None else ()
     listed, totals = partners(read_table(partners_table, "partners_table", PARTNERS_REQUIRED, "PartnersTable[#All]")) if partners_table is not None else ((), ())
-    codes = [p.code for p in listed]
-    for code in [e.partner for e in entries] + [c for s in services for o in s.options for c in o.partners]:
-        if code not in codes:
+    codes = [p.code for p in listed]  # as the engine does: the partners are those with a return,
+    for code in (e.partner for e in entries):  # here those with baseline rows; others named in the
+        if code not in codes:  # rules are reported as unknown (JW_FINDINGS), not given a column
             codes.append(code)
     names = {p.code: p.name for p in listed}
     programme = Programme(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jwmodel.examples import hampshire_2012 as hampshire
 from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
+from jwmodel.excel.model_workbook import write_example
 from jwmodel.model import ControlTotal
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 from jwmodel.excel import schema as s
@@ -62,6 +63,7 @@ def build(root: Path) -> list[Path]:
         written.append(write_partner_return(root / EXAMPLE_DIR / f"return-{r.partner.code}.xlsx", HAMPSHIRE_SETUP, r))
     for p in proposals:
         written.append(write_workstream_proposal(root / EXAMPLE_DIR / f"proposal-{slug(p.service.name)}.xlsx", HAMPSHIRE_SETUP, p))
+    write_example(root)  # the model workbook (jwmodel.excel.model_workbook); checked by tests/test_addin_workbook.py
     return written
 
 

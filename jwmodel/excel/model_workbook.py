@@ -53,6 +53,12 @@ __all__ = [
     "checks_plan",
     "write_model_workbook",
     "SHEETS",
+    "SPILL_ANCHOR",
+    "summary_total_cell",
+    "partners_total_cell",
+    "HEADER_ROW",
+    "README_LINES",
+    "write_example",
 ]
 
 CREATED = dt.datetime(2012, 4, 1)  # fixed, so regenerating the workbook gives identical bytes
@@ -129,7 +135,10 @@ def _num(value: Decimal | None) -> object:
 
 def input_tables(programme: Programme, result: Consolidation) -> tuple[InputTable, ...]:
     """The six input tables, filled from a programme (and the options in use in ``result``)."""
-    partners = programme.partner_codes
+    partners = list(programme.partner_codes)  # rules and drivers keep every code they name, even one
+    for code in [c for s in programme.services for o in s.options for c in (*o.partners, *o.rule.percentages)] + [d.partner for d in programme.drivers]:
+        if code not in partners:  # with no return, so the JW_ functions see what the engine saw
+            partners.append(code)
     stated = {c.partner: c for c in programme.control_totals}
     partner_rows = tuple((p.code, p.name, _num(stated[p.code].net) if p.code in stated else None, _num(stated[p.code].fte) if p.code in stated else None) for p in programme.partners)
     baseline_rows = tuple((e.partner, e.service, _num(e.gross), _num(e.charges), e.net, e.fte, e.note) for e in programme.baseline)
@@ -226,6 +235,11 @@ def shares_plan(programme: Programme, result: Consolidation, tables: Sequence[In
         cells[(row, 1)] = option
         cells[(row, 2)] = "share of baseline" if method is Method.BASELINE else f"driver: {driver}"
         cells[(row, 3)] = minimum
+        in_use = next((r for r in result.apportionment if r.service == service and r.in_use), None)
+        if in_use is None or not in_use.shares or any(p not in partners for p in participants):
+            cells[(row, 4)] = "not computable from these partners' figures: see the consolidation's findings"
+            row += 1
+            continue
         weights: dict[str, Decimal] = {}
         for j, p in enumerate(partners):
             if p not in participants:
@@ -238,8 +252,7 @@ def shares_plan(programme: Programme, result: Consolidation, tables: Sequence[In
                 text = f"=SUMIFS({t['Drivers'].column(p)},{t['Drivers'].column('Service area')},{a1(row, 0)},{t['Drivers'].column('Driver')},\"{driver}\")"
             weights[p] = value
             cells[(row, w0 + j)] = Formula(text, value, kind="money")
-        in_use = next((r for r in result.apportionment if r.service == service and r.in_use), None)
-        shares = {p: int(v) for p, v in in_use.shares.items()} if in_use is not None and in_use.shares else {}
+        shares = {p: int(v) for p, v in in_use.shares.items()}
         share_row = [shares.get(p) for p in partners]
         weights_ref = f"{a1(row, w0)}:{a1(row, w0 + n - 1)}"
         cells[(row, s0)] = Formula(f"=JW_SHARES({weights_ref},{a1(row, 3)})", [share_row], spill=True, kind="percent")
@@ -297,6 +310,19 @@ def checks_plan(programme: Programme, result: Consolidation, tables: Sequence[In
     cells[(row, 4)] = Formula(f"=JW_CHECK_TOTAL({partners_ref},{summary_ref})", "OK" if total_low == partners_low else total_low - partners_low, kind="money")
     widths = ((0, 0, 14), (1, 1, 48), (2, 3, 14), (4, 4, 30))
     return SheetPlan("Checks", "Checks", "A figure in the Check column is the stated total less the sum of the rows; OK means they agree.", cells, frozenset(heads), widths)
+
+
+SPILL_ANCHOR = (3, 0)  # where JW_SAVINGS_SUMMARY and JW_BY_PARTNER sit on their sheets
+
+
+def summary_total_cell(result: Consolidation) -> tuple[int, int]:
+    """The Summary sheet's Total recurring low cell, 0-based."""
+    return (SPILL_ANCHOR[0] + len(result.services) + 1, SUMMARY_HEADERS.index("Total low"))
+
+
+def partners_total_cell(result: Consolidation) -> tuple[int, int]:
+    """The By partner sheet's all-partners Total low cell, 0-based."""
+    return (SPILL_ANCHOR[0] + len(result.services) + 1, 1 + 2 * len(result.partners))
 
 
 SHEETS = ("Read me", "Summary", "By partner", "Shares", "Checks", "Partners", "Baseline", "Saving lines", "Rules", "Drivers", "One-off costs", "xlwings.conf")
@@ -434,11 +460,11 @@ def write_model_workbook(path: str | Path, programme: Programme, result: Consoli
         ws.set_column(1, len(summary[0]) - 1, 12)
         ws.write_string(0, 0, "Appendix A: recurring full-year cost/(saving) by service area, and one-off costs, £000s", f["title"])
         ws.write_string(1, 0, "Computed by JW_SAVINGS_SUMMARY from the Saving lines, Rules and One-off costs tables.", f["note"])
-        anchor = (3, 0)
+        anchor = SPILL_ANCHOR
         tables_by_sheet = {x.sheet: x for x in tables}
         formula = f"=JW_SAVINGS_SUMMARY({tables_by_sheet['Saving lines'].ref},{tables_by_sheet['Rules'].ref},{tables_by_sheet['One-off costs'].ref})"
         _write_spill(ws, *anchor, formula, summary, f["money"], f["text"], f["head"])
-        summary_total = (anchor[0] + len(summary) - 1, SUMMARY_HEADERS.index("Total low"))
+        summary_total = summary_total_cell(result)
 
         partner_rows = by_partner_rows(result)
         ws = wb.add_worksheet("By partner")
@@ -448,7 +474,7 @@ def write_model_workbook(path: str | Path, programme: Programme, result: Consoli
         ws.write_string(1, 0, "Computed by JW_BY_PARTNER from the Saving lines, Rules, Baseline and Drivers tables; every line is split exactly.", f["note"])
         formula = f"=JW_BY_PARTNER({tables_by_sheet['Saving lines'].ref},{tables_by_sheet['Rules'].ref},{tables_by_sheet['Baseline'].ref},{tables_by_sheet['Drivers'].ref})"
         _write_spill(ws, *anchor, formula, partner_rows, f["money"], f["text"], f["head"])
-        partners_total = (anchor[0] + len(partner_rows) - 1, len(partner_rows[0]) - 2)
+        partners_total = partners_total_cell(result)
 
         for plan in (shares_plan(programme, result, tables), checks_plan(programme, result, tables, summary_total, partners_total)):
             _write_plan(wb, wb.add_worksheet(plan.name), plan, f)
@@ -475,3 +501,12 @@ def write_model_workbook(path: str | Path, programme: Programme, result: Consoli
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_example(root: str | Path) -> Path:
+    """The committed model workbook: the Hampshire 2012 example, at ``root/joint_working_model.xlsx``."""
+    from jwmodel.consolidation import consolidate
+    from jwmodel.examples import hampshire_2012
+
+    programme = hampshire_2012.programme()
+    return write_model_workbook(Path(root) / "joint_working_model.xlsx", programme, consolidate(programme))

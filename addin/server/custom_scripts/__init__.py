@@ -1,0 +1,3 @@
+"""xlwings Server loads the scripts from this package: the add-in's, unchanged."""
+
+from jwaddin.scripts import *  # noqa: F401,F403

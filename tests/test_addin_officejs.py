@@ -1,0 +1,115 @@
+"""The functions as xlwings Server and Lite see them: xlwings' own registration and call path,
+fed the exact payload Excel's Office.js client sends (every argument a 2D array, None for an empty
+cell, whole numbers as int)."""
+
+from __future__ import annotations
+
+import os
+
+# Office.js decorators are chosen when xlwings is first imported (see tests/test_addin_plain.py
+# for the plain import, which runs in a fresh interpreter).
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+import asyncio  # noqa: E402
+import math  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+import pytest  # noqa: E402
+import xlwings  # noqa: E402
+import xlwings.server  # noqa: E402
+
+import jwaddin.functions  # noqa: E402
+from jwaddin.offline import payload  # noqa: E402
+
+NAMES = {"JW_SHARES", "JW_APPORTION", "JW_SAVINGS_SUMMARY", "JW_BY_PARTNER", "JW_CHECK_TOTAL", "JW_FINDINGS"}
+
+
+def call(name: str, *args: object) -> object:
+    return asyncio.run(xlwings.server.custom_functions_call(payload(name, list(args)), jwaddin.functions))
+
+
+def test_xlwings_runs_in_its_officejs_mode_here():
+    assert xlwings.on_server is True
+    assert xlwings.func is xlwings.server.func
+
+
+def test_every_function_registers_with_its_parameters_and_help_and_no_namespace():
+    meta = xlwings.server.custom_functions_meta(jwaddin.functions)
+    functions = {f["name"]: f for f in meta["functions"]}
+    assert set(functions) == NAMES  # no "XLWINGS." or other prefix: the same names as in classic
+    shares = functions["JW_SHARES"]
+    assert "100" in shares["description"] and "27/7/66" in shares["description"]
+    assert [p["name"] for p in shares["parameters"]] == ["weights", "min_percent"]
+    assert "optional" not in shares["parameters"][0] and shares["parameters"][1]["optional"] is True
+    assert "empty cell" in shares["parameters"][0]["description"]
+    assert [p["name"] for p in functions["JW_APPORTION"]["parameters"]] == ["amount", "weights", "decimals"]
+    assert "£1" in functions["JW_APPORTION"]["parameters"][2]["description"]
+    assert [p["name"] for p in functions["JW_BY_PARTNER"]["parameters"]] == ["savings_table", "rules_table", "baseline_table", "drivers_table"]
+    assert [p["name"] for p in functions["JW_CHECK_TOTAL"]["parameters"]] == ["values", "stated_total"]
+    for f in functions.values():
+        assert f["description"] and not f["description"].startswith("Python function")
+        assert all(p["description"] and not p["description"].startswith("Positional argument") for p in f["parameters"])
+        assert f["result"] == {"dimensionality": "matrix", "type": "any"}
+
+
+def test_shares_of_the_fm_and_legal_baselines_are_the_published_splits():
+    assert call("JW_SHARES", [[1314, 333, 3253]], None) == [[27, 7, 66]]
+    assert call("JW_SHARES", [[430, 21, 4091]], None) == [[9, 1, 90]]
+
+
+def test_a_column_of_weights_gives_a_column_of_shares():
+    assert call("JW_SHARES", [[430], [21], [4091]], None) == [[9], [1], [90]]
+
+
+def test_an_empty_cell_is_a_partner_not_taking_part_and_text_numbers_are_numbers():
+    assert call("JW_SHARES", [[1452, None, 1637]], None) == [[47, "", 53]]
+    assert call("JW_SHARES", [["1,314", "333", 3253.0]], [[1]]) == [[27, 7, 66]]
+
+
+def test_the_minimum_percentage_holds_a_small_partner_up():
+    assert call("JW_SHARES", [[1000, 1, 1]], [[5]]) == [[90, 5, 5]]
+
+
+def test_apportioning_minus_ten_by_the_fm_shares():
+    assert call("JW_APPORTION", [[-10]], [[27, 7, 66]], None) == [[-2.7, -0.7, -6.6]]
+
+
+def test_a_hundred_split_three_ways_at_three_decimals_sums_to_exactly_a_hundred():
+    shares = call("JW_APPORTION", [[100]], [[1, 1, 1]], [[3]])
+    assert shares == [[33.334, 33.333, 33.333]]
+    assert sum(Decimal(repr(x)) for x in shares[0]) == 100
+    assert math.fsum(shares[0]) == 100
+
+
+def test_apportion_at_whole_pounds_when_amounts_are_in_pounds():
+    assert call("JW_APPORTION", [[1000]], [[1], [1], [1]], [[0]]) == [[334], [333], [333]]
+
+
+def test_check_total_says_ok_or_the_difference():
+    assert call("JW_CHECK_TOTAL", [[1452], [5967], [None]], [[7419]]) == [["OK"]]
+    assert call("JW_CHECK_TOTAL", [[299, 1864, 77, 156, 333, 466, 21]], [[7514]]) == [[4298]]
+
+
+def test_a_serial_date_arrives_as_a_number_and_counts_as_one():
+    # Office.js sends a date-formatted cell as its serial number (41000 is 2012-04-01)
+    assert call("JW_CHECK_TOTAL", [[41000]], [[41000]]) == [["OK"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "message"),
+    [
+        ("JW_SHARES", ([[1, "n/a", 3]], None), "weights, cell 2: expected a number"),
+        ("JW_SHARES", ([[None, None]], None), "every cell is empty"),
+        ("JW_SHARES", ([[1, 2], [3, 4]], None), "one row or one column"),
+        ("JW_SHARES", ([[1, 2, 3]], [[50]]), "cannot each have at least 50%"),
+        ("JW_APPORTION", ([[0.0001]], [[1, 1]], None), "round it to 0.001"),
+        ("JW_APPORTION", ([[10]], [[1, 1]], [[2.5]]), "decimals: give a whole number from 0 to 9"),
+        ("JW_CHECK_TOTAL", ([[1]], None), "stated_total: the cell is empty"),
+        ("JW_SAVINGS_SUMMARY", ([["Service", "Low"], ["FM", 1]], None, None), "pass the whole table with its headers"),
+    ],
+)
+def test_a_user_error_is_xlwings_own_error_with_a_message_saying_what_to_fix(name, args, message):
+    with pytest.raises(xlwings.XlwingsError, match=message) as caught:
+        call(name, *args)
+    assert "Traceback" not in str(caught.value)
