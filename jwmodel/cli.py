@@ -7,6 +7,7 @@ usable, or a usage error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -15,7 +16,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from jwmodel.report_text import appendix_a, baseline_table, findings_table, partner_table, sources_line
+from jwmodel.business_case import AppraisalSettings, appraise_programme
+from jwmodel.report_text import appraisal_table, appendix_a, baseline_table, findings_table, partner_table, sources_line
 from jwmodel.submissions import Status
 from jwmodel.summary import summary
 
@@ -65,9 +67,13 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
             print(f"  {s.file}: {s.status} {'; '.join(str(f) for f in s.findings) or s.taken}", file=sys.stderr)
         return USAGE_OR_NOTHING
     clock = time.perf_counter()
-    write_consolidated(args.output, result, sources)
+    appraisal = appraise_programme(result, _settings(args, batch.financial_year))
+    result = dataclasses.replace(result, findings=(*result.findings, *appraisal.findings))
+    batch.timings["appraise"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    write_consolidated(args.output, result, sources, appraisal)
     if args.json:
-        _write_json(Path(args.json), summary(result, sources))
+        _write_json(Path(args.json), summary(result, sources, appraisal))
     batch.timings["write"] = time.perf_counter() - clock
     if not args.quiet:
         print(appendix_a(result))
@@ -75,6 +81,8 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         print(baseline_table(result))
         print()
         print(partner_table(result))
+        print()
+        print(appraisal_table(appraisal))
         print()
         print(findings_table(result))
         print()
@@ -84,6 +92,34 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         total = sum(batch.timings.values())
         print("Time per stage: " + ", ".join(f"{k} {v:.3f}s" for k, v in batch.timings.items()) + f"; total {total:.3f}s", file=sys.stderr)
     return SOME_REJECTED if batch.rejected else OK
+
+
+def _settings(args: argparse.Namespace, financial_year: str) -> AppraisalSettings:
+    """Appraisal settings from the command line; the plan starts in the returns' financial year."""
+    from decimal import Decimal, InvalidOperation
+
+    from jwmodel.appraisal import AppraisalError, OptimismBias, optimism_bias
+    from jwmodel.discounting import HEALTH, STPR, constant_rate
+
+    first = args.first_year or financial_year or "2012/13"
+    schedule = {"stpr": STPR, "health": HEALTH}.get(args.discount.lower())
+    if schedule is None:
+        try:
+            schedule = constant_rate(Decimal(args.discount.rstrip("%")))
+        except (InvalidOperation, ValueError) as exc:
+            raise SystemExit(f"jwmodel: --discount takes stpr, health or a percentage such as 3.5; got {args.discount!r}") from exc
+    bias = None
+    if args.optimism_bias:
+        category, _, bound = args.optimism_bias.partition(":")
+        try:
+            if category.replace(".", "").replace(",", "").isdigit():
+                cost, _, benefit = category.partition(",")
+                bias = OptimismBias(Decimal(cost), Decimal(benefit or 0))
+            else:
+                bias = optimism_bias(category, bound=bound or "upper")
+        except AppraisalError as exc:
+            raise SystemExit(f"jwmodel: --optimism-bias: {exc}") from exc
+    return AppraisalSettings(first, args.plan_years, schedule, bias, Decimal(args.payback_limit))
 
 
 def _dask_extractor(address: str):
@@ -140,6 +176,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--workers", type=int, default=None, help="worker processes reading files (default: the cores available; 0 reads in this process)")
     c.add_argument("--dask", metavar="ADDRESS", help="read files on an existing Dask cluster (scheduler address); the workers must reach the same paths")
     c.add_argument("--profile", action="store_true", help="print the time taken by each stage")
+    c.add_argument("--first-year", help="first financial year of the plan, e.g. 2012/13 (default: the year on the returns' covers)")
+    c.add_argument("--plan-years", type=int, default=5, help="years in the plan (default 5)")
+    c.add_argument("--discount", default="stpr", help="stpr (Green Book 3.5%% declining, the default), health (1.5%% declining) or a constant percentage")
+    c.add_argument("--optimism-bias", metavar="CATEGORY[:upper|lower] or COST%,BENEFIT%", help="Green Book optimism bias preset (e.g. 'equipment/development:lower', 'outsourcing') or explicit uplift on costs and reduction of savings (e.g. '10,5')")
+    c.add_argument("--payback-limit", default="5", help="payback limit in years for switching values (default 5)")
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     c.set_defaults(run=cmd_consolidate)
 

@@ -24,6 +24,7 @@ from jwmodel.model import (
     ServiceArea,
 )
 from jwmodel.money import POUND, MoneyError, allocate, display
+from jwmodel.phasing import Profile
 
 __all__ = [
     "ServiceTotals",
@@ -93,6 +94,8 @@ class LineShare:
     included: bool = True
     apportioned: bool = True
     where: Location = NOWHERE
+    profile: Profile | None = None
+    percentages: Mapping[str, Decimal] | None = None  # the split applied (for phasing by partner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,11 +196,11 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         if line.only_if_partner and (option is None or line.only_if_partner not in option.partners):
             included = False
             findings.append(Finding(Severity.INFO, "LINE_CONDITION_NOT_MET", f"{line.service}: '{line.description}' applies only when {line.only_if_partner} participates; under option '{option.name if option else 'none'}' it is not counted", line.where))
-        lines.append(_line_share("saving", line.service, line.description, line.category.value, line.estimate, basis, percentages, included, line.where, findings))
+        lines.append(_line_share("saving", line.service, line.description, line.category.value, line.estimate, basis, percentages, included, line.where, findings, line.profile))
     for cost in programme.one_off_costs:
         option = in_use.get(cost.service)
         basis, percentages = _basis(cost.service, option, shares_in_use, None)
-        lines.append(_line_share("one-off", cost.service, cost.description, cost.type.value, cost.estimate, basis, percentages, True, cost.where, findings))
+        lines.append(_line_share("one-off", cost.service, cost.description, cost.type.value, cost.estimate, basis, percentages, True, cost.where, findings, cost.profile))
 
     service_names = [s.name for s in programme.services]
     for line in lines:
@@ -288,30 +291,47 @@ def _line_share(
     included: bool,
     where: Location,
     findings: list[Finding],
+    profile: Profile | None = None,
 ) -> LineShare:
     label = f"{service}: '{description}'"
+    line = _LineBuilder(kind, service, description, category, estimate, basis, where, profile)
     if kind == "one-off" and not estimate.ordered_as_cost:
         findings.append(Finding(Severity.ERROR, "RANGE_NOT_ORDERED", f"{label}: the low one-off cost ({estimate.low}) is more than the high one ({estimate.high}); low is the smaller cost; the line is not counted until corrected", where))
-        return LineShare(kind, service, description, category, estimate, {}, basis, included=False, apportioned=False, where=where)
+        return line.make({}, included=False, apportioned=False)
     if kind == "saving" and not estimate.ordered_as_saving:
         findings.append(Finding(Severity.ERROR, "RANGE_NOT_ORDERED", f"{label}: the low estimate ({estimate.low}) is a bigger saving than the high estimate ({estimate.high}); low is the smaller saving (cost positive, saving negative); the line is not counted until corrected", where))
-        return LineShare(kind, service, description, category, estimate, {}, basis, included=False, apportioned=False, where=where)
+        return line.make({}, included=False, apportioned=False)
     if not (_on_grid(estimate.low) and _on_grid(estimate.high)):
         findings.append(Finding(Severity.ERROR, "MORE_PRECISE_THAN_POUND", f"{label}: {estimate.low}/{estimate.high} is given to less than £1 (more than 3 decimal places in £000s); round it to the nearest £1; the line is not counted until corrected", where))
-        return LineShare(kind, service, description, category, estimate, {}, basis, included=False, apportioned=False, where=where)
+        return line.make({}, included=False, apportioned=False)
     if not included:
-        return LineShare(kind, service, description, category, estimate, {}, basis, included=False, apportioned=False, where=where)
+        return line.make({}, included=False, apportioned=False)
     if estimate == Range():
-        return LineShare(kind, service, description, category, estimate, {}, basis, where=where)
+        return line.make({})
     if percentages is None:
         findings.append(Finding(Severity.ERROR, "NOT_APPORTIONED", f"{label}: {display(estimate.low)}/{display(estimate.high)} cannot be split between partners: {basis}; it is in the service totals but in no partner's share", where))
-        return LineShare(kind, service, description, category, estimate, {}, basis, apportioned=False, where=where)
+        return line.make({}, apportioned=False)
     try:
         shares = split_range(estimate, percentages)
     except MoneyError as exc:  # pragma: no cover - percentages were checked when computed
         findings.append(Finding(Severity.ERROR, "NOT_APPORTIONED", f"{label}: {exc}", where))
-        return LineShare(kind, service, description, category, estimate, {}, basis, apportioned=False, where=where)
-    return LineShare(kind, service, description, category, estimate, shares, basis, where=where)
+        return line.make({}, apportioned=False)
+    return line.make(shares, percentages=percentages)
+
+
+@dataclass(frozen=True, slots=True)
+class _LineBuilder:
+    kind: str
+    service: str
+    description: str
+    category: str
+    estimate: Range
+    basis: str
+    where: Location
+    profile: Profile | None
+
+    def make(self, shares: Mapping[str, Range], *, included: bool = True, apportioned: bool = True, percentages: Mapping[str, Decimal] | None = None) -> LineShare:
+        return LineShare(self.kind, self.service, self.description, self.category, self.estimate, shares, self.basis, included, apportioned, self.where, self.profile, percentages)
 
 
 def _service_totals(service: str, lines: Sequence[LineShare]) -> ServiceTotals:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from jwmodel.findings import NOWHERE, Finding, Location
+from jwmodel.phasing import Profile
 
 __all__ = [
     "Category",
@@ -140,6 +141,7 @@ class SavingLine:
     only_if_partner: str | None = None
     note: str = ""
     where: Location = NOWHERE
+    profile: Profile | None = None  # when it starts and how it builds up; None: full effect from the plan's first year
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,7 @@ class OneOffCost:
     estimate: Range
     note: str = ""
     where: Location = NOWHERE
+    profile: Profile | None = None  # when it is spent; None: all in the plan's first year
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from jwmodel.apportionment import describe_shares
+from jwmodel.appraisal import Case
+from jwmodel.business_case import ProgrammeAppraisal
 from jwmodel.consolidation import Consolidation
 from jwmodel.findings import Severity
 from jwmodel.submissions import SourceRecord, Status
 
-__all__ = ["figure", "appendix_a", "baseline_table", "partner_table", "findings_table", "sources_line"]
+__all__ = ["figure", "appraisal_table", "appendix_a", "baseline_table", "partner_table", "findings_table", "sources_line"]
 
 
 def figure(value: Decimal) -> str:
@@ -86,3 +88,26 @@ def sources_line(sources: Sequence[SourceRecord]) -> str:
     counts = {st: sum(1 for s in sources if s.status == st) for st in order}
     assert sum(counts.values()) == len(sources), "every file has exactly one status"
     return f"Files: {len(sources)} seen = " + " + ".join(f"{n} {st}" for st, n in counts.items())
+
+
+def appraisal_table(appraisal: ProgrammeAppraisal) -> str:
+    """Net cost/(saving) by year per case, with NPV (benefit positive) and payback."""
+    years = list(appraisal.years)
+    settings = appraisal.settings
+    bias = f"; optimism bias: costs +{settings.bias.cost_uplift_percent}%, savings -{settings.bias.benefit_reduction_percent}%" if settings.bias else ""
+    lines = [f"Appraisal, £000s: net cost/(saving) by year; NPV at the {settings.schedule.name} (benefit positive){bias}"]
+
+    def q(value: Decimal | None, places: int) -> str:
+        return "never" if value is None else f"{value.quantize(Decimal(1).scaleb(-places)):,}"
+
+    header = [("Case", *years, "NPV", "Payback (years)")]
+    rows = [(c.case.value, *(figure(v) for v in c.cashflow.net), q(c.npv, 1), q(c.payback_years, 2)) for c in appraisal.cases]
+    lines += _table(header, rows, 12)
+    lines += ["", "By partner (central case)"]
+    rows = [(p.name, *(figure(v) for v in p.cashflow.net), q(p.npv[Case.CENTRAL], 1), q(p.payback_years, 2)) for p in appraisal.by_partner]
+    lines += _table([("Partner", *years, "NPV", "Payback (years)")], rows, 12)
+    lines += ["", f"Switching values: how far savings can fall before NPV reaches 0 / payback passes {settings.payback_limit_years} years"]
+    for w in appraisal.switching:
+        pct = lambda v: "n/a (no net saving to scale)" if v is None else f"{q(v, 1)}%"  # noqa: E731
+        lines.append(f"  {w.subject}: {pct(w.npv_percent)} / {pct(w.payback_percent)}")
+    return "\n".join(lines)

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from jwmodel.business_case import ProgrammeAppraisal
 from jwmodel.consolidation import Consolidation
 from jwmodel.model import Range
 from jwmodel.submissions import SourceRecord
 
-__all__ = ["SCHEMA_VERSION", "number", "summary"]
+__all__ = ["SCHEMA_VERSION", "number", "rounded", "summary", "appraisal_section"]
 
 SCHEMA_VERSION = 1
 
@@ -26,14 +27,49 @@ def number(value: Decimal) -> int | float:
     return float(value)
 
 
+def rounded(value: Decimal | None, places: int = 3) -> int | float | None:
+    """A derived figure (NPV, payback, a percentage) at its stated precision: £1, or ``places``."""
+    if value is None:
+        return None
+    return number(value.quantize(Decimal(1).scaleb(-places)))
+
+
+def appraisal_section(appraisal: ProgrammeAppraisal) -> dict[str, Any]:
+    """The ``appraisal`` key: per case NPV (benefit positive), payback and flows by year."""
+    settings = appraisal.settings
+    bias = settings.bias
+    return {
+        "years": list(appraisal.years),
+        "discount": settings.schedule.name,
+        "npv_sign": "benefit positive: above 0 means worth doing",
+        "optimism_bias": {"cost_uplift_percent": number(bias.cost_uplift_percent), "benefit_reduction_percent": number(bias.benefit_reduction_percent)} if bias else None,
+        "cases": {
+            c.case.value: {
+                "npv": rounded(c.npv),
+                "payback_years": rounded(c.payback_years, 2),
+                "savings_by_year": [number(v) for v in c.cashflow.savings],
+                "costs_by_year": [number(v) for v in c.cashflow.costs],
+                "net_by_year": [number(v) for v in c.cashflow.net],
+                "cumulative_by_year": [number(v) for v in c.cashflow.cumulative],
+            }
+            for c in appraisal.cases
+        },
+        "by_service": [{"service": x.name, "npv": {k.value: rounded(v) for k, v in x.npv.items()}, "payback_years": rounded(x.payback_years, 2)} for x in appraisal.by_service],
+        "by_partner": [{"partner": x.name, "npv": {k.value: rounded(v) for k, v in x.npv.items()}, "payback_years": rounded(x.payback_years, 2), "net_by_year": [number(v) for v in x.cashflow.net]} for x in appraisal.by_partner],
+        "payback_limit_years": number(settings.payback_limit_years),
+        "switching_values": [{"subject": w.subject, "npv_percent": rounded(w.npv_percent, 1), "payback_percent": rounded(w.payback_percent, 1)} for w in appraisal.switching],
+        "tornado": {"central_npv": rounded(appraisal.tornado.central_npv), "bars": [{"service": b.service, "prudent_npv": rounded(b.prudent_npv), "optimistic_npv": rounded(b.optimistic_npv)} for b in appraisal.tornado.bars]},
+    }
+
+
 def _range(r: Range) -> dict[str, int | float]:
     return {"low": number(r.low), "high": number(r.high)}
 
 
-def summary(result: Consolidation, sources: Sequence[SourceRecord] = ()) -> dict[str, Any]:
-    """The summary document for a consolidation and its intake register."""
+def summary(result: Consolidation, sources: Sequence[SourceRecord] = (), appraisal: ProgrammeAppraisal | None = None) -> dict[str, Any]:
+    """The summary document for a consolidation, its intake register and (if given) its appraisal."""
     t = result.total
-    return {
+    document = {
         "schema_version": SCHEMA_VERSION,
         "units": "GBP thousands",
         "sign": "cost positive, saving negative",
@@ -103,3 +139,6 @@ def summary(result: Consolidation, sources: Sequence[SourceRecord] = ()) -> dict
             for s in sources
         ],
     }
+    if appraisal is not None:
+        document["appraisal"] = appraisal_section(appraisal)
+    return document

@@ -11,6 +11,7 @@ appear: time spent for Estates staffing and for Media, and use of shared IT for 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 from jwmodel.model import (
@@ -29,6 +30,7 @@ from jwmodel.model import (
     SavingLine,
     ServiceArea,
 )
+from jwmodel.phasing import Profile
 
 FINANCIAL_YEAR = "2012/13"
 ILLUSTRATIVE = "ILLUSTRATIVE ASSUMPTION: not in the source report"
@@ -97,8 +99,35 @@ DRIVERS = (
     *(DriverValue("Media & Communications", "Time spent", p, D(v), ILLUSTRATIVE) for p, v in (("HC", 40), ("HFRS", 25), ("HCC", 35))),
 )
 
+PLAN_FIRST_YEAR = "2012/13"
+PLAN_YEARS = 5
+PHASING_NOTE = "Phasing is an ILLUSTRATIVE ASSUMPTION: the report gives full-year figures only"
+
+
+def _p(start: str, *ramp: int) -> Profile:
+    return Profile(start, ramp=tuple(D(r) for r in ramp) or (D(100),))
+
+
+# ILLUSTRATIVE phasing: savings build up over the first year; Estates procurement follows the
+# alignment of contracts ("the timing of some of these savings will depend on when contracts can
+# be aligned"); the additional FM and Media resource starts at once; one-off IT is spent 60/40.
+PHASING = {
+    "Shared IT systems and in-house leadership programmes": _p("2013/14", 50, 100),
+    "Combined training resources: venues, bought-in services, IT systems, income": _p("2012/13", 50, 100),
+    "Shared software licences including a joint GIS system": _p("2013/14", 100),
+    "Reduced staffing in the joint Estates and Property team": _p("2012/13", 50, 100),
+    "Brought-in services: procured Estates and Property Management": _p("2013/14", 25, 75, 100),
+    "Combined delivery services: reduced staff numbers": _p("2012/13", 50, 100),
+    "Additional management capacity to drive convergence": _p("2012/13", 100),
+    "Reduced duplication of campaigns and external supplier costs": _p("2013/14", 50, 100),
+    "Additional resource to manage the joint communications unit": _p("2012/13", 100),
+    "In-house delivery of legal work HFRS now outsources": _p("2012/13", 50, 100),
+    "IT system serving a larger team": _p("2012/13", 100),
+}
+ONE_OFF_PHASING = Profile("2012/13", one_off_timing=(D(60), D(40)))
+
 C = Category
-SAVING_LINES = (
+_SAVING_LINES = (
     SavingLine("Learning & Development", "Shared IT systems and in-house leadership programmes", C.CASHABLE_NON_STAFF, Range(D(-16), D(-39)), only_if_partner="HFRS", note="Dependent on HFRS being included (report: £16,000 to £39,000)"),
     SavingLine("Learning & Development", "Combined training resources: venues, bought-in services, IT systems, income", C.CASHABLE_NON_STAFF, Range(D(8), D(-15)), note="Appendix A total (8)/(54) less the HFRS-dependent (16)/(39)"),
     SavingLine("Research & Analysis", "Shared software licences including a joint GIS system", C.CASHABLE_NON_STAFF, Range(D(14), D(-9)), note="Appendix A: 14 / (9)"),
@@ -112,8 +141,10 @@ SAVING_LINES = (
     SavingLine("Legal Services", "IT system serving a larger team", C.ADDITIONAL_COST, Range(D(2), D(2)), note="Report: net saving £6,000 to £9,000 after this cost"),
 )
 
+SAVING_LINES = tuple(replace(line, profile=PHASING[line.description]) for line in _SAVING_LINES)
+
 ONE_OFF_COSTS = tuple(
-    OneOffCost(service, "IT resource to implement joint IT systems", OneOffType.IT, Range(D(low), D(high)), note="Appendix A: one-off IT cost")
+    OneOffCost(service, "IT resource to implement joint IT systems", OneOffType.IT, Range(D(low), D(high)), note="Appendix A: one-off IT cost", profile=ONE_OFF_PHASING)
     for service, low, high in (
         ("Learning & Development", 25, 32),
         ("Research & Analysis", 11, 14),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections import Counter
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ class Batch:
     result: Consolidation | None
     sources: tuple[SourceRecord, ...]
     timings: dict[str, float] = field(default_factory=dict)
+    financial_year: str = ""  # the one most accepted submissions give on their covers
 
     @property
     def rejected(self) -> int:
@@ -89,9 +91,11 @@ def run_batch(
     reading: tuple[Finding, ...] = tuple(f for s in sources for f in s.findings if s.status != Status.SUPERSEDED or f.code != "SUPERSEDED")
     programme = dataclasses.replace(assembly.programme, findings=reading + tuple(f for f in assembly.programme.findings if f.code == "SUPERSEDED"))
     timings["assemble"] = time.perf_counter() - clock
+    years = Counter(x.cover.financial_year for x in [*returns, *proposals] if x.cover.financial_year and assembly.outcomes.get(x.file) is None)
+    year = max(sorted(years), key=lambda y: years[y]) if years else ""
     if not programme.partners and not programme.services:
-        return Batch(None, tuple(sources), timings)
+        return Batch(None, tuple(sources), timings, year)
     clock = time.perf_counter()
     result = consolidate(programme, options=options)
     timings["consolidate"] = time.perf_counter() - clock
-    return Batch(result, tuple(sources), timings)
+    return Batch(result, tuple(sources), timings, year)

@@ -35,6 +35,7 @@ from jwmodel.model import (
     SavingLine,
     ServiceArea,
 )
+from jwmodel.phasing import PhasingError, Profile
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, SourceRecord, Status, WorkstreamProposal
 
 __all__ = ["read_submission", "read_workbook_bytes", "sha256_of", "TEMPLATE_SHEETS"]
@@ -173,6 +174,38 @@ def _choice(reader: _Reader, sheet: _Sheet, row: int, col: int, choices: Iterabl
         return lowered[value.lower()]
     reader.error("NOT_IN_LIST", f"{what} must be one of: {', '.join(options)}; got {value!r}", sheet.at(row, col), value)
     return None
+
+
+_FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+def _profile(reader: _Reader, sheet: _Sheet, r: int, cols: dict[str, int], start_header: str, percent_header: str, which: str) -> tuple[Profile | None, bool]:
+    """A line's phasing from its two cells; (None, True) when both are blank, (None, False) on error."""
+    start = reader.text(sheet, r, cols[start_header]) if start_header in cols else ""
+    text = reader.text(sheet, r, cols[percent_header]) if percent_header in cols else ""
+    if not start and not text:
+        return None, True
+    year = _FINANCIAL_YEAR.match(start)
+    if start and (not year or (int(year.group(1)) + 1) % 100 != int(year.group(2))):
+        reader.error("BAD_YEAR", f"{start_header}: expected a financial year such as 2013/14, got {start!r}", sheet.at(r, cols[start_header]), start)
+        return None, False
+    values: list[Decimal] = []
+    for part in [p for p in re.split(r"[,;]", text) if p.strip()]:
+        try:
+            value = parse_number(part.strip().rstrip("%"))
+        except CellError:
+            value = None
+        if value is None or value < 0:
+            reader.error("BAD_PERCENTAGES", f"{percent_header}: expected percentages by year such as '50, 100', got {text!r}", sheet.at(r, cols[percent_header]), text)
+            return None, False
+        values.append(value)
+    try:
+        if which == "ramp":
+            return Profile(start or None, ramp=tuple(values) or (Decimal(100),)), True
+        return Profile(start or None, one_off_timing=tuple(values) or (Decimal(100),)), True
+    except PhasingError as exc:
+        reader.error("BAD_PERCENTAGES", f"{percent_header}: {exc}", sheet.at(r, cols[percent_header]), text)
+        return None, False
 
 
 def _partners_text(text: str) -> tuple[str, ...]:
@@ -388,8 +421,9 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
                 reader.warn("VALUE_MISSING", "a saving line has no description", where)
             bearer = partner_cell(sheet, r, cols["Sole bearer"], "sole bearer")
             condition = partner_cell(sheet, r, cols["Only if partner participates"], "only if partner participates")
-            if category_text:
-                lines.append(SavingLine(service, description, Category(category_text), Range(low, high), bearer or None, condition or None, reader.text(sheet, r, cols["Notes"]), where))
+            profile, ok = _profile(reader, sheet, r, cols, "Start year", "Ramp (% of full year, by year)", "ramp")
+            if category_text and ok:
+                lines.append(SavingLine(service, description, Category(category_text), Range(low, high), bearer or None, condition or None, reader.text(sheet, r, cols["Notes"]), where, profile))
 
     costs: list[OneOffCost] = []
     sheet = reader.sheet(s.ONE_OFF)
@@ -408,8 +442,9 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
                 continue
             if low < 0 or high < 0:
                 reader.warn("NEGATIVE", f"one-off cost {description!r} is negative (income); check the sign: costs are positive", where)
-            if kind:
-                costs.append(OneOffCost(service, description, OneOffType(kind), Range(low, high), reader.text(sheet, r, cols["Notes"]), where))
+            profile, ok = _profile(reader, sheet, r, cols, "Year", "Timing (% by year)", "timing")
+            if kind and ok:
+                costs.append(OneOffCost(service, description, OneOffType(kind), Range(low, high), reader.text(sheet, r, cols["Notes"]), where, profile))
 
     area = ServiceArea(service, tuple(options), service_at)
     return WorkstreamProposal(cover, area, tuple(lines), tuple(costs), tuple(drivers), setup, reader.file)

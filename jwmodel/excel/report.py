@@ -21,13 +21,15 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.apportionment import describe_shares
+from jwmodel.appraisal import Case
+from jwmodel.business_case import ProgrammeAppraisal
 from jwmodel.consolidation import Consolidation
 from jwmodel.model import Range
 from jwmodel.submissions import SourceRecord
 
 __all__ = ["write_consolidated", "SHEETS"]
 
-SHEETS = ("Summary", "Baseline", "Apportionment", "By partner", "One-off costs", "Findings", "Sources")
+SHEETS = ("Summary", "Appraisal", "Sensitivity", "Baseline", "Apportionment", "By partner", "One-off costs", "Findings", "Sources")
 MONEY = "#,##0;(#,##0);0"
 MONEY_3 = "#,##0.000;(#,##0.000);0"
 FTE = "#,##0.0"
@@ -316,6 +318,132 @@ def _one_off(b: _Book, result: Consolidation) -> None:
     ws.set_column(5, 6, 40)
 
 
+def _q(value: Decimal | None, places: int = 3) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal(1).scaleb(-places))
+
+
+def _appraisal(b: _Book, appraisal: ProgrammeAppraisal) -> None:
+    ws = b.wb.add_worksheet("Appraisal")
+    years = list(appraisal.years)
+    settings = appraisal.settings
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 34)
+    ws.set_column(2, len(years) + 3, 12)
+    b.text_cell(ws, 0, 0, "Appraisal over the financial plan, £000s", b.title)
+    bias = f" Optimism bias: costs +{settings.bias.cost_uplift_percent}%, savings -{settings.bias.benefit_reduction_percent}%." if settings.bias else " No optimism bias applied."
+    b.text_cell(ws, 1, 0, f"Cash flows: cost positive, saving negative. NPV at the {settings.schedule.name}, year 0 ({years[0]}) undiscounted, benefit positive (above 0 means worth doing).{bias}", b.note)
+    b.text_cell(ws, 2, 0, "Prudent: low savings, high costs. Optimistic: high savings, low costs. Central: the midpoint. Payback: years from the start of the plan until cumulative net saving stays at or above 0.", b.note)
+    row = 4
+    for col, h in enumerate(("Case", "Measure", *years, "Total")):
+        b.text_cell(ws, row, col, h, b.head)
+    row += 1
+    cumulative_rows: dict[Case, int] = {}
+    for c in appraisal.cases:
+        first = row
+        for label, values in (("Savings", c.cashflow.savings), ("Costs (one-off and recurring)", c.cashflow.costs)):
+            b.text_cell(ws, row, 0, c.case.value)
+            b.text_cell(ws, row, 1, label)
+            for k, v in enumerate(values):
+                b.num(ws, row, 2 + k, v, b.money3)
+            b.formula(ws, row, 2 + len(years), _sum_cols(row, 2, 1 + len(years)), sum(values, Decimal(0)), b.money3)
+            row += 1
+        b.text_cell(ws, row, 0, c.case.value)
+        b.text_cell(ws, row, 1, "Net cost/(saving)", b.bold)
+        for k, v in enumerate(c.cashflow.net):
+            b.formula(ws, row, 2 + k, f"={cell(first, 2 + k)}+{cell(first + 1, 2 + k)}", v, b.money3)
+        b.formula(ws, row, 2 + len(years), _sum_cols(row, 2, 1 + len(years)), sum(c.cashflow.net, Decimal(0)), b.money3)
+        row += 1
+        b.text_cell(ws, row, 0, c.case.value)
+        b.text_cell(ws, row, 1, "Cumulative net cost/(saving)")
+        for k, v in enumerate(c.cashflow.cumulative):
+            formula = f"={cell(row - 1, 2)}" if k == 0 else f"={cell(row, 1 + k)}+{cell(row - 1, 2 + k)}"
+            b.formula(ws, row, 2 + k, formula, v, b.money3)
+        cumulative_rows[c.case] = row
+        row += 2
+
+    chart = b.wb.add_chart({"type": "line"})
+    for c in appraisal.cases:
+        r = cumulative_rows[c.case]
+        chart.add_series({"name": c.case.value, "categories": ["Appraisal", 4, 2, 4, 1 + len(years)], "values": ["Appraisal", r, 2, r, 1 + len(years)], "marker": {"type": "circle"}})
+    chart.set_title({"name": "Cumulative net cost/(saving) by year, £000s"})
+    chart.set_legend({"position": "bottom"})
+    ws.insert_chart(4, len(years) + 4, chart, {"x_scale": 1.2})
+
+    b.text_cell(ws, row, 0, "Headline figures", b.bold)
+    row += 1
+    for col, h in enumerate(("Case", "NPV (£000s)", "Payback (years)")):
+        b.text_cell(ws, row, col, h, b.head)
+    row += 1
+    for c in appraisal.cases:
+        b.text_cell(ws, row, 0, c.case.value)
+        b.num(ws, row, 1, _q(c.npv), b.money3)
+        if c.payback_years is None:
+            b.text_cell(ws, row, 2, "not within the plan")
+        else:
+            b.num(ws, row, 2, _q(c.payback_years, 2), b.pct)
+        row += 1
+    for title, subjects in (("By service area", appraisal.by_service), ("By partner (each line split by its own apportionment)", appraisal.by_partner)):
+        row += 1
+        b.text_cell(ws, row, 0, title, b.bold)
+        row += 1
+        for col, h in enumerate(("Name", "NPV central", "NPV prudent", "NPV optimistic", "Payback central (years)", *(f"Net {y}" for y in years))):
+            b.text_cell(ws, row, col, h, b.head)
+        row += 1
+        for x in subjects:
+            b.text_cell(ws, row, 0, x.name)
+            for col, case in enumerate((Case.CENTRAL, Case.PRUDENT, Case.OPTIMISTIC), start=1):
+                b.num(ws, row, col, _q(x.npv[case]), b.money3)
+            if x.payback_years is None:
+                b.text_cell(ws, row, 4, "not within the plan")
+            else:
+                b.num(ws, row, 4, _q(x.payback_years, 2), b.pct)
+            for k, v in enumerate(x.cashflow.net):
+                b.num(ws, row, 5 + k, v, b.money3)
+            row += 1
+
+
+def _sum_cols(row: int, first_col: int, last_col: int) -> str:
+    return f"=SUM({cell(row, first_col)}:{cell(row, last_col)})"
+
+
+def _sensitivity(b: _Book, appraisal: ProgrammeAppraisal) -> None:
+    ws = b.wb.add_worksheet("Sensitivity")
+    limit = appraisal.settings.payback_limit_years
+    ws.set_column(0, 0, 32)
+    ws.set_column(1, 4, 20)
+    b.text_cell(ws, 0, 0, "Sensitivity: switching values and the tornado", b.title)
+    b.text_cell(ws, 1, 0, f"Switching value: the percentage by which savings (central case) can fall before NPV reaches 0, or before payback takes longer than {limit} years. Negative: savings must rise by that much. Blank: no savings to scale.", b.note)
+    for col, h in enumerate(("Subject", "NPV switching value %", f"Payback ({limit} years) switching value %")):
+        b.text_cell(ws, 3, col, h, b.head)
+    row = 4
+    for w in appraisal.switching:
+        b.text_cell(ws, row, 0, w.subject)
+        b.num(ws, row, 1, _q(w.npv_percent, 1), b.pct)
+        b.num(ws, row, 2, _q(w.payback_percent, 1), b.pct)
+        row += 1
+    row += 1
+    b.text_cell(ws, row, 0, f"Tornado: programme NPV with one service area at its prudent and at its optimistic case, the rest central (central NPV {_q(appraisal.tornado.central_npv, 1)})", b.bold)
+    row += 1
+    for col, h in enumerate(("Service area", "NPV prudent", "NPV optimistic", "Swing")):
+        b.text_cell(ws, row, col, h, b.head)
+    row += 1
+    first = row
+    for bar in appraisal.tornado.bars:
+        b.text_cell(ws, row, 0, bar.service)
+        b.num(ws, row, 1, _q(bar.prudent_npv), b.money3)
+        b.num(ws, row, 2, _q(bar.optimistic_npv), b.money3)
+        b.formula(ws, row, 3, f"={cell(row, 2)}-{cell(row, 1)}", _q(bar.optimistic_npv) - _q(bar.prudent_npv), b.money3)
+        row += 1
+    if appraisal.tornado.bars:
+        chart = b.wb.add_chart({"type": "bar"})
+        for col, name in ((1, "NPV prudent"), (2, "NPV optimistic")):
+            chart.add_series({"name": name, "categories": ["Sensitivity", first, 0, row - 1, 0], "values": ["Sensitivity", first, col, row - 1, col]})
+        chart.set_title({"name": "Tornado: programme NPV, £000s"})
+        chart.set_y_axis({"reverse": True})
+        chart.set_legend({"position": "bottom"})
+        ws.insert_chart(3, 5, chart, {"x_scale": 1.3, "y_scale": 1.2})
+
+
 def _findings(b: _Book, result: Consolidation) -> None:
     ws = b.wb.add_worksheet("Findings")
     headers = ["Severity", "Code", "File", "Sheet", "Cell", "Message"]
@@ -352,6 +480,7 @@ def write_consolidated(
     path: str | Path,
     result: Consolidation,
     sources: Sequence[SourceRecord] = (),
+    appraisal: ProgrammeAppraisal | None = None,
 ) -> Path:
     """Write the consolidated workbook to ``path`` atomically and return the path.
 
@@ -359,6 +488,7 @@ def write_consolidated(
         path: where to write the .xlsx.
         result: the consolidation.
         sources: the intake register (every file seen, with its status).
+        appraisal: the business case over the plan; adds the Appraisal and Sensitivity sheets.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -369,6 +499,9 @@ def write_consolidated(
         wb.set_properties({"title": "Joint working business case: consolidated", "author": "jwmodel"})
         b = _Book(wb)
         _summary(b, result)
+        if appraisal is not None:
+            _appraisal(b, appraisal)
+            _sensitivity(b, appraisal)
         _baseline(b, result)
         _apportionment(b, result)
         _by_partner(b, result)

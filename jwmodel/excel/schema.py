@@ -89,9 +89,11 @@ SAVING_HEADERS = (
     "High (£000s)",
     "Sole bearer",
     "Only if partner participates",
+    "Start year",
+    "Ramp (% of full year, by year)",
     "Notes",
 )
-ONE_OFF_HEADERS = ("Description", "Type", "Low (£000s)", "High (£000s)", "Notes")
+ONE_OFF_HEADERS = ("Description", "Type", "Low (£000s)", "High (£000s)", "Year", "Timing (% by year)", "Notes")
 
 TABLES = {
     BASELINE: "BaselineTable",

@@ -22,6 +22,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.excel import schema as s
 from jwmodel.model import Method
+from jwmodel.phasing import Profile
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 
 __all__ = ["write_partner_return", "write_workstream_proposal"]
@@ -207,6 +208,14 @@ def _atomic(path: Path, write: object) -> None:
         raise
 
 
+def _phasing(profile: Profile | None, which: str) -> tuple[str, str]:
+    """A profile as the two cells partners type: start year, and percentages by year."""
+    if profile is None:
+        return "", ""
+    values = profile.ramp if which == "ramp" else profile.one_off_timing
+    return profile.start or "", ", ".join(f"{v.normalize():f}" for v in values)
+
+
 def _num(value: Decimal | None) -> object:
     return None if value is None else value
 
@@ -269,11 +278,11 @@ def write_workstream_proposal(path: str | Path, setup: ProgrammeSetup, data: Wor
             driver_rows = [(name, *(vals.get(c) for c in codes), basis[name]) for name, vals in names.items()]
         _table(wb, f, s.DRIVERS, "Drivers: values per partner", "For options split by a driver: one row per driver, a value per partner, and where the values come from.", s.driver_headers(codes), driver_rows, ("text", *("number" for _ in codes), "text"), {})
 
-        saving_rows = [(x.description, x.category.value, x.estimate.low, x.estimate.high, x.sole_bearer or "", x.only_if_partner or "", x.note) for x in (data.saving_lines if data else ())]
-        _table(wb, f, s.SAVINGS, "Saving lines: recurring full-year cost/(saving), £000s", "Cost positive, saving negative. Low is the smaller saving, High the bigger.", s.SAVING_HEADERS, saving_rows, ("text", "text", "money", "money", "text", "text", "text"), {1: "=Categories", 4: "=PartnerCodes", 5: "=PartnerCodes"})
+        saving_rows = [(x.description, x.category.value, x.estimate.low, x.estimate.high, x.sole_bearer or "", x.only_if_partner or "", *_phasing(x.profile, "ramp"), x.note) for x in (data.saving_lines if data else ())]
+        _table(wb, f, s.SAVINGS, "Saving lines: recurring full-year cost/(saving), £000s", "Cost positive, saving negative. Low is the smaller saving, High the bigger. Start year and ramp (e.g. 50, 100) say when the full-year effect arrives; blank means in full from the plan's first year.", s.SAVING_HEADERS, saving_rows, ("text", "text", "money", "money", "text", "text", "text", "text", "text"), {1: "=Categories", 4: "=PartnerCodes", 5: "=PartnerCodes"})
 
-        cost_rows = [(c.description, c.type.value, c.estimate.low, c.estimate.high, c.note) for c in (data.one_off_costs if data else ())]
-        _table(wb, f, s.ONE_OFF, "One-off costs of change, £000s", "Low is the smaller cost, High the bigger.", s.ONE_OFF_HEADERS, cost_rows, ("text", "text", "money", "money", "text"), {1: "=OneOffTypes"})
+        cost_rows = [(c.description, c.type.value, c.estimate.low, c.estimate.high, *_phasing(c.profile, "timing"), c.note) for c in (data.one_off_costs if data else ())]
+        _table(wb, f, s.ONE_OFF, "One-off costs of change, £000s", "Low is the smaller cost, High the bigger. Year and timing (e.g. 60, 40) say when it is spent; blank means all in the plan's first year.", s.ONE_OFF_HEADERS, cost_rows, ("text", "text", "money", "money", "text", "text", "text"), {1: "=OneOffTypes"})
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
         wb.close()
