@@ -103,3 +103,27 @@ def test_a_bad_category_names_the_row_and_the_choices():
     bad = [SAVINGS[0], ["FM", "Staff", "staffing", -30, -40]]
     with pytest.raises(FunctionInputError, match=r"savings_table, row 1, Category: 'staffing' is not one of: cashable staffing"):
         jw_savings_summary(bad)
+
+
+def test_the_lite_wheel_is_pure_python_and_works_without_xlwings_or_calamine(tmp_path):
+    import runpy
+    import zipfile
+
+    build = runpy.run_path(str(__import__("pathlib").Path(__file__).resolve().parents[1] / "addin" / "lite" / "build_wheel.py"))["build"]
+    wheel = build(tmp_path / "dist")
+    assert wheel.name == "jwmodel_lite-0.1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        metadata = zf.read("jwmodel_lite-0.1.0.dist-info/METADATA").decode()
+        zf.extractall(tmp_path / "site")
+    assert "jwaddin/functions.py" in names and "jwmodel/money.py" in names
+    assert "calamine" not in metadata.lower() and "Requires-Dist: openpyxl==3.1.5" in metadata
+    assert build(tmp_path / "again").read_bytes() == wheel.read_bytes()  # reproducible
+    code = (
+        f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); sys.modules['xlwings'] = None; sys.modules['python_calamine'] = None\n"
+        "import jwaddin.functions as f; assert f.__file__.startswith(sys.path[0])\n"
+        "print(f.jw_shares([[430, 21, 4091]]))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, env=env, check=True).stdout.strip()
+    assert out == "[[9, 1, 90]]"
