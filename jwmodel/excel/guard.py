@@ -30,6 +30,12 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main", "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+# _CELL with a leading r="" attribute captured apart: (space, column, row, other attributes, body).
+# It matches exactly where _CELL does and ends where _CELL ends (the r="" part holds no '>' or '/'),
+# and when the leading r="" is captured it is the first match of _ATTR_R in _CELL's attributes, and
+# _ATTR_T finds the same t="" in the other attributes; when it is not, the attributes are _CELL's.
+_CELL_R = re.compile(rb'<c\b(?:(\s+)r="([A-Z]{1,3})([0-9]{1,7})")?([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_COLUMNS: dict[bytes, int] = {}  # column letters -> 1-based number (at most 18,278 entries)
 _ATTR_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _ATTR_T = re.compile(rb'\bt="([a-zA-Z]+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
@@ -253,24 +259,37 @@ def _sheet_facts(name: str, hidden: bool, xml: bytes, file: str, limits: Limits,
     no_result: list[str] = []
     count = 0
     last_row = last_col = 0
-    for match in _CELL.finditer(xml):
-        attrs, body = match.group(1), match.group(2) or b""
-        ref = _ATTR_R.search(attrs)
-        if ref is None:
-            continue
+    max_cells, max_row, max_col = limits.max_cells, limits.max_row, limits.max_col
+    columns = _COLUMNS
+    # One pass over the cells, as _CELL finds them; _CELL_R is _CELL with the usual leading r=""
+    # attribute taken out, so most cells need no second search (see _CELL_R for why it is the same).
+    for _, letters, digits, attrs, body in _CELL_R.findall(xml):
+        if not letters:
+            ref = _ATTR_R.search(attrs)
+            if ref is None:
+                continue
+            letters, digits = ref.group(1), ref.group(2)
         count += 1
-        if count > limits.max_cells:
+        if count > max_cells:
             raise _Rejected(Finding(Severity.ERROR, "TOO_MANY_CELLS", f"the sheet holds more than {limits.max_cells:,} cells; a return holds a few hundred", where))
-        row, col = cell_to_rowcol(ref.group(1), ref.group(2))
-        if row + 1 > limits.max_row or col + 1 > limits.max_col:
-            raise _Rejected(Finding(Severity.ERROR, "CELL_OUTSIDE_TEMPLATE", f"there is a cell at {a1(row, col)}, far outside the template's area (rows up to {limits.max_row:,}, columns up to {a1(0, limits.max_col - 1)[:-1]}): clear it, or copy your figures into a fresh template", Location(file, name, a1(row, col))))
-        last_row, last_col = max(last_row, row + 1), max(last_col, col + 1)
-        kind = _ATTR_T.search(attrs)
-        value = _VALUE.search(body)
+        col = columns.get(letters)
+        if col is None:
+            col = columns[letters] = cell_to_rowcol(letters, b"1")[1] + 1
+        row = int(digits)
+        if row > max_row or col > max_col:
+            raise _Rejected(Finding(Severity.ERROR, "CELL_OUTSIDE_TEMPLATE", f"there is a cell at {a1(row - 1, col - 1)}, far outside the template's area (rows up to {limits.max_row:,}, columns up to {a1(0, limits.max_col - 1)[:-1]}): clear it, or copy your figures into a fresh template", Location(file, name, a1(row - 1, col - 1))))
+        if row > last_row:
+            last_row = row
+        if col > last_col:
+            last_col = col
+        kind = _ATTR_T.search(attrs) if b't="' in attrs else None
         if kind and kind.group(1) == b"e":
-            errors.append((a1(row, col), value.group(1).decode(errors="replace") if value else "#ERROR"))
-        elif b"<f" in body and (value is None or (value.group(1) == b"" and not (kind and kind.group(1) == b"str"))):
-            no_result.append(a1(row, col))
+            value = _VALUE.search(body)
+            errors.append((a1(row - 1, col - 1), value.group(1).decode(errors="replace") if value else "#ERROR"))
+        elif b"<f" in body:
+            value = _VALUE.search(body)
+            if value is None or (value.group(1) == b"" and not (kind and kind.group(1) == b"str")):
+                no_result.append(a1(row - 1, col - 1))
     if dimension and (last_row > stated_last[0] or last_col > stated_last[1]):
         findings.append(Finding(Severity.WARNING, "DIMENSION_LIES", f"the sheet says its last cell is {a1(stated_last[0] - 1, stated_last[1] - 1)} but it has a cell at {a1(last_row - 1, last_col - 1)}; all cells are read, but the file was not saved by Excel: check it", where))
     hidden_rows = {int(m.group(1)) - 1 for m in _ROW_HIDDEN.finditer(xml)} | {int(m.group(1)) - 1 for m in _ROW_HIDDEN_ALT.finditer(xml)}

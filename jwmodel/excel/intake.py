@@ -15,7 +15,7 @@ import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
@@ -114,30 +114,42 @@ def extract(path: str | Path, limits: Limits = Limits()) -> Extracted:
 
 
 def default_workers() -> int:
-    """The cores this process may actually use (not the machine's count)."""
+    """The cores this process may actually use (not the machine's count).
+
+    The CPU affinity mask, capped by a cgroup CPU quota (a container's ``--cpus``) where one is set.
+    """
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+        cores = max(1, os.cpu_count() or 1)
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text(encoding="ascii").split()[:2]
+        if quota != "max" and int(period) > 0:
+            cores = min(cores, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    return cores
 
 
 def _worker(conn: Connection, limits: Limits) -> None:
+    """Receive batches of (index, path), send back (index, record) as each file is done."""
     while True:
         try:
-            path = conn.recv()
+            batch = conn.recv()
         except EOFError:
             return
-        if path is None:
+        if batch is None:
             return
-        conn.send(extract(path, limits))
+        for index, path in batch:
+            conn.send((index, extract(path, limits)))
 
 
 @dataclass
 class _Slot:
     process: mp.process.BaseProcess
     conn: Connection
-    index: int = -1
-    started: float = 0.0
+    pending: deque[int] = field(default_factory=deque)  # indexes sent, in the order the worker reads them
+    started: float = 0.0  # when the worker started on pending[0]
 
 
 def _lost(path: Path, code: str, message: str) -> Extracted:
@@ -150,6 +162,13 @@ def _lost(path: Path, code: str, message: str) -> Extracted:
     return None, SourceRecord(path.name, digest, "unknown", Status.REJECTED, "", (_finding(code, message, path.name),))
 
 
+CRASHED = "reading this file made the reader fail outright (the file is probably damaged or built to attack spreadsheet readers); nothing from it is used: save it again from Excel as .xlsx"
+
+
+def _timed_out(timeout: float) -> str:
+    return f"reading this file took more than {timeout:.0f} seconds and was stopped; a return takes a fraction of a second: save it again from Excel as .xlsx"
+
+
 def extract_all(
     paths: Sequence[Path],
     *,
@@ -157,12 +176,18 @@ def extract_all(
     timeout: float = 120.0,
     limits: Limits = Limits(),
     on_result: Callable[[Extracted], None] | None = None,
+    depth: int = 8,
 ) -> list[Extracted]:
     """Extract every path, in isolated worker processes; results in the order of ``paths``.
 
     ``workers=0`` reads in this process (no isolation: for debugging). A worker that dies on a
-    file rejects it as READER_CRASHED, one that takes longer than ``timeout`` seconds as
+    file rejects it as READER_CRASHED, one that takes longer than ``timeout`` seconds on a file as
     READER_TIMEOUT; either way a fresh worker carries on with the rest.
+
+    Workers receive paths (a few at a time, up to ``depth`` queued each, so they never wait for
+    the next one) and send back each file's compact record as soon as it is read, so the worker
+    and the file it was reading are always known: a crash rejects only that file, and the files
+    queued behind it go to the fresh worker.
     """
     if workers is None:
         workers = default_workers()
@@ -183,46 +208,73 @@ def extract_all(
         child.close()
         return _Slot(process, parent)
 
+    def done(index: int, outcome: Extracted) -> None:
+        results[index] = outcome
+        if on_result:
+            on_result(outcome)
+
+    def replace_worker(k: int, code: str, message: str) -> None:
+        """The worker in slot k failed on its current file: reject that file, requeue the rest."""
+        slot = slots[k]
+        head = slot.pending.popleft()
+        queue.extendleft(reversed(slot.pending))
+        slot.process.kill()
+        slot.process.join()
+        slot.conn.close()
+        slots[k] = spawn()
+        done(head, _lost(Path(paths[head]), code, message))
+
     queue = deque(range(len(paths)))
     slots = [spawn() for _ in range(min(workers, len(paths)))]
+    refill = max(1, depth // 2)
     try:
-        while queue or any(s.index >= 0 for s in slots):
-            for slot in slots:
-                if slot.index < 0 and queue:
-                    slot.index = queue.popleft()
-                    slot.started = time.monotonic()
-                    slot.conn.send(str(paths[slot.index]))
-            busy = [s for s in slots if s.index >= 0]
+        while queue or any(s.pending for s in slots):
+            for k, slot in enumerate(slots):
+                if queue and len(slot.pending) < refill:
+                    share = -(-len(queue) // len(slots))  # keep the workers even towards the end
+                    batch = [queue.popleft() for _ in range(min(depth - len(slot.pending), share, len(queue)))]
+                    try:
+                        slot.conn.send([(i, str(paths[i])) for i in batch])
+                    except OSError:  # the worker is gone: its current file (if any) made it fail
+                        queue.extendleft(reversed(batch))
+                        if slot.pending:
+                            replace_worker(k, "READER_CRASHED", CRASHED)
+                        else:
+                            slot.process.kill()
+                            slot.process.join()
+                            slot.conn.close()
+                            slots[k] = spawn()
+                        continue
+                    if not slot.pending:
+                        slot.started = time.monotonic()
+                    slot.pending.extend(batch)
+            busy = [s for s in slots if s.pending]
+            if not busy:
+                continue
             soonest = min(s.started for s in busy) + timeout
             ready = set(wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=max(0.0, soonest - time.monotonic())))
             for k, slot in enumerate(slots):
-                if slot.index < 0:
+                if not slot.pending:
                     continue
-                path = paths[slot.index]
-                outcome: Extracted | None = None
-                if slot.conn in ready or slot.conn.poll():
+                dead = False
+                while slot.pending and (slot.conn in ready or slot.conn.poll()):
+                    ready.discard(slot.conn)
                     try:
-                        outcome = slot.conn.recv()
+                        index, outcome = slot.conn.recv()
                     except (EOFError, OSError):
-                        outcome = None
-                    if outcome is not None:
-                        results[slot.index] = outcome
-                        slot.index = -1
-                        if on_result:
-                            on_result(outcome)
-                        continue
-                if outcome is None and (slot.process.sentinel in ready or slot.conn in ready):
-                    results[slot.index] = _lost(path, "READER_CRASHED", "reading this file made the reader fail outright (the file is probably damaged or built to attack spreadsheet readers); nothing from it is used: save it again from Excel as .xlsx")
-                elif time.monotonic() - slot.started > timeout:
-                    results[slot.index] = _lost(path, "READER_TIMEOUT", f"reading this file took more than {timeout:.0f} seconds and was stopped; a return takes a fraction of a second: save it again from Excel as .xlsx")
-                else:
+                        dead = True
+                        break
+                    expected = slot.pending.popleft()
+                    if index != expected:  # pragma: no cover - the worker reads its queue in order
+                        raise RuntimeError(f"reader worker answered for file {index}, expected {expected}")
+                    slot.started = time.monotonic()
+                    done(index, outcome)
+                if not slot.pending:
                     continue
-                if on_result:
-                    on_result(results[slot.index])  # type: ignore[arg-type]
-                slot.process.kill()
-                slot.process.join()
-                slot.conn.close()
-                slots[k] = spawn()
+                if dead or slot.process.sentinel in ready:
+                    replace_worker(k, "READER_CRASHED", CRASHED)
+                elif time.monotonic() - slot.started > timeout:
+                    replace_worker(k, "READER_TIMEOUT", _timed_out(timeout))
     finally:
         for slot in slots:
             try:

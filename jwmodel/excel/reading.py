@@ -17,7 +17,7 @@ from pathlib import Path
 import python_calamine
 
 from jwmodel.excel import schema as s
-from jwmodel.excel.cells import CellError, code_problem, parse_date, parse_number, parse_text, text_problem, to_pounds
+from jwmodel.excel.cells import EXCEL_TEXT_LIMIT, CellError, code_problem, parse_date, parse_number, parse_text, text_problem, to_pounds
 from jwmodel.excel.guard import Inspection, Limits, inspect_package
 from jwmodel.findings import Finding, Location, Severity, a1
 from jwmodel.model import (
@@ -113,7 +113,7 @@ class _Reader:
 
     def text(self, sheet: _Sheet, row: int, col: int) -> str:
         value = parse_text(sheet.get(row, col))
-        problem = text_problem(value)
+        problem = "" if value.isascii() and value.isprintable() and len(value) <= EXCEL_TEXT_LIMIT else text_problem(value)  # plain ASCII text has no problem: skip the per-character check
         if problem:
             self.error("BAD_TEXT", problem, sheet.at(row, col), value[:100])
             return value[:100]
