@@ -14,7 +14,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/jwmodel consolidate $(EXAMPLE) -o out/consolidated.xlsx --json out/summary.json
+	$(BIN)/jwmodel consolidate $(EXAMPLE) -o out/consolidated.xlsx --json out/summary.json --model out/model.xlsx
+	@echo
+	@echo "East Herts and Stevenage (ILLUSTRATIVE figures): what changes if North Herts joins"
+	$(BIN)/jwmodel compare workbooks/examples/east-herts-stevenage-2011 --with "*=EHC, SBC and NHDC" \
+	    --base-name "Two councils" --name "With North Herts" --json out/east-herts-comparison.json
 
 test: $(STAMP) libreoffice
 	$(BIN)/python -m pytest

@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,12 +35,10 @@ def _options(values: Sequence[str]) -> dict[str, str]:
 
 
 def _write_json(path: Path, document: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".json", prefix=".tmp-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(document, fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
-    os.replace(tmp, path)
+    from jwmodel.excel.atomic import replacing
+
+    with replacing(path, ".json") as tmp:
+        tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
@@ -72,6 +68,10 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
     batch.timings["appraise"] = time.perf_counter() - clock
     clock = time.perf_counter()
     write_consolidated(args.output, result, sources, appraisal)
+    if args.model:
+        from jwmodel.excel.model_workbook import write_model_workbook
+
+        write_model_workbook(args.model, batch.programme, result, sources)
     if args.json:
         _write_json(Path(args.json), summary(result, sources, appraisal))
     batch.timings["write"] = time.perf_counter() - clock
@@ -128,6 +128,35 @@ def _dask_extractor(address: str):
     return dask_extractor(address)
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Two runs of one folder: the options as given, and with ``--with`` options on top."""
+    from jwmodel.excel.batch import run_batch
+    from jwmodel.report_text import comparison_table
+    from jwmodel.summary import comparison
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"jwmodel: {folder} is not a folder", file=sys.stderr)
+        return USAGE_OR_NOTHING
+    base_options = _options(args.option)
+    alternative = {**base_options, **_options(args.with_)}
+    batch = run_batch(folder, options=base_options, workers=args.workers)
+    if batch.result is None or batch.programme is None:
+        print(f"jwmodel: nothing usable in {folder}", file=sys.stderr)
+        return USAGE_OR_NOTHING
+    from jwmodel.consolidation import consolidate
+
+    settings = _settings(args, batch.financial_year)
+    runs = []
+    for label, options in ((args.base_name, base_options), (args.name, alternative)):
+        result = consolidate(batch.programme, options=options)
+        runs.append((label, result, appraise_programme(result, settings)))
+    print(comparison_table(runs))
+    if args.json:
+        _write_json(Path(args.json), comparison(runs))
+    return SOME_REJECTED if batch.rejected else OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from jwmodel.excel.reading import read_submission
 
@@ -163,6 +192,14 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return OK
 
 
+def _appraisal_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--first-year", help="first financial year of the plan, e.g. 2012/13 (default: the year on the returns' covers)")
+    p.add_argument("--plan-years", type=int, default=5, help="years in the plan (default 5)")
+    p.add_argument("--discount", default="stpr", help="stpr (Green Book 3.5%% declining, the default), health (1.5%% declining) or a constant percentage")
+    p.add_argument("--optimism-bias", metavar="CATEGORY[:upper|lower] or COST%,BENEFIT%", help="Green Book optimism bias preset (e.g. 'equipment/development:lower', 'outsourcing') or explicit uplift on costs and reduction of savings (e.g. '10,5')")
+    p.add_argument("--payback-limit", default="5", help="payback limit in years for switching values (default 5)")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jwmodel", description="Joint-working business cases: partner returns in, consolidated business case out.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -172,17 +209,25 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", default="consolidated.xlsx", help="consolidated workbook to write (default: consolidated.xlsx)")
     c.add_argument("--json", help="also write the summary JSON here")
     c.add_argument("--option", action="append", default=[], metavar="SERVICE=OPTION", help="participation option for a service area (repeatable); the default otherwise")
+    c.add_argument("--model", metavar="FILE", help="also write the model workbook (inputs as Excel tables, outputs as JW_ functions) filled from the returns")
     c.add_argument("--receipts", metavar="DIR", help="write one receipt workbook per submission, listing its issues by cell")
     c.add_argument("--workers", type=int, default=None, help="worker processes reading files (default: the cores available; 0 reads in this process)")
     c.add_argument("--dask", metavar="ADDRESS", help="read files on an existing Dask cluster (scheduler address); the workers must reach the same paths")
     c.add_argument("--profile", action="store_true", help="print the time taken by each stage")
-    c.add_argument("--first-year", help="first financial year of the plan, e.g. 2012/13 (default: the year on the returns' covers)")
-    c.add_argument("--plan-years", type=int, default=5, help="years in the plan (default 5)")
-    c.add_argument("--discount", default="stpr", help="stpr (Green Book 3.5%% declining, the default), health (1.5%% declining) or a constant percentage")
-    c.add_argument("--optimism-bias", metavar="CATEGORY[:upper|lower] or COST%,BENEFIT%", help="Green Book optimism bias preset (e.g. 'equipment/development:lower', 'outsourcing') or explicit uplift on costs and reduction of savings (e.g. '10,5')")
-    c.add_argument("--payback-limit", default="5", help="payback limit in years for switching values (default 5)")
+    _appraisal_arguments(c)
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     c.set_defaults(run=cmd_consolidate)
+
+    m = sub.add_parser("compare", help="compare each partner's share, NPV and payback under other participation options")
+    m.add_argument("folder")
+    m.add_argument("--with", dest="with_", action="append", default=[], required=True, metavar="SERVICE=OPTION", help='the options to compare with ("*=OPTION" for every service area that has it); repeatable')
+    m.add_argument("--option", action="append", default=[], metavar="SERVICE=OPTION", help="options for the base case (default: each service area's default)")
+    m.add_argument("--base-name", default="Default options")
+    m.add_argument("--name", default="Alternative")
+    m.add_argument("--json", help="write the comparison as JSON")
+    m.add_argument("--workers", type=int, default=None)
+    _appraisal_arguments(m)
+    m.set_defaults(run=cmd_compare)
 
     k = sub.add_parser("check", help="check returns or proposals before sending them")
     k.add_argument("files", nargs="+")

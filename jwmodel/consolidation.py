@@ -166,15 +166,23 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
 
     Args:
         programme: everything read from the partner returns and workstream proposals.
-        options: service area name -> participation option name.
+        options: service area name -> participation option name; the name "*" chooses an option
+            for every service area that has an option of that name.
 
     Returns:
         The consolidated figures and every finding (reading findings first).
     """
     options = dict(options or {})
+    wildcard = options.pop("*", None)
     findings: list[Finding] = list(programme.findings)
     partners = programme.partner_codes
     known = set(partners)
+    if wildcard is not None:
+        for service in programme.services:
+            if service.name not in options and service.option(wildcard) is not None:
+                options[service.name] = wildcard
+        if not any(s.option(wildcard) for s in programme.services):
+            findings.append(Finding(Severity.ERROR, "OPTION_UNKNOWN", f"no service area has a participation option '{wildcard}'; the defaults are used"))
 
     for service in options:
         if programme.service(service) is None:
@@ -192,15 +200,13 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
     for line in programme.saving_lines:
         option = in_use.get(line.service)
         basis, percentages = _basis(line.service, option, shares_in_use, line.sole_bearer)
-        included = True
-        if line.only_if_partner and (option is None or line.only_if_partner not in option.partners):
-            included = False
-            findings.append(Finding(Severity.INFO, "LINE_CONDITION_NOT_MET", f"{line.service}: '{line.description}' applies only when {line.only_if_partner} participates; under option '{option.name if option else 'none'}' it is not counted", line.where))
+        included = _condition_met(line.service, line.description, line.only_if_partner, option, line.where, findings)
         lines.append(_line_share("saving", line.service, line.description, line.category.value, line.estimate, basis, percentages, included, line.where, findings, line.profile))
     for cost in programme.one_off_costs:
         option = in_use.get(cost.service)
-        basis, percentages = _basis(cost.service, option, shares_in_use, None)
-        lines.append(_line_share("one-off", cost.service, cost.description, cost.type.value, cost.estimate, basis, percentages, True, cost.where, findings, cost.profile))
+        basis, percentages = _basis(cost.service, option, shares_in_use, cost.sole_bearer)
+        included = _condition_met(cost.service, cost.description, cost.only_if_partner, option, cost.where, findings)
+        lines.append(_line_share("one-off", cost.service, cost.description, cost.type.value, cost.estimate, basis, percentages, included, cost.where, findings, cost.profile))
 
     service_names = [s.name for s in programme.services]
     for line in lines:
@@ -224,6 +230,14 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         baseline_entries=programme.baseline,
         findings=tuple(findings),
     )
+
+
+def _condition_met(service: str, description: str, partner: str | None, option: ParticipationOption | None, where: Location, findings: list[Finding]) -> bool:
+    """A line that applies only when a partner participates counts only under an option including it."""
+    if not partner or (option is not None and partner in option.partners):
+        return True
+    findings.append(Finding(Severity.INFO, "LINE_CONDITION_NOT_MET", f"{service}: '{description}' applies only when {partner} participates; under option '{option.name if option else 'none'}' it is not counted", where))
+    return False
 
 
 def _chosen_option(service: ServiceArea, chosen: str | None, findings: list[Finding]) -> ParticipationOption | None:
@@ -368,7 +382,7 @@ def _check_partner_codes(programme: Programme, known: set[str], findings: list[F
         for option in service.options:
             for code in option.partners:
                 check(code, f"{service.name} option '{option.name}'", option.where)
-    for line in programme.saving_lines:
+    for line in (*programme.saving_lines, *programme.one_off_costs):
         check(line.sole_bearer, f"{line.service}: '{line.description}' (sole bearer)", line.where)
         check(line.only_if_partner, f"{line.service}: '{line.description}' (condition)", line.where)
     for driver in programme.drivers:

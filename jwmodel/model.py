@@ -155,6 +155,8 @@ class OneOffCost:
     note: str = ""
     where: Location = NOWHERE
     profile: Profile | None = None  # when it is spent; None: all in the plan's first year
+    sole_bearer: str | None = None
+    only_if_partner: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from jwmodel.consolidation import Consolidation
 from jwmodel.findings import Severity
 from jwmodel.submissions import SourceRecord, Status
 
-__all__ = ["figure", "appraisal_table", "appendix_a", "baseline_table", "partner_table", "findings_table", "sources_line"]
+__all__ = ["figure", "comparison_table", "appraisal_table", "appendix_a", "baseline_table", "partner_table", "findings_table", "sources_line"]
 
 
 def figure(value: Decimal) -> str:
@@ -110,4 +110,34 @@ def appraisal_table(appraisal: ProgrammeAppraisal) -> str:
     for w in appraisal.switching:
         pct = lambda v: "n/a (no net saving to scale)" if v is None else f"{q(v, 1)}%"  # noqa: E731
         lines.append(f"  {w.subject}: {pct(w.npv_percent)} / {pct(w.payback_percent)}")
+    return "\n".join(lines)
+
+
+def comparison_table(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal]]) -> str:
+    """Per partner, side by side: recurring share (low/high), one-off share, central NPV and payback."""
+    lines = []
+    for name, result, appraisal in runs:
+        opts = sorted(set(result.options_in_use.values()))
+        lines.append(f"{name}: options {'; '.join(opts)}; programme NPV {appraisal.case(Case.CENTRAL).npv.quantize(Decimal('0.1')):,} (central), recurring {figure(result.total.recurring.low)} to {figure(result.total.recurring.high)}")
+    header = [("Partner", "Case", "Recurring low", "Recurring high", "One-off low", "One-off high", "NPV", "Payback")]
+    rows = []
+    for i, partner in enumerate(runs[0][1].partners):
+        figures = []
+        for name, result, appraisal in runs:
+            p, a = result.by_partner[i], appraisal.by_partner[i]
+            if not any(partner in line.shares for line in result.lines if line.included):
+                rows.append((partner, name, "not a participant", "", "", "", "", ""))
+                figures.append(None)
+                continue
+            npv = a.npv[Case.CENTRAL].quantize(Decimal("0.1"))
+            payback = a.payback_years.quantize(Decimal("0.01")) if a.payback_years is not None else None
+            figures.append((p.recurring.low, p.recurring.high, p.one_off.low, p.one_off.high, npv, payback))
+            rows.append((partner, name, *(figure(v) for v in figures[-1][:4]), f"{npv:,}", "never" if payback is None else str(payback)))
+        if len(figures) == 2 and all(figures):
+            (a, b) = figures
+            delta = [b[k] - a[k] for k in range(5)]
+            payback = "" if a[5] is None or b[5] is None else f"{b[5] - a[5]:+}"
+            rows.append((partner, "change", *(figure(v) for v in delta[:4]), f"{delta[4]:+,}", payback))
+        rows.append(("", "", "", "", "", "", "", ""))
+    lines += ["", "£000s (cost positive, saving negative); NPV (benefit positive) and payback in years, central case", *_table(header, rows[:-1], 10)]
     return "\n".join(lines)

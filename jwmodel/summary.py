@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from jwmodel.appraisal import Case
 from jwmodel.business_case import ProgrammeAppraisal
 from jwmodel.consolidation import Consolidation
 from jwmodel.model import Range
 from jwmodel.submissions import SourceRecord
 
-__all__ = ["SCHEMA_VERSION", "number", "rounded", "summary", "appraisal_section"]
+__all__ = ["SCHEMA_VERSION", "number", "rounded", "summary", "appraisal_section", "comparison"]
 
 SCHEMA_VERSION = 1
 
@@ -142,3 +143,32 @@ def summary(result: Consolidation, sources: Sequence[SourceRecord] = (), apprais
     if appraisal is not None:
         document["appraisal"] = appraisal_section(appraisal)
     return document
+
+
+def comparison(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal]]) -> dict[str, Any]:
+    """Each run's options and, per partner, recurring share, one-off share, central NPV and payback."""
+    return {
+        "units": "GBP thousands",
+        "npv_sign": "benefit positive",
+        "runs": [
+            {
+                "name": name,
+                "options_in_use": dict(result.options_in_use),
+                "totals": {"recurring": _range(result.total.recurring), "one_off": _range(result.total.one_off)},
+                "npv_central": rounded(appraisal.case(Case.CENTRAL).npv),
+                "payback_years_central": rounded(appraisal.case(Case.CENTRAL).payback_years, 2),
+                "by_partner": [
+                    {
+                        "partner": p.partner,
+                        "participates": any(p.partner in line.shares for line in result.lines if line.included),
+                        "recurring": _range(p.recurring),
+                        "one_off": _range(p.one_off),
+                        "npv_central": rounded(a.npv[Case.CENTRAL]),
+                        "payback_years_central": rounded(a.payback_years, 2),
+                    }
+                    for p, a in zip(result.by_partner, appraisal.by_partner, strict=True)
+                ],
+            }
+            for name, result, appraisal in runs
+        ],
+    }

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import zipfile
 from pathlib import Path
 
 import python_calamine
-import pytest
 
 from jwmodel.cli import main
 from jwmodel.excel import schema as s
@@ -150,7 +148,6 @@ def test_a_bad_file_is_rejected_with_its_location_and_the_rest_is_consolidated(t
     (hampshire_folder / "notes.xlsx").write_bytes(b"this is not a workbook")
     (hampshire_folder / "readme.txt").write_text("hello")
     returns, proposals = hampshire_submissions()
-    import dataclasses
 
     from jwmodel.excel.templates import write_partner_return
 

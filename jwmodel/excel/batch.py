@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jwmodel.consolidation import Consolidation, consolidate
-from jwmodel.excel.intake import drop_identical, extract_all, scan_folder
+from jwmodel.excel.intake import Extracted, drop_identical, extract_all, scan_folder
 from jwmodel.findings import Finding
+from jwmodel.model import ServiceArea
+from jwmodel.model import Programme
 from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal, assemble
 
 __all__ = ["Batch", "run_batch"]
@@ -26,6 +28,7 @@ class Batch:
     sources: tuple[SourceRecord, ...]
     timings: dict[str, float] = field(default_factory=dict)
     financial_year: str = ""  # the one most accepted submissions give on their covers
+    programme: Programme | None = None
 
     @property
     def rejected(self) -> int:
@@ -45,6 +48,64 @@ def _progress(total: int, show: bool | None):
         bar.update(1)
 
     return bar, update
+
+
+CHUNK = 1024  # files extracted at a time: memory holds one chunk of records, not the whole folder
+
+
+def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
+    """Extract ``paths`` a chunk at a time, keeping in full only the submissions that can still be used.
+
+    Several submissions from one partner (or for one service area) are resolved by their covers
+    (``assemble``): only one that beats all the others can be used. After each chunk, every
+    submission that no longer can (it does not beat one of the others) keeps its cover, file,
+    partner or service and programme lists, and drops its figures: ``assemble`` gives the same
+    programme, outcomes and findings, and memory stays flat however many resubmissions the
+    folder holds. Identical copies are resolved first, as ``drop_identical`` does.
+    """
+    from jwmodel.submissions import _beats
+
+    kept: list[Extracted] = []
+    first: dict[str, str] = {}
+    groups: dict[tuple[str, str], list[int]] = {}  # (kind, partner or service) -> indexes in ``kept``
+    setups: dict[object, object] = {}
+    for start in range(0, len(paths), CHUNK):
+        touched = set()
+        for submission, record in extractor(paths[start : start + CHUNK], workers=workers, on_result=on_result):
+            if record.sha256 and record.sha256 in first:
+                submission, record = None, dataclasses.replace(record, status=Status.SKIPPED, taken=f"identical to {first[record.sha256]} (same SHA-256): processed once", findings=())
+            elif record.sha256:
+                first[record.sha256] = record.file
+            if submission is not None and submission.setup is not None:
+                submission = dataclasses.replace(submission, setup=setups.setdefault(submission.setup, submission.setup))
+            key = ("return", submission.partner.code) if isinstance(submission, PartnerReturn) else ("proposal", submission.service.name) if isinstance(submission, WorkstreamProposal) else None
+            if key is not None:
+                groups.setdefault(key, []).append(len(kept))
+                touched.add(key)
+            kept.append((submission, record))
+        for key in touched:
+            group = groups[key]
+            if len(group) < 2:
+                continue
+            covers = [kept[i][0].cover for i in group]  # type: ignore[union-attr]
+            for n, i in enumerate(group):
+                submission, record = kept[i]
+                if _is_stub(submission) or all(_beats(covers[n], c) for m, c in enumerate(covers) if m != n):
+                    continue
+                kept[i] = (_stub(submission), record)
+    return kept
+
+
+def _stub(x: PartnerReturn | WorkstreamProposal) -> PartnerReturn | WorkstreamProposal:
+    if isinstance(x, PartnerReturn):
+        return dataclasses.replace(x, baseline=(), control_total=None)
+    return dataclasses.replace(x, service=ServiceArea(x.service.name, (), x.service.where), saving_lines=(), one_off_costs=(), drivers=())
+
+
+def _is_stub(x: object) -> bool:
+    if isinstance(x, PartnerReturn):
+        return not x.baseline and x.control_total is None
+    return isinstance(x, WorkstreamProposal) and not (x.service.options or x.saving_lines or x.one_off_costs or x.drivers)
 
 
 def run_batch(
@@ -72,7 +133,7 @@ def run_batch(
     clock = time.perf_counter()
     bar, update = _progress(len(candidates), progress)
     with bar:
-        extracted = (extractor or extract_all)(candidates, workers=workers, on_result=update)
+        extracted = _extract_compact(extractor or extract_all, candidates, workers, update)
     timings["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -94,8 +155,8 @@ def run_batch(
     years = Counter(x.cover.financial_year for x in [*returns, *proposals] if x.cover.financial_year and assembly.outcomes.get(x.file) is None)
     year = max(sorted(years), key=lambda y: years[y]) if years else ""
     if not programme.partners and not programme.services:
-        return Batch(None, tuple(sources), timings, year)
+        return Batch(None, tuple(sources), timings, year, programme)
     clock = time.perf_counter()
     result = consolidate(programme, options=options)
     timings["consolidate"] = time.perf_counter() - clock
-    return Batch(result, tuple(sources), timings, year)
+    return Batch(result, tuple(sources), timings, year, programme)

@@ -10,6 +10,7 @@ import re
 import sys
 from pathlib import Path
 
+from jwmodel.examples import east_herts_2011 as east_herts
 from jwmodel.examples import hampshire_2012 as hampshire
 from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
 from jwmodel.excel.model_workbook import write_example
@@ -20,36 +21,43 @@ from jwmodel.excel import schema as s
 __all__ = ["HAMPSHIRE_SETUP", "build", "slug"]
 
 HAMPSHIRE_SETUP = ProgrammeSetup(hampshire.PARTNERS, hampshire.SERVICES_IN_ORDER, hampshire.FINANCIAL_YEAR)
+EAST_HERTS_SETUP = ProgrammeSetup(east_herts.PARTNERS, east_herts.SERVICES_IN_ORDER, east_herts.FINANCIAL_YEAR)
 EXAMPLE_DIR = Path("examples") / "hampshire-2012"
+EAST_HERTS_DIR = Path("examples") / "east-herts-stevenage-2011"
 
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", "and")).strip("-")
 
 
-def hampshire_submissions() -> tuple[list[PartnerReturn], list[WorkstreamProposal]]:
-    """The Hampshire example as the submissions partners and workstreams would send."""
+def submissions(example, setup: ProgrammeSetup, submitted: str) -> tuple[list[PartnerReturn], list[WorkstreamProposal]]:
+    """An example programme as the submissions its partners and workstreams would send."""
     def cover(template: str, contact: str) -> Cover:
-        return Cover(template, s.VERSION, hampshire.FINANCIAL_YEAR, contact, "", "2012-04-02", "1")
+        return Cover(template, s.VERSION, example.FINANCIAL_YEAR, contact, "", submitted, "1")
 
-    baseline = hampshire.baseline_entries()
-    totals = {c.partner: c for c in hampshire.control_totals()}
+    programme = example.programme()
+    totals = {c.partner: c for c in programme.control_totals}
     returns = [
-        PartnerReturn(cover(s.PARTNER_RETURN, f"{p.name} finance (example)"), p, tuple(e for e in baseline if e.partner == p.code), ControlTotal(p.code, totals[p.code].net, totals[p.code].fte), HAMPSHIRE_SETUP)
-        for p in hampshire.PARTNERS
+        PartnerReturn(cover(s.PARTNER_RETURN, f"{p.name} finance (example)"), p, tuple(e for e in programme.baseline if e.partner == p.code), ControlTotal(p.code, totals[p.code].net, totals[p.code].fte), setup)
+        for p in programme.partners
     ]
     proposals = [
         WorkstreamProposal(
             cover(s.WORKSTREAM_PROPOSAL, f"{service.name} workstream lead (example)"),
             service,
-            tuple(x for x in hampshire.SAVING_LINES if x.service == service.name),
-            tuple(x for x in hampshire.ONE_OFF_COSTS if x.service == service.name),
-            tuple(x for x in hampshire.DRIVERS if x.service == service.name),
-            HAMPSHIRE_SETUP,
+            tuple(x for x in programme.saving_lines if x.service == service.name),
+            tuple(x for x in programme.one_off_costs if x.service == service.name),
+            tuple(x for x in programme.drivers if x.service == service.name),
+            setup,
         )
-        for service in hampshire.SERVICES
+        for service in programme.services
     ]
     return returns, proposals
+
+
+def hampshire_submissions() -> tuple[list[PartnerReturn], list[WorkstreamProposal]]:
+    """The Hampshire example as the submissions partners and workstreams would send."""
+    return submissions(hampshire, HAMPSHIRE_SETUP, "2012-04-02")
 
 
 def build(root: Path) -> list[Path]:
@@ -63,6 +71,11 @@ def build(root: Path) -> list[Path]:
         written.append(write_partner_return(root / EXAMPLE_DIR / f"return-{r.partner.code}.xlsx", HAMPSHIRE_SETUP, r))
     for p in proposals:
         written.append(write_workstream_proposal(root / EXAMPLE_DIR / f"proposal-{slug(p.service.name)}.xlsx", HAMPSHIRE_SETUP, p))
+    returns, proposals = submissions(east_herts, EAST_HERTS_SETUP, "2011-03-31")
+    for r in returns:
+        written.append(write_partner_return(root / EAST_HERTS_DIR / f"return-{r.partner.code}.xlsx", EAST_HERTS_SETUP, r))
+    for p in proposals:
+        written.append(write_workstream_proposal(root / EAST_HERTS_DIR / f"proposal-{slug(p.service.name)}.xlsx", EAST_HERTS_SETUP, p))
     write_example(root)  # the model workbook (jwmodel.excel.model_workbook); checked by tests/test_addin_workbook.py
     return written
 

@@ -18,13 +18,12 @@ An ``xlwings.conf`` sheet names the UDF module for classic xlwings.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from jwmodel.excel.atomic import replacing
 from jwmodel.consolidation import Consolidation
 from jwmodel.findings import a1
 from jwmodel.model import Method, Programme, Range
@@ -419,10 +418,7 @@ def write_model_workbook(path: str | Path, programme: Programme, result: Consoli
     import xlsxwriter
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".tmp-", dir=path.parent)
-    os.close(fd)
-    try:
+    with replacing(path, ".xlsx") as tmp:
         wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
         wb.set_properties({"title": "Joint working model", "author": "jwmodel", "created": CREATED, "comments": f"UDF module: {UDF_MODULE}"})
         money = "#,##0.0##;(#,##0.0##);0"
@@ -496,10 +492,6 @@ def write_model_workbook(path: str | Path, programme: Programme, result: Consoli
                     ws.write_string(i, col, value)
         wb.get_worksheet_by_name("Summary").activate()
         wb.close()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
 
 

@@ -443,8 +443,10 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
             if low < 0 or high < 0:
                 reader.warn("NEGATIVE", f"one-off cost {description!r} is negative (income); check the sign: costs are positive", where)
             profile, ok = _profile(reader, sheet, r, cols, "Year", "Timing (% by year)", "timing")
+            bearer = partner_cell(sheet, r, cols["Sole bearer"], "sole bearer")
+            condition = partner_cell(sheet, r, cols["Only if partner participates"], "only if partner participates")
             if kind and ok:
-                costs.append(OneOffCost(service, description, OneOffType(kind), Range(low, high), reader.text(sheet, r, cols["Notes"]), where, profile))
+                costs.append(OneOffCost(service, description, OneOffType(kind), Range(low, high), reader.text(sheet, r, cols["Notes"]), where, profile, bearer or None, condition or None))
 
     area = ServiceArea(service, tuple(options), service_at)
     return WorkstreamProposal(cover, area, tuple(lines), tuple(costs), tuple(drivers), setup, reader.file)

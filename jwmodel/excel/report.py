@@ -9,8 +9,6 @@ The file is written to a temporary name and renamed, so a failed run leaves no h
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +21,7 @@ from xlsxwriter.worksheet import Worksheet
 from jwmodel.apportionment import describe_shares
 from jwmodel.appraisal import Case
 from jwmodel.business_case import ProgrammeAppraisal
+from jwmodel.excel.atomic import replacing
 from jwmodel.consolidation import Consolidation
 from jwmodel.model import Range
 from jwmodel.submissions import SourceRecord
@@ -491,10 +490,7 @@ def write_consolidated(
         appraisal: the business case over the plan; adds the Appraisal and Sensitivity sheets.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".tmp-", dir=path.parent)
-    os.close(fd)
-    try:
+    with replacing(path, ".xlsx") as tmp:
         wb = xlsxwriter.Workbook(tmp, OPTIONS)
         wb.set_properties({"title": "Joint working business case: consolidated", "author": "jwmodel"})
         b = _Book(wb)
@@ -509,8 +505,4 @@ def write_consolidated(
         _findings(b, result)
         _sources(b, sources)
         wb.close()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path

@@ -93,7 +93,7 @@ SAVING_HEADERS = (
     "Ramp (% of full year, by year)",
     "Notes",
 )
-ONE_OFF_HEADERS = ("Description", "Type", "Low (£000s)", "High (£000s)", "Year", "Timing (% by year)", "Notes")
+ONE_OFF_HEADERS = ("Description", "Type", "Low (£000s)", "High (£000s)", "Sole bearer", "Only if partner participates", "Year", "Timing (% by year)", "Notes")
 
 TABLES = {
     BASELINE: "BaselineTable",

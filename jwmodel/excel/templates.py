@@ -10,8 +10,6 @@ what a partner would send.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +19,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.excel import schema as s
+from jwmodel.excel.atomic import replacing
 from jwmodel.model import Method
 from jwmodel.phasing import Profile
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
@@ -197,15 +196,8 @@ def _cover_values(template: str, cover: Cover | None, setup: ProgrammeSetup) -> 
 
 
 def _atomic(path: Path, write: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent, prefix=".tmp-")
-    os.close(fd)
-    try:
-        write(Path(tmp))  # type: ignore[operator]
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(path, ".xlsx") as tmp:
+        write(tmp)  # type: ignore[operator]
 
 
 def _phasing(profile: Profile | None, which: str) -> tuple[str, str]:
@@ -281,8 +273,8 @@ def write_workstream_proposal(path: str | Path, setup: ProgrammeSetup, data: Wor
         saving_rows = [(x.description, x.category.value, x.estimate.low, x.estimate.high, x.sole_bearer or "", x.only_if_partner or "", *_phasing(x.profile, "ramp"), x.note) for x in (data.saving_lines if data else ())]
         _table(wb, f, s.SAVINGS, "Saving lines: recurring full-year cost/(saving), £000s", "Cost positive, saving negative. Low is the smaller saving, High the bigger. Start year and ramp (e.g. 50, 100) say when the full-year effect arrives; blank means in full from the plan's first year.", s.SAVING_HEADERS, saving_rows, ("text", "text", "money", "money", "text", "text", "text", "text", "text"), {1: "=Categories", 4: "=PartnerCodes", 5: "=PartnerCodes"})
 
-        cost_rows = [(c.description, c.type.value, c.estimate.low, c.estimate.high, *_phasing(c.profile, "timing"), c.note) for c in (data.one_off_costs if data else ())]
-        _table(wb, f, s.ONE_OFF, "One-off costs of change, £000s", "Low is the smaller cost, High the bigger. Year and timing (e.g. 60, 40) say when it is spent; blank means all in the plan's first year.", s.ONE_OFF_HEADERS, cost_rows, ("text", "text", "money", "money", "text", "text", "text"), {1: "=OneOffTypes"})
+        cost_rows = [(c.description, c.type.value, c.estimate.low, c.estimate.high, c.sole_bearer or "", c.only_if_partner or "", *_phasing(c.profile, "timing"), c.note) for c in (data.one_off_costs if data else ())]
+        _table(wb, f, s.ONE_OFF, "One-off costs of change, £000s", "Low is the smaller cost, High the bigger. Year and timing (e.g. 60, 40) say when it is spent; blank means all in the plan's first year.", s.ONE_OFF_HEADERS, cost_rows, ("text", "text", "money", "money", "text", "text", "text", "text", "text"), {1: "=OneOffTypes", 4: "=PartnerCodes", 5: "=PartnerCodes"})
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
         wb.close()

@@ -1,0 +1,123 @@
+"""East Herts and Stevenage sharing support services (February 2011), North Herts possibly joining.
+
+The SHAPE is from the East Herts executive report of 8 February 2011: two councils sharing four
+support services (facilities management, human resources, ICT, strategic financial advice), a
+phased approach, savings aligned with each council's medium-term financial plan, North Herts
+District Council interested in joining, and the cost of building the business case (project
+management and back-fill) of up to £25,000 for each authority.
+
+EVERY FIGURE IS ILLUSTRATIVE: the report gives no baselines or savings. They are invented to be
+plausible for district councils and labelled so in the returns and in every output. The example
+exists to show how each council's share, payback and NPV change when a third partner joins.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from jwmodel.model import (
+    ApportionmentRule,
+    BaselineEntry,
+    Category,
+    ControlTotal,
+    Method,
+    OneOffCost,
+    OneOffType,
+    ParticipationOption,
+    Partner,
+    Programme,
+    Range,
+    SavingLine,
+    ServiceArea,
+)
+from jwmodel.phasing import Profile
+
+FINANCIAL_YEAR = "2011/12"
+ILLUSTRATIVE = "ILLUSTRATIVE: invented for the example; the report gives no figures"
+TWO = "EHC and SBC"
+THREE = "EHC, SBC and NHDC"
+
+PARTNERS = (
+    Partner("EHC", "East Herts Council"),
+    Partner("SBC", "Stevenage Borough Council"),
+    Partner("NHDC", "North Hertfordshire District Council"),
+)
+SERVICES_IN_ORDER = ("Facilities Management", "Human Resources", "ICT", "Strategic Financial Advice", "Business case and programme")
+
+# Net baseline (£000s) and FTE, by partner, in service order (the programme line has none).
+BASELINE = {
+    "EHC": ((620, "14.0"), (510, "11.5"), (1450, "24.0"), (380, "6.0")),
+    "SBC": ((880, "21.0"), (690, "16.0"), (1820, "31.0"), (450, "7.5")),
+    "NHDC": ((540, "12.0"), (470, "10.5"), (1260, "20.0"), (340, "5.0")),
+}
+
+
+def _options() -> tuple[ParticipationOption, ...]:
+    return (
+        ParticipationOption(TWO, ("EHC", "SBC"), ApportionmentRule(Method.BASELINE), default=True),
+        ParticipationOption(THREE, ("EHC", "SBC", "NHDC"), ApportionmentRule(Method.BASELINE)),
+    )
+
+
+def _programme_options() -> tuple[ParticipationOption, ...]:
+    return (
+        ParticipationOption(TWO, ("EHC", "SBC"), ApportionmentRule(Method.NONE), default=True),
+        ParticipationOption(THREE, ("EHC", "SBC", "NHDC"), ApportionmentRule(Method.NONE)),
+    )
+
+
+SERVICES = (
+    *(ServiceArea(name, _options()) for name in SERVICES_IN_ORDER[:4]),
+    ServiceArea("Business case and programme", _programme_options()),
+)
+
+
+def _p(start: str, *ramp: int) -> Profile:
+    return Profile(start, ramp=tuple(D(r) for r in ramp))
+
+
+C = Category
+SAVING_LINES = tuple(
+    SavingLine(service, description, category, Range(D(low), D(high)), only_if_partner=only_if, note=ILLUSTRATIVE, profile=profile)
+    for service, description, category, low, high, only_if, profile in (
+        ("Facilities Management", "Joint FM management and contracts", C.CASHABLE_STAFFING, -45, -70, None, _p("2012/13", 50, 100)),
+        ("Facilities Management", "Further FM savings with a third council", C.CASHABLE_STAFFING, -20, -35, "NHDC", _p("2013/14", 50, 100)),
+        ("Human Resources", "Single HR service: management and systems", C.CASHABLE_STAFFING, -60, -95, None, _p("2012/13", 50, 100)),
+        ("Human Resources", "HR system licences for the larger service", C.ADDITIONAL_COST, 15, 10, None, _p("2012/13", 100)),
+        ("Human Resources", "Further HR savings with a third council", C.CASHABLE_STAFFING, -30, -45, "NHDC", _p("2013/14", 50, 100)),
+        ("ICT", "Shared ICT infrastructure and licences", C.CASHABLE_NON_STAFF, -90, -150, None, _p("2013/14", 50, 100)),
+        ("ICT", "Joint ICT procurement", C.PROCUREMENT, -30, -50, None, _p("2012/13", 100)),
+        ("ICT", "Further ICT savings with a third council", C.CASHABLE_NON_STAFF, -40, -70, "NHDC", _p("2014/15", 50, 100)),
+        ("Strategic Financial Advice", "Shared strategic financial advice team", C.CASHABLE_STAFFING, -35, -55, None, _p("2012/13", 100)),
+        ("Strategic Financial Advice", "Further savings with a third council", C.CASHABLE_STAFFING, -15, -25, "NHDC", _p("2013/14", 100)),
+    )
+)
+
+ONE_OFF_COSTS = (
+    OneOffCost("ICT", "Infrastructure convergence", OneOffType.IT, Range(D(120), D(180)), ILLUSTRATIVE, profile=Profile("2012/13", one_off_timing=(D(50), D(50)))),
+    OneOffCost("ICT", "Bringing a third council onto the shared infrastructure", OneOffType.IT, Range(D(60), D(90)), ILLUSTRATIVE, profile=Profile("2013/14"), only_if_partner="NHDC"),
+    OneOffCost("Human Resources", "Change management and consultation", OneOffType.HR, Range(D(30), D(45)), ILLUSTRATIVE, profile=Profile("2012/13")),
+    *(
+        OneOffCost("Business case and programme", f"Building the business case: project manager and back-fill ({code})", OneOffType.OTHER, Range(D(25), D(25)), "Report: up to £25,000 for each authority", profile=Profile("2011/12"), sole_bearer=code, only_if_partner=None if code != "NHDC" else "NHDC")
+        for code in ("EHC", "SBC", "NHDC")
+    ),
+)
+
+
+def baseline_entries() -> tuple[BaselineEntry, ...]:
+    return tuple(
+        BaselineEntry(partner, service, D(net), D(fte), note=ILLUSTRATIVE)
+        for partner, rows in BASELINE.items()
+        for service, (net, fte) in zip(SERVICES_IN_ORDER, rows, strict=False)
+    )
+
+
+def control_totals() -> tuple[ControlTotal, ...]:
+    totals = []
+    for partner, rows in BASELINE.items():
+        totals.append(ControlTotal(partner, sum((D(n) for n, _ in rows), D(0)), sum((D(f) for _, f in rows), D(0))))
+    return tuple(totals)
+
+
+def programme() -> Programme:
+    return Programme(PARTNERS, SERVICES, baseline_entries(), control_totals(), SAVING_LINES, ONE_OFF_COSTS)
