@@ -22,7 +22,7 @@ import xlwings.server  # noqa: E402
 import jwaddin.functions  # noqa: E402
 from jwaddin.offline import payload  # noqa: E402
 
-NAMES = {"JW_SHARES", "JW_APPORTION", "JW_SAVINGS_SUMMARY", "JW_BY_PARTNER", "JW_CHECK_TOTAL", "JW_FINDINGS"}
+NAMES = {"JW_SHARES", "JW_APPORTION", "JW_SAVINGS_SUMMARY", "JW_BY_PARTNER", "JW_CHECK_TOTAL", "JW_FINDINGS", "JW_NPV", "JW_PAYBACK", "JW_SWITCHING_VALUE"}
 
 
 def call(name: str, *args: object) -> object:
@@ -113,3 +113,34 @@ def test_a_user_error_is_xlwings_own_error_with_a_message_saying_what_to_fix(nam
     with pytest.raises(xlwings.XlwingsError, match=message) as caught:
         call(name, *args)
     assert "Traceback" not in str(caught.value)
+
+
+GREEN_BOOK = [[1000, *([-150] * 10)]]
+
+
+def test_npv_payback_and_switching_value_give_the_engines_green_book_figures():
+    from jwmodel.appraisal import payback_years, switching_value
+    from jwmodel.discounting import npv_of_costs_and_savings
+
+    flows = [Decimal(v) for v in GREEN_BOOK[0]]
+    assert call("JW_NPV", GREEN_BOOK, None) == [[float(npv_of_costs_and_savings(flows).quantize(Decimal("0.001")))]]
+    assert round(call("JW_NPV", GREEN_BOOK, None)[0][0]) == 247
+    assert round(call("JW_NPV", [[1000, *([-100] * 10)]], None)[0][0]) == -168
+    assert call("JW_NPV", GREEN_BOOK, [["3.5%"]]) == call("JW_NPV", GREEN_BOOK, [[0.035]]) == call("JW_NPV", GREEN_BOOK, [["STPR"]])
+    assert call("JW_NPV", [[1000], [-600], [-600]], [[0]]) == [[200]]  # at 0% the NPV is the plain sum, benefit positive
+    assert call("JW_PAYBACK", GREEN_BOOK) == [[float(payback_years(flows).quantize(Decimal("0.0001")))]] == [[7.6667]]
+    savings = [[0, *([-150] * 10)]]
+    costs = [[1000, *([0] * 10)]]
+    value = call("JW_SWITCHING_VALUE", savings, costs, None, None)[0][0]
+    assert value == float(switching_value(savings[0], costs[0]).quantize(Decimal("0.0001")))
+    assert round(value, 1) == 19.8
+    assert call("JW_PAYBACK", [[100, 50]]) == [["not within these years"]]
+
+
+def test_appraisal_functions_explain_bad_input():
+    with pytest.raises(xlwings.XlwingsError, match="3.5%"):
+        call("JW_NPV", GREEN_BOOK, [[3.5]])
+    with pytest.raises(xlwings.XlwingsError, match="same number of years"):
+        call("JW_SWITCHING_VALUE", [[-1, -1]], [[5]], None, None)
+    with pytest.raises(xlwings.XlwingsError, match="year 2"):
+        call("JW_NPV", [[1000, -5, "lots"]], None)

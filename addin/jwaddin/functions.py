@@ -20,9 +20,11 @@ from jwaddin._runtime import FunctionInputError, arg, func
 from jwaddin.convert import excel_rows, excel_value, grid, number, programme_from_tables, shaped, vector, whole_number
 from jwmodel.consolidation import consolidate
 from jwmodel.excel.model_workbook import by_partner_rows, summary_rows
+from jwmodel.appraisal import AppraisalError, payback_switching_value, payback_years, switching_value
+from jwmodel.discounting import HEALTH, STPR, DiscountError, DiscountSchedule, constant_rate, npv_of_costs_and_savings
 from jwmodel.money import MoneyError, allocate, whole_percent_shares
 
-__all__ = ["jw_shares", "jw_apportion", "jw_savings_summary", "jw_by_partner", "jw_check_total", "jw_findings", "FunctionInputError"]
+__all__ = ["jw_shares", "jw_apportion", "jw_savings_summary", "jw_by_partner", "jw_check_total", "jw_findings", "jw_npv", "jw_payback", "jw_switching_value", "FunctionInputError"]
 
 
 def _weights(values: list[object], what: str) -> dict[str, Decimal]:
@@ -132,3 +134,69 @@ def jw_findings(savings_table, rules_table, baseline_table, drivers_table=None, 
     if len(rows) == 1:
         rows.append(["none", "", "no findings"])
     return rows
+
+
+def _flows(value: object, what: str) -> list[Decimal]:
+    """One row or column of yearly figures (cost positive, saving negative); empty cells are 0."""
+    values, _ = vector(value, what)
+    return [number(v, f"{what}, year {i}") or Decimal(0) for i, v in enumerate(values)]
+
+
+def _schedule(value: object) -> DiscountSchedule:
+    """Empty: the Green Book STPR; "STPR" or "health"; or a constant rate as Excel writes it (3.5% = 0.035)."""
+    cells = grid(value)
+    if len(cells) != 1 or len(cells[0]) != 1:
+        raise FunctionInputError("rate_or_schedule: give one cell: empty (Green Book STPR), STPR, health, or a rate such as 3.5%")
+    cell = cells[0][0]
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return STPR
+    if isinstance(cell, str) and cell.strip().lower() in ("stpr", "health"):
+        return STPR if cell.strip().lower() == "stpr" else HEALTH
+    rate = number(cell.strip().rstrip("%") if isinstance(cell, str) and cell.strip().endswith("%") else cell, "rate_or_schedule")
+    if isinstance(cell, str) and cell.strip().endswith("%"):
+        rate = rate / 100 if rate is not None else None
+    if rate is None or not Decimal(0) <= rate < 1:
+        raise FunctionInputError(f"rate_or_schedule: give the rate as a percentage such as 3.5% (0.035), or STPR or health; got {cell!r}")
+    return constant_rate(rate * 100)
+
+
+@func
+@arg("cashflows", ndim=2, doc="One row or column of net figures by year, first year first (year 0, not discounted); cost positive, saving negative, as in Appendix A.")
+@arg("rate_or_schedule", doc="Optional: empty or STPR for the Green Book rate (3.5%, declining after 30 years), health for the health rate, or a constant rate such as 3.5%.")
+def jw_npv(cashflows, rate_or_schedule=None):
+    """Net present value, benefit positive (above 0 means worth doing), of yearly net costs/(savings), year 0 undiscounted: the Green Book example {1000,-150,...} (a £1m system saving £150k a year for 10 years) gives about 247."""
+    flows = _flows(cashflows, "cashflows")
+    try:
+        return excel_value(npv_of_costs_and_savings(flows, _schedule(rate_or_schedule)).quantize(Decimal("0.001")))
+    except (DiscountError, AppraisalError) as exc:
+        raise FunctionInputError(f"cashflows: {exc}") from exc
+
+
+@func
+@arg("cashflows", ndim=2, doc="One row or column of net figures by year, first year first; cost positive, saving negative.")
+def jw_payback(cashflows):
+    """Payback in years from the start of the first year: when the cumulative net saving reaches 0 for good, flows taken as even through each year (1000 then 150 a year pays back at 7.67). 'not within these years' if it never does."""
+    flows = _flows(cashflows, "cashflows")
+    try:
+        years = payback_years(flows)
+    except AppraisalError as exc:
+        raise FunctionInputError(f"cashflows: {exc}") from exc
+    return "not within these years" if years is None else excel_value(years.quantize(Decimal("0.0001")))
+
+
+@func
+@arg("savings", ndim=2, doc="One row or column of recurring savings by year (negative), first year first.")
+@arg("costs", ndim=2, doc="One row or column of costs by year (positive), as many years as the savings.")
+@arg("rate_or_schedule", doc="Optional: empty or STPR, health, or a constant rate such as 3.5%.")
+@arg("payback_years", doc="Optional: give a number of years to get instead how far savings can fall before payback takes longer than that.")
+def jw_switching_value(savings, costs, rate_or_schedule=None, payback_years=None):
+    """The percentage by which savings can fall before the NPV reaches 0 (or, with payback_years, before payback takes longer than that). Negative: savings must rise by that much. The Green Book example gives about 19.8."""
+    s, c = _flows(savings, "savings"), _flows(costs, "costs")
+    if len(s) != len(c):
+        raise FunctionInputError(f"savings and costs: give the same number of years ({len(s)} savings, {len(c)} costs)")
+    limit = number(grid(payback_years)[0][0], "payback_years")
+    try:
+        value = payback_switching_value(s, c, limit) if limit is not None else switching_value(s, c, _schedule(rate_or_schedule))
+    except (DiscountError, AppraisalError) as exc:
+        raise FunctionInputError(str(exc)) from exc
+    return "no scaling of the savings reaches it" if value is None else excel_value(value.quantize(Decimal("0.0001")))
