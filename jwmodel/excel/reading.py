@@ -208,6 +208,18 @@ def _profile(reader: _Reader, sheet: _Sheet, r: int, cols: dict[str, int], start
         return None, False
 
 
+def _low_high(reader: _Reader, sheet: _Sheet, r: int, cols: dict[str, int], what: str) -> Range | None:
+    """A line's Low and High (£000s); None, reported, when either is blank or not a number."""
+    low = reader.number(sheet, r, cols["Low (£000s)"], "Low", money=True)
+    high = reader.number(sheet, r, cols["High (£000s)"], "High", money=True)
+    if low is not None and high is not None:
+        return Range(low, high)
+    blank = [h for h, v in (("Low (£000s)", low), ("High (£000s)", high)) if v is None and sheet.get(r, cols[h]) is None]
+    if blank:  # a value that was there but invalid has been reported already
+        reader.error("VALUE_MISSING", f"{what}: give both Low and High (0 if none)", sheet.at(r, cols[blank[0]]))
+    return None
+
+
 def _partners_text(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in re.split(r",|\band\b|;", text) if p.strip())
 
@@ -410,13 +422,10 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
             description = reader.text(sheet, r, cols["Description"])
             where = sheet.at(r, cols["Description"])
             category_text = _choice(reader, sheet, r, cols["Category"], s.CATEGORIES, "Category")
-            low = reader.number(sheet, r, cols["Low (£000s)"], "Low", money=True)
-            high = reader.number(sheet, r, cols["High (£000s)"], "High", money=True)
-            if low is None or high is None:
-                blank = [h for h, v in (("Low (£000s)", low), ("High (£000s)", high)) if v is None and sheet.get(r, cols[h]) is None]
-                if blank:
-                    reader.error("VALUE_MISSING", f"saving line {description!r}: give both Low and High (0 if none)", sheet.at(r, cols[blank[0]]))
+            estimate = _low_high(reader, sheet, r, cols, f"saving line {description!r}")
+            if estimate is None:
                 continue
+            low, high = estimate.low, estimate.high
             if not description:
                 reader.warn("VALUE_MISSING", "a saving line has no description", where)
             bearer = partner_cell(sheet, r, cols["Sole bearer"], "sole bearer")
@@ -433,13 +442,10 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
             description = reader.text(sheet, r, cols["Description"])
             where = sheet.at(r, cols["Description"])
             kind = _choice(reader, sheet, r, cols["Type"], s.ONE_OFF_TYPES, "Type")
-            low = reader.number(sheet, r, cols["Low (£000s)"], "Low", money=True)
-            high = reader.number(sheet, r, cols["High (£000s)"], "High", money=True)
-            if low is None or high is None:
-                blank = [h for h, v in (("Low (£000s)", low), ("High (£000s)", high)) if v is None and sheet.get(r, cols[h]) is None]
-                if blank:
-                    reader.error("VALUE_MISSING", f"one-off cost {description!r}: give both Low and High (0 if none)", sheet.at(r, cols[blank[0]]))
+            estimate = _low_high(reader, sheet, r, cols, f"one-off cost {description!r}")
+            if estimate is None:
                 continue
+            low, high = estimate.low, estimate.high
             if low < 0 or high < 0:
                 reader.warn("NEGATIVE", f"one-off cost {description!r} is negative (income); check the sign: costs are positive", where)
             profile, ok = _profile(reader, sheet, r, cols, "Year", "Timing (% by year)", "timing")
