@@ -1,0 +1,123 @@
+"""Reading a folder's files on an existing Dask cluster (``jwmodel consolidate --dask ADDRESS``).
+
+``dask_extractor(address)`` gives a drop-in for ``intake.extract_all``: it sends the paths (never the
+files) to the cluster's workers through Dask's futures interface, a few files per task; each worker
+reads its files with the same ``intake.extract`` (guard, python-calamine, checks) and sends back the
+same compact records, which come back in the order of the paths. Everything after reading
+(resubmissions, consolidation, writing) runs here, as in a local run, so the results are identical.
+
+The workers must reach the same paths (a shared or network folder mounted at the same place) and
+have the same jwmodel installed.
+
+Isolation, as in the local intake:
+
+- a file that takes longer than ``timeout`` seconds is rejected as READER_TIMEOUT (the worker
+  thread reading it is left behind: restart the workers when convenient);
+- a worker that dies while reading a task's files (Dask raises ``KilledWorker``) loses those and
+  any other tasks it held; once everything else is read, each of their files is sent again alone,
+  one at a time, so a file that kills a worker again is rejected as READER_CRASHED and the others
+  are read as usual. Set the scheduler's ``distributed.scheduler.allowed-failures`` to 0 so that a
+  hostile file kills one worker rather than four (Dask's default tries a task three more times).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from jwmodel.excel.guard import Limits
+from jwmodel.excel import intake
+from jwmodel.excel.intake import CRASHED, Extracted, _lost, _timed_out
+
+__all__ = ["dask_extractor"]
+
+TASK_FILES = 8  # files per task: few enough to spread over the workers, enough to keep overhead low
+
+
+def _extract_in_time(path: str, timeout: float, limits: Limits) -> Extracted:
+    """``intake.extract`` on a worker (looked up when called, so a worker plugin can wrap it), given up after ``timeout`` seconds."""
+    box: list[Extracted] = []
+    reader = threading.Thread(target=lambda: box.append(intake.extract(path, limits)), name=f"jwmodel-read {Path(path).name}", daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if box:
+        return box[0]
+    return _lost(Path(path), "READER_TIMEOUT", _timed_out(timeout))
+
+
+def _extract_task(paths: Sequence[str], timeout: float, limits: Limits) -> list[Extracted]:
+    """A task on a Dask worker: read a few files, return their compact records."""
+    return [_extract_in_time(path, timeout, limits) for path in paths]
+
+
+def dask_extractor(
+    address,
+    *,
+    task_files: int = TASK_FILES,
+    timeout: float = 120.0,
+    limits: Limits = Limits(),
+) -> Callable[..., list[Extracted]]:
+    """An ``extract_all`` that reads on the Dask cluster at ``address`` (or through a ``distributed.Client``).
+
+    The callable takes ``(paths, *, workers=None, on_result=None)`` like ``extract_all`` and returns
+    the records in the order of ``paths``; ``workers`` is ignored (the cluster has its own).
+    """
+    state: dict[str, object] = {}
+
+    def client():
+        from distributed import Client
+
+        if "client" not in state:
+            state["client"] = address if isinstance(address, Client) else Client(address, set_as_default=False)
+        return state["client"]
+
+    def run(paths: Sequence[str | Path], *, workers: int | None = None, on_result: Callable[[Extracted], None] | None = None) -> list[Extracted]:
+        from distributed import as_completed
+
+        c = client()
+        names = [str(Path(p).absolute()) for p in paths]
+        results: list[Extracted | None] = [None] * len(names)
+        batches = [list(range(i, min(i + task_files, len(names)))) for i in range(0, len(names), max(1, task_files))]
+        futures = {}
+        for batch in batches:
+            future = c.submit(_extract_task, [names[i] for i in batch], timeout, limits, pure=False, retries=0)
+            futures[future] = batch
+        def done(i: int, outcome: Extracted) -> None:
+            results[i] = outcome
+            if on_result:
+                on_result(outcome)
+
+        suspects: list[int] = []
+        for future in as_completed(list(futures), loop=c.loop):
+            batch = futures.pop(future)
+            try:
+                outcomes = future.result()
+            except Exception:  # KilledWorker, or results lost with a worker: check these files alone
+                suspects.extend(batch)
+                continue
+            finally:
+                future.release()
+            for i, outcome in zip(batch, outcomes, strict=True):
+                done(i, outcome)
+        # Nothing else runs now: each suspect is read alone, so a worker that dies is its doing.
+        for i in sorted(suspects):
+            future = c.submit(_extract_task, [names[i]], timeout, limits, pure=False, retries=0)
+            try:
+                (outcome,) = future.result()
+            except Exception as exc:
+                outcome = _lost(Path(names[i]), "READER_CRASHED", CRASHED if _killed(exc) else f"{CRASHED} ({type(exc).__name__}: {exc})")
+            finally:
+                future.release()
+            done(i, outcome)
+        return results  # type: ignore[return-value]
+
+    return run
+
+
+def _killed(exc: BaseException) -> bool:
+    try:
+        from distributed.scheduler import KilledWorker
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, KilledWorker)
