@@ -30,6 +30,7 @@ beside the folder (``<folder>.json``), so the folder holds nothing but submissio
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import multiprocessing as mp
 import os
@@ -369,6 +370,7 @@ def generate(outdir: str | Path, n: int, *, seed: int = 0, libreoffice: float = 
     manifest = {
         "n": n,
         "seed": seed,
+        "fingerprint": fingerprint(),
         "partners": p.partners,
         "services": SERVICES,
         "returns": p.n_returns,
@@ -381,6 +383,16 @@ def generate(outdir: str | Path, n: int, *, seed: int = 0, libreoffice: float = 
     }
     manifest_path(outdir).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
+
+
+def fingerprint() -> str:
+    """What generated files depend on: the templates, their layout and this generator."""
+    from jwmodel.excel import schema, templates
+
+    h = hashlib.sha256()
+    for path in (Path(schema.__file__), Path(templates.__file__), Path(__file__)):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def manifest_path(folder: str | Path) -> Path:

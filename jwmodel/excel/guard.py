@@ -261,9 +261,36 @@ def _sheet_facts(name: str, hidden: bool, xml: bytes, file: str, limits: Limits,
     last_row = last_col = 0
     max_cells, max_row, max_col = limits.max_cells, limits.max_row, limits.max_col
     columns = _COLUMNS
-    # One pass over the cells, as _CELL finds them; _CELL_R is _CELL with the usual leading r=""
-    # attribute taken out, so most cells need no second search (see _CELL_R for why it is the same).
-    for _, letters, digits, attrs, body in _CELL_R.findall(xml):
+    # The cells as _CELL finds them; _CELL_R is _CELL with the usual leading r="" attribute taken
+    # out, so most cells need no second search (see _CELL_R for why it is the same).
+    cells = _CELL_R.findall(xml)
+    if cells:
+        # Fast path for a sheet whose every cell starts with its r="" and that is within the limits
+        # (decided on the maxima): the counts and last cell at C speed, and only cells holding a
+        # formula or an error looked at one by one. Anything else takes the loop below, which
+        # stops at the first cell over a limit, as before.
+        _, all_letters, all_digits, all_attrs, all_bodies = zip(*cells)
+        if all(all_letters) and len(cells) <= max_cells:
+            for letters in set(all_letters).difference(columns):
+                columns[letters] = cell_to_rowcol(letters, b"1")[1] + 1
+            top_row, top_col = max(map(int, all_digits)), max(map(columns.__getitem__, all_letters))
+            if top_row <= max_row and top_col <= max_col:
+                count, last_row, last_col = len(cells), top_row, top_col
+                if b"<f" in xml or b't="e' in xml:
+                    for letters, digits, attrs, body in zip(all_letters, all_digits, all_attrs, all_bodies):
+                        if b"<f" not in body and b't="e' not in attrs:
+                            continue
+                        row, col = int(digits), columns[letters]
+                        kind = _ATTR_T.search(attrs) if b't="' in attrs else None
+                        if kind and kind.group(1) == b"e":
+                            value = _VALUE.search(body)
+                            errors.append((a1(row - 1, col - 1), value.group(1).decode(errors="replace") if value else "#ERROR"))
+                        elif b"<f" in body:
+                            value = _VALUE.search(body)
+                            if value is None or (value.group(1) == b"" and not (kind and kind.group(1) == b"str")):
+                                no_result.append(a1(row - 1, col - 1))
+                cells = []
+    for _, letters, digits, attrs, body in cells:
         if not letters:
             ref = _ATTR_R.search(attrs)
             if ref is None:
@@ -292,5 +319,5 @@ def _sheet_facts(name: str, hidden: bool, xml: bytes, file: str, limits: Limits,
                 no_result.append(a1(row - 1, col - 1))
     if dimension and (last_row > stated_last[0] or last_col > stated_last[1]):
         findings.append(Finding(Severity.WARNING, "DIMENSION_LIES", f"the sheet says its last cell is {a1(stated_last[0] - 1, stated_last[1] - 1)} but it has a cell at {a1(last_row - 1, last_col - 1)}; all cells are read, but the file was not saved by Excel: check it", where))
-    hidden_rows = {int(m.group(1)) - 1 for m in _ROW_HIDDEN.finditer(xml)} | {int(m.group(1)) - 1 for m in _ROW_HIDDEN_ALT.finditer(xml)}
+    hidden_rows = ({int(m.group(1)) - 1 for m in _ROW_HIDDEN.finditer(xml)} | {int(m.group(1)) - 1 for m in _ROW_HIDDEN_ALT.finditer(xml)}) if b'hidden="' in xml else set()  # both need the text hidden="
     return SheetFacts(name, hidden, count, tuple(errors), tuple(no_result), frozenset(hidden_rows), last_row, last_col)
