@@ -22,7 +22,7 @@ import xlwings.server  # noqa: E402
 import jwaddin.functions  # noqa: E402
 from jwaddin.offline import payload  # noqa: E402
 
-NAMES = {"JW_SHARES", "JW_APPORTION", "JW_SAVINGS_SUMMARY", "JW_BY_PARTNER", "JW_CHECK_TOTAL", "JW_FINDINGS", "JW_NPV", "JW_PAYBACK", "JW_SWITCHING_VALUE"}
+NAMES = {"JW_SHARES", "JW_APPORTION", "JW_SAVINGS_SUMMARY", "JW_BY_PARTNER", "JW_CHECK_TOTAL", "JW_FINDINGS", "JW_NPV", "JW_PAYBACK", "JW_SWITCHING_VALUE", "JW_OPTION_SCORES"}
 
 
 def call(name: str, *args: object) -> object:
@@ -144,3 +144,20 @@ def test_appraisal_functions_explain_bad_input():
         call("JW_SWITCHING_VALUE", [[-1, -1]], [[5]], None, None)
     with pytest.raises(xlwings.XlwingsError, match="year 2"):
         call("JW_NPV", [[1000, -5, "lots"]], None)
+
+
+def test_option_scores_rank_the_options_and_find_where_the_best_one_changes():
+    from jwmodel.appraisal import score_options, weight_sensitivity
+
+    table = [["Option", "Quality", "Resilience", "Efficiency"], ["Do nothing", 2, 1, 1], ["Shared service", 4, 4, 3], ["Outsource", 3, 2, 5], ["Joint venture", 3, 3, 3]]
+    weights = [[40, 30, 30]]
+    result = call("JW_OPTION_SCORES", table, weights)
+    options = {r[0]: r[1:] for r in result[1:5]}
+    engine = {x.name: x for x in score_options({r[0]: dict(zip(table[0][1:], r[1:])) for r in table[1:]}, dict(zip(table[0][1:], weights[0])))}
+    assert options["Shared service"] == [float(engine["Shared service"].weighted_total.quantize(Decimal("0.0001"))), 1]
+    assert options["Do nothing"][1] == 4
+    efficiency = next(r for r in result if r[0] == "Efficiency")
+    above = weight_sensitivity({r[0]: dict(zip(table[0][1:], r[1:])) for r in table[1:]}, dict(zip(table[0][1:], weights[0])), "Efficiency").nearest_top_change_above
+    assert efficiency[2] == float(above.quantize(Decimal("0.01")))  # Outsource wins once efficiency weighs enough
+    with pytest.raises(xlwings.XlwingsError, match="one weight per criterion"):
+        call("JW_OPTION_SCORES", table, [[50, 50]])

@@ -37,7 +37,7 @@ def test_functions_meta_lists_every_function_without_a_namespace(client):
     response = client.get("/xlwings/custom-functions-meta")
     assert response.status_code == 200
     names = {f["name"] for f in response.json()["functions"]}
-    assert names == {"JW_SHARES", "JW_APPORTION", "JW_SAVINGS_SUMMARY", "JW_BY_PARTNER", "JW_CHECK_TOTAL", "JW_FINDINGS", "JW_NPV", "JW_PAYBACK", "JW_SWITCHING_VALUE"}
+    assert names == {"JW_SHARES", "JW_APPORTION", "JW_SAVINGS_SUMMARY", "JW_BY_PARTNER", "JW_CHECK_TOTAL", "JW_FINDINGS", "JW_NPV", "JW_PAYBACK", "JW_SWITCHING_VALUE", "JW_OPTION_SCORES"}
 
 
 def test_the_manifest_declares_no_function_namespace(client):

@@ -20,11 +20,11 @@ from jwaddin._runtime import FunctionInputError, arg, func
 from jwaddin.convert import excel_rows, excel_value, grid, number, programme_from_tables, shaped, vector, whole_number
 from jwmodel.consolidation import consolidate
 from jwmodel.excel.model_workbook import by_partner_rows, summary_rows
-from jwmodel.appraisal import AppraisalError, payback_switching_value, payback_years, switching_value
+from jwmodel.appraisal import AppraisalError, payback_switching_value, payback_years, score_options, switching_value, weight_sensitivity
 from jwmodel.discounting import HEALTH, STPR, DiscountError, DiscountSchedule, constant_rate, npv_of_costs_and_savings
 from jwmodel.money import MoneyError, allocate, whole_percent_shares
 
-__all__ = ["jw_shares", "jw_apportion", "jw_savings_summary", "jw_by_partner", "jw_check_total", "jw_findings", "jw_npv", "jw_payback", "jw_switching_value", "FunctionInputError"]
+__all__ = ["jw_shares", "jw_apportion", "jw_savings_summary", "jw_by_partner", "jw_check_total", "jw_findings", "jw_npv", "jw_payback", "jw_switching_value", "jw_option_scores", "FunctionInputError"]
 
 
 def _weights(values: list[object], what: str) -> dict[str, Decimal]:
@@ -200,3 +200,40 @@ def jw_switching_value(savings, costs, rate_or_schedule=None, payback_years=None
     except (DiscountError, AppraisalError) as exc:
         raise FunctionInputError(str(exc)) from exc
     return "no scaling of the savings reaches it" if value is None else excel_value(value.quantize(Decimal("0.0001")))
+
+
+@func
+@arg("scores_table", ndim=2, doc="Options down the side, criteria across the top, with headers: Option, Quality, Resilience, Efficiency (or your own criteria).")
+@arg("weights", ndim=2, doc="One row of weights, one per criterion column, in the same order (percentages or points).")
+def jw_option_scores(scores_table, weights):
+    """Options appraisal: each option's weighted score and rank (1 = best; equal scores share a rank), then, for each criterion, the weights below and above which the best option would change."""
+    rows = grid(scores_table)
+    if len(rows) < 2 or len(rows[0]) < 2:
+        raise FunctionInputError("scores_table: give a header row (Option, then one column per criterion) and at least one option")
+    criteria = [str(c).strip() if c is not None else "" for c in rows[0][1:]]
+    if any(not c for c in criteria) or len(set(criteria)) != len(criteria):
+        raise FunctionInputError("scores_table: every criterion column needs a distinct heading")
+    values, _ = vector(weights, "weights")
+    if len(values) != len(criteria):
+        raise FunctionInputError(f"weights: give one weight per criterion ({len(criteria)}: {', '.join(criteria)}), got {len(values)}")
+    criteria_weights = {c: number(v, f"weights, {c}") or Decimal(0) for c, v in zip(criteria, values, strict=True)}
+    options: dict[str, dict[str, object]] = {}
+    for r, row in enumerate(rows[1:], start=2):
+        name = str(row[0]).strip() if row and row[0] is not None else ""
+        if not name:
+            continue
+        if name in options:
+            raise FunctionInputError(f"scores_table, row {r}: the option {name!r} appears twice")
+        options[name] = {c: number(v, f"scores_table, row {r}, {c}") for c, v in zip(criteria, row[1:], strict=False)}
+    try:
+        scored = {x.name: x for x in score_options(options, criteria_weights)}
+        sensitivity = [weight_sensitivity(options, criteria_weights, c) for c in criteria]
+    except AppraisalError as exc:
+        raise FunctionInputError(str(exc)) from exc
+    out: list[list[object]] = [["Option", "Weighted score", "Rank"]]
+    out += [[name, excel_value(scored[name].weighted_total.quantize(Decimal("0.0001"))), scored[name].rank] for name in options]
+    out += [["", "", ""], ["Criterion", "Best option changes below weight", "Best option changes above weight"]]
+    for w in sensitivity:
+        below, above = w.nearest_top_change_below, w.nearest_top_change_above
+        out.append([w.criterion, "" if below is None else excel_value(below.quantize(Decimal("0.01"))), "" if above is None else excel_value(above.quantize(Decimal("0.01")))])
+    return out
