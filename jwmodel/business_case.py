@@ -93,6 +93,9 @@ class ProgrammeAppraisal:
         return next(c for c in self.cases if c.case is case)
 
 
+_NIL = Decimal("0.000")
+
+
 def _counts(line: LineShare) -> bool:
     return line.included and not (line.kind == SAVING and line.category == Category.NON_CASHABLE.value)
 
@@ -111,13 +114,6 @@ def _phase(line: LineShare, case: Case, years: Sequence[str]) -> Cashflow:
     return Cashflow(tuple(years), phased, zero.costs)
 
 
-def _split(flow: Cashflow, percentages: Mapping[str, Decimal]) -> dict[str, Cashflow]:
-    """Each year of a line's cash flow split by its percentages, exact to £1 year by year."""
-    savings = [allocate(v, percentages) for v in flow.savings]
-    costs = [allocate(v, percentages) for v in flow.costs]
-    return {p: Cashflow(flow.years, tuple(s[p] for s in savings), tuple(c[p] for c in costs)) for p in percentages}
-
-
 def _npv(flow: Cashflow, schedule: DiscountSchedule) -> Decimal:
     return npv_of_costs_and_savings(flow.net, schedule)
 
@@ -129,11 +125,16 @@ def appraise_programme(result: Consolidation, settings: AppraisalSettings = Appr
     past its end) is left out of the appraisal and reported as an error naming the line.
     """
     years = settings.plan
+    n = len(years)
     findings: list[Finding] = []
     bias = settings.bias
-    services = [s.service for s in result.services]
-    by_service: dict[str, dict[Case, Cashflow]] = {s: {c: Cashflow.zero(years) for c in Case} for s in services}
-    by_partner: dict[str, dict[Case, Cashflow]] = {p: {c: Cashflow.zero(years) for c in Case} for p in result.partners}
+    Totals = dict[Case, tuple[list[Decimal], list[Decimal]]]
+
+    def empty() -> Totals:
+        return {c: ([_NIL] * n, [_NIL] * n) for c in Case}
+
+    service_totals: dict[str, Totals] = {s.service: empty() for s in result.services}
+    partner_totals: dict[str, Totals] = {p: empty() for p in result.partners}
     for line in result.lines:
         if not _counts(line):
             continue
@@ -142,13 +143,27 @@ def appraise_programme(result: Consolidation, settings: AppraisalSettings = Appr
         except PhasingError as exc:
             findings.append(Finding(Severity.ERROR, "PHASING_OUTSIDE_PLAN", f"{line.service}: '{line.description}': {exc}; it is left out of the appraisal (the plan runs {years[0]} to {years[-1]})", line.where))
             continue
+        split: dict[Decimal, dict[str, Decimal]] = {}  # each distinct yearly amount is split once
         for case, flow in phased.items():
-            by_service.setdefault(line.service, {c: Cashflow.zero(years) for c in Case})
-            by_service[line.service][case] = by_service[line.service][case] + flow
-            if line.percentages:
-                for partner, share in _split(flow, line.percentages).items():
-                    if partner in by_partner:
-                        by_partner[partner][case] = by_partner[partner][case] + share
+            totals = service_totals.setdefault(line.service, empty())[case]
+            for stream, values in enumerate((flow.savings, flow.costs)):
+                for year, value in enumerate(values):
+                    if not value:
+                        continue
+                    totals[stream][year] += value
+                    if not line.percentages:
+                        continue
+                    if value not in split:
+                        split[value] = allocate(value, line.percentages)
+                    for partner, share in split[value].items():
+                        if partner in partner_totals:
+                            partner_totals[partner][case][stream][year] += share
+
+    def flows(totals: Totals) -> dict[Case, Cashflow]:
+        return {case: Cashflow(years, tuple(savings), tuple(costs)) for case, (savings, costs) in totals.items()}
+
+    by_service = {name: flows(t) for name, t in service_totals.items()}
+    by_partner = {name: flows(t) for name, t in partner_totals.items()}
     if bias is not None:
         by_service = {k: {c: bias.apply(f) for c, f in v.items()} for k, v in by_service.items()}
         by_partner = {k: {c: bias.apply(f) for c, f in v.items()} for k, v in by_partner.items()}

@@ -128,16 +128,23 @@ class Consolidation:
     options_in_use: Mapping[str, str]
     baseline_entries: tuple[BaselineEntry, ...] = ()
     findings: tuple[Finding, ...] = field(default=())
+    shares_by_service: Mapping[tuple[str, str, str], Range] = field(default_factory=dict, compare=False, repr=False)
 
     def partner_service(self, partner: str, service: str, kind: str = "saving") -> Range:
         """A partner's share of one service's included lines of a kind ('saving' counts recurring only)."""
-        total = Range()
-        for line in self.lines:
-            if line.included and line.kind == kind and line.service == service and partner in line.shares:
-                if kind == "saving" and line.category == Category.NON_CASHABLE.value:
-                    continue
-                total += line.shares[partner]
-        return total
+        return self.shares_by_service.get((partner, service, kind), Range())
+
+
+def _index(lines: Sequence[LineShare]) -> dict[tuple[str, str, str], Range]:
+    """Each partner's share by (partner, service, kind), built once: the tables ask for every cell."""
+    index: dict[tuple[str, str, str], Range] = {}
+    for line in lines:
+        if not line.included or (line.kind == "saving" and line.category == Category.NON_CASHABLE.value):
+            continue
+        for partner, share in line.shares.items():
+            key = (partner, line.service, line.kind)
+            index[key] = index.get(key, Range()) + share
+    return index
 
 
 def split_range(estimate: Range, percentages: Mapping[str, Decimal]) -> dict[str, Range]:
@@ -229,6 +236,7 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         options_in_use={name: o.name for name, o in in_use.items() if o is not None},
         baseline_entries=programme.baseline,
         findings=tuple(findings),
+        shares_by_service=_index(lines),
     )
 
 

@@ -56,16 +56,24 @@ def to_decimal(value: object) -> Decimal:
     return result
 
 
-def _weights(weights: Mapping[str, object]) -> dict[str, Fraction]:
+def _ratio(key: str, raw: object) -> tuple[int, int]:
+    if isinstance(raw, (Fraction, int)) and not isinstance(raw, bool):
+        numerator, denominator = raw.as_integer_ratio()
+    else:
+        numerator, denominator = to_decimal(raw).as_integer_ratio()
+    if numerator < 0:
+        raise MoneyError(f"weight for {key!r} is negative ({raw}); weights must be 0 or more")
+    return numerator, denominator
+
+
+def _weights(weights: Mapping[str, object]) -> dict[str, int]:
+    """Weights as whole numbers in the same proportions (scaled by a common denominator)."""
     if not weights:
         raise MoneyError("nothing to split between: no weights given")
-    result: dict[str, Fraction] = {}
-    for key, raw in weights.items():
-        weight = raw if isinstance(raw, Fraction) else Fraction(to_decimal(raw))
-        if weight < 0:
-            raise MoneyError(f"weight for {key!r} is negative ({raw}); weights must be 0 or more")
-        result[key] = weight
-    if sum(result.values()) == 0:
+    ratios = {key: _ratio(key, raw) for key, raw in weights.items()}
+    common = math.lcm(*(d for _, d in ratios.values()))
+    result = {key: n * (common // d) for key, (n, d) in ratios.items()}
+    if not any(result.values()):
         raise MoneyError("all weights are zero: there is no basis to split on")
     return result
 
@@ -76,17 +84,20 @@ def split_units(units: int, weights: Mapping[str, object]) -> dict[str, int]:
     Shares add up to ``units`` exactly. Ties in the remainder go to the larger weight, then to the
     key that sorts first, so the result never depends on the order the weights are given in.
     A negative ``units`` is split as its magnitude, then negated, so the split is symmetric.
+    Integer arithmetic throughout: every remainder has the same denominator, the total weight.
     """
-    fractions = _weights(weights)
+    scaled = _weights(weights)
     sign = -1 if units < 0 else 1
     magnitude = abs(units)
-    total_weight = sum(fractions.values())
-    quotas = {key: magnitude * w / total_weight for key, w in fractions.items()}
-    shares = {key: math.floor(q) for key, q in quotas.items()}
+    total = sum(scaled.values())
+    shares = {}
+    remainders = {}
+    for key, w in scaled.items():
+        shares[key], remainders[key] = divmod(magnitude * w, total)
     left = magnitude - sum(shares.values())
-    order = sorted(quotas, key=lambda k: (-(quotas[k] - shares[k]), -fractions[k], k))
-    for key in order[:left]:
-        shares[key] += 1
+    if left:
+        for key in sorted(scaled, key=lambda k: (-remainders[k], -scaled[k], k))[:left]:
+            shares[key] += 1
     return {key: sign * shares[key] for key in weights}
 
 
@@ -134,7 +145,7 @@ def whole_percent_shares(
         MoneyError: no weights, a negative weight, all weights zero, or more participants than the
             minimum allows (``minimum * n > total``).
     """
-    fractions = _weights(weights)
+    fractions = {k: Fraction(v) for k, v in _weights(weights).items()}
     if minimum < 0:
         raise MoneyError(f"minimum percentage must be 0 or more, got {minimum}")
     if minimum * len(fractions) > total:
