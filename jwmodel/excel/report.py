@@ -199,10 +199,9 @@ def _by_partner(b: _Book, result: Consolidation) -> None:
 
     b.text_cell(ws, row, 0, "Every line and each partner's share", b.bold)
     row += 1
+    n = len(partners)
     headers = ["Service area", "Kind", "Description", "Category or type", "Basis", "Counted", "Low", "High"]
-    for p in partners:
-        headers += [f"{p} low", f"{p} high"]
-    headers += ["Unallocated low", "Unallocated high"]
+    headers += [f"{p} low" for p in partners] + [f"{p} high" for p in partners] + ["Unallocated low", "Unallocated high"]
     for col, h in enumerate(headers):
         b.text_cell(ws, row, col, h, b.head)
     row += 1
@@ -217,14 +216,14 @@ def _by_partner(b: _Book, result: Consolidation) -> None:
         b.num(ws, row, 7, line.estimate.high, b.money3)
         for j, p in enumerate(partners):
             share = line.shares.get(p)
-            b.num(ws, row, 8 + 2 * j, share.low if share else None, b.money3)
-            b.num(ws, row, 9 + 2 * j, share.high if share else None, b.money3)
+            b.num(ws, row, 8 + j, share.low if share else None, b.money3)
+            b.num(ws, row, 8 + n + j, share.high if share else None, b.money3)
         allocated = sum(line.shares.values(), Range())
         for k, (whole, part) in enumerate(((line.estimate.low, allocated.low), (line.estimate.high, allocated.high))):
-            cols = "+".join(cell(row, 8 + 2 * j + k) for j in range(len(partners))) or "0"
+            first = 8 + k * n
             value = (whole - part) if line.included else Decimal(0)
-            formula = f"={cell(row, 6 + k)}-({cols})" if line.included else "=0"
-            b.formula(ws, row, 8 + 2 * len(partners) + k, formula, value, b.money3)
+            formula = f"={cell(row, 6 + k)}-SUM({cell(row, first)}:{cell(row, first + n - 1)})" if line.included and n else "=0"
+            b.formula(ws, row, 8 + 2 * n + k, formula, value, b.money3)
         row += 1
     ws.set_column(2, 2, 48)
     ws.set_column(4, 4, 30)
