@@ -18,7 +18,6 @@ Text from returns is always written as text, never as a formula.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Sequence
 from decimal import Decimal
@@ -44,8 +43,9 @@ from jwmodel.excel.model_workbook import (
     summary_total_cell,
 )
 from jwmodel.findings import a1
+from jwmodel.report_text import sources_line
 from jwmodel.model import Programme
-from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal, assemble
+from jwmodel.submissions import SourceRecord
 
 __all__ = ["jw_consolidate_returns", "consolidate_folder", "fill_model", "returns_folder"]
 
@@ -70,26 +70,17 @@ def returns_folder(raw: object) -> Path:
     return path
 
 
-def consolidate_folder(folder: Path) -> tuple[Programme, Consolidation, list[SourceRecord]]:
+def consolidate_folder(folder: Path) -> tuple[Programme, Consolidation, tuple[SourceRecord, ...]]:
     """Read every submission in ``folder`` as ``jwmodel consolidate`` does, in this process (no
     worker processes: xlwings Lite has none), and consolidate under the default options."""
     from jwaddin import _xlsx_fallback
 
     _xlsx_fallback.install()  # only where python-calamine has no wheel (xlwings Lite)
+    from jwmodel.excel.batch import settle
     from jwmodel.excel.intake import drop_identical, extract_all, scan_folder
 
     candidates, records = scan_folder(Path(folder))
-    extracted = drop_identical(extract_all(candidates, workers=0))
-    assembly = assemble([x for x, _ in extracted if isinstance(x, PartnerReturn)], [x for x, _ in extracted if isinstance(x, WorkstreamProposal)])
-    sources: list[SourceRecord] = []
-    for _, record in extracted:
-        outcome = assembly.outcomes.get(record.file)
-        if outcome is not None:
-            record = dataclasses.replace(record, status=outcome[0], findings=(*record.findings, outcome[1]))
-        sources.append(record)
-    sources = sorted([*sources, *records], key=lambda r: r.file)
-    reading = tuple(f for s in sources for f in s.findings if s.status != Status.SUPERSEDED or f.code != "SUPERSEDED")
-    programme = dataclasses.replace(assembly.programme, findings=reading + tuple(f for f in assembly.programme.findings if f.code == "SUPERSEDED"))
+    programme, sources, _ = settle(drop_identical(extract_all(candidates, workers=0)), records)
     if not programme.partners and not programme.services:
         raise FunctionInputError(f"nothing usable in {folder}: no accepted partner return or workstream proposal among {len(sources)} files")
     return programme, consolidate(programme), sources
@@ -139,8 +130,7 @@ def fill_model(book: xw.Book, programme: Programme, result: Consolidation, sourc
     _write_plan(book, shares_plan(programme, result, tables))
     _write_plan(book, checks_plan(programme, result, tables, summary_total_cell(result), partners_total_cell(result)))
     control = book.sheets[CONTROL_SHEET]
-    counts = {st: sum(1 for s in sources if s.status == st) for st in (Status.ACCEPTED, Status.WARNINGS, Status.REJECTED, Status.SKIPPED)}
-    control.range((STATUS_CELL[0] + 1, STATUS_CELL[1] + 1)).value = f"{len(sources)} files: " + ", ".join(f"{n} {st}" for st, n in counts.items())
+    control.range((STATUS_CELL[0] + 1, STATUS_CELL[1] + 1)).value = sources_line(sources)
     first = STATUS_CELL[0] + 3
     control.range((first, 1), (first + DETAIL_ROWS - 1, 2)).clear_contents()
     details = [["File", "Status and reasons"], *([s.file, "; ".join([s.status, *(str(f) for f in s.findings)])] for s in sources[: DETAIL_ROWS - 1])]

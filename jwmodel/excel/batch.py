@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections import Counter
 import time
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jwmodel.consolidation import Consolidation, consolidate
-from jwmodel.excel.intake import Extracted, drop_identical, extract_all, scan_folder
+from jwmodel.excel.intake import Extracted, extract_all, scan_folder
 from jwmodel.findings import Finding
-from jwmodel.model import ServiceArea
-from jwmodel.model import Programme
+from jwmodel.model import Programme, ServiceArea
 from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal, assemble
 
-__all__ = ["Batch", "run_batch"]
+__all__ = ["Batch", "run_batch", "settle"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +107,32 @@ def _is_stub(x: object) -> bool:
     return isinstance(x, WorkstreamProposal) and not (x.service.options or x.saving_lines or x.one_off_costs or x.drivers)
 
 
+def settle(extracted: Sequence[Extracted], skipped: Sequence[SourceRecord]) -> tuple[Programme, tuple[SourceRecord, ...], str]:
+    """From read files to a programme and the intake register: resubmissions resolved by their
+    covers, every file's final status and reasons, reading findings carried into the programme.
+
+    ``extracted`` has identical copies already resolved (``drop_identical``); ``skipped`` holds the
+    records of files that were never read. Returns the programme, the register sorted by file name,
+    and the financial year most of the used submissions give.
+    """
+    returns = [x for x, _ in extracted if isinstance(x, PartnerReturn)]
+    proposals = [x for x, _ in extracted if isinstance(x, WorkstreamProposal)]
+    assembly = assemble(returns, proposals)
+    sources: list[SourceRecord] = []
+    for _, record in extracted:
+        outcome = assembly.outcomes.get(record.file)
+        if outcome is not None:
+            status, finding = outcome
+            record = dataclasses.replace(record, status=status, findings=(*record.findings, finding))
+        sources.append(record)
+    sources = sorted([*sources, *skipped], key=lambda r: r.file)
+    reading: tuple[Finding, ...] = tuple(f for s in sources for f in s.findings if s.status != Status.SUPERSEDED or f.code != "SUPERSEDED")
+    programme = dataclasses.replace(assembly.programme, findings=reading + tuple(f for f in assembly.programme.findings if f.code == "SUPERSEDED"))
+    years = Counter(x.cover.financial_year for x in [*returns, *proposals] if x.cover.financial_year and assembly.outcomes.get(x.file) is None)
+    year = max(sorted(years), key=lambda y: years[y]) if years else ""
+    return programme, tuple(sources), year
+
+
 def run_batch(
     folder: str | Path,
     *,
@@ -137,26 +162,11 @@ def run_batch(
     timings["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    extracted = drop_identical(extracted)
-    returns = [x for x, _ in extracted if isinstance(x, PartnerReturn)]
-    proposals = [x for x, _ in extracted if isinstance(x, WorkstreamProposal)]
-    assembly = assemble(returns, proposals)
-    sources: list[SourceRecord] = []
-    for _, record in extracted:
-        outcome = assembly.outcomes.get(record.file)
-        if outcome is not None:
-            status, finding = outcome
-            record = dataclasses.replace(record, status=status, findings=(*record.findings, finding))
-        sources.append(record)
-    sources = sorted([*sources, *records], key=lambda r: r.file)
-    reading: tuple[Finding, ...] = tuple(f for s in sources for f in s.findings if s.status != Status.SUPERSEDED or f.code != "SUPERSEDED")
-    programme = dataclasses.replace(assembly.programme, findings=reading + tuple(f for f in assembly.programme.findings if f.code == "SUPERSEDED"))
+    programme, sources, year = settle(extracted, records)
     timings["assemble"] = time.perf_counter() - clock
-    years = Counter(x.cover.financial_year for x in [*returns, *proposals] if x.cover.financial_year and assembly.outcomes.get(x.file) is None)
-    year = max(sorted(years), key=lambda y: years[y]) if years else ""
     if not programme.partners and not programme.services:
-        return Batch(None, tuple(sources), timings, year, programme)
+        return Batch(None, sources, timings, year, programme)
     clock = time.perf_counter()
     result = consolidate(programme, options=options)
     timings["consolidate"] = time.perf_counter() - clock
-    return Batch(result, tuple(sources), timings, year, programme)
+    return Batch(result, sources, timings, year, programme)
