@@ -148,8 +148,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     settings = _settings(args, batch.financial_year)
     runs = []
-    for label, options in ((args.base_name, base_options), (args.name, alternative)):
-        result = consolidate(batch.programme, options=options)
+    for label, result in ((args.base_name, batch.result), (args.name, consolidate(batch.programme, options=alternative))):
         runs.append((label, result, appraise_programme(result, settings)))
     print(comparison_table(runs))
     if args.json:

@@ -128,10 +128,6 @@ class SheetPlan:
     widths: tuple[tuple[int, int, float], ...] = ()
 
 
-def _num(value: Decimal | None) -> object:
-    return None if value is None else value
-
-
 def input_tables(programme: Programme, result: Consolidation) -> tuple[InputTable, ...]:
     """The six input tables, filled from a programme (and the options in use in ``result``)."""
     partners = list(programme.partner_codes)  # rules and drivers keep every code they name, even one
@@ -139,8 +135,8 @@ def input_tables(programme: Programme, result: Consolidation) -> tuple[InputTabl
         if code not in partners:  # with no return, so the JW_ functions see what the engine saw
             partners.append(code)
     stated = {c.partner: c for c in programme.control_totals}
-    partner_rows = tuple((p.code, p.name, _num(stated[p.code].net) if p.code in stated else None, _num(stated[p.code].fte) if p.code in stated else None) for p in programme.partners)
-    baseline_rows = tuple((e.partner, e.service, _num(e.gross), _num(e.charges), e.net, e.fte, e.note) for e in programme.baseline)
+    partner_rows = tuple((p.code, p.name, stated[p.code].net if p.code in stated else None, stated[p.code].fte if p.code in stated else None) for p in programme.partners)
+    baseline_rows = tuple((e.partner, e.service, e.gross, e.charges, e.net, e.fte, e.note) for e in programme.baseline)
     saving_rows = tuple((x.service, x.description, x.category.value, x.estimate.low, x.estimate.high, x.sole_bearer or "", x.only_if_partner or "", x.note) for x in programme.saving_lines)
     rule_rows = []
     for service in programme.services:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
@@ -208,10 +207,6 @@ def _phasing(profile: Profile | None, which: str) -> tuple[str, str]:
     return profile.start or "", ", ".join(f"{v.normalize():f}" for v in values)
 
 
-def _num(value: Decimal | None) -> object:
-    return None if value is None else value
-
-
 def write_partner_return(path: str | Path, setup: ProgrammeSetup, data: PartnerReturn | None = None) -> Path:
     """Write a partner return: blank for the programme's partners and services, or filled with ``data``."""
     path = Path(path)
@@ -223,10 +218,10 @@ def write_partner_return(path: str | Path, setup: ProgrammeSetup, data: PartnerR
         if data:
             values.update(partner_code=data.partner.code, partner_name=data.partner.name)
             if data.control_total:
-                values.update(stated_net=_num(data.control_total.net), stated_fte=_num(data.control_total.fte))
+                values.update(stated_net=data.control_total.net, stated_fte=data.control_total.fte)
         _cover(wb, f, s.PARTNER_COVER, "Partner return: financial baseline", values)
         if data:
-            rows = [(e.service, _num(e.gross), _num(e.charges), e.net, e.fte, e.note) for e in data.baseline]
+            rows = [(e.service, e.gross, e.charges, e.net, e.fte, e.note) for e in data.baseline]
         else:
             rows = [(name, None, None, None, None, None) for name in setup.services]
         _table(wb, f, s.BASELINE, "Financial baseline by service area (£000s, FTE)", "One row per service area; net = gross direct cost less charges from the other partners.", s.BASELINE_HEADERS, rows, ("text", "money", "money", "money", "number", "text"), {0: "=ServiceAreas"})
