@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE := workbooks/examples/hampshire-2012
 
-.PHONY: demo test libreoffice workbooks bench clean
+.PHONY: demo test test-fast lint libreoffice workbooks bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ demo: $(STAMP)
 
 test: $(STAMP) libreoffice
 	$(BIN)/python -m pytest
+
+# The fast layer (no LibreOffice, Dask or benchmark): seconds, for the edit-test loop. CI runs `make test`.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # LibreOffice headless opens, recalculates and re-saves our workbooks in the round-trip tests.
 libreoffice:

@@ -41,8 +41,8 @@ import sys
 import tempfile
 import time
 import zipfile
+from dataclasses import replace as dataclasses_replace  # noqa: F401  (used by tests)
 from dataclasses import dataclass
-from dataclasses import replace as dataclasses_replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,22 +73,85 @@ RETURN_SHARE = 0.7  # the rest are workstream proposals
 YEAR = "2012/13"
 FORMULA_SHARE = 0.5  # files whose computed cells hold formulas (with their stored results)
 
-_ORGS = ("Constabulary", "Fire and Rescue Service", "County Council", "District Council", "Borough Council", "NHS Trust", "Clinical Commissioning Group", "National Park Authority")
-_PLACES = ("Hampshire", "Surrey", "Kent", "Dorset", "Wiltshire", "Devon", "Norfolk", "Suffolk", "Essex", "Cumbria", "Durham", "Somerset")
-_SERVICE_NAMES = (
-    "Learning & Development", "Facilities Management", "Legal Services", "Estates & Property Services", "Media & Communications",
-    "Research & Analysis", "Procurement", "Payroll", "Human Resources", "Finance & Accounting", "Internal Audit", "Insurance",
-    "ICT Service Desk", "ICT Infrastructure", "Fleet Management", "Occupational Health", "Health & Safety", "Records Management",
-    "Information Governance", "Printing & Design", "Translation Services", "Customer Contact", "Business Continuity", "Emergency Planning",
-    "Vehicle Workshops", "Catering", "Cleaning", "Security", "Energy Management", "Pensions Administration",
+_ORGS = (
+    "Constabulary",
+    "Fire and Rescue Service",
+    "County Council",
+    "District Council",
+    "Borough Council",
+    "NHS Trust",
+    "Clinical Commissioning Group",
+    "National Park Authority",
 )
-_SAVING_WORDS = ("Merge teams", "Single contract", "Shared system", "Joint rota", "Rationalise sites", "Common process", "Renegotiate supply", "Reduce agency use", "Shared licences", "Consolidate stores")
+_PLACES = (
+    "Hampshire",
+    "Surrey",
+    "Kent",
+    "Dorset",
+    "Wiltshire",
+    "Devon",
+    "Norfolk",
+    "Suffolk",
+    "Essex",
+    "Cumbria",
+    "Durham",
+    "Somerset",
+)
+_SERVICE_NAMES = (
+    "Learning & Development",
+    "Facilities Management",
+    "Legal Services",
+    "Estates & Property Services",
+    "Media & Communications",
+    "Research & Analysis",
+    "Procurement",
+    "Payroll",
+    "Human Resources",
+    "Finance & Accounting",
+    "Internal Audit",
+    "Insurance",
+    "ICT Service Desk",
+    "ICT Infrastructure",
+    "Fleet Management",
+    "Occupational Health",
+    "Health & Safety",
+    "Records Management",
+    "Information Governance",
+    "Printing & Design",
+    "Translation Services",
+    "Customer Contact",
+    "Business Continuity",
+    "Emergency Planning",
+    "Vehicle Workshops",
+    "Catering",
+    "Cleaning",
+    "Security",
+    "Energy Management",
+    "Pensions Administration",
+)
+_SAVING_WORDS = (
+    "Merge teams",
+    "Single contract",
+    "Shared system",
+    "Joint rota",
+    "Rationalise sites",
+    "Common process",
+    "Renegotiate supply",
+    "Reduce agency use",
+    "Shared licences",
+    "Consolidate stores",
+)
 
 
 def programme_setup(partners: int) -> ProgrammeSetup:
     codes = [f"P{i + 1:02d}" for i in range(partners)]
     names = [f"{_PLACES[i % len(_PLACES)]} {_ORGS[(i // len(_PLACES)) % len(_ORGS)]} {i + 1}" for i in range(partners)]
-    services = [_SERVICE_NAMES[i] if i < len(_SERVICE_NAMES) else f"{_SERVICE_NAMES[i % len(_SERVICE_NAMES)]} ({i // len(_SERVICE_NAMES) + 1})" for i in range(SERVICES)]
+    services = [
+        _SERVICE_NAMES[i]
+        if i < len(_SERVICE_NAMES)
+        else f"{_SERVICE_NAMES[i % len(_SERVICE_NAMES)]} ({i // len(_SERVICE_NAMES) + 1})"
+        for i in range(SERVICES)
+    ]
     return ProgrammeSetup(tuple(Partner(c, n) for c, n in zip(codes, names, strict=True)), tuple(services), YEAR)
 
 
@@ -162,7 +225,9 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
 
 def _cover(p: Plan, template: str, who: str, submission: int) -> Cover:
     day = 1 + min(submission, 27)
-    return Cover(template, s.VERSION, YEAR, who, f"{who.split()[0].lower()}@example.org", f"2012-04-{day:02d}", str(submission))
+    return Cover(
+        template, s.VERSION, YEAR, who, f"{who.split()[0].lower()}@example.org", f"2012-04-{day:02d}", str(submission)
+    )
 
 
 def return_data(p: Plan, partner_index: int, submission: int) -> PartnerReturn:
@@ -175,10 +240,26 @@ def return_data(p: Plan, partner_index: int, submission: int) -> PartnerReturn:
         charges = Decimal(rng.randint(0, int(gross) // 4)) if rng.random() < 0.6 else None
         net = gross - (charges or 0)
         fte = Decimal(rng.randint(5, 2500)) / 10
-        entries.append(BaselineEntry(partner.code, setup.services[k], net, fte, gross if charges is not None or rng.random() < 0.5 else None, charges, "from the budget book" if rng.random() < 0.2 else ""))
+        entries.append(
+            BaselineEntry(
+                partner.code,
+                setup.services[k],
+                net,
+                fte,
+                gross if charges is not None or rng.random() < 0.5 else None,
+                charges,
+                "from the budget book" if rng.random() < 0.2 else "",
+            )
+        )
     net_total = sum((e.net for e in entries), Decimal(0))
     fte_total = sum((e.fte for e in entries), Decimal(0))
-    return PartnerReturn(_cover(p, s.PARTNER_RETURN, f"{partner.name} finance", submission), partner, tuple(entries), ControlTotal(partner.code, net_total, fte_total), setup)
+    return PartnerReturn(
+        _cover(p, s.PARTNER_RETURN, f"{partner.name} finance", submission),
+        partner,
+        tuple(entries),
+        ControlTotal(partner.code, net_total, fte_total),
+        setup,
+    )
 
 
 def proposal_data(p: Plan, service_index: int, submission: int) -> WorkstreamProposal:
@@ -196,7 +277,10 @@ def proposal_data(p: Plan, service_index: int, submission: int) -> WorkstreamPro
         rule = ApportionmentRule(Method.FIXED, percents)
     elif method is Method.DRIVER:
         rule = ApportionmentRule(Method.DRIVER, driver="Time spent", minimum_percent=1)
-        drivers += [DriverValue(service, "Time spent", c, Decimal(rng.randint(5, 400)), "timesheets, April to June") for c in participants]
+        drivers += [
+            DriverValue(service, "Time spent", c, Decimal(rng.randint(5, 400)), "timesheets, April to June")
+            for c in participants
+        ]
     else:
         rule = ApportionmentRule(Method.SOLE_BEARER, sole_bearer=rng.choice(participants))
     options.append(ParticipationOption(", ".join(participants), participants, rule, True))
@@ -205,7 +289,11 @@ def proposal_data(p: Plan, service_index: int, submission: int) -> WorkstreamPro
     if len(with_baseline) >= 2 and rng.random() < 0.6:
         alt = tuple(with_baseline[: rng.randint(2, min(5, len(with_baseline)))])
         if alt != participants:
-            options.append(ParticipationOption(" and ".join(alt), alt, ApportionmentRule(Method.BASELINE, minimum_percent=1), False))
+            options.append(
+                ParticipationOption(
+                    " and ".join(alt), alt, ApportionmentRule(Method.BASELINE, minimum_percent=1), False
+                )
+            )
 
     lines = []
     for i in range(rng.randint(20, 200)):
@@ -215,13 +303,30 @@ def proposal_data(p: Plan, service_index: int, submission: int) -> WorkstreamPro
         bearer = rng.choice(participants) if rng.random() < 0.05 else None
         condition = rng.choice(participants) if bearer is None and rng.random() < 0.05 else None
         words = _SAVING_WORDS[rng.randrange(len(_SAVING_WORDS))]
-        lines.append(SavingLine(service, f"{words} ({i + 1})", category, estimate, bearer, condition, "workshop estimate" if rng.random() < 0.1 else ""))
+        lines.append(
+            SavingLine(
+                service,
+                f"{words} ({i + 1})",
+                category,
+                estimate,
+                bearer,
+                condition,
+                "workshop estimate" if rng.random() < 0.1 else "",
+            )
+        )
     costs = []
     for i in range(rng.randint(0, 8)):
         a, b = _money(rng, 1, 300), _money(rng, 0, 100)
         costs.append(OneOffCost(service, f"Change cost ({i + 1})", rng.choice(list(OneOffType)), Range(a, a + b)))
     area = ServiceArea(service, tuple(options))
-    return WorkstreamProposal(_cover(p, s.WORKSTREAM_PROPOSAL, f"{service} workstream lead", submission), area, tuple(lines), tuple(costs), tuple(drivers), setup)
+    return WorkstreamProposal(
+        _cover(p, s.WORKSTREAM_PROPOSAL, f"{service} workstream lead", submission),
+        area,
+        tuple(lines),
+        tuple(costs),
+        tuple(drivers),
+        setup,
+    )
 
 
 # --- formulas -----------------------------------------------------------------------------------
@@ -240,11 +345,19 @@ def _with_formulas(path: Path, formulas: dict[str, dict[str, str]]) -> None:
             data = src.read(info)
             cells = formulas.get(info.filename)
             if cells:
+
                 def put(m: re.Match[bytes]) -> bytes:
                     ref = (m.group(1) + m.group(2)).decode()
                     if ref not in cells:
                         return m.group(0)
-                    return b'<c r="%s%s"%s><f>%s</f><v>%s</v></c>' % (m.group(1), m.group(2), m.group(3) or b"", cells[ref].encode(), m.group(4))
+                    return b'<c r="%s%s"%s><f>%s</f><v>%s</v></c>' % (
+                        m.group(1),
+                        m.group(2),
+                        m.group(3) or b"",
+                        cells[ref].encode(),
+                        m.group(4),
+                    )
+
                 data = _NUMBER_CELL.sub(put, data)
             dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
     os.replace(tmp, path)
@@ -253,10 +366,17 @@ def _with_formulas(path: Path, formulas: dict[str, dict[str, str]]) -> None:
 def _return_formulas(data: PartnerReturn) -> dict[str, dict[str, str]]:
     # sheets: Instructions, Cover, Baseline, Lists; table rows start on row HEADER_ROW + 2 (1-based)
     first = s.HEADER_ROW + 2
-    baseline = {f"D{first + i}": f"B{first + i}-C{first + i}" for i, e in enumerate(data.baseline) if e.gross is not None and e.charges is not None}
+    baseline = {
+        f"D{first + i}": f"B{first + i}-C{first + i}"
+        for i, e in enumerate(data.baseline)
+        if e.gross is not None and e.charges is not None
+    }
     last = first + len(data.baseline) - 1
     labels = [f.key for f in s.PARTNER_COVER]
-    cover = {f"B{3 + labels.index('stated_net')}": f"SUM(Baseline!D{first}:D{last})", f"B{3 + labels.index('stated_fte')}": f"SUM(Baseline!E{first}:E{last})"}
+    cover = {
+        f"B{3 + labels.index('stated_net')}": f"SUM(Baseline!D{first}:D{last})",
+        f"B{3 + labels.index('stated_fte')}": f"SUM(Baseline!E{first}:E{last})",
+    }
     return {"xl/worksheets/sheet2.xml": cover, "xl/worksheets/sheet3.xml": baseline}
 
 
@@ -306,7 +426,10 @@ def _write_one(args: tuple[Plan, int, str]) -> dict:
             _with_formulas(path, _return_formulas(data))
         entry.update(partner=data.partner.code, rows=len(data.baseline))
         if final:
-            entry["baseline"] = {"net": str(sum((e.net for e in data.baseline), Decimal(0))), "fte": str(sum((e.fte for e in data.baseline), Decimal(0)))}
+            entry["baseline"] = {
+                "net": str(sum((e.net for e in data.baseline), Decimal(0))),
+                "fte": str(sum((e.fte for e in data.baseline), Decimal(0))),
+            }
     else:
         data = proposal_data(p, index, submission)
         write_workstream_proposal(path, setup, data)
@@ -337,10 +460,16 @@ def _expected(entries: list[dict]) -> dict:
         else:
             baseline[e["partner"]] = e["baseline"]
     recurring = totals["cashable"] + totals["procurement"]
-    return {"totals": {**{k: _range(v) for k, v in totals.items()}, "recurring": _range(recurring)}, "by_service": by_service, "baseline": baseline}
+    return {
+        "totals": {**{k: _range(v) for k, v in totals.items()}, "recurring": _range(recurring)},
+        "by_service": by_service,
+        "baseline": baseline,
+    }
 
 
-def generate(outdir: str | Path, n: int, *, seed: int = 0, libreoffice: float = 0.1, jobs: int | None = None, quiet: bool = True) -> dict:
+def generate(
+    outdir: str | Path, n: int, *, seed: int = 0, libreoffice: float = 0.1, jobs: int | None = None, quiet: bool = True
+) -> dict:
     """Write ``n`` files into ``outdir`` (emptied of .xlsx first) and the manifest beside it; return the manifest."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -366,7 +495,9 @@ def generate(outdir: str | Path, n: int, *, seed: int = 0, libreoffice: float = 
         for i in chosen:
             entries[i]["libreoffice"] = True
         if not quiet:
-            print(f"re-saved {len(chosen)} files with LibreOffice in {time.perf_counter() - clock:.1f}s", file=sys.stderr)
+            print(
+                f"re-saved {len(chosen)} files with LibreOffice in {time.perf_counter() - clock:.1f}s", file=sys.stderr
+            )
     manifest = {
         "n": n,
         "seed": seed,
@@ -434,12 +565,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=1000, help="number of files (default 1000)")
     ap.add_argument("--out", default=None, help="folder to write (default bench/data/n<N>)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--libreoffice", type=float, default=0.1, help="share of files re-saved by LibreOffice (default 0.1; 0 for none)")
+    ap.add_argument(
+        "--libreoffice",
+        type=float,
+        default=0.1,
+        help="share of files re-saved by LibreOffice (default 0.1; 0 for none)",
+    )
     ap.add_argument("--jobs", type=int, default=None, help="processes writing files (default: the cores available)")
     args = ap.parse_args(argv)
     out = Path(args.out) if args.out else Path(__file__).resolve().parent / "data" / f"n{args.n}"
     m = generate(out, args.n, seed=args.seed, libreoffice=args.libreoffice, jobs=args.jobs, quiet=False)
-    print(f"{out}: {m['n']} files ({m['returns']} returns, {m['proposals']} proposals, {m['formulas']} with formulas, {m['libreoffice']} re-saved by LibreOffice), {m['bytes'] / 1e6:.1f} MB")
+    print(
+        f"{out}: {m['n']} files ({m['returns']} returns, {m['proposals']} proposals, {m['formulas']} with formulas, {m['libreoffice']} re-saved by LibreOffice), {m['bytes'] / 1e6:.1f} MB"
+    )
     return 0
 
 

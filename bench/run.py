@@ -133,25 +133,79 @@ def _measure(command: list[str]) -> dict:
     wall = time.perf_counter() - clock
     sampler.stop.set()
     sampler.join()
-    return {"wall": wall, "code": proc.returncode, "stdout": out, "stderr": err, "tree_rss_mb": sampler.rss / 1e6, "tree_pss_mb": sampler.pss / 1e6}
+    return {
+        "wall": wall,
+        "code": proc.returncode,
+        "stdout": out,
+        "stderr": err,
+        "tree_rss_mb": sampler.rss / 1e6,
+        "tree_pss_mb": sampler.pss / 1e6,
+    }
 
 
 def run_baseline(mode: str, folder: Path, limit: int | None) -> dict:
-    m = _measure([sys.executable, str(HERE / "run.py"), "--mode", mode, "--data", str(folder), *(["--limit", str(limit)] if limit else [])])
+    m = _measure(
+        [
+            sys.executable,
+            str(HERE / "run.py"),
+            "--mode",
+            mode,
+            "--data",
+            str(folder),
+            *(["--limit", str(limit)] if limit else []),
+        ]
+    )
     if m["code"] != 0:
         raise SystemExit(f"bench: the {mode} baseline failed:\n{m['stderr'][-3000:]}")
     inner = json.loads(m["stdout"].strip().splitlines()[-1])
-    return {"mode": mode, "files": inner["files"], "seconds": inner["seconds"], "wall": m["wall"], "files_per_s": inner["files"] / inner["seconds"], "tree_rss_mb": m["tree_rss_mb"], "tree_pss_mb": m["tree_pss_mb"]}
+    return {
+        "mode": mode,
+        "files": inner["files"],
+        "seconds": inner["seconds"],
+        "wall": m["wall"],
+        "files_per_s": inner["files"] / inner["seconds"],
+        "tree_rss_mb": m["tree_rss_mb"],
+        "tree_pss_mb": m["tree_pss_mb"],
+    }
 
 
 def run_jwmodel(folder: Path, out: Path, workers: int | None, extra: list[str]) -> dict:
-    command = [sys.executable, "-m", "jwmodel.cli", "consolidate", str(folder), "-o", str(out / "consolidated.xlsx"), "--json", str(out / "summary.json"), "-q", "--profile", *(["--workers", str(workers)] if workers is not None else []), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "jwmodel.cli",
+        "consolidate",
+        str(folder),
+        "-o",
+        str(out / "consolidated.xlsx"),
+        "--json",
+        str(out / "summary.json"),
+        "-q",
+        "--profile",
+        *(["--workers", str(workers)] if workers is not None else []),
+        *extra,
+    ]
     m = _measure(command)
     if m["code"] not in (0, 2):
         raise SystemExit(f"bench: jwmodel consolidate failed (exit {m['code']}):\n{m['stderr'][-3000:]}")
-    stages = {k: float(v) for k, v in re.findall(r"(\w+) ([0-9.]+)s", m["stderr"].split("Time per stage:")[-1])} if "Time per stage:" in m["stderr"] else {}
+    stages = (
+        {k: float(v) for k, v in re.findall(r"(\w+) ([0-9.]+)s", m["stderr"].split("Time per stage:")[-1])}
+        if "Time per stage:" in m["stderr"]
+        else {}
+    )
     files = len(list(folder.glob("*.xlsx")))
-    return {"mode": "jwmodel", "files": files, "seconds": m["wall"], "wall": m["wall"], "files_per_s": files / m["wall"], "tree_rss_mb": m["tree_rss_mb"], "tree_pss_mb": m["tree_pss_mb"], "exit": m["code"], "stages": stages, "read_files_per_s": files / stages["read"] if stages.get("read") else None}
+    return {
+        "mode": "jwmodel",
+        "files": files,
+        "seconds": m["wall"],
+        "wall": m["wall"],
+        "files_per_s": files / m["wall"],
+        "tree_rss_mb": m["tree_rss_mb"],
+        "tree_pss_mb": m["tree_pss_mb"],
+        "exit": m["code"],
+        "stages": stages,
+        "read_files_per_s": files / stages["read"] if stages.get("read") else None,
+    }
 
 
 # --- data -----------------------------------------------------------------------------------------
@@ -161,8 +215,15 @@ def ensure_data(folder: Path, n: int, libreoffice: float, regenerate: bool) -> d
     import generate
 
     manifest = None if regenerate else generate.load_manifest(folder)
-    if manifest is None or manifest.get("n") != n or manifest.get("fingerprint") != generate.fingerprint() or manifest.get("libreoffice") != round(n * libreoffice):
-        print(f"bench: generating {n} files in {folder} (once; reused while the templates do not change)", file=sys.stderr)
+    if (
+        manifest is None
+        or manifest.get("n") != n
+        or manifest.get("fingerprint") != generate.fingerprint()
+        or manifest.get("libreoffice") != round(n * libreoffice)
+    ):
+        print(
+            f"bench: generating {n} files in {folder} (once; reused while the templates do not change)", file=sys.stderr
+        )
         manifest = generate.generate(folder, n, libreoffice=libreoffice, quiet=False)
     return manifest
 
@@ -184,7 +245,11 @@ def check(summary: dict, manifest: dict) -> list[str]:
             problems.append(f"total {key}: {got}, expected {want}")
     for row in summary["baseline"]:
         want = expected["baseline"].get(row["partner"])
-        if want is None or abs(float(row["net"]) - float(want["net"])) > 1e-6 or abs(float(row["fte"]) - float(want["fte"])) > 1e-6:
+        if (
+            want is None
+            or abs(float(row["net"]) - float(want["net"])) > 1e-6
+            or abs(float(row["fte"]) - float(want["fte"])) > 1e-6
+        ):
             problems.append(f"baseline {row['partner']}: {row['net']} / {row['fte']} FTE, expected {want}")
     if len(summary["baseline"]) != len(expected["baseline"]):
         problems.append(f"{len(summary['baseline'])} partners' baselines, expected {len(expected['baseline'])}")
@@ -200,9 +265,15 @@ def report(rows: list[dict], n: int) -> tuple[str, dict]:
     ratios = {}
     lines = [f"{'':10} {'files':>6} {'seconds':>8} {'files/s':>8} {'peak RSS MB':>12} {'peak PSS MB':>12}"]
     for r in rows:
-        lines.append(f"{r['mode']:10} {r['files']:>6} {r['seconds']:>8.2f} {r['files_per_s']:>8.0f} {r['tree_rss_mb']:>12.0f} {r['tree_pss_mb']:>12.0f}")
+        lines.append(
+            f"{r['mode']:10} {r['files']:>6} {r['seconds']:>8.2f} {r['files_per_s']:>8.0f} {r['tree_rss_mb']:>12.0f} {r['tree_pss_mb']:>12.0f}"
+        )
     if j.get("stages"):
-        lines.append("jwmodel stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in j["stages"].items()) + (f"; read stage alone {j['read_files_per_s']:.0f} files/s" if j.get("read_files_per_s") else ""))
+        lines.append(
+            "jwmodel stages: "
+            + ", ".join(f"{k} {v:.2f}s" for k, v in j["stages"].items())
+            + (f"; read stage alone {j['read_files_per_s']:.0f} files/s" if j.get("read_files_per_s") else "")
+        )
     if "naive" in by:
         ratios["vs_naive"] = j["files_per_s"] / by["naive"]["files_per_s"]
     if "unzip" in by:
@@ -214,17 +285,28 @@ def report(rows: list[dict], n: int) -> tuple[str, dict]:
         ratios["read_vs_unzip"] = by["unzip"]["files_per_s"] / j["read_files_per_s"] if "unzip" in by else None
     lines.append(
         "ratios: "
-        + (f"jwmodel is {ratios['vs_naive']:.1f}x the naive loop's files/s (target >= {TARGETS['vs_naive']}); " if "vs_naive" in ratios else "")
-        + (f"{ratios['vs_unzip']:.1f}x the unzip-only time (target <= {TARGETS['vs_unzip']}); " if "vs_unzip" in ratios else "")
+        + (
+            f"jwmodel is {ratios['vs_naive']:.1f}x the naive loop's files/s (target >= {TARGETS['vs_naive']}); "
+            if "vs_naive" in ratios
+            else ""
+        )
+        + (
+            f"{ratios['vs_unzip']:.1f}x the unzip-only time (target <= {TARGETS['vs_unzip']}); "
+            if "vs_unzip" in ratios
+            else ""
+        )
         + (f"{ratios['vs_calamine']:.1f}x the raw calamine time" if "vs_calamine" in ratios else "")
     )
     if ratios.get("read_vs_naive"):
-        lines.append(f"read stage alone: {ratios['read_vs_naive']:.1f}x the naive loop, {ratios['read_vs_unzip']:.1f}x the unzip-only time")
+        lines.append(
+            f"read stage alone: {ratios['read_vs_naive']:.1f}x the naive loop, {ratios['read_vs_unzip']:.1f}x the unzip-only time"
+        )
     met = {
         "files_per_s": j["files_per_s"] >= TARGETS["files_per_s"],
         "vs_naive": ratios.get("vs_naive", 0) >= TARGETS["vs_naive"],
         "vs_unzip": ratios.get("vs_unzip", 1e9) <= TARGETS["vs_unzip"],
-        "rss_mb": j["tree_pss_mb"] <= TARGETS["rss_mb"],  # PSS: the forked workers' pages shared with the main process counted once
+        "rss_mb": j["tree_pss_mb"]
+        <= TARGETS["rss_mb"],  # PSS: the forked workers' pages shared with the main process counted once
     }
     lines.append("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in met.items()))
     return "\n".join(lines), {"ratios": ratios, "targets_met": met}
@@ -234,11 +316,23 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=1000, help="number of files (default 1000)")
     ap.add_argument("--data", default=None, help="folder of generated files (default bench/data/n<N>)")
-    ap.add_argument("--libreoffice", type=float, default=0.1, help="share of files re-saved by LibreOffice when generating (default 0.1)")
+    ap.add_argument(
+        "--libreoffice",
+        type=float,
+        default=0.1,
+        help="share of files re-saved by LibreOffice when generating (default 0.1)",
+    )
     ap.add_argument("--regenerate", action="store_true", help="generate the files again even if they are there")
-    ap.add_argument("--workers", type=int, default=None, help="jwmodel --workers (default: its own default, the cores available)")
+    ap.add_argument(
+        "--workers", type=int, default=None, help="jwmodel --workers (default: its own default, the cores available)"
+    )
     ap.add_argument("--dask", metavar="ADDRESS", help="also time jwmodel --dask ADDRESS")
-    ap.add_argument("--naive-limit", type=int, default=1000, help="read at most this many files with the naive loop (default 1000; 0 for all)")
+    ap.add_argument(
+        "--naive-limit",
+        type=int,
+        default=1000,
+        help="read at most this many files with the naive loop (default 1000; 0 for all)",
+    )
     ap.add_argument("--skip", action="append", default=[], choices=sorted(MODES), help="leave a baseline out")
     ap.add_argument("--repeat", type=int, default=1, help="time jwmodel this many times and keep the best (default 1)")
     ap.add_argument("--json", help="write the figures here")
@@ -252,7 +346,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     manifest = ensure_data(folder, args.n, args.libreoffice, args.regenerate)
-    print(f"bench: {manifest['n']} files ({manifest['returns']} returns, {manifest['proposals']} proposals; {manifest['formulas']} with formulas, {manifest['libreoffice']} re-saved by LibreOffice; {manifest['bytes'] / 1e6:.1f} MB); {os.cpu_count()} CPUs, {len(os.sched_getaffinity(0))} usable", file=sys.stderr)
+    print(
+        f"bench: {manifest['n']} files ({manifest['returns']} returns, {manifest['proposals']} proposals; {manifest['formulas']} with formulas, {manifest['libreoffice']} re-saved by LibreOffice; {manifest['bytes'] / 1e6:.1f} MB); {os.cpu_count()} CPUs, {len(os.sched_getaffinity(0))} usable",
+        file=sys.stderr,
+    )
     rows = []
     for mode in ("unzip", "calamine"):
         if mode not in args.skip:
@@ -269,17 +366,29 @@ def main(argv: list[str] | None = None) -> int:
             d = run_jwmodel(folder, Path(tmp) / "dask", None, ["--dask", args.dask])
             d["mode"] = "jw-dask"
             rows.append(d)
-            if (Path(tmp) / "dask" / "summary.json").read_text(encoding="utf-8") != (Path(tmp) / "run0" / "summary.json").read_text(encoding="utf-8"):
+            if (Path(tmp) / "dask" / "summary.json").read_text(encoding="utf-8") != (
+                Path(tmp) / "run0" / "summary.json"
+            ).read_text(encoding="utf-8"):
                 problems.append("the Dask run's summary JSON differs from the local run's")
     if "naive" not in args.skip:
         rows.append(run_baseline("naive", folder, args.naive_limit or None))
     text, extra = report(rows, manifest["n"])
     print(text)
-    print("check: " + ("the consolidation matches what was generated (every file accepted or superseded, totals and baselines equal)" if not problems else f"{len(problems)} PROBLEMS"))
+    print(
+        "check: "
+        + (
+            "the consolidation matches what was generated (every file accepted or superseded, totals and baselines equal)"
+            if not problems
+            else f"{len(problems)} PROBLEMS"
+        )
+    )
     for p in problems[:20]:
         print(f"  {p}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"n": manifest["n"], "rows": rows, **extra, "problems": problems}, indent=1, default=str), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps({"n": manifest["n"], "rows": rows, **extra, "problems": problems}, indent=1, default=str),
+            encoding="utf-8",
+        )
     if problems or (args.strict and not all(extra["targets_met"].values())):
         return 1
     return 0

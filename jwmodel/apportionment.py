@@ -50,10 +50,27 @@ def option_shares(
 
     if rule.method is Method.SOLE_BEARER:
         if not rule.sole_bearer:
-            return Shares(None, (_error("SOLE_BEARER_MISSING", f"{label}: the rule is 'sole bearer' but no partner is named", where, severity),))
+            return Shares(
+                None,
+                (
+                    _error(
+                        "SOLE_BEARER_MISSING",
+                        f"{label}: the rule is 'sole bearer' but no partner is named",
+                        where,
+                        severity,
+                    ),
+                ),
+            )
         found: list[Finding] = []
         if rule.sole_bearer not in participants:
-            found.append(_error("SOLE_BEARER_NOT_PARTICIPANT", f"{label}: sole bearer {rule.sole_bearer} is not one of the participating partners ({', '.join(participants)})", where, Severity.WARNING))
+            found.append(
+                _error(
+                    "SOLE_BEARER_NOT_PARTICIPANT",
+                    f"{label}: sole bearer {rule.sole_bearer} is not one of the participating partners ({', '.join(participants)})",
+                    where,
+                    Severity.WARNING,
+                )
+            )
         return Shares({rule.sole_bearer: Decimal(100)}, tuple(found))
 
     if rule.method is Method.FIXED:
@@ -64,10 +81,19 @@ def option_shares(
         if missing:
             found.append(_error("PERCENT_MISSING", f"{label}: no percentage for {', '.join(missing)}", where, severity))
         if extra:
-            found.append(_error("PERCENT_NOT_PARTICIPANT", f"{label}: a percentage is given for {', '.join(extra)}, who does not participate under this option", where, severity))
+            found.append(
+                _error(
+                    "PERCENT_NOT_PARTICIPANT",
+                    f"{label}: a percentage is given for {', '.join(extra)}, who does not participate under this option",
+                    where,
+                    severity,
+                )
+            )
         negative = [p for p, v in given.items() if v < 0]
         if negative:
-            found.append(_error("PERCENT_NEGATIVE", f"{label}: negative percentage for {', '.join(negative)}", where, severity))
+            found.append(
+                _error("PERCENT_NEGATIVE", f"{label}: negative percentage for {', '.join(negative)}", where, severity)
+            )
         total = sum(given.values(), Decimal(0))
         if total != 100:
             found.append(_error("PERCENT_SUM", f"{label}: percentages add up to {total}, not 100", where, severity))
@@ -79,16 +105,43 @@ def option_shares(
         nets = {e.partner: e.net for e in baseline if e.service == service and e.partner in participants}
         missing = [p for p in participants if p not in nets]
         if missing:
-            return Shares(None, (_error("BASELINE_MISSING", f"{label}: the rule is share of baseline but there is no baseline for {', '.join(missing)}", where, severity),))
+            return Shares(
+                None,
+                (
+                    _error(
+                        "BASELINE_MISSING",
+                        f"{label}: the rule is share of baseline but there is no baseline for {', '.join(missing)}",
+                        where,
+                        severity,
+                    ),
+                ),
+            )
         return _computed(label, {p: nets[p] for p in participants}, rule.minimum_percent, where, severity)
 
     if rule.method is Method.DRIVER:
         if not rule.driver:
-            return Shares(None, (_error("DRIVER_UNNAMED", f"{label}: the rule is a driver but no driver is named", where, severity),))
-        values = {d.partner: d.value for d in drivers if d.service == service and d.driver == rule.driver and d.partner in participants}
+            return Shares(
+                None,
+                (_error("DRIVER_UNNAMED", f"{label}: the rule is a driver but no driver is named", where, severity),),
+            )
+        values = {
+            d.partner: d.value
+            for d in drivers
+            if d.service == service and d.driver == rule.driver and d.partner in participants
+        }
         missing = [p for p in participants if p not in values]
         if missing:
-            return Shares(None, (_error("DRIVER_MISSING", f"{label}: driver '{rule.driver}' has no value for {', '.join(missing)}", where, severity),))
+            return Shares(
+                None,
+                (
+                    _error(
+                        "DRIVER_MISSING",
+                        f"{label}: driver '{rule.driver}' has no value for {', '.join(missing)}",
+                        where,
+                        severity,
+                    ),
+                ),
+            )
         return _computed(label, {p: values[p] for p in participants}, rule.minimum_percent, where, severity)
 
     raise AssertionError(f"unhandled method {rule.method}")  # pragma: no cover

@@ -171,7 +171,12 @@ OPTIMISM_BIAS_GUIDANCE: Mapping[str, OptimismBiasGuidance] = {
         _ob("standard civil engineering", (20, 1), (44, 3)),
         _ob("non-standard civil engineering", (25, 3), (66, 6)),
         _ob("equipment/development", (54, 10), (200, 10)),
-        _ob("outsourcing", None, (41, 0), "the cost figures are for operating expenditure; no works duration figure is published"),
+        _ob(
+            "outsourcing",
+            None,
+            (41, 0),
+            "the cost figures are for operating expenditure; no works duration figure is published",
+        ),
     )
 }
 """HM Treasury Supplementary Green Book Guidance: Optimism Bias, Table 1 (Mott MacDonald 2002).
@@ -189,7 +194,9 @@ def optimism_bias(category: str, *, bound: str = "upper", benefit_reduction_perc
     """
     guidance = OPTIMISM_BIAS_GUIDANCE.get(category.strip().lower())
     if guidance is None:
-        raise AppraisalError(f"no optimism bias guidance for {category!r}; categories are: {', '.join(OPTIMISM_BIAS_GUIDANCE)}")
+        raise AppraisalError(
+            f"no optimism bias guidance for {category!r}; categories are: {', '.join(OPTIMISM_BIAS_GUIDANCE)}"
+        )
     return guidance.bias(bound=bound, benefit_reduction_percent=benefit_reduction_percent)
 
 
@@ -215,7 +222,9 @@ def case_cashflows(
     lines = list(lines)
     result: dict[K, dict[Case, Cashflow]] = {}
     for case in Case:
-        phased = phase_lines(((key, kind, case_value(estimate, case), profile) for key, kind, estimate, profile in lines), years)
+        phased = phase_lines(
+            ((key, kind, case_value(estimate, case), profile) for key, kind, estimate, profile in lines), years
+        )
         for key, flow in phased.items():
             result.setdefault(key, {})[case] = bias.apply(flow) if bias else flow
     return result
@@ -287,7 +296,9 @@ def payback_years(cashflow: Cashflow | Sequence[object], *, schedule: DiscountSc
     return _to_decimal(last + 1 + (-before) / (after - before))
 
 
-def switching_value(savings: Sequence[object], costs: Sequence[object], schedule: DiscountSchedule = STPR) -> Decimal | None:
+def switching_value(
+    savings: Sequence[object], costs: Sequence[object], schedule: DiscountSchedule = STPR
+) -> Decimal | None:
     """The percentage by which savings can fall before the NPV reaches zero.
 
     With every year's savings multiplied by ``1 - s/100`` the NPV is zero at ``s``. A negative
@@ -445,7 +456,9 @@ def tornado(flows: Mapping[str, Mapping[Case, Cashflow]], schedule: DiscountSche
         ctx.prec = PRECISION
         central = sum((v[Case.CENTRAL] for v in values.values()), _ZERO)
         bars = [
-            TornadoBar(service, central - v[Case.CENTRAL] + v[Case.PRUDENT], central - v[Case.CENTRAL] + v[Case.OPTIMISTIC])
+            TornadoBar(
+                service, central - v[Case.CENTRAL] + v[Case.PRUDENT], central - v[Case.CENTRAL] + v[Case.OPTIMISTIC]
+            )
             for service, v in values.items()
         ]
     bars.sort(key=lambda bar: (-abs(bar.swing), bar.service))
@@ -501,7 +514,9 @@ def _scores(options: Mapping[str, Mapping[str, object]], criteria: Iterable[str]
                 problems.append(f"option {name!r}, {criterion!r}: {exc}")
         for criterion in scores:
             if criterion not in criteria:
-                problems.append(f"option {name!r} is scored on {criterion!r}, which has no weight; add a weight or remove the score")
+                problems.append(
+                    f"option {name!r} is scored on {criterion!r}, which has no weight; add a weight or remove the score"
+                )
     if problems:
         raise AppraisalError("; ".join(problems))
     return result
@@ -511,7 +526,9 @@ def _ranking(totals: Mapping[str, Fraction]) -> list[str]:
     return sorted(totals, key=lambda name: (-totals[name], name))
 
 
-def score_options(options: Mapping[str, Mapping[str, object]], criteria_weights: Mapping[str, object]) -> tuple[OptionScore, ...]:
+def score_options(
+    options: Mapping[str, Mapping[str, object]], criteria_weights: Mapping[str, object]
+) -> tuple[OptionScore, ...]:
     """Weighted scores and ranking of options against criteria (Quality, Resilience, Efficiency, or any).
 
     Args:
@@ -534,7 +551,9 @@ def score_options(options: Mapping[str, Mapping[str, object]], criteria_weights:
     result: list[OptionScore] = []
     for position, name in enumerate(order):
         rank = result[-1].rank if result and totals[name] == totals[order[position - 1]] else position + 1
-        result.append(OptionScore(name, {c: _to_decimal(v) for c, v in scores[name].items()}, _to_decimal(totals[name]), rank))
+        result.append(
+            OptionScore(name, {c: _to_decimal(v) for c, v in scores[name].items()}, _to_decimal(totals[name]), rank)
+        )
     return tuple(result)
 
 
@@ -559,7 +578,9 @@ class WeightSensitivity:
     def top_option_changes_at(self) -> tuple[Decimal, ...]:
         """The weights at which the best option changes."""
         return tuple(
-            after.low for before, after in zip(self.intervals, self.intervals[1:]) if before.ranking[0] != after.ranking[0]
+            after.low
+            for before, after in zip(self.intervals, self.intervals[1:])
+            if before.ranking[0] != after.ranking[0]
         )
 
     @property
@@ -627,6 +648,7 @@ def weight_sensitivity(
             previous = intervals.pop()
             intervals.append(RankingInterval(previous.low, _to_decimal(high) if high is not None else None, ranking))
         else:
-            intervals.append(RankingInterval(_to_decimal(low), _to_decimal(high) if high is not None else None, ranking))
+            intervals.append(
+                RankingInterval(_to_decimal(low), _to_decimal(high) if high is not None else None, ranking)
+            )
     return WeightSensitivity(criterion, _to_decimal(weights[criterion]), tuple(intervals))
-

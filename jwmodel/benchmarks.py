@@ -102,8 +102,15 @@ class ServiceBenchmark:
         if cost < 0 or fte < 0:
             raise BenchmarkError(f"{self.service}: current cost ({cost}) and FTE ({fte}) must be 0 or more")
         if not 0 <= low <= high <= 100:
-            raise BenchmarkError(f"{self.service}: achievable shares must satisfy 0 <= low ({low}) <= high ({high}) <= 100")
-        for name, value in (("cost", cost), ("fte", fte), ("achievable_low_percent", low), ("achievable_high_percent", high)):
+            raise BenchmarkError(
+                f"{self.service}: achievable shares must satisfy 0 <= low ({low}) <= high ({high}) <= 100"
+            )
+        for name, value in (
+            ("cost", cost),
+            ("fte", fte),
+            ("achievable_low_percent", low),
+            ("achievable_high_percent", high),
+        ):
             object.__setattr__(self, name, value)
 
 
@@ -197,7 +204,12 @@ def totals(results: Iterable[BenchmarkResult]) -> BenchmarkTotals:
     return BenchmarkTotals(cost, fte, potential_saving, potential_fte, saving, fte_release)
 
 
-def to_saving_line(result: BenchmarkResult, *, category: Category = Category.CASHABLE_STAFFING, description: str = "") -> SavingLine:
+def to_saving_line(
+    result: BenchmarkResult, *, category: Category = Category.CASHABLE_STAFFING, description: str = ""
+) -> SavingLine:
     """The result as a recurring ``SavingLine`` for the service, ready to consolidate."""
-    text = description or f"Close the gap to top-quartile performance ({result.fte_release.low}-{result.fte_release.high} FTE)"
+    text = (
+        description
+        or f"Close the gap to top-quartile performance ({result.fte_release.low}-{result.fte_release.high} FTE)"
+    )
     return SavingLine(result.service, text, category, result.saving, note="benchmark gap to top quartile")

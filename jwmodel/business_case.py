@@ -31,9 +31,26 @@ from jwmodel.discounting import STPR, DiscountSchedule, npv_of_costs_and_savings
 from jwmodel.findings import Finding, Severity
 from jwmodel.model import Category
 from jwmodel.money import allocate
-from jwmodel.phasing import ONE_OFF, SAVING, Cashflow, PhasingError, Profile, financial_years, phase_one_off, phase_recurring, total_cashflow
+from jwmodel.phasing import (
+    ONE_OFF,
+    SAVING,
+    Cashflow,
+    PhasingError,
+    Profile,
+    financial_years,
+    phase_one_off,
+    phase_recurring,
+    total_cashflow,
+)
 
-__all__ = ["AppraisalSettings", "CaseResult", "SubjectResult", "SwitchingValue", "ProgrammeAppraisal", "appraise_programme"]
+__all__ = [
+    "AppraisalSettings",
+    "CaseResult",
+    "SubjectResult",
+    "SwitchingValue",
+    "ProgrammeAppraisal",
+    "appraise_programme",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +158,14 @@ def appraise_programme(result: Consolidation, settings: AppraisalSettings = Appr
         try:
             phased = {case: _phase(line, case, years) for case in Case}
         except PhasingError as exc:
-            findings.append(Finding(Severity.ERROR, "PHASING_OUTSIDE_PLAN", f"{line.service}: '{line.description}': {exc}; it is left out of the appraisal (the plan runs {years[0]} to {years[-1]})", line.where))
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "PHASING_OUTSIDE_PLAN",
+                    f"{line.service}: '{line.description}': {exc}; it is left out of the appraisal (the plan runs {years[0]} to {years[-1]})",
+                    line.where,
+                )
+            )
             continue
         split: dict[Decimal, dict[str, Decimal]] = {}  # each distinct yearly amount is split once
         for case, flow in phased.items():
@@ -175,14 +199,22 @@ def appraise_programme(result: Consolidation, settings: AppraisalSettings = Appr
 
     def subject(name: str, flows: Mapping[Case, Cashflow]) -> SubjectResult:
         central = flows[Case.CENTRAL]
-        return SubjectResult(name, central, {c: _npv(f, settings.schedule) for c, f in flows.items()}, payback_years(central))
+        return SubjectResult(
+            name, central, {c: _npv(f, settings.schedule) for c, f in flows.items()}, payback_years(central)
+        )
 
     def switching(name: str, flow: Cashflow) -> SwitchingValue:
-        return SwitchingValue(name, switching_value(flow.savings, flow.costs, settings.schedule), payback_switching_value(flow.savings, flow.costs, settings.payback_limit_years))
+        return SwitchingValue(
+            name,
+            switching_value(flow.savings, flow.costs, settings.schedule),
+            payback_switching_value(flow.savings, flow.costs, settings.payback_limit_years),
+        )
 
     central = next(c for c in cases if c.case is Case.CENTRAL).cashflow
     switches = [switching("Programme", central)]
-    switches += [switching(name, flows[Case.CENTRAL]) for name, flows in by_service.items() if any(flows[Case.CENTRAL].net)]
+    switches += [
+        switching(name, flows[Case.CENTRAL]) for name, flows in by_service.items() if any(flows[Case.CENTRAL].net)
+    ]
     return ProgrammeAppraisal(
         settings=settings,
         years=years,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jwmodel.business_case import AppraisalSettings, appraise_programme
-from jwmodel.report_text import appraisal_table, appendix_a, baseline_table, findings_table, partner_table, sources_line
+from jwmodel.report_text import appendix_a, appraisal_table, baseline_table, findings_table, partner_table, sources_line
 from jwmodel.submissions import Status
 from jwmodel.summary import summary
 
@@ -29,7 +29,9 @@ def _options(values: Sequence[str]) -> dict[str, str]:
     for value in values:
         service, sep, option = value.partition("=")
         if not sep or not service.strip() or not option.strip():
-            raise SystemExit(f'jwmodel: --option takes "SERVICE=OPTION", e.g. "Learning & Development=HC and HCC"; got {value!r}')
+            raise SystemExit(
+                f'jwmodel: --option takes "SERVICE=OPTION", e.g. "Learning & Development=HC and HCC"; got {value!r}'
+            )
         chosen[service.strip()] = option.strip()
     return chosen
 
@@ -51,14 +53,18 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         print(f"jwmodel: {folder} is not a folder", file=sys.stderr)
         return USAGE_OR_NOTHING
     options = _options(args.option)
-    batch = run_batch(folder, options=options, workers=args.workers, extractor=_dask_extractor(args.dask) if args.dask else None)
+    batch = run_batch(
+        folder, options=options, workers=args.workers, extractor=_dask_extractor(args.dask) if args.dask else None
+    )
     sources, result = batch.sources, batch.result
     if args.receipts:
         for record in sources:
             if record.status != Status.SKIPPED:
                 write_receipt(args.receipts, record)
     if result is None:
-        print(f"jwmodel: nothing usable in {folder}: no accepted partner return or workstream proposal", file=sys.stderr)
+        print(
+            f"jwmodel: nothing usable in {folder}: no accepted partner return or workstream proposal", file=sys.stderr
+        )
         for s in sources:
             print(f"  {s.file}: {s.status} {'; '.join(str(f) for f in s.findings) or s.taken}", file=sys.stderr)
         return USAGE_OR_NOTHING
@@ -90,7 +96,10 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         print(f"Wrote {args.output}" + (f" and {args.json}" if args.json else ""))
     if args.profile:
         total = sum(batch.timings.values())
-        print("Time per stage: " + ", ".join(f"{k} {v:.3f}s" for k, v in batch.timings.items()) + f"; total {total:.3f}s", file=sys.stderr)
+        print(
+            "Time per stage: " + ", ".join(f"{k} {v:.3f}s" for k, v in batch.timings.items()) + f"; total {total:.3f}s",
+            file=sys.stderr,
+        )
     return SOME_REJECTED if batch.rejected else OK
 
 
@@ -107,7 +116,9 @@ def _settings(args: argparse.Namespace, financial_year: str) -> AppraisalSetting
         try:
             schedule = constant_rate(Decimal(args.discount.rstrip("%")))
         except (InvalidOperation, ValueError) as exc:
-            raise SystemExit(f"jwmodel: --discount takes stpr, health or a percentage such as 3.5; got {args.discount!r}") from exc
+            raise SystemExit(
+                f"jwmodel: --discount takes stpr, health or a percentage such as 3.5; got {args.discount!r}"
+            ) from exc
     bias = None
     if args.optimism_bias:
         category, _, bound = args.optimism_bias.partition(":")
@@ -148,7 +159,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     settings = _settings(args, batch.financial_year)
     runs = []
-    for label, result in ((args.base_name, batch.result), (args.name, consolidate(batch.programme, options=alternative))):
+    for label, result in (
+        (args.base_name, batch.result),
+        (args.name, consolidate(batch.programme, options=alternative)),
+    ):
         runs.append((label, result, appraise_programme(result, settings)))
     print(comparison_table(runs))
     if args.json:
@@ -183,44 +197,103 @@ def cmd_templates(args: argparse.Namespace) -> int:
             raise SystemExit(f'jwmodel: --partner takes "CODE=Name", e.g. "HC=Hampshire Constabulary"; got {value!r}')
         partners.append(Partner(code.strip(), name.strip()))
     if not partners or not args.service:
-        raise SystemExit("jwmodel: give the programme's partners (--partner CODE=Name, repeated) and service areas (--service NAME, repeated)")
+        raise SystemExit(
+            "jwmodel: give the programme's partners (--partner CODE=Name, repeated) and service areas (--service NAME, repeated)"
+        )
     setup = ProgrammeSetup(tuple(partners), tuple(args.service), args.year)
     out = Path(args.outdir)
-    for path in (write_partner_return(out / "partner_return.xlsx", setup), write_workstream_proposal(out / "workstream_proposal.xlsx", setup)):
+    for path in (
+        write_partner_return(out / "partner_return.xlsx", setup),
+        write_workstream_proposal(out / "workstream_proposal.xlsx", setup),
+    ):
         print(f"Wrote {path}")
     return OK
 
 
 def _appraisal_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--first-year", help="first financial year of the plan, e.g. 2012/13 (default: the year on the returns' covers)")
+    p.add_argument(
+        "--first-year", help="first financial year of the plan, e.g. 2012/13 (default: the year on the returns' covers)"
+    )
     p.add_argument("--plan-years", type=int, default=5, help="years in the plan (default 5)")
-    p.add_argument("--discount", default="stpr", help="stpr (Green Book 3.5%% declining, the default), health (1.5%% declining) or a constant percentage")
-    p.add_argument("--optimism-bias", metavar="CATEGORY[:upper|lower] or COST%,BENEFIT%", help="Green Book optimism bias preset (e.g. 'equipment/development:lower', 'outsourcing') or explicit uplift on costs and reduction of savings (e.g. '10,5')")
+    p.add_argument(
+        "--discount",
+        default="stpr",
+        help="stpr (Green Book 3.5%% declining, the default), health (1.5%% declining) or a constant percentage",
+    )
+    p.add_argument(
+        "--optimism-bias",
+        metavar="CATEGORY[:upper|lower] or COST%,BENEFIT%",
+        help="Green Book optimism bias preset (e.g. 'equipment/development:lower', 'outsourcing') or explicit uplift on costs and reduction of savings (e.g. '10,5')",
+    )
     p.add_argument("--payback-limit", default="5", help="payback limit in years for switching values (default 5)")
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="jwmodel", description="Joint-working business cases: partner returns in, consolidated business case out.")
+    p = argparse.ArgumentParser(
+        prog="jwmodel", description="Joint-working business cases: partner returns in, consolidated business case out."
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     c = sub.add_parser("consolidate", help="consolidate a folder of partner returns and workstream proposals")
     c.add_argument("folder", help="folder holding the submitted .xlsx files")
-    c.add_argument("-o", "--output", default="consolidated.xlsx", help="consolidated workbook to write (default: consolidated.xlsx)")
+    c.add_argument(
+        "-o",
+        "--output",
+        default="consolidated.xlsx",
+        help="consolidated workbook to write (default: consolidated.xlsx)",
+    )
     c.add_argument("--json", help="also write the summary JSON here")
-    c.add_argument("--option", action="append", default=[], metavar="SERVICE=OPTION", help="participation option for a service area (repeatable); the default otherwise")
-    c.add_argument("--model", metavar="FILE", help="also write the model workbook (inputs as Excel tables, outputs as JW_ functions) filled from the returns")
-    c.add_argument("--receipts", metavar="DIR", help="write one receipt workbook per submission, listing its issues by cell")
-    c.add_argument("--workers", type=int, default=None, help="worker processes reading files (default: the cores available; 0 reads in this process)")
-    c.add_argument("--dask", metavar="ADDRESS", help="read files on an existing Dask cluster (scheduler address); the workers must reach the same paths")
+    c.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="SERVICE=OPTION",
+        help="participation option for a service area (repeatable); the default otherwise",
+    )
+    c.add_argument(
+        "--model",
+        metavar="FILE",
+        help="also write the model workbook (inputs as Excel tables, outputs as JW_ functions) filled from the returns",
+    )
+    c.add_argument(
+        "--receipts", metavar="DIR", help="write one receipt workbook per submission, listing its issues by cell"
+    )
+    c.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes reading files (default: the cores available; 0 reads in this process)",
+    )
+    c.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="read files on an existing Dask cluster (scheduler address); the workers must reach the same paths",
+    )
     c.add_argument("--profile", action="store_true", help="print the time taken by each stage")
     _appraisal_arguments(c)
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     c.set_defaults(run=cmd_consolidate)
 
-    m = sub.add_parser("compare", help="compare each partner's share, NPV and payback under other participation options")
+    m = sub.add_parser(
+        "compare", help="compare each partner's share, NPV and payback under other participation options"
+    )
     m.add_argument("folder")
-    m.add_argument("--with", dest="with_", action="append", default=[], required=True, metavar="SERVICE=OPTION", help='the options to compare with ("*=OPTION" for every service area that has it); repeatable')
-    m.add_argument("--option", action="append", default=[], metavar="SERVICE=OPTION", help="options for the base case (default: each service area's default)")
+    m.add_argument(
+        "--with",
+        dest="with_",
+        action="append",
+        default=[],
+        required=True,
+        metavar="SERVICE=OPTION",
+        help='the options to compare with ("*=OPTION" for every service area that has it); repeatable',
+    )
+    m.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="SERVICE=OPTION",
+        help="options for the base case (default: each service area's default)",
+    )
     m.add_argument("--base-name", default="Default options")
     m.add_argument("--name", default="Alternative")
     m.add_argument("--json", help="write the comparison as JSON")

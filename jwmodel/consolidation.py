@@ -189,12 +189,24 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
             if service.name not in options and service.option(wildcard) is not None:
                 options[service.name] = wildcard
         if not any(s.option(wildcard) for s in programme.services):
-            findings.append(Finding(Severity.ERROR, "OPTION_UNKNOWN", f"no service area has a participation option '{wildcard}'; the defaults are used"))
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "OPTION_UNKNOWN",
+                    f"no service area has a participation option '{wildcard}'; the defaults are used",
+                )
+            )
 
     for service in options:
         if programme.service(service) is None:
             names = ", ".join(s.name for s in programme.services)
-            findings.append(Finding(Severity.ERROR, "OPTION_SERVICE_UNKNOWN", f"an option was chosen for '{service}', which is not a service area; service areas are: {names}"))
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "OPTION_SERVICE_UNKNOWN",
+                    f"an option was chosen for '{service}', which is not a service area; service areas are: {names}",
+                )
+            )
 
     in_use: dict[str, ParticipationOption | None] = {}
     for service in programme.services:
@@ -208,18 +220,53 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         option = in_use.get(line.service)
         basis, percentages = _basis(line.service, option, shares_in_use, line.sole_bearer)
         included = _condition_met(line.service, line.description, line.only_if_partner, option, line.where, findings)
-        lines.append(_line_share("saving", line.service, line.description, line.category.value, line.estimate, basis, percentages, included, line.where, findings, line.profile))
+        lines.append(
+            _line_share(
+                "saving",
+                line.service,
+                line.description,
+                line.category.value,
+                line.estimate,
+                basis,
+                percentages,
+                included,
+                line.where,
+                findings,
+                line.profile,
+            )
+        )
     for cost in programme.one_off_costs:
         option = in_use.get(cost.service)
         basis, percentages = _basis(cost.service, option, shares_in_use, cost.sole_bearer)
         included = _condition_met(cost.service, cost.description, cost.only_if_partner, option, cost.where, findings)
-        lines.append(_line_share("one-off", cost.service, cost.description, cost.type.value, cost.estimate, basis, percentages, included, cost.where, findings, cost.profile))
+        lines.append(
+            _line_share(
+                "one-off",
+                cost.service,
+                cost.description,
+                cost.type.value,
+                cost.estimate,
+                basis,
+                percentages,
+                included,
+                cost.where,
+                findings,
+                cost.profile,
+            )
+        )
 
     service_names = [s.name for s in programme.services]
     for line in lines:
         if line.service not in service_names:
             service_names.append(line.service)
-            findings.append(Finding(Severity.ERROR, "SERVICE_UNKNOWN", f"'{line.service}' has figures but no workstream proposal defines it", line.where))
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "SERVICE_UNKNOWN",
+                    f"'{line.service}' has figures but no workstream proposal defines it",
+                    line.where,
+                )
+            )
     services = tuple(_service_totals(name, lines) for name in service_names)
     total = sum(services, ServiceTotals("Total"))
 
@@ -240,11 +287,25 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
     )
 
 
-def _condition_met(service: str, description: str, partner: str | None, option: ParticipationOption | None, where: Location, findings: list[Finding]) -> bool:
+def _condition_met(
+    service: str,
+    description: str,
+    partner: str | None,
+    option: ParticipationOption | None,
+    where: Location,
+    findings: list[Finding],
+) -> bool:
     """A line that applies only when a partner participates counts only under an option including it."""
     if not partner or (option is not None and partner in option.partners):
         return True
-    findings.append(Finding(Severity.INFO, "LINE_CONDITION_NOT_MET", f"{service}: '{description}' applies only when {partner} participates; under option '{option.name if option else 'none'}' it is not counted", where))
+    findings.append(
+        Finding(
+            Severity.INFO,
+            "LINE_CONDITION_NOT_MET",
+            f"{service}: '{description}' applies only when {partner} participates; under option '{option.name if option else 'none'}' it is not counted",
+            where,
+        )
+    )
     return False
 
 
@@ -253,14 +314,35 @@ def _chosen_option(service: ServiceArea, chosen: str | None, findings: list[Find
     if chosen is not None:
         option = service.option(chosen)
         if option is None:
-            findings.append(Finding(Severity.ERROR, "OPTION_UNKNOWN", f"{service.name}: there is no participation option '{chosen}'; options are {names}; the default is used", service.where))
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "OPTION_UNKNOWN",
+                    f"{service.name}: there is no participation option '{chosen}'; options are {names}; the default is used",
+                    service.where,
+                )
+            )
         else:
             return option
     option = service.option()
     if option is None and service.options:
-        findings.append(Finding(Severity.ERROR, "OPTION_NO_DEFAULT", f"{service.name}: {len(service.options)} participation options ({names}) and not exactly one marked default; mark one as default or choose one with --option", service.where))
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "OPTION_NO_DEFAULT",
+                f"{service.name}: {len(service.options)} participation options ({names}) and not exactly one marked default; mark one as default or choose one with --option",
+                service.where,
+            )
+        )
     if not service.options:
-        findings.append(Finding(Severity.ERROR, "OPTION_NONE", f"{service.name}: the proposal gives no participation option, so nothing in it can be apportioned", service.where))
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "OPTION_NONE",
+                f"{service.name}: the proposal gives no participation option, so nothing in it can be apportioned",
+                service.where,
+            )
+        )
     return option
 
 
@@ -274,11 +356,36 @@ def _apportionment_table(
     for service in programme.services:
         for option in service.options:
             used = in_use.get(service.name) is option
-            shares = option_shares(service.name, option, baseline=programme.baseline, drivers=programme.drivers, in_use=used)
+            shares = option_shares(
+                service.name, option, baseline=programme.baseline, drivers=programme.drivers, in_use=used
+            )
             findings.extend(shares.findings)
             rule = option.rule
-            basis = "; ".join(dict.fromkeys(d.note for d in programme.drivers if d.service == service.name and d.driver == rule.driver and d.note)) if rule.method is Method.DRIVER else ""
-            rows.append(ApportionmentRow(service.name, option.name, option.partners, used, option.default, rule.method, shares.percentages, rule.driver, rule.sole_bearer, basis))
+            basis = (
+                "; ".join(
+                    dict.fromkeys(
+                        d.note
+                        for d in programme.drivers
+                        if d.service == service.name and d.driver == rule.driver and d.note
+                    )
+                )
+                if rule.method is Method.DRIVER
+                else ""
+            )
+            rows.append(
+                ApportionmentRow(
+                    service.name,
+                    option.name,
+                    option.partners,
+                    used,
+                    option.default,
+                    rule.method,
+                    shares.percentages,
+                    rule.driver,
+                    rule.sole_bearer,
+                    basis,
+                )
+            )
             if used:
                 shares_in_use[service.name] = shares.percentages
     return rows, shares_in_use
@@ -298,7 +405,10 @@ def _basis(
     method = option.rule.method
     if percentages is None:
         return (method.value if method is not Method.NONE else "no joint costs or savings"), None
-    detail = {Method.DRIVER: f"driver: {option.rule.driver}", Method.SOLE_BEARER: f"sole bearer {option.rule.sole_bearer}"}.get(method, method.value)
+    detail = {
+        Method.DRIVER: f"driver: {option.rule.driver}",
+        Method.SOLE_BEARER: f"sole bearer {option.rule.sole_bearer}",
+    }.get(method, method.value)
     return f"{option.name}: {detail}", percentages
 
 
@@ -318,20 +428,48 @@ def _line_share(
     label = f"{service}: '{description}'"
     line = _LineBuilder(kind, service, description, category, estimate, basis, where, profile)
     if kind == "one-off" and not estimate.ordered_as_cost:
-        findings.append(Finding(Severity.ERROR, "RANGE_NOT_ORDERED", f"{label}: the low one-off cost ({estimate.low}) is more than the high one ({estimate.high}); low is the smaller cost; the line is not counted until corrected", where))
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "RANGE_NOT_ORDERED",
+                f"{label}: the low one-off cost ({estimate.low}) is more than the high one ({estimate.high}); low is the smaller cost; the line is not counted until corrected",
+                where,
+            )
+        )
         return line.make({}, included=False, apportioned=False)
     if kind == "saving" and not estimate.ordered_as_saving:
-        findings.append(Finding(Severity.ERROR, "RANGE_NOT_ORDERED", f"{label}: the low estimate ({estimate.low}) is a bigger saving than the high estimate ({estimate.high}); low is the smaller saving (cost positive, saving negative); the line is not counted until corrected", where))
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "RANGE_NOT_ORDERED",
+                f"{label}: the low estimate ({estimate.low}) is a bigger saving than the high estimate ({estimate.high}); low is the smaller saving (cost positive, saving negative); the line is not counted until corrected",
+                where,
+            )
+        )
         return line.make({}, included=False, apportioned=False)
     if not (_on_grid(estimate.low) and _on_grid(estimate.high)):
-        findings.append(Finding(Severity.ERROR, "MORE_PRECISE_THAN_POUND", f"{label}: {estimate.low}/{estimate.high} is given to less than £1 (more than 3 decimal places in £000s); round it to the nearest £1; the line is not counted until corrected", where))
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "MORE_PRECISE_THAN_POUND",
+                f"{label}: {estimate.low}/{estimate.high} is given to less than £1 (more than 3 decimal places in £000s); round it to the nearest £1; the line is not counted until corrected",
+                where,
+            )
+        )
         return line.make({}, included=False, apportioned=False)
     if not included:
         return line.make({}, included=False, apportioned=False)
     if estimate == Range():
         return line.make({})
     if percentages is None:
-        findings.append(Finding(Severity.ERROR, "NOT_APPORTIONED", f"{label}: {display(estimate.low)}/{display(estimate.high)} cannot be split between partners: {basis}; it is in the service totals but in no partner's share", where))
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "NOT_APPORTIONED",
+                f"{label}: {display(estimate.low)}/{display(estimate.high)} cannot be split between partners: {basis}; it is in the service totals but in no partner's share",
+                where,
+            )
+        )
         return line.make({}, apportioned=False)
     try:
         shares = split_range(estimate, percentages)
@@ -352,8 +490,28 @@ class _LineBuilder:
     where: Location
     profile: Profile | None
 
-    def make(self, shares: Mapping[str, Range], *, included: bool = True, apportioned: bool = True, percentages: Mapping[str, Decimal] | None = None) -> LineShare:
-        return LineShare(self.kind, self.service, self.description, self.category, self.estimate, shares, self.basis, included, apportioned, self.where, self.profile, percentages)
+    def make(
+        self,
+        shares: Mapping[str, Range],
+        *,
+        included: bool = True,
+        apportioned: bool = True,
+        percentages: Mapping[str, Decimal] | None = None,
+    ) -> LineShare:
+        return LineShare(
+            self.kind,
+            self.service,
+            self.description,
+            self.category,
+            self.estimate,
+            shares,
+            self.basis,
+            included,
+            apportioned,
+            self.where,
+            self.profile,
+            percentages,
+        )
 
 
 def _service_totals(service: str, lines: Sequence[LineShare]) -> ServiceTotals:
@@ -384,7 +542,15 @@ def _partner_totals(partner: str, lines: Sequence[LineShare]) -> PartnerTotals:
 def _check_partner_codes(programme: Programme, known: set[str], findings: list[Finding]) -> None:
     def check(code: str | None, what: str, where: Location) -> None:
         if code and code not in known:
-            findings.append(Finding(Severity.ERROR, "PARTNER_UNKNOWN", f"{what} names partner '{code}', but no partner return has that code; partners are {', '.join(sorted(known)) or 'none'}", where, code))
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "PARTNER_UNKNOWN",
+                    f"{what} names partner '{code}', but no partner return has that code; partners are {', '.join(sorted(known)) or 'none'}",
+                    where,
+                    code,
+                )
+            )
 
     for service in programme.services:
         for option in service.options:
@@ -402,17 +568,44 @@ def _baseline(programme: Programme, findings: list[Finding]) -> tuple[PartnerBas
     for entry in programme.baseline:
         key = (entry.partner, entry.service)
         if key in seen:
-            findings.append(Finding(Severity.ERROR, "BASELINE_DUPLICATE", f"{entry.partner} gives a baseline for '{entry.service}' twice (first at {seen[key]}); both are counted in its total until one is removed", entry.where))
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "BASELINE_DUPLICATE",
+                    f"{entry.partner} gives a baseline for '{entry.service}' twice (first at {seen[key]}); both are counted in its total until one is removed",
+                    entry.where,
+                )
+            )
         seen.setdefault(key, entry.where)
         if entry.gross is not None:
             expected = entry.gross - (entry.charges or ZERO)
             if expected != entry.net:
-                findings.append(Finding(Severity.WARNING, "BASELINE_NET_MISMATCH", f"{entry.partner} {entry.service}: net baseline {entry.net} is not gross {entry.gross} less charges {entry.charges or ZERO} (= {expected})", entry.where))
+                findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        "BASELINE_NET_MISMATCH",
+                        f"{entry.partner} {entry.service}: net baseline {entry.net} is not gross {entry.gross} less charges {entry.charges or ZERO} (= {expected})",
+                        entry.where,
+                    )
+                )
         if entry.net < 0 or entry.fte < 0:
-            findings.append(Finding(Severity.WARNING, "BASELINE_NEGATIVE", f"{entry.partner} {entry.service}: a negative baseline ({entry.net}, {entry.fte} FTE) needs an explanation", entry.where))
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "BASELINE_NEGATIVE",
+                    f"{entry.partner} {entry.service}: a negative baseline ({entry.net}, {entry.fte} FTE) needs an explanation",
+                    entry.where,
+                )
+            )
     services = {s.name for s in programme.services}
     for service in sorted({e.service for e in programme.baseline} - services):
-        findings.append(Finding(Severity.INFO, "BASELINE_NO_PROPOSAL", f"there is a baseline for '{service}' but no workstream proposal for it"))
+        findings.append(
+            Finding(
+                Severity.INFO,
+                "BASELINE_NO_PROPOSAL",
+                f"there is a baseline for '{service}' but no workstream proposal for it",
+            )
+        )
 
     stated = {c.partner: c for c in programme.control_totals}
     rows: list[PartnerBaseline] = []
@@ -421,11 +614,31 @@ def _baseline(programme: Programme, findings: list[Finding]) -> tuple[PartnerBas
         net = sum((e.net for e in entries), ZERO)
         fte = sum((e.fte for e in entries), ZERO)
         control = stated.get(partner.code)
-        rows.append(PartnerBaseline(partner.code, partner.name, net, fte, control.net if control else None, control.fte if control else None))
+        rows.append(
+            PartnerBaseline(
+                partner.code, partner.name, net, fte, control.net if control else None, control.fte if control else None
+            )
+        )
         if control is None:
             continue
         if control.net is not None and control.net != net:
-            findings.append(Finding(Severity.WARNING, "BASELINE_TOTAL_MISMATCH", f"{partner.code} states a total net baseline of {display(control.net)} but its rows add up to {display(net)} (difference {display(control.net - net)})", control.where_net, control.net))
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "BASELINE_TOTAL_MISMATCH",
+                    f"{partner.code} states a total net baseline of {display(control.net)} but its rows add up to {display(net)} (difference {display(control.net - net)})",
+                    control.where_net,
+                    control.net,
+                )
+            )
         if control.fte is not None and control.fte != fte:
-            findings.append(Finding(Severity.WARNING, "FTE_TOTAL_MISMATCH", f"{partner.code} states a total of {display(control.fte)} FTE but its rows add up to {display(fte)} (difference {display(control.fte - fte)})", control.where_fte, control.fte))
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "FTE_TOTAL_MISMATCH",
+                    f"{partner.code} states a total of {display(control.fte)} FTE but its rows add up to {display(fte)} (difference {display(control.fte - fte)})",
+                    control.where_fte,
+                    control.fte,
+                )
+            )
     return tuple(rows)

@@ -112,13 +112,27 @@ class DiscountSchedule:
 
 
 STPR = DiscountSchedule(
-    ((0, Decimal("3.5")), (31, Decimal("3.0")), (76, Decimal("2.5")), (126, Decimal("2.0")), (201, Decimal("1.5")), (301, Decimal("1.0"))),
+    (
+        (0, Decimal("3.5")),
+        (31, Decimal("3.0")),
+        (76, Decimal("2.5")),
+        (126, Decimal("2.0")),
+        (201, Decimal("1.5")),
+        (301, Decimal("1.0")),
+    ),
     name="Green Book STPR",
 )
 """The Green Book social time preference rate with its declining long-term schedule."""
 
 HEALTH = DiscountSchedule(
-    ((0, Decimal("1.5")), (31, Decimal("1.29")), (76, Decimal("1.07")), (126, Decimal("0.86")), (201, Decimal("0.64")), (301, Decimal("0.43"))),
+    (
+        (0, Decimal("1.5")),
+        (31, Decimal("1.29")),
+        (76, Decimal("1.07")),
+        (126, Decimal("0.86")),
+        (201, Decimal("0.64")),
+        (301, Decimal("0.43")),
+    ),
     name="Green Book health rate",
 )
 """The Green Book health discount rate (1.5%, declining long term), for health and life values."""

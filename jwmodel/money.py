@@ -131,9 +131,7 @@ def apportion(amount: object, percentages: Mapping[str, object], *, unit: Decima
     return allocate(amount, percentages, unit=unit)
 
 
-def whole_percent_shares(
-    weights: Mapping[str, object], *, minimum: int = 1, total: int = 100
-) -> dict[str, int]:
+def whole_percent_shares(weights: Mapping[str, object], *, minimum: int = 1, total: int = 100) -> dict[str, int]:
     """Whole-number percentages in proportion to weights, adding up to ``total`` exactly.
 
     Every participant gets at least ``minimum``: those whose exact share falls below it are held at
@@ -149,9 +147,7 @@ def whole_percent_shares(
     if minimum < 0:
         raise MoneyError(f"minimum percentage must be 0 or more, got {minimum}")
     if minimum * len(fractions) > total:
-        raise MoneyError(
-            f"{len(fractions)} participants cannot each have at least {minimum}% of {total}"
-        )
+        raise MoneyError(f"{len(fractions)} participants cannot each have at least {minimum}% of {total}")
     held: set[str] = set()
     while True:
         free = {k: w for k, w in fractions.items() if k not in held}

@@ -60,7 +60,9 @@ def financial_years(first: str = "2012/13", count: int = 5) -> tuple[str, ...]:
     """
     match = _YEAR.match(first.strip()) if isinstance(first, str) else None
     if match is None or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise PhasingError(f"a financial year is written like '2012/13' (the second part is the year after); got {first!r}")
+        raise PhasingError(
+            f"a financial year is written like '2012/13' (the second part is the year after); got {first!r}"
+        )
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         raise PhasingError(f"a plan needs 1 or more years; got {count!r}")
     start = int(match.group(1))
@@ -107,7 +109,9 @@ class Profile:
         if not ramp:
             raise PhasingError("a ramp needs at least one percentage, e.g. (100,)")
         if sum(timing, _ZERO) != _HUNDRED:
-            raise PhasingError(f"one-off timing percentages {', '.join(map(str, timing)) or '(none)'} add up to {sum(timing, _ZERO)}, not 100")
+            raise PhasingError(
+                f"one-off timing percentages {', '.join(map(str, timing)) or '(none)'} add up to {sum(timing, _ZERO)}, not 100"
+            )
         object.__setattr__(self, "ramp", ramp)
         object.__setattr__(self, "one_off_timing", timing)
 
@@ -127,7 +131,9 @@ def _amount(value: object) -> Decimal:
     except MoneyError as exc:
         raise PhasingError(str(exc)) from exc
     if amount != amount.quantize(POUND):
-        raise PhasingError(f"{amount} is given to less than £1 (more than 3 decimal places in £000s); round it to the nearest £1")
+        raise PhasingError(
+            f"{amount} is given to less than £1 (more than 3 decimal places in £000s); round it to the nearest £1"
+        )
     return amount
 
 
@@ -187,7 +193,9 @@ def phase_one_off(amount: object, profile: Profile, years: Sequence[str]) -> tup
     for step, percent in enumerate(profile.one_off_timing):
         if start + step >= len(years):
             if percent:
-                raise PhasingError(f"{percent}% of a one-off cost starting in {years[start]} falls after {years[-1]}, the plan's last year; extend the plan or bring the timing forward")
+                raise PhasingError(
+                    f"{percent}% of a one-off cost starting in {years[start]} falls after {years[-1]}, the plan's last year; extend the plan or bring the timing forward"
+                )
             continue
         weights[years[start + step]] = percent
     shares = allocate(value, weights)
@@ -211,7 +219,9 @@ class Cashflow:
         object.__setattr__(self, "savings", tuple(to_decimal(v) for v in self.savings))
         object.__setattr__(self, "costs", tuple(to_decimal(v) for v in self.costs))
         if not len(self.years) == len(self.savings) == len(self.costs):
-            raise PhasingError(f"a cash flow needs one figure a year: {len(self.years)} years, {len(self.savings)} savings, {len(self.costs)} costs")
+            raise PhasingError(
+                f"a cash flow needs one figure a year: {len(self.years)} years, {len(self.savings)} savings, {len(self.costs)} costs"
+            )
 
     @classmethod
     def zero(cls, years: Sequence[str]) -> Cashflow:
@@ -244,7 +254,9 @@ class Cashflow:
 
     def __add__(self, other: Cashflow) -> Cashflow:
         if self.years != other.years:
-            raise PhasingError(f"cannot add cash flows over different years ({', '.join(self.years)} and {', '.join(other.years)})")
+            raise PhasingError(
+                f"cannot add cash flows over different years ({', '.join(self.years)} and {', '.join(other.years)})"
+            )
         return Cashflow(
             self.years,
             tuple(a + b for a, b in zip(self.savings, other.savings)),

@@ -12,7 +12,16 @@ from jwmodel.consolidation import Consolidation
 from jwmodel.findings import Severity
 from jwmodel.submissions import SourceRecord, Status
 
-__all__ = ["figure", "comparison_table", "appraisal_table", "appendix_a", "baseline_table", "partner_table", "findings_table", "sources_line"]
+__all__ = [
+    "figure",
+    "comparison_table",
+    "appraisal_table",
+    "appendix_a",
+    "baseline_table",
+    "partner_table",
+    "findings_table",
+    "sources_line",
+]
 
 
 def figure(value: Decimal) -> str:
@@ -22,7 +31,9 @@ def figure(value: Decimal) -> str:
 
 
 def _table(header: Sequence[Sequence[str]], rows: Sequence[Sequence[str]], width0: int) -> list[str]:
-    widths = [width0] + [max(8, *(len(r[i]) for r in [*header, *rows])) for i in range(1, len(rows[0] if rows else header[0]))]
+    widths = [width0] + [
+        max(8, *(len(r[i]) for r in [*header, *rows])) for i in range(1, len(rows[0] if rows else header[0]))
+    ]
     out = []
     for r in [*header, *rows]:
         out.append(r[0].ljust(widths[0]) + "".join(c.rjust(w + 2) for c, w in zip(r[1:], widths[1:], strict=True)))
@@ -36,7 +47,20 @@ def appendix_a(result: Consolidation) -> str:
         ("Service area", "Low", "High", "Low", "High", "Low", "High"),
     ]
     rows = [
-        (s.service, *(figure(v) for v in (s.cashable.low, s.cashable.high, s.procurement.low, s.procurement.high, s.recurring.low, s.recurring.high)))
+        (
+            s.service,
+            *(
+                figure(v)
+                for v in (
+                    s.cashable.low,
+                    s.cashable.high,
+                    s.procurement.low,
+                    s.procurement.high,
+                    s.recurring.low,
+                    s.recurring.high,
+                )
+            ),
+        )
         for s in [*result.services, result.total]
     ]
     lines = ["Appendix A: recurring full year estimated cost/(saving), £000s", *_table(header, rows, width)]
@@ -44,20 +68,35 @@ def appendix_a(result: Consolidation) -> str:
     rows = [(s.service, figure(s.one_off.low), figure(s.one_off.high)) for s in [*result.services, result.total]]
     lines += _table([("Service area", "Low", "High")], rows, width)
     if result.total.non_cashable.low or result.total.non_cashable.high:
-        lines += ["", f"Non-cashable (not in the totals): {figure(result.total.non_cashable.low)} to {figure(result.total.non_cashable.high)}"]
+        lines += [
+            "",
+            f"Non-cashable (not in the totals): {figure(result.total.non_cashable.low)} to {figure(result.total.non_cashable.high)}",
+        ]
     return "\n".join(lines)
 
 
 def partner_table(result: Consolidation) -> str:
     width = max(len("Partner"), *(len(p) for p in result.partners)) + 2 if result.partners else 10
-    rows = [(p.partner, figure(p.recurring.low), figure(p.recurring.high), figure(p.one_off.low), figure(p.one_off.high)) for p in result.by_partner]
-    lines = ["Each partner's share, £000s", *_table([("Partner", "Recurring low", "Recurring high", "One-off low", "One-off high")], rows, width)] if rows else []
+    rows = [
+        (p.partner, figure(p.recurring.low), figure(p.recurring.high), figure(p.one_off.low), figure(p.one_off.high))
+        for p in result.by_partner
+    ]
+    lines = (
+        [
+            "Each partner's share, £000s",
+            *_table([("Partner", "Recurring low", "Recurring high", "One-off low", "One-off high")], rows, width),
+        ]
+        if rows
+        else []
+    )
     lines += ["", "Apportionment in use"]
     for row in result.apportionment:
         if row.in_use:
             split = describe_shares(row.shares) or row.method.value
             driver = f" ({row.driver}{': ' + row.basis if row.basis else ''})" if row.driver else ""
-            lines.append(f"  {row.service}: {row.option}: {row.method.value}{driver} {split if row.shares else ''}".rstrip())
+            lines.append(
+                f"  {row.service}: {row.option}: {row.method.value}{driver} {split if row.shares else ''}".rstrip()
+            )
     return "\n".join(lines)
 
 
@@ -69,12 +108,19 @@ def baseline_table(result: Consolidation) -> str:
         rows.append((b.partner, figure(b.net), f"{b.fte:,}", stated, stated_fte))
     if not rows:
         return ""
-    return "\n".join(["Financial baseline (sum of rows vs the partner's stated totals), £000s", *_table([("Partner", "Net", "FTE", "Stated net", "Stated FTE")], rows, 10)])
+    return "\n".join(
+        [
+            "Financial baseline (sum of rows vs the partner's stated totals), £000s",
+            *_table([("Partner", "Net", "FTE", "Stated net", "Stated FTE")], rows, 10),
+        ]
+    )
 
 
 def findings_table(result: Consolidation, *, limit: int = 40) -> str:
     counts = {s: sum(1 for f in result.findings if f.severity is s) for s in Severity}
-    lines = [f"Findings: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes"]
+    lines = [
+        f"Findings: {counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes"
+    ]
     for f in result.findings[:limit]:
         lines.append(f"  {f}")
     if len(result.findings) > limit:
@@ -94,19 +140,34 @@ def appraisal_table(appraisal: ProgrammeAppraisal) -> str:
     """Net cost/(saving) by year per case, with NPV (benefit positive) and payback."""
     years = list(appraisal.years)
     settings = appraisal.settings
-    bias = f"; optimism bias: costs +{settings.bias.cost_uplift_percent}%, savings -{settings.bias.benefit_reduction_percent}%" if settings.bias else ""
-    lines = [f"Appraisal, £000s: net cost/(saving) by year; NPV at the {settings.schedule.name} (benefit positive){bias}"]
+    bias = (
+        f"; optimism bias: costs +{settings.bias.cost_uplift_percent}%, savings -{settings.bias.benefit_reduction_percent}%"
+        if settings.bias
+        else ""
+    )
+    lines = [
+        f"Appraisal, £000s: net cost/(saving) by year; NPV at the {settings.schedule.name} (benefit positive){bias}"
+    ]
 
     def q(value: Decimal | None, places: int) -> str:
         return "never" if value is None else f"{value.quantize(Decimal(1).scaleb(-places)):,}"
 
     header = [("Case", *years, "NPV", "Payback (years)")]
-    rows = [(c.case.value, *(figure(v) for v in c.cashflow.net), q(c.npv, 1), q(c.payback_years, 2)) for c in appraisal.cases]
+    rows = [
+        (c.case.value, *(figure(v) for v in c.cashflow.net), q(c.npv, 1), q(c.payback_years, 2))
+        for c in appraisal.cases
+    ]
     lines += _table(header, rows, 12)
     lines += ["", "By partner (central case)"]
-    rows = [(p.name, *(figure(v) for v in p.cashflow.net), q(p.npv[Case.CENTRAL], 1), q(p.payback_years, 2)) for p in appraisal.by_partner]
+    rows = [
+        (p.name, *(figure(v) for v in p.cashflow.net), q(p.npv[Case.CENTRAL], 1), q(p.payback_years, 2))
+        for p in appraisal.by_partner
+    ]
     lines += _table([("Partner", *years, "NPV", "Payback (years)")], rows, 12)
-    lines += ["", f"Switching values: how far savings can fall before NPV reaches 0 / payback passes {settings.payback_limit_years} years"]
+    lines += [
+        "",
+        f"Switching values: how far savings can fall before NPV reaches 0 / payback passes {settings.payback_limit_years} years",
+    ]
     for w in appraisal.switching:
         pct = lambda v: "n/a (no net saving to scale)" if v is None else f"{q(v, 1)}%"  # noqa: E731
         lines.append(f"  {w.subject}: {pct(w.npv_percent)} / {pct(w.payback_percent)}")
@@ -118,7 +179,9 @@ def comparison_table(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal
     lines = []
     for name, result, appraisal in runs:
         opts = sorted(set(result.options_in_use.values()))
-        lines.append(f"{name}: options {'; '.join(opts)}; programme NPV {appraisal.case(Case.CENTRAL).npv.quantize(Decimal('0.1')):,} (central), recurring {figure(result.total.recurring.low)} to {figure(result.total.recurring.high)}")
+        lines.append(
+            f"{name}: options {'; '.join(opts)}; programme NPV {appraisal.case(Case.CENTRAL).npv.quantize(Decimal('0.1')):,} (central), recurring {figure(result.total.recurring.low)} to {figure(result.total.recurring.high)}"
+        )
     header = [("Partner", "Case", "Recurring low", "Recurring high", "One-off low", "One-off high", "NPV", "Payback")]
     rows = []
     for i, partner in enumerate(runs[0][1].partners):
@@ -132,12 +195,24 @@ def comparison_table(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal
             npv = a.npv[Case.CENTRAL].quantize(Decimal("0.1"))
             payback = a.payback_years.quantize(Decimal("0.01")) if a.payback_years is not None else None
             figures.append((p.recurring.low, p.recurring.high, p.one_off.low, p.one_off.high, npv, payback))
-            rows.append((partner, name, *(figure(v) for v in figures[-1][:4]), f"{npv:,}", "never" if payback is None else str(payback)))
+            rows.append(
+                (
+                    partner,
+                    name,
+                    *(figure(v) for v in figures[-1][:4]),
+                    f"{npv:,}",
+                    "never" if payback is None else str(payback),
+                )
+            )
         if len(figures) == 2 and all(figures):
             (a, b) = figures
             delta = [b[k] - a[k] for k in range(5)]
             payback = "" if a[5] is None or b[5] is None else f"{b[5] - a[5]:+}"
             rows.append((partner, "change", *(figure(v) for v in delta[:4]), f"{delta[4]:+,}", payback))
         rows.append(("", "", "", "", "", "", "", ""))
-    lines += ["", "£000s (cost positive, saving negative); NPV (benefit positive) and payback in years, central case", *_table(header, rows[:-1], 10)]
+    lines += [
+        "",
+        "£000s (cost positive, saving negative); NPV (benefit positive) and payback in years, central case",
+        *_table(header, rows[:-1], 10),
+    ]
     return "\n".join(lines)

@@ -23,7 +23,16 @@ from jwmodel.model import (
     ServiceArea,
 )
 
-__all__ = ["Assembly", "SourceRecord", "Status", "Cover", "ProgrammeSetup", "PartnerReturn", "WorkstreamProposal", "assemble"]
+__all__ = [
+    "Assembly",
+    "SourceRecord",
+    "Status",
+    "Cover",
+    "ProgrammeSetup",
+    "PartnerReturn",
+    "WorkstreamProposal",
+    "assemble",
+]
 
 PARTNER_RETURN = "jwmodel partner return"
 WORKSTREAM_PROPOSAL = "jwmodel workstream proposal"
@@ -118,24 +127,50 @@ def _beats(a: Cover, b: Cover) -> bool | None:
     return None
 
 
-def _latest(group: Sequence[PartnerReturn] | Sequence[WorkstreamProposal], what: str) -> tuple[object | None, dict[str, tuple[str, Finding]]]:
+def _latest(
+    group: Sequence[PartnerReturn] | Sequence[WorkstreamProposal], what: str
+) -> tuple[object | None, dict[str, tuple[str, Finding]]]:
     """The final submission of a group, by the cover's submission number then date, never by name."""
     outcomes: dict[str, tuple[str, Finding]] = {}
     files = ", ".join(sorted(x.file for x in group))
     years = sorted({x.cover.financial_year for x in group})
     if len(years) > 1:
         for x in group:
-            outcomes[x.file] = (Status.REJECTED, Finding(Severity.ERROR, "PERIOD_CONFLICT", f"{what} has submissions for different financial years ({', '.join(years)}: {files}); consolidate one period at a time", Location(x.file)))
+            outcomes[x.file] = (
+                Status.REJECTED,
+                Finding(
+                    Severity.ERROR,
+                    "PERIOD_CONFLICT",
+                    f"{what} has submissions for different financial years ({', '.join(years)}: {files}); consolidate one period at a time",
+                    Location(x.file),
+                ),
+            )
         return None, outcomes
     winners = [x for x in group if all(_beats(x.cover, y.cover) for y in group if y is not x)]
     if not winners:
         for x in group:
-            outcomes[x.file] = (Status.REJECTED, Finding(Severity.ERROR, "RESUBMISSION_UNDECIDED", f"{what} has {len(group)} different submissions ({files}) whose covers do not say which is final (the same or no submission number and date); none is used until the sender says which is final", Location(x.file)))
+            outcomes[x.file] = (
+                Status.REJECTED,
+                Finding(
+                    Severity.ERROR,
+                    "RESUBMISSION_UNDECIDED",
+                    f"{what} has {len(group)} different submissions ({files}) whose covers do not say which is final (the same or no submission number and date); none is used until the sender says which is final",
+                    Location(x.file),
+                ),
+            )
         return None, outcomes
     winner = winners[0]
     ranked = [winner, *(x for x in group if x is not winner)]
     for x in ranked[1:]:
-        outcomes[x.file] = (Status.SUPERSEDED, Finding(Severity.INFO, "SUPERSEDED", f"{what}: superseded by {winner.file} (submission {winner.cover.submission_version or '?'} of {winner.cover.submitted or '?'}, this one {x.cover.submission_version or '?'} of {x.cover.submitted or '?'})", Location(x.file)))
+        outcomes[x.file] = (
+            Status.SUPERSEDED,
+            Finding(
+                Severity.INFO,
+                "SUPERSEDED",
+                f"{what}: superseded by {winner.file} (submission {winner.cover.submission_version or '?'} of {winner.cover.submitted or '?'}, this one {x.cover.submission_version or '?'} of {x.cover.submitted or '?'})",
+                Location(x.file),
+            ),
+        )
     return winner, outcomes
 
 

@@ -43,7 +43,12 @@ def appraisal_section(appraisal: ProgrammeAppraisal) -> dict[str, Any]:
         "years": list(appraisal.years),
         "discount": settings.schedule.name,
         "npv_sign": "benefit positive: above 0 means worth doing",
-        "optimism_bias": {"cost_uplift_percent": number(bias.cost_uplift_percent), "benefit_reduction_percent": number(bias.benefit_reduction_percent)} if bias else None,
+        "optimism_bias": {
+            "cost_uplift_percent": number(bias.cost_uplift_percent),
+            "benefit_reduction_percent": number(bias.benefit_reduction_percent),
+        }
+        if bias
+        else None,
         "cases": {
             c.case.value: {
                 "npv": rounded(c.npv),
@@ -55,11 +60,43 @@ def appraisal_section(appraisal: ProgrammeAppraisal) -> dict[str, Any]:
             }
             for c in appraisal.cases
         },
-        "by_service": [{"service": x.name, "npv": {k.value: rounded(v) for k, v in x.npv.items()}, "payback_years": rounded(x.payback_years, 2)} for x in appraisal.by_service],
-        "by_partner": [{"partner": x.name, "npv": {k.value: rounded(v) for k, v in x.npv.items()}, "payback_years": rounded(x.payback_years, 2), "net_by_year": [number(v) for v in x.cashflow.net]} for x in appraisal.by_partner],
+        "by_service": [
+            {
+                "service": x.name,
+                "npv": {k.value: rounded(v) for k, v in x.npv.items()},
+                "payback_years": rounded(x.payback_years, 2),
+            }
+            for x in appraisal.by_service
+        ],
+        "by_partner": [
+            {
+                "partner": x.name,
+                "npv": {k.value: rounded(v) for k, v in x.npv.items()},
+                "payback_years": rounded(x.payback_years, 2),
+                "net_by_year": [number(v) for v in x.cashflow.net],
+            }
+            for x in appraisal.by_partner
+        ],
         "payback_limit_years": number(settings.payback_limit_years),
-        "switching_values": [{"subject": w.subject, "npv_percent": rounded(w.npv_percent, 1), "payback_percent": rounded(w.payback_percent, 1)} for w in appraisal.switching],
-        "tornado": {"central_npv": rounded(appraisal.tornado.central_npv), "bars": [{"service": b.service, "prudent_npv": rounded(b.prudent_npv), "optimistic_npv": rounded(b.optimistic_npv)} for b in appraisal.tornado.bars]},
+        "switching_values": [
+            {
+                "subject": w.subject,
+                "npv_percent": rounded(w.npv_percent, 1),
+                "payback_percent": rounded(w.payback_percent, 1),
+            }
+            for w in appraisal.switching
+        ],
+        "tornado": {
+            "central_npv": rounded(appraisal.tornado.central_npv),
+            "bars": [
+                {
+                    "service": b.service,
+                    "prudent_npv": rounded(b.prudent_npv),
+                    "optimistic_npv": rounded(b.optimistic_npv),
+                }
+                for b in appraisal.tornado.bars
+            ],
+        },
     }
 
 
@@ -67,7 +104,9 @@ def _range(r: Range) -> dict[str, int | float]:
     return {"low": number(r.low), "high": number(r.high)}
 
 
-def summary(result: Consolidation, sources: Sequence[SourceRecord] = (), appraisal: ProgrammeAppraisal | None = None) -> dict[str, Any]:
+def summary(
+    result: Consolidation, sources: Sequence[SourceRecord] = (), appraisal: ProgrammeAppraisal | None = None
+) -> dict[str, Any]:
     """The summary document for a consolidation, its intake register and (if given) its appraisal."""
     t = result.total
     document = {
@@ -115,7 +154,11 @@ def summary(result: Consolidation, sources: Sequence[SourceRecord] = (), apprais
                 "non_cashable": _range(p.non_cashable),
                 "one_off": _range(p.one_off),
                 "by_service": [
-                    {"service": s.service, "recurring": _range(result.partner_service(p.partner, s.service)), "one_off": _range(result.partner_service(p.partner, s.service, "one-off"))}
+                    {
+                        "service": s.service,
+                        "recurring": _range(result.partner_service(p.partner, s.service)),
+                        "one_off": _range(result.partner_service(p.partner, s.service, "one-off")),
+                    }
                     for s in result.services
                 ],
             }
@@ -132,11 +175,25 @@ def summary(result: Consolidation, sources: Sequence[SourceRecord] = (), apprais
             for b in result.baseline
         ],
         "findings": [
-            {"severity": f.severity.value, "code": f.code, "file": f.where.file, "sheet": f.where.sheet, "cell": f.where.cell, "message": f.message}
+            {
+                "severity": f.severity.value,
+                "code": f.code,
+                "file": f.where.file,
+                "sheet": f.where.sheet,
+                "cell": f.where.cell,
+                "message": f.message,
+            }
             for f in result.findings
         ],
         "sources": [
-            {"file": s.file, "sha256": s.sha256, "kind": s.kind, "status": s.status, "taken": s.taken, "reasons": [str(f) for f in s.findings]}
+            {
+                "file": s.file,
+                "sha256": s.sha256,
+                "kind": s.kind,
+                "status": s.status,
+                "taken": s.taken,
+                "reasons": [str(f) for f in s.findings],
+            }
             for s in sources
         ],
     }

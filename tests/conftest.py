@@ -37,3 +37,10 @@ def libreoffice() -> str:
         return soffice()
     except LibreOfficeError as exc:
         pytest.fail(str(exc))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """LibreOffice round trips are slow: mark them so `pytest -m "not slow"` gives the fast layer."""
+    for item in items:
+        if "libreoffice" in getattr(item, "fixturenames", ()) or item.get_closest_marker("libreoffice"):
+            item.add_marker(pytest.mark.slow)

@@ -24,8 +24,12 @@ class _Sheet:
 
     def to_python(self, skip_empty_area: bool = True) -> list[list[object]]:
         rows = []
-        for row in self._ws.iter_rows(min_row=1, min_col=1, max_row=self._ws.max_row, max_col=self._ws.max_column, values_only=True):
-            rows.append(["" if v is None else float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in row])
+        for row in self._ws.iter_rows(
+            min_row=1, min_col=1, max_row=self._ws.max_row, max_col=self._ws.max_column, values_only=True
+        ):
+            rows.append(
+                ["" if v is None else float(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in row]
+            )
         while rows and all(v == "" for v in rows[-1]):
             rows.pop()
         return rows

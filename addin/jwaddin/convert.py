@@ -72,7 +72,9 @@ def vector(value: object, what: str) -> tuple[list[object], str]:
         return list(rows[0]), "row"
     if width == 1:
         return [r[0] if r else None for r in rows], "column"
-    raise FunctionInputError(f"{what}: give one row or one column of cells, not a block of {len(rows)} rows by {width} columns")
+    raise FunctionInputError(
+        f"{what}: give one row or one column of cells, not a block of {len(rows)} rows by {width} columns"
+    )
 
 
 def shaped(values: Sequence[object], orientation: str) -> list[list[object]]:
@@ -184,7 +186,9 @@ def _partners_text(text: str) -> tuple[str, ...]:
 def _range(table: Table, row: Sequence[object], n: int, label: str) -> Range:
     low, high = table.number(row, n, "low"), table.number(row, n, "high")
     if low is None or high is None:
-        raise FunctionInputError(f"{table.where(n, 'low' if low is None else 'high')}: give both Low and High (0 if none) for {label}")
+        raise FunctionInputError(
+            f"{table.where(n, 'low' if low is None else 'high')}: give both Low and High (0 if none) for {label}"
+        )
     return Range(low, high)
 
 
@@ -202,9 +206,21 @@ def saving_lines(table: Table) -> tuple[SavingLine, ...]:
         description = table.text(row, "description")
         category = table.choice(row, n, "category", [c.value for c in Category])
         if category is None:
-            raise FunctionInputError(f"{table.where(n, 'category')}: choose a category: {', '.join(c.value for c in Category)}")
+            raise FunctionInputError(
+                f"{table.where(n, 'category')}: choose a category: {', '.join(c.value for c in Category)}"
+            )
         estimate = _range(table, row, n, f"saving line {description!r}")
-        lines.append(SavingLine(service, description, Category(category), estimate, table.text(row, "sole bearer") or None, table.text(row, "only if partner participates") or None, table.text(row, "notes")))
+        lines.append(
+            SavingLine(
+                service,
+                description,
+                Category(category),
+                estimate,
+                table.text(row, "sole bearer") or None,
+                table.text(row, "only if partner participates") or None,
+                table.text(row, "notes"),
+            )
+        )
     return tuple(lines)
 
 
@@ -215,8 +231,18 @@ def one_off_costs(table: Table) -> tuple[OneOffCost, ...]:
         description = table.text(row, "description")
         kind = table.choice(row, n, "type", [t.value for t in OneOffType])
         if kind is None:
-            raise FunctionInputError(f"{table.where(n, 'type')}: choose a type: {', '.join(t.value for t in OneOffType)}")
-        costs.append(OneOffCost(service, description, OneOffType(kind), _range(table, row, n, f"one-off cost {description!r}"), table.text(row, "notes")))
+            raise FunctionInputError(
+                f"{table.where(n, 'type')}: choose a type: {', '.join(t.value for t in OneOffType)}"
+            )
+        costs.append(
+            OneOffCost(
+                service,
+                description,
+                OneOffType(kind),
+                _range(table, row, n, f"one-off cost {description!r}"),
+                table.text(row, "notes"),
+            )
+        )
     return tuple(costs)
 
 
@@ -231,9 +257,15 @@ def baseline(table: Table) -> tuple[BaselineEntry, ...]:
         net, fte = table.number(row, n, "net baseline"), table.number(row, n, "fte")
         if net is None:
             if gross is None:
-                raise FunctionInputError(f"{table.where(n, 'net baseline')}: give the net baseline (or the gross direct cost and charges) for {partner} {service}")
+                raise FunctionInputError(
+                    f"{table.where(n, 'net baseline')}: give the net baseline (or the gross direct cost and charges) for {partner} {service}"
+                )
             net = gross - (charges or Decimal(0))
-        entries.append(BaselineEntry(partner, service, net, fte if fte is not None else Decimal(0), gross, charges, table.text(row, "notes")))
+        entries.append(
+            BaselineEntry(
+                partner, service, net, fte if fte is not None else Decimal(0), gross, charges, table.text(row, "notes")
+            )
+        )
     return tuple(entries)
 
 
@@ -272,12 +304,22 @@ def rules(table: Table) -> tuple[tuple[ServiceArea, ...], dict[str, str]]:
                 value = number(row[col] if col < len(row) else None, f"{table.what}, row {n}, % {code}")
                 if value is not None:
                     percentages[code] = value
-        rule = ApportionmentRule(method, percentages, table.text(row, "driver"), table.text(row, "sole bearer"), int(minimum) if minimum is not None else 1)
+        rule = ApportionmentRule(
+            method,
+            percentages,
+            table.text(row, "driver"),
+            table.text(row, "sole bearer"),
+            int(minimum) if minimum is not None else 1,
+        )
         default = table.choice(row, n, "default", yes_no) == "Yes"
-        options.setdefault(service, []).append(ParticipationOption(name, _partners_text(table.text(row, "partners")), rule, default))
+        options.setdefault(service, []).append(
+            ParticipationOption(name, _partners_text(table.text(row, "partners")), rule, default)
+        )
         if table.choice(row, n, "in use", yes_no) == "Yes":
             if service in chosen:
-                raise FunctionInputError(f"{table.where(n, 'in use')}: {service} has two options marked 'In use' ({chosen[service]!r} and {name!r}); mark one")
+                raise FunctionInputError(
+                    f"{table.where(n, 'in use')}: {service} has two options marked 'In use' ({chosen[service]!r} and {name!r}); mark one"
+                )
             chosen[service] = name
     return tuple(ServiceArea(s, tuple(o)) for s, o in options.items()), chosen
 
@@ -316,12 +358,36 @@ def programme_from_tables(
     partners_table: object = None,
 ) -> tuple[Programme, dict[str, str]]:
     """A programme from whichever tables were given, and the options marked 'In use'."""
-    lines = saving_lines(read_table(savings, "savings_table", SAVINGS_REQUIRED, "SavingLinesTable[#All]")) if savings is not None else ()
-    services, chosen = rules(read_table(rules_table, "rules_table", RULES_REQUIRED, "RulesTable[#All]")) if rules_table is not None else ((), {})
-    entries = baseline(read_table(baseline_table, "baseline_table", BASELINE_REQUIRED, "BaselineTable[#All]")) if baseline_table is not None else ()
-    driver_values = drivers(read_table(drivers_table, "drivers_table", DRIVERS_REQUIRED, "DriversTable[#All]")) if drivers_table is not None else ()
-    costs = one_off_costs(read_table(one_off, "one_off_table", ONE_OFF_REQUIRED, "OneOffCostsTable[#All]")) if one_off is not None else ()
-    listed, totals = partners(read_table(partners_table, "partners_table", PARTNERS_REQUIRED, "PartnersTable[#All]")) if partners_table is not None else ((), ())
+    lines = (
+        saving_lines(read_table(savings, "savings_table", SAVINGS_REQUIRED, "SavingLinesTable[#All]"))
+        if savings is not None
+        else ()
+    )
+    services, chosen = (
+        rules(read_table(rules_table, "rules_table", RULES_REQUIRED, "RulesTable[#All]"))
+        if rules_table is not None
+        else ((), {})
+    )
+    entries = (
+        baseline(read_table(baseline_table, "baseline_table", BASELINE_REQUIRED, "BaselineTable[#All]"))
+        if baseline_table is not None
+        else ()
+    )
+    driver_values = (
+        drivers(read_table(drivers_table, "drivers_table", DRIVERS_REQUIRED, "DriversTable[#All]"))
+        if drivers_table is not None
+        else ()
+    )
+    costs = (
+        one_off_costs(read_table(one_off, "one_off_table", ONE_OFF_REQUIRED, "OneOffCostsTable[#All]"))
+        if one_off is not None
+        else ()
+    )
+    listed, totals = (
+        partners(read_table(partners_table, "partners_table", PARTNERS_REQUIRED, "PartnersTable[#All]"))
+        if partners_table is not None
+        else ((), ())
+    )
     codes = [p.code for p in listed]  # as the engine does: the partners are those with a return,
     for code in (e.partner for e in entries):  # here those with baseline rows; others named in the
         if code not in codes:  # rules are reported as unknown (JW_FINDINGS), not given a column

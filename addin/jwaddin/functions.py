@@ -18,13 +18,32 @@ from decimal import Decimal
 
 from jwaddin._runtime import FunctionInputError, arg, func
 from jwaddin.convert import excel_rows, excel_value, grid, number, programme_from_tables, shaped, vector, whole_number
+from jwmodel.appraisal import (
+    AppraisalError,
+    payback_switching_value,
+    payback_years,
+    score_options,
+    switching_value,
+    weight_sensitivity,
+)
 from jwmodel.consolidation import consolidate
-from jwmodel.excel.model_workbook import by_partner_rows, summary_rows
-from jwmodel.appraisal import AppraisalError, payback_switching_value, payback_years, score_options, switching_value, weight_sensitivity
 from jwmodel.discounting import HEALTH, STPR, DiscountError, DiscountSchedule, constant_rate, npv_of_costs_and_savings
+from jwmodel.excel.model_workbook import by_partner_rows, summary_rows
 from jwmodel.money import MoneyError, allocate, whole_percent_shares
 
-__all__ = ["jw_shares", "jw_apportion", "jw_savings_summary", "jw_by_partner", "jw_check_total", "jw_findings", "jw_npv", "jw_payback", "jw_switching_value", "jw_option_scores", "FunctionInputError"]
+__all__ = [
+    "jw_shares",
+    "jw_apportion",
+    "jw_savings_summary",
+    "jw_by_partner",
+    "jw_check_total",
+    "jw_findings",
+    "jw_npv",
+    "jw_payback",
+    "jw_switching_value",
+    "jw_option_scores",
+    "FunctionInputError",
+]
 
 
 def _weights(values: list[object], what: str) -> dict[str, Decimal]:
@@ -40,7 +59,11 @@ def _weights(values: list[object], what: str) -> dict[str, Decimal]:
 
 
 @func
-@arg("weights", ndim=2, doc="One row or one column of weights (baselines, driver values); an empty cell means that partner does not take part.")
+@arg(
+    "weights",
+    ndim=2,
+    doc="One row or one column of weights (baselines, driver values); an empty cell means that partner does not take part.",
+)
 @arg("min_percent", doc="Optional: the least percentage each taking part gets (default 1).")
 def jw_shares(weights, min_percent=None):
     """Whole-number percentages in proportion to the weights, adding up to exactly 100, with at least min_percent each (the engine's rule: FM 1314/333/3253 gives 27/7/66). A row gives a row, a column a column."""
@@ -57,7 +80,11 @@ def jw_shares(weights, min_percent=None):
 
 @func
 @arg("amount", doc="The figure to split (in £000s when decimals is 3).")
-@arg("weights", ndim=2, doc="One row or one column of weights or percentages; an empty cell means that partner does not take part.")
+@arg(
+    "weights",
+    ndim=2,
+    doc="One row or one column of weights or percentages; an empty cell means that partner does not take part.",
+)
 @arg("decimals", doc="Optional: decimal places of the shares (default 3, which is £1 when amounts are in £000s).")
 def jw_apportion(amount, weights, decimals=None):
     """Splits the amount in proportion to the weights so that the shares add up to the amount exactly (largest remainder at the given decimals). A row gives a row, a column a column."""
@@ -78,8 +105,16 @@ def jw_apportion(amount, weights, decimals=None):
 
 @func
 @arg("savings_table", ndim=2, doc="The saving lines table with its headers, e.g. SavingLinesTable[#All].")
-@arg("rules_table", ndim=2, doc="Optional: the rules table with its headers (RulesTable[#All]); decides which lines count when a line applies only if a partner takes part.")
-@arg("one_off_table", ndim=2, doc="Optional: the one-off costs table with its headers (OneOffCostsTable[#All]); adds one-off low and high columns.")
+@arg(
+    "rules_table",
+    ndim=2,
+    doc="Optional: the rules table with its headers (RulesTable[#All]); decides which lines count when a line applies only if a partner takes part.",
+)
+@arg(
+    "one_off_table",
+    ndim=2,
+    doc="Optional: the one-off costs table with its headers (OneOffCostsTable[#All]); adds one-off low and high columns.",
+)
 def jw_savings_summary(savings_table, rules_table=None, one_off_table=None):
     """Appendix A: recurring cost/(saving) by service area (cashable, procurement, total, non-cashable; low and high) with a Total row, as a dynamic array. Cost positive, saving negative, £000s."""
     programme, chosen = programme_from_tables(savings=savings_table, rules_table=rules_table, one_off=one_off_table)
@@ -90,11 +125,21 @@ def jw_savings_summary(savings_table, rules_table=None, one_off_table=None):
 @func
 @arg("savings_table", ndim=2, doc="The saving lines table with its headers, e.g. SavingLinesTable[#All].")
 @arg("rules_table", ndim=2, doc="The rules table with its headers, e.g. RulesTable[#All].")
-@arg("baseline_table", ndim=2, doc="The baseline table with its headers, e.g. BaselineTable[#All] (for splits by share of baseline).")
-@arg("drivers_table", ndim=2, doc="Optional: the drivers table with its headers, e.g. DriversTable[#All] (for splits by a driver).")
+@arg(
+    "baseline_table",
+    ndim=2,
+    doc="The baseline table with its headers, e.g. BaselineTable[#All] (for splits by share of baseline).",
+)
+@arg(
+    "drivers_table",
+    ndim=2,
+    doc="Optional: the drivers table with its headers, e.g. DriversTable[#All] (for splits by a driver).",
+)
 def jw_by_partner(savings_table, rules_table, baseline_table, drivers_table=None):
     """Each partner's share of each service area's recurring cost/(saving), low and high, every line split exactly to £1 by the rule in use, with an all-partners column and a Total row, as a dynamic array."""
-    programme, chosen = programme_from_tables(savings=savings_table, rules_table=rules_table, baseline_table=baseline_table, drivers_table=drivers_table)
+    programme, chosen = programme_from_tables(
+        savings=savings_table, rules_table=rules_table, baseline_table=baseline_table, drivers_table=drivers_table
+    )
     result = consolidate(programme, options=chosen)
     return excel_rows(by_partner_rows(result))
 
@@ -124,10 +169,23 @@ def jw_check_total(values, stated_total):
 @arg("baseline_table", ndim=2, doc="The baseline table with its headers, e.g. BaselineTable[#All].")
 @arg("drivers_table", ndim=2, doc="Optional: the drivers table with its headers, e.g. DriversTable[#All].")
 @arg("one_off_table", ndim=2, doc="Optional: the one-off costs table with its headers, e.g. OneOffCostsTable[#All].")
-@arg("partners_table", ndim=2, doc="Optional: the partners table with its headers, e.g. PartnersTable[#All] (adds the stated-total checks).")
-def jw_findings(savings_table, rules_table, baseline_table, drivers_table=None, one_off_table=None, partners_table=None):
+@arg(
+    "partners_table",
+    ndim=2,
+    doc="Optional: the partners table with its headers, e.g. PartnersTable[#All] (adds the stated-total checks).",
+)
+def jw_findings(
+    savings_table, rules_table, baseline_table, drivers_table=None, one_off_table=None, partners_table=None
+):
     """Every finding of the consolidation (severity, code, message), or one row saying there are none, as a dynamic array."""
-    programme, chosen = programme_from_tables(savings=savings_table, rules_table=rules_table, baseline_table=baseline_table, drivers_table=drivers_table, one_off=one_off_table, partners_table=partners_table)
+    programme, chosen = programme_from_tables(
+        savings=savings_table,
+        rules_table=rules_table,
+        baseline_table=baseline_table,
+        drivers_table=drivers_table,
+        one_off=one_off_table,
+        partners_table=partners_table,
+    )
     result = consolidate(programme, options=chosen)
     rows = [["Severity", "Code", "Message"]]
     rows += [[f.severity.value, f.code, f.message] for f in result.findings]
@@ -146,23 +204,36 @@ def _schedule(value: object) -> DiscountSchedule:
     """Empty: the Green Book STPR; "STPR" or "health"; or a constant rate as Excel writes it (3.5% = 0.035)."""
     cells = grid(value)
     if len(cells) != 1 or len(cells[0]) != 1:
-        raise FunctionInputError("rate_or_schedule: give one cell: empty (Green Book STPR), STPR, health, or a rate such as 3.5%")
+        raise FunctionInputError(
+            "rate_or_schedule: give one cell: empty (Green Book STPR), STPR, health, or a rate such as 3.5%"
+        )
     cell = cells[0][0]
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return STPR
     if isinstance(cell, str) and cell.strip().lower() in ("stpr", "health"):
         return STPR if cell.strip().lower() == "stpr" else HEALTH
-    rate = number(cell.strip().rstrip("%") if isinstance(cell, str) and cell.strip().endswith("%") else cell, "rate_or_schedule")
+    rate = number(
+        cell.strip().rstrip("%") if isinstance(cell, str) and cell.strip().endswith("%") else cell, "rate_or_schedule"
+    )
     if isinstance(cell, str) and cell.strip().endswith("%"):
         rate = rate / 100 if rate is not None else None
     if rate is None or not Decimal(0) <= rate < 1:
-        raise FunctionInputError(f"rate_or_schedule: give the rate as a percentage such as 3.5% (0.035), or STPR or health; got {cell!r}")
+        raise FunctionInputError(
+            f"rate_or_schedule: give the rate as a percentage such as 3.5% (0.035), or STPR or health; got {cell!r}"
+        )
     return constant_rate(rate * 100)
 
 
 @func
-@arg("cashflows", ndim=2, doc="One row or column of net figures by year, first year first (year 0, not discounted); cost positive, saving negative, as in Appendix A.")
-@arg("rate_or_schedule", doc="Optional: empty or STPR for the Green Book rate (3.5%, declining after 30 years), health for the health rate, or a constant rate such as 3.5%.")
+@arg(
+    "cashflows",
+    ndim=2,
+    doc="One row or column of net figures by year, first year first (year 0, not discounted); cost positive, saving negative, as in Appendix A.",
+)
+@arg(
+    "rate_or_schedule",
+    doc="Optional: empty or STPR for the Green Book rate (3.5%, declining after 30 years), health for the health rate, or a constant rate such as 3.5%.",
+)
 def jw_npv(cashflows, rate_or_schedule=None):
     """Net present value, benefit positive (above 0 means worth doing), of yearly net costs/(savings), year 0 undiscounted: the Green Book example {1000,-150,...} (a £1m system saving £150k a year for 10 years) gives about 247."""
     flows = _flows(cashflows, "cashflows")
@@ -173,7 +244,11 @@ def jw_npv(cashflows, rate_or_schedule=None):
 
 
 @func
-@arg("cashflows", ndim=2, doc="One row or column of net figures by year, first year first; cost positive, saving negative.")
+@arg(
+    "cashflows",
+    ndim=2,
+    doc="One row or column of net figures by year, first year first; cost positive, saving negative.",
+)
 def jw_payback(cashflows):
     """Payback in years from the start of the first year: when the cumulative net saving reaches 0 for good, flows taken as even through each year (1000 then 150 a year pays back at 7.67). 'not within these years' if it never does."""
     flows = _flows(cashflows, "cashflows")
@@ -188,7 +263,10 @@ def jw_payback(cashflows):
 @arg("savings", ndim=2, doc="One row or column of recurring savings by year (negative), first year first.")
 @arg("costs", ndim=2, doc="One row or column of costs by year (positive), as many years as the savings.")
 @arg("rate_or_schedule", doc="Optional: empty or STPR, health, or a constant rate such as 3.5%.")
-@arg("payback_years", doc="Optional: give a number of years to get instead how far savings can fall before payback takes longer than that.")
+@arg(
+    "payback_years",
+    doc="Optional: give a number of years to get instead how far savings can fall before payback takes longer than that.",
+)
 def jw_switching_value(savings, costs, rate_or_schedule=None, payback_years=None):
     """The percentage by which savings can fall before the NPV reaches 0 (or, with payback_years, before payback takes longer than that). Negative: savings must rise by that much. The Green Book example gives about 19.8."""
     s, c = _flows(savings, "savings"), _flows(costs, "costs")
@@ -196,26 +274,38 @@ def jw_switching_value(savings, costs, rate_or_schedule=None, payback_years=None
         raise FunctionInputError(f"savings and costs: give the same number of years ({len(s)} savings, {len(c)} costs)")
     limit = number(grid(payback_years)[0][0], "payback_years")
     try:
-        value = payback_switching_value(s, c, limit) if limit is not None else switching_value(s, c, _schedule(rate_or_schedule))
+        value = (
+            payback_switching_value(s, c, limit)
+            if limit is not None
+            else switching_value(s, c, _schedule(rate_or_schedule))
+        )
     except (DiscountError, AppraisalError) as exc:
         raise FunctionInputError(str(exc)) from exc
     return "no scaling of the savings reaches it" if value is None else excel_value(value.quantize(Decimal("0.0001")))
 
 
 @func
-@arg("scores_table", ndim=2, doc="Options down the side, criteria across the top, with headers: Option, Quality, Resilience, Efficiency (or your own criteria).")
+@arg(
+    "scores_table",
+    ndim=2,
+    doc="Options down the side, criteria across the top, with headers: Option, Quality, Resilience, Efficiency (or your own criteria).",
+)
 @arg("weights", ndim=2, doc="One row of weights, one per criterion column, in the same order (percentages or points).")
 def jw_option_scores(scores_table, weights):
     """Options appraisal: each option's weighted score and rank (1 = best; equal scores share a rank), then, for each criterion, the weights below and above which the best option would change."""
     rows = grid(scores_table)
     if len(rows) < 2 or len(rows[0]) < 2:
-        raise FunctionInputError("scores_table: give a header row (Option, then one column per criterion) and at least one option")
+        raise FunctionInputError(
+            "scores_table: give a header row (Option, then one column per criterion) and at least one option"
+        )
     criteria = [str(c).strip() if c is not None else "" for c in rows[0][1:]]
     if any(not c for c in criteria) or len(set(criteria)) != len(criteria):
         raise FunctionInputError("scores_table: every criterion column needs a distinct heading")
     values, _ = vector(weights, "weights")
     if len(values) != len(criteria):
-        raise FunctionInputError(f"weights: give one weight per criterion ({len(criteria)}: {', '.join(criteria)}), got {len(values)}")
+        raise FunctionInputError(
+            f"weights: give one weight per criterion ({len(criteria)}: {', '.join(criteria)}), got {len(values)}"
+        )
     criteria_weights = {c: number(v, f"weights, {c}") or Decimal(0) for c, v in zip(criteria, values, strict=True)}
     options: dict[str, dict[str, object]] = {}
     for r, row in enumerate(rows[1:], start=2):
@@ -231,9 +321,18 @@ def jw_option_scores(scores_table, weights):
     except AppraisalError as exc:
         raise FunctionInputError(str(exc)) from exc
     out: list[list[object]] = [["Option", "Weighted score", "Rank"]]
-    out += [[name, excel_value(scored[name].weighted_total.quantize(Decimal("0.0001"))), scored[name].rank] for name in options]
+    out += [
+        [name, excel_value(scored[name].weighted_total.quantize(Decimal("0.0001"))), scored[name].rank]
+        for name in options
+    ]
     out += [["", "", ""], ["Criterion", "Best option changes below weight", "Best option changes above weight"]]
     for w in sensitivity:
         below, above = w.nearest_top_change_below, w.nearest_top_change_above
-        out.append([w.criterion, "" if below is None else excel_value(below.quantize(Decimal("0.01"))), "" if above is None else excel_value(above.quantize(Decimal("0.01")))])
+        out.append(
+            [
+                w.criterion,
+                "" if below is None else excel_value(below.quantize(Decimal("0.01"))),
+                "" if above is None else excel_value(above.quantize(Decimal("0.01"))),
+            ]
+        )
     return out

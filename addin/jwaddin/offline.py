@@ -21,7 +21,9 @@ from pathlib import Path
 __all__ = ["JwFormula", "jw_formulas", "officejs_args", "officejs_value", "book_json", "saved_block", "payload"]
 
 _CALL = re.compile(r"^=?(JW_[A-Z_]+)\((.*)\)$", re.DOTALL)
-_REF = re.compile(r"^(?:(?P<sheet>'[^']+'|[A-Za-z0-9_.]+)!)?\$?(?P<c1>[A-Z]+)\$?(?P<r1>\d+)(?::\$?(?P<c2>[A-Z]+)\$?(?P<r2>\d+))?$")
+_REF = re.compile(
+    r"^(?:(?P<sheet>'[^']+'|[A-Za-z0-9_.]+)!)?\$?(?P<c1>[A-Z]+)\$?(?P<r1>\d+)(?::\$?(?P<c2>[A-Z]+)\$?(?P<r2>\d+))?$"
+)
 _TABLE = re.compile(r"^(?P<table>[A-Za-z_][A-Za-z0-9_.]*)\[(?P<part>[^\]]+)\]$")
 
 
@@ -153,7 +155,9 @@ def officejs_args(path: str | Path, formula: JwFormula, *, book: _Book | None = 
 def saved_block(path: str | Path, formula: JwFormula, *, book: _Book | None = None) -> list[list[object]]:
     """The result saved with the workbook in the cells the formula occupies ('' for empty)."""
     book = book or _Book(path)
-    (r1, c1), (r2, c2) = (_cell(x) for x in (formula.ref.split(":") if ":" in formula.ref else (formula.ref, formula.ref)))
+    (r1, c1), (r2, c2) = (
+        _cell(x) for x in (formula.ref.split(":") if ":" in formula.ref else (formula.ref, formula.ref))
+    )
     return [["" if v is None else v for v in row] for row in book.block(formula.sheet, r1, c1, r2, c2)]
 
 
@@ -196,17 +200,19 @@ def book_json(path: str | Path, *, set_values: dict[tuple[str, int, int], object
                 continue
             (r1, c1), (r2, c2) = (_cell(x) for x in ref.split(":"))
             first, last = ref.split(":")
-            tables.append({
-                "name": table,
-                "range_address": ref,
-                "header_row_range_address": f"{re.sub(r'[0-9]', '', first)}{r1 + 1}:{re.sub(r'[0-9]', '', last)}{r1 + 1}",
-                "data_body_range_address": f"{re.sub(r'[0-9]', '', first)}{r1 + 2}:{last}",
-                "total_row_range_address": None,
-                "show_headers": True,
-                "show_totals": False,
-                "table_style": "TableStyleLight9",
-                "show_autofilter": True,
-            })
+            tables.append(
+                {
+                    "name": table,
+                    "range_address": ref,
+                    "header_row_range_address": f"{re.sub(r'[0-9]', '', first)}{r1 + 1}:{re.sub(r'[0-9]', '', last)}{r1 + 1}",
+                    "data_body_range_address": f"{re.sub(r'[0-9]', '', first)}{r1 + 2}:{last}",
+                    "total_row_range_address": None,
+                    "show_headers": True,
+                    "show_totals": False,
+                    "table_style": "TableStyleLight9",
+                    "show_autofilter": True,
+                }
+            )
         sheets.append({"name": name, "values": values, "pictures": [], "tables": tables})
     return {
         "client": "Office.js",

@@ -43,8 +43,8 @@ from jwmodel.excel.model_workbook import (
     summary_total_cell,
 )
 from jwmodel.findings import a1
-from jwmodel.report_text import sources_line
 from jwmodel.model import Programme
+from jwmodel.report_text import sources_line
 from jwmodel.submissions import SourceRecord
 
 __all__ = ["jw_consolidate_returns", "consolidate_folder", "fill_model", "returns_folder"]
@@ -57,14 +57,18 @@ def returns_folder(raw: object) -> Path:
     text = parse_text(raw)
     where = f"'{CONTROL_SHEET}'!{a1(*FOLDER_CELL)}"
     if not text:
-        raise FunctionInputError(f"{where} is empty: put there the folder that holds the partner returns and workstream proposals")
+        raise FunctionInputError(
+            f"{where} is empty: put there the folder that holds the partner returns and workstream proposals"
+        )
     path = Path(text).expanduser()
     root = os.environ.get("JWADDIN_RETURNS_ROOT")
     if root:
         base = Path(root).resolve()
         path = (path if path.is_absolute() else base / path).resolve()
         if not path.is_relative_to(base):
-            raise FunctionInputError(f"{where}: {text!r} is outside the returns folder this server allows ({base}); name a folder inside it")
+            raise FunctionInputError(
+                f"{where}: {text!r} is outside the returns folder this server allows ({base}); name a folder inside it"
+            )
     if not path.is_dir():
         raise FunctionInputError(f"{where}: {text!r} is not a folder here; give the folder that holds the returns")
     return path
@@ -82,7 +86,9 @@ def consolidate_folder(folder: Path) -> tuple[Programme, Consolidation, tuple[So
     candidates, records = scan_folder(Path(folder))
     programme, sources, _ = settle(drop_identical(extract_all(candidates, workers=0)), records)
     if not programme.partners and not programme.services:
-        raise FunctionInputError(f"nothing usable in {folder}: no accepted partner return or workstream proposal among {len(sources)} files")
+        raise FunctionInputError(
+            f"nothing usable in {folder}: no accepted partner return or workstream proposal among {len(sources)} files"
+        )
     return programme, consolidate(programme), sources
 
 
@@ -122,7 +128,9 @@ def _write_plan(book: xw.Book, plan: SheetPlan) -> None:
             target.value = _cell(value)
 
 
-def fill_model(book: xw.Book, programme: Programme, result: Consolidation, sources: Sequence[SourceRecord] = ()) -> None:
+def fill_model(
+    book: xw.Book, programme: Programme, result: Consolidation, sources: Sequence[SourceRecord] = ()
+) -> None:
     """Write a programme into an open model workbook: tables, Shares, Checks and the file list."""
     tables = input_tables(programme, result)
     for table in tables:
@@ -133,7 +141,10 @@ def fill_model(book: xw.Book, programme: Programme, result: Consolidation, sourc
     control.range((STATUS_CELL[0] + 1, STATUS_CELL[1] + 1)).value = sources_line(sources)
     first = STATUS_CELL[0] + 3
     control.range((first, 1), (first + DETAIL_ROWS - 1, 2)).clear_contents()
-    details = [["File", "Status and reasons"], *([s.file, "; ".join([s.status, *(str(f) for f in s.findings)])] for s in sources[: DETAIL_ROWS - 1])]
+    details = [
+        ["File", "Status and reasons"],
+        *([s.file, "; ".join([s.status, *(str(f) for f in s.findings)])] for s in sources[: DETAIL_ROWS - 1]),
+    ]
     control.range((first, 1)).value = [[_cell(v) for v in row] for row in details]
     book.app.calculate()
 

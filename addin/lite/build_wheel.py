@@ -47,17 +47,26 @@ def build(outdir: str | Path = ROOT / "dist") -> Path:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     info = f"{NAME}-{VERSION}.dist-info"
-    metadata = "\n".join([
-        "Metadata-Version: 2.1",
-        f"Name: {NAME.replace('_', '-')}",
-        f"Version: {VERSION}",
-        "Summary: jwmodel's engine and Excel functions for xlwings Lite (pure Python)",
-        "Requires-Python: >=3.11",
-        *(f"Requires-Dist: {r}" for r in REQUIRES),
-        "",
-    ]).encode()
-    wheel = b"Wheel-Version: 1.0\nGenerator: jwmodel addin/lite/build_wheel.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    entries = [*files(), (f"{info}/METADATA", metadata), (f"{info}/WHEEL", wheel), (f"{info}/top_level.txt", b"jwaddin\njwmodel\n")]
+    metadata = "\n".join(
+        [
+            "Metadata-Version: 2.1",
+            f"Name: {NAME.replace('_', '-')}",
+            f"Version: {VERSION}",
+            "Summary: jwmodel's engine and Excel functions for xlwings Lite (pure Python)",
+            "Requires-Python: >=3.11",
+            *(f"Requires-Dist: {r}" for r in REQUIRES),
+            "",
+        ]
+    ).encode()
+    wheel = (
+        b"Wheel-Version: 1.0\nGenerator: jwmodel addin/lite/build_wheel.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    entries = [
+        *files(),
+        (f"{info}/METADATA", metadata),
+        (f"{info}/WHEEL", wheel),
+        (f"{info}/top_level.txt", b"jwaddin\njwmodel\n"),
+    ]
     record = "".join(f"{name},{_digest(data)},{len(data)}\n" for name, data in entries) + f"{info}/RECORD,,\n"
     target = outdir / f"{NAME}-{VERSION}-py3-none-any.whl"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:

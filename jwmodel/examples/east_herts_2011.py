@@ -42,7 +42,13 @@ PARTNERS = (
     Partner("SBC", "Stevenage Borough Council"),
     Partner("NHDC", "North Hertfordshire District Council"),
 )
-SERVICES_IN_ORDER = ("Facilities Management", "Human Resources", "ICT", "Strategic Financial Advice", "Business case and programme")
+SERVICES_IN_ORDER = (
+    "Facilities Management",
+    "Human Resources",
+    "ICT",
+    "Strategic Financial Advice",
+    "Business case and programme",
+)
 
 # Net baseline (£000s) and FTE, by partner, in service order (the programme line has none).
 BASELINE = {
@@ -78,27 +84,138 @@ def _p(start: str, *ramp: int) -> Profile:
 
 C = Category
 SAVING_LINES = tuple(
-    SavingLine(service, description, category, Range(D(low), D(high)), only_if_partner=only_if, note=ILLUSTRATIVE, profile=profile)
+    SavingLine(
+        service,
+        description,
+        category,
+        Range(D(low), D(high)),
+        only_if_partner=only_if,
+        note=ILLUSTRATIVE,
+        profile=profile,
+    )
     for service, description, category, low, high, only_if, profile in (
-        ("Facilities Management", "Joint FM management and contracts", C.CASHABLE_STAFFING, -45, -70, None, _p("2012/13", 50, 100)),
-        ("Facilities Management", "Further FM savings with a third council", C.CASHABLE_STAFFING, -20, -35, "NHDC", _p("2013/14", 50, 100)),
-        ("Human Resources", "Single HR service: management and systems", C.CASHABLE_STAFFING, -60, -95, None, _p("2012/13", 50, 100)),
-        ("Human Resources", "HR system licences for the larger service", C.ADDITIONAL_COST, 15, 10, None, _p("2012/13", 100)),
-        ("Human Resources", "Further HR savings with a third council", C.CASHABLE_STAFFING, -30, -45, "NHDC", _p("2013/14", 50, 100)),
-        ("ICT", "Shared ICT infrastructure and licences", C.CASHABLE_NON_STAFF, -90, -150, None, _p("2013/14", 50, 100)),
+        (
+            "Facilities Management",
+            "Joint FM management and contracts",
+            C.CASHABLE_STAFFING,
+            -45,
+            -70,
+            None,
+            _p("2012/13", 50, 100),
+        ),
+        (
+            "Facilities Management",
+            "Further FM savings with a third council",
+            C.CASHABLE_STAFFING,
+            -20,
+            -35,
+            "NHDC",
+            _p("2013/14", 50, 100),
+        ),
+        (
+            "Human Resources",
+            "Single HR service: management and systems",
+            C.CASHABLE_STAFFING,
+            -60,
+            -95,
+            None,
+            _p("2012/13", 50, 100),
+        ),
+        (
+            "Human Resources",
+            "HR system licences for the larger service",
+            C.ADDITIONAL_COST,
+            15,
+            10,
+            None,
+            _p("2012/13", 100),
+        ),
+        (
+            "Human Resources",
+            "Further HR savings with a third council",
+            C.CASHABLE_STAFFING,
+            -30,
+            -45,
+            "NHDC",
+            _p("2013/14", 50, 100),
+        ),
+        (
+            "ICT",
+            "Shared ICT infrastructure and licences",
+            C.CASHABLE_NON_STAFF,
+            -90,
+            -150,
+            None,
+            _p("2013/14", 50, 100),
+        ),
         ("ICT", "Joint ICT procurement", C.PROCUREMENT, -30, -50, None, _p("2012/13", 100)),
-        ("ICT", "Further ICT savings with a third council", C.CASHABLE_NON_STAFF, -40, -70, "NHDC", _p("2014/15", 50, 100)),
-        ("Strategic Financial Advice", "Shared strategic financial advice team", C.CASHABLE_STAFFING, -35, -55, None, _p("2012/13", 100)),
-        ("Strategic Financial Advice", "Further savings with a third council", C.CASHABLE_STAFFING, -15, -25, "NHDC", _p("2013/14", 100)),
+        (
+            "ICT",
+            "Further ICT savings with a third council",
+            C.CASHABLE_NON_STAFF,
+            -40,
+            -70,
+            "NHDC",
+            _p("2014/15", 50, 100),
+        ),
+        (
+            "Strategic Financial Advice",
+            "Shared strategic financial advice team",
+            C.CASHABLE_STAFFING,
+            -35,
+            -55,
+            None,
+            _p("2012/13", 100),
+        ),
+        (
+            "Strategic Financial Advice",
+            "Further savings with a third council",
+            C.CASHABLE_STAFFING,
+            -15,
+            -25,
+            "NHDC",
+            _p("2013/14", 100),
+        ),
     )
 )
 
 ONE_OFF_COSTS = (
-    OneOffCost("ICT", "Infrastructure convergence", OneOffType.IT, Range(D(120), D(180)), ILLUSTRATIVE, profile=Profile("2012/13", one_off_timing=(D(50), D(50)))),
-    OneOffCost("ICT", "Bringing a third council onto the shared infrastructure", OneOffType.IT, Range(D(60), D(90)), ILLUSTRATIVE, profile=Profile("2013/14"), only_if_partner="NHDC"),
-    OneOffCost("Human Resources", "Change management and consultation", OneOffType.HR, Range(D(30), D(45)), ILLUSTRATIVE, profile=Profile("2012/13")),
+    OneOffCost(
+        "ICT",
+        "Infrastructure convergence",
+        OneOffType.IT,
+        Range(D(120), D(180)),
+        ILLUSTRATIVE,
+        profile=Profile("2012/13", one_off_timing=(D(50), D(50))),
+    ),
+    OneOffCost(
+        "ICT",
+        "Bringing a third council onto the shared infrastructure",
+        OneOffType.IT,
+        Range(D(60), D(90)),
+        ILLUSTRATIVE,
+        profile=Profile("2013/14"),
+        only_if_partner="NHDC",
+    ),
+    OneOffCost(
+        "Human Resources",
+        "Change management and consultation",
+        OneOffType.HR,
+        Range(D(30), D(45)),
+        ILLUSTRATIVE,
+        profile=Profile("2012/13"),
+    ),
     *(
-        OneOffCost("Business case and programme", f"Building the business case: project manager and back-fill ({code})", OneOffType.OTHER, Range(D(25), D(25)), "Report: up to £25,000 for each authority", profile=Profile("2011/12"), sole_bearer=code, only_if_partner=None if code != "NHDC" else "NHDC")
+        OneOffCost(
+            "Business case and programme",
+            f"Building the business case: project manager and back-fill ({code})",
+            OneOffType.OTHER,
+            Range(D(25), D(25)),
+            "Report: up to £25,000 for each authority",
+            profile=Profile("2011/12"),
+            sole_bearer=code,
+            only_if_partner=None if code != "NHDC" else "NHDC",
+        )
         for code in ("EHC", "SBC", "NHDC")
     ),
 )

@@ -57,7 +57,15 @@ SERVICES_IN_ORDER = (
 BASELINE = {
     "HC": ((1452, "27.5"), (5967, "37.8"), (1791, "57.4"), (474, "11.5"), (1314, "45.6"), (1103, "28.0"), (430, "8.5")),
     "HFRS": ((299, "7.0"), (1864, "24.5"), (77, "3.0"), (156, "3.3"), (333, "5.3"), (466, "11.6"), (21, "0.0")),
-    "HCC": ((1637, "28.3"), (6273, "56.5"), (848, "19.7"), (19053, "283.4"), (3253, "114.0"), (1502, "30.0"), (4091, "71.2")),
+    "HCC": (
+        (1637, "28.3"),
+        (6273, "56.5"),
+        (848, "19.7"),
+        (19053, "283.4"),
+        (3253, "114.0"),
+        (1502, "30.0"),
+        (4091, "71.2"),
+    ),
 }
 STATED_TOTALS = {"HC": (12531, "216.3"), "HFRS": (7514, "56.7"), "HCC": (53747, "603.1")}
 
@@ -65,7 +73,10 @@ BASELINE_NOTES = {
     ("HC", "Learning & Development"): "Generic L&D, excluding professionally specific L&D",
     ("HFRS", "Learning & Development"): "Generic L&D, excluding professionally specific L&D",
     ("HCC", "Learning & Development"): "Generic L&D, excluding professionally specific L&D",
-    ("HCC", "Estates & Property Services"): "Large internal property function whose income offsets the gross direct costs shown",
+    (
+        "HCC",
+        "Estates & Property Services",
+    ): "Large internal property function whose income offsets the gross direct costs shown",
 }
 
 
@@ -81,7 +92,9 @@ SERVICES = (
     ServiceArea(
         "Learning & Development",
         (
-            ParticipationOption(ALL_NAME, ALL, _rule(Method.FIXED, percentages={"HC": D(40), "HFRS": D(15), "HCC": D(45)}), default=True),
+            ParticipationOption(
+                ALL_NAME, ALL, _rule(Method.FIXED, percentages={"HC": D(40), "HFRS": D(15), "HCC": D(45)}), default=True
+            ),
             ParticipationOption("HC and HCC", ("HC", "HCC"), _rule(Method.BASELINE)),
         ),
     ),
@@ -94,9 +107,18 @@ SERVICES = (
 )
 
 DRIVERS = (
-    *(DriverValue("Research & Analysis", "Users of shared IT systems", p, D(v), ILLUSTRATIVE) for p, v in (("HC", 60), ("HFRS", 10), ("HCC", 30))),
-    *(DriverValue("Estates & Property Services", "Time spent", p, D(v), ILLUSTRATIVE) for p, v in (("HC", 30), ("HFRS", 5), ("HCC", 65))),
-    *(DriverValue("Media & Communications", "Time spent", p, D(v), ILLUSTRATIVE) for p, v in (("HC", 40), ("HFRS", 25), ("HCC", 35))),
+    *(
+        DriverValue("Research & Analysis", "Users of shared IT systems", p, D(v), ILLUSTRATIVE)
+        for p, v in (("HC", 60), ("HFRS", 10), ("HCC", 30))
+    ),
+    *(
+        DriverValue("Estates & Property Services", "Time spent", p, D(v), ILLUSTRATIVE)
+        for p, v in (("HC", 30), ("HFRS", 5), ("HCC", 65))
+    ),
+    *(
+        DriverValue("Media & Communications", "Time spent", p, D(v), ILLUSTRATIVE)
+        for p, v in (("HC", 40), ("HFRS", 25), ("HCC", 35))
+    ),
 )
 
 PLAN_FIRST_YEAR = "2012/13"
@@ -128,23 +150,98 @@ ONE_OFF_PHASING = Profile("2012/13", one_off_timing=(D(60), D(40)))
 
 C = Category
 _SAVING_LINES = (
-    SavingLine("Learning & Development", "Shared IT systems and in-house leadership programmes", C.CASHABLE_NON_STAFF, Range(D(-16), D(-39)), only_if_partner="HFRS", note="Dependent on HFRS being included (report: £16,000 to £39,000)"),
-    SavingLine("Learning & Development", "Combined training resources: venues, bought-in services, IT systems, income", C.CASHABLE_NON_STAFF, Range(D(8), D(-15)), note="Appendix A total (8)/(54) less the HFRS-dependent (16)/(39)"),
-    SavingLine("Research & Analysis", "Shared software licences including a joint GIS system", C.CASHABLE_NON_STAFF, Range(D(14), D(-9)), note="Appendix A: 14 / (9)"),
-    SavingLine("Estates & Property Services", "Reduced staffing in the joint Estates and Property team", C.CASHABLE_STAFFING, Range(D(-56), D(-75)), note="Report: £56,000-£75,000, shared between the partners"),
-    SavingLine("Estates & Property Services", "Brought-in services: procured Estates and Property Management", C.PROCUREMENT, Range(D(-113), D(-150)), sole_bearer="HC", note="Report: £113,000-£150,000, attributable to HC"),
-    SavingLine("Facilities Management", "Combined delivery services: reduced staff numbers", C.CASHABLE_STAFFING, Range(D(-30), D(-40)), note="Report: approximately £30,000-£40,000"),
-    SavingLine("Facilities Management", "Additional management capacity to drive convergence", C.ADDITIONAL_COST, Range(D(20), D(16)), note="Report: net saving £10,000-£24,000 after this cost"),
-    SavingLine("Media & Communications", "Reduced duplication of campaigns and external supplier costs", C.CASHABLE_NON_STAFF, Range(D(-35), D(-45)), note="Report: £35,000-£45,000"),
-    SavingLine("Media & Communications", "Additional resource to manage the joint communications unit", C.ADDITIONAL_COST, Range(D(32), D(29)), note="Report: net saving £3,000-£16,000 after this cost"),
-    SavingLine("Legal Services", "In-house delivery of legal work HFRS now outsources", C.CASHABLE_NON_STAFF, Range(D(-8), D(-11)), note="Report: £8,000 to £11,000 a year"),
-    SavingLine("Legal Services", "IT system serving a larger team", C.ADDITIONAL_COST, Range(D(2), D(2)), note="Report: net saving £6,000 to £9,000 after this cost"),
+    SavingLine(
+        "Learning & Development",
+        "Shared IT systems and in-house leadership programmes",
+        C.CASHABLE_NON_STAFF,
+        Range(D(-16), D(-39)),
+        only_if_partner="HFRS",
+        note="Dependent on HFRS being included (report: £16,000 to £39,000)",
+    ),
+    SavingLine(
+        "Learning & Development",
+        "Combined training resources: venues, bought-in services, IT systems, income",
+        C.CASHABLE_NON_STAFF,
+        Range(D(8), D(-15)),
+        note="Appendix A total (8)/(54) less the HFRS-dependent (16)/(39)",
+    ),
+    SavingLine(
+        "Research & Analysis",
+        "Shared software licences including a joint GIS system",
+        C.CASHABLE_NON_STAFF,
+        Range(D(14), D(-9)),
+        note="Appendix A: 14 / (9)",
+    ),
+    SavingLine(
+        "Estates & Property Services",
+        "Reduced staffing in the joint Estates and Property team",
+        C.CASHABLE_STAFFING,
+        Range(D(-56), D(-75)),
+        note="Report: £56,000-£75,000, shared between the partners",
+    ),
+    SavingLine(
+        "Estates & Property Services",
+        "Brought-in services: procured Estates and Property Management",
+        C.PROCUREMENT,
+        Range(D(-113), D(-150)),
+        sole_bearer="HC",
+        note="Report: £113,000-£150,000, attributable to HC",
+    ),
+    SavingLine(
+        "Facilities Management",
+        "Combined delivery services: reduced staff numbers",
+        C.CASHABLE_STAFFING,
+        Range(D(-30), D(-40)),
+        note="Report: approximately £30,000-£40,000",
+    ),
+    SavingLine(
+        "Facilities Management",
+        "Additional management capacity to drive convergence",
+        C.ADDITIONAL_COST,
+        Range(D(20), D(16)),
+        note="Report: net saving £10,000-£24,000 after this cost",
+    ),
+    SavingLine(
+        "Media & Communications",
+        "Reduced duplication of campaigns and external supplier costs",
+        C.CASHABLE_NON_STAFF,
+        Range(D(-35), D(-45)),
+        note="Report: £35,000-£45,000",
+    ),
+    SavingLine(
+        "Media & Communications",
+        "Additional resource to manage the joint communications unit",
+        C.ADDITIONAL_COST,
+        Range(D(32), D(29)),
+        note="Report: net saving £3,000-£16,000 after this cost",
+    ),
+    SavingLine(
+        "Legal Services",
+        "In-house delivery of legal work HFRS now outsources",
+        C.CASHABLE_NON_STAFF,
+        Range(D(-8), D(-11)),
+        note="Report: £8,000 to £11,000 a year",
+    ),
+    SavingLine(
+        "Legal Services",
+        "IT system serving a larger team",
+        C.ADDITIONAL_COST,
+        Range(D(2), D(2)),
+        note="Report: net saving £6,000 to £9,000 after this cost",
+    ),
 )
 
 SAVING_LINES = tuple(replace(line, profile=PHASING[line.description]) for line in _SAVING_LINES)
 
 ONE_OFF_COSTS = tuple(
-    OneOffCost(service, "IT resource to implement joint IT systems", OneOffType.IT, Range(D(low), D(high)), note="Appendix A: one-off IT cost", profile=ONE_OFF_PHASING)
+    OneOffCost(
+        service,
+        "IT resource to implement joint IT systems",
+        OneOffType.IT,
+        Range(D(low), D(high)),
+        note="Appendix A: one-off IT cost",
+        profile=ONE_OFF_PHASING,
+    )
     for service, low, high in (
         ("Learning & Development", 25, 32),
         ("Research & Analysis", 11, 14),

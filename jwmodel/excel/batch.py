@@ -37,7 +37,9 @@ class Batch:
 def _progress(total: int, show: bool | None):
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc="Reading", unit="file", disable=(not show) if show is not None else None, file=sys.stderr)
+    bar = tqdm(
+        total=total, desc="Reading", unit="file", disable=(not show) if show is not None else None, file=sys.stderr
+    )
     rejected = 0
 
     def update(outcome: tuple[object, SourceRecord]) -> None:
@@ -72,12 +74,28 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
         touched = set()
         for submission, record in extractor(paths[start : start + CHUNK], workers=workers, on_result=on_result):
             if record.sha256 and record.sha256 in first:
-                submission, record = None, dataclasses.replace(record, status=Status.SKIPPED, taken=f"identical to {first[record.sha256]} (same SHA-256): processed once", findings=())
+                submission, record = (
+                    None,
+                    dataclasses.replace(
+                        record,
+                        status=Status.SKIPPED,
+                        taken=f"identical to {first[record.sha256]} (same SHA-256): processed once",
+                        findings=(),
+                    ),
+                )
             elif record.sha256:
                 first[record.sha256] = record.file
             if submission is not None and submission.setup is not None:
-                submission = dataclasses.replace(submission, setup=setups.setdefault(submission.setup, submission.setup))
-            key = ("return", submission.partner.code) if isinstance(submission, PartnerReturn) else ("proposal", submission.service.name) if isinstance(submission, WorkstreamProposal) else None
+                submission = dataclasses.replace(
+                    submission, setup=setups.setdefault(submission.setup, submission.setup)
+                )
+            key = (
+                ("return", submission.partner.code)
+                if isinstance(submission, PartnerReturn)
+                else ("proposal", submission.service.name)
+                if isinstance(submission, WorkstreamProposal)
+                else None
+            )
             if key is not None:
                 groups.setdefault(key, []).append(len(kept))
                 touched.add(key)
@@ -98,16 +116,22 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
 def _stub(x: PartnerReturn | WorkstreamProposal) -> PartnerReturn | WorkstreamProposal:
     if isinstance(x, PartnerReturn):
         return dataclasses.replace(x, baseline=(), control_total=None)
-    return dataclasses.replace(x, service=ServiceArea(x.service.name, (), x.service.where), saving_lines=(), one_off_costs=(), drivers=())
+    return dataclasses.replace(
+        x, service=ServiceArea(x.service.name, (), x.service.where), saving_lines=(), one_off_costs=(), drivers=()
+    )
 
 
 def _is_stub(x: object) -> bool:
     if isinstance(x, PartnerReturn):
         return not x.baseline and x.control_total is None
-    return isinstance(x, WorkstreamProposal) and not (x.service.options or x.saving_lines or x.one_off_costs or x.drivers)
+    return isinstance(x, WorkstreamProposal) and not (
+        x.service.options or x.saving_lines or x.one_off_costs or x.drivers
+    )
 
 
-def settle(extracted: Sequence[Extracted], skipped: Sequence[SourceRecord]) -> tuple[Programme, tuple[SourceRecord, ...], str]:
+def settle(
+    extracted: Sequence[Extracted], skipped: Sequence[SourceRecord]
+) -> tuple[Programme, tuple[SourceRecord, ...], str]:
     """From read files to a programme and the intake register: resubmissions resolved by their
     covers, every file's final status and reasons, reading findings carried into the programme.
 
@@ -126,9 +150,17 @@ def settle(extracted: Sequence[Extracted], skipped: Sequence[SourceRecord]) -> t
             record = dataclasses.replace(record, status=status, findings=(*record.findings, finding))
         sources.append(record)
     sources = sorted([*sources, *skipped], key=lambda r: r.file)
-    reading: tuple[Finding, ...] = tuple(f for s in sources for f in s.findings if s.status != Status.SUPERSEDED or f.code != "SUPERSEDED")
-    programme = dataclasses.replace(assembly.programme, findings=reading + tuple(f for f in assembly.programme.findings if f.code == "SUPERSEDED"))
-    years = Counter(x.cover.financial_year for x in [*returns, *proposals] if x.cover.financial_year and assembly.outcomes.get(x.file) is None)
+    reading: tuple[Finding, ...] = tuple(
+        f for s in sources for f in s.findings if s.status != Status.SUPERSEDED or f.code != "SUPERSEDED"
+    )
+    programme = dataclasses.replace(
+        assembly.programme, findings=reading + tuple(f for f in assembly.programme.findings if f.code == "SUPERSEDED")
+    )
+    years = Counter(
+        x.cover.financial_year
+        for x in [*returns, *proposals]
+        if x.cover.financial_year and assembly.outcomes.get(x.file) is None
+    )
     year = max(sorted(years), key=lambda y: years[y]) if years else ""
     return programme, tuple(sources), year
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from jwmodel.examples import east_herts_2011 as east_herts
 from jwmodel.examples import hampshire_2012 as hampshire
-from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
+from jwmodel.excel import schema as s
 from jwmodel.excel.model_workbook import write_example
+from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
 from jwmodel.model import ControlTotal
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
-from jwmodel.excel import schema as s
 
 __all__ = ["HAMPSHIRE_SETUP", "build", "slug"]
 
@@ -32,13 +32,20 @@ def slug(text: str) -> str:
 
 def submissions(example, setup: ProgrammeSetup, submitted: str) -> tuple[list[PartnerReturn], list[WorkstreamProposal]]:
     """An example programme as the submissions its partners and workstreams would send."""
+
     def cover(template: str, contact: str) -> Cover:
         return Cover(template, s.VERSION, example.FINANCIAL_YEAR, contact, "", submitted, "1")
 
     programme = example.programme()
     totals = {c.partner: c for c in programme.control_totals}
     returns = [
-        PartnerReturn(cover(s.PARTNER_RETURN, f"{p.name} finance (example)"), p, tuple(e for e in programme.baseline if e.partner == p.code), ControlTotal(p.code, totals[p.code].net, totals[p.code].fte), setup)
+        PartnerReturn(
+            cover(s.PARTNER_RETURN, f"{p.name} finance (example)"),
+            p,
+            tuple(e for e in programme.baseline if e.partner == p.code),
+            ControlTotal(p.code, totals[p.code].net, totals[p.code].fte),
+            setup,
+        )
         for p in programme.partners
     ]
     proposals = [
@@ -70,12 +77,20 @@ def build(root: Path) -> list[Path]:
     for r in returns:
         written.append(write_partner_return(root / EXAMPLE_DIR / f"return-{r.partner.code}.xlsx", HAMPSHIRE_SETUP, r))
     for p in proposals:
-        written.append(write_workstream_proposal(root / EXAMPLE_DIR / f"proposal-{slug(p.service.name)}.xlsx", HAMPSHIRE_SETUP, p))
+        written.append(
+            write_workstream_proposal(root / EXAMPLE_DIR / f"proposal-{slug(p.service.name)}.xlsx", HAMPSHIRE_SETUP, p)
+        )
     returns, proposals = submissions(east_herts, EAST_HERTS_SETUP, "2011-03-31")
     for r in returns:
-        written.append(write_partner_return(root / EAST_HERTS_DIR / f"return-{r.partner.code}.xlsx", EAST_HERTS_SETUP, r))
+        written.append(
+            write_partner_return(root / EAST_HERTS_DIR / f"return-{r.partner.code}.xlsx", EAST_HERTS_SETUP, r)
+        )
     for p in proposals:
-        written.append(write_workstream_proposal(root / EAST_HERTS_DIR / f"proposal-{slug(p.service.name)}.xlsx", EAST_HERTS_SETUP, p))
+        written.append(
+            write_workstream_proposal(
+                root / EAST_HERTS_DIR / f"proposal-{slug(p.service.name)}.xlsx", EAST_HERTS_SETUP, p
+            )
+        )
     write_example(root)  # the model workbook (jwmodel.excel.model_workbook); checked by tests/test_addin_workbook.py
     return written
 

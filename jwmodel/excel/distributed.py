@@ -26,8 +26,8 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from jwmodel.excel.guard import Limits
 from jwmodel.excel import intake
+from jwmodel.excel.guard import Limits
 from jwmodel.excel.intake import CRASHED, Extracted, _lost, _timed_out
 
 __all__ = ["dask_extractor"]
@@ -38,7 +38,9 @@ TASK_FILES = 8  # files per task: few enough to spread over the workers, enough 
 def _extract_in_time(path: str, timeout: float, limits: Limits) -> Extracted:
     """``intake.extract`` on a worker (looked up when called, so a worker plugin can wrap it), given up after ``timeout`` seconds."""
     box: list[Extracted] = []
-    reader = threading.Thread(target=lambda: box.append(intake.extract(path, limits)), name=f"jwmodel-read {Path(path).name}", daemon=True)
+    reader = threading.Thread(
+        target=lambda: box.append(intake.extract(path, limits)), name=f"jwmodel-read {Path(path).name}", daemon=True
+    )
     reader.start()
     reader.join(timeout)
     if box:
@@ -72,7 +74,9 @@ def dask_extractor(
             state["client"] = address if isinstance(address, Client) else Client(address, set_as_default=False)
         return state["client"]
 
-    def run(paths: Sequence[str | Path], *, workers: int | None = None, on_result: Callable[[Extracted], None] | None = None) -> list[Extracted]:
+    def run(
+        paths: Sequence[str | Path], *, workers: int | None = None, on_result: Callable[[Extracted], None] | None = None
+    ) -> list[Extracted]:
         from distributed import as_completed
 
         c = client()
@@ -83,6 +87,7 @@ def dask_extractor(
         for batch in batches:
             future = c.submit(_extract_task, [names[i] for i in batch], timeout, limits, pure=False, retries=0)
             futures[future] = batch
+
         def done(i: int, outcome: Extracted) -> None:
             results[i] = outcome
             if on_result:
@@ -106,7 +111,11 @@ def dask_extractor(
             try:
                 (outcome,) = future.result()
             except Exception as exc:
-                outcome = _lost(Path(names[i]), "READER_CRASHED", CRASHED if _killed(exc) else f"{CRASHED} ({type(exc).__name__}: {exc})")
+                outcome = _lost(
+                    Path(names[i]),
+                    "READER_CRASHED",
+                    CRASHED if _killed(exc) else f"{CRASHED} ({type(exc).__name__}: {exc})",
+                )
             finally:
                 future.release()
             done(i, outcome)

@@ -27,7 +27,10 @@ __all__ = ["Limits", "SheetFacts", "Inspection", "inspect_package", "cell_to_row
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main", "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 # _CELL with a leading r="" attribute captured apart: (space, column, row, other attributes, body).
@@ -111,12 +114,18 @@ def _sniff_text(head: bytes) -> str:
         decoded = head[:4096].decode("utf-8")
     except UnicodeDecodeError:
         return ""
-    if decoded.strip() and all(ch.isprintable() or ch in "\r\n\t" for ch in decoded) and any(sep in decoded for sep in (",", ";", "\t")):
+    if (
+        decoded.strip()
+        and all(ch.isprintable() or ch in "\r\n\t" for ch in decoded)
+        and any(sep in decoded for sep in (",", ";", "\t"))
+    ):
         return "a CSV or text file"
     return ""
 
 
-def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: list[int], where: Location) -> bytes:
+def _read_capped(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: list[int], where: Location
+) -> bytes:
     """Inflate one part, counting what is actually produced, not what the header claims."""
     out = io.BytesIO()
     with zf.open(info) as stream:
@@ -124,7 +133,14 @@ def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, bud
             out.write(chunk)
             budget[0] += len(chunk)
             if out.tell() > limits.max_part_bytes or budget[0] > limits.max_total_bytes:
-                raise _Rejected(Finding(Severity.ERROR, "DECOMPRESSION_BOMB", f"the part {info.filename} inflates to more than {limits.max_part_bytes // 1_000_000} MB (or the whole file to more than {limits.max_total_bytes // 1_000_000} MB); a return is far smaller: start again from the template", where))
+                raise _Rejected(
+                    Finding(
+                        Severity.ERROR,
+                        "DECOMPRESSION_BOMB",
+                        f"the part {info.filename} inflates to more than {limits.max_part_bytes // 1_000_000} MB (or the whole file to more than {limits.max_total_bytes // 1_000_000} MB); a return is far smaller: start again from the template",
+                        where,
+                    )
+                )
     return out.getvalue()
 
 
@@ -138,10 +154,36 @@ def inspect_package(data: bytes, file: str, limits: Limits = Limits()) -> Inspec
         return _inspect(data, file, limits)
     except _Rejected as rejected:
         return Inspection((rejected.finding,))
-    except (zipfile.BadZipFile, zlib.error, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError) as exc:
-        return Inspection((Finding(Severity.ERROR, "CORRUPT_ZIP", f"the file is damaged ({type(exc).__name__}: {exc}); it may have been cut short while saving or sending: save it again as .xlsx and resend", where),))
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        ValueError,
+        OSError,
+    ) as exc:
+        return Inspection(
+            (
+                Finding(
+                    Severity.ERROR,
+                    "CORRUPT_ZIP",
+                    f"the file is damaged ({type(exc).__name__}: {exc}); it may have been cut short while saving or sending: save it again as .xlsx and resend",
+                    where,
+                ),
+            )
+        )
     except (ET.ParseError, LookupError) as exc:  # LookupError: an XML declaration naming no known encoding
-        return Inspection((Finding(Severity.ERROR, "CORRUPT_XML", f"a part of the workbook is not well-formed XML ({exc}); save it again from Excel as .xlsx", where),))
+        return Inspection(
+            (
+                Finding(
+                    Severity.ERROR,
+                    "CORRUPT_XML",
+                    f"a part of the workbook is not well-formed XML ({exc}); save it again from Excel as .xlsx",
+                    where,
+                ),
+            )
+        )
 
 
 def _inspect(data: bytes, file: str, limits: Limits) -> Inspection:
@@ -151,18 +193,35 @@ def _inspect(data: bytes, file: str, limits: Limits) -> Inspection:
         return _Rejected(Finding(Severity.ERROR, code, message, where))
 
     if not data:
-        raise reject("EMPTY_FILE", "the file is empty (0 bytes); it may not have finished saving or copying: send it again")
+        raise reject(
+            "EMPTY_FILE", "the file is empty (0 bytes); it may not have finished saving or copying: send it again"
+        )
     if len(data) > limits.max_file_bytes:
-        raise reject("FILE_TOO_LARGE", f"the file is {len(data) / 1_000_000:.1f} MB; a return is far smaller (the limit is {limits.max_file_bytes // 1_000_000} MB): start again from the template")
+        raise reject(
+            "FILE_TOO_LARGE",
+            f"the file is {len(data) / 1_000_000:.1f} MB; a return is far smaller (the limit is {limits.max_file_bytes // 1_000_000} MB): start again from the template",
+        )
     if data.startswith(_OLE2):
         if _ENCRYPTED in data:
-            raise reject("PASSWORD_PROTECTED", "the workbook is protected with a password to open: remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), save and resend")
-        raise reject("LEGACY_XLS", "this is an old-format Excel file (.xls, Excel 97-2003): open it in Excel and save as 'Excel Workbook (.xlsx)'")
+            raise reject(
+                "PASSWORD_PROTECTED",
+                "the workbook is protected with a password to open: remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), save and resend",
+            )
+        raise reject(
+            "LEGACY_XLS",
+            "this is an old-format Excel file (.xls, Excel 97-2003): open it in Excel and save as 'Excel Workbook (.xlsx)'",
+        )
     if not data.startswith(b"PK"):
         kind = _sniff_text(data)
         if kind:
-            raise reject("NOT_A_WORKBOOK", f"this is {kind} renamed as .xlsx, not an Excel workbook: open it in Excel and save as 'Excel Workbook (.xlsx)' from the template")
-        raise reject("NOT_A_WORKBOOK", "this file is not an Excel workbook (.xlsx): save the return from the template as 'Excel Workbook (.xlsx)'")
+            raise reject(
+                "NOT_A_WORKBOOK",
+                f"this is {kind} renamed as .xlsx, not an Excel workbook: open it in Excel and save as 'Excel Workbook (.xlsx)' from the template",
+            )
+        raise reject(
+            "NOT_A_WORKBOOK",
+            "this file is not an Excel workbook (.xlsx): save the return from the template as 'Excel Workbook (.xlsx)'",
+        )
 
     zf = zipfile.ZipFile(io.BytesIO(data))
     infos = zf.infolist()
@@ -174,25 +233,53 @@ def _inspect(data: bytes, file: str, limits: Limits) -> Inspection:
         name = info.filename
         lowered = name.lower()
         if lowered in seen:
-            raise reject("DUPLICATE_ENTRY", f"the package holds '{name}' twice; a genuine workbook never does: save it again from Excel")
+            raise reject(
+                "DUPLICATE_ENTRY",
+                f"the package holds '{name}' twice; a genuine workbook never does: save it again from Excel",
+            )
         seen.add(lowered)
-        if name.startswith(("/", "\\")) or "\\" in name or re.match(r"^[A-Za-z]:", name) or "\x00" in name or ".." in posixpath.normpath(name).split("/") or ".." in name.split("/"):
-            raise reject("UNSAFE_PATH", f"the package has a part with an unsafe path ('{name}'); a genuine workbook never does")
+        if (
+            name.startswith(("/", "\\"))
+            or "\\" in name
+            or re.match(r"^[A-Za-z]:", name)
+            or "\x00" in name
+            or ".." in posixpath.normpath(name).split("/")
+            or ".." in name.split("/")
+        ):
+            raise reject(
+                "UNSAFE_PATH", f"the package has a part with an unsafe path ('{name}'); a genuine workbook never does"
+            )
         if info.flag_bits & 0x1:
-            raise reject("PASSWORD_PROTECTED", "parts of the package are encrypted: remove any password, save and resend")
+            raise reject(
+                "PASSWORD_PROTECTED", "parts of the package are encrypted: remove any password, save and resend"
+            )
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise reject("UNSUPPORTED_COMPRESSION", f"the part '{name}' uses a compression method ({info.compress_type}) that Excel does not write: save it again from Excel")
+            raise reject(
+                "UNSUPPORTED_COMPRESSION",
+                f"the part '{name}' uses a compression method ({info.compress_type}) that Excel does not write: save it again from Excel",
+            )
     if "xl/workbook.bin" in seen:
-        raise reject("XLSB", "this is an Excel Binary Workbook (.xlsb): open it in Excel and save as 'Excel Workbook (.xlsx)'")
+        raise reject(
+            "XLSB", "this is an Excel Binary Workbook (.xlsb): open it in Excel and save as 'Excel Workbook (.xlsx)'"
+        )
     if "mimetype" in seen or "content.xml" in seen:
         mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
         if b"spreadsheet" in mimetype or "content.xml" in seen:
-            raise reject("ODS", "this is an OpenDocument spreadsheet (.ods): save it as 'Excel 2007-365 (.xlsx)' from the template")
+            raise reject(
+                "ODS",
+                "this is an OpenDocument spreadsheet (.ods): save it as 'Excel 2007-365 (.xlsx)' from the template",
+            )
     if "xl/vbaproject.bin" in seen:
-        raise reject("MACRO_ENABLED", "the workbook contains macros (VBA); macros are never run or copied: save it as 'Excel Workbook (.xlsx)', which removes them, and resend")
+        raise reject(
+            "MACRO_ENABLED",
+            "the workbook contains macros (VBA); macros are never run or copied: save it as 'Excel Workbook (.xlsx)', which removes them, and resend",
+        )
     for required in ("[Content_Types].xml", "xl/workbook.xml"):
         if required.lower() not in seen:
-            raise reject("MISSING_PART", f"the package has no '{required}', so it is not a complete workbook: save it again from Excel as .xlsx")
+            raise reject(
+                "MISSING_PART",
+                f"the package has no '{required}', so it is not a complete workbook: save it again from Excel as .xlsx",
+            )
 
     budget = [0]
     parts: dict[str, bytes] = {}
@@ -201,17 +288,26 @@ def _inspect(data: bytes, file: str, limits: Limits) -> Inspection:
             continue
         content = _read_capped(zf, info, limits, budget, where)
         if _DTD.search(content):
-            raise reject("XML_DTD", f"the part {info.filename} declares a DTD or entities (<!DOCTYPE or <!ENTITY); Excel never writes these and they can be used to attack readers: save it again from Excel")
+            raise reject(
+                "XML_DTD",
+                f"the part {info.filename} declares a DTD or entities (<!DOCTYPE or <!ENTITY); Excel never writes these and they can be used to attack readers: save it again from Excel",
+            )
         parts[info.filename] = content
 
     content_types = parts.get("[Content_Types].xml", b"")
     if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-        raise reject("MACRO_ENABLED", "the workbook is macro-enabled (.xlsm); macros are never run or copied: save it as 'Excel Workbook (.xlsx)' and resend")
+        raise reject(
+            "MACRO_ENABLED",
+            "the workbook is macro-enabled (.xlsm); macros are never run or copied: save it as 'Excel Workbook (.xlsx)' and resend",
+        )
 
     workbook = ET.fromstring(parts["xl/workbook.xml"])
     rels_bytes = parts.get("xl/_rels/workbook.xml.rels")
     if rels_bytes is None:
-        raise reject("MISSING_PART", "the package has no 'xl/_rels/workbook.xml.rels', so its sheets cannot be found: save it again from Excel")
+        raise reject(
+            "MISSING_PART",
+            "the package has no 'xl/_rels/workbook.xml.rels', so its sheets cannot be found: save it again from Excel",
+        )
     targets = {}
     for rel in ET.fromstring(rels_bytes).iter(_REL):
         target = rel.get("Target", "")
@@ -225,7 +321,10 @@ def _inspect(data: bytes, file: str, limits: Limits) -> Inspection:
         rid = sheet.get(f"{{{_NS['r']}}}id")
         path = targets.get(rid)
         if path is None or path not in parts:
-            raise reject("MISSING_PART", f"the sheet '{name}' is listed but its part ({path or 'no target'}) is missing: save it again from Excel")
+            raise reject(
+                "MISSING_PART",
+                f"the sheet '{name}' is listed but its part ({path or 'no target'}) is missing: save it again from Excel",
+            )
         facts = _sheet_facts(name, sheet.get("state", "visible") != "visible", parts[path], file, limits, findings)
         sheets.append(facts)
 
@@ -237,9 +336,14 @@ def _inspect(data: bytes, file: str, limits: Limits) -> Inspection:
         if declared is not None:
             unique = int(declared.group(1))
             if unique > limits.max_shared_strings or actual > limits.max_shared_strings:
-                raise reject("TOO_MANY_STRINGS", f"the workbook declares {unique:,} distinct texts; a return has a few hundred")
+                raise reject(
+                    "TOO_MANY_STRINGS", f"the workbook declares {unique:,} distinct texts; a return has a few hundred"
+                )
             if unique > actual:
-                raise reject("SHARED_STRINGS_MISMATCH", f"the workbook says it holds {unique:,} distinct texts but holds {actual:,}; a genuine workbook never does: save it again from Excel")
+                raise reject(
+                    "SHARED_STRINGS_MISMATCH",
+                    f"the workbook says it holds {unique:,} distinct texts but holds {actual:,}; a genuine workbook never does: save it again from Excel",
+                )
     return Inspection(tuple(findings), tuple(sheets))
 
 
@@ -250,11 +354,18 @@ def _sheet_facts(name: str, hidden: bool, xml: bytes, file: str, limits: Limits,
     stated_last = (0, 0)
     if dimension:
         r1, c1 = cell_to_rowcol(dimension.group(1), dimension.group(2))
-        r2, c2 = (cell_to_rowcol(dimension.group(3), dimension.group(4)) if dimension.group(3) else (r1, c1))
+        r2, c2 = cell_to_rowcol(dimension.group(3), dimension.group(4)) if dimension.group(3) else (r1, c1)
         stated_area = (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
         stated_last = (max(r1, r2) + 1, max(c1, c2) + 1)
         if stated_area > limits.max_area:
-            raise _Rejected(Finding(Severity.ERROR, "DIMENSION_TOO_LARGE", f"the sheet says it spans {stated_area:,} cells ({dimension.group(0).decode()[16:-1]}); readers would reserve memory for all of them: delete the unused rows and columns, or copy your figures into a fresh template", where))
+            raise _Rejected(
+                Finding(
+                    Severity.ERROR,
+                    "DIMENSION_TOO_LARGE",
+                    f"the sheet says it spans {stated_area:,} cells ({dimension.group(0).decode()[16:-1]}); readers would reserve memory for all of them: delete the unused rows and columns, or copy your figures into a fresh template",
+                    where,
+                )
+            )
     errors: list[tuple[str, str]] = []
     no_result: list[str] = []
     count = 0
@@ -284,7 +395,9 @@ def _sheet_facts(name: str, hidden: bool, xml: bytes, file: str, limits: Limits,
                         kind = _ATTR_T.search(attrs) if b't="' in attrs else None
                         if kind and kind.group(1) == b"e":
                             value = _VALUE.search(body)
-                            errors.append((a1(row - 1, col - 1), value.group(1).decode(errors="replace") if value else "#ERROR"))
+                            errors.append(
+                                (a1(row - 1, col - 1), value.group(1).decode(errors="replace") if value else "#ERROR")
+                            )
                         elif b"<f" in body:
                             value = _VALUE.search(body)
                             if value is None or (value.group(1) == b"" and not (kind and kind.group(1) == b"str")):
@@ -298,13 +411,27 @@ def _sheet_facts(name: str, hidden: bool, xml: bytes, file: str, limits: Limits,
             letters, digits = ref.group(1), ref.group(2)
         count += 1
         if count > max_cells:
-            raise _Rejected(Finding(Severity.ERROR, "TOO_MANY_CELLS", f"the sheet holds more than {limits.max_cells:,} cells; a return holds a few hundred", where))
+            raise _Rejected(
+                Finding(
+                    Severity.ERROR,
+                    "TOO_MANY_CELLS",
+                    f"the sheet holds more than {limits.max_cells:,} cells; a return holds a few hundred",
+                    where,
+                )
+            )
         col = columns.get(letters)
         if col is None:
             col = columns[letters] = cell_to_rowcol(letters, b"1")[1] + 1
         row = int(digits)
         if row > max_row or col > max_col:
-            raise _Rejected(Finding(Severity.ERROR, "CELL_OUTSIDE_TEMPLATE", f"there is a cell at {a1(row - 1, col - 1)}, far outside the template's area (rows up to {limits.max_row:,}, columns up to {a1(0, limits.max_col - 1)[:-1]}): clear it, or copy your figures into a fresh template", Location(file, name, a1(row - 1, col - 1))))
+            raise _Rejected(
+                Finding(
+                    Severity.ERROR,
+                    "CELL_OUTSIDE_TEMPLATE",
+                    f"there is a cell at {a1(row - 1, col - 1)}, far outside the template's area (rows up to {limits.max_row:,}, columns up to {a1(0, limits.max_col - 1)[:-1]}): clear it, or copy your figures into a fresh template",
+                    Location(file, name, a1(row - 1, col - 1)),
+                )
+            )
         if row > last_row:
             last_row = row
         if col > last_col:
@@ -318,6 +445,20 @@ def _sheet_facts(name: str, hidden: bool, xml: bytes, file: str, limits: Limits,
             if value is None or (value.group(1) == b"" and not (kind and kind.group(1) == b"str")):
                 no_result.append(a1(row - 1, col - 1))
     if dimension and (last_row > stated_last[0] or last_col > stated_last[1]):
-        findings.append(Finding(Severity.WARNING, "DIMENSION_LIES", f"the sheet says its last cell is {a1(stated_last[0] - 1, stated_last[1] - 1)} but it has a cell at {a1(last_row - 1, last_col - 1)}; all cells are read, but the file was not saved by Excel: check it", where))
-    hidden_rows = ({int(m.group(1)) - 1 for m in _ROW_HIDDEN.finditer(xml)} | {int(m.group(1)) - 1 for m in _ROW_HIDDEN_ALT.finditer(xml)}) if b'hidden="' in xml else set()  # both need the text hidden="
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                "DIMENSION_LIES",
+                f"the sheet says its last cell is {a1(stated_last[0] - 1, stated_last[1] - 1)} but it has a cell at {a1(last_row - 1, last_col - 1)}; all cells are read, but the file was not saved by Excel: check it",
+                where,
+            )
+        )
+    hidden_rows = (
+        (
+            {int(m.group(1)) - 1 for m in _ROW_HIDDEN.finditer(xml)}
+            | {int(m.group(1)) - 1 for m in _ROW_HIDDEN_ALT.finditer(xml)}
+        )
+        if b'hidden="' in xml
+        else set()
+    )  # both need the text hidden="
     return SheetFacts(name, hidden, count, tuple(errors), tuple(no_result), frozenset(hidden_rows), last_row, last_col)

@@ -24,7 +24,15 @@ from jwmodel.excel.guard import Limits
 from jwmodel.findings import Finding, Location, Severity
 from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal
 
-__all__ = ["Extracted", "read_regular_file", "scan_folder", "extract", "extract_all", "default_workers", "drop_identical"]
+__all__ = [
+    "Extracted",
+    "read_regular_file",
+    "scan_folder",
+    "extract",
+    "extract_all",
+    "default_workers",
+    "drop_identical",
+]
 
 Extracted = tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]
 
@@ -32,11 +40,26 @@ _LOCK_EXCEL = re.compile(r"^~\$(?P<tail>.+)$")
 _LOCK_LIBRE = re.compile(r"^\.~lock\.(?P<name>.+)#$")
 _TEMP = re.compile(r"^(~WRL.*\.tmp|.*\.tmp|.*\.part|.*\.crdownload)$", re.I)
 _WRONG_FORMAT = {
-    ".xls": ("LEGACY_XLS", "this is an old-format Excel file (.xls): open it in Excel and save as 'Excel Workbook (.xlsx)'"),
-    ".xlsb": ("XLSB", "this is an Excel Binary Workbook (.xlsb): open it in Excel and save as 'Excel Workbook (.xlsx)'"),
-    ".xlsm": ("MACRO_ENABLED", "this is a macro-enabled workbook (.xlsm); macros are never run or copied: save it as 'Excel Workbook (.xlsx)'"),
-    ".ods": ("ODS", "this is an OpenDocument spreadsheet (.ods): save it as 'Excel 2007-365 (.xlsx)' from the template"),
-    ".csv": ("NOT_A_WORKBOOK", "this is a CSV file: enter the figures in the template and save it as 'Excel Workbook (.xlsx)'"),
+    ".xls": (
+        "LEGACY_XLS",
+        "this is an old-format Excel file (.xls): open it in Excel and save as 'Excel Workbook (.xlsx)'",
+    ),
+    ".xlsb": (
+        "XLSB",
+        "this is an Excel Binary Workbook (.xlsb): open it in Excel and save as 'Excel Workbook (.xlsx)'",
+    ),
+    ".xlsm": (
+        "MACRO_ENABLED",
+        "this is a macro-enabled workbook (.xlsm); macros are never run or copied: save it as 'Excel Workbook (.xlsx)'",
+    ),
+    ".ods": (
+        "ODS",
+        "this is an OpenDocument spreadsheet (.ods): save it as 'Excel 2007-365 (.xlsx)' from the template",
+    ),
+    ".csv": (
+        "NOT_A_WORKBOOK",
+        "this is a CSV file: enter the figures in the template and save it as 'Excel Workbook (.xlsx)'",
+    ),
 }
 
 
@@ -50,13 +73,23 @@ def read_regular_file(path: Path, limits: Limits = Limits()) -> tuple[bytes, Fin
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        return b"", _finding("FILE_UNREADABLE", f"the file cannot be opened ({exc.strerror}); if it is a link, copy the file itself into the folder", path.name)
+        return b"", _finding(
+            "FILE_UNREADABLE",
+            f"the file cannot be opened ({exc.strerror}); if it is a link, copy the file itself into the folder",
+            path.name,
+        )
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            return b"", _finding("NOT_A_FILE", "this is not a regular file (a pipe, device or folder), so it was not read", path.name)
+            return b"", _finding(
+                "NOT_A_FILE", "this is not a regular file (a pipe, device or folder), so it was not read", path.name
+            )
         if info.st_size > limits.max_file_bytes:
-            return b"", _finding("FILE_TOO_LARGE", f"the file is {info.st_size / 1_000_000:.1f} MB; a return is far smaller (the limit is {limits.max_file_bytes // 1_000_000} MB)", path.name)
+            return b"", _finding(
+                "FILE_TOO_LARGE",
+                f"the file is {info.st_size / 1_000_000:.1f} MB; a return is far smaller (the limit is {limits.max_file_bytes // 1_000_000} MB)",
+                path.name,
+            )
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
@@ -81,16 +114,46 @@ def scan_folder(folder: Path) -> tuple[list[Path], list[SourceRecord]]:
         info = entry.stat(follow_symlinks=False)
         lock = _LOCK_EXCEL.match(name) or _LOCK_LIBRE.match(name)
         if entry.is_symlink():
-            records.append(SourceRecord(name, "", "other", Status.SKIPPED, "a symbolic link: not followed; copy the file itself into the folder"))
+            records.append(
+                SourceRecord(
+                    name,
+                    "",
+                    "other",
+                    Status.SKIPPED,
+                    "a symbolic link: not followed; copy the file itself into the folder",
+                )
+            )
         elif stat.S_ISDIR(info.st_mode):
-            records.append(SourceRecord(name, "", "other", Status.SKIPPED, "a folder: only files at the top of the folder are read"))
+            records.append(
+                SourceRecord(
+                    name, "", "other", Status.SKIPPED, "a folder: only files at the top of the folder are read"
+                )
+            )
         elif not stat.S_ISREG(info.st_mode):
-            records.append(SourceRecord(name, "", "other", Status.SKIPPED, "not a regular file (a pipe, device or socket): not opened"))
+            records.append(
+                SourceRecord(
+                    name, "", "other", Status.SKIPPED, "not a regular file (a pipe, device or socket): not opened"
+                )
+            )
         elif lock:
-            target = lock.groupdict().get("name") or next((n for n in names if n != name and n.endswith(lock.group("tail"))), lock.group("tail"))
-            records.append(SourceRecord(name, "", "lock file", Status.SKIPPED, f"an Office lock file: {target} may still be open; close it and check it was saved"))
+            target = lock.groupdict().get("name") or next(
+                (n for n in names if n != name and n.endswith(lock.group("tail"))), lock.group("tail")
+            )
+            records.append(
+                SourceRecord(
+                    name,
+                    "",
+                    "lock file",
+                    Status.SKIPPED,
+                    f"an Office lock file: {target} may still be open; close it and check it was saved",
+                )
+            )
         elif _TEMP.match(name):
-            records.append(SourceRecord(name, "", "temporary file", Status.SKIPPED, "a temporary or partly downloaded file: skipped"))
+            records.append(
+                SourceRecord(
+                    name, "", "temporary file", Status.SKIPPED, "a temporary or partly downloaded file: skipped"
+                )
+            )
         elif name.startswith("."):
             records.append(SourceRecord(name, "", "other", Status.SKIPPED, "a hidden file: skipped"))
         elif Path(name).suffix.lower() in _WRONG_FORMAT:
@@ -111,7 +174,20 @@ def extract(path: str | Path, limits: Limits = Limits()) -> Extracted:
         return read_submission(path, limits=limits)
     except Exception as exc:  # the intake's own last line: report, never crash the batch
         name = Path(path).name
-        return None, SourceRecord(name, "", "unknown", Status.REJECTED, "", (_finding("INTERNAL_ERROR", f"the file could not be read ({type(exc).__name__}: {exc}); please report this with the file", name),))
+        return None, SourceRecord(
+            name,
+            "",
+            "unknown",
+            Status.REJECTED,
+            "",
+            (
+                _finding(
+                    "INTERNAL_ERROR",
+                    f"the file could not be read ({type(exc).__name__}: {exc}); please report this with the file",
+                    name,
+                ),
+            ),
+        )
 
 
 def default_workers() -> int:
@@ -267,7 +343,12 @@ def extract_all(
             if not busy:
                 continue
             soonest = min(s.started for s in busy) + timeout
-            ready = set(wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=max(0.0, soonest - time.monotonic())))
+            ready = set(
+                wait(
+                    [s.conn for s in busy] + [s.process.sentinel for s in busy],
+                    timeout=max(0.0, soonest - time.monotonic()),
+                )
+            )
             for k, slot in enumerate(slots):
                 if not slot.pending:
                     continue
@@ -313,7 +394,17 @@ def drop_identical(extracted: Iterable[Extracted]) -> list[Extracted]:
     kept: list[Extracted] = []
     for submission, record in extracted:
         if record.sha256 and record.sha256 in first:
-            kept.append((None, replace(record, status=Status.SKIPPED, taken=f"identical to {first[record.sha256]} (same SHA-256): processed once", findings=())))
+            kept.append(
+                (
+                    None,
+                    replace(
+                        record,
+                        status=Status.SKIPPED,
+                        taken=f"identical to {first[record.sha256]} (same SHA-256): processed once",
+                        findings=(),
+                    ),
+                )
+            )
             continue
         if record.sha256:
             first[record.sha256] = record.file

@@ -32,7 +32,9 @@ def soffice() -> str:
     """Path of the soffice binary; raises if LibreOffice is not installed."""
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if not path:
-        raise LibreOfficeError("LibreOffice is not installed: run `make test` (it installs libreoffice-calc-nogui) or apt-get install libreoffice-calc-nogui")
+        raise LibreOfficeError(
+            "LibreOffice is not installed: run `make test` (it installs libreoffice-calc-nogui) or apt-get install libreoffice-calc-nogui"
+        )
     return path
 
 
@@ -67,5 +69,7 @@ def resave(files: Sequence[str | Path], outdir: str | Path, *, timeout: float = 
     results = [outdir / (src.stem + ".xlsx") for src in sources]
     missing = [p.name for p in results if not p.exists()]
     if done.returncode != 0 or missing:
-        raise LibreOfficeError(f"LibreOffice did not save {', '.join(missing) or 'the files'} (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+        raise LibreOfficeError(
+            f"LibreOffice did not save {', '.join(missing) or 'the files'} (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}"
+        )
     return results

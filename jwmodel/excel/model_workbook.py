@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from jwmodel.excel.atomic import replacing
 from jwmodel.consolidation import Consolidation
+from jwmodel.excel.atomic import replacing
 from jwmodel.findings import a1
 from jwmodel.model import Method, Programme, Range
 from jwmodel.money import allocate
@@ -68,17 +68,56 @@ STATUS_CELL = (6, 1)  # B7: what the last consolidation did
 HEADER_ROW = 3  # 0-based: every input table starts on row 4, under a title and a line of guidance
 
 PARTNERS_HEADERS = ("Code", "Name", "Stated net baseline (£000s)", "Stated FTE")
-BASELINE_HEADERS = ("Partner", "Service area", "Gross direct cost (£000s)", "Charges from other partners (£000s)", "Net baseline (£000s)", "FTE", "Notes")
-SAVINGS_HEADERS = ("Service area", "Description", "Category", "Low (£000s)", "High (£000s)", "Sole bearer", "Only if partner participates", "Notes")
+BASELINE_HEADERS = (
+    "Partner",
+    "Service area",
+    "Gross direct cost (£000s)",
+    "Charges from other partners (£000s)",
+    "Net baseline (£000s)",
+    "FTE",
+    "Notes",
+)
+SAVINGS_HEADERS = (
+    "Service area",
+    "Description",
+    "Category",
+    "Low (£000s)",
+    "High (£000s)",
+    "Sole bearer",
+    "Only if partner participates",
+    "Notes",
+)
 ONE_OFF_HEADERS = ("Service area", "Description", "Type", "Low (£000s)", "High (£000s)", "Notes")
 PERCENT_PREFIX = "% "
 
-SUMMARY_HEADERS = ("Service area", "Cashable low", "Cashable high", "Procurement low", "Procurement high", "Total low", "Total high", "Non-cashable low", "Non-cashable high")
+SUMMARY_HEADERS = (
+    "Service area",
+    "Cashable low",
+    "Cashable high",
+    "Procurement low",
+    "Procurement high",
+    "Total low",
+    "Total high",
+    "Non-cashable low",
+    "Non-cashable high",
+)
 ONE_OFF_SUMMARY_HEADERS = ("One-off low", "One-off high")
 
 
 def rules_headers(partners: Sequence[str]) -> tuple[str, ...]:
-    return ("Service area", "Option", "Partners", "Default", "In use", "Method", "Driver", "Sole bearer", "Minimum %", *(PERCENT_PREFIX + p for p in partners), "Notes")
+    return (
+        "Service area",
+        "Option",
+        "Partners",
+        "Default",
+        "In use",
+        "Method",
+        "Driver",
+        "Sole bearer",
+        "Minimum %",
+        *(PERCENT_PREFIX + p for p in partners),
+        "Notes",
+    )
 
 
 def drivers_headers(partners: Sequence[str]) -> tuple[str, ...]:
@@ -131,13 +170,35 @@ class SheetPlan:
 def input_tables(programme: Programme, result: Consolidation) -> tuple[InputTable, ...]:
     """The six input tables, filled from a programme (and the options in use in ``result``)."""
     partners = list(programme.partner_codes)  # rules and drivers keep every code they name, even one
-    for code in [c for s in programme.services for o in s.options for c in (*o.partners, *o.rule.percentages)] + [d.partner for d in programme.drivers]:
+    for code in [c for s in programme.services for o in s.options for c in (*o.partners, *o.rule.percentages)] + [
+        d.partner for d in programme.drivers
+    ]:
         if code not in partners:  # with no return, so the JW_ functions see what the engine saw
             partners.append(code)
     stated = {c.partner: c for c in programme.control_totals}
-    partner_rows = tuple((p.code, p.name, stated[p.code].net if p.code in stated else None, stated[p.code].fte if p.code in stated else None) for p in programme.partners)
+    partner_rows = tuple(
+        (
+            p.code,
+            p.name,
+            stated[p.code].net if p.code in stated else None,
+            stated[p.code].fte if p.code in stated else None,
+        )
+        for p in programme.partners
+    )
     baseline_rows = tuple((e.partner, e.service, e.gross, e.charges, e.net, e.fte, e.note) for e in programme.baseline)
-    saving_rows = tuple((x.service, x.description, x.category.value, x.estimate.low, x.estimate.high, x.sole_bearer or "", x.only_if_partner or "", x.note) for x in programme.saving_lines)
+    saving_rows = tuple(
+        (
+            x.service,
+            x.description,
+            x.category.value,
+            x.estimate.low,
+            x.estimate.high,
+            x.sole_bearer or "",
+            x.only_if_partner or "",
+            x.note,
+        )
+        for x in programme.saving_lines
+    )
     rule_rows = []
     for service in programme.services:
         for option in service.options:
@@ -145,21 +206,89 @@ def input_tables(programme: Programme, result: Consolidation) -> tuple[InputTabl
             percents = [rule.percentages.get(p) if rule.method is Method.FIXED else None for p in partners]
             computed = rule.method in (Method.BASELINE, Method.DRIVER)
             in_use = "Yes" if result.options_in_use.get(service.name) == option.name else "No"
-            rule_rows.append((service.name, option.name, ", ".join(option.partners), "Yes" if option.default else "No", in_use, rule.method.value, rule.driver, rule.sole_bearer, rule.minimum_percent if computed else None, *percents, ""))
+            rule_rows.append(
+                (
+                    service.name,
+                    option.name,
+                    ", ".join(option.partners),
+                    "Yes" if option.default else "No",
+                    in_use,
+                    rule.method.value,
+                    rule.driver,
+                    rule.sole_bearer,
+                    rule.minimum_percent if computed else None,
+                    *percents,
+                    "",
+                )
+            )
     driver_values: dict[tuple[str, str], dict[str, Decimal]] = {}
     basis: dict[tuple[str, str], str] = {}
     for d in programme.drivers:
         driver_values.setdefault((d.service, d.driver), {})[d.partner] = d.value
         basis.setdefault((d.service, d.driver), d.note)
-    driver_rows = tuple((service, driver, *(values.get(p) for p in partners), basis[(service, driver)]) for (service, driver), values in driver_values.items())
-    one_off_rows = tuple((c.service, c.description, c.type.value, c.estimate.low, c.estimate.high, c.note) for c in programme.one_off_costs)
+    driver_rows = tuple(
+        (service, driver, *(values.get(p) for p in partners), basis[(service, driver)])
+        for (service, driver), values in driver_values.items()
+    )
+    one_off_rows = tuple(
+        (c.service, c.description, c.type.value, c.estimate.low, c.estimate.high, c.note)
+        for c in programme.one_off_costs
+    )
     return (
-        InputTable("Partners", "PartnersTable", "Partners", "One row per partner: its code, name and its own stated control totals.", PARTNERS_HEADERS, partner_rows, ("text", "text", "money", "number")),
-        InputTable("Baseline", "BaselineTable", "Financial baseline by partner and service area (£000s, FTE)", "Net = gross direct cost less charges from the other partners.", BASELINE_HEADERS, baseline_rows, ("text", "text", "money", "money", "money", "number", "text")),
-        InputTable("Saving lines", "SavingLinesTable", "Saving lines: recurring full-year cost/(saving), £000s", "Cost positive, saving negative. Low is the smaller saving, High the bigger.", SAVINGS_HEADERS, saving_rows, ("text", "text", "text", "money", "money", "text", "text", "text")),
-        InputTable("Rules", "RulesTable", "Participation options and apportionment rules", "One row per service area and option; 'In use' Yes picks the option (otherwise the default is used).", rules_headers(partners), tuple(rule_rows), ("text",) * 8 + ("number",) + ("number",) * len(partners) + ("text",)),
-        InputTable("Drivers", "DriversTable", "Drivers: values per partner", "For options split by a driver: one row per service area and driver, a value per partner, and where the values come from.", drivers_headers(partners), driver_rows, ("text", "text", *("number" for _ in partners), "text")),
-        InputTable("One-off costs", "OneOffCostsTable", "One-off costs of change, £000s", "Low is the smaller cost, High the bigger.", ONE_OFF_HEADERS, one_off_rows, ("text", "text", "text", "money", "money", "text")),
+        InputTable(
+            "Partners",
+            "PartnersTable",
+            "Partners",
+            "One row per partner: its code, name and its own stated control totals.",
+            PARTNERS_HEADERS,
+            partner_rows,
+            ("text", "text", "money", "number"),
+        ),
+        InputTable(
+            "Baseline",
+            "BaselineTable",
+            "Financial baseline by partner and service area (£000s, FTE)",
+            "Net = gross direct cost less charges from the other partners.",
+            BASELINE_HEADERS,
+            baseline_rows,
+            ("text", "text", "money", "money", "money", "number", "text"),
+        ),
+        InputTable(
+            "Saving lines",
+            "SavingLinesTable",
+            "Saving lines: recurring full-year cost/(saving), £000s",
+            "Cost positive, saving negative. Low is the smaller saving, High the bigger.",
+            SAVINGS_HEADERS,
+            saving_rows,
+            ("text", "text", "text", "money", "money", "text", "text", "text"),
+        ),
+        InputTable(
+            "Rules",
+            "RulesTable",
+            "Participation options and apportionment rules",
+            "One row per service area and option; 'In use' Yes picks the option (otherwise the default is used).",
+            rules_headers(partners),
+            tuple(rule_rows),
+            ("text",) * 8 + ("number",) + ("number",) * len(partners) + ("text",),
+        ),
+        InputTable(
+            "Drivers",
+            "DriversTable",
+            "Drivers: values per partner",
+            "For options split by a driver: one row per service area and driver, a value per partner, and where the values come from.",
+            drivers_headers(partners),
+            driver_rows,
+            ("text", "text", *("number" for _ in partners), "text"),
+        ),
+        InputTable(
+            "One-off costs",
+            "OneOffCostsTable",
+            "One-off costs of change, £000s",
+            "Low is the smaller cost, High the bigger.",
+            ONE_OFF_HEADERS,
+            one_off_rows,
+            ("text", "text", "text", "money", "money", "text"),
+        ),
     )
 
 
@@ -203,7 +332,16 @@ def _in_use(programme: Programme, result: Consolidation) -> list[tuple[str, str,
     for service in programme.services:
         option = service.option(result.options_in_use.get(service.name))
         if option is not None and option.rule.method in (Method.BASELINE, Method.DRIVER):
-            found.append((service.name, option.name, option.partners, option.rule.method, option.rule.driver, option.rule.minimum_percent))
+            found.append(
+                (
+                    service.name,
+                    option.name,
+                    option.partners,
+                    option.rule.method,
+                    option.rule.driver,
+                    option.rule.minimum_percent,
+                )
+            )
     return found
 
 
@@ -218,7 +356,16 @@ def shares_plan(programme: Programme, result: Consolidation, tables: Sequence[In
     top = 3
     w0, s0 = 4, 4 + n  # first weight column, first share column
     amount_col, a0 = 4 + 2 * n, 5 + 2 * n
-    labels = ["Service area", "Option in use", "Basis", "Minimum %", *(f"{p} weight" for p in partners), *(f"{p} %" for p in partners), "Recurring low (all lines)", *(f"{p} share of it" for p in partners)]
+    labels = [
+        "Service area",
+        "Option in use",
+        "Basis",
+        "Minimum %",
+        *(f"{p} weight" for p in partners),
+        *(f"{p} %" for p in partners),
+        "Recurring low (all lines)",
+        *(f"{p} share of it" for p in partners),
+    ]
     for c, label in enumerate(labels):
         cells[(top, c)] = label
         heads.add((top, c))
@@ -241,10 +388,10 @@ def shares_plan(programme: Programme, result: Consolidation, tables: Sequence[In
                 continue  # a blank weight: the partner does not take part
             if method is Method.BASELINE:
                 value = baseline.get((p, service), Decimal(0))
-                text = f"=SUMIFS({t['Baseline'].column('Net baseline (£000s)')},{t['Baseline'].column('Partner')},\"{p}\",{t['Baseline'].column('Service area')},{a1(row, 0)})"
+                text = f'=SUMIFS({t["Baseline"].column("Net baseline (£000s)")},{t["Baseline"].column("Partner")},"{p}",{t["Baseline"].column("Service area")},{a1(row, 0)})'
             else:
                 value = drivers.get((service, driver, p), Decimal(0))
-                text = f"=SUMIFS({t['Drivers'].column(p)},{t['Drivers'].column('Service area')},{a1(row, 0)},{t['Drivers'].column('Driver')},\"{driver}\")"
+                text = f'=SUMIFS({t["Drivers"].column(p)},{t["Drivers"].column("Service area")},{a1(row, 0)},{t["Drivers"].column("Driver")},"{driver}")'
             weights[p] = value
             cells[(row, w0 + j)] = Formula(text, value, kind="money")
         shares = {p: int(v) for p, v in in_use.shares.items()}
@@ -252,16 +399,38 @@ def shares_plan(programme: Programme, result: Consolidation, tables: Sequence[In
         weights_ref = f"{a1(row, w0)}:{a1(row, w0 + n - 1)}"
         cells[(row, s0)] = Formula(f"=JW_SHARES({weights_ref},{a1(row, 3)})", [share_row], spill=True, kind="percent")
         low = sum((x.estimate.low for x in programme.saving_lines if x.service == service), Decimal(0))
-        cells[(row, amount_col)] = Formula(f"=SUMIFS({t['Saving lines'].column('Low (£000s)')},{t['Saving lines'].column('Service area')},{a1(row, 0)})", low, kind="money")
+        cells[(row, amount_col)] = Formula(
+            f"=SUMIFS({t['Saving lines'].column('Low (£000s)')},{t['Saving lines'].column('Service area')},{a1(row, 0)})",
+            low,
+            kind="money",
+        )
         split = allocate(low, {p: v for p, v in shares.items()}) if shares else {}
         shares_ref = f"{a1(row, s0)}:{a1(row, s0 + n - 1)}"
-        cells[(row, a0)] = Formula(f"=JW_APPORTION({a1(row, amount_col)},{shares_ref},3)", [[split.get(p) for p in partners]], spill=True, kind="money")
+        cells[(row, a0)] = Formula(
+            f"=JW_APPORTION({a1(row, amount_col)},{shares_ref},3)",
+            [[split.get(p) for p in partners]],
+            spill=True,
+            kind="money",
+        )
         row += 1
     widths = ((0, 0, 30), (1, 1, 22), (2, 2, 26), (3, 3, 10), (4, a0 + n, 12))
-    return SheetPlan("Shares", "Apportionment shares computed in Excel", "Weights are native SUMIFS over the Baseline and Drivers tables (blank = not taking part); % by JW_SHARES (whole percentages adding up to 100, at least the minimum each); the service's recurring low split exactly by JW_APPORTION. The By partner sheet splits line by line, as the engine does.", cells, frozenset(heads), widths)
+    return SheetPlan(
+        "Shares",
+        "Apportionment shares computed in Excel",
+        "Weights are native SUMIFS over the Baseline and Drivers tables (blank = not taking part); % by JW_SHARES (whole percentages adding up to 100, at least the minimum each); the service's recurring low split exactly by JW_APPORTION. The By partner sheet splits line by line, as the engine does.",
+        cells,
+        frozenset(heads),
+        widths,
+    )
 
 
-def checks_plan(programme: Programme, result: Consolidation, tables: Sequence[InputTable], summary_total: tuple[int, int], partners_total: tuple[int, int]) -> SheetPlan:
+def checks_plan(
+    programme: Programme,
+    result: Consolidation,
+    tables: Sequence[InputTable],
+    summary_total: tuple[int, int],
+    partners_total: tuple[int, int],
+) -> SheetPlan:
     """Checks: stated control totals against baseline rows, and the outputs against each other."""
     t = {x.sheet: x for x in tables}
     cells: dict[tuple[int, int], object] = {}
@@ -274,12 +443,25 @@ def checks_plan(programme: Programme, result: Consolidation, tables: Sequence[In
     row = top + 1
     for pb in result.baseline:
         control = stated.get(pb.partner)
-        for what, column, stated_value, rows_value, kind in (("Net baseline (£000s)", "Stated net baseline (£000s)", control.net if control else None, pb.net, "money"), ("FTE", "Stated FTE", control.fte if control else None, pb.fte, "number")):
+        for what, column, stated_value, rows_value, kind in (
+            ("Net baseline (£000s)", "Stated net baseline (£000s)", control.net if control else None, pb.net, "money"),
+            ("FTE", "Stated FTE", control.fte if control else None, pb.fte, "number"),
+        ):
             cells[(row, 0)] = pb.partner
             cells[(row, 1)] = what
-            cells[(row, 2)] = Formula(f"=INDEX({t['Partners'].column(column)},MATCH({a1(row, 0)},{t['Partners'].column('Code')},0))", stated_value if stated_value is not None else Decimal(0), kind=kind)
-            cells[(row, 3)] = Formula(f"=SUMIFS({t['Baseline'].column(what)},{t['Baseline'].column('Partner')},{a1(row, 0)})", rows_value, kind=kind)
-            check: object = "OK" if (stated_value or Decimal(0)) == rows_value else (stated_value or Decimal(0)) - rows_value
+            cells[(row, 2)] = Formula(
+                f"=INDEX({t['Partners'].column(column)},MATCH({a1(row, 0)},{t['Partners'].column('Code')},0))",
+                stated_value if stated_value is not None else Decimal(0),
+                kind=kind,
+            )
+            cells[(row, 3)] = Formula(
+                f"=SUMIFS({t['Baseline'].column(what)},{t['Baseline'].column('Partner')},{a1(row, 0)})",
+                rows_value,
+                kind=kind,
+            )
+            check: object = (
+                "OK" if (stated_value or Decimal(0)) == rows_value else (stated_value or Decimal(0)) - rows_value
+            )
             cells[(row, 4)] = Formula(f"=JW_CHECK_TOTAL({a1(row, 3)},{a1(row, 2)})", check, kind=kind)
             row += 1
     row += 1
@@ -294,7 +476,11 @@ def checks_plan(programme: Programme, result: Consolidation, tables: Sequence[In
     cells[(row, 1)] = "Total recurring low against every saving line"
     cells[(row, 2)] = Formula(f"={summary_ref}", total_low, kind="money")
     cells[(row, 3)] = Formula(f"=SUM({t['Saving lines'].column('Low (£000s)')})", lines_low, kind="money")
-    cells[(row, 4)] = Formula(f"=JW_CHECK_TOTAL({t['Saving lines'].column('Low (£000s)')},{summary_ref})", "OK" if total_low == lines_low else total_low - lines_low, kind="money")
+    cells[(row, 4)] = Formula(
+        f"=JW_CHECK_TOTAL({t['Saving lines'].column('Low (£000s)')},{summary_ref})",
+        "OK" if total_low == lines_low else total_low - lines_low,
+        kind="money",
+    )
     row += 1
     partners_low = sum((p.recurring.low for p in result.by_partner), Decimal(0))
     partners_ref = f"'By partner'!{a1(*partners_total)}"
@@ -302,9 +488,20 @@ def checks_plan(programme: Programme, result: Consolidation, tables: Sequence[In
     cells[(row, 1)] = "All partners' recurring low against the Summary total"
     cells[(row, 2)] = Formula(f"={summary_ref}", total_low, kind="money")
     cells[(row, 3)] = Formula(f"={partners_ref}", partners_low, kind="money")
-    cells[(row, 4)] = Formula(f"=JW_CHECK_TOTAL({partners_ref},{summary_ref})", "OK" if total_low == partners_low else total_low - partners_low, kind="money")
+    cells[(row, 4)] = Formula(
+        f"=JW_CHECK_TOTAL({partners_ref},{summary_ref})",
+        "OK" if total_low == partners_low else total_low - partners_low,
+        kind="money",
+    )
     widths = ((0, 0, 14), (1, 1, 48), (2, 3, 14), (4, 4, 30))
-    return SheetPlan("Checks", "Checks", "A figure in the Check column is the stated total less the sum of the rows; OK means they agree.", cells, frozenset(heads), widths)
+    return SheetPlan(
+        "Checks",
+        "Checks",
+        "A figure in the Check column is the stated total less the sum of the rows; OK means they agree.",
+        cells,
+        frozenset(heads),
+        widths,
+    )
 
 
 SPILL_ANCHOR = (3, 0)  # where JW_SAVINGS_SUMMARY and JW_BY_PARTNER sit on their sheets
@@ -320,7 +517,20 @@ def partners_total_cell(result: Consolidation) -> tuple[int, int]:
     return (SPILL_ANCHOR[0] + len(result.services) + 1, 1 + 2 * len(result.partners))
 
 
-SHEETS = ("Read me", "Summary", "By partner", "Shares", "Checks", "Partners", "Baseline", "Saving lines", "Rules", "Drivers", "One-off costs", "xlwings.conf")
+SHEETS = (
+    "Read me",
+    "Summary",
+    "By partner",
+    "Shares",
+    "Checks",
+    "Partners",
+    "Baseline",
+    "Saving lines",
+    "Rules",
+    "Drivers",
+    "One-off costs",
+    "xlwings.conf",
+)
 
 README_LINES = (
     "Joint working model: inputs in Excel tables, outputs computed by the JW_ functions of the jwaddin add-in",
@@ -368,7 +578,16 @@ def _cached(value: object) -> object:
     return "" if value is None else value
 
 
-def _write_spill(ws: object, row: int, col: int, formula: str, rows: list[list[object]], fmt: object, text_fmt: object, header_fmt: object = None) -> None:
+def _write_spill(
+    ws: object,
+    row: int,
+    col: int,
+    formula: str,
+    rows: list[list[object]],
+    fmt: object,
+    text_fmt: object,
+    header_fmt: object = None,
+) -> None:
     """A dynamic-array formula laid out as Excel saves one: the anchor holds the formula, every
     cell it spills into holds its cached value."""
     last_row, last_col = row + len(rows) - 1, col + max(len(r) for r in rows) - 1
@@ -377,7 +596,9 @@ def _write_spill(ws: object, row: int, col: int, formula: str, rows: list[list[o
         for j, value in enumerate(values):
             if i == 0 and j == 0:
                 continue
-            cell_fmt = header_fmt if (header_fmt is not None and i == 0) else (text_fmt if isinstance(value, str) else fmt)
+            cell_fmt = (
+                header_fmt if (header_fmt is not None and i == 0) else (text_fmt if isinstance(value, str) else fmt)
+            )
             _write_value(ws, row + i, col + j, value, cell_fmt)
 
 
@@ -390,16 +611,28 @@ def _write_table(wb: object, ws: object, table: InputTable, f: dict[str, object]
     for col, (header, kind) in enumerate(zip(table.headers, table.kinds, strict=True)):
         fmt = f["money_in"] if kind == "money" else f["number_in"] if kind == "number" else f["text_in"]
         columns.append({"header": header, "format": fmt})
-        width = 44 if header in ("Description", "Notes", "Basis", "Service area", "Option", "Name") else max(10, len(header) + 3)
+        width = (
+            44
+            if header in ("Description", "Notes", "Basis", "Service area", "Option", "Name")
+            else max(10, len(header) + 3)
+        )
         ws.set_column(col, col, width)  # type: ignore[attr-defined]
-    ws.add_table(HEADER_ROW, 0, last, len(table.headers) - 1, {"name": table.table, "columns": columns, "style": "Table Style Light 9"})  # type: ignore[attr-defined]
+    ws.add_table(
+        HEADER_ROW,
+        0,
+        last,
+        len(table.headers) - 1,
+        {"name": table.table, "columns": columns, "style": "Table Style Light 9"},
+    )  # type: ignore[attr-defined]
     for i, row in enumerate(rows):
         for col, value in enumerate(row):
             _write_value(ws, HEADER_ROW + 1 + i, col, value, columns[col]["format"])
     ws.freeze_panes(HEADER_ROW + 1, 0)  # type: ignore[attr-defined]
 
 
-def write_model_workbook(path: str | Path, programme: Programme, result: Consolidation, sources: Sequence[SourceRecord] = ()) -> Path:
+def write_model_workbook(
+    path: str | Path, programme: Programme, result: Consolidation, sources: Sequence[SourceRecord] = ()
+) -> Path:
     """Write the model workbook to ``path`` atomically and return the path.
 
     Args:
@@ -415,8 +648,17 @@ def write_model_workbook(path: str | Path, programme: Programme, result: Consoli
 
     path = Path(path)
     with replacing(path, ".xlsx") as tmp:
-        wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
-        wb.set_properties({"title": "Joint working model", "author": "jwmodel", "created": CREATED, "comments": f"UDF module: {UDF_MODULE}"})
+        wb = xlsxwriter.Workbook(
+            tmp, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        )
+        wb.set_properties(
+            {
+                "title": "Joint working model",
+                "author": "jwmodel",
+                "created": CREATED,
+                "comments": f"UDF module: {UDF_MODULE}",
+            }
+        )
         money = "#,##0.0##;(#,##0.0##);0"
         f = {
             "title": wb.add_format({"bold": True, "font_size": 14}),
@@ -443,15 +685,23 @@ def write_model_workbook(path: str | Path, programme: Programme, result: Consoli
         ws.write_string(FOLDER_CELL[0], 0, "Returns folder", f["bold"])
         ws.write_blank(FOLDER_CELL[0], 1, None, f["input"])
         ws.write_string(STATUS_CELL[0], 0, "Last consolidation", f["bold"])
-        status = f"{len(sources)} files: " + ", ".join(f"{s.file} {s.status}" for s in sources) if sources else "not run: the tables hold the figures the workbook was generated with"
+        status = (
+            f"{len(sources)} files: " + ", ".join(f"{s.file} {s.status}" for s in sources)
+            if sources
+            else "not run: the tables hold the figures the workbook was generated with"
+        )
         ws.write_string(STATUS_CELL[0], 1, status)
 
         summary = summary_rows(result)
         ws = wb.add_worksheet("Summary")
         ws.set_column(0, 0, 32)
         ws.set_column(1, len(summary[0]) - 1, 12)
-        ws.write_string(0, 0, "Appendix A: recurring full-year cost/(saving) by service area, and one-off costs, £000s", f["title"])
-        ws.write_string(1, 0, "Computed by JW_SAVINGS_SUMMARY from the Saving lines, Rules and One-off costs tables.", f["note"])
+        ws.write_string(
+            0, 0, "Appendix A: recurring full-year cost/(saving) by service area, and one-off costs, £000s", f["title"]
+        )
+        ws.write_string(
+            1, 0, "Computed by JW_SAVINGS_SUMMARY from the Saving lines, Rules and One-off costs tables.", f["note"]
+        )
         anchor = SPILL_ANCHOR
         tables_by_sheet = {x.sheet: x for x in tables}
         formula = f"=JW_SAVINGS_SUMMARY({tables_by_sheet['Saving lines'].ref},{tables_by_sheet['Rules'].ref},{tables_by_sheet['One-off costs'].ref})"
@@ -462,13 +712,26 @@ def write_model_workbook(path: str | Path, programme: Programme, result: Consoli
         ws = wb.add_worksheet("By partner")
         ws.set_column(0, 0, 32)
         ws.set_column(1, len(partner_rows[0]) - 1, 12)
-        ws.write_string(0, 0, "Each partner's share of the recurring cost/(saving) by service area, £000s to the nearest £1", f["title"])
-        ws.write_string(1, 0, "Computed by JW_BY_PARTNER from the Saving lines, Rules, Baseline and Drivers tables; every line is split exactly.", f["note"])
+        ws.write_string(
+            0,
+            0,
+            "Each partner's share of the recurring cost/(saving) by service area, £000s to the nearest £1",
+            f["title"],
+        )
+        ws.write_string(
+            1,
+            0,
+            "Computed by JW_BY_PARTNER from the Saving lines, Rules, Baseline and Drivers tables; every line is split exactly.",
+            f["note"],
+        )
         formula = f"=JW_BY_PARTNER({tables_by_sheet['Saving lines'].ref},{tables_by_sheet['Rules'].ref},{tables_by_sheet['Baseline'].ref},{tables_by_sheet['Drivers'].ref})"
         _write_spill(ws, *anchor, formula, partner_rows, f["money"], f["text"], f["head"])
         partners_total = partners_total_cell(result)
 
-        for plan in (shares_plan(programme, result, tables), checks_plan(programme, result, tables, summary_total, partners_total)):
+        for plan in (
+            shares_plan(programme, result, tables),
+            checks_plan(programme, result, tables, summary_total, partners_total),
+        ):
             _write_plan(wb, wb.add_worksheet(plan.name), plan, f)
 
         for table in tables:
@@ -484,7 +747,9 @@ def write_model_workbook(path: str | Path, programme: Programme, result: Consoli
             for col, h in enumerate(("File", "SHA-256", "Kind", "Status", "Taken", "Reasons")):
                 ws.write_string(0, col, h, f["head"])
             for i, s in enumerate(sources, start=1):
-                for col, value in enumerate((s.file, s.sha256, s.kind, s.status, s.taken, "; ".join(str(x) for x in s.findings))):
+                for col, value in enumerate(
+                    (s.file, s.sha256, s.kind, s.status, s.taken, "; ".join(str(x) for x in s.findings))
+                ):
                     ws.write_string(i, col, value)
         wb.get_worksheet_by_name("Summary").activate()
         wb.close()

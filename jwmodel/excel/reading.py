@@ -17,7 +17,16 @@ from pathlib import Path
 import python_calamine
 
 from jwmodel.excel import schema as s
-from jwmodel.excel.cells import EXCEL_TEXT_LIMIT, CellError, code_problem, parse_date, parse_number, parse_text, text_problem, to_pounds
+from jwmodel.excel.cells import (
+    EXCEL_TEXT_LIMIT,
+    CellError,
+    code_problem,
+    parse_date,
+    parse_number,
+    parse_text,
+    text_problem,
+    to_pounds,
+)
 from jwmodel.excel.guard import Inspection, Limits, inspect_package
 from jwmodel.findings import Finding, Location, Severity, a1
 from jwmodel.model import (
@@ -85,7 +94,11 @@ class _Reader:
 
     def sheet(self, name: str) -> _Sheet | None:
         if name not in self.book.sheet_names:
-            self.error("SHEET_MISSING", f"the sheet '{name}' is missing; sheets are: {', '.join(self.book.sheet_names)}; start again from the current template", Location(self.file, name))
+            self.error(
+                "SHEET_MISSING",
+                f"the sheet '{name}' is missing; sheets are: {', '.join(self.book.sheet_names)}; start again from the current template",
+                Location(self.file, name),
+            )
             return None
         if name not in self.sheets:
             try:
@@ -107,13 +120,20 @@ class _Reader:
         if value is not None and money:
             rounded = to_pounds(value)
             if rounded != value:
-                self.warn("ROUNDED_TO_POUND", f"{what}: {value} is given to less than £1 and is taken as {rounded} (£000s to 3 decimal places)", sheet.at(row, col), raw)
+                self.warn(
+                    "ROUNDED_TO_POUND",
+                    f"{what}: {value} is given to less than £1 and is taken as {rounded} (£000s to 3 decimal places)",
+                    sheet.at(row, col),
+                    raw,
+                )
             value = rounded
         return value
 
     def text(self, sheet: _Sheet, row: int, col: int) -> str:
         value = parse_text(sheet.get(row, col))
-        problem = "" if value.isascii() and value.isprintable() and len(value) <= EXCEL_TEXT_LIMIT else text_problem(value)  # plain ASCII text has no problem: skip the per-character check
+        problem = (
+            "" if value.isascii() and value.isprintable() and len(value) <= EXCEL_TEXT_LIMIT else text_problem(value)
+        )  # plain ASCII text has no problem: skip the per-character check
         if problem:
             self.error("BAD_TEXT", problem, sheet.at(row, col), value[:100])
             return value[:100]
@@ -138,31 +158,56 @@ class _Reader:
                 found[labels[label].key] = (sheet.get(r, 1), sheet.at(r, 1))
         for f in fields:
             if f.key not in found:
-                self.error("COVER_FIELD_MISSING", f"the cover has no '{f.label}' row; start again from the current template", Location(self.file, sheet.name))
+                self.error(
+                    "COVER_FIELD_MISSING",
+                    f"the cover has no '{f.label}' row; start again from the current template",
+                    Location(self.file, sheet.name),
+                )
         return found
 
     def table(self, sheet: _Sheet, required: Sequence[str]) -> tuple[dict[str, int], list[int]] | None:
         """Header columns and the row numbers holding data, for the table headed by ``required``."""
         for r in range(min(len(sheet.rows), 50)):
             if parse_text(sheet.get(r, 0)) == required[0]:
-                headers = {parse_text(sheet.get(r, c)): c for c in range(len(sheet.rows[r])) if parse_text(sheet.get(r, c))}
+                headers = {
+                    parse_text(sheet.get(r, c)): c for c in range(len(sheet.rows[r])) if parse_text(sheet.get(r, c))
+                }
                 missing = [h for h in required if h not in headers]
                 if missing:
-                    self.error("HEADER_MISSING", f"the table is missing the column(s) {', '.join(repr(h) for h in missing)}; start again from the current template", sheet.at(r, 0))
+                    self.error(
+                        "HEADER_MISSING",
+                        f"the table is missing the column(s) {', '.join(repr(h) for h in missing)}; start again from the current template",
+                        sheet.at(r, 0),
+                    )
                     return None
                 width = max(headers.values()) + 1
-                data = [i for i in range(r + 1, len(sheet.rows)) if any(sheet.get(i, c) is not None for c in range(width))]
+                data = [
+                    i for i in range(r + 1, len(sheet.rows)) if any(sheet.get(i, c) is not None for c in range(width))
+                ]
                 for i in range(r, len(sheet.rows)):
                     for c in range(width, len(sheet.rows[i])):
                         if sheet.get(i, c) is not None:
-                            self.error("OUTSIDE_TABLE", f"there is something at {a1(i, c)}, to the right of the table, which would not be read; move it into the table or delete it", sheet.at(i, c), sheet.get(i, c))
+                            self.error(
+                                "OUTSIDE_TABLE",
+                                f"there is something at {a1(i, c)}, to the right of the table, which would not be read; move it into the table or delete it",
+                                sheet.at(i, c),
+                                sheet.get(i, c),
+                            )
                             break
                 facts = self.inspection.sheet(sheet.name)
                 for i in data:
                     if facts and i in facts.hidden_rows:
-                        self.warn("HIDDEN_ROW", f"row {i + 1} is hidden but holds data; it is read and counted: unhide it to check it is meant to be there", sheet.at(i, 0))
+                        self.warn(
+                            "HIDDEN_ROW",
+                            f"row {i + 1} is hidden but holds data; it is read and counted: unhide it to check it is meant to be there",
+                            sheet.at(i, 0),
+                        )
                 return headers, data
-        self.error("TABLE_MISSING", f"no table headed '{required[0]}' on this sheet; start again from the current template", Location(self.file, sheet.name))
+        self.error(
+            "TABLE_MISSING",
+            f"no table headed '{required[0]}' on this sheet; start again from the current template",
+            Location(self.file, sheet.name),
+        )
         return None
 
 
@@ -172,14 +217,18 @@ def _choice(reader: _Reader, sheet: _Sheet, row: int, col: int, choices: Iterabl
     lowered = {c.lower(): c for c in options}
     if value.lower() in lowered:
         return lowered[value.lower()]
-    reader.error("NOT_IN_LIST", f"{what} must be one of: {', '.join(options)}; got {value!r}", sheet.at(row, col), value)
+    reader.error(
+        "NOT_IN_LIST", f"{what} must be one of: {', '.join(options)}; got {value!r}", sheet.at(row, col), value
+    )
     return None
 
 
 _FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
-def _profile(reader: _Reader, sheet: _Sheet, r: int, cols: dict[str, int], start_header: str, percent_header: str, which: str) -> tuple[Profile | None, bool]:
+def _profile(
+    reader: _Reader, sheet: _Sheet, r: int, cols: dict[str, int], start_header: str, percent_header: str, which: str
+) -> tuple[Profile | None, bool]:
     """A line's phasing from its two cells; (None, True) when both are blank, (None, False) on error."""
     start = reader.text(sheet, r, cols[start_header]) if start_header in cols else ""
     text = reader.text(sheet, r, cols[percent_header]) if percent_header in cols else ""
@@ -187,7 +236,12 @@ def _profile(reader: _Reader, sheet: _Sheet, r: int, cols: dict[str, int], start
         return None, True
     year = _FINANCIAL_YEAR.match(start)
     if start and (not year or (int(year.group(1)) + 1) % 100 != int(year.group(2))):
-        reader.error("BAD_YEAR", f"{start_header}: expected a financial year such as 2013/14, got {start!r}", sheet.at(r, cols[start_header]), start)
+        reader.error(
+            "BAD_YEAR",
+            f"{start_header}: expected a financial year such as 2013/14, got {start!r}",
+            sheet.at(r, cols[start_header]),
+            start,
+        )
         return None, False
     values: list[Decimal] = []
     for part in [p for p in re.split(r"[,;]", text) if p.strip()]:
@@ -196,7 +250,12 @@ def _profile(reader: _Reader, sheet: _Sheet, r: int, cols: dict[str, int], start
         except CellError:
             value = None
         if value is None or value < 0:
-            reader.error("BAD_PERCENTAGES", f"{percent_header}: expected percentages by year such as '50, 100', got {text!r}", sheet.at(r, cols[percent_header]), text)
+            reader.error(
+                "BAD_PERCENTAGES",
+                f"{percent_header}: expected percentages by year such as '50, 100', got {text!r}",
+                sheet.at(r, cols[percent_header]),
+                text,
+            )
             return None, False
         values.append(value)
     try:
@@ -214,7 +273,9 @@ def _low_high(reader: _Reader, sheet: _Sheet, r: int, cols: dict[str, int], what
     high = reader.number(sheet, r, cols["High (£000s)"], "High", money=True)
     if low is not None and high is not None:
         return Range(low, high)
-    blank = [h for h, v in (("Low (£000s)", low), ("High (£000s)", high)) if v is None and sheet.get(r, cols[h]) is None]
+    blank = [
+        h for h, v in (("Low (£000s)", low), ("High (£000s)", high)) if v is None and sheet.get(r, cols[h]) is None
+    ]
     if blank:  # a value that was there but invalid has been reported already
         reader.error("VALUE_MISSING", f"{what}: give both Low and High (0 if none)", sheet.at(r, cols[blank[0]]))
     return None
@@ -236,7 +297,9 @@ def _setup(reader: _Reader) -> ProgrammeSetup:
     service_list: list[str] = []
     for r in range(1, len(sheet.rows)):
         if codes is not None and reader.text(sheet, r, codes):
-            partners.append(Partner(reader.text(sheet, r, codes), reader.text(sheet, r, names) if names is not None else ""))
+            partners.append(
+                Partner(reader.text(sheet, r, codes), reader.text(sheet, r, names) if names is not None else "")
+            )
         if services is not None and reader.text(sheet, r, services):
             service_list.append(reader.text(sheet, r, services))
     return ProgrammeSetup(tuple(partners), tuple(service_list))
@@ -256,15 +319,30 @@ def _cover_common(reader: _Reader, values: dict[str, tuple[object, Location]], t
             reader.error("NOT_A_DATE", f"Submission date: {exc}", where, raw)
         else:
             if submitted and not ("2000-01-01" <= submitted <= "2099-12-31"):
-                reader.error("DATE_OUT_OF_RANGE", f"Submission date {submitted} is not a plausible date: give the date you send the file", where, submitted)
+                reader.error(
+                    "DATE_OUT_OF_RANGE",
+                    f"Submission date {submitted} is not a plausible date: give the date you send the file",
+                    where,
+                    submitted,
+                )
                 submitted = ""
     for key, label in (("financial_year", "Financial year"), ("contact", "Contact name")):
         if key in values and not text(key):
             reader.warn("COVER_BLANK", f"'{label}' is blank on the cover; fill it in", values[key][1])
-    return Cover(template, text("version"), text("financial_year"), text("contact"), text("email"), submitted, text("submission_version"))
+    return Cover(
+        template,
+        text("version"),
+        text("financial_year"),
+        text("contact"),
+        text("email"),
+        submitted,
+        text("submission_version"),
+    )
 
 
-def _read_partner_return(reader: _Reader, cover_values: dict[str, tuple[object, Location]], setup: ProgrammeSetup) -> PartnerReturn | None:
+def _read_partner_return(
+    reader: _Reader, cover_values: dict[str, tuple[object, Location]], setup: ProgrammeSetup
+) -> PartnerReturn | None:
     cover = _cover_common(reader, cover_values, s.PARTNER_RETURN)
     code_raw, code_at = cover_values.get("partner_code", (None, Location(reader.file, s.COVER)))
     code = parse_text(code_raw)
@@ -274,7 +352,12 @@ def _read_partner_return(reader: _Reader, cover_values: dict[str, tuple[object, 
     if not code:
         reader.error("PARTNER_MISSING", "choose your partner code on the cover", code_at)
     elif known and code not in known:
-        reader.error("PARTNER_UNKNOWN", f"partner code {code!r} is not in the programme's list ({', '.join(known)})", code_at, code)
+        reader.error(
+            "PARTNER_UNKNOWN",
+            f"partner code {code!r} is not in the programme's list ({', '.join(known)})",
+            code_at,
+            code,
+        )
     name = parse_text(cover_values.get("partner_name", (None, None))[0])
 
     def stated(key: str, label: str, money: bool) -> tuple[Decimal | None, Location]:
@@ -299,7 +382,9 @@ def _read_partner_return(reader: _Reader, cover_values: dict[str, tuple[object, 
             for r in rows:
                 service = reader.text(sheet, r, cols["Service area"])
                 gross = reader.number(sheet, r, cols["Gross direct cost (£000s)"], "Gross direct cost", money=True)
-                charges = reader.number(sheet, r, cols["Charges from other partners (£000s)"], "Charges from other partners", money=True)
+                charges = reader.number(
+                    sheet, r, cols["Charges from other partners (£000s)"], "Charges from other partners", money=True
+                )
                 net = reader.number(sheet, r, cols["Net baseline (£000s)"], "Net baseline", money=True)
                 fte = reader.number(sheet, r, cols["FTE"], "FTE")
                 where = sheet.at(r, 0)
@@ -307,13 +392,19 @@ def _read_partner_return(reader: _Reader, cover_values: dict[str, tuple[object, 
                     reader.error("SERVICE_MISSING", "a baseline row has figures but no service area", where)
                     continue
                 if services and service not in services:
-                    reader.error("SERVICE_UNKNOWN", f"service area {service!r} is not in the programme's list", where, service)
+                    reader.error(
+                        "SERVICE_UNKNOWN", f"service area {service!r} is not in the programme's list", where, service
+                    )
                     continue
                 if net is None and gross is None and fte is None:
                     continue  # a listed service left blank: not part of this partner's return
                 if net is None:
                     if gross is None and sheet.get(r, cols["Net baseline (£000s)"]) is None:
-                        reader.error("VALUE_MISSING", f"{service}: give the net baseline (or gross direct cost and charges)", sheet.at(r, cols["Net baseline (£000s)"]))
+                        reader.error(
+                            "VALUE_MISSING",
+                            f"{service}: give the net baseline (or gross direct cost and charges)",
+                            sheet.at(r, cols["Net baseline (£000s)"]),
+                        )
                         continue
                     if gross is None:
                         continue  # the net figure was there but invalid: already reported
@@ -321,17 +412,39 @@ def _read_partner_return(reader: _Reader, cover_values: dict[str, tuple[object, 
                 if fte is None:
                     reader.warn("VALUE_MISSING", f"{service}: FTE is blank and is taken as 0", sheet.at(r, cols["FTE"]))
                     fte = Decimal(0)
-                for header, value in (("Gross direct cost (£000s)", gross), ("Charges from other partners (£000s)", charges), ("FTE", fte)):
+                for header, value in (
+                    ("Gross direct cost (£000s)", gross),
+                    ("Charges from other partners (£000s)", charges),
+                    ("FTE", fte),
+                ):
                     if value is not None and value < 0:
-                        reader.error("NEGATIVE", f"{service}: {header} cannot be negative ({value})", sheet.at(r, cols[header]), str(value))
+                        reader.error(
+                            "NEGATIVE",
+                            f"{service}: {header} cannot be negative ({value})",
+                            sheet.at(r, cols[header]),
+                            str(value),
+                        )
                 if net < 0:
-                    reader.warn("NEGATIVE", f"{service}: the net baseline is negative ({net}); check the charges from other partners", sheet.at(r, cols["Net baseline (£000s)"]), str(net))
-                entries.append(BaselineEntry(code, service, net, fte, gross, charges, reader.text(sheet, r, cols["Notes"]), where))
-    control = ControlTotal(code, stated_net, stated_fte, net_at, fte_at) if (stated_net is not None or stated_fte is not None) else None
+                    reader.warn(
+                        "NEGATIVE",
+                        f"{service}: the net baseline is negative ({net}); check the charges from other partners",
+                        sheet.at(r, cols["Net baseline (£000s)"]),
+                        str(net),
+                    )
+                entries.append(
+                    BaselineEntry(code, service, net, fte, gross, charges, reader.text(sheet, r, cols["Notes"]), where)
+                )
+    control = (
+        ControlTotal(code, stated_net, stated_fte, net_at, fte_at)
+        if (stated_net is not None or stated_fte is not None)
+        else None
+    )
     return PartnerReturn(cover, Partner(code, name), tuple(entries), control, setup, reader.file)
 
 
-def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Location]], setup: ProgrammeSetup) -> WorkstreamProposal | None:
+def _read_proposal(
+    reader: _Reader, cover_values: dict[str, tuple[object, Location]], setup: ProgrammeSetup
+) -> WorkstreamProposal | None:
     cover = _cover_common(reader, cover_values, s.WORKSTREAM_PROPOSAL)
     service_raw, service_at = cover_values.get("service", (None, Location(reader.file, s.COVER)))
     service = parse_text(service_raw)
@@ -344,14 +457,19 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
     def partner_cell(sheet: _Sheet, r: int, col: int, what: str) -> str:
         code = reader.code(sheet, r, col, what)
         if code and codes and code not in codes:
-            reader.error("PARTNER_UNKNOWN", f"{what}: partner code {code!r} is not in the programme's list ({', '.join(codes)})", sheet.at(r, col), code)
+            reader.error(
+                "PARTNER_UNKNOWN",
+                f"{what}: partner code {code!r} is not in the programme's list ({', '.join(codes)})",
+                sheet.at(r, col),
+                code,
+            )
         return code
 
     options: list[ParticipationOption] = []
     sheet = reader.sheet(s.OPTIONS)
     if sheet is not None and (table := reader.table(sheet, s.OPTION_HEADERS)) is not None:
         cols, rows = table
-        percent_cols = {h[len(s.PERCENT_PREFIX):]: c for h, c in cols.items() if h.startswith(s.PERCENT_PREFIX)}
+        percent_cols = {h[len(s.PERCENT_PREFIX) :]: c for h, c in cols.items() if h.startswith(s.PERCENT_PREFIX)}
         for r in rows:
             name = reader.text(sheet, r, cols["Option"])
             where = sheet.at(r, cols["Option"])
@@ -363,10 +481,23 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
                 if problem := code_problem(p):
                     reader.error("BAD_CODE", f"option {name!r}: {problem}", sheet.at(r, cols["Partners"]), p)
                 elif codes and p not in codes:
-                    reader.error("PARTNER_UNKNOWN", f"option {name!r}: partner code {p!r} is not in the programme's list ({', '.join(codes)})", sheet.at(r, cols["Partners"]), p)
+                    reader.error(
+                        "PARTNER_UNKNOWN",
+                        f"option {name!r}: partner code {p!r} is not in the programme's list ({', '.join(codes)})",
+                        sheet.at(r, cols["Partners"]),
+                        p,
+                    )
             if not partners:
-                reader.error("VALUE_MISSING", f"option {name!r}: list the participating partners, e.g. 'HC, HCC'", sheet.at(r, cols["Partners"]))
-            default = (_choice(reader, sheet, r, cols["Default"], (s.YES, s.NO), "Default") or s.NO) == s.YES if reader.text(sheet, r, cols["Default"]) else False
+                reader.error(
+                    "VALUE_MISSING",
+                    f"option {name!r}: list the participating partners, e.g. 'HC, HCC'",
+                    sheet.at(r, cols["Partners"]),
+                )
+            default = (
+                (_choice(reader, sheet, r, cols["Default"], (s.YES, s.NO), "Default") or s.NO) == s.YES
+                if reader.text(sheet, r, cols["Default"])
+                else False
+            )
             method_text = _choice(reader, sheet, r, cols["Method"], s.METHODS, "Method")
             method = Method(method_text) if method_text else Method.NONE
             minimum = reader.number(sheet, r, cols["Minimum %"], "Minimum %")
@@ -379,17 +510,41 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
                     if value is not None:
                         percentages[code] = value
             bearer = partner_cell(sheet, r, cols["Sole bearer"], f"option {name!r} sole bearer")
-            rule = ApportionmentRule(method, percentages, reader.text(sheet, r, cols["Driver"]), bearer, int(minimum) if minimum is not None else 1, where)
+            rule = ApportionmentRule(
+                method,
+                percentages,
+                reader.text(sheet, r, cols["Driver"]),
+                bearer,
+                int(minimum) if minimum is not None else 1,
+                where,
+            )
             if method is Method.FIXED and sum(percentages.values(), Decimal(0)) != 100:
-                reader.error("PERCENT_SUM", f"option {name!r}: the percentages add up to {sum(percentages.values(), Decimal(0))}, not 100", where, str(sum(percentages.values(), Decimal(0))))
+                reader.error(
+                    "PERCENT_SUM",
+                    f"option {name!r}: the percentages add up to {sum(percentages.values(), Decimal(0))}, not 100",
+                    where,
+                    str(sum(percentages.values(), Decimal(0))),
+                )
             if method is Method.DRIVER and not rule.driver:
-                reader.error("VALUE_MISSING", f"option {name!r}: the method is 'driver': name the driver (and give its values on the Drivers sheet)", sheet.at(r, cols["Driver"]))
+                reader.error(
+                    "VALUE_MISSING",
+                    f"option {name!r}: the method is 'driver': name the driver (and give its values on the Drivers sheet)",
+                    sheet.at(r, cols["Driver"]),
+                )
             if method is Method.SOLE_BEARER and not bearer:
-                reader.error("VALUE_MISSING", f"option {name!r}: the method is 'sole bearer': name the partner", sheet.at(r, cols["Sole bearer"]))
+                reader.error(
+                    "VALUE_MISSING",
+                    f"option {name!r}: the method is 'sole bearer': name the partner",
+                    sheet.at(r, cols["Sole bearer"]),
+                )
             options.append(ParticipationOption(name, partners, rule, default, where))
         defaults = [o for o in options if o.default]
         if len(options) > 1 and len(defaults) != 1:
-            reader.error("DEFAULT_OPTION", f"{len(options)} options and {len(defaults)} marked default: mark exactly one as default", Location(reader.file, s.OPTIONS))
+            reader.error(
+                "DEFAULT_OPTION",
+                f"{len(options)} options and {len(defaults)} marked default: mark exactly one as default",
+                Location(reader.file, s.OPTIONS),
+            )
 
     drivers: list[DriverValue] = []
     sheet = reader.sheet(s.DRIVERS)
@@ -410,7 +565,12 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
                 if value is None:
                     continue
                 if value < 0:
-                    reader.error("NEGATIVE", f"driver {driver!r} for {code} is negative; drivers are 0 or more", sheet.at(r, col), value)
+                    reader.error(
+                        "NEGATIVE",
+                        f"driver {driver!r} for {code} is negative; drivers are 0 or more",
+                        sheet.at(r, col),
+                        value,
+                    )
                     continue
                 drivers.append(DriverValue(service, driver, code, value, basis, sheet.at(r, col)))
 
@@ -432,7 +592,19 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
             condition = partner_cell(sheet, r, cols["Only if partner participates"], "only if partner participates")
             profile, ok = _profile(reader, sheet, r, cols, "Start year", "Ramp (% of full year, by year)", "ramp")
             if category_text and ok:
-                lines.append(SavingLine(service, description, Category(category_text), Range(low, high), bearer or None, condition or None, reader.text(sheet, r, cols["Notes"]), where, profile))
+                lines.append(
+                    SavingLine(
+                        service,
+                        description,
+                        Category(category_text),
+                        Range(low, high),
+                        bearer or None,
+                        condition or None,
+                        reader.text(sheet, r, cols["Notes"]),
+                        where,
+                        profile,
+                    )
+                )
 
     costs: list[OneOffCost] = []
     sheet = reader.sheet(s.ONE_OFF)
@@ -447,12 +619,28 @@ def _read_proposal(reader: _Reader, cover_values: dict[str, tuple[object, Locati
                 continue
             low, high = estimate.low, estimate.high
             if low < 0 or high < 0:
-                reader.warn("NEGATIVE", f"one-off cost {description!r} is negative (income); check the sign: costs are positive", where)
+                reader.warn(
+                    "NEGATIVE",
+                    f"one-off cost {description!r} is negative (income); check the sign: costs are positive",
+                    where,
+                )
             profile, ok = _profile(reader, sheet, r, cols, "Year", "Timing (% by year)", "timing")
             bearer = partner_cell(sheet, r, cols["Sole bearer"], "sole bearer")
             condition = partner_cell(sheet, r, cols["Only if partner participates"], "only if partner participates")
             if kind and ok:
-                costs.append(OneOffCost(service, description, OneOffType(kind), Range(low, high), reader.text(sheet, r, cols["Notes"]), where, profile, bearer or None, condition or None))
+                costs.append(
+                    OneOffCost(
+                        service,
+                        description,
+                        OneOffType(kind),
+                        Range(low, high),
+                        reader.text(sheet, r, cols["Notes"]),
+                        where,
+                        profile,
+                        bearer or None,
+                        condition or None,
+                    )
+                )
 
     area = ServiceArea(service, tuple(options), service_at)
     return WorkstreamProposal(cover, area, tuple(lines), tuple(costs), tuple(drivers), setup, reader.file)
@@ -481,24 +669,51 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
         where = Location(reader.file, facts.name)
         if facts.name not in expected:
             if facts.cells:
-                reader.error("EXTRA_SHEET", f"the sheet '{facts.name}' is not part of the template and its contents would not be read: move the figures into the template's sheets, or delete the sheet", where)
+                reader.error(
+                    "EXTRA_SHEET",
+                    f"the sheet '{facts.name}' is not part of the template and its contents would not be read: move the figures into the template's sheets, or delete the sheet",
+                    where,
+                )
             else:
-                reader.warn("EXTRA_SHEET", f"the empty sheet '{facts.name}' is not part of the template and is ignored", where)
+                reader.warn(
+                    "EXTRA_SHEET", f"the empty sheet '{facts.name}' is not part of the template and is ignored", where
+                )
             continue
         if facts.hidden:
-            reader.warn("HIDDEN_SHEET", f"the template sheet '{facts.name}' has been hidden; it is read as usual: unhide it to check it", where)
+            reader.warn(
+                "HIDDEN_SHEET",
+                f"the template sheet '{facts.name}' has been hidden; it is read as usual: unhide it to check it",
+                where,
+            )
         for ref, value in facts.error_cells:
-            reader.error("FORMULA_ERROR", f"the cell shows the error {value}: correct the formula or type the figure", Location(reader.file, facts.name, ref), value)
+            reader.error(
+                "FORMULA_ERROR",
+                f"the cell shows the error {value}: correct the formula or type the figure",
+                Location(reader.file, facts.name, ref),
+                value,
+            )
         for ref in facts.formulas_without_result:
-            reader.error("FORMULA_NO_RESULT", "the cell holds a formula with no stored result (the file was not saved by a spreadsheet application that calculates): open it in Excel, let it calculate, save it, or type the figure", Location(reader.file, facts.name, ref))
+            reader.error(
+                "FORMULA_NO_RESULT",
+                "the cell holds a formula with no stored result (the file was not saved by a spreadsheet application that calculates): open it in Excel, let it calculate, save it, or type the figure",
+                Location(reader.file, facts.name, ref),
+            )
     for name in expected:
         if name not in reader.book.sheet_names:
-            similar = [n for n in reader.book.sheet_names if n.lower().replace(" ", "") == name.lower().replace(" ", "")]
+            similar = [
+                n for n in reader.book.sheet_names if n.lower().replace(" ", "") == name.lower().replace(" ", "")
+            ]
             hint = f" (is '{similar[0]}' it, renamed?)" if similar else ""
-            reader.error("SHEET_MISSING", f"the template's sheet '{name}' is missing{hint}: start again from the current template", Location(reader.file, name))
+            reader.error(
+                "SHEET_MISSING",
+                f"the template's sheet '{name}' is missing{hint}: start again from the current template",
+                Location(reader.file, name),
+            )
 
 
-def read_workbook_bytes(data: bytes, name: str, *, limits: Limits = Limits()) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
+def read_workbook_bytes(
+    data: bytes, name: str, *, limits: Limits = Limits()
+) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
     """Check and read one submitted workbook held in memory; never raises for a bad file."""
     digest = sha256_of(data)
     inspection = inspect_package(data, name, limits)
@@ -507,21 +722,35 @@ def read_workbook_bytes(data: bytes, name: str, *, limits: Limits = Limits()) ->
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several unrelated types for unreadable files
-        finding = Finding(Severity.ERROR, "FILE_UNREADABLE", f"the file cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); save it again as an Excel workbook (.xlsx)", Location(name))
+        finding = Finding(
+            Severity.ERROR,
+            "FILE_UNREADABLE",
+            f"the file cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); save it again as an Excel workbook (.xlsx)",
+            Location(name),
+        )
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", (*inspection.findings, finding))
     reader = _Reader(name, book, inspection)
     reader.findings.extend(inspection.findings)
     try:
         return _read(reader, digest)
     except _Unreadable as exc:  # calamine can still fail part-way on a damaged sheet
-        finding = Finding(Severity.ERROR, "FILE_UNREADABLE", f"the sheet could not be read ({exc}); save the workbook again from Excel as .xlsx", Location(name, exc.sheet))
+        finding = Finding(
+            Severity.ERROR,
+            "FILE_UNREADABLE",
+            f"the sheet could not be read ({exc}); save the workbook again from Excel as .xlsx",
+            Location(name, exc.sheet),
+        )
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", (*reader.findings, finding))
 
 
 def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
     name = reader.file
     if s.COVER not in reader.book.sheet_names:
-        reader.error("NOT_A_TEMPLATE", f"there is no '{s.COVER}' sheet, so this is not a jwmodel template; sheets are: {', '.join(reader.book.sheet_names)}; use the partner return or workstream proposal template", Location(name))
+        reader.error(
+            "NOT_A_TEMPLATE",
+            f"there is no '{s.COVER}' sheet, so this is not a jwmodel template; sheets are: {', '.join(reader.book.sheet_names)}; use the partner return or workstream proposal template",
+            Location(name),
+        )
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", tuple(reader.findings))
     cover_sheet = reader.sheet(s.COVER)
     assert cover_sheet is not None
@@ -531,14 +760,24 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
             template, template_at = parse_text(cover_sheet.get(r, 1)), cover_sheet.at(r, 1)
     fields = {s.PARTNER_RETURN: s.PARTNER_COVER, s.WORKSTREAM_PROPOSAL: s.PROPOSAL_COVER}.get(template)
     if fields is None:
-        reader.error("TEMPLATE_UNKNOWN", f"the cover names the template {template!r}; use the '{s.PARTNER_RETURN}' or '{s.WORKSTREAM_PROPOSAL}' template, version {s.VERSION}", template_at, template)
+        reader.error(
+            "TEMPLATE_UNKNOWN",
+            f"the cover names the template {template!r}; use the '{s.PARTNER_RETURN}' or '{s.WORKSTREAM_PROPOSAL}' template, version {s.VERSION}",
+            template_at,
+            template,
+        )
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", tuple(reader.findings))
     kind = "partner return" if template == s.PARTNER_RETURN else "workstream proposal"
     values = reader.cover(cover_sheet, fields)
     version = parse_text(values.get("version", (None, None))[0])
     if version != s.VERSION:
         shown = f"version {version!r}" if version else "no version"
-        reader.error("TEMPLATE_VERSION", f"the cover gives {shown}; this is not a supported version: use the '{template}' template, version {s.VERSION}", values.get("version", (None, Location(name, s.COVER)))[1], version)
+        reader.error(
+            "TEMPLATE_VERSION",
+            f"the cover gives {shown}; this is not a supported version: use the '{template}' template, version {s.VERSION}",
+            values.get("version", (None, Location(name, s.COVER)))[1],
+            version,
+        )
         return None, SourceRecord(name, digest, kind, Status.REJECTED, "", tuple(reader.findings))
     _sheet_checks(reader, template)
     setup = _setup(reader)
@@ -551,7 +790,9 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
     return submission, SourceRecord(name, digest, kind, status, _taken(submission), findings)
 
 
-def read_submission(path: str | Path, *, limits: Limits = Limits()) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
+def read_submission(
+    path: str | Path, *, limits: Limits = Limits()
+) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
     """Read one submitted workbook from disk (see ``jwmodel.excel.intake`` for folders)."""
     from jwmodel.excel.intake import read_regular_file
 

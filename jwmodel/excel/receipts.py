@@ -21,12 +21,23 @@ def write_receipt(folder: str | Path, record: SourceRecord) -> Path:
     """Write the receipt for one file; every text is written as text."""
     path = Path(folder) / receipt_name(record)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    wb = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     ws = wb.add_worksheet("Receipt")
     bold = wb.add_format({"bold": True})
     title = wb.add_format({"bold": True, "font_size": 14})
     ws.write_string(0, 0, "Receipt for your submission", title)
-    for row, (label, value) in enumerate((("File", record.file), ("SHA-256", record.sha256), ("Kind", record.kind), ("Status", record.status), ("Taken", record.taken)), start=2):
+    for row, (label, value) in enumerate(
+        (
+            ("File", record.file),
+            ("SHA-256", record.sha256),
+            ("Kind", record.kind),
+            ("Status", record.status),
+            ("Taken", record.taken),
+        ),
+        start=2,
+    ):
         ws.write_string(row, 0, label, bold)
         ws.write_string(row, 1, value)
     ws.write_string(8, 0, f"Issues: {len(record.findings)}" if record.findings else "No issues: thank you.", bold)

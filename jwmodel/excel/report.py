@@ -21,18 +21,33 @@ from xlsxwriter.worksheet import Worksheet
 from jwmodel.apportionment import describe_shares
 from jwmodel.appraisal import Case
 from jwmodel.business_case import ProgrammeAppraisal
-from jwmodel.excel.atomic import replacing
 from jwmodel.consolidation import Consolidation
+from jwmodel.excel.atomic import replacing
 from jwmodel.model import Range
 from jwmodel.submissions import SourceRecord
 
 __all__ = ["write_consolidated", "SHEETS"]
 
-SHEETS = ("Summary", "Appraisal", "Sensitivity", "Baseline", "Apportionment", "By partner", "One-off costs", "Findings", "Sources")
+SHEETS = (
+    "Summary",
+    "Appraisal",
+    "Sensitivity",
+    "Baseline",
+    "Apportionment",
+    "By partner",
+    "One-off costs",
+    "Findings",
+    "Sources",
+)
 MONEY = "#,##0;(#,##0);0"
 MONEY_3 = "#,##0.000;(#,##0.000);0"
 FTE = "#,##0.0"
-OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "constant_memory": False}
+OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "constant_memory": False,
+}
 
 
 class _Book:
@@ -106,7 +121,20 @@ def _summary(b: _Book, result: Consolidation) -> None:
     total_row = last + 1
     t = result.total
     b.text_cell(ws, total_row, 0, "Total", b.bold)
-    for col, value in zip(range(1, 9), (t.cashable.low, t.cashable.high, t.procurement.low, t.procurement.high, t.recurring.low, t.recurring.high, t.non_cashable.low, t.non_cashable.high), strict=True):
+    for col, value in zip(
+        range(1, 9),
+        (
+            t.cashable.low,
+            t.cashable.high,
+            t.procurement.low,
+            t.procurement.high,
+            t.recurring.low,
+            t.recurring.high,
+            t.non_cashable.low,
+            t.non_cashable.high,
+        ),
+        strict=True,
+    ):
         b.formula(ws, total_row, col, _sum(first, last, col), value, b.total)
 
     one_off_title = total_row + 3
@@ -126,7 +154,9 @@ def _summary(b: _Book, result: Consolidation) -> None:
 
     chart = b.wb.add_chart({"type": "bar"})
     for col, name in ((5, "Low"), (6, "High")):
-        chart.add_series({"name": name, "categories": ["Summary", first, 0, last, 0], "values": ["Summary", first, col, last, col]})
+        chart.add_series(
+            {"name": name, "categories": ["Summary", first, 0, last, 0], "values": ["Summary", first, col, last, col]}
+        )
     chart.set_title({"name": "Recurring cost/(saving) by service area, £000s"})
     chart.set_y_axis({"reverse": True})
     chart.set_legend({"position": "bottom"})
@@ -177,7 +207,6 @@ def _by_partner(b: _Book, result: Consolidation) -> None:
         matrices[kind] = row
         row += 3
 
-
     b.text_cell(ws, row, 0, "Totals by partner", b.bold)
     row += 1
     for col, h in enumerate(("Partner", "Recurring low", "Recurring high", "One-off low", "One-off high")):
@@ -186,12 +215,25 @@ def _by_partner(b: _Book, result: Consolidation) -> None:
     totals_first = row
     for j, p in enumerate(result.by_partner):
         b.text_cell(ws, row, 0, p.partner)
-        for k, (kind, value) in enumerate((("saving", p.recurring.low), ("saving", p.recurring.high), ("one-off", p.one_off.low), ("one-off", p.one_off.high))):
+        for k, (kind, value) in enumerate(
+            (
+                ("saving", p.recurring.low),
+                ("saving", p.recurring.high),
+                ("one-off", p.one_off.low),
+                ("one-off", p.one_off.high),
+            )
+        ):
             b.formula(ws, row, 1 + k, f"={cell(matrices[kind], 1 + 2 * j + k % 2)}", value, b.money3)
         row += 1
     chart = b.wb.add_chart({"type": "column"})
     for k, name in ((1, "Recurring low"), (2, "Recurring high")):
-        chart.add_series({"name": name, "categories": ["By partner", totals_first, 0, row - 1, 0], "values": ["By partner", totals_first, k, row - 1, k]})
+        chart.add_series(
+            {
+                "name": name,
+                "categories": ["By partner", totals_first, 0, row - 1, 0],
+                "values": ["By partner", totals_first, k, row - 1, k],
+            }
+        )
     chart.set_title({"name": "Recurring cost/(saving) by partner, £000s"})
     chart.set_legend({"position": "bottom"})
     ws.insert_chart(2, 2 * len(partners) + 4, chart)
@@ -201,7 +243,9 @@ def _by_partner(b: _Book, result: Consolidation) -> None:
     row += 1
     n = len(partners)
     headers = ["Service area", "Kind", "Description", "Category or type", "Basis", "Counted", "Low", "High"]
-    headers += [f"{p} low" for p in partners] + [f"{p} high" for p in partners] + ["Unallocated low", "Unallocated high"]
+    headers += (
+        [f"{p} low" for p in partners] + [f"{p} high" for p in partners] + ["Unallocated low", "Unallocated high"]
+    )
     for col, h in enumerate(headers):
         b.text_cell(ws, row, col, h, b.head)
     row += 1
@@ -222,7 +266,11 @@ def _by_partner(b: _Book, result: Consolidation) -> None:
         for k, (whole, part) in enumerate(((line.estimate.low, allocated.low), (line.estimate.high, allocated.high))):
             first = 8 + k * n
             value = (whole - part) if line.included else Decimal(0)
-            formula = f"={cell(row, 6 + k)}-SUM({cell(row, first)}:{cell(row, first + n - 1)})" if line.included and n else "=0"
+            formula = (
+                f"={cell(row, 6 + k)}-SUM({cell(row, first)}:{cell(row, first + n - 1)})"
+                if line.included and n
+                else "=0"
+            )
             b.formula(ws, row, 8 + 2 * n + k, formula, value, b.money3)
         row += 1
     ws.set_column(2, 2, 48)
@@ -234,7 +282,13 @@ def _baseline(b: _Book, result: Consolidation) -> None:
     partners = result.partners
     ws.set_column(0, 0, 34)
     ws.set_column(1, 2 * len(partners), 12)
-    b.text_cell(ws, 0, 0, "Financial baseline by partner and service area (£000s and FTE, net of charges from the other partners)", b.title)
+    b.text_cell(
+        ws,
+        0,
+        0,
+        "Financial baseline by partner and service area (£000s and FTE, net of charges from the other partners)",
+        b.title,
+    )
     b.text_cell(ws, 2, 0, "Service area", b.head)
     for j, p in enumerate(partners):
         ws.merge_range(2, 1 + 2 * j, 2, 2 + 2 * j, p, b.head_c)
@@ -242,7 +296,9 @@ def _baseline(b: _Book, result: Consolidation) -> None:
         b.text_cell(ws, 3, 2 + 2 * j, "FTE", b.head)
     b.text_cell(ws, 3, 0, "", b.head)
     values = {(e.partner, e.service): (e.net, e.fte) for e in result.baseline_entries}
-    services = list(dict.fromkeys([*(s.service for s in result.services), *(e.service for e in result.baseline_entries)]))
+    services = list(
+        dict.fromkeys([*(s.service for s in result.services), *(e.service for e in result.baseline_entries)])
+    )
     first = 4
     for i, service in enumerate(services):
         b.text_cell(ws, first + i, 0, service)
@@ -256,20 +312,41 @@ def _baseline(b: _Book, result: Consolidation) -> None:
     b.text_cell(ws, total + 1, 0, "Stated total", b.bold)
     b.text_cell(ws, total + 2, 0, "Stated less rows", b.bold)
     for j, pb in enumerate(result.baseline):
-        for k, (computed, stated, fmt, fmt_total) in enumerate(((pb.net, pb.stated_net, b.money, b.total), (pb.fte, pb.stated_fte, b.fte, b.fte_total))):
+        for k, (computed, stated, fmt, fmt_total) in enumerate(
+            ((pb.net, pb.stated_net, b.money, b.total), (pb.fte, pb.stated_fte, b.fte, b.fte_total))
+        ):
             col = 1 + 2 * j + k
             b.formula(ws, total, col, _sum(first, last, col), computed, fmt_total)
             b.num(ws, total + 1, col, stated, fmt)
             if stated is not None:
                 b.formula(ws, total + 2, col, f"={cell(total + 1, col)}-{cell(total, col)}", stated - computed, fmt)
-    b.text_cell(ws, total + 4, 0, "A non-zero 'stated less rows' means the partner's own control total does not equal the sum of its rows; see Findings.", b.note)
+    b.text_cell(
+        ws,
+        total + 4,
+        0,
+        "A non-zero 'stated less rows' means the partner's own control total does not equal the sum of its rows; see Findings.",
+        b.note,
+    )
 
 
 def _apportionment(b: _Book, result: Consolidation) -> None:
     ws = b.wb.add_worksheet("Apportionment")
     partners = result.partners
-    headers = ["Service area", "Option", "Partners", "In use", "Default", "Method", "Driver or bearer", "Split", *(f"{p} %" for p in partners), "Basis of driver values"]
-    b.text_cell(ws, 0, 0, "Apportionment rules: every service area and participation option (the one in use is marked)", b.title)
+    headers = [
+        "Service area",
+        "Option",
+        "Partners",
+        "In use",
+        "Default",
+        "Method",
+        "Driver or bearer",
+        "Split",
+        *(f"{p} %" for p in partners),
+        "Basis of driver values",
+    ]
+    b.text_cell(
+        ws, 0, 0, "Apportionment rules: every service area and participation option (the one in use is marked)", b.title
+    )
     for col, h in enumerate(headers):
         b.text_cell(ws, 2, col, h, b.head)
     for i, row in enumerate(result.apportionment, start=3):
@@ -280,7 +357,14 @@ def _apportionment(b: _Book, result: Consolidation) -> None:
         b.text_cell(ws, i, 4, "default" if row.default else "")
         b.text_cell(ws, i, 5, row.method.value)
         b.text_cell(ws, i, 6, row.driver or row.sole_bearer)
-        b.text_cell(ws, i, 7, describe_shares(row.shares) if row.shares else ("no joint costs or savings" if row.method.value == "none" else "not computable: see Findings"))
+        b.text_cell(
+            ws,
+            i,
+            7,
+            describe_shares(row.shares)
+            if row.shares
+            else ("no joint costs or savings" if row.method.value == "none" else "not computable: see Findings"),
+        )
         for j, p in enumerate(partners):
             value = row.shares.get(p) if row.shares else None
             b.num(ws, i, 8 + j, value, b.pct)
@@ -328,9 +412,25 @@ def _appraisal(b: _Book, appraisal: ProgrammeAppraisal) -> None:
     ws.set_column(1, 1, 34)
     ws.set_column(2, len(years) + 3, 12)
     b.text_cell(ws, 0, 0, "Appraisal over the financial plan, £000s", b.title)
-    bias = f" Optimism bias: costs +{settings.bias.cost_uplift_percent}%, savings -{settings.bias.benefit_reduction_percent}%." if settings.bias else " No optimism bias applied."
-    b.text_cell(ws, 1, 0, f"Cash flows: cost positive, saving negative. NPV at the {settings.schedule.name}, year 0 ({years[0]}) undiscounted, benefit positive (above 0 means worth doing).{bias}", b.note)
-    b.text_cell(ws, 2, 0, "Prudent: low savings, high costs. Optimistic: high savings, low costs. Central: the midpoint. Payback: years from the start of the plan until cumulative net saving stays at or above 0.", b.note)
+    bias = (
+        f" Optimism bias: costs +{settings.bias.cost_uplift_percent}%, savings -{settings.bias.benefit_reduction_percent}%."
+        if settings.bias
+        else " No optimism bias applied."
+    )
+    b.text_cell(
+        ws,
+        1,
+        0,
+        f"Cash flows: cost positive, saving negative. NPV at the {settings.schedule.name}, year 0 ({years[0]}) undiscounted, benefit positive (above 0 means worth doing).{bias}",
+        b.note,
+    )
+    b.text_cell(
+        ws,
+        2,
+        0,
+        "Prudent: low savings, high costs. Optimistic: high savings, low costs. Central: the midpoint. Payback: years from the start of the plan until cumulative net saving stays at or above 0.",
+        b.note,
+    )
     row = 4
     for col, h in enumerate(("Case", "Measure", *years, "Total")):
         b.text_cell(ws, row, col, h, b.head)
@@ -362,7 +462,14 @@ def _appraisal(b: _Book, appraisal: ProgrammeAppraisal) -> None:
     chart = b.wb.add_chart({"type": "line"})
     for c in appraisal.cases:
         r = cumulative_rows[c.case]
-        chart.add_series({"name": c.case.value, "categories": ["Appraisal", 4, 2, 4, 1 + len(years)], "values": ["Appraisal", r, 2, r, 1 + len(years)], "marker": {"type": "circle"}})
+        chart.add_series(
+            {
+                "name": c.case.value,
+                "categories": ["Appraisal", 4, 2, 4, 1 + len(years)],
+                "values": ["Appraisal", r, 2, r, 1 + len(years)],
+                "marker": {"type": "circle"},
+            }
+        )
     chart.set_title({"name": "Cumulative net cost/(saving) by year, £000s"})
     chart.set_legend({"position": "bottom"})
     ws.insert_chart(4, len(years) + 4, chart, {"x_scale": 1.2})
@@ -380,11 +487,23 @@ def _appraisal(b: _Book, appraisal: ProgrammeAppraisal) -> None:
         else:
             b.num(ws, row, 2, _q(c.payback_years, 2), b.pct)
         row += 1
-    for title, subjects in (("By service area", appraisal.by_service), ("By partner (each line split by its own apportionment)", appraisal.by_partner)):
+    for title, subjects in (
+        ("By service area", appraisal.by_service),
+        ("By partner (each line split by its own apportionment)", appraisal.by_partner),
+    ):
         row += 1
         b.text_cell(ws, row, 0, title, b.bold)
         row += 1
-        for col, h in enumerate(("Name", "NPV central", "NPV prudent", "NPV optimistic", "Payback central (years)", *(f"Net {y}" for y in years))):
+        for col, h in enumerate(
+            (
+                "Name",
+                "NPV central",
+                "NPV prudent",
+                "NPV optimistic",
+                "Payback central (years)",
+                *(f"Net {y}" for y in years),
+            )
+        ):
             b.text_cell(ws, row, col, h, b.head)
         row += 1
         for x in subjects:
@@ -410,7 +529,13 @@ def _sensitivity(b: _Book, appraisal: ProgrammeAppraisal) -> None:
     ws.set_column(0, 0, 32)
     ws.set_column(1, 4, 20)
     b.text_cell(ws, 0, 0, "Sensitivity: switching values and the tornado", b.title)
-    b.text_cell(ws, 1, 0, f"Switching value: the percentage by which savings (central case) can fall before NPV reaches 0, or before payback takes longer than {limit} years. Negative: savings must rise by that much. Blank: no savings to scale.", b.note)
+    b.text_cell(
+        ws,
+        1,
+        0,
+        f"Switching value: the percentage by which savings (central case) can fall before NPV reaches 0, or before payback takes longer than {limit} years. Negative: savings must rise by that much. Blank: no savings to scale.",
+        b.note,
+    )
     for col, h in enumerate(("Subject", "NPV switching value %", f"Payback ({limit} years) switching value %")):
         b.text_cell(ws, 3, col, h, b.head)
     row = 4
@@ -420,7 +545,13 @@ def _sensitivity(b: _Book, appraisal: ProgrammeAppraisal) -> None:
         b.num(ws, row, 2, _q(w.payback_percent, 1), b.pct)
         row += 1
     row += 1
-    b.text_cell(ws, row, 0, f"Tornado: programme NPV with one service area at its prudent and at its optimistic case, the rest central (central NPV {_q(appraisal.tornado.central_npv, 1)})", b.bold)
+    b.text_cell(
+        ws,
+        row,
+        0,
+        f"Tornado: programme NPV with one service area at its prudent and at its optimistic case, the rest central (central NPV {_q(appraisal.tornado.central_npv, 1)})",
+        b.bold,
+    )
     row += 1
     for col, h in enumerate(("Service area", "NPV prudent", "NPV optimistic", "Swing")):
         b.text_cell(ws, row, col, h, b.head)
@@ -435,7 +566,13 @@ def _sensitivity(b: _Book, appraisal: ProgrammeAppraisal) -> None:
     if appraisal.tornado.bars:
         chart = b.wb.add_chart({"type": "bar"})
         for col, name in ((1, "NPV prudent"), (2, "NPV optimistic")):
-            chart.add_series({"name": name, "categories": ["Sensitivity", first, 0, row - 1, 0], "values": ["Sensitivity", first, col, row - 1, col]})
+            chart.add_series(
+                {
+                    "name": name,
+                    "categories": ["Sensitivity", first, 0, row - 1, 0],
+                    "values": ["Sensitivity", first, col, row - 1, col],
+                }
+            )
         chart.set_title({"name": "Tornado: programme NPV, £000s"})
         chart.set_y_axis({"reverse": True})
         chart.set_legend({"position": "bottom"})

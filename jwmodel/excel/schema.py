@@ -48,14 +48,24 @@ COMMON_COVER_END = (
     CoverField("contact", "Contact name", "Who to ask about this return"),
     CoverField("email", "Contact email", "", required=False),
     CoverField("submitted", "Submission date", "The date you send this file", kind="date"),
-    CoverField("submission_version", "Submission number", "1 for the first submission; add 1 for each resubmission", kind="number"),
+    CoverField(
+        "submission_version",
+        "Submission number",
+        "1 for the first submission; add 1 for each resubmission",
+        kind="number",
+    ),
 )
 PARTNER_COVER = (
     *COMMON_COVER_START,
     CoverField("partner_code", "Partner code", "Choose from the list", kind="partner"),
     CoverField("partner_name", "Partner name", "Full name of your organisation"),
     *COMMON_COVER_END,
-    CoverField("stated_net", "Stated total net baseline (£000s)", "Your own control total for the Baseline sheet", kind="number"),
+    CoverField(
+        "stated_net",
+        "Stated total net baseline (£000s)",
+        "Your own control total for the Baseline sheet",
+        kind="number",
+    ),
     CoverField("stated_fte", "Stated total FTE", "Your own control total of FTE", kind="number"),
 )
 PROPOSAL_COVER = (
@@ -93,7 +103,17 @@ SAVING_HEADERS = (
     "Ramp (% of full year, by year)",
     "Notes",
 )
-ONE_OFF_HEADERS = ("Description", "Type", "Low (£000s)", "High (£000s)", "Sole bearer", "Only if partner participates", "Year", "Timing (% by year)", "Notes")
+ONE_OFF_HEADERS = (
+    "Description",
+    "Type",
+    "Low (£000s)",
+    "High (£000s)",
+    "Sole bearer",
+    "Only if partner participates",
+    "Year",
+    "Timing (% by year)",
+    "Notes",
+)
 
 TABLES = {
     BASELINE: "BaselineTable",

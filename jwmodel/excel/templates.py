@@ -67,9 +67,15 @@ class _Formats:
         self.bold = wb.add_format({"bold": True})
         self.help = wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": False})
         self.locked = wb.add_format({"locked": True})
-        self.input_text = wb.add_format({"locked": False, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"})
-        self.input_money = wb.add_format({"locked": False, "bg_color": "#FFF2CC", "num_format": MONEY, "border": 1, "border_color": "#BFBFBF"})
-        self.input_date = wb.add_format({"locked": False, "bg_color": "#FFF2CC", "num_format": "yyyy-mm-dd", "border": 1, "border_color": "#BFBFBF"})
+        self.input_text = wb.add_format(
+            {"locked": False, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"}
+        )
+        self.input_money = wb.add_format(
+            {"locked": False, "bg_color": "#FFF2CC", "num_format": MONEY, "border": 1, "border_color": "#BFBFBF"}
+        )
+        self.input_date = wb.add_format(
+            {"locked": False, "bg_color": "#FFF2CC", "num_format": "yyyy-mm-dd", "border": 1, "border_color": "#BFBFBF"}
+        )
         self.fixed = wb.add_format({"locked": True, "bg_color": "#D9D9D9", "border": 1, "border_color": "#BFBFBF"})
 
 
@@ -80,7 +86,16 @@ def _workbook(path: Path, title: str) -> tuple[Workbook, _Formats]:
 
 
 def _protect(ws: Worksheet) -> None:
-    ws.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "autofilter": True, "sort": True})
+    ws.protect(
+        "",
+        {
+            "select_locked_cells": True,
+            "select_unlocked_cells": True,
+            "format_columns": True,
+            "autofilter": True,
+            "sort": True,
+        },
+    )
 
 
 def _instructions(wb: Workbook, f: _Formats, lines: Sequence[str]) -> None:
@@ -103,7 +118,14 @@ def _lists(wb: Workbook, f: _Formats, setup: ProgrammeSetup) -> None:
         "Method": list(s.METHODS),
         "Yes/No": [s.YES, s.NO],
     }
-    names = {"Partner code": "PartnerCodes", "Service area": "ServiceAreas", "Category": "Categories", "One-off type": "OneOffTypes", "Method": "Methods", "Yes/No": "YesNo"}
+    names = {
+        "Partner code": "PartnerCodes",
+        "Service area": "ServiceAreas",
+        "Category": "Categories",
+        "One-off type": "OneOffTypes",
+        "Method": "Methods",
+        "Yes/No": "YesNo",
+    }
     for col, (header, values) in enumerate(columns.items()):
         ws.write_string(0, col, header, f.bold)
         for row, value in enumerate(values, start=1):
@@ -141,7 +163,18 @@ def _cover(wb: Workbook, f: _Formats, fields: Sequence[s.CoverField], title: str
             ws.write_string(row, 1, str(value), fmt)
         source = {"partner": "=PartnerCodes", "service": "=ServiceAreas"}.get(field.kind)
         if source:
-            ws.data_validation(row, 1, row, 1, {"validate": "list", "source": source, "error_title": "Choose from the list", "error_message": "Choose a value from the list (set by the programme office)."})
+            ws.data_validation(
+                row,
+                1,
+                row,
+                1,
+                {
+                    "validate": "list",
+                    "source": source,
+                    "error_title": "Choose from the list",
+                    "error_message": "Choose a value from the list (set by the programme office).",
+                },
+            )
     _protect(ws)
 
 
@@ -168,7 +201,13 @@ def _table(
         columns.append({"header": header, "format": fmt})
         width = 48 if header in ("Description", "Notes", "Basis", "Service area") else max(12, len(header) + 2)
         ws.set_column(col, col, width, fmt)
-    ws.add_table(s.HEADER_ROW, 0, last, len(headers) - 1, {"name": s.TABLES[sheet], "columns": columns, "style": "Table Style Light 9"})
+    ws.add_table(
+        s.HEADER_ROW,
+        0,
+        last,
+        len(headers) - 1,
+        {"name": s.TABLES[sheet], "columns": columns, "style": "Table Style Light 9"},
+    )
     for i in range(len(rows), n):
         for col in range(len(headers)):
             ws.write_blank(first + i, col, None, columns[col]["format"])
@@ -182,7 +221,18 @@ def _table(
             else:
                 ws.write_string(first + i, col, str(value), fmt)
     for col, source in validations.items():
-        ws.data_validation(first, col, last, col, {"validate": "list", "source": source, "error_title": "Choose from the list", "error_message": "Choose a value from the list."})
+        ws.data_validation(
+            first,
+            col,
+            last,
+            col,
+            {
+                "validate": "list",
+                "source": source,
+                "error_title": "Choose from the list",
+                "error_message": "Choose a value from the list.",
+            },
+        )
     ws.freeze_panes(s.HEADER_ROW + 1, 0)
     _protect(ws)
 
@@ -190,7 +240,13 @@ def _table(
 def _cover_values(template: str, cover: Cover | None, setup: ProgrammeSetup) -> dict[str, object]:
     values: dict[str, object] = {"template": template, "version": s.VERSION, "financial_year": setup.financial_year}
     if cover:
-        values.update(financial_year=cover.financial_year, contact=cover.contact, email=cover.email, submitted=cover.submitted, submission_version=cover.submission_version)
+        values.update(
+            financial_year=cover.financial_year,
+            contact=cover.contact,
+            email=cover.email,
+            submitted=cover.submitted,
+            submission_version=cover.submission_version,
+        )
     return values
 
 
@@ -224,7 +280,17 @@ def write_partner_return(path: str | Path, setup: ProgrammeSetup, data: PartnerR
             rows = [(e.service, e.gross, e.charges, e.net, e.fte, e.note) for e in data.baseline]
         else:
             rows = [(name, None, None, None, None, None) for name in setup.services]
-        _table(wb, f, s.BASELINE, "Financial baseline by service area (£000s, FTE)", "One row per service area; net = gross direct cost less charges from the other partners.", s.BASELINE_HEADERS, rows, ("text", "money", "money", "money", "number", "text"), {0: "=ServiceAreas"})
+        _table(
+            wb,
+            f,
+            s.BASELINE,
+            "Financial baseline by service area (£000s, FTE)",
+            "One row per service area; net = gross direct cost less charges from the other partners.",
+            s.BASELINE_HEADERS,
+            rows,
+            ("text", "money", "money", "money", "number", "text"),
+            {0: "=ServiceAreas"},
+        )
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
         wb.close()
@@ -233,7 +299,13 @@ def write_partner_return(path: str | Path, setup: ProgrammeSetup, data: PartnerR
     return path
 
 
-def write_workstream_proposal(path: str | Path, setup: ProgrammeSetup, data: WorkstreamProposal | None = None, *, notes: dict[str, str] | None = None) -> Path:
+def write_workstream_proposal(
+    path: str | Path,
+    setup: ProgrammeSetup,
+    data: WorkstreamProposal | None = None,
+    *,
+    notes: dict[str, str] | None = None,
+) -> Path:
     """Write a workstream proposal: blank, or filled with ``data`` for one service area."""
     path = Path(path)
     codes = tuple(p.code for p in setup.partners)
@@ -250,10 +322,32 @@ def write_workstream_proposal(path: str | Path, setup: ProgrammeSetup, data: Wor
         for option in data.service.options if data else ():
             rule = option.rule
             percents = [rule.percentages.get(c) if rule.method is Method.FIXED else None for c in codes]
-            option_rows.append((option.name, ", ".join(option.partners), s.YES if option.default else s.NO, rule.method.value, rule.driver, rule.sole_bearer, rule.minimum_percent if rule.method in (Method.BASELINE, Method.DRIVER) else None, *percents, ""))
+            option_rows.append(
+                (
+                    option.name,
+                    ", ".join(option.partners),
+                    s.YES if option.default else s.NO,
+                    rule.method.value,
+                    rule.driver,
+                    rule.sole_bearer,
+                    rule.minimum_percent if rule.method in (Method.BASELINE, Method.DRIVER) else None,
+                    *percents,
+                    "",
+                )
+            )
         headers = s.option_headers(codes)
         kinds = ("text", "text", "text", "text", "text", "text", "number", *("number" for _ in codes), "text")
-        _table(wb, f, s.OPTIONS, "Participation options and apportionment rules", "One row per option: which partners join and how joint costs and savings are split between them.", headers, option_rows, kinds, {2: "=YesNo", 3: "=Methods", 5: "=PartnerCodes"})
+        _table(
+            wb,
+            f,
+            s.OPTIONS,
+            "Participation options and apportionment rules",
+            "One row per option: which partners join and how joint costs and savings are split between them.",
+            headers,
+            option_rows,
+            kinds,
+            {2: "=YesNo", 3: "=Methods", 5: "=PartnerCodes"},
+        )
 
         driver_rows = []
         if data:
@@ -263,13 +357,67 @@ def write_workstream_proposal(path: str | Path, setup: ProgrammeSetup, data: Wor
                 names.setdefault(d.driver, {})[d.partner] = d.value
                 basis.setdefault(d.driver, d.note)
             driver_rows = [(name, *(vals.get(c) for c in codes), basis[name]) for name, vals in names.items()]
-        _table(wb, f, s.DRIVERS, "Drivers: values per partner", "For options split by a driver: one row per driver, a value per partner, and where the values come from.", s.driver_headers(codes), driver_rows, ("text", *("number" for _ in codes), "text"), {})
+        _table(
+            wb,
+            f,
+            s.DRIVERS,
+            "Drivers: values per partner",
+            "For options split by a driver: one row per driver, a value per partner, and where the values come from.",
+            s.driver_headers(codes),
+            driver_rows,
+            ("text", *("number" for _ in codes), "text"),
+            {},
+        )
 
-        saving_rows = [(x.description, x.category.value, x.estimate.low, x.estimate.high, x.sole_bearer or "", x.only_if_partner or "", *_phasing(x.profile, "ramp"), x.note) for x in (data.saving_lines if data else ())]
-        _table(wb, f, s.SAVINGS, "Saving lines: recurring full-year cost/(saving), £000s", "Cost positive, saving negative. Low is the smaller saving, High the bigger. Start year and ramp (e.g. 50, 100) say when the full-year effect arrives; blank means in full from the plan's first year.", s.SAVING_HEADERS, saving_rows, ("text", "text", "money", "money", "text", "text", "text", "text", "text"), {1: "=Categories", 4: "=PartnerCodes", 5: "=PartnerCodes"})
+        saving_rows = [
+            (
+                x.description,
+                x.category.value,
+                x.estimate.low,
+                x.estimate.high,
+                x.sole_bearer or "",
+                x.only_if_partner or "",
+                *_phasing(x.profile, "ramp"),
+                x.note,
+            )
+            for x in (data.saving_lines if data else ())
+        ]
+        _table(
+            wb,
+            f,
+            s.SAVINGS,
+            "Saving lines: recurring full-year cost/(saving), £000s",
+            "Cost positive, saving negative. Low is the smaller saving, High the bigger. Start year and ramp (e.g. 50, 100) say when the full-year effect arrives; blank means in full from the plan's first year.",
+            s.SAVING_HEADERS,
+            saving_rows,
+            ("text", "text", "money", "money", "text", "text", "text", "text", "text"),
+            {1: "=Categories", 4: "=PartnerCodes", 5: "=PartnerCodes"},
+        )
 
-        cost_rows = [(c.description, c.type.value, c.estimate.low, c.estimate.high, c.sole_bearer or "", c.only_if_partner or "", *_phasing(c.profile, "timing"), c.note) for c in (data.one_off_costs if data else ())]
-        _table(wb, f, s.ONE_OFF, "One-off costs of change, £000s", "Low is the smaller cost, High the bigger. Year and timing (e.g. 60, 40) say when it is spent; blank means all in the plan's first year.", s.ONE_OFF_HEADERS, cost_rows, ("text", "text", "money", "money", "text", "text", "text", "text", "text"), {1: "=OneOffTypes", 4: "=PartnerCodes", 5: "=PartnerCodes"})
+        cost_rows = [
+            (
+                c.description,
+                c.type.value,
+                c.estimate.low,
+                c.estimate.high,
+                c.sole_bearer or "",
+                c.only_if_partner or "",
+                *_phasing(c.profile, "timing"),
+                c.note,
+            )
+            for c in (data.one_off_costs if data else ())
+        ]
+        _table(
+            wb,
+            f,
+            s.ONE_OFF,
+            "One-off costs of change, £000s",
+            "Low is the smaller cost, High the bigger. Year and timing (e.g. 60, 40) say when it is spent; blank means all in the plan's first year.",
+            s.ONE_OFF_HEADERS,
+            cost_rows,
+            ("text", "text", "money", "money", "text", "text", "text", "text", "text"),
+            {1: "=OneOffTypes", 4: "=PartnerCodes", 5: "=PartnerCodes"},
+        )
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
         wb.close()

@@ -18,14 +18,15 @@ import xlsxwriter
 from jwmodel.cli import main
 from jwmodel.excel.libreoffice import resave
 from jwmodel.excel.report import SHEETS
-
-from .conftest import HAMPSHIRE_DIR
+from tests.conftest import HAMPSHIRE_DIR
 
 pytestmark = pytest.mark.libreoffice
 
 
 def values(path: Path, name: str) -> list[list[object]]:
-    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python(skip_empty_area=False)
+    rows = (
+        python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python(skip_empty_area=False)
+    )
     trimmed = [[c for c in r] for r in rows]
     while trimmed and not any(c != "" for c in trimmed[-1]):
         trimmed.pop()

@@ -20,7 +20,7 @@ from jwmodel.excel.batch import run_batch
 from jwmodel.excel.intake import default_workers
 from jwmodel.summary import summary
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 import generate  # noqa: E402  (bench/generate.py)
 
@@ -70,7 +70,22 @@ def test_the_command_gives_the_same_json_whatever_the_workers(folder, tmp_path):
     outputs = []
     for workers in ("0", "2"):
         out = tmp_path / workers
-        assert main(["consolidate", str(folder), "-o", str(out / "c.xlsx"), "--json", str(out / "s.json"), "-q", "--workers", workers]) == 2
+        assert (
+            main(
+                [
+                    "consolidate",
+                    str(folder),
+                    "-o",
+                    str(out / "c.xlsx"),
+                    "--json",
+                    str(out / "s.json"),
+                    "-q",
+                    "--workers",
+                    workers,
+                ]
+            )
+            == 2
+        )
         outputs.append((out / "s.json").read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
 

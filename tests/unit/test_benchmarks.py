@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jwmodel.benchmarks import BenchmarkError, Metric, ServiceBenchmark, assess, assess_all, totals, to_saving_line
+from jwmodel.benchmarks import BenchmarkError, Metric, ServiceBenchmark, assess, assess_all, to_saving_line, totals
 from jwmodel.examples import herefordshire_2009 as hereford
 from jwmodel.model import Category, Range
 
@@ -38,11 +38,17 @@ def test_herefordshire_services_in_scope_are_526_fte_and_19_million_pounds():
 
 
 def test_herefordshire_gap_to_top_quartile_releases_104_to_140_fte():
-    assert totals(hereford.benchmark_results()).fte_release == Range(D(104), D(140)) == hereford.PUBLISHED["fte_release"]
+    assert (
+        totals(hereford.benchmark_results()).fte_release == Range(D(104), D(140)) == hereford.PUBLISHED["fte_release"]
+    )
 
 
 def test_herefordshire_gap_to_top_quartile_saves_3_4_to_5_4_million_a_year():
-    assert totals(hereford.benchmark_results()).saving == Range(D(-3400), D(-5400)) == hereford.PUBLISHED["recurring_saving"]
+    assert (
+        totals(hereford.benchmark_results()).saving
+        == Range(D(-3400), D(-5400))
+        == hereford.PUBLISHED["recurring_saving"]
+    )
 
 
 def test_herefordshire_procurement_adds_about_890k_a_year():
@@ -73,7 +79,9 @@ def test_herefordshire_results_need_no_rounding():
 
 
 def test_saving_is_the_gap_to_top_quartile_times_the_achievable_share():
-    result = assess(service(cost=1200, fte=40, fte_metric=Metric("FTE per 10,000 payslips", D(4), D(3)), low=60, high=90))
+    result = assess(
+        service(cost=1200, fte=40, fte_metric=Metric("FTE per 10,000 payslips", D(4), D(3)), low=60, high=90)
+    )
     assert result.potential_saving == -300  # a quarter of 1,200: £8 a payslip against £6
     assert result.saving == Range(D(-180), D(-270))
     assert result.potential_fte == 10
@@ -92,8 +100,16 @@ def test_a_metric_where_higher_is_better_measures_the_gap_the_other_way():
 
 
 def test_savings_and_fte_round_halves_to_the_smaller_figure():
-    result = assess(service(cost=D("0.003"), fte=D("0.3"), fte_metric=Metric("FTE", D(2), D(1)), low=100, high=100,
-                            cost_metric=Metric("cost", D(2), D(1))))
+    result = assess(
+        service(
+            cost=D("0.003"),
+            fte=D("0.3"),
+            fte_metric=Metric("FTE", D(2), D(1)),
+            low=100,
+            high=100,
+            cost_metric=Metric("cost", D(2), D(1)),
+        )
+    )
     assert result.saving.low == D("-0.001")  # -0.0015
     assert result.fte_release.low == D("0.1")  # 0.15
 
@@ -135,12 +151,20 @@ levels = st.integers(min_value=1, max_value=10**4).map(D)
 @given(
     st.integers(min_value=0, max_value=10**7).map(lambda units: D(units) / 1000),
     st.integers(min_value=0, max_value=10**4).map(lambda units: D(units) / 10),
-    levels, levels, levels, levels,
-    st.integers(min_value=0, max_value=100), st.integers(min_value=0, max_value=100),
+    levels,
+    levels,
+    levels,
+    levels,
+    st.integers(min_value=0, max_value=100),
+    st.integers(min_value=0, max_value=100),
 )
-def test_low_case_never_saves_or_releases_more_than_high_case_nor_high_more_than_the_gap(cost, fte, c1, c2, f1, f2, a, b):
+def test_low_case_never_saves_or_releases_more_than_high_case_nor_high_more_than_the_gap(
+    cost, fte, c1, c2, f1, f2, a, b
+):
     low, high = sorted((a, b))
-    result = assess(service(cost=cost, fte=fte, cost_metric=Metric("c", c1, c2), fte_metric=Metric("f", f1, f2), low=low, high=high))
+    result = assess(
+        service(cost=cost, fte=fte, cost_metric=Metric("c", c1, c2), fte_metric=Metric("f", f1, f2), low=low, high=high)
+    )
     assert result.saving.ordered_as_saving
     assert result.potential_saving <= result.saving.high <= 0
     assert 0 <= result.fte_release.low <= result.fte_release.high <= result.potential_fte <= fte

@@ -18,14 +18,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jwmodel.excel.intake import extract_all
-
-from .hostile_corpus import PROPOSAL, RETURN
+from tests.hostile_corpus import PROPOSAL, RETURN
 
 SOURCES = [RETURN.read_bytes(), PROPOSAL.read_bytes()]
-XML_PARTS = ["xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml", "xl/sharedStrings.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"]
+XML_PARTS = [
+    "xl/worksheets/sheet2.xml",
+    "xl/worksheets/sheet3.xml",
+    "xl/sharedStrings.xml",
+    "xl/workbook.xml",
+    "xl/_rels/workbook.xml.rels",
+    "[Content_Types].xml",
+    "xl/styles.xml",
+]
 NOT_OURS = {"INTERNAL_ERROR", "READER_CRASHED", "READER_TIMEOUT"}
 
-raw = st.tuples(st.just("raw"), st.integers(0, 1), st.lists(st.tuples(st.integers(0, 20_000), st.integers(1, 255)), min_size=1, max_size=8))
+raw = st.tuples(
+    st.just("raw"),
+    st.integers(0, 1),
+    st.lists(st.tuples(st.integers(0, 20_000), st.integers(1, 255)), min_size=1, max_size=8),
+)
 cut = st.tuples(st.just("cut"), st.integers(0, 1), st.floats(0.0, 0.99))
 xml = st.tuples(
     st.just("xml"),
@@ -63,14 +74,27 @@ def mutate(spec: tuple) -> bytes:
                 elif how == "overwrite":
                     content = content[:at] + payload + content[at + len(payload) :]
                 elif how == "digits":
-                    content = content[:at] + content[at : at + length].translate(bytes.maketrans(b"0123456789", b"9876543210")) + content[at + length :]
+                    content = (
+                        content[:at]
+                        + content[at : at + length].translate(bytes.maketrans(b"0123456789", b"9876543210"))
+                        + content[at + length :]
+                    )
                 else:
-                    content = content[:at] + content[at : at + length].replace(b"<c ", b"<x ").replace(b"</v>", b"</w>").replace(b'"', b"'") + content[at + length :]
+                    content = (
+                        content[:at]
+                        + content[at : at + length]
+                        .replace(b"<c ", b"<x ")
+                        .replace(b"</v>", b"</w>")
+                        .replace(b'"', b"'")
+                        + content[at + length :]
+                    )
             z.writestr(name, content)
     return out.getvalue()
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.one_of(raw, cut, xml, xml), min_size=25, max_size=25))
 def test_mutated_returns_get_the_intakes_own_answers(tmp_path_factory, specs):
     folder: Path = tmp_path_factory.mktemp("fuzz")

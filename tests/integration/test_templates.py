@@ -9,8 +9,7 @@ import pytest
 
 from jwmodel.excel import schema as s
 from jwmodel.excel.build_workbooks import build
-
-from .conftest import WORKBOOKS
+from tests.conftest import WORKBOOKS
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +24,25 @@ def test_regenerating_gives_the_committed_workbooks_byte_for_byte(regenerated):
     for path in written:
         committed = WORKBOOKS / path.relative_to(root)
         assert committed.exists(), f"{committed} is not committed: run `make workbooks`"
-        assert committed.read_bytes() == path.read_bytes(), f"{committed} differs from what the code generates: run `make workbooks`"
+        assert committed.read_bytes() == path.read_bytes(), (
+            f"{committed} differs from what the code generates: run `make workbooks`"
+        )
 
 
 @pytest.mark.parametrize(
     ("name", "sheets", "tables"),
     [
         ("partner_return.xlsx", [s.INSTRUCTIONS, s.COVER, s.BASELINE, s.LISTS], {s.BASELINE: "BaselineTable"}),
-        ("workstream_proposal.xlsx", [s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS], {s.OPTIONS: "OptionsTable", s.DRIVERS: "DriversTable", s.SAVINGS: "SavingLinesTable", s.ONE_OFF: "OneOffCostsTable"}),
+        (
+            "workstream_proposal.xlsx",
+            [s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS],
+            {
+                s.OPTIONS: "OptionsTable",
+                s.DRIVERS: "DriversTable",
+                s.SAVINGS: "SavingLinesTable",
+                s.ONE_OFF: "OneOffCostsTable",
+            },
+        ),
     ],
 )
 def test_templates_have_cover_tables_dropdowns_and_protection(name, sheets, tables):
@@ -52,7 +62,11 @@ def test_templates_have_cover_tables_dropdowns_and_protection(name, sheets, tabl
         assert not ws.cell(first_data, 1).protection.locked, f"{sheet} input cells must be unlocked"
         assert ws.cell(1, 1).protection.locked
     sources = {dv.formula1 for ws in wb for dv in ws.data_validations.dataValidation}
-    expected = {"PartnerCodes", "YesNo", "Methods", "Categories", "OneOffTypes"} if "proposal" in name else {"PartnerCodes", "ServiceAreas"}
+    expected = (
+        {"PartnerCodes", "YesNo", "Methods", "Categories", "OneOffTypes"}
+        if "proposal" in name
+        else {"PartnerCodes", "ServiceAreas"}
+    )
     if "proposal" in name:
         expected.add("ServiceAreas")
     assert expected <= sources
@@ -68,7 +82,25 @@ def test_category_dropdown_offers_every_category():
 def test_templates_command_writes_templates_for_another_programme(tmp_path):
     from jwmodel.cli import main
 
-    assert main(["templates", str(tmp_path), "--partner", "EHC=East Herts Council", "--partner", "SBC=Stevenage Borough Council", "--service", "ICT", "--service", "Human Resources", "--year", "2011/12"]) == 0
+    assert (
+        main(
+            [
+                "templates",
+                str(tmp_path),
+                "--partner",
+                "EHC=East Herts Council",
+                "--partner",
+                "SBC=Stevenage Borough Council",
+                "--service",
+                "ICT",
+                "--service",
+                "Human Resources",
+                "--year",
+                "2011/12",
+            ]
+        )
+        == 0
+    )
     wb = openpyxl.load_workbook(tmp_path / "partner_return.xlsx")
     assert [c.value for c in wb[s.LISTS]["A"][1:] if c.value] == ["EHC", "SBC"]
     assert [c.value for c in wb[s.BASELINE]["A"][s.HEADER_ROW + 1 :] if c.value] == ["ICT", "Human Resources"]

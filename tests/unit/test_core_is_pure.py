@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[1] / "jwmodel"
+CORE = Path(__file__).resolve().parents[2] / "jwmodel"
 FORBIDDEN = {"openpyxl", "python_calamine", "xlwings", "xlsxwriter", "pandas", "tqdm"}
 ADAPTERS = {"cli.py"}
 
@@ -20,14 +20,25 @@ def test_no_core_module_imports_a_spreadsheet_library():
     offenders = []
     for path in core_modules():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in FORBIDDEN]
     assert offenders == []
     assert len(core_modules()) >= 8
 
 
 def test_importing_the_engine_loads_no_spreadsheet_library():
-    modules = ", ".join(sorted(f"jwmodel.{p.relative_to(CORE).with_suffix('').as_posix().replace('/', '.')}".removesuffix(".__init__") for p in core_modules()))
+    modules = ", ".join(
+        sorted(
+            f"jwmodel.{p.relative_to(CORE).with_suffix('').as_posix().replace('/', '.')}".removesuffix(".__init__")
+            for p in core_modules()
+        )
+    )
     code = f"import sys, importlib\nfor m in '{modules}'.split(', '): importlib.import_module(m)\nprint(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(FORBIDDEN)!r}))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"

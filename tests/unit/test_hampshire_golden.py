@@ -36,18 +36,34 @@ ONE_OFF_IT = {
 
 
 def test_appendix_a_every_service(hampshire):
-    got = {s.service: (s.cashable.low, s.cashable.high, s.procurement.low, s.procurement.high, s.recurring.low, s.recurring.high) for s in hampshire.services}
+    got = {
+        s.service: (
+            s.cashable.low,
+            s.cashable.high,
+            s.procurement.low,
+            s.procurement.high,
+            s.recurring.low,
+            s.recurring.high,
+        )
+        for s in hampshire.services
+    }
     assert got == {k: tuple(D(v) for v in vals) for k, vals in APPENDIX_A.items()}
     assert [s.service for s in hampshire.services] == list(APPENDIX_A)
 
 
 def test_appendix_a_totals_are_69_187_cashable_113_150_procurement_182_337_in_all(hampshire):
     t = hampshire.total
-    assert (t.cashable, t.procurement, t.recurring) == (Range(D(-69), D(-187)), Range(D(-113), D(-150)), Range(D(-182), D(-337)))
+    assert (t.cashable, t.procurement, t.recurring) == (
+        Range(D(-69), D(-187)),
+        Range(D(-113), D(-150)),
+        Range(D(-182), D(-337)),
+    )
 
 
 def test_one_off_it_costs_are_96_to_124_and_every_row(hampshire):
-    assert {s.service: (s.one_off.low, s.one_off.high) for s in hampshire.services} == {k: (D(a), D(b)) for k, (a, b) in ONE_OFF_IT.items()}
+    assert {s.service: (s.one_off.low, s.one_off.high) for s in hampshire.services} == {
+        k: (D(a), D(b)) for k, (a, b) in ONE_OFF_IT.items()
+    }
     assert hampshire.total.one_off == Range(D(96), D(124))
 
 
@@ -58,7 +74,11 @@ def test_baseline_sums_by_partner(hampshire):
 
 def test_published_hfrs_and_hcc_totals_that_do_not_match_their_rows_are_found(hampshire):
     found = {(f.code, f.message.split()[0]) for f in hampshire.findings}
-    assert found == {("BASELINE_TOTAL_MISMATCH", "HFRS"), ("FTE_TOTAL_MISMATCH", "HFRS"), ("BASELINE_TOTAL_MISMATCH", "HCC")}
+    assert found == {
+        ("BASELINE_TOTAL_MISMATCH", "HFRS"),
+        ("FTE_TOTAL_MISMATCH", "HFRS"),
+        ("BASELINE_TOTAL_MISMATCH", "HCC"),
+    }
     hfrs = next(f for f in hampshire.findings if f.code == "BASELINE_TOTAL_MISMATCH" and f.message.startswith("HFRS"))
     assert "7,514" in hfrs.message and "3,216" in hfrs.message and hfrs.value == D(7514)
 
@@ -141,7 +161,10 @@ def test_a_saving_in_a_service_with_no_rule_is_found_and_not_lost():
 def test_fixed_percentages_not_adding_to_100_are_found():
     programme = hampshire_2012.programme()
     ld = programme.service("Learning & Development")
-    bad = dataclasses.replace(ld.options[0], rule=dataclasses.replace(ld.options[0].rule, percentages={"HC": D(40), "HFRS": D(15), "HCC": D(44)}))
+    bad = dataclasses.replace(
+        ld.options[0],
+        rule=dataclasses.replace(ld.options[0].rule, percentages={"HC": D(40), "HFRS": D(15), "HCC": D(44)}),
+    )
     result = consolidate(_with_service(programme, "Learning & Development", options=(bad, ld.options[1])))
     finding = next(f for f in result.findings if f.code == "PERCENT_SUM")
     assert "99" in finding.message and finding.severity.value == "error"
@@ -168,6 +191,15 @@ def test_a_range_running_the_wrong_way_is_an_error_and_not_counted():
 def test_results_do_not_depend_on_partner_order(partner_order, hampshire):
     programme = hampshire_2012.programme()
     partners = tuple(next(p for p in programme.partners if p.code == c) for c in partner_order)
-    result = consolidate(dataclasses.replace(programme, partners=partners, baseline=tuple(reversed(programme.baseline)), drivers=tuple(reversed(programme.drivers))))
+    result = consolidate(
+        dataclasses.replace(
+            programme,
+            partners=partners,
+            baseline=tuple(reversed(programme.baseline)),
+            drivers=tuple(reversed(programme.drivers)),
+        )
+    )
     assert {p.partner: p for p in result.by_partner} == {p.partner: p for p in hampshire.by_partner}
-    assert {(r.service, r.option): r.shares for r in result.apportionment} == {(r.service, r.option): r.shares for r in hampshire.apportionment}
+    assert {(r.service, r.option): r.shares for r in result.apportionment} == {
+        (r.service, r.option): r.shares for r in hampshire.apportionment
+    }

@@ -14,8 +14,10 @@ from jwmodel.model import Range
 from jwmodel.money import POUND, MoneyError, allocate, apportion, display, split_units, whole_percent_shares
 
 codes = st.text(alphabet="ABCDEFGHIJ", min_size=1, max_size=4)
-weights = st.dictionaries(codes, st.integers(min_value=0, max_value=10**7), min_size=1, max_size=8).filter(lambda w: sum(w.values()) > 0)
-amounts = st.integers(min_value=-10**9, max_value=10**9).map(lambda units: Decimal(units) * POUND)
+weights = st.dictionaries(codes, st.integers(min_value=0, max_value=10**7), min_size=1, max_size=8).filter(
+    lambda w: sum(w.values()) > 0
+)
+amounts = st.integers(min_value=-(10**9), max_value=10**9).map(lambda units: Decimal(units) * POUND)
 
 
 def test_fm_baseline_shares_are_27_7_66():
@@ -31,7 +33,11 @@ def test_learning_and_development_without_hfrs_is_47_53():
 
 
 def test_apportioning_minus_10_by_fm_shares():
-    assert apportion(Decimal(-10), {"HC": 27, "HFRS": 7, "HCC": 66}) == {"HC": Decimal("-2.7"), "HFRS": Decimal("-0.7"), "HCC": Decimal("-6.6")}
+    assert apportion(Decimal(-10), {"HC": 27, "HFRS": 7, "HCC": 66}) == {
+        "HC": Decimal("-2.7"),
+        "HFRS": Decimal("-0.7"),
+        "HCC": Decimal("-6.6"),
+    }
 
 
 def test_100_split_three_ways_at_one_pound_adds_up_to_exactly_100():
@@ -41,7 +47,9 @@ def test_100_split_three_ways_at_one_pound_adds_up_to_exactly_100():
 
 
 def test_negative_amounts_split_as_the_mirror_of_positive_ones():
-    assert allocate(Decimal("-0.002"), {"A": 1, "B": 1, "C": 1}) == {k: -v for k, v in allocate(Decimal("0.002"), {"A": 1, "B": 1, "C": 1}).items()}
+    assert allocate(Decimal("-0.002"), {"A": 1, "B": 1, "C": 1}) == {
+        k: -v for k, v in allocate(Decimal("0.002"), {"A": 1, "B": 1, "C": 1}).items()
+    }
 
 
 @pytest.mark.parametrize(
@@ -121,7 +129,13 @@ def test_a_bigger_weight_never_gets_a_smaller_percentage(w):
                 assert shares[a] >= shares[b]
 
 
-@given(amounts, amounts, st.dictionaries(codes, st.integers(min_value=0, max_value=100), min_size=1, max_size=6).filter(lambda w: sum(w.values()) > 0))
+@given(
+    amounts,
+    amounts,
+    st.dictionaries(codes, st.integers(min_value=0, max_value=100), min_size=1, max_size=6).filter(
+        lambda w: sum(w.values()) > 0
+    ),
+)
 def test_split_ranges_stay_ordered_for_every_partner_and_add_up(a, b, w):
     estimate = Range(max(a, b), min(a, b))
     shares = split_range(estimate, w)

@@ -56,12 +56,18 @@ def test_stpr_discounts_year_31_at_3_percent_after_thirty_years_at_3_5():
 @pytest.mark.parametrize(
     ("year", "stpr", "health"),
     [
-        (0, "3.5", "1.5"), (30, "3.5", "1.5"),
-        (31, "3.0", "1.29"), (75, "3.0", "1.29"),
-        (76, "2.5", "1.07"), (125, "2.5", "1.07"),
-        (126, "2.0", "0.86"), (200, "2.0", "0.86"),
-        (201, "1.5", "0.64"), (300, "1.5", "0.64"),
-        (301, "1.0", "0.43"), (1000, "1.0", "0.43"),
+        (0, "3.5", "1.5"),
+        (30, "3.5", "1.5"),
+        (31, "3.0", "1.29"),
+        (75, "3.0", "1.29"),
+        (76, "2.5", "1.07"),
+        (125, "2.5", "1.07"),
+        (126, "2.0", "0.86"),
+        (200, "2.0", "0.86"),
+        (201, "1.5", "0.64"),
+        (300, "1.5", "0.64"),
+        (301, "1.0", "0.43"),
+        (1000, "1.0", "0.43"),
     ],
 )
 def test_green_book_declining_schedules_change_rate_at_the_published_years(year, stpr, health):
@@ -122,7 +128,7 @@ def test_a_negative_number_of_years_is_refused():
         discount_factors(-1)
 
 
-amounts = st.integers(min_value=-10**9, max_value=10**9).map(lambda units: D(units) * D("0.001"))
+amounts = st.integers(min_value=-(10**9), max_value=10**9).map(lambda units: D(units) * D("0.001"))
 rates = st.decimals(min_value=0, max_value=20, places=2)
 
 

@@ -14,7 +14,7 @@ from jwmodel.consolidation import consolidate
 from jwmodel.examples import east_herts_2011
 from jwmodel.model import Range
 
-FOLDER = Path(__file__).resolve().parents[1] / "workbooks" / "examples" / "east-herts-stevenage-2011"
+FOLDER = Path(__file__).resolve().parents[2] / "workbooks" / "examples" / "east-herts-stevenage-2011"
 THREE = {"*": "EHC, SBC and NHDC"}
 
 
@@ -67,7 +67,10 @@ def test_compare_command_writes_both_runs(tmp_path, capsys):
 def test_outputs_are_readable_by_colleagues_not_private_temp_files(tmp_path):
     old = os.umask(0o022)
     try:
-        assert main(["consolidate", str(FOLDER), "-o", str(tmp_path / "c.xlsx"), "--json", str(tmp_path / "s.json"), "-q"]) == 0
+        assert (
+            main(["consolidate", str(FOLDER), "-o", str(tmp_path / "c.xlsx"), "--json", str(tmp_path / "s.json"), "-q"])
+            == 0
+        )
     finally:
         os.umask(old)
     for name in ("c.xlsx", "s.json"):

@@ -17,8 +17,7 @@ from jwmodel.consolidation import consolidate
 from jwmodel.discounting import npv_of_costs_and_savings
 from jwmodel.examples import hampshire_2012
 from jwmodel.phasing import Profile
-
-from .conftest import HAMPSHIRE_DIR
+from tests.conftest import HAMPSHIRE_DIR
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +45,10 @@ def test_partners_flows_add_up_to_the_programme_every_year_in_every_case(apprais
     for case in Case:
         programme = next(c for c in appraisal.cases if c.case is case).cashflow
         for year in range(len(appraisal.years)):
-            assert sum(p.cashflow.net[year] for p in appraisal.by_partner) == programme.net[year] or case is not Case.CENTRAL
+            assert (
+                sum(p.cashflow.net[year] for p in appraisal.by_partner) == programme.net[year]
+                or case is not Case.CENTRAL
+            )
         total = sum((dict(p.npv)[case] for p in appraisal.by_partner), D(0))
         assert abs(total - next(c for c in appraisal.cases if c.case is case).npv) < D("0.001")
 
@@ -89,7 +91,20 @@ def test_a_line_phased_outside_the_plan_is_reported_and_left_out():
 
 
 def test_demo_json_and_workbook_carry_the_appraisal(tmp_path):
-    assert main(["consolidate", str(HAMPSHIRE_DIR), "-o", str(tmp_path / "c.xlsx"), "--json", str(tmp_path / "s.json"), "-q"]) == 0
+    assert (
+        main(
+            [
+                "consolidate",
+                str(HAMPSHIRE_DIR),
+                "-o",
+                str(tmp_path / "c.xlsx"),
+                "--json",
+                str(tmp_path / "s.json"),
+                "-q",
+            ]
+        )
+        == 0
+    )
     doc = json.loads((tmp_path / "s.json").read_text())["appraisal"]
     assert doc["years"][0] == "2012/13" and doc["discount"] == "Green Book STPR"
     assert set(doc["cases"]) == {"prudent", "central", "optimistic"}
@@ -99,7 +114,9 @@ def test_demo_json_and_workbook_carry_the_appraisal(tmp_path):
     assert len(doc["tornado"]["bars"]) == 7
     with zipfile.ZipFile(tmp_path / "c.xlsx") as z:
         assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 4
-    rows = python_calamine.CalamineWorkbook.from_path(str(tmp_path / "c.xlsx")).get_sheet_by_name("Appraisal").to_python()
+    rows = (
+        python_calamine.CalamineWorkbook.from_path(str(tmp_path / "c.xlsx")).get_sheet_by_name("Appraisal").to_python()
+    )
     net = [r for r in rows if len(r) > 2 and r[0] == "prudent" and r[1] == "Net cost/(saving)"][0]
     assert net[2:8] == [85.4, -22.15, -153.75, -182, -182, pytest.approx(-454.5)]
 

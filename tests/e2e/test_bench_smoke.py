@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 import generate  # noqa: E402  (bench/generate.py)
 
@@ -18,7 +18,13 @@ import generate  # noqa: E402  (bench/generate.py)
 def test_generated_files_consolidate_to_what_the_generator_wrote(tmp_path, libreoffice):
     folder = tmp_path / "n20"
     out = tmp_path / "bench.json"
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--n", "20", "--data", str(folder), "--json", str(out)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--n", "20", "--data", str(folder), "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["problems"] == []
@@ -41,7 +47,10 @@ def test_the_check_catches_a_wrong_total(tmp_path):
 
     manifest = generate.generate(tmp_path / "n4", 4, libreoffice=0, jobs=1)
     summary = {
-        "sources": [{"file": e["file"], "status": "accepted" if e["final"] else "superseded", "reasons": []} for e in manifest["files"]],
+        "sources": [
+            {"file": e["file"], "status": "accepted" if e["final"] else "superseded", "reasons": []}
+            for e in manifest["files"]
+        ],
         "totals": json.loads(json.dumps(manifest["expected"]["totals"])),
         "baseline": [{"partner": p, **v} for p, v in manifest["expected"]["baseline"].items()],
     }

@@ -24,7 +24,9 @@ from jwmodel.summary import summary
 
 from .test_parallel_identical import awkward_folder
 
-RETURN = Path(__file__).resolve().parents[1] / "workbooks" / "examples" / "hampshire-2012" / "return-HC.xlsx"
+RETURN = Path(__file__).resolve().parents[2] / "workbooks" / "examples" / "hampshire-2012" / "return-HC.xlsx"
+
+pytestmark = pytest.mark.slow  # a Dask LocalCluster per module
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +58,26 @@ def test_dask_gives_the_local_results(cluster, folder):
 
 def test_the_command_reads_on_dask_by_address(cluster, folder, tmp_path):
     out_local, out_dask = tmp_path / "local", tmp_path / "dask"
-    assert main(["consolidate", str(folder), "-o", str(out_local / "c.xlsx"), "--json", str(out_local / "s.json"), "-q"]) == 2
-    assert main(["consolidate", str(folder), "-o", str(out_dask / "c.xlsx"), "--json", str(out_dask / "s.json"), "-q", "--dask", cluster.scheduler_address]) == 2
+    assert (
+        main(["consolidate", str(folder), "-o", str(out_local / "c.xlsx"), "--json", str(out_local / "s.json"), "-q"])
+        == 2
+    )
+    assert (
+        main(
+            [
+                "consolidate",
+                str(folder),
+                "-o",
+                str(out_dask / "c.xlsx"),
+                "--json",
+                str(out_dask / "s.json"),
+                "-q",
+                "--dask",
+                cluster.scheduler_address,
+            ]
+        )
+        == 2
+    )
     assert (out_local / "s.json").read_text(encoding="utf-8") == (out_dask / "s.json").read_text(encoding="utf-8")
 
 
@@ -107,7 +127,10 @@ def test_a_file_that_kills_a_dask_worker_is_rejected_and_the_rest_read(tmp_path)
         shutil.copy(RETURN, tmp_path / name)
     paths = sorted(tmp_path.glob("*.xlsx"))
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-        with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
+        with (
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+            Client(cluster) as client,
+        ):
             client.register_plugin(_CrashOn("crash.xlsx"))
             results = dask_extractor(client, task_files=4)(paths)
     outcome = {r.file: (r.status, [f.code for f in r.findings]) for _, r in results}

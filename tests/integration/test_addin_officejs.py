@@ -15,14 +15,24 @@ import asyncio  # noqa: E402
 import math  # noqa: E402
 from decimal import Decimal  # noqa: E402
 
+import jwaddin.functions  # noqa: E402
 import pytest  # noqa: E402
 import xlwings  # noqa: E402
 import xlwings.server  # noqa: E402
-
-import jwaddin.functions  # noqa: E402
 from jwaddin.offline import payload  # noqa: E402
 
-NAMES = {"JW_SHARES", "JW_APPORTION", "JW_SAVINGS_SUMMARY", "JW_BY_PARTNER", "JW_CHECK_TOTAL", "JW_FINDINGS", "JW_NPV", "JW_PAYBACK", "JW_SWITCHING_VALUE", "JW_OPTION_SCORES"}
+NAMES = {
+    "JW_SHARES",
+    "JW_APPORTION",
+    "JW_SAVINGS_SUMMARY",
+    "JW_BY_PARTNER",
+    "JW_CHECK_TOTAL",
+    "JW_FINDINGS",
+    "JW_NPV",
+    "JW_PAYBACK",
+    "JW_SWITCHING_VALUE",
+    "JW_OPTION_SCORES",
+}
 
 
 def call(name: str, *args: object) -> object:
@@ -45,7 +55,12 @@ def test_every_function_registers_with_its_parameters_and_help_and_no_namespace(
     assert "empty cell" in shares["parameters"][0]["description"]
     assert [p["name"] for p in functions["JW_APPORTION"]["parameters"]] == ["amount", "weights", "decimals"]
     assert "£1" in functions["JW_APPORTION"]["parameters"][2]["description"]
-    assert [p["name"] for p in functions["JW_BY_PARTNER"]["parameters"]] == ["savings_table", "rules_table", "baseline_table", "drivers_table"]
+    assert [p["name"] for p in functions["JW_BY_PARTNER"]["parameters"]] == [
+        "savings_table",
+        "rules_table",
+        "baseline_table",
+        "drivers_table",
+    ]
     assert [p["name"] for p in functions["JW_CHECK_TOTAL"]["parameters"]] == ["values", "stated_total"]
     for f in functions.values():
         assert f["description"] and not f["description"].startswith("Python function")
@@ -126,8 +141,14 @@ def test_npv_payback_and_switching_value_give_the_engines_green_book_figures():
     assert call("JW_NPV", GREEN_BOOK, None) == [[float(npv_of_costs_and_savings(flows).quantize(Decimal("0.001")))]]
     assert round(call("JW_NPV", GREEN_BOOK, None)[0][0]) == 247
     assert round(call("JW_NPV", [[1000, *([-100] * 10)]], None)[0][0]) == -168
-    assert call("JW_NPV", GREEN_BOOK, [["3.5%"]]) == call("JW_NPV", GREEN_BOOK, [[0.035]]) == call("JW_NPV", GREEN_BOOK, [["STPR"]])
-    assert call("JW_NPV", [[1000], [-600], [-600]], [[0]]) == [[200]]  # at 0% the NPV is the plain sum, benefit positive
+    assert (
+        call("JW_NPV", GREEN_BOOK, [["3.5%"]])
+        == call("JW_NPV", GREEN_BOOK, [[0.035]])
+        == call("JW_NPV", GREEN_BOOK, [["STPR"]])
+    )
+    assert call("JW_NPV", [[1000], [-600], [-600]], [[0]]) == [
+        [200]
+    ]  # at 0% the NPV is the plain sum, benefit positive
     assert call("JW_PAYBACK", GREEN_BOOK) == [[float(payback_years(flows).quantize(Decimal("0.0001")))]] == [[7.6667]]
     savings = [[0, *([-150] * 10)]]
     costs = [[1000, *([0] * 10)]]
@@ -149,15 +170,28 @@ def test_appraisal_functions_explain_bad_input():
 def test_option_scores_rank_the_options_and_find_where_the_best_one_changes():
     from jwmodel.appraisal import score_options, weight_sensitivity
 
-    table = [["Option", "Quality", "Resilience", "Efficiency"], ["Do nothing", 2, 1, 1], ["Shared service", 4, 4, 3], ["Outsource", 3, 2, 5], ["Joint venture", 3, 3, 3]]
+    table = [
+        ["Option", "Quality", "Resilience", "Efficiency"],
+        ["Do nothing", 2, 1, 1],
+        ["Shared service", 4, 4, 3],
+        ["Outsource", 3, 2, 5],
+        ["Joint venture", 3, 3, 3],
+    ]
     weights = [[40, 30, 30]]
     result = call("JW_OPTION_SCORES", table, weights)
     options = {r[0]: r[1:] for r in result[1:5]}
-    engine = {x.name: x for x in score_options({r[0]: dict(zip(table[0][1:], r[1:])) for r in table[1:]}, dict(zip(table[0][1:], weights[0])))}
+    engine = {
+        x.name: x
+        for x in score_options(
+            {r[0]: dict(zip(table[0][1:], r[1:])) for r in table[1:]}, dict(zip(table[0][1:], weights[0]))
+        )
+    }
     assert options["Shared service"] == [float(engine["Shared service"].weighted_total.quantize(Decimal("0.0001"))), 1]
     assert options["Do nothing"][1] == 4
     efficiency = next(r for r in result if r[0] == "Efficiency")
-    above = weight_sensitivity({r[0]: dict(zip(table[0][1:], r[1:])) for r in table[1:]}, dict(zip(table[0][1:], weights[0])), "Efficiency").nearest_top_change_above
+    above = weight_sensitivity(
+        {r[0]: dict(zip(table[0][1:], r[1:])) for r in table[1:]}, dict(zip(table[0][1:], weights[0])), "Efficiency"
+    ).nearest_top_change_above
     assert efficiency[2] == float(above.quantize(Decimal("0.01")))  # Outsource wins once efficiency weighs enough
     with pytest.raises(xlwings.XlwingsError, match="one weight per criterion"):
         call("JW_OPTION_SCORES", table, [[50, 50]])

@@ -12,14 +12,43 @@ from jwmodel.excel.cells import CellError, parse_date, parse_number, parse_text,
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [(1234, "1234"), (12.3, "12.3"), (0.1 + 0.2, "0.3"), ("1,234", "1234"), ("1,234.5", "1234.5"), ("(56)", "-56"), ("-56", "-56"), ("£1,234", "1234"), (" 7 ", "7"), ("", None), (None, None)],
+    [
+        (1234, "1234"),
+        (12.3, "12.3"),
+        (0.1 + 0.2, "0.3"),
+        ("1,234", "1234"),
+        ("1,234.5", "1234.5"),
+        ("(56)", "-56"),
+        ("-56", "-56"),
+        ("£1,234", "1234"),
+        (" 7 ", "7"),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_accepted_numbers(raw, expected):
     got = parse_number(raw)
     assert got == (None if expected is None else Decimal(expected))
 
 
-@pytest.mark.parametrize("raw", ["nan", "inf", "-inf", "1_000", "1e3", "١٢٣", "12,34", "--5", "(-5)", "five", True, dt.date(2012, 4, 1), float("nan")])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "nan",
+        "inf",
+        "-inf",
+        "1_000",
+        "1e3",
+        "١٢٣",
+        "12,34",
+        "--5",
+        "(-5)",
+        "five",
+        True,
+        dt.date(2012, 4, 1),
+        float("nan"),
+    ],
+)
 def test_refused_numbers(raw):
     with pytest.raises(CellError):
         parse_number(raw)

@@ -17,9 +17,8 @@ import pytest
 from jwmodel.cli import main
 from jwmodel.excel import intake
 from jwmodel.excel.intake import extract_all
-
-from .conftest import HAMPSHIRE_DIR
-from .hostile_corpus import PROPOSAL, RETURN, Case, build
+from tests.conftest import HAMPSHIRE_DIR
+from tests.hostile_corpus import PROPOSAL, RETURN, Case, build
 
 CORPUS_CASES: list[Case] = build(Path(os.environ.get("PYTEST_CORPUS", "/tmp")) / f"jwmodel-corpus-{os.getpid()}")
 CORPUS = Path(os.environ.get("PYTEST_CORPUS", "/tmp")) / f"jwmodel-corpus-{os.getpid()}"
@@ -49,7 +48,9 @@ def test_each_broken_file_gets_its_code_and_location_and_the_rest_is_consolidate
     source = next(s for s in doc["sources"] if s["file"] == case.file)
     assert source["status"] == case.status, source
     located = [f for f in doc["findings"] if f["file"] == case.file and f["code"] == case.code]
-    assert located, f"{case.file}: no {case.code} in {[(f['code'], f['message']) for f in doc['findings'] if f['file'] == case.file]}"
+    assert located, (
+        f"{case.file}: no {case.code} in {[(f['code'], f['message']) for f in doc['findings'] if f['file'] == case.file]}"
+    )
     assert (located[0]["sheet"], located[0]["cell"]) == (case.sheet, case.cell)
     assert len(located[0]["message"]) > 30 and " " in located[0]["message"]  # a sentence, not a bare code
     assert len(doc["sources"]) == len(before)  # every file accounted for
@@ -57,7 +58,10 @@ def test_each_broken_file_gets_its_code_and_location_and_the_rest_is_consolidate
     if case.code != "RANGE_NOT_ORDERED":
         assert doc["totals"]["recurring"] == EXPECTED["recurring"] and doc["totals"]["one_off"] == EXPECTED["one_off"]
     else:
-        assert doc["totals"]["recurring"] == {"low": -182 + 8, "high": -337 + 11}  # the unordered Legal (8)/(11) line is not counted
+        assert doc["totals"]["recurring"] == {
+            "low": -182 + 8,
+            "high": -337 + 11,
+        }  # the unordered Legal (8)/(11) line is not counted
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in hampshire_folder.iterdir()}
     assert after == before  # nothing submitted is modified
 
@@ -138,9 +142,16 @@ def test_receipts_list_each_files_issues_by_cell(tmp_path, hampshire_folder):
 
     shutil.copy(CORPUS / "formula-error.xlsx", hampshire_folder / "formula-error.xlsx")
     receipts = tmp_path / "receipts"
-    assert main(["consolidate", str(hampshire_folder), "-o", str(tmp_path / "c.xlsx"), "--receipts", str(receipts), "-q"]) == 2
+    assert (
+        main(["consolidate", str(hampshire_folder), "-o", str(tmp_path / "c.xlsx"), "--receipts", str(receipts), "-q"])
+        == 2
+    )
     assert len(list(receipts.glob("*.xlsx"))) == 11
-    rows = python_calamine.CalamineWorkbook.from_path(str(receipts / "receipt-formula-error.xlsx")).get_sheet_by_index(0).to_python()
+    rows = (
+        python_calamine.CalamineWorkbook.from_path(str(receipts / "receipt-formula-error.xlsx"))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     issue = next(r for r in rows if r and r[1] == "FORMULA_ERROR")
     assert issue[2:5] == ["Baseline", "D6", "#REF!"]
 

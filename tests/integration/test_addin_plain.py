@@ -7,14 +7,22 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-os.environ.setdefault("XLWINGS_ON_SERVER", "true")  # as the other add-in tests; the plain import runs in a fresh interpreter
+os.environ.setdefault(
+    "XLWINGS_ON_SERVER", "true"
+)  # as the other add-in tests; the plain import runs in a fresh interpreter
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
 import pytest  # noqa: E402
-
-from jwaddin.functions import FunctionInputError, jw_apportion, jw_by_partner, jw_check_total, jw_savings_summary, jw_shares  # noqa: E402
+from jwaddin.functions import (
+    FunctionInputError,
+    jw_apportion,
+    jw_by_partner,
+    jw_check_total,
+    jw_savings_summary,
+    jw_shares,
+)  # noqa: E402
 
 
 def fresh_python(code: str, *, block_xlwings: bool = False) -> str:
@@ -34,12 +42,20 @@ PLAIN = (
 
 def test_with_xlwings_but_no_runtime_the_functions_are_plain_callables():
     out = fresh_python("import xlwings; print(xlwings.on_server)\n" + PLAIN)
-    assert out.splitlines() == ["False", "True", "[[27, 7, 66]] [[-2.7, -0.7, -6.6]]", "FunctionInputError weights, cell 1: expected a number such as 1234.5, -56 or (56), got 'x'"]
+    assert out.splitlines() == [
+        "False",
+        "True",
+        "[[27, 7, 66]] [[-2.7, -0.7, -6.6]]",
+        "FunctionInputError weights, cell 1: expected a number such as 1234.5, -56 or (56), got 'x'",
+    ]
 
 
 def test_without_xlwings_installed_the_functions_still_work():
     out = fresh_python(PLAIN, block_xlwings=True)
-    assert out.splitlines()[1:] == ["[[27, 7, 66]] [[-2.7, -0.7, -6.6]]", "FunctionInputError weights, cell 1: expected a number such as 1234.5, -56 or (56), got 'x'"]
+    assert out.splitlines()[1:] == [
+        "[[27, 7, 66]] [[-2.7, -0.7, -6.6]]",
+        "FunctionInputError weights, cell 1: expected a number such as 1234.5, -56 or (56), got 'x'",
+    ]
 
 
 def test_classic_floats_flat_lists_and_scalars_are_all_accepted():
@@ -51,7 +67,9 @@ def test_classic_floats_flat_lists_and_scalars_are_all_accepted():
 
 
 def test_a_date_where_a_number_belongs_is_refused_with_a_message():
-    with pytest.raises(FunctionInputError, match=r"weights, cell 2: expected a number, got a date or time \(2012-04-01"):
+    with pytest.raises(
+        FunctionInputError, match=r"weights, cell 2: expected a number, got a date or time \(2012-04-01"
+    ):
         jw_shares([1, dt.datetime(2012, 4, 1)])
 
 
@@ -73,14 +91,36 @@ def test_tables_need_their_headers_and_the_message_says_which_reference_to_use()
 
 
 SAVINGS = [
-    ["Service area", "Description", "Category", "Low (£000s)", "High (£000s)", "Sole bearer", "Only if partner participates", "Notes"],
+    [
+        "Service area",
+        "Description",
+        "Category",
+        "Low (£000s)",
+        "High (£000s)",
+        "Sole bearer",
+        "Only if partner participates",
+        "Notes",
+    ],
     ["FM", "Staff", "cashable staffing", -30, -40, None, None, None],
     ["FM", "Manager", "additional cost", 20, 16, None, None, None],
     [None, None, None, None, None, None, None, None],
     ["Legal", "Outsourced work", "Cashable non-staff", "(8)", "-11", None, None, None],
 ]
 RULES = [
-    ["Service area", "Option", "Partners", "Default", "In use", "Method", "Driver", "Sole bearer", "Minimum %", "% A", "% B", "Notes"],
+    [
+        "Service area",
+        "Option",
+        "Partners",
+        "Default",
+        "In use",
+        "Method",
+        "Driver",
+        "Sole bearer",
+        "Minimum %",
+        "% A",
+        "% B",
+        "Notes",
+    ],
     ["FM", "All", "A, B", "Yes", None, "share of baseline", None, None, 1, None, None, None],
     ["Legal", "All", "A, B", "Yes", None, "fixed percentages", None, None, None, 25, 75, None],
 ]
@@ -94,14 +134,24 @@ def test_summary_and_by_partner_from_small_tables():
     assert summary[2] == ["Legal", -8, -11, 0, 0, -8, -11, 0, 0]
     assert summary[3] == ["Total", -18, -35, 0, 0, -18, -35, 0, 0]
     by_partner = jw_by_partner(SAVINGS, RULES, BASELINE)
-    assert by_partner[0] == ["Service area", "A low", "A high", "B low", "B high", "All partners low", "All partners high"]
+    assert by_partner[0] == [
+        "Service area",
+        "A low",
+        "A high",
+        "B low",
+        "B high",
+        "All partners low",
+        "All partners high",
+    ]
     assert by_partner[1] == ["FM", -2.5, -6, -7.5, -18, -10, -24]
     assert by_partner[2] == ["Legal", -2, -2.75, -6, -8.25, -8, -11]
 
 
 def test_a_bad_category_names_the_row_and_the_choices():
     bad = [SAVINGS[0], ["FM", "Staff", "staffing", -30, -40]]
-    with pytest.raises(FunctionInputError, match=r"savings_table, row 1, Category: 'staffing' is not one of: cashable staffing"):
+    with pytest.raises(
+        FunctionInputError, match=r"savings_table, row 1, Category: 'staffing' is not one of: cashable staffing"
+    ):
         jw_savings_summary(bad)
 
 
@@ -109,7 +159,9 @@ def test_the_lite_wheel_is_pure_python_and_works_without_xlwings_or_calamine(tmp
     import runpy
     import zipfile
 
-    build = runpy.run_path(str(__import__("pathlib").Path(__file__).resolve().parents[1] / "addin" / "lite" / "build_wheel.py"))["build"]
+    build = runpy.run_path(
+        str(__import__("pathlib").Path(__file__).resolve().parents[2] / "addin" / "lite" / "build_wheel.py")
+    )["build"]
     wheel = build(tmp_path / "dist")
     assert wheel.name == "jwmodel_lite-0.1.0-py3-none-any.whl"
     with zipfile.ZipFile(wheel) as zf:
@@ -125,5 +177,7 @@ def test_the_lite_wheel_is_pure_python_and_works_without_xlwings_or_calamine(tmp
         "print(f.jw_shares([[430, 21, 4091]]))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    out = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, env=env, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, env=env, check=True
+    ).stdout.strip()
     assert out == "[[9, 1, 90]]"

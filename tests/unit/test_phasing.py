@@ -56,7 +56,9 @@ def test_a_saving_ramping_50_then_100_from_2013_14_is_half_then_full():
 
 
 def test_the_last_ramp_figure_holds_for_every_later_year():
-    assert phase_recurring(D(-90), Profile(ramp=(25, 50, 75)), PLAN) == amounts(["-22.5", -45, "-67.5", "-67.5", "-67.5"])
+    assert phase_recurring(D(-90), Profile(ramp=(25, 50, 75)), PLAN) == amounts(
+        ["-22.5", -45, "-67.5", "-67.5", "-67.5"]
+    )
 
 
 def test_a_recurring_half_pound_rounds_to_the_smaller_saving_and_the_bigger_cost():
@@ -150,7 +152,7 @@ def test_phase_lines_names_the_line_it_cannot_phase():
         phase_lines([("Legal", SAVING, D(-1), Profile()), ("Media", "recurring", D(-1), Profile())], PLAN)
 
 
-pound_amounts = st.integers(min_value=-10**9, max_value=10**9).map(lambda units: D(units) * POUND)
+pound_amounts = st.integers(min_value=-(10**9), max_value=10**9).map(lambda units: D(units) * POUND)
 
 
 @st.composite
@@ -169,7 +171,11 @@ def test_phased_one_off_years_add_up_exactly_to_the_amount(amount, timing, start
     assert all(value == 0 for value in phased[:start])
 
 
-@given(pound_amounts, st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=4), st.integers(min_value=0, max_value=4))
+@given(
+    pound_amounts,
+    st.lists(st.integers(min_value=0, max_value=100), min_size=1, max_size=4),
+    st.integers(min_value=0, max_value=4),
+)
 def test_phased_recurring_years_are_on_the_pound_and_reach_the_full_year_once_ramped(amount, ramp, start):
     phased = phase_recurring(amount, Profile(start=PLAN[start], ramp=(*ramp, 100)), PLAN)
     assert all(value == value.quantize(POUND) for value in phased)

@@ -274,7 +274,12 @@ def test_the_top_option_changes_when_efficiency_weight_falls_below_23_and_a_thir
     assert [w.quantize(third) for w in sensitivity.top_option_changes_at] == [D("23.333333333333")]
     assert sensitivity.nearest_top_change_below == sensitivity.top_option_changes_at[0]
     assert sensitivity.nearest_top_change_above is None
-    assert [i.ranking[0] for i in sensitivity.intervals] == ["Shared service centre", "Shared service centre", "Outsource", "Outsource"]
+    assert [i.ranking[0] for i in sensitivity.intervals] == [
+        "Shared service centre",
+        "Shared service centre",
+        "Outsource",
+        "Outsource",
+    ]
     assert sensitivity.intervals[0].low == 0 and sensitivity.intervals[-1].high is None
 
 
@@ -292,7 +297,9 @@ def test_weight_sensitivity_of_an_unknown_criterion_is_refused():
 # --- properties ---------------------------------------------------------------------------------
 
 pounds = st.integers(min_value=0, max_value=10**7).map(lambda units: D(units) / 1000)
-flows = st.lists(st.integers(min_value=-10**7, max_value=10**7).map(lambda units: D(units) / 1000), min_size=1, max_size=12)
+flows = st.lists(
+    st.integers(min_value=-(10**7), max_value=10**7).map(lambda units: D(units) / 1000), min_size=1, max_size=12
+)
 
 
 def _payback_key(value):

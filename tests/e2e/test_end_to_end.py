@@ -15,17 +15,29 @@ from jwmodel.excel.build_workbooks import HAMPSHIRE_SETUP, hampshire_submissions
 from jwmodel.excel.reading import read_submission
 from jwmodel.excel.report import SHEETS
 from jwmodel.excel.templates import write_workstream_proposal
-
-from .conftest import HAMPSHIRE_DIR
+from tests.conftest import HAMPSHIRE_DIR
 
 
 def run(folder: Path, out: Path, *extra: str) -> tuple[int, dict]:
-    code = main(["consolidate", str(folder), "-o", str(out / "consolidated.xlsx"), "--json", str(out / "summary.json"), "-q", *extra])
+    code = main(
+        [
+            "consolidate",
+            str(folder),
+            "-o",
+            str(out / "consolidated.xlsx"),
+            "--json",
+            str(out / "summary.json"),
+            "-q",
+            *extra,
+        ]
+    )
     return code, json.loads((out / "summary.json").read_text(encoding="utf-8"))
 
 
 def sheet(path: Path, name: str) -> list[list[object]]:
-    return python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return (
+        python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python(skip_empty_area=False)
+    )
 
 
 def checksums(folder: Path) -> dict[str, str]:
@@ -45,7 +57,11 @@ def test_summary_json_reproduces_the_published_figures(tmp_path):
     estates = next(x for x in doc["by_service"] if x["service"] == "Estates & Property Services")
     assert estates["recurring"] == {"low": -169, "high": -225} and estates["one_off"] == {"low": 18, "high": 24}
     shares = {(a["service"], a["option"]): (a["in_use"], a["method"], a["shares"]) for a in doc["apportionment"]}
-    assert shares[("Learning & Development", "HC, HFRS and HCC")] == (True, "fixed percentages", {"HC": 40, "HFRS": 15, "HCC": 45})
+    assert shares[("Learning & Development", "HC, HFRS and HCC")] == (
+        True,
+        "fixed percentages",
+        {"HC": 40, "HFRS": 15, "HCC": 45},
+    )
     assert shares[("Learning & Development", "HC and HCC")] == (False, "share of baseline", {"HC": 47, "HCC": 53})
     assert shares[("Facilities Management", "HC, HFRS and HCC")][2] == {"HC": 27, "HFRS": 7, "HCC": 66}
     assert shares[("Legal Services", "HC, HFRS and HCC")][2] == {"HC": 9, "HFRS": 1, "HCC": 90}
@@ -105,7 +121,9 @@ def test_partner_text_is_written_as_text_never_as_a_formula(tmp_path, hampshire_
     legal = next(p for p in proposals if p.service.name == "Legal Services")
     import dataclasses
 
-    hostile = dataclasses.replace(legal.saving_lines[0], description='=HYPERLINK("http://example.invalid","click")', note="+1+1")
+    hostile = dataclasses.replace(
+        legal.saving_lines[0], description='=HYPERLINK("http://example.invalid","click")', note="+1+1"
+    )
     legal = dataclasses.replace(legal, saving_lines=(hostile, legal.saving_lines[1]))
     write_workstream_proposal(hampshire_folder / "proposal-legal-services.xlsx", HAMPSHIRE_SETUP, legal)
     code, doc = run(hampshire_folder, tmp_path)
@@ -141,7 +159,11 @@ def test_option_flag_switches_learning_and_development_to_hc_and_hcc(tmp_path):
     assert doc["options_in_use"]["Learning & Development"] == "HC and HCC"
     hfrs = next(p for p in doc["by_partner"] if p["partner"] == "HFRS")
     ld_hfrs = next(x for x in hfrs["by_service"] if x["service"] == "Learning & Development")
-    assert ld_hfrs == {"service": "Learning & Development", "recurring": {"low": 0, "high": 0}, "one_off": {"low": 0, "high": 0}}
+    assert ld_hfrs == {
+        "service": "Learning & Development",
+        "recurring": {"low": 0, "high": 0},
+        "one_off": {"low": 0, "high": 0},
+    }
 
 
 def test_a_bad_file_is_rejected_with_its_location_and_the_rest_is_consolidated(tmp_path, hampshire_folder):
@@ -162,7 +184,11 @@ def test_a_bad_file_is_rejected_with_its_location_and_the_rest_is_consolidated(t
     assert code == 2
     assert doc["totals"]["recurring"] == {"low": -182, "high": -337}
     status = {x["file"]: x["status"] for x in doc["sources"]}
-    assert status["notes.xlsx"] == "rejected" and status["readme.txt"] == "skipped" and status["return-HC-v2.xlsx"] == "rejected"
+    assert (
+        status["notes.xlsx"] == "rejected"
+        and status["readme.txt"] == "skipped"
+        and status["return-HC-v2.xlsx"] == "rejected"
+    )
     located = {(f["code"], f["file"], f["sheet"], f["cell"]) for f in doc["findings"]}
     assert ("NOT_A_NUMBER", "return-HC-v2.xlsx", "Baseline", "D6") in located
     assert ("NOT_A_WORKBOOK", "notes.xlsx", "", "") in located

@@ -14,24 +14,25 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import jwaddin.scripts  # noqa: E402
 import openpyxl  # noqa: E402
 import pytest  # noqa: E402
 import xlwings as xw  # noqa: E402
 import xlwings.server  # noqa: E402
-
-import jwaddin.scripts  # noqa: E402
 from jwaddin.offline import _Book, book_json  # noqa: E402
+
 from jwmodel.consolidation import consolidate  # noqa: E402
 from jwmodel.examples import hampshire_2012  # noqa: E402
 from jwmodel.excel.model_workbook import write_model_workbook  # noqa: E402
 from jwmodel.model import Programme  # noqa: E402
-
-from .conftest import HAMPSHIRE_DIR  # noqa: E402
+from tests.conftest import HAMPSHIRE_DIR  # noqa: E402
 
 
 def run_script(path: Path, folder: str) -> list[dict]:
     book = xw.Book(json=book_json(path, set_values={("Read me", 5, 1): folder}))
-    done = asyncio.run(xlwings.server.custom_scripts_call(jwaddin.scripts, "jw_consolidate_returns", typehint_to_value={xw.Book: book}))
+    done = asyncio.run(
+        xlwings.server.custom_scripts_call(jwaddin.scripts, "jw_consolidate_returns", typehint_to_value={xw.Book: book})
+    )
     return done.json()["actions"]
 
 
@@ -39,7 +40,10 @@ def apply(path: Path, actions: list[dict]) -> dict[str, dict[tuple[int, int], ob
     """What Excel would hold after running the actions: cell -> value or formula, by sheet."""
     wb = openpyxl.load_workbook(path)
     names = wb.sheetnames
-    cells = {ws.title: {(c.row - 1, c.column - 1): c.value for row in ws.iter_rows() for c in row if c.value is not None} for ws in wb.worksheets}
+    cells = {
+        ws.title: {(c.row - 1, c.column - 1): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+        for ws in wb.worksheets
+    }
     tables = {ws.title: {t.name: t.ref for t in ws.tables.values()} for ws in wb.worksheets}
     for a in actions:
         sheet = names[a["sheet_position"]] if a["sheet_position"] is not None else None
@@ -62,7 +66,9 @@ def apply(path: Path, actions: list[dict]) -> dict[str, dict[tuple[int, int], ob
 
 
 def cleaned(cells: dict[tuple[int, int], object]) -> dict[tuple[int, int], object]:
-    return {k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in cells.items() if v not in ("", None)}
+    return {
+        k: (int(v) if isinstance(v, float) and v.is_integer() else v) for k, v in cells.items() if v not in ("", None)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +78,9 @@ def filled(tmp_path_factory):
     root = tmp_path_factory.mktemp("script")
     blank = write_model_workbook(root / "blank.xlsx", Programme(), consolidate(Programme()))
     actions = run_script(blank, str(HAMPSHIRE_DIR))
-    expected = write_model_workbook(root / "expected.xlsx", hampshire_2012.programme(), consolidate(hampshire_2012.programme()))
+    expected = write_model_workbook(
+        root / "expected.xlsx", hampshire_2012.programme(), consolidate(hampshire_2012.programme())
+    )
     return blank, actions, apply(blank, actions), expected
 
 
@@ -80,7 +88,14 @@ def test_the_script_fills_every_input_table_with_the_returns(filled):
     blank, actions, after, expected = filled
     want = openpyxl.load_workbook(expected)
     for sheet in ("Partners", "Baseline", "Saving lines", "Rules", "Drivers", "One-off costs"):
-        expected_cells = cleaned({(c.row - 1, c.column - 1): c.value for row in want[sheet].iter_rows(min_row=4) for c in row if c.value is not None})
+        expected_cells = cleaned(
+            {
+                (c.row - 1, c.column - 1): c.value
+                for row in want[sheet].iter_rows(min_row=4)
+                for c in row
+                if c.value is not None
+            }
+        )
         got = cleaned({k: v for k, v in after["cells"][sheet].items() if k[0] >= 3})
         assert got == expected_cells, sheet
         assert after["tables"][sheet] == {t.name: t.ref for t in want[sheet].tables.values()}, sheet
@@ -105,7 +120,10 @@ def test_the_script_rewrites_shares_and_checks_with_jw_formulas_for_the_partners
 def test_the_script_reports_every_file_and_recalculates(filled):
     blank, actions, after, expected = filled
     control = after["cells"]["Read me"]
-    assert control[(6, 1)] == "Files: 10 seen = 10 accepted + 0 accepted with warnings + 0 rejected + 0 superseded + 0 skipped"
+    assert (
+        control[(6, 1)]
+        == "Files: 10 seen = 10 accepted + 0 accepted with warnings + 0 rejected + 0 superseded + 0 skipped"
+    )
     files = {control[(r, 0)] for r in range(9, 19)}
     assert files == {p.name for p in HAMPSHIRE_DIR.glob("*.xlsx")}
     assert actions[-1]["func"] == "calculate"
@@ -114,7 +132,7 @@ def test_the_script_reports_every_file_and_recalculates(filled):
 def test_the_script_writes_text_from_returns_as_text_never_as_a_formula(tmp_path):
     from jwaddin.scripts import _cell
 
-    assert _cell("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert _cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert _cell("Legal Services") == "Legal Services"
 
 

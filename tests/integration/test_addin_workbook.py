@@ -15,18 +15,17 @@ import re  # noqa: E402
 from decimal import Decimal  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import jwaddin.functions  # noqa: E402
 import openpyxl  # noqa: E402
 import pytest  # noqa: E402
 import python_calamine  # noqa: E402
 import xlwings.server  # noqa: E402
-
-import jwaddin.functions  # noqa: E402
 from jwaddin.offline import _Book, jw_formulas, officejs_args, payload, saved_block  # noqa: E402
+
 from jwmodel.consolidation import consolidate  # noqa: E402
 from jwmodel.examples import hampshire_2012  # noqa: E402
 from jwmodel.excel.model_workbook import SHEETS, UDF_MODULE, write_example  # noqa: E402
-
-from .conftest import WORKBOOKS  # noqa: E402
+from tests.conftest import WORKBOOKS  # noqa: E402
 
 MODEL = WORKBOOKS / "joint_working_model.xlsx"
 
@@ -50,14 +49,23 @@ def same(a: object, b: object) -> bool:
 def test_regenerating_gives_the_committed_model_workbook_byte_for_byte(tmp_path):
     written = write_example(tmp_path)
     assert MODEL.exists(), "workbooks/joint_working_model.xlsx is not committed: run `make workbooks`"
-    assert MODEL.read_bytes() == written.read_bytes(), "the model workbook differs from what the code generates: run `make workbooks`"
+    assert MODEL.read_bytes() == written.read_bytes(), (
+        "the model workbook differs from what the code generates: run `make workbooks`"
+    )
 
 
 def test_inputs_are_excel_tables_and_classic_xlwings_finds_the_udf_module():
     wb = openpyxl.load_workbook(MODEL)
     assert wb.sheetnames == list(SHEETS)
     tables = {name: ws.title for ws in wb.worksheets for name in ws.tables}
-    assert tables == {"PartnersTable": "Partners", "BaselineTable": "Baseline", "SavingLinesTable": "Saving lines", "RulesTable": "Rules", "DriversTable": "Drivers", "OneOffCostsTable": "One-off costs"}
+    assert tables == {
+        "PartnersTable": "Partners",
+        "BaselineTable": "Baseline",
+        "SavingLinesTable": "Saving lines",
+        "RulesTable": "Rules",
+        "DriversTable": "Drivers",
+        "OneOffCostsTable": "One-off costs",
+    }
     assert wb["Baseline"].tables["BaselineTable"].ref == "A4:G25"  # 3 partners x 7 service areas
     conf = wb["xlwings.conf"]
     assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", UDF_MODULE)
@@ -83,9 +91,13 @@ def test_every_jw_formula_evaluated_through_xlwings_equals_its_saved_result(form
     book = _Book(MODEL)
     for f in formulas:
         args = officejs_args(MODEL, f, book=book)
-        result = asyncio.run(xlwings.server.custom_functions_call(payload(f.name, args, caller=f"{f.sheet}!{f.cell}"), jwaddin.functions))
+        result = asyncio.run(
+            xlwings.server.custom_functions_call(payload(f.name, args, caller=f"{f.sheet}!{f.cell}"), jwaddin.functions)
+        )
         saved = saved_block(MODEL, f, book=book)
-        assert len(result) == len(saved) and all(len(a) == len(b) for a, b in zip(result, saved, strict=True)), f"{f.sheet}!{f.cell}"
+        assert len(result) == len(saved) and all(len(a) == len(b) for a, b in zip(result, saved, strict=True)), (
+            f"{f.sheet}!{f.cell}"
+        )
         for row_a, row_b in zip(result, saved, strict=True):
             for a, b in zip(row_a, row_b, strict=True):
                 assert same(a, b), f"{f.sheet}!{f.cell} {f.text}: xlwings gives {a!r}, the workbook holds {b!r}"
@@ -98,12 +110,22 @@ def test_the_saved_results_are_the_engines_figures(engine, formulas):
     assert summary[-1][:9] == ["Total", -69, -187, -113, -150, -182, -337, 0, 0]
     assert summary[-1][9:] == [96, 124]
     for row, s in zip(summary[1:-1], engine.services, strict=True):
-        assert row[0] == s.service and row[5:7] == [s.recurring.low, s.recurring.high] and row[9:] == [s.one_off.low, s.one_off.high]
+        assert (
+            row[0] == s.service
+            and row[5:7] == [s.recurring.low, s.recurring.high]
+            and row[9:] == [s.one_off.low, s.one_off.high]
+        )
     partners = saved[("By partner", "A4")]
     for j, p in enumerate(engine.by_partner):
-        assert partners[-1][1 + 2 * j: 3 + 2 * j] == pytest.approx([float(p.recurring.low), float(p.recurring.high)], abs=1e-9)
+        assert partners[-1][1 + 2 * j : 3 + 2 * j] == pytest.approx(
+            [float(p.recurring.low), float(p.recurring.high)], abs=1e-9
+        )
     assert partners[-1][-2:] == [-182, -337]
-    shares = {tuple(book.values["Shares"][int(c[1:]) - 1][:1]): saved[("Shares", c)] for (sheet, c) in saved if sheet == "Shares" and c.startswith("H")}
+    shares = {
+        tuple(book.values["Shares"][int(c[1:]) - 1][:1]): saved[("Shares", c)]
+        for (sheet, c) in saved
+        if sheet == "Shares" and c.startswith("H")
+    }
     assert shares[("Facilities Management",)] == [[27, 7, 66]]
     assert shares[("Legal Services",)] == [[9, 1, 90]]
     fm_row = next(i for i, r in enumerate(book.values["Shares"]) if r[:1] == ["Facilities Management"])
@@ -138,7 +160,9 @@ def test_native_formulas_recalculated_by_libreoffice_agree(tmp_path, libreoffice
                     if any((quoted or plain, f"{col}{row_}") in jw_cells for quoted, plain, col, row_ in refs):
                         continue
                     r, c = cell.row - 1, cell.column - 1
-                    assert same(after[r][c], before[r][c]), f"{ws.title}!{cell.coordinate} {cell.value}: LibreOffice gives {after[r][c]!r}, the workbook holds {before[r][c]!r}"
+                    assert same(after[r][c], before[r][c]), (
+                        f"{ws.title}!{cell.coordinate} {cell.value}: LibreOffice gives {after[r][c]!r}, the workbook holds {before[r][c]!r}"
+                    )
                     compared += 1
     assert compared >= 30  # SUMIFS weights, recurring lows, stated totals and sums of rows
 
@@ -156,12 +180,21 @@ def test_a_model_workbook_for_other_returns_keeps_its_formulas_in_step(tmp_path)
     from jwmodel.excel.model_workbook import write_model_workbook
 
     programme = hampshire_2012.programme()
-    without_hfrs = replace(programme, partners=tuple(p for p in programme.partners if p.code != "HFRS"), baseline=tuple(e for e in programme.baseline if e.partner != "HFRS"), control_totals=tuple(c for c in programme.control_totals if c.partner != "HFRS"))
+    without_hfrs = replace(
+        programme,
+        partners=tuple(p for p in programme.partners if p.code != "HFRS"),
+        baseline=tuple(e for e in programme.baseline if e.partner != "HFRS"),
+        control_totals=tuple(c for c in programme.control_totals if c.partner != "HFRS"),
+    )
     result = consolidate(without_hfrs, options={"Learning & Development": "HC and HCC"})
     path = write_model_workbook(tmp_path / "model.xlsx", without_hfrs, result)
     book = _Book(path)
     for f in jw_formulas(path):
-        result_rows = asyncio.run(xlwings.server.custom_functions_call(payload(f.name, officejs_args(path, f, book=book)), jwaddin.functions))
+        result_rows = asyncio.run(
+            xlwings.server.custom_functions_call(payload(f.name, officejs_args(path, f, book=book)), jwaddin.functions)
+        )
         saved = saved_block(path, f, book=book)
-        assert all(same(a, b) for ra, rb in zip(result_rows, saved, strict=True) for a, b in zip(ra, rb, strict=True)), f"{f.sheet}!{f.cell}"
+        assert all(
+            same(a, b) for ra, rb in zip(result_rows, saved, strict=True) for a, b in zip(ra, rb, strict=True)
+        ), f"{f.sheet}!{f.cell}"
     assert Path(path).exists()

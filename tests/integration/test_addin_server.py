@@ -7,14 +7,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-SERVER_PROJECT = Path(__file__).resolve().parents[1] / "addin" / "server"
+SERVER_PROJECT = Path(__file__).resolve().parents[2] / "addin" / "server"
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 os.environ["XLWINGS_PROJECT_DIR"] = str(SERVER_PROJECT)  # where xlwings Server finds custom_functions/
 
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-
 from jwaddin.offline import payload  # noqa: E402
 
 
@@ -37,7 +36,18 @@ def test_functions_meta_lists_every_function_without_a_namespace(client):
     response = client.get("/xlwings/custom-functions-meta")
     assert response.status_code == 200
     names = {f["name"] for f in response.json()["functions"]}
-    assert names == {"JW_SHARES", "JW_APPORTION", "JW_SAVINGS_SUMMARY", "JW_BY_PARTNER", "JW_CHECK_TOTAL", "JW_FINDINGS", "JW_NPV", "JW_PAYBACK", "JW_SWITCHING_VALUE", "JW_OPTION_SCORES"}
+    assert names == {
+        "JW_SHARES",
+        "JW_APPORTION",
+        "JW_SAVINGS_SUMMARY",
+        "JW_BY_PARTNER",
+        "JW_CHECK_TOTAL",
+        "JW_FINDINGS",
+        "JW_NPV",
+        "JW_PAYBACK",
+        "JW_SWITCHING_VALUE",
+        "JW_OPTION_SCORES",
+    }
 
 
 def test_the_manifest_declares_no_function_namespace(client):
@@ -50,7 +60,9 @@ def test_a_call_returns_the_engines_figures(client):
     response = client.post("/xlwings/custom-functions-call", json=payload("jw_shares", [[[1314, 333, 3253]], None]))
     assert response.status_code == 200
     assert response.json() == {"result": [[27, 7, 66]]}
-    response = client.post("/xlwings/custom-functions-call", json=payload("jw_apportion", [[[-10]], [[27, 7, 66]], None]))
+    response = client.post(
+        "/xlwings/custom-functions-call", json=payload("jw_apportion", [[[-10]], [[27, 7, 66]], None])
+    )
     assert response.json() == {"result": [[-2.7, -0.7, -6.6]]}
 
 
