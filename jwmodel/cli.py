@@ -1,116 +1,141 @@
 """The ``jwmodel`` command: consolidate a folder of returns, check files, write templates.
 
-Exit codes: 0 everything accepted; 2 output written but some files were rejected; 1 nothing
-usable, or a usage error.
+Every command calls the service layer (``jwmodel.service``); this module only parses arguments
+and prints. ``python -m jwmodel`` is the same command.
+
+Exit codes: 0 every file accepted and no error finding; 2 output written but some files were
+rejected or error findings exist; 1 nothing usable, a usage error, or an output that cannot be
+written (one line on standard error, never a traceback).
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from jwmodel.business_case import AppraisalSettings, appraise_programme
-from jwmodel.report_text import appendix_a, appraisal_table, baseline_table, findings_table, partner_table, sources_line
-from jwmodel.submissions import Status
-from jwmodel.summary import summary
+from jwmodel.business_case import AppraisalSettings
+from jwmodel.report_text import (
+    appendix_a,
+    appraisal_table,
+    baseline_table,
+    error_lines,
+    findings_table,
+    partner_table,
+    sources_line,
+)
 
 __all__ = ["main"]
 
 OK, USAGE_OR_NOTHING, SOME_REJECTED = 0, 1, 2
 
 
-def _options(values: Sequence[str]) -> dict[str, str]:
+def _options(values: Sequence[str], flag: str = "--option") -> dict[str, str]:
     chosen: dict[str, str] = {}
     for value in values:
         service, sep, option = value.partition("=")
         if not sep or not service.strip() or not option.strip():
             raise SystemExit(
-                f'jwmodel: --option takes "SERVICE=OPTION", e.g. "Learning & Development=HC and HCC"; got {value!r}'
+                f'jwmodel: {flag} takes "SERVICE=OPTION", e.g. "Learning & Development=HC and HCC"; got {value!r}'
             )
         chosen[service.strip()] = option.strip()
     return chosen
 
 
-def _write_json(path: Path, document: object) -> None:
-    from jwmodel.excel.atomic import replacing
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before any work, an output the run could not write."""
+    from jwmodel.excel.atomic import check_folder, check_target
 
-    with replacing(path, ".json") as tmp:
-        tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for path in (args.output, args.json, args.model):
+        if path:
+            check_target(path)
+    for folder in (args.receipts, args.tables):
+        if folder:
+            check_folder(folder)
+
+
+def _nothing_usable(run) -> int:
+    print(
+        f"jwmodel: nothing usable in {run.folder}: no accepted partner return or workstream proposal", file=sys.stderr
+    )
+    for s in run.sources:
+        print(f"  {s.file}: {s.status} {'; '.join(str(f) for f in s.findings) or s.taken}", file=sys.stderr)
+    return USAGE_OR_NOTHING
+
+
+def _print_run(run, args: argparse.Namespace) -> None:
+    if args.quiet:
+        for line in error_lines(run.sources, run.findings):
+            print(line, file=sys.stderr)
+        return
+    result = run.consolidation
+    for text in (
+        appendix_a(result),
+        baseline_table(result),
+        partner_table(result),
+        appraisal_table(run.appraisal),
+        findings_table(result),
+    ):
+        print(text)
+        print()
+    print(sources_line(run.sources))
+    written = [args.output, *(x for x in (args.model, args.json, args.tables, args.receipts) if x)]
+    print("Wrote " + ", ".join(str(x) for x in written))
+
+
+def _write(run, args: argparse.Namespace) -> None:
+    """Every output, the workbook first, then the model, the JSON, the tables and the receipts."""
+    run.write_workbook(args.output)
+    if args.model:
+        run.write_model(args.model)
+    if args.json:
+        run.write_json(args.json)
+    if args.tables:
+        run.write_tables(args.tables)
+    if args.receipts:
+        run.write_receipts(args.receipts)
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
-    from jwmodel.excel.batch import run_batch
-    from jwmodel.excel.receipts import write_receipt
-    from jwmodel.excel.report import write_consolidated
+    from jwmodel.service import consolidate_folder
 
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        print(f"jwmodel: {folder} is not a folder", file=sys.stderr)
-        return USAGE_OR_NOTHING
-    options = _options(args.option)
-    batch = run_batch(
-        folder, options=options, workers=args.workers, extractor=_dask_extractor(args.dask) if args.dask else None
+    _check_outputs(args)
+    run = consolidate_folder(
+        args.folder,
+        options=_options(args.option),
+        settings=_settings(args),
+        workers=args.workers,
+        extractor=_dask_extractor(args.dask) if args.dask else None,
+        progress=False if args.quiet else None,
     )
-    sources, result = batch.sources, batch.result
-    if args.receipts:
-        for record in sources:
-            if record.status != Status.SKIPPED:
-                write_receipt(args.receipts, record)
-    if result is None:
-        print(
-            f"jwmodel: nothing usable in {folder}: no accepted partner return or workstream proposal", file=sys.stderr
-        )
-        for s in sources:
-            print(f"  {s.file}: {s.status} {'; '.join(str(f) for f in s.findings) or s.taken}", file=sys.stderr)
-        return USAGE_OR_NOTHING
+    if not run.usable:
+        if args.receipts:
+            run.write_receipts(args.receipts)
+        return _nothing_usable(run)
     clock = time.perf_counter()
-    appraisal = appraise_programme(result, _settings(args, batch.financial_year))
-    result = dataclasses.replace(result, findings=(*result.findings, *appraisal.findings))
-    batch.timings["appraise"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    write_consolidated(args.output, result, sources, appraisal)
-    if args.model:
-        from jwmodel.excel.model_workbook import write_model_workbook
-
-        write_model_workbook(args.model, batch.programme, result, sources)
-    if args.json:
-        _write_json(Path(args.json), summary(result, sources, appraisal))
-    batch.timings["write"] = time.perf_counter() - clock
-    if not args.quiet:
-        print(appendix_a(result))
-        print()
-        print(baseline_table(result))
-        print()
-        print(partner_table(result))
-        print()
-        print(appraisal_table(appraisal))
-        print()
-        print(findings_table(result))
-        print()
-        print(sources_line(sources))
-        print(f"Wrote {args.output}" + (f" and {args.json}" if args.json else ""))
+    _write(run, args)
+    timings = {**run.timings, "write": time.perf_counter() - clock}
+    _print_run(run, args)
     if args.profile:
-        total = sum(batch.timings.values())
+        total = sum(timings.values())
         print(
-            "Time per stage: " + ", ".join(f"{k} {v:.3f}s" for k, v in batch.timings.items()) + f"; total {total:.3f}s",
+            "Time per stage: " + ", ".join(f"{k} {v:.3f}s" for k, v in timings.items()) + f"; total {total:.3f}s",
             file=sys.stderr,
         )
-    return SOME_REJECTED if batch.rejected else OK
+    return OK if run.complete else SOME_REJECTED
 
 
-def _settings(args: argparse.Namespace, financial_year: str) -> AppraisalSettings:
-    """Appraisal settings from the command line; the plan starts in the returns' financial year."""
+def _settings(args: argparse.Namespace) -> AppraisalSettings:
+    """Appraisal settings from the command line; without --first-year the service starts the plan
+    in the returns' financial year."""
     from decimal import Decimal, InvalidOperation
 
     from jwmodel.appraisal import AppraisalError, OptimismBias, optimism_bias
     from jwmodel.discounting import HEALTH, STPR, constant_rate
 
-    first = args.first_year or financial_year or "2012/13"
+    first = args.first_year or ""
     schedule = {"stpr": STPR, "health": HEALTH}.get(args.discount.lower())
     if schedule is None:
         try:
@@ -140,48 +165,44 @@ def _dask_extractor(address: str):
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    """Two runs of one folder: the options as given, and with ``--with`` options on top."""
-    from jwmodel.excel.batch import run_batch
+    """One reading of a folder, consolidated with the options as given and with ``--with`` on top."""
     from jwmodel.report_text import comparison_table
+    from jwmodel.service import compare, write_json
     from jwmodel.summary import comparison
 
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        print(f"jwmodel: {folder} is not a folder", file=sys.stderr)
-        return USAGE_OR_NOTHING
-    base_options = _options(args.option)
-    alternative = {**base_options, **_options(args.with_)}
-    batch = run_batch(folder, options=base_options, workers=args.workers)
-    if batch.result is None or batch.programme is None:
-        print(f"jwmodel: nothing usable in {folder}", file=sys.stderr)
-        return USAGE_OR_NOTHING
-    from jwmodel.consolidation import consolidate
+    if args.json:
+        from jwmodel.excel.atomic import check_target
 
-    settings = _settings(args, batch.financial_year)
-    runs = []
-    for label, result in (
-        (args.base_name, batch.result),
-        (args.name, consolidate(batch.programme, options=alternative)),
-    ):
-        runs.append((label, result, appraise_programme(result, settings)))
+        check_target(args.json)
+    base, alternative = compare(
+        args.folder,
+        _options(args.with_, "--with"),
+        options=_options(args.option),
+        settings=_settings(args),
+        workers=args.workers,
+    )
+    if not base.usable:
+        return _nothing_usable(base)
+    runs = [
+        (args.base_name, base.consolidation, base.appraisal),
+        (args.name, alternative.consolidation, alternative.appraisal),
+    ]
     print(comparison_table(runs))
     if args.json:
-        _write_json(Path(args.json), comparison(runs))
-    return SOME_REJECTED if batch.rejected else OK
+        write_json(args.json, comparison(runs))
+    return OK if base.complete else SOME_REJECTED
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from jwmodel.excel.reading import read_submission
+    from jwmodel.service import check_files
 
     worst = OK
-    for name in args.files:
-        path = Path(name)
-        _, record = read_submission(path)
-        print(f"{record.file}: {record.status}" + (f" ({record.taken})" if record.taken else ""))
-        for f in record.findings:
+    for report in check_files(args.files, workers=args.workers):
+        print(f"{report.file}: {report.status}" + (f" ({report.taken})" if report.taken else ""))
+        for f in report.findings:
             print(f"  {f}")
-        if record.status == Status.REJECTED:
-            worst = max(worst, SOME_REJECTED)
+        if not report.ok:
+            worst = SOME_REJECTED
     return worst
 
 
@@ -259,6 +280,11 @@ def parser() -> argparse.ArgumentParser:
         "--receipts", metavar="DIR", help="write one receipt workbook per submission, listing its issues by cell"
     )
     c.add_argument(
+        "--tables",
+        metavar="DIR",
+        help="also write every output table as CSV and Parquet (for pandas, Power BI and other tools)",
+    )
+    c.add_argument(
         "--workers",
         type=int,
         default=None,
@@ -303,6 +329,7 @@ def parser() -> argparse.ArgumentParser:
 
     k = sub.add_parser("check", help="check returns or proposals before sending them")
     k.add_argument("files", nargs="+")
+    k.add_argument("--workers", type=int, default=None, help="worker processes reading files (at least 1)")
     k.set_defaults(run=cmd_check)
 
     t = sub.add_parser("templates", help="write blank templates for a programme's partners and service areas")
@@ -315,9 +342,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from jwmodel.service import UsageError
+
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))
+    except (UsageError, OSError) as exc:  # OSError: an output that cannot be written (OutputError) and the like
+        print(f"jwmodel: {exc}", file=sys.stderr)
+        return USAGE_OR_NOTHING
     except SystemExit as exc:
         if isinstance(exc.code, str):
             print(exc.code, file=sys.stderr)

@@ -9,7 +9,7 @@ from jwmodel.apportionment import describe_shares
 from jwmodel.appraisal import Case
 from jwmodel.business_case import ProgrammeAppraisal
 from jwmodel.consolidation import Consolidation
-from jwmodel.findings import Severity
+from jwmodel.findings import Finding, Severity
 from jwmodel.submissions import SourceRecord, Status
 
 __all__ = [
@@ -21,6 +21,8 @@ __all__ = [
     "partner_table",
     "findings_table",
     "sources_line",
+    "incomplete_banner",
+    "error_lines",
 ]
 
 
@@ -130,10 +132,27 @@ def findings_table(result: Consolidation, *, limit: int = 40) -> str:
 
 def sources_line(sources: Sequence[SourceRecord]) -> str:
     """'Files: 12 seen = 10 accepted + ...' : the intake register's counts, which must reconcile."""
-    order = (Status.ACCEPTED, Status.WARNINGS, Status.REJECTED, Status.SUPERSEDED, Status.SKIPPED)
+    order = (Status.ACCEPTED, Status.WARNINGS, Status.PARTLY, Status.REJECTED, Status.SUPERSEDED, Status.SKIPPED)
     counts = {st: sum(1 for s in sources if s.status == st) for st in order}
     assert sum(counts.values()) == len(sources), "every file has exactly one status"
     return f"Files: {len(sources)} seen = " + " + ".join(f"{n} {st}" for st, n in counts.items())
+
+
+def incomplete_banner(sources: Sequence[SourceRecord], findings: Sequence[Finding]) -> str:
+    """ "INCOMPLETE: n files rejected, m errors; see Findings", or "" when nothing was rejected or in error."""
+    rejected = sum(1 for s in sources if s.status == Status.REJECTED)
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    if not rejected and not errors:
+        return ""
+    files = "file" if rejected == 1 else "files"
+    return f"INCOMPLETE: {rejected} {files} rejected, {errors} error{'' if errors == 1 else 's'}; see Findings"
+
+
+def error_lines(sources: Sequence[SourceRecord], findings: Sequence[Finding]) -> list[str]:
+    """What ``-q`` still prints: each rejected file and each error finding, one line each."""
+    lines = [f"{s.file}: {s.status}" for s in sources if s.status in (Status.REJECTED, Status.PARTLY)]
+    lines += [str(f) for f in findings if f.severity is Severity.ERROR]
+    return lines
 
 
 def appraisal_table(appraisal: ProgrammeAppraisal) -> str:

@@ -32,6 +32,7 @@ __all__ = [
     "PartnerReturn",
     "WorkstreamProposal",
     "assemble",
+    "beats",
 ]
 
 PARTNER_RETURN = "jwmodel partner return"
@@ -89,6 +90,7 @@ class Status:
     REJECTED = "rejected"
     SUPERSEDED = "superseded"
     SKIPPED = "skipped"
+    PARTLY = "used in part"  # read and used, but an error found later means some of its figures are not counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,7 @@ class Assembly:
     outcomes: dict[str, tuple[str, Finding]] = field(default_factory=dict)
 
 
-def _beats(a: Cover, b: Cover) -> bool | None:
+def beats(a: Cover, b: Cover) -> bool | None:
     """Whether cover ``a`` is later than ``b``: by submission number, else by date; None if neither says."""
     na = int(a.submission_version) if a.submission_version.isdigit() else None
     nb = int(b.submission_version) if b.submission_version.isdigit() else None
@@ -146,7 +148,7 @@ def _latest(
                 ),
             )
         return None, outcomes
-    winners = [x for x in group if all(_beats(x.cover, y.cover) for y in group if y is not x)]
+    winners = [x for x in group if all(beats(x.cover, y.cover) for y in group if y is not x)]
     if not winners:
         for x in group:
             outcomes[x.file] = (

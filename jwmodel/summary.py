@@ -13,10 +13,23 @@ from typing import Any
 from jwmodel.appraisal import Case
 from jwmodel.business_case import ProgrammeAppraisal
 from jwmodel.consolidation import Consolidation
+from jwmodel.findings import Finding, Severity
 from jwmodel.model import Range
-from jwmodel.submissions import SourceRecord
+from jwmodel.report_text import incomplete_banner
+from jwmodel.submissions import SourceRecord, Status
+from jwmodel.tables.outputs import FINDINGS, SOURCES, as_dicts, findings_rows, sources_rows
 
-__all__ = ["SCHEMA_VERSION", "number", "rounded", "summary", "appraisal_section", "comparison"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "number",
+    "rounded",
+    "summary",
+    "appraisal_section",
+    "comparison",
+    "findings_section",
+    "sources_section",
+    "incomplete_section",
+]
 
 SCHEMA_VERSION = 1
 
@@ -104,6 +117,43 @@ def _range(r: Range) -> dict[str, int | float]:
     return {"low": number(r.low), "high": number(r.high)}
 
 
+def _json_value(value: object) -> object:
+    """A row value as JSON: Decimal as a number, a tuple as a list, other objects as text."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return number(value) if value.is_finite() else str(value)
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else str(value)
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
+    return str(value)
+
+
+def findings_section(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    """The ``findings`` key: one object per finding, keyed as ``jwmodel.tables.outputs.FINDINGS``."""
+    rows = ([_json_value(v) for v in row] for row in findings_rows(findings))
+    return as_dicts(FINDINGS, rows)
+
+
+def sources_section(sources: Sequence[SourceRecord]) -> list[dict[str, Any]]:
+    """The ``sources`` key: one object per file, keyed as ``SOURCES`` (``reasons`` a list)."""
+    rows = ([_json_value(v) for v in row] for row in sources_rows(sources))
+    return as_dicts(SOURCES, rows)
+
+
+def incomplete_section(sources: Sequence[SourceRecord], findings: Sequence[Finding]) -> dict[str, Any] | None:
+    """The ``incomplete`` key: None when every file was used whole, else the counts and the banner."""
+    banner = incomplete_banner(sources, findings)
+    if not banner:
+        return None
+    return {
+        "rejected_files": sum(1 for s in sources if s.status == Status.REJECTED),
+        "errors": sum(1 for f in findings if f.severity is Severity.ERROR),
+        "message": banner,
+    }
+
+
 def summary(
     result: Consolidation, sources: Sequence[SourceRecord] = (), appraisal: ProgrammeAppraisal | None = None
 ) -> dict[str, Any]:
@@ -174,28 +224,9 @@ def summary(
             }
             for b in result.baseline
         ],
-        "findings": [
-            {
-                "severity": f.severity.value,
-                "code": f.code,
-                "file": f.where.file,
-                "sheet": f.where.sheet,
-                "cell": f.where.cell,
-                "message": f.message,
-            }
-            for f in result.findings
-        ],
-        "sources": [
-            {
-                "file": s.file,
-                "sha256": s.sha256,
-                "kind": s.kind,
-                "status": s.status,
-                "taken": s.taken,
-                "reasons": [str(f) for f in s.findings],
-            }
-            for s in sources
-        ],
+        "findings": findings_section(result.findings),
+        "sources": sources_section(sources),
+        "incomplete": incomplete_section(sources, result.findings),
     }
     if appraisal is not None:
         document["appraisal"] = appraisal_section(appraisal)

@@ -334,7 +334,7 @@ def build(folder: Path) -> list[Case]:
         "C5",
         -20,
         "RANGE_NOT_ORDERED",
-        status="accepted",
+        status="used in part",
         src=PROPOSAL,
         at="A5",
         what="low a bigger saving than high (found at consolidation)",

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import xlwings as xw
 
+import jwmodel
 from jwaddin._runtime import FunctionInputError, script
-from jwmodel.consolidation import Consolidation, consolidate
+from jwmodel.consolidation import Consolidation
 from jwmodel.excel.cells import parse_text
 from jwmodel.excel.model_workbook import (
     CONTROL_SHEET,
@@ -44,7 +45,7 @@ from jwmodel.excel.model_workbook import (
 )
 from jwmodel.findings import a1
 from jwmodel.model import Programme
-from jwmodel.report_text import sources_line
+from jwmodel.report_text import incomplete_banner, sources_line
 from jwmodel.submissions import SourceRecord
 
 __all__ = ["jw_consolidate_returns", "consolidate_folder", "fill_model", "returns_folder"]
@@ -75,21 +76,21 @@ def returns_folder(raw: object) -> Path:
 
 
 def consolidate_folder(folder: Path) -> tuple[Programme, Consolidation, tuple[SourceRecord, ...]]:
-    """Read every submission in ``folder`` as ``jwmodel consolidate`` does, in this process (no
-    worker processes: xlwings Lite has none), and consolidate under the default options."""
+    """Consolidate ``folder`` through ``jwmodel.consolidate_folder``, as ``jwmodel consolidate`` does,
+    under the default options.
+
+    Files are read in this process (``workers=0``): xlwings Lite has no worker processes, and a
+    classic or Server script runs inside the host's own Python.
+    """
     from jwaddin import _xlsx_fallback
 
     _xlsx_fallback.install()  # only where python-calamine has no wheel (xlwings Lite)
-    from jwmodel.excel.batch import settle
-    from jwmodel.excel.intake import drop_identical, extract_all, scan_folder
-
-    candidates, records = scan_folder(Path(folder))
-    programme, sources, _ = settle(drop_identical(extract_all(candidates, workers=0)), records)
-    if not programme.partners and not programme.services:
+    run = jwmodel.consolidate_folder(Path(folder), workers=0, progress=False)
+    if not run.usable:
         raise FunctionInputError(
-            f"nothing usable in {folder}: no accepted partner return or workstream proposal among {len(sources)} files"
+            f"nothing usable in {folder}: no accepted partner return or workstream proposal among {len(run.sources)} files"
         )
-    return programme, consolidate(programme), sources
+    return run.programme, run.consolidation, run.sources
 
 
 def _cell(value: object) -> object:
@@ -138,7 +139,9 @@ def fill_model(
     _write_plan(book, shares_plan(programme, result, tables))
     _write_plan(book, checks_plan(programme, result, tables, summary_total_cell(result), partners_total_cell(result)))
     control = book.sheets[CONTROL_SHEET]
-    control.range((STATUS_CELL[0] + 1, STATUS_CELL[1] + 1)).value = sources_line(sources)
+    banner = incomplete_banner(sources, result.findings)
+    status = f"{banner}. {sources_line(sources)}" if banner else sources_line(sources)
+    control.range((STATUS_CELL[0] + 1, STATUS_CELL[1] + 1)).value = status
     first = STATUS_CELL[0] + 3
     control.range((first, 1), (first + DETAIL_ROWS - 1, 2)).clear_contents()
     details = [

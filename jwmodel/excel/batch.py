@@ -1,5 +1,8 @@
-"""One batch: scan a folder, read every workbook in isolation, resolve duplicates and
-resubmissions, and consolidate. Shared by the command line, the add-in's scripts and the benchmark.
+"""Reading a folder of submissions: the reading side of :func:`jwmodel.consolidate_folder`.
+
+Scan a folder, read every workbook in isolation, resolve identical copies and resubmissions, skip
+jwmodel's own outputs, and give the programme with its intake register. Orchestration (what is
+consolidated, appraised and written) lives in :mod:`jwmodel.service`; this module only reads.
 """
 
 from __future__ import annotations
@@ -7,31 +10,28 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
+import zipfile
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, MutableMapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from jwmodel.consolidation import Consolidation, consolidate
 from jwmodel.excel.intake import Extracted, extract_all, scan_folder
+from jwmodel.excel.xlsx_cells import OUTPUT_PROPERTY
 from jwmodel.findings import Finding
 from jwmodel.model import Programme, ServiceArea
-from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal, assemble
+from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal, assemble, beats
 
-__all__ = ["Batch", "run_batch", "settle"]
+__all__ = ["Reading", "read_folder", "settle", "is_output"]
 
 
 @dataclass(frozen=True, slots=True)
-class Batch:
-    result: Consolidation | None
-    sources: tuple[SourceRecord, ...]
-    timings: dict[str, float] = field(default_factory=dict)
-    financial_year: str = ""  # the one most accepted submissions give on their covers
-    programme: Programme | None = None
+class Reading:
+    """A folder as read: the programme, the intake register and the financial year on the covers."""
 
-    @property
-    def rejected(self) -> int:
-        return sum(1 for s in self.sources if s.status == Status.REJECTED)
+    programme: Programme
+    sources: tuple[SourceRecord, ...]
+    financial_year: str = ""  # the one most used submissions give on their covers
 
 
 def _progress(total: int, show: bool | None):
@@ -64,8 +64,6 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
     programme, outcomes and findings, and memory stays flat however many resubmissions the
     folder holds. Identical copies are resolved first, as ``drop_identical`` does.
     """
-    from jwmodel.submissions import _beats
-
     kept: list[Extracted] = []
     first: dict[str, str] = {}
     groups: dict[tuple[str, str], list[int]] = {}  # (kind, partner or service) -> indexes in ``kept``
@@ -107,7 +105,7 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
             covers = [kept[i][0].cover for i in group]  # type: ignore[union-attr]
             for n, i in enumerate(group):
                 submission, record = kept[i]
-                if _is_stub(submission) or all(_beats(covers[n], c) for m, c in enumerate(covers) if m != n):
+                if _is_stub(submission) or all(beats(covers[n], c) for m, c in enumerate(covers) if m != n):
                     continue
                 kept[i] = (_stub(submission), record)
     return kept
@@ -165,24 +163,56 @@ def settle(
     return programme, tuple(sources), year
 
 
-def run_batch(
+OUTPUT_SKIPPED = "an output jwmodel wrote (a consolidated workbook or a receipt), not a submission: skipped"
+
+
+def is_output(path: Path) -> bool:
+    """Whether ``path`` is a workbook jwmodel wrote (it carries :data:`OUTPUT_PROPERTY`).
+
+    Only the small custom-properties part is looked at, and only for files the reader rejected.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("docProps/custom.xml")
+            if info.file_size > 65_536:
+                return False
+            return f'name="{OUTPUT_PROPERTY}"'.encode() in z.read(info)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError):
+        return False
+
+
+def _skip_outputs(extracted: list[Extracted], paths: Sequence[Path]) -> list[Extracted]:
+    by_name = {p.name: p for p in paths}
+    kept = []
+    for submission, record in extracted:
+        path = by_name.get(record.file)
+        if record.status == Status.REJECTED and path is not None and is_output(path):
+            record = dataclasses.replace(record, status=Status.SKIPPED, taken=OUTPUT_SKIPPED, findings=())
+        kept.append((submission, record))
+    return kept
+
+
+Extractor = Callable[..., list[Extracted]]
+
+
+def read_folder(
     folder: str | Path,
     *,
-    options: Mapping[str, str] | None = None,
     workers: int | None = None,
     progress: bool | None = None,
-    extractor=None,
-) -> Batch:
-    """Everything from a folder of submissions to a consolidation and its intake register.
+    extractor: Extractor | None = None,
+    timings: MutableMapping[str, float] | None = None,
+) -> Reading:
+    """Scan ``folder`` (its top level), read every workbook in isolation and settle the register.
 
     Args:
-        folder: the folder of submitted files (only its top level is read).
-        options: service area -> participation option.
+        folder: the folder of submitted files.
         workers: worker processes (default: the cores available; 0 reads in this process).
         progress: show a progress bar (default: only on a terminal).
         extractor: an alternative to ``extract_all`` with the same signature (e.g. on Dask).
+        timings: where to record the seconds taken by ``scan``, ``read`` and ``assemble``.
     """
-    timings: dict[str, float] = {}
+    timings = {} if timings is None else timings
     clock = time.perf_counter()
     candidates, records = scan_folder(Path(folder))
     timings["scan"] = time.perf_counter() - clock
@@ -194,11 +224,6 @@ def run_batch(
     timings["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    programme, sources, year = settle(extracted, records)
+    programme, sources, year = settle(_skip_outputs(extracted, candidates), records)
     timings["assemble"] = time.perf_counter() - clock
-    if not programme.partners and not programme.services:
-        return Batch(None, sources, timings, year, programme)
-    clock = time.perf_counter()
-    result = consolidate(programme, options=options)
-    timings["consolidate"] = time.perf_counter() - clock
-    return Batch(result, sources, timings, year, programme)
+    return Reading(programme, sources, year)

@@ -1,7 +1,9 @@
 """Write the consolidated business-case workbook with XlsxWriter.
 
-Sheets: Summary (Appendix A layout with one-off costs and two native charts), Baseline,
-Apportionment, By partner, One-off costs, Findings, Sources. Totals are formulas that carry their
+Sheets: Read me, Summary (Appendix A layout with one-off costs and two native charts), Appraisal,
+Sensitivity, Baseline, Apportionment, By partner, One-off costs, Findings, Sources. Where files
+were rejected or error findings exist, the Read me and Summary carry an INCOMPLETE banner. The
+Findings and Sources sheets take their columns from ``jwmodel.tables.outputs``. Totals are formulas that carry their
 cached result, so a reader that does not calculate (python-calamine, pandas) sees every figure.
 Text that came from a submission is always written as text, never as a formula or a link.
 The file is written to a temporary name and renamed, so a failed run leaves no half-written file.
@@ -23,12 +25,17 @@ from jwmodel.appraisal import Case
 from jwmodel.business_case import ProgrammeAppraisal
 from jwmodel.consolidation import Consolidation
 from jwmodel.excel.atomic import replacing
+from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, mark_output, write_value
 from jwmodel.model import Range
+from jwmodel.report_text import incomplete_banner, sources_line
 from jwmodel.submissions import SourceRecord
+from jwmodel.tables import Table
+from jwmodel.tables.outputs import FINDINGS, SOURCES, findings_rows, sources_rows
 
 __all__ = ["write_consolidated", "SHEETS"]
 
 SHEETS = (
+    "Read me",
     "Summary",
     "Appraisal",
     "Sensitivity",
@@ -42,12 +49,7 @@ SHEETS = (
 MONEY = "#,##0;(#,##0);0"
 MONEY_3 = "#,##0.000;(#,##0.000);0"
 FTE = "#,##0.0"
-OPTIONS = {
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "constant_memory": False,
-}
+OPTIONS = {**WORKBOOK_OPTIONS, "constant_memory": False}
 
 
 class _Book:
@@ -66,16 +68,14 @@ class _Book:
         self.fte_total = wb.add_format({"num_format": FTE, "bold": True, "top": 1, "bottom": 6})
         self.pct = wb.add_format({"num_format": "0.##"})
         self.text = wb.add_format({})
+        self.banner = wb.add_format({"bold": True, "font_size": 14, "font_color": "#FFFFFF", "bg_color": "#C00000"})
 
     def text_cell(self, ws: Worksheet, row: int, col: int, value: object, fmt: object = None) -> None:
         """Write text from anywhere (submissions included) strictly as a string."""
-        ws.write_string(row, col, "" if value is None else str(value), fmt or self.text)
+        write_value(ws, row, col, "" if value is None else str(value), fmt or self.text)
 
     def num(self, ws: Worksheet, row: int, col: int, value: Decimal | int | None, fmt: object = None) -> None:
-        if value is None:
-            ws.write_blank(row, col, None, fmt)
-        else:
-            ws.write_number(row, col, float(value), fmt or self.money)
+        write_value(ws, row, col, value, fmt if value is None else (fmt or self.money))
 
     def formula(self, ws: Worksheet, row: int, col: int, formula: str, value: Decimal, fmt: object) -> None:
         """A formula with its result cached, so non-calculating readers see the figure."""
@@ -88,14 +88,38 @@ def _sum(first_row: int, last_row: int, col: int) -> str:
     return f"=SUM({cell(first_row, col)}:{cell(last_row, col)})"
 
 
-def _summary(b: _Book, result: Consolidation) -> None:
+def _read_me(b: _Book, result: Consolidation, sources: Sequence[SourceRecord]) -> None:
+    ws = b.wb.add_worksheet("Read me")
+    ws.set_column(0, 0, 120)
+    b.text_cell(ws, 0, 0, "Joint working business case: consolidated", b.title)
+    banner = incomplete_banner(sources, result.findings)
+    if banner:
+        b.text_cell(ws, 1, 0, banner, b.banner)
+    lines = (
+        sources_line(sources),
+        "Units: £000s. Sign: cost positive, saving negative. Written by jwmodel.",
+        "",
+        "Summary: Appendix A (recurring cost/(saving) by service area) and one-off costs.",
+        "Appraisal and Sensitivity: the business case over the plan, NPV, payback and switching values.",
+        "Baseline, Apportionment, By partner, One-off costs: the figures behind the summary.",
+        "Findings: every problem found, located by file, sheet and cell. Sources: every file in the folder.",
+    )
+    for row, text in enumerate(lines, start=3):
+        b.text_cell(ws, row, 0, text)
+
+
+def _summary(b: _Book, result: Consolidation, sources: Sequence[SourceRecord]) -> None:
     ws = b.wb.add_worksheet("Summary")
+    ws.activate()
     ws.set_column(0, 0, 34)
     ws.set_column(1, 8, 11)
     b.text_cell(ws, 0, 0, "Joint working business case: consolidated", b.title)
     b.text_cell(ws, 1, 0, "Units: £000s. Sign: cost positive, saving negative.", b.note)
     options = "; ".join(f"{s}: {o}" for s, o in result.options_in_use.items())
     b.text_cell(ws, 2, 0, f"Participation options in use: {options}", b.note)
+    banner = incomplete_banner(sources, result.findings)
+    if banner:
+        b.text_cell(ws, 3, 0, banner, b.banner)
     b.text_cell(ws, 4, 0, "Appendix A: Breakdown of estimated savings", b.bold)
     b.text_cell(ws, 5, 0, "Recurring full year estimated cost/(saving)", b.note)
     groups = ("Cashable savings", "Procurement", "Total", "Non-cashable (not in total)")
@@ -579,36 +603,32 @@ def _sensitivity(b: _Book, appraisal: ProgrammeAppraisal) -> None:
         ws.insert_chart(3, 5, chart, {"x_scale": 1.3, "y_scale": 1.2})
 
 
+def _table_sheet(b: _Book, table: Table, title: str, rows: Sequence[Sequence[object]], widths: dict[str, int]) -> None:
+    """A sheet holding one declared table: its headers on row 3, its rows below, with a filter."""
+    ws = b.wb.add_worksheet(table.sheet)
+    b.text_cell(ws, 0, 0, title, b.title)
+    for col, header in enumerate(table.headers()):
+        b.text_cell(ws, 2, col, header, b.head)
+    for i, values in enumerate(rows, start=3):
+        for col, value in enumerate(values):
+            write_value(ws, i, col, value)
+    for key, width in widths.items():
+        col = table.keys.index(key)
+        ws.set_column(col, col, width)
+    if rows:
+        ws.autofilter(2, 0, 2 + len(rows), len(table.columns) - 1)
+
+
 def _findings(b: _Book, result: Consolidation) -> None:
-    ws = b.wb.add_worksheet("Findings")
-    headers = ["Severity", "Code", "File", "Sheet", "Cell", "Message"]
-    b.text_cell(ws, 0, 0, f"Findings: {len(result.findings)}", b.title)
-    for col, h in enumerate(headers):
-        b.text_cell(ws, 2, col, h, b.head)
-    for i, f in enumerate(result.findings, start=3):
-        for col, value in enumerate((f.severity.value, f.code, f.where.file, f.where.sheet, f.where.cell, f.message)):
-            b.text_cell(ws, i, col, value)
-    ws.set_column(0, 1, 24)
-    ws.set_column(2, 2, 40)
-    ws.set_column(5, 5, 120)
-    if result.findings:
-        ws.autofilter(2, 0, 2 + len(result.findings), len(headers) - 1)
+    rows = list(findings_rows(result.findings))
+    widths = {"severity": 12, "code": 26, "file": 40, "message": 120, "value": 20}
+    _table_sheet(b, FINDINGS, f"Findings: {len(rows)}", rows, widths)
 
 
 def _sources(b: _Book, sources: Sequence[SourceRecord]) -> None:
-    ws = b.wb.add_worksheet("Sources")
-    headers = ["File", "SHA-256", "Kind", "Status", "Taken", "Reasons"]
-    b.text_cell(ws, 0, 0, f"Sources: every file in the folder ({len(sources)})", b.title)
-    for col, h in enumerate(headers):
-        b.text_cell(ws, 2, col, h, b.head)
-    for i, s in enumerate(sources, start=3):
-        reasons = "; ".join(str(f) for f in s.findings)
-        for col, value in enumerate((s.file, s.sha256, s.kind, s.status, s.taken, reasons)):
-            b.text_cell(ws, i, col, value)
-    ws.set_column(0, 0, 44)
-    ws.set_column(1, 1, 66)
-    ws.set_column(2, 3, 22)
-    ws.set_column(4, 5, 80)
+    rows = list(sources_rows(sources))
+    widths = {"file": 44, "sha256": 66, "kind": 22, "status": 22, "taken": 80, "reasons": 80}
+    _table_sheet(b, SOURCES, f"Sources: every file in the folder ({len(rows)})", rows, widths)
 
 
 def write_consolidated(
@@ -629,8 +649,10 @@ def write_consolidated(
     with replacing(path, ".xlsx") as tmp:
         wb = xlsxwriter.Workbook(tmp, OPTIONS)
         wb.set_properties({"title": "Joint working business case: consolidated", "author": "jwmodel"})
+        mark_output(wb, "consolidated workbook")
         b = _Book(wb)
-        _summary(b, result)
+        _read_me(b, result, sources)
+        _summary(b, result, sources)
         if appraisal is not None:
             _appraisal(b, appraisal)
             _sensitivity(b, appraisal)

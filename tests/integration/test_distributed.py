@@ -17,9 +17,9 @@ import pytest
 from distributed import Client, LocalCluster, WorkerPlugin
 
 from jwmodel.cli import main
-from jwmodel.excel.batch import run_batch
 from jwmodel.excel.distributed import dask_extractor
 from jwmodel.excel.intake import extract_all
+from jwmodel.service import consolidate_folder
 from jwmodel.summary import summary
 
 from .test_parallel_identical import awkward_folder
@@ -41,8 +41,8 @@ def folder(tmp_path_factory) -> Path:
 
 
 def document(folder: Path, **kwargs) -> str:
-    b = run_batch(folder, progress=False, **kwargs)
-    return json.dumps(summary(b.result, b.sources), sort_keys=True, default=str)
+    run = consolidate_folder(folder, progress=False, **kwargs)
+    return json.dumps(summary(run.consolidation, run.sources), sort_keys=True, default=str)
 
 
 def test_dask_gives_the_local_results(cluster, folder):

@@ -16,8 +16,8 @@ import pytest
 
 from jwmodel.cli import main
 from jwmodel.excel import batch as batch_module
-from jwmodel.excel.batch import run_batch
 from jwmodel.excel.intake import default_workers
+from jwmodel.service import consolidate_folder
 from jwmodel.summary import summary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,9 +41,9 @@ def awkward_folder(folder: Path, n: int = 40) -> Path:
 
 
 def document(folder: Path, **kwargs) -> str:
-    b = run_batch(folder, progress=False, **kwargs)
-    assert b.result is not None
-    return json.dumps(summary(b.result, b.sources), sort_keys=True, default=str)
+    run = consolidate_folder(folder, progress=False, **kwargs)
+    assert run.usable
+    return json.dumps(summary(run.consolidation, run.sources), sort_keys=True, default=str)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 CORE = Path(__file__).resolve().parents[2] / "jwmodel"
 FORBIDDEN = {"openpyxl", "python_calamine", "xlwings", "xlsxwriter", "pandas", "tqdm"}
-ADAPTERS = {"cli.py"}
+ADAPTERS = {"cli.py", "service.py", "__main__.py"}  # the service layer and the command do I/O on purpose
 
 
 def core_modules() -> list[Path]:

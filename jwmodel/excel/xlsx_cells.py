@@ -1,0 +1,51 @@
+"""Writing values into XlsxWriter cells: the one place a value becomes a cell.
+
+Numbers (``Decimal``, ``int``, ``float``) are written as numbers, ``None`` as a blank, a bool as a
+boolean, and everything else as text, always as text (never a formula, a link or a number parsed
+from text). Text longer than a cell holds is cut visibly, never silently. Every workbook jwmodel
+writes is opened with :data:`WORKBOOK_OPTIONS` and marked with :func:`mark_output`, so a later run
+over a folder that holds one knows it is an output, not a submission.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from jwmodel.tables.outputs import flat
+
+__all__ = ["WORKBOOK_OPTIONS", "CELL_LIMIT", "OUTPUT_PROPERTY", "write_value", "fit_text", "mark_output"]
+
+WORKBOOK_OPTIONS: dict[str, bool] = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+CELL_LIMIT = 32_767  # the most characters an Excel cell holds
+OUTPUT_PROPERTY = "jwmodel output"  # custom document property naming what the workbook is
+
+
+def fit_text(text: str) -> str:
+    """``text`` as it fits in one cell: cut with a note saying how much was left out, if too long."""
+    if len(text) <= CELL_LIMIT:
+        return text
+    note = " [cut here: {n:,} more characters; the JSON output holds the whole text]"
+    keep = CELL_LIMIT - len(note.format(n=len(text)))
+    return text[:keep] + note.format(n=len(text) - keep)
+
+
+def write_value(ws: Any, row: int, col: int, value: object, fmt: object = None) -> None:
+    """Write ``value`` into ``ws`` at (row, col), 0-based, by its type; text always as text."""
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, Decimal | int | float):
+        ws.write_number(row, col, float(value), fmt)
+    else:
+        ws.write_string(row, col, fit_text(str(flat(value))), fmt)
+
+
+def mark_output(workbook: Any, what: str) -> None:
+    """Mark an XlsxWriter workbook as written by jwmodel (``what``: e.g. "consolidated workbook")."""
+    workbook.set_custom_property(OUTPUT_PROPERTY, what)

@@ -1,0 +1,418 @@
+"""The service layer: one pipeline behind every surface.
+
+``jwmodel consolidate``, ``jwmodel compare``, ``jwmodel check``, the add-in's script and Python
+users all call these functions; none of them orchestrates on its own.
+
+>>> import jwmodel
+>>> run = jwmodel.consolidate_folder("workbooks/examples/hampshire-2012")  # doctest: +SKIP
+>>> run.to_pandas("partners")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from jwmodel.business_case import AppraisalSettings, ProgrammeAppraisal, appraise_programme
+from jwmodel.consolidation import Consolidation, consolidate
+from jwmodel.findings import Finding, Severity
+from jwmodel.model import Programme
+from jwmodel.submissions import SourceRecord, Status
+from jwmodel.tables import Kind, Table
+from jwmodel.tables.outputs import OUTPUTS, Output, flat
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas
+
+__all__ = [
+    "Run",
+    "Report",
+    "UsageError",
+    "consolidate_folder",
+    "check_files",
+    "compare",
+    "option_problems",
+    "DEFAULT_FIRST_YEAR",
+]
+
+DEFAULT_FIRST_YEAR = "2012/13"  # the plan's first year when neither the settings nor the covers give one
+
+
+class UsageError(ValueError):
+    """The call itself is wrong (not a folder, an option that does not exist); nothing was done."""
+
+
+def option_problems(programme: Programme, options: Mapping[str, str]) -> list[str]:
+    """Why ``options`` (service area -> option; "*" for every service area) cannot be used here.
+
+    Each problem names the service areas or options that do exist. Empty when all are usable.
+    """
+    problems: list[str] = []
+    services = ", ".join(f"'{s.name}'" for s in programme.services) or "none"
+    for service, option in options.items():
+        if service == "*":
+            if not any(s.option(option) for s in programme.services):
+                names = sorted({o.name for s in programme.services for o in s.options})
+                problems.append(
+                    f"no service area has a participation option '{option}'; options are: "
+                    + (", ".join(f"'{n}'" for n in names) or "none")
+                )
+            continue
+        area = programme.service(service)
+        if area is None:
+            problems.append(f"'{service}' is not a service area; service areas are: {services}")
+        elif area.option(option) is None:
+            names = ", ".join(f"'{o.name}'" for o in area.options) or "none"
+            problems.append(f"{service}: there is no participation option '{option}'; its options are: {names}")
+    return problems
+
+
+def _check_options(programme: Programme, options: Mapping[str, str]) -> None:
+    problems = option_problems(programme, options)
+    if problems:
+        raise UsageError("; ".join(problems))
+
+
+def _mark_errors(sources: Sequence[SourceRecord], findings: Sequence[Finding]) -> tuple[SourceRecord, ...]:
+    """A used file with an error finding located in it is not "accepted": it is used in part."""
+    errors: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.severity is Severity.ERROR and f.where.file:
+            errors.setdefault(f.where.file, []).append(f)
+    marked = []
+    for s in sources:
+        found = [f for f in errors.get(s.file, ()) if f not in s.findings]
+        if found and s.status in (Status.ACCEPTED, Status.WARNINGS):
+            s = dataclasses.replace(
+                s,
+                status=Status.PARTLY,
+                taken=f"{s.taken}; not counted: the figures {len(found)} error(s) concern".lstrip("; "),
+                findings=(*s.findings, *found),
+            )
+        marked.append(s)
+    return tuple(marked)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One file's check: what it is, what became of it and every finding located in it."""
+
+    file: str
+    status: str
+    kind: str
+    findings: tuple[Finding, ...] = ()
+    taken: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the file would be used whole: accepted, with no error finding."""
+        return self.status in (Status.ACCEPTED, Status.WARNINGS) and not any(
+            f.severity is Severity.ERROR for f in self.findings
+        )
+
+
+def check_files(paths: Iterable[str | Path], *, workers: int | None = None) -> list[Report]:
+    """Check files before sending them, with the same reader and rules as ``consolidate_folder``.
+
+    Each file is read in a worker process (at least one, whatever ``workers`` says), so a file that
+    crashes or hangs the reader is reported for that file and cannot stop the process.
+
+    Args:
+        paths: the files to check.
+        workers: worker processes (default: as many as the cores available, at most one a file).
+
+    Returns:
+        One :class:`Report` per path, in the order given.
+    """
+    from jwmodel.excel.intake import default_workers, extract_all
+
+    paths = [Path(p) for p in paths]
+    count = max(1, min(workers if workers is not None else default_workers(), len(paths)))
+    return [
+        Report(r.file, str(r.status), str(r.kind), tuple(r.findings), r.taken)
+        for _, r in extract_all(paths, workers=count)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One consolidation of a folder: what was read, consolidated and appraised, and how long it took.
+
+    ``consolidation.findings`` holds every finding (reading, consolidation and appraisal), as does
+    ``findings``. ``sources`` is the intake register, with each file's final status.
+    """
+
+    folder: Path
+    programme: Programme
+    consolidation: Consolidation
+    appraisal: ProgrammeAppraisal
+    sources: tuple[SourceRecord, ...]
+    findings: tuple[Finding, ...]
+    timings: Mapping[str, float]
+    financial_year: str = ""
+    options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    settings: AppraisalSettings = AppraisalSettings()
+    read_sources: tuple[SourceRecord, ...] = field(default=(), repr=False)  # the register before consolidation
+
+    @property
+    def usable(self) -> bool:
+        """False when no partner return or workstream proposal could be used."""
+        return bool(self.programme.partners or self.programme.services)
+
+    @property
+    def rejected(self) -> int:
+        return sum(1 for s in self.sources if s.status == Status.REJECTED)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def complete(self) -> bool:
+        """No file rejected and no error finding: every figure sent is counted."""
+        return not self.rejected and not self.errors
+
+    def with_options(self, options: Mapping[str, str], *, settings: AppraisalSettings | None = None) -> Run:
+        """The same reading consolidated under other participation options (nothing is read again).
+
+        Raises:
+            UsageError: an option or service area that does not exist (naming those that do).
+        """
+        options = dict(options)
+        _check_options(self.programme, options)
+        return _consolidated(
+            self.folder,
+            self.programme,
+            self.read_sources,
+            self.financial_year,
+            options,
+            settings or self.settings,
+            dict(self.timings),
+        )
+
+    # Outputs -----------------------------------------------------------------------------------
+
+    def write_workbook(self, path: str | Path) -> Path:
+        """The consolidated workbook (Summary, Appraisal, ..., Findings, Sources), written atomically."""
+        from jwmodel.excel.report import write_consolidated
+
+        return write_consolidated(path, self.consolidation, self.sources, self.appraisal)
+
+    def write_model(self, path: str | Path) -> Path:
+        """The model workbook: the input tables with live JW_ formulas, filled from this run."""
+        from jwmodel.excel.atomic import check_target
+        from jwmodel.excel.model_workbook import write_model_workbook
+
+        return write_model_workbook(check_target(path), self.programme, self.consolidation, self.sources)
+
+    def summary(self) -> dict[str, Any]:
+        """The summary JSON document (docs/summary-json.md)."""
+        from jwmodel.summary import summary
+
+        return summary(self.consolidation, self.sources, self.appraisal)
+
+    def write_json(self, path: str | Path) -> Path:
+        """The summary JSON, written atomically."""
+        return write_json(path, self.summary())
+
+    def receipt_records(self) -> tuple[SourceRecord, ...]:
+        """The files that get a receipt: every file that was read, and every file rejected unread."""
+        return tuple(s for s in self.sources if s.status != Status.SKIPPED or s.sha256)
+
+    def write_receipts(self, folder: str | Path) -> list[Path]:
+        """One receipt workbook per submission into ``folder``, each written atomically."""
+        from jwmodel.excel.atomic import check_folder
+        from jwmodel.excel.receipts import write_receipts
+
+        return write_receipts(check_folder(folder), self.receipt_records())
+
+    def tables(self) -> tuple[str, ...]:
+        """The names :meth:`to_pandas` and :meth:`write_tables` know, in order."""
+        return tuple(o.table.name for o in OUTPUTS)
+
+    def table(self, name: str) -> tuple[Table, list[tuple[Any, ...]]]:
+        """A table's declaration and its rows (``Decimal`` money, tuples for lists)."""
+        output = _output(name, self.tables())
+        return output.table, list(output.rows(self))
+
+    def to_pandas(self, name: str) -> pandas.DataFrame:
+        """One tidy DataFrame: columns named by the table's keys (see ``jwmodel.tables.outputs``).
+
+        Money, FTE and percentages are floats (exact to £1 at 3 places: round sums to 3 places);
+        a list (a source's reasons) is one text joined with "; ".
+        """
+        import pandas as pd
+
+        table, rows = self.table(name)
+        columns = {c.key: [_frame_value(c.kind, row[i]) for row in rows] for i, c in enumerate(table.columns)}
+        frame = pd.DataFrame(columns, columns=list(table.keys))
+        for c in table.columns:
+            if c.kind in _NUMERIC:
+                frame[c.key] = frame[c.key].astype("float64")
+        return frame
+
+    def write_tables(self, folder: str | Path) -> list[Path]:
+        """Every table as ``NAME.csv`` and ``NAME.parquet`` in ``folder``, each written atomically.
+
+        In the CSV a text that a spreadsheet would take for a formula (it starts with =, +, -, @)
+        is written with a leading apostrophe; the Parquet files hold every text exactly.
+        """
+        from jwmodel.excel.atomic import check_folder, replacing
+
+        folder = check_folder(folder)
+        written = []
+        for name in self.tables():
+            frame = self.to_pandas(name)
+            with replacing(folder / f"{name}.csv", ".csv") as tmp:
+                _csv_safe(frame).to_csv(tmp, index=False, encoding="utf-8")
+            written.append(folder / f"{name}.csv")
+            with replacing(folder / f"{name}.parquet", ".parquet") as tmp:
+                frame.to_parquet(tmp, index=False, engine="pyarrow")
+            written.append(folder / f"{name}.parquet")
+        return written
+
+
+_NUMERIC = (Kind.MONEY, Kind.FTE, Kind.PERCENT, Kind.NUMBER)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _frame_value(kind: Kind, value: object) -> object:
+    if kind in _NUMERIC:
+        return None if value is None else float(value)  # type: ignore[arg-type]
+    if isinstance(value, bool):
+        return value
+    return "" if value is None else str(flat(value))
+
+
+def _csv_safe(frame: pandas.DataFrame) -> pandas.DataFrame:
+    frame = frame.copy()
+    for key in frame.columns:
+        if frame[key].dtype == object:
+            frame[key] = ["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in frame[key]]
+    return frame
+
+
+def _output(name: str, names: Sequence[str]) -> Output:
+    for o in OUTPUTS:
+        if o.table.name == name:
+            return o
+    raise KeyError(f"no table {name!r}; tables are: {', '.join(names)}")
+
+
+def write_json(path: str | Path, document: object) -> Path:
+    """A JSON document written atomically (UTF-8, indented)."""
+    from jwmodel.excel.atomic import replacing
+
+    path = Path(path)
+    with replacing(path, ".json") as tmp:
+        tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def _settings(settings: AppraisalSettings | None, financial_year: str) -> AppraisalSettings:
+    """The settings given, with the plan's first year defaulting to the returns' financial year."""
+    if settings is None:
+        return AppraisalSettings(first_year=financial_year or DEFAULT_FIRST_YEAR)
+    if not settings.first_year:
+        return dataclasses.replace(settings, first_year=financial_year or DEFAULT_FIRST_YEAR)
+    return settings
+
+
+def _consolidated(
+    folder: Path,
+    programme: Programme,
+    read_sources: tuple[SourceRecord, ...],
+    financial_year: str,
+    options: Mapping[str, str],
+    settings: AppraisalSettings | None,
+    timings: dict[str, float],
+) -> Run:
+    clock = time.perf_counter()
+    result = consolidate(programme, options=options)
+    timings["consolidate"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    settings = _settings(settings, financial_year)
+    appraisal = appraise_programme(result, settings)
+    result = dataclasses.replace(result, findings=(*result.findings, *appraisal.findings))
+    timings["appraise"] = time.perf_counter() - clock
+    return Run(
+        folder=folder,
+        programme=programme,
+        consolidation=result,
+        appraisal=appraisal,
+        sources=_mark_errors(read_sources, result.findings),
+        findings=result.findings,
+        timings=MappingProxyType(timings),
+        financial_year=financial_year,
+        options=MappingProxyType(dict(options)),
+        settings=settings,
+        read_sources=read_sources,
+    )
+
+
+def consolidate_folder(
+    folder: str | Path,
+    *,
+    options: Mapping[str, str] | None = None,
+    settings: AppraisalSettings | None = None,
+    workers: int | None = None,
+    extractor: Callable[..., Any] | None = None,
+    progress: bool | None = None,
+) -> Run:
+    """Read, consolidate and appraise a folder of partner returns and workstream proposals.
+
+    Args:
+        folder: the folder of submitted files (only its top level is read).
+        options: service area -> participation option ("*" for every service area that has it).
+        settings: the appraisal's settings; where ``settings`` is None or its ``first_year`` is
+            empty, the plan starts in the financial year most submissions give on their covers.
+        workers: worker processes reading files (default: the cores available; 0 reads in this
+            process, with no isolation: for debugging and runtimes without processes).
+        extractor: an alternative to ``jwmodel.excel.intake.extract_all`` (e.g. on Dask).
+        progress: show a progress bar while reading (default: only on a terminal).
+
+    Returns:
+        The :class:`Run`. ``run.usable`` is False when nothing could be used (every file rejected).
+
+    Raises:
+        UsageError: ``folder`` is not a folder, or an option or service area does not exist.
+    """
+    from jwmodel.excel.batch import read_folder
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    timings: dict[str, float] = {}
+    reading = read_folder(folder, workers=workers, progress=progress, extractor=extractor, timings=timings)
+    options = dict(options or {})
+    if reading.programme.partners or reading.programme.services:
+        _check_options(reading.programme, options)
+    return _consolidated(folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings)
+
+
+def compare(
+    folder: str | Path,
+    alternative: Mapping[str, str],
+    *,
+    options: Mapping[str, str] | None = None,
+    settings: AppraisalSettings | None = None,
+    workers: int | None = None,
+) -> tuple[Run, Run]:
+    """The folder consolidated under ``options`` (the base) and with ``alternative`` on top.
+
+    The folder is read once; the base run's consolidation is the one compared.
+
+    Raises:
+        UsageError: as :func:`consolidate_folder`, for the base or the alternative options.
+    """
+    base = consolidate_folder(folder, options=options, settings=settings, workers=workers)
+    if not base.usable:
+        return base, base
+    _check_options(base.programme, dict(alternative))
+    return base, base.with_options({**dict(options or {}), **dict(alternative)})

@@ -1,0 +1,360 @@
+"""Output table declarations: what a consolidation gives back, declared once.
+
+Each :class:`~jwmodel.tables.Table` here is paired with one function that turns the engine's
+values into rows (tuples in the table's column order, money as ``Decimal``). The consolidated
+workbook's Findings and Sources sheets, the receipts, the summary JSON, ``Run.to_pandas`` and
+``jwmodel consolidate --tables`` all take their columns and rows from here, so a column added to a
+declaration appears in every one of them.
+
+Rows are tidy: one fact per row, no totals (a DataFrame user sums them). A value that is a list
+(a source's reasons) stays a tuple here; writers of flat cells join it with :data:`JOIN`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jwmodel.business_case import ProgrammeAppraisal
+from jwmodel.consolidation import Consolidation, LineShare
+from jwmodel.findings import Finding
+from jwmodel.model import Category
+from jwmodel.submissions import SourceRecord
+from jwmodel.tables import Column, Kind, Table
+
+__all__ = [
+    "JOIN",
+    "FINDINGS",
+    "SOURCES",
+    "LINES",
+    "BY_PARTNER",
+    "PARTNERS",
+    "BASELINE",
+    "APPORTIONMENT",
+    "SUMMARY",
+    "APPRAISAL",
+    "OUTPUTS",
+    "Output",
+    "findings_rows",
+    "sources_rows",
+    "lines_rows",
+    "by_partner_rows",
+    "partners_rows",
+    "baseline_rows",
+    "apportionment_rows",
+    "summary_rows",
+    "appraisal_rows",
+    "as_dicts",
+    "flat",
+]
+
+JOIN = "; "  # how a list value (a source's reasons) is written into one cell
+
+
+def _c(key: str, header: str, kind: Kind = Kind.TEXT, help: str = "") -> Column:
+    return Column(key, header, kind, help=help)
+
+
+_WHERE = (
+    _c("file", "File", help="the submitted file the figure or finding comes from"),
+    _c("sheet", "Sheet"),
+    _c("cell", "Cell", help="A1 reference"),
+)
+_LOW_HIGH = (
+    _c("low", "Low", Kind.MONEY, "£000s, cost positive, saving negative"),
+    _c("high", "High", Kind.MONEY, "£000s, cost positive, saving negative"),
+)
+
+FINDINGS = Table(
+    "findings",
+    "Findings",
+    (
+        _c("severity", "Severity", Kind.CHOICE),
+        _c("code", "Code", Kind.CODE),
+        *_WHERE,
+        _c("message", "Message", help="what is wrong and what to do"),
+        _c("value", "Value", help="the value found in the cell, where there was one"),
+    ),
+    sheet="Findings",
+)
+
+SOURCES = Table(
+    "sources",
+    "Sources",
+    (
+        _c("file", "File"),
+        _c("sha256", "SHA-256"),
+        _c("kind", "Kind", Kind.CHOICE),
+        _c("status", "Status", Kind.CHOICE),
+        _c("taken", "Taken", help="what was taken from the file"),
+        _c("reasons", "Reasons", help="every finding for the file"),
+    ),
+    sheet="Sources",
+)
+
+_LINE = (
+    _c("service", "Service area"),
+    _c("kind", "Kind", Kind.CHOICE, "saving (recurring) or one-off"),
+    _c("description", "Description"),
+    _c("category", "Category or type", Kind.CHOICE),
+)
+
+LINES = Table(
+    "lines",
+    "Every saving line and one-off cost",
+    (
+        *_LINE,
+        *_LOW_HIGH,
+        _c("included", "Counted", Kind.CHOICE, "False where the line does not count (condition not met, or an error)"),
+        _c("apportioned", "Apportioned", Kind.CHOICE),
+        _c("basis", "Basis", help="how the line is split between partners"),
+        *_WHERE,
+    ),
+)
+
+BY_PARTNER = Table(
+    "by_partner",
+    "Each line's share per partner",
+    (
+        _c("partner", "Partner", Kind.CODE),
+        *_LINE,
+        *_LOW_HIGH,
+        _c(
+            "counted",
+            "In totals",
+            Kind.CHOICE,
+            "True where the share counts in the partner's recurring or one-off total (non-cashable does not)",
+        ),
+        *_WHERE,
+    ),
+)
+
+PARTNERS = Table(
+    "partners",
+    "Totals by partner",
+    (
+        _c("partner", "Partner", Kind.CODE),
+        _c("recurring_low", "Recurring low", Kind.MONEY),
+        _c("recurring_high", "Recurring high", Kind.MONEY),
+        _c("non_cashable_low", "Non-cashable low", Kind.MONEY),
+        _c("non_cashable_high", "Non-cashable high", Kind.MONEY),
+        _c("one_off_low", "One-off low", Kind.MONEY),
+        _c("one_off_high", "One-off high", Kind.MONEY),
+    ),
+)
+
+BASELINE = Table(
+    "baseline",
+    "Financial baseline by partner and service area",
+    (
+        _c("partner", "Partner", Kind.CODE),
+        _c("service", "Service area"),
+        _c("net", "Net £000s", Kind.MONEY, "net of charges from the other partners"),
+        _c("fte", "FTE", Kind.FTE),
+        _c("gross", "Gross £000s", Kind.MONEY),
+        _c("charges", "Charges £000s", Kind.MONEY),
+        *_WHERE,
+    ),
+)
+
+APPORTIONMENT = Table(
+    "apportionment",
+    "Apportionment rules: each option's share per partner",
+    (
+        _c("service", "Service area"),
+        _c("option", "Option"),
+        _c("in_use", "In use", Kind.CHOICE),
+        _c("default", "Default", Kind.CHOICE),
+        _c("method", "Method", Kind.CHOICE),
+        _c("driver", "Driver or bearer"),
+        _c("basis", "Basis of driver values"),
+        _c("partner", "Partner", Kind.CODE),
+        _c("percent", "Percent", Kind.PERCENT, "blank where the split cannot be computed"),
+    ),
+)
+
+SUMMARY = Table(
+    "summary",
+    "Appendix A: recurring full year estimated cost/(saving) and one-off costs by service area",
+    (
+        _c("service", "Service area"),
+        *(
+            _c(f"{group}_{bound}", f"{title} {bound}", Kind.MONEY)
+            for group, title in (
+                ("cashable", "Cashable"),
+                ("procurement", "Procurement"),
+                ("recurring", "Total"),
+                ("non_cashable", "Non-cashable"),
+                ("one_off", "One-off"),
+            )
+            for bound in ("low", "high")
+        ),
+    ),
+)
+
+APPRAISAL = Table(
+    "appraisal",
+    "Appraisal by year: the programme per case, each service area and partner (central case)",
+    (
+        _c("scope", "Scope", Kind.CHOICE, "programme, service or partner"),
+        _c("subject", "Subject"),
+        _c("case", "Case", Kind.CHOICE),
+        _c("year", "Year", Kind.YEAR),
+        _c("savings", "Savings", Kind.MONEY, "recurring lines (saving negative)"),
+        _c("costs", "Costs", Kind.MONEY, "one-off costs of change"),
+        _c("net", "Net cost/(saving)", Kind.MONEY),
+        _c("cumulative", "Cumulative net", Kind.MONEY),
+    ),
+)
+
+Row = tuple[Any, ...]
+
+
+def _where(x: Any) -> tuple[str, str, str]:
+    return (x.where.file, x.where.sheet, x.where.cell)
+
+
+def findings_rows(findings: Iterable[Finding]) -> Iterator[Row]:
+    """Findings as rows of :data:`FINDINGS` (the one place findings become rows)."""
+    for f in findings:
+        yield (f.severity.value, f.code, *_where(f), f.message, f.value)
+
+
+def sources_rows(sources: Iterable[SourceRecord]) -> Iterator[Row]:
+    """The intake register as rows of :data:`SOURCES`; ``reasons`` is a tuple of sentences."""
+    for s in sources:
+        yield (s.file, s.sha256, str(s.kind), str(s.status), s.taken, tuple(str(f) for f in s.findings))
+
+
+def _line(line: LineShare) -> tuple[str, str, str, str]:
+    return (line.service, str(line.kind), line.description, str(line.category))
+
+
+def lines_rows(result: Consolidation) -> Iterator[Row]:
+    for line in result.lines:
+        yield (
+            *_line(line),
+            line.estimate.low,
+            line.estimate.high,
+            line.included,
+            line.apportioned,
+            line.basis,
+            *_where(line),
+        )
+
+
+def _counted(line: LineShare) -> bool:
+    return line.included and not (line.kind == "saving" and line.category == Category.NON_CASHABLE.value)
+
+
+def by_partner_rows(result: Consolidation) -> Iterator[Row]:
+    """Each line's share per partner, in the programme's partner order."""
+    for line in result.lines:
+        for partner in result.partners:
+            share = line.shares.get(partner)
+            if share is not None:
+                yield (partner, *_line(line), share.low, share.high, _counted(line), *_where(line))
+
+
+def partners_rows(result: Consolidation) -> Iterator[Row]:
+    for p in result.by_partner:
+        yield (
+            p.partner,
+            p.recurring.low,
+            p.recurring.high,
+            p.non_cashable.low,
+            p.non_cashable.high,
+            p.one_off.low,
+            p.one_off.high,
+        )
+
+
+def baseline_rows(result: Consolidation) -> Iterator[Row]:
+    for e in result.baseline_entries:
+        yield (e.partner, e.service, e.net, e.fte, e.gross, e.charges, *_where(e))
+
+
+def apportionment_rows(result: Consolidation) -> Iterator[Row]:
+    for row in result.apportionment:
+        head = (
+            row.service,
+            row.option,
+            row.in_use,
+            row.default,
+            row.method.value,
+            row.driver or row.sole_bearer,
+            row.basis,
+        )
+        for partner in row.partners or ("",):
+            percent = row.shares.get(partner) if row.shares else None
+            yield (*head, partner, percent)
+
+
+def summary_rows(result: Consolidation) -> Iterator[Row]:
+    for s in result.services:
+        yield (
+            s.service,
+            *(
+                bound
+                for r in (s.cashable, s.procurement, s.recurring, s.non_cashable, s.one_off)
+                for bound in (r.low, r.high)
+            ),
+        )
+
+
+def appraisal_rows(appraisal: ProgrammeAppraisal) -> Iterator[Row]:
+    def flow(scope: str, subject: str, case: str, cashflow: Any) -> Iterator[Row]:
+        yield from zip(
+            *(
+                [scope] * len(cashflow.years),
+                [subject] * len(cashflow.years),
+                [case] * len(cashflow.years),
+                cashflow.years,
+                cashflow.savings,
+                cashflow.costs,
+                cashflow.net,
+                cashflow.cumulative,
+            ),
+            strict=True,
+        )
+
+    for c in appraisal.cases:
+        yield from flow("programme", "Programme", c.case.value, c.cashflow)
+    for scope, subjects in (("service", appraisal.by_service), ("partner", appraisal.by_partner)):
+        for x in subjects:
+            yield from flow(scope, x.name, "central", x.cashflow)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """A table and how to get its rows from a run (``programme``, ``consolidation``, ``appraisal``...)."""
+
+    table: Table
+    rows: Callable[[Any], Iterable[Row]]
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output(SUMMARY, lambda run: summary_rows(run.consolidation)),
+    Output(LINES, lambda run: lines_rows(run.consolidation)),
+    Output(BY_PARTNER, lambda run: by_partner_rows(run.consolidation)),
+    Output(PARTNERS, lambda run: partners_rows(run.consolidation)),
+    Output(BASELINE, lambda run: baseline_rows(run.consolidation)),
+    Output(APPORTIONMENT, lambda run: apportionment_rows(run.consolidation)),
+    Output(APPRAISAL, lambda run: appraisal_rows(run.appraisal)),
+    Output(FINDINGS, lambda run: findings_rows(run.findings)),
+    Output(SOURCES, lambda run: sources_rows(run.sources)),
+)
+
+
+def flat(value: Any) -> Any:
+    """A row value for one flat cell: a tuple joined with :data:`JOIN`, anything else unchanged."""
+    if isinstance(value, tuple):
+        return JOIN.join(str(v) for v in value)
+    return value
+
+
+def as_dicts(table: Table, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Rows as dictionaries keyed by the table's column keys."""
+    keys = table.keys
+    return [dict(zip(keys, row, strict=True)) for row in rows]
