@@ -291,10 +291,12 @@ def _frame_value(kind: Kind, value: object) -> object:
 
 
 def _csv_safe(frame: pandas.DataFrame) -> pandas.DataFrame:
+    """A copy whose texts a spreadsheet would take for a formula start with an apostrophe."""
     frame = frame.copy()
     for key in frame.columns:
-        if frame[key].dtype == object:
-            frame[key] = ["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in frame[key]]
+        values = frame[key].tolist()
+        if any(isinstance(v, str) for v in values):
+            frame[key] = ["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in values]
     return frame
 
 
