@@ -31,6 +31,8 @@ def fit_text(text: str) -> str:
         return text
     note = " [cut here: {n:,} more characters; the JSON output holds the whole text]"
     keep = CELL_LIMIT - len(note.format(n=len(text)))
+    while len(text[: keep + 1]) + len(note.format(n=len(text) - keep - 1)) <= CELL_LIMIT:
+        keep += 1  # the count left out has fewer digits than the whole length: use the room
     return text[:keep] + note.format(n=len(text) - keep)
 
 

@@ -1,0 +1,263 @@
+"""Promises kept at the edges (issue 10): no success over a dropped figure, usage errors before any
+work, outputs written whole (workbook, then JSON, then receipts) or a one-line message, and one
+receipt per submission. Every input is built here by script from the Hampshire example.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import python_calamine
+
+from jwmodel.cli import main
+from jwmodel.excel import atomic, receipts
+from jwmodel.excel.build_workbooks import HAMPSHIRE_SETUP, hampshire_submissions
+from jwmodel.excel.templates import write_workstream_proposal
+from jwmodel.excel.xlsx_cells import CELL_LIMIT, fit_text
+from jwmodel.model import Range
+from tests.conftest import HAMPSHIRE_DIR
+
+TOTALS = {"low": -182, "high": -337}
+
+
+def reversed_range(folder: Path) -> None:
+    """Legal Services' first line typed high-before-low: (20)/(11) for (8)/(11) -- a bigger low saving."""
+    legal = next(p for p in hampshire_submissions()[1] if p.service.name == "Legal Services")
+    first = dataclasses.replace(
+        legal.saving_lines[0], estimate=Range(legal.saving_lines[0].estimate.high, legal.saving_lines[0].estimate.low)
+    )
+    legal = dataclasses.replace(legal, saving_lines=(first, *legal.saving_lines[1:]))
+    write_workstream_proposal(folder / "proposal-legal-services.xlsx", HAMPSHIRE_SETUP, legal)
+
+
+def consolidate(folder: Path, out: Path, *extra: str) -> int:
+    return main(["consolidate", str(folder), "-o", str(out / "c.xlsx"), "--json", str(out / "s.json"), *extra])
+
+
+def cells(path: Path, sheet: str) -> list[list[object]]:
+    return python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+
+
+def one_line(err: str) -> str:
+    lines = [x for x in err.splitlines() if x.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+# A figure dropped is never success --------------------------------------------------------------
+
+
+def test_a_proposal_whose_line_is_dropped_is_not_accepted_and_the_exit_status_says_so(
+    tmp_path, hampshire_folder, capsys
+):
+    reversed_range(hampshire_folder)
+    assert consolidate(hampshire_folder, tmp_path, "-q") == 2
+    doc = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    legal = next(s for s in doc["sources"] if s["file"] == "proposal-legal-services.xlsx")
+    assert legal["status"] in ("used in part", "rejected") and "accepted" not in legal["status"]
+    assert any("RANGE_NOT_ORDERED" in r for r in legal["reasons"])
+    # -q prints the errors (and nothing else): the file and the located finding
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "proposal-legal-services.xlsx" in err and "RANGE_NOT_ORDERED" in err and "'Saving lines'!A5" in err
+    # the other files' figures are unchanged: only Legal's (8)/(11) line is left out
+    assert doc["totals"]["recurring"] == {"low": -182 + 8, "high": -337 + 11}
+
+
+def test_an_incomplete_run_says_so_on_the_summary_the_read_me_and_in_the_json(tmp_path, hampshire_folder):
+    reversed_range(hampshire_folder)
+    (hampshire_folder / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    assert consolidate(hampshire_folder, tmp_path, "-q") == 2
+    doc = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    errors = sum(1 for f in doc["findings"] if f["severity"] == "error")
+    rejected = sum(1 for s in doc["sources"] if s["status"] == "rejected")
+    assert rejected >= 1 and errors >= 2  # broken.xlsx, and the reversed range
+    banner = f"INCOMPLETE: {rejected} file{'s' if rejected > 1 else ''} rejected, {errors} errors; see Findings"
+    assert doc["incomplete"] == {"rejected_files": rejected, "errors": errors, "message": banner}
+    book = tmp_path / "c.xlsx"
+    assert [banner] in cells(book, "Read me")
+    assert cells(book, "Summary")[3][0] == banner  # right under the title, above Appendix A
+
+
+def test_a_complete_run_has_no_banner(tmp_path):
+    assert consolidate(HAMPSHIRE_DIR, tmp_path, "-q") == 0
+    doc = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert doc["incomplete"] is None
+    assert not any("INCOMPLETE" in str(v) for row in cells(tmp_path / "c.xlsx", "Summary") for v in row)
+
+
+# Usage errors before any work -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "names"),
+    [
+        (["--option", "Learning & Development=No such option"], ["'HC, HFRS and HCC'", "'HC and HCC'"]),
+        (["--option", "Learning and Development=HC and HCC"], ["'Learning & Development'", "'Legal Services'"]),
+    ],
+    ids=["unknown option", "unknown service"],
+)
+def test_an_option_or_service_that_does_not_exist_is_a_usage_error(tmp_path, capsys, argv, names):
+    assert consolidate(HAMPSHIRE_DIR, tmp_path, "-q", *argv) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith("jwmodel: ") and all(n in line for n in names)
+    assert not (tmp_path / "c.xlsx").exists() and not (tmp_path / "s.json").exists()
+
+
+def test_compare_with_an_option_no_service_has_is_a_usage_error(tmp_path, capsys):
+    code = main(["compare", str(HAMPSHIRE_DIR), "--with", "*=NO SUCH", "--json", str(tmp_path / "c.json")])
+    assert code == 1
+    line = one_line(capsys.readouterr().err)
+    assert "'NO SUCH'" in line and "'HC and HCC'" in line
+    assert not (tmp_path / "c.json").exists()
+
+
+def test_compare_with_a_real_option_prints_the_change(tmp_path, capsys):
+    code = main(
+        [
+            "compare",
+            str(HAMPSHIRE_DIR),
+            "--with",
+            "Learning & Development=HC and HCC",
+            "--json",
+            str(tmp_path / "c.json"),
+        ]
+    )
+    assert code == 0
+    doc = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    assert [r["options_in_use"]["Learning & Development"] for r in doc["runs"]] == ["HC, HFRS and HCC", "HC and HCC"]
+    assert doc["runs"][0]["totals"]["recurring"] == TOTALS
+
+
+# Outputs that cannot be written: one line, exit 1, no traceback ----------------------------------
+
+
+def test_output_naming_a_folder(tmp_path, capsys):
+    (tmp_path / "out").mkdir()
+    assert main(["consolidate", str(HAMPSHIRE_DIR), "-o", str(tmp_path / "out"), "-q"]) == 1
+    assert "is a folder" in one_line(capsys.readouterr().err)
+
+
+def test_receipts_naming_a_file(tmp_path, capsys):
+    (tmp_path / "receipts").write_text("a file", encoding="utf-8")
+    code = main(
+        [
+            "consolidate",
+            str(HAMPSHIRE_DIR),
+            "-o",
+            str(tmp_path / "c.xlsx"),
+            "--receipts",
+            str(tmp_path / "receipts"),
+            "-q",
+        ]
+    )
+    assert code == 1
+    assert "is a file" in one_line(capsys.readouterr().err)
+    assert not (tmp_path / "c.xlsx").exists()  # refused before any work
+
+
+@pytest.mark.parametrize("lock", ["~$out.xlsx", ".~lock.out.xlsx#"])
+def test_an_output_open_in_excel_or_libreoffice(tmp_path, capsys, lock):
+    (tmp_path / "out.xlsx").write_bytes(b"previous")
+    (tmp_path / lock).write_bytes(b"lock")
+    assert main(["consolidate", str(HAMPSHIRE_DIR), "-o", str(tmp_path / "out.xlsx"), "-q"]) == 1
+    assert one_line(capsys.readouterr().err) == "jwmodel: out.xlsx is open in Excel; close it or choose another name"
+    assert (tmp_path / "out.xlsx").read_bytes() == b"previous"
+
+
+def test_a_read_only_output_folder(tmp_path, capsys, monkeypatch):
+    # Tests may run as root, which writes through a chmod; the fault a read-only folder gives is injected.
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", refuse)
+    assert main(["consolidate", str(HAMPSHIRE_DIR), "-o", str(tmp_path / "c.xlsx"), "-q"]) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line == f"jwmodel: cannot write {tmp_path / 'c.xlsx'}: Permission denied"
+
+
+def test_a_full_disk_leaves_the_previous_outputs_whole_and_no_temporary_file(tmp_path, capsys, monkeypatch):
+    assert consolidate(HAMPSHIRE_DIR, tmp_path, "-q") == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def full(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "replace", full)
+    assert consolidate(HAMPSHIRE_DIR, tmp_path, "-q") == 1
+    assert one_line(capsys.readouterr().err).endswith("c.xlsx: No space left on device")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # nothing new, nothing half-written
+
+
+def test_the_workbook_is_written_first_then_the_json_then_the_receipts(tmp_path, monkeypatch, capsys):
+    def fail(folder, record):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(receipts, "write_receipt", fail)
+    assert consolidate(HAMPSHIRE_DIR, tmp_path, "-q", "--receipts", str(tmp_path / "r")) == 1
+    assert "No space left on device" in one_line(capsys.readouterr().err)
+    assert (tmp_path / "c.xlsx").is_file() and (tmp_path / "s.json").is_file()  # written before the receipts
+
+
+# Outputs beside the inputs, and receipts -------------------------------------------------------
+
+
+def test_outputs_written_into_the_input_folder_are_skipped_on_the_next_run(tmp_path, hampshire_folder):
+    out = hampshire_folder
+    argv = ["consolidate", str(hampshire_folder), "-o", str(out / "consolidated.xlsx"), "--receipts", str(out), "-q"]
+    assert main(argv) == 0
+    assert main([*argv, "--json", str(tmp_path / "s.json")]) == 0  # not rejected: no exit 2
+    doc = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    status = {s["file"]: (s["status"], s["taken"]) for s in doc["sources"]}
+    outputs = ["consolidated.xlsx", *(n for n in status if n.startswith("receipt-"))]
+    assert len(outputs) == 11  # the workbook and one receipt for each of the 10 submissions
+    for name in outputs:
+        assert status[name][0] == "skipped" and "output jwmodel wrote" in status[name][1], name
+    assert doc["totals"]["recurring"] == TOTALS
+
+
+def test_receipts_whose_names_collide_never_overwrite_each_other(tmp_path, hampshire_folder):
+    long = "a" * 85
+    copies = {
+        "return HC.xlsx": "return-HC.xlsx",
+        "return_HC.xlsx": "return-HFRS.xlsx",
+        f"{long}-one.xlsx": "return-HCC.xlsx",
+        f"{long}-two.xlsx": "proposal-legal-services.xlsx",
+        "late.xlsx": "proposal-facilities-management.xlsx",
+    }
+    for name, source in copies.items():
+        shutil.move(hampshire_folder / source, hampshire_folder / name)
+    (hampshire_folder / "late.xls").write_bytes(b"\xd0\xcf\x11\xe0 an old-format workbook")
+    folder = tmp_path / "receipts"
+    main(["consolidate", str(hampshire_folder), "-o", str(tmp_path / "c.xlsx"), "--receipts", str(folder), "-q"])
+    submissions = sorted(p.name for p in hampshire_folder.iterdir())
+    written = sorted(folder.glob("*.xlsx"))
+    assert len(written) == len(submissions) == 11
+    named = sorted(cells(p, "Receipt")[2][1] for p in written)  # each receipt's File row
+    assert named == submissions
+
+
+def test_a_receipt_name_is_readable_and_distinct():
+    from jwmodel.submissions import SourceRecord
+
+    def name(file: str) -> str:
+        return receipts.receipt_name(SourceRecord(file, "", "unknown", "rejected"))
+
+    digest = hashlib.sha256(b"return HC.xlsx").hexdigest()[:10]
+    assert name("return HC.xlsx") == f"receipt-return_HC-{digest}.xlsx"
+    assert len({name("return HC.xlsx"), name("return_HC.xlsx"), name("late.xls"), name("late.xlsx")}) == 4
+
+
+def test_a_cell_too_long_for_excel_is_cut_visibly_never_silently():
+    text = "x" * (CELL_LIMIT + 5000)
+    cut = fit_text(text)
+    assert len(cut) == CELL_LIMIT and cut.endswith("more characters; the JSON output holds the whole text]")
+    left = int(cut.rsplit("cut here: ", 1)[1].split(" ")[0].replace(",", ""))
+    assert len(cut.split(" [cut here")[0]) + left == len(text)  # what is kept and what is said to be left out add up
+    assert fit_text("short") == "short"
