@@ -341,10 +341,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds like Ctrl-C: a half-written output is removed on the way out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+
     from jwmodel.service import UsageError
 
     args = parser().parse_args(argv)
+    try:
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
     try:
         return int(args.run(args))
     except (UsageError, OSError) as exc:  # OSError: an output that cannot be written (OutputError) and the like
@@ -355,6 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(exc.code, file=sys.stderr)
             return USAGE_OR_NOTHING
         raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

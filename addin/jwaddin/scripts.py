@@ -47,6 +47,7 @@ from jwmodel.findings import a1
 from jwmodel.model import Programme
 from jwmodel.report_text import incomplete_banner, sources_line
 from jwmodel.submissions import SourceRecord
+from jwmodel.tables.outputs import SOURCES, flat, sources_rows
 
 __all__ = ["jw_consolidate_returns", "consolidate_folder", "fill_model", "returns_folder"]
 
@@ -143,12 +144,10 @@ def fill_model(
     status = f"{banner}. {sources_line(sources)}" if banner else sources_line(sources)
     control.range((STATUS_CELL[0] + 1, STATUS_CELL[1] + 1)).value = status
     first = STATUS_CELL[0] + 3
-    control.range((first, 1), (first + DETAIL_ROWS - 1, 2)).clear_contents()
-    details = [
-        ["File", "Status and reasons"],
-        *([s.file, "; ".join([s.status, *(str(f) for f in s.findings)])] for s in sources[: DETAIL_ROWS - 1]),
-    ]
-    control.range((first, 1)).value = [[_cell(v) for v in row] for row in details]
+    width = len(SOURCES.columns)
+    control.range((first, 1), (first + DETAIL_ROWS - 1, max(2, width))).clear_contents()
+    details = [list(SOURCES.headers()), *(list(row) for row in sources_rows(sources[: DETAIL_ROWS - 1]))]
+    control.range((first, 1)).value = [[_cell(flat(v)) for v in row] for row in details]
     book.app.calculate()
 
 

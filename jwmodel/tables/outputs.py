@@ -39,11 +39,11 @@ __all__ = [
     "findings_rows",
     "sources_rows",
     "lines_rows",
-    "by_partner_rows",
+    "line_share_rows",
     "partners_rows",
     "baseline_rows",
     "apportionment_rows",
-    "summary_rows",
+    "appendix_a_rows",
     "appraisal_rows",
     "as_dicts",
     "flat",
@@ -248,7 +248,7 @@ def _counted(line: LineShare) -> bool:
     return line.included and not (line.kind == "saving" and line.category == Category.NON_CASHABLE.value)
 
 
-def by_partner_rows(result: Consolidation) -> Iterator[Row]:
+def line_share_rows(result: Consolidation) -> Iterator[Row]:
     """Each line's share per partner, in the programme's partner order."""
     for line in result.lines:
         for partner in result.partners:
@@ -291,7 +291,7 @@ def apportionment_rows(result: Consolidation) -> Iterator[Row]:
             yield (*head, partner, percent)
 
 
-def summary_rows(result: Consolidation) -> Iterator[Row]:
+def appendix_a_rows(result: Consolidation) -> Iterator[Row]:
     for s in result.services:
         yield (
             s.service,
@@ -335,9 +335,9 @@ class Output:
 
 
 OUTPUTS: tuple[Output, ...] = (
-    Output(SUMMARY, lambda run: summary_rows(run.consolidation)),
+    Output(SUMMARY, lambda run: appendix_a_rows(run.consolidation)),
     Output(LINES, lambda run: lines_rows(run.consolidation)),
-    Output(BY_PARTNER, lambda run: by_partner_rows(run.consolidation)),
+    Output(BY_PARTNER, lambda run: line_share_rows(run.consolidation)),
     Output(PARTNERS, lambda run: partners_rows(run.consolidation)),
     Output(BASELINE, lambda run: baseline_rows(run.consolidation)),
     Output(APPORTIONMENT, lambda run: apportionment_rows(run.consolidation)),

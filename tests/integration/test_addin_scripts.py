@@ -124,6 +124,10 @@ def test_the_script_reports_every_file_and_recalculates(filled):
         control[(6, 1)]
         == "Files: 10 seen = 10 accepted + 0 accepted with warnings + 0 used in part + 0 rejected + 0 superseded + 0 skipped"
     )
+    from jwmodel.tables.outputs import SOURCES
+
+    assert [control[(8, c)] for c in range(len(SOURCES.columns))] == list(SOURCES.headers())
+    assert {control[(r, 3)] for r in range(9, 19)} == {"accepted"}  # the Status column
     files = {control[(r, 0)] for r in range(9, 19)}
     assert files == {p.name for p in HAMPSHIRE_DIR.glob("*.xlsx")}
     assert actions[-1]["func"] == "calculate"

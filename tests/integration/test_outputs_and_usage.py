@@ -261,3 +261,36 @@ def test_a_cell_too_long_for_excel_is_cut_visibly_never_silently():
     left = int(cut.rsplit("cut here: ", 1)[1].split(" ")[0].replace(",", ""))
     assert len(cut.split(" [cut here")[0]) + left == len(text)  # what is kept and what is said to be left out add up
     assert fit_text("short") == "short"
+
+
+def test_sigterm_while_writing_leaves_no_temporary_file_and_the_previous_workbook_whole(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "c.xlsx").write_bytes(b"the previous workbook")
+    script = (
+        "import sys, time, xlsxwriter\n"
+        "from jwmodel.cli import main\n"
+        "real = xlsxwriter.Workbook.close\n"
+        "def slow(self):\n"
+        "    open(self.filename, 'ab').close()\n"  # the temporary file is there: now hang while 'writing'
+        "    time.sleep(60)\n"
+        "    return real(self)\n"
+        "xlsxwriter.Workbook.close = slow\n"
+        f"sys.exit(main(['consolidate', {str(HAMPSHIRE_DIR)!r}, '-o', {str(out / 'c.xlsx')!r}, '-q', '--workers', '1']))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".tmp-*")) and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.05)
+    assert list(out.glob(".tmp-*")), "the run never started writing"
+    child.send_signal(signal.SIGTERM)
+    assert child.wait(timeout=20) == 128 + signal.SIGTERM
+    assert sorted(p.name for p in out.iterdir()) == ["c.xlsx"]
+    assert (out / "c.xlsx").read_bytes() == b"the previous workbook"
