@@ -219,7 +219,8 @@ def cmd_templates(args: argparse.Namespace) -> int:
         partners.append(Partner(code.strip(), name.strip()))
     if not partners or not args.service:
         raise SystemExit(
-            "jwmodel: give the programme's partners (--partner CODE=Name, repeated) and service areas (--service NAME, repeated)"
+            "jwmodel: give the programme's partners (--partner CODE=Name, repeated) and service areas (--service "
+            "NAME, repeated)"
         )
     setup = ProgrammeSetup(tuple(partners), tuple(args.service), args.year)
     out = Path(args.outdir)
@@ -244,7 +245,10 @@ def _appraisal_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--optimism-bias",
         metavar="CATEGORY[:upper|lower] or COST%,BENEFIT%",
-        help="Green Book optimism bias preset (e.g. 'equipment/development:lower', 'outsourcing') or explicit uplift on costs and reduction of savings (e.g. '10,5')",
+        help=(
+            "Green Book optimism bias preset (e.g. 'equipment/development:lower', 'outsourcing') or explicit "
+            "uplift on costs and reduction of savings (e.g. '10,5')"
+        ),
     )
     p.add_argument("--payback-limit", default="5", help="payback limit in years for switching values (default 5)")
 

@@ -72,7 +72,8 @@ def appendix_a(result: Consolidation) -> str:
     if result.total.non_cashable.low or result.total.non_cashable.high:
         lines += [
             "",
-            f"Non-cashable (not in the totals): {figure(result.total.non_cashable.low)} to {figure(result.total.non_cashable.high)}",
+            "Non-cashable (not in the totals): "
+            f"{figure(result.total.non_cashable.low)} to {figure(result.total.non_cashable.high)}",
         ]
     return "\n".join(lines)
 
@@ -160,7 +161,8 @@ def appraisal_table(appraisal: ProgrammeAppraisal) -> str:
     years = list(appraisal.years)
     settings = appraisal.settings
     bias = (
-        f"; optimism bias: costs +{settings.bias.cost_uplift_percent}%, savings -{settings.bias.benefit_reduction_percent}%"
+        f"; optimism bias: costs +{settings.bias.cost_uplift_percent}%, "
+        f"savings -{settings.bias.benefit_reduction_percent}%"
         if settings.bias
         else ""
     )
@@ -185,7 +187,8 @@ def appraisal_table(appraisal: ProgrammeAppraisal) -> str:
     lines += _table([("Partner", *years, "NPV", "Payback (years)")], rows, 12)
     lines += [
         "",
-        f"Switching values: how far savings can fall before NPV reaches 0 / payback passes {settings.payback_limit_years} years",
+        "Switching values: how far savings can fall before NPV reaches 0 / payback passes "
+        f"{settings.payback_limit_years} years",
     ]
     for w in appraisal.switching:
         pct = lambda v: "n/a (no net saving to scale)" if v is None else f"{q(v, 1)}%"  # noqa: E731
@@ -198,8 +201,10 @@ def comparison_table(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal
     lines = []
     for name, result, appraisal in runs:
         opts = sorted(set(result.options_in_use.values()))
+        npv = appraisal.case(Case.CENTRAL).npv.quantize(Decimal("0.1"))
         lines.append(
-            f"{name}: options {'; '.join(opts)}; programme NPV {appraisal.case(Case.CENTRAL).npv.quantize(Decimal('0.1')):,} (central), recurring {figure(result.total.recurring.low)} to {figure(result.total.recurring.high)}"
+            f"{name}: options {'; '.join(opts)}; programme NPV {npv:,} "
+            f"(central), recurring {figure(result.total.recurring.low)} to {figure(result.total.recurring.high)}"
         )
     header = [("Partner", "Case", "Recurring low", "Recurring high", "One-off low", "One-off high", "NPV", "Payback")]
     rows = []

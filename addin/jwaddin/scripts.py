@@ -89,7 +89,8 @@ def consolidate_folder(folder: Path) -> tuple[Programme, Consolidation, tuple[So
     run = jwmodel.consolidate_folder(Path(folder), workers=0, progress=False)
     if not run.usable:
         raise FunctionInputError(
-            f"nothing usable in {folder}: no accepted partner return or workstream proposal among {len(run.sources)} files"
+            f"nothing usable in {folder}: no accepted partner return or workstream proposal among {len(run.sources)} "
+            "files"
         )
     return run.programme, run.consolidation, run.sources
 

@@ -161,12 +161,18 @@ def _summary(b: _Book, result: Consolidation, sources: Sequence[SourceRecord]) -
     ):
         b.formula(ws, total_row, col, _sum(first, last, col), value, b.total)
 
-    one_off_title = total_row + 3
-    b.text_cell(ws, one_off_title, 0, "One-off costs of change", b.bold)
-    b.text_cell(ws, one_off_title + 1, 0, "Service area", b.head)
-    b.text_cell(ws, one_off_title + 1, 1, "Low", b.head)
-    b.text_cell(ws, one_off_title + 1, 2, "High", b.head)
-    o_first = one_off_title + 2
+    _one_off_summary(b, ws, result, total_row + 3)
+    _summary_chart(b, ws, first, last)
+
+
+def _one_off_summary(b: _Book, ws: Worksheet, result: Consolidation, title_row: int) -> None:
+    """The one-off costs of change by service area, under Appendix A."""
+    t = result.total
+    b.text_cell(ws, title_row, 0, "One-off costs of change", b.bold)
+    b.text_cell(ws, title_row + 1, 0, "Service area", b.head)
+    b.text_cell(ws, title_row + 1, 1, "Low", b.head)
+    b.text_cell(ws, title_row + 1, 2, "High", b.head)
+    o_first = title_row + 2
     for i, s in enumerate(result.services):
         b.text_cell(ws, o_first + i, 0, s.service)
         b.num(ws, o_first + i, 1, s.one_off.low)
@@ -176,6 +182,8 @@ def _summary(b: _Book, result: Consolidation, sources: Sequence[SourceRecord]) -
     b.formula(ws, o_last + 1, 1, _sum(o_first, o_last, 1), t.one_off.low, b.total)
     b.formula(ws, o_last + 1, 2, _sum(o_first, o_last, 2), t.one_off.high, b.total)
 
+
+def _summary_chart(b: _Book, ws: Worksheet, first: int, last: int) -> None:
     chart = b.wb.add_chart({"type": "bar"})
     for col, name in ((5, "Low"), (6, "High")):
         chart.add_series(
@@ -187,50 +195,45 @@ def _summary(b: _Book, result: Consolidation, sources: Sequence[SourceRecord]) -
     ws.insert_chart(4, 10, chart, {"x_scale": 1.3, "y_scale": 1.2})
 
 
-def _by_partner(b: _Book, result: Consolidation) -> None:
-    ws = b.wb.add_worksheet("By partner")
+def _partner_matrix(b: _Book, ws: Worksheet, result: Consolidation, kind: str, title: str, row: int) -> int:
+    """Service areas by partner (low and high) for one kind of line; returns the Total row."""
     partners = result.partners
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 2 * len(partners) + 2, 12)
-    b.text_cell(ws, 0, 0, "Each partner's share, £000s to the nearest £1 (cost positive, saving negative)", b.title)
+    b.text_cell(ws, row, 0, title, b.bold)
+    row += 1
+    b.text_cell(ws, row, 0, "Service area", b.head)
+    for j, p in enumerate(partners):
+        ws.merge_range(row, 1 + 2 * j, row, 2 + 2 * j, p, b.head_c)
+    ws.merge_range(row, 1 + 2 * len(partners), row, 2 + 2 * len(partners), "All partners", b.head_c)
+    row += 1
+    b.text_cell(ws, row, 0, "", b.head)
+    for j in range(len(partners) + 1):
+        b.text_cell(ws, row, 1 + 2 * j, "Low", b.head)
+        b.text_cell(ws, row, 2 + 2 * j, "High", b.head)
+    row += 1
+    first = row
+    for s in result.services:
+        b.text_cell(ws, row, 0, s.service)
+        shares = [result.partner_service(p, s.service, kind) for p in partners]
+        for j, r in enumerate(shares):
+            b.num(ws, row, 1 + 2 * j, r.low, b.money3)
+            b.num(ws, row, 2 + 2 * j, r.high, b.money3)
+        whole = sum(shares, Range())
+        for k, value in ((0, whole.low), (1, whole.high)):
+            cols = [cell(row, 1 + 2 * j + k) for j in range(len(partners))]
+            b.formula(ws, row, 1 + 2 * len(partners) + k, "=" + ("+".join(cols) or "0"), value, b.money3)
+        row += 1
+    last = row - 1
+    b.text_cell(ws, row, 0, "Total", b.bold)
+    totals = [p.recurring if kind == "saving" else p.one_off for p in result.by_partner]
+    grand = sum(totals, Range())
+    for j, r in enumerate([*totals, grand]):
+        b.formula(ws, row, 1 + 2 * j, _sum(first, last, 1 + 2 * j), r.low, b.total3)
+        b.formula(ws, row, 2 + 2 * j, _sum(first, last, 2 + 2 * j), r.high, b.total3)
+    return row
 
-    row = 2
-    matrices: dict[str, int] = {}
-    for kind, title in (("saving", "Recurring cost/(saving) by partner"), ("one-off", "One-off costs by partner")):
-        b.text_cell(ws, row, 0, title, b.bold)
-        row += 1
-        b.text_cell(ws, row, 0, "Service area", b.head)
-        for j, p in enumerate(partners):
-            ws.merge_range(row, 1 + 2 * j, row, 2 + 2 * j, p, b.head_c)
-        ws.merge_range(row, 1 + 2 * len(partners), row, 2 + 2 * len(partners), "All partners", b.head_c)
-        row += 1
-        b.text_cell(ws, row, 0, "", b.head)
-        for j in range(len(partners) + 1):
-            b.text_cell(ws, row, 1 + 2 * j, "Low", b.head)
-            b.text_cell(ws, row, 2 + 2 * j, "High", b.head)
-        row += 1
-        first = row
-        for s in result.services:
-            b.text_cell(ws, row, 0, s.service)
-            shares = [result.partner_service(p, s.service, kind) for p in partners]
-            for j, r in enumerate(shares):
-                b.num(ws, row, 1 + 2 * j, r.low, b.money3)
-                b.num(ws, row, 2 + 2 * j, r.high, b.money3)
-            whole = sum(shares, Range())
-            for k, value in ((0, whole.low), (1, whole.high)):
-                cols = [cell(row, 1 + 2 * j + k) for j in range(len(partners))]
-                b.formula(ws, row, 1 + 2 * len(partners) + k, "=" + ("+".join(cols) or "0"), value, b.money3)
-            row += 1
-        last = row - 1
-        b.text_cell(ws, row, 0, "Total", b.bold)
-        totals = [p.recurring if kind == "saving" else p.one_off for p in result.by_partner]
-        grand = sum(totals, Range())
-        for j, r in enumerate([*totals, grand]):
-            b.formula(ws, row, 1 + 2 * j, _sum(first, last, 1 + 2 * j), r.low, b.total3)
-            b.formula(ws, row, 2 + 2 * j, _sum(first, last, 2 + 2 * j), r.high, b.total3)
-        matrices[kind] = row
-        row += 3
 
+def _partner_totals(b: _Book, ws: Worksheet, result: Consolidation, matrices: dict[str, int], row: int) -> int:
+    """Totals by partner, each a reference to its matrix's Total row, with a chart; returns the next row."""
     b.text_cell(ws, row, 0, "Totals by partner", b.bold)
     row += 1
     for col, h in enumerate(("Partner", "Recurring low", "Recurring high", "One-off low", "One-off high")):
@@ -260,9 +263,13 @@ def _by_partner(b: _Book, result: Consolidation) -> None:
         )
     chart.set_title({"name": "Recurring cost/(saving) by partner, £000s"})
     chart.set_legend({"position": "bottom"})
-    ws.insert_chart(2, 2 * len(partners) + 4, chart)
-    row += 2
+    ws.insert_chart(2, 2 * len(result.partners) + 4, chart)
+    return row
 
+
+def _every_line(b: _Book, ws: Worksheet, result: Consolidation, row: int) -> None:
+    """Every line with each partner's share and an unallocated column (a formula that must give 0)."""
+    partners = result.partners
     b.text_cell(ws, row, 0, "Every line and each partner's share", b.bold)
     row += 1
     n = len(partners)
@@ -274,11 +281,8 @@ def _by_partner(b: _Book, result: Consolidation) -> None:
         b.text_cell(ws, row, col, h, b.head)
     row += 1
     for line in result.lines:
-        b.text_cell(ws, row, 0, line.service)
-        b.text_cell(ws, row, 1, line.kind)
-        b.text_cell(ws, row, 2, line.description)
-        b.text_cell(ws, row, 3, line.category)
-        b.text_cell(ws, row, 4, line.basis)
+        for col, text in enumerate((line.service, line.kind, line.description, line.category, line.basis)):
+            b.text_cell(ws, row, col, text)
         b.text_cell(ws, row, 5, "yes" if line.included else "no")
         b.num(ws, row, 6, line.estimate.low, b.money3)
         b.num(ws, row, 7, line.estimate.high, b.money3)
@@ -297,6 +301,20 @@ def _by_partner(b: _Book, result: Consolidation) -> None:
             )
             b.formula(ws, row, 8 + 2 * n + k, formula, value, b.money3)
         row += 1
+
+
+def _by_partner(b: _Book, result: Consolidation) -> None:
+    ws = b.wb.add_worksheet("By partner")
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 2 * len(result.partners) + 2, 12)
+    b.text_cell(ws, 0, 0, "Each partner's share, £000s to the nearest £1 (cost positive, saving negative)", b.title)
+    row = 2
+    matrices: dict[str, int] = {}
+    for kind, title in (("saving", "Recurring cost/(saving) by partner"), ("one-off", "One-off costs by partner")):
+        matrices[kind] = _partner_matrix(b, ws, result, kind, title, row)
+        row = matrices[kind] + 3
+    row = _partner_totals(b, ws, result, matrices, row)
+    _every_line(b, ws, result, row + 2)
     ws.set_column(2, 2, 48)
     ws.set_column(4, 4, 30)
 
@@ -348,7 +366,8 @@ def _baseline(b: _Book, result: Consolidation) -> None:
         ws,
         total + 4,
         0,
-        "A non-zero 'stated less rows' means the partner's own control total does not equal the sum of its rows; see Findings.",
+        "A non-zero 'stated less rows' means the partner's own control total does not equal the sum "
+        "of its rows; see Findings.",
         b.note,
     )
 
@@ -437,7 +456,8 @@ def _appraisal(b: _Book, appraisal: ProgrammeAppraisal) -> None:
     ws.set_column(2, len(years) + 3, 12)
     b.text_cell(ws, 0, 0, "Appraisal over the financial plan, £000s", b.title)
     bias = (
-        f" Optimism bias: costs +{settings.bias.cost_uplift_percent}%, savings -{settings.bias.benefit_reduction_percent}%."
+        f" Optimism bias: costs +{settings.bias.cost_uplift_percent}%, "
+        f"savings -{settings.bias.benefit_reduction_percent}%."
         if settings.bias
         else " No optimism bias applied."
     )
@@ -445,17 +465,26 @@ def _appraisal(b: _Book, appraisal: ProgrammeAppraisal) -> None:
         ws,
         1,
         0,
-        f"Cash flows: cost positive, saving negative. NPV at the {settings.schedule.name}, year 0 ({years[0]}) undiscounted, benefit positive (above 0 means worth doing).{bias}",
+        f"Cash flows: cost positive, saving negative. NPV at the {settings.schedule.name}, year 0 ({years[0]}) "
+        f"undiscounted, benefit positive (above 0 means worth doing).{bias}",
         b.note,
     )
     b.text_cell(
         ws,
         2,
         0,
-        "Prudent: low savings, high costs. Optimistic: high savings, low costs. Central: the midpoint. Payback: years from the start of the plan until cumulative net saving stays at or above 0.",
+        "Prudent: low savings, high costs. Optimistic: high savings, low costs. Central: the midpoint. "
+        "Payback: years from the start of the plan until cumulative net saving stays at or above 0.",
         b.note,
     )
-    row = 4
+    row = _appraisal_cases(b, ws, appraisal, 4)
+    row = _appraisal_headline(b, ws, appraisal, row)
+    _appraisal_subjects(b, ws, appraisal, row)
+
+
+def _appraisal_cases(b: _Book, ws: Worksheet, appraisal: ProgrammeAppraisal, row: int) -> int:
+    """Each case's savings, costs, net and cumulative net by year, with a chart; returns the next row."""
+    years = list(appraisal.years)
     for col, h in enumerate(("Case", "Measure", *years, "Total")):
         b.text_cell(ws, row, col, h, b.head)
     row += 1
@@ -498,6 +527,10 @@ def _appraisal(b: _Book, appraisal: ProgrammeAppraisal) -> None:
     chart.set_legend({"position": "bottom"})
     ws.insert_chart(4, len(years) + 4, chart, {"x_scale": 1.2})
 
+    return row
+
+
+def _appraisal_headline(b: _Book, ws: Worksheet, appraisal: ProgrammeAppraisal, row: int) -> int:
     b.text_cell(ws, row, 0, "Headline figures", b.bold)
     row += 1
     for col, h in enumerate(("Case", "NPV (£000s)", "Payback (years)")):
@@ -511,6 +544,11 @@ def _appraisal(b: _Book, appraisal: ProgrammeAppraisal) -> None:
         else:
             b.num(ws, row, 2, _q(c.payback_years, 2), b.pct)
         row += 1
+    return row
+
+
+def _appraisal_subjects(b: _Book, ws: Worksheet, appraisal: ProgrammeAppraisal, row: int) -> None:
+    years = list(appraisal.years)
     for title, subjects in (
         ("By service area", appraisal.by_service),
         ("By partner (each line split by its own apportionment)", appraisal.by_partner),
@@ -557,7 +595,9 @@ def _sensitivity(b: _Book, appraisal: ProgrammeAppraisal) -> None:
         ws,
         1,
         0,
-        f"Switching value: the percentage by which savings (central case) can fall before NPV reaches 0, or before payback takes longer than {limit} years. Negative: savings must rise by that much. Blank: no savings to scale.",
+        "Switching value: the percentage by which savings (central case) can fall before NPV reaches "
+        f"0, or before payback takes longer than {limit} years. Negative: savings must rise by that "
+        "much. Blank: no savings to scale.",
         b.note,
     )
     for col, h in enumerate(("Subject", "NPV switching value %", f"Payback ({limit} years) switching value %")):
@@ -573,7 +613,8 @@ def _sensitivity(b: _Book, appraisal: ProgrammeAppraisal) -> None:
         ws,
         row,
         0,
-        f"Tornado: programme NPV with one service area at its prudent and at its optimistic case, the rest central (central NPV {_q(appraisal.tornado.central_npv, 1)})",
+        "Tornado: programme NPV with one service area at its prudent and at its optimistic case, the "
+        f"rest central (central NPV {_q(appraisal.tornado.central_npv, 1)})",
         b.bold,
     )
     row += 1
