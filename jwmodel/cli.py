@@ -355,6 +355,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from jwmodel.service import UsageError
 
     args = parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is printed, never a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     except ValueError:  # not the main thread: leave signals alone

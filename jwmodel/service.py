@@ -25,7 +25,7 @@ from jwmodel.findings import Finding, Severity
 from jwmodel.model import Programme
 from jwmodel.submissions import SourceRecord, Status
 from jwmodel.tables import Kind, Table
-from jwmodel.tables.outputs import OUTPUTS, Output, flat
+from jwmodel.tables.outputs import OUTPUTS, Output, flat, printable
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -287,7 +287,7 @@ def _frame_value(kind: Kind, value: object) -> object:
         return None if value is None else float(value)  # type: ignore[arg-type]
     if isinstance(value, bool):
         return value
-    return "" if value is None else str(flat(value))
+    return "" if value is None else printable(str(flat(value)))
 
 
 def _csv_safe(frame: pandas.DataFrame) -> pandas.DataFrame:
@@ -313,7 +313,7 @@ def write_json(path: str | Path, document: object) -> Path:
 
     path = Path(path)
     with replacing(path, ".json") as tmp:
-        tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.write_text(printable(json.dumps(document, indent=2, ensure_ascii=False)) + "\n", encoding="utf-8")
     return path
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from jwmodel.tables.outputs import flat
+from jwmodel.tables.outputs import flat, printable
 
-__all__ = ["WORKBOOK_OPTIONS", "CELL_LIMIT", "OUTPUT_PROPERTY", "write_value", "fit_text", "mark_output"]
+__all__ = ["WORKBOOK_OPTIONS", "CELL_LIMIT", "ROW_LIMIT", "OUTPUT_PROPERTY", "write_value", "fit_text", "mark_output"]
 
 WORKBOOK_OPTIONS: dict[str, bool] = {
     "strings_to_formulas": False,
@@ -22,11 +22,13 @@ WORKBOOK_OPTIONS: dict[str, bool] = {
     "strings_to_numbers": False,
 }
 CELL_LIMIT = 32_767  # the most characters an Excel cell holds
+ROW_LIMIT = 1_048_576  # the most rows an Excel sheet holds
 OUTPUT_PROPERTY = "jwmodel output"  # custom document property naming what the workbook is
 
 
 def fit_text(text: str) -> str:
     """``text`` as it fits in one cell: cut with a note saying how much was left out, if too long."""
+    text = printable(text)
     if len(text) <= CELL_LIMIT:
         return text
     note = " [cut here: {n:,} more characters; the JSON output holds the whole text]"

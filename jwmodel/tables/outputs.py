@@ -47,6 +47,7 @@ __all__ = [
     "appraisal_rows",
     "as_dicts",
     "flat",
+    "printable",
 ]
 
 JOIN = "; "  # how a list value (a source's reasons) is written into one cell
@@ -345,6 +346,17 @@ OUTPUTS: tuple[Output, ...] = (
     Output(FINDINGS, lambda run: findings_rows(run.findings)),
     Output(SOURCES, lambda run: sources_rows(run.sources)),
 )
+
+
+def printable(text: str) -> str:
+    """``text`` as every output can hold it: a file name's bytes that are not UTF-8 (which Python
+    keeps as lone surrogates) become U+FFFD, the replacement character."""
+    if text.isascii():
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def flat(value: Any) -> Any:

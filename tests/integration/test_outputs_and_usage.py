@@ -294,3 +294,35 @@ def test_sigterm_while_writing_leaves_no_temporary_file_and_the_previous_workboo
     assert child.wait(timeout=20) == 128 + signal.SIGTERM
     assert sorted(p.name for p in out.iterdir()) == ["c.xlsx"]
     assert (out / "c.xlsx").read_bytes() == b"the previous workbook"
+
+
+def test_a_file_name_that_is_not_utf8_is_listed_in_every_output(tmp_path, hampshire_folder, capsys):
+    import os
+
+    bad = os.fsdecode(b"bad-\xff\xfe-name.xlsx")
+    (hampshire_folder / bad).write_bytes(b"PK\x03\x04 damaged")
+    out = tmp_path / "out"
+    argv = ["--receipts", str(out / "r"), "--tables", str(out / "t")]
+    assert consolidate(hampshire_folder, out, *argv) == 2  # finished: the file is rejected, nothing else changes
+    doc = json.loads((out / "s.json").read_text(encoding="utf-8"))
+    shown = "bad-\ufffd\ufffd-name.xlsx"
+    assert next(s for s in doc["sources"] if s["file"] == shown)["status"] == "rejected"
+    assert doc["totals"]["recurring"] == TOTALS
+    assert [shown] == [r[0] for r in cells(out / "c.xlsx", "Sources") if r and r[0] == shown]
+    assert len(list((out / "r").glob("receipt-bad-_-name-*.xlsx"))) == 1
+    assert "bad-" in capsys.readouterr().out
+
+
+def test_rows_beyond_a_sheet_are_counted_never_dropped_silently(tmp_path, monkeypatch):
+    import jwmodel
+    from jwmodel.excel import xlsx_cells
+    from jwmodel.findings import Finding, Severity
+
+    run = jwmodel.consolidate_folder(HAMPSHIRE_DIR, progress=False)
+    many = tuple(Finding(Severity.INFO, "NOTE", f"note {i}") for i in range(30))
+    run = dataclasses.replace(run, consolidation=dataclasses.replace(run.consolidation, findings=many))
+    monkeypatch.setattr(xlsx_cells, "ROW_LIMIT", 20)  # a sheet of 20 rows: title, blank, headers, 16 rows, note
+    run.write_workbook(tmp_path / "c.xlsx")
+    rows = cells(tmp_path / "c.xlsx", "Findings")
+    assert [r[5] for r in rows[3:19]] == [f"note {i}" for i in range(16)]
+    assert rows[19][0] == "... and 14 more rows than a sheet holds: the JSON output lists them all"
