@@ -177,3 +177,16 @@ def test_without_python_calamine_the_returns_read_the_same(tmp_path):
 
     assert totals == summary(real)["totals"]
     assert _Book  # the offline reader is the one the other tests use
+
+
+def test_the_script_puts_the_incomplete_banner_on_read_me(tmp_path, hampshire_folder):
+    from tests.integration.test_outputs_and_usage import reversed_range
+
+    reversed_range(hampshire_folder)
+    (hampshire_folder / "broken.xlsx").write_bytes(b"PK\x03\x04 damaged")
+    blank = write_model_workbook(tmp_path / "blank.xlsx", Programme(), consolidate(Programme()))
+    control = apply(blank, run_script(blank, str(hampshire_folder)))["cells"]["Read me"]
+    status = control[(6, 1)]
+    assert status.startswith("INCOMPLETE: 1 file rejected, ") and "errors; see Findings. Files: 11 seen" in status
+    statuses = {control[(r, 0)]: control[(r, 3)] for r in range(9, 20)}
+    assert statuses["broken.xlsx"] == "rejected" and statuses["proposal-legal-services.xlsx"] != "accepted"
