@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jwmodel.business_case import AppraisalSettings
 from jwmodel.report_text import (
@@ -26,6 +27,9 @@ from jwmodel.report_text import (
     partner_table,
     sources_line,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jwmodel.service import Run
 
 __all__ = ["main"]
 
@@ -56,7 +60,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
             check_folder(folder)
 
 
-def _nothing_usable(run) -> int:
+def _nothing_usable(run: Run) -> int:
     print(
         f"jwmodel: nothing usable in {run.folder}: no accepted partner return or workstream proposal", file=sys.stderr
     )
@@ -65,7 +69,7 @@ def _nothing_usable(run) -> int:
     return USAGE_OR_NOTHING
 
 
-def _print_run(run, args: argparse.Namespace) -> None:
+def _print_run(run: Run, args: argparse.Namespace) -> None:
     if args.quiet:
         for line in error_lines(run.sources, run.findings):
             print(line, file=sys.stderr)
@@ -85,7 +89,7 @@ def _print_run(run, args: argparse.Namespace) -> None:
     print("Wrote " + ", ".join(str(x) for x in written))
 
 
-def _write(run, args: argparse.Namespace) -> None:
+def _write(run: Run, args: argparse.Namespace) -> None:
     """Every output, the workbook first, then the model, the JSON, the tables and the receipts."""
     run.write_workbook(args.output)
     if args.model:

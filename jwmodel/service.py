@@ -80,19 +80,24 @@ def _check_options(programme: Programme, options: Mapping[str, str]) -> None:
 
 
 def _mark_errors(sources: Sequence[SourceRecord], findings: Sequence[Finding]) -> tuple[SourceRecord, ...]:
-    """A used file with an error finding located in it is not "accepted": it is used in part."""
+    """A used file with an error finding located in it is not "accepted": it is used in part.
+
+    A used file's own reading findings are never errors (the reader rejects a file with one), so
+    every error located in it here was found while consolidating.
+    """
     errors: dict[str, list[Finding]] = {}
     for f in findings:
         if f.severity is Severity.ERROR and f.where.file:
             errors.setdefault(f.where.file, []).append(f)
     marked = []
     for s in sources:
-        found = [f for f in errors.get(s.file, ()) if f not in s.findings]
+        found = errors.get(s.file, ())
         if found and s.status in (Status.ACCEPTED, Status.WARNINGS):
+            counted = f"{len(found)} error{'s' if len(found) > 1 else ''}: the figures concerned are not counted"
             s = dataclasses.replace(
                 s,
                 status=Status.PARTLY,
-                taken=f"{s.taken}; not counted: the figures {len(found)} error(s) concern".lstrip("; "),
+                taken=f"{s.taken}; {counted}" if s.taken else counted,
                 findings=(*s.findings, *found),
             )
         marked.append(s)
