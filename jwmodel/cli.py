@@ -49,12 +49,18 @@ def _options(values: Sequence[str], flag: str = "--option") -> dict[str, str]:
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    """Refuse, before any work, an output the run could not write."""
-    from jwmodel.excel.atomic import check_folder, check_target
+    """Refuse, before any work, an output the run could not write or must not overwrite."""
+    from jwmodel.excel.atomic import OutputError, check_folder, check_target
+    from jwmodel.excel.batch import is_output
 
+    folder = Path(args.folder).resolve()
     for path in (args.output, args.json, args.model):
         if path:
-            check_target(path)
+            target = check_target(path)
+            if target.is_file() and target.resolve().parent == folder and not is_output(target):
+                raise OutputError(
+                    f"{target.name} is a submitted file in {args.folder}; name another file for the output"
+                )
     for folder in (args.receipts, args.tables):
         if folder:
             check_folder(folder)

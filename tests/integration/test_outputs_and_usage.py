@@ -326,3 +326,14 @@ def test_rows_beyond_a_sheet_are_counted_never_dropped_silently(tmp_path, monkey
     rows = cells(tmp_path / "c.xlsx", "Findings")
     assert [r[5] for r in rows[3:19]] == [f"note {i}" for i in range(16)]
     assert rows[19][0] == "... and 14 more rows than a sheet holds: the JSON output lists them all"
+
+
+def test_an_output_named_as_a_submission_is_refused_and_the_submission_kept(tmp_path, hampshire_folder, capsys):
+    target = hampshire_folder / "return-HC.xlsx"
+    before = target.read_bytes()
+    assert main(["consolidate", str(hampshire_folder), "-o", str(target), "-q"]) == 1
+    assert "return-HC.xlsx is a submitted file" in one_line(capsys.readouterr().err)
+    assert target.read_bytes() == before
+    # a workbook jwmodel wrote there before may be replaced
+    assert main(["consolidate", str(hampshire_folder), "-o", str(hampshire_folder / "out.xlsx"), "-q"]) == 0
+    assert main(["consolidate", str(hampshire_folder), "-o", str(hampshire_folder / "out.xlsx"), "-q"]) == 0
