@@ -169,7 +169,7 @@ OUTPUT_SKIPPED = "an output jwmodel wrote (a consolidated workbook or a receipt)
 def is_output(path: Path) -> bool:
     """Whether ``path`` is a workbook jwmodel wrote (it carries :data:`OUTPUT_PROPERTY`).
 
-    Only the small custom-properties part is looked at, and only for files the reader rejected.
+    Only the small custom-properties part is looked at.
     """
     try:
         with zipfile.ZipFile(path) as z:
@@ -182,11 +182,14 @@ def is_output(path: Path) -> bool:
 
 
 def _skip_outputs(extracted: list[Extracted], paths: Sequence[Path]) -> list[Extracted]:
+    """Our own outputs are skipped, not rejected. Only a file the reader took apart and found to be
+    no template (so the package guard passed it in the worker) is opened here, in this process."""
     by_name = {p.name: p for p in paths}
     kept = []
     for submission, record in extracted:
         path = by_name.get(record.file)
-        if record.status == Status.REJECTED and path is not None and is_output(path):
+        not_a_template = record.status == Status.REJECTED and {f.code for f in record.findings} == {"NOT_A_TEMPLATE"}
+        if not_a_template and path is not None and is_output(path):
             record = dataclasses.replace(record, status=Status.SKIPPED, taken=OUTPUT_SKIPPED, findings=())
         kept.append((submission, record))
     return kept
