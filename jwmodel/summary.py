@@ -12,7 +12,7 @@ from typing import Any
 
 from jwmodel.appraisal import Case
 from jwmodel.business_case import ProgrammeAppraisal
-from jwmodel.consolidation import Consolidation
+from jwmodel.consolidation import ApportionmentRow, Consolidation, PartnerBaseline, PartnerTotals, ServiceTotals
 from jwmodel.findings import Finding, Severity
 from jwmodel.model import Range
 from jwmodel.report_text import incomplete_banner
@@ -154,76 +154,73 @@ def incomplete_section(sources: Sequence[SourceRecord], findings: Sequence[Findi
     }
 
 
+def _totals(t: ServiceTotals) -> dict[str, Any]:
+    """A row of Appendix A: each group's ``{low, high}``."""
+    return {
+        "cashable": _range(t.cashable),
+        "procurement": _range(t.procurement),
+        "non_cashable": _range(t.non_cashable),
+        "recurring": _range(t.recurring),
+        "one_off": _range(t.one_off),
+    }
+
+
+def _apportionment(row: ApportionmentRow) -> dict[str, Any]:
+    return {
+        "service": row.service,
+        "option": row.option,
+        "partners": list(row.partners),
+        "in_use": row.in_use,
+        "default": row.default,
+        "method": row.method.value,
+        "driver": row.driver or None,
+        "driver_basis": row.basis or None,
+        "shares": {p: number(v) for p, v in row.shares.items()} if row.shares is not None else None,
+    }
+
+
+def _partner(result: Consolidation, p: PartnerTotals) -> dict[str, Any]:
+    return {
+        "partner": p.partner,
+        "recurring": _range(p.recurring),
+        "non_cashable": _range(p.non_cashable),
+        "one_off": _range(p.one_off),
+        "by_service": [
+            {
+                "service": s.service,
+                "recurring": _range(result.partner_service(p.partner, s.service)),
+                "one_off": _range(result.partner_service(p.partner, s.service, "one-off")),
+            }
+            for s in result.services
+        ],
+    }
+
+
+def _baseline(b: PartnerBaseline) -> dict[str, Any]:
+    return {
+        "partner": b.partner,
+        "net": number(b.net),
+        "fte": number(b.fte),
+        "stated_net": number(b.stated_net) if b.stated_net is not None else None,
+        "stated_fte": number(b.stated_fte) if b.stated_fte is not None else None,
+    }
+
+
 def summary(
     result: Consolidation, sources: Sequence[SourceRecord] = (), appraisal: ProgrammeAppraisal | None = None
 ) -> dict[str, Any]:
     """The summary document for a consolidation, its intake register and (if given) its appraisal."""
-    t = result.total
     document = {
         "schema_version": SCHEMA_VERSION,
         "units": "GBP thousands",
         "sign": "cost positive, saving negative",
         "partners": list(result.partners),
         "options_in_use": dict(result.options_in_use),
-        "totals": {
-            "cashable": _range(t.cashable),
-            "procurement": _range(t.procurement),
-            "non_cashable": _range(t.non_cashable),
-            "recurring": _range(t.recurring),
-            "one_off": _range(t.one_off),
-        },
-        "by_service": [
-            {
-                "service": s.service,
-                "cashable": _range(s.cashable),
-                "procurement": _range(s.procurement),
-                "non_cashable": _range(s.non_cashable),
-                "recurring": _range(s.recurring),
-                "one_off": _range(s.one_off),
-            }
-            for s in result.services
-        ],
-        "apportionment": [
-            {
-                "service": row.service,
-                "option": row.option,
-                "partners": list(row.partners),
-                "in_use": row.in_use,
-                "default": row.default,
-                "method": row.method.value,
-                "driver": row.driver or None,
-                "driver_basis": row.basis or None,
-                "shares": {p: number(v) for p, v in row.shares.items()} if row.shares is not None else None,
-            }
-            for row in result.apportionment
-        ],
-        "by_partner": [
-            {
-                "partner": p.partner,
-                "recurring": _range(p.recurring),
-                "non_cashable": _range(p.non_cashable),
-                "one_off": _range(p.one_off),
-                "by_service": [
-                    {
-                        "service": s.service,
-                        "recurring": _range(result.partner_service(p.partner, s.service)),
-                        "one_off": _range(result.partner_service(p.partner, s.service, "one-off")),
-                    }
-                    for s in result.services
-                ],
-            }
-            for p in result.by_partner
-        ],
-        "baseline": [
-            {
-                "partner": b.partner,
-                "net": number(b.net),
-                "fte": number(b.fte),
-                "stated_net": number(b.stated_net) if b.stated_net is not None else None,
-                "stated_fte": number(b.stated_fte) if b.stated_fte is not None else None,
-            }
-            for b in result.baseline
-        ],
+        "totals": _totals(result.total),
+        "by_service": [{"service": s.service, **_totals(s)} for s in result.services],
+        "apportionment": [_apportionment(row) for row in result.apportionment],
+        "by_partner": [_partner(result, p) for p in result.by_partner],
+        "baseline": [_baseline(b) for b in result.baseline],
         "findings": findings_section(result.findings),
         "sources": sources_section(sources),
         "incomplete": incomplete_section(sources, result.findings),
