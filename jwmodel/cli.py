@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jwmodel.business_case import AppraisalSettings
 from jwmodel.report_text import (
@@ -269,6 +269,14 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
 
+    _consolidate_parser(sub)
+    _compare_parser(sub)
+    _check_parser(sub)
+    _templates_parser(sub)
+    return p
+
+
+def _consolidate_parser(sub: Any) -> None:  # argparse's sub-parsers action
     c = sub.add_parser("consolidate", help="consolidate a folder of partner returns and workstream proposals")
     c.add_argument("folder", help="folder holding the submitted .xlsx files")
     c.add_argument(
@@ -314,6 +322,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     c.set_defaults(run=cmd_consolidate)
 
+
+def _compare_parser(sub: Any) -> None:  # argparse's sub-parsers action
     m = sub.add_parser(
         "compare", help="compare each partner's share, NPV and payback under other participation options"
     )
@@ -341,18 +351,21 @@ def parser() -> argparse.ArgumentParser:
     _appraisal_arguments(m)
     m.set_defaults(run=cmd_compare)
 
+
+def _check_parser(sub: Any) -> None:  # argparse's sub-parsers action
     k = sub.add_parser("check", help="check returns or proposals before sending them")
     k.add_argument("files", nargs="+")
     k.add_argument("--workers", type=int, default=None, help="worker processes reading files (at least 1)")
     k.set_defaults(run=cmd_check)
 
+
+def _templates_parser(sub: Any) -> None:  # argparse's sub-parsers action
     t = sub.add_parser("templates", help="write blank templates for a programme's partners and service areas")
     t.add_argument("outdir")
     t.add_argument("--partner", action="append", default=[], metavar="CODE=Name")
     t.add_argument("--service", action="append", default=[], metavar="NAME")
     t.add_argument("--year", default="", help="financial year, e.g. 2012/13")
     t.set_defaults(run=cmd_templates)
-    return p
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
