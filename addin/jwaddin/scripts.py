@@ -28,7 +28,8 @@ import xlwings as xw
 from jwaddin._runtime import FunctionInputError, script
 from jwmodel.consolidation import Consolidation, consolidate
 from jwmodel.excel.cells import parse_text
-from jwmodel.excel.model_workbook import (
+from jwmodel.findings import a1
+from jwmodel.layout import (
     CONTROL_SHEET,
     FOLDER_CELL,
     HEADER_ROW,
@@ -42,7 +43,6 @@ from jwmodel.excel.model_workbook import (
     shares_plan,
     summary_total_cell,
 )
-from jwmodel.findings import a1
 from jwmodel.model import Programme
 from jwmodel.report_text import sources_line
 from jwmodel.submissions import SourceRecord
