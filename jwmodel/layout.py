@@ -69,32 +69,40 @@ ONE_OFF_SUMMARY_HEADERS = ("One-off low", "One-off high")
 
 @dataclass(frozen=True, slots=True)
 class ModelTable:
-    """Where a declared input table sits in the model workbook, with its title and guidance."""
+    """Where a declared input table sits in the model workbook, with its title and guidance.
 
-    declared: Table
+    ``name`` is the declaration's name in :mod:`jwmodel.tables.inputs`, looked up when used, so the
+    declaration stays the one place its columns are given.
+    """
+
+    name: str
     sheet: str
     table: str
     title: str
     guidance: str
 
+    @property
+    def declared(self) -> Table:
+        return getattr(t, self.name)
+
 
 MODEL_TABLES = (
     ModelTable(
-        t.PARTNERS,
+        "PARTNERS",
         "Partners",
         "PartnersTable",
         "Partners",
         "One row per partner: its code, name and its own stated control totals.",
     ),
     ModelTable(
-        t.BASELINE,
+        "BASELINE",
         "Baseline",
         "BaselineTable",
         "Financial baseline by partner and service area (£000s, FTE)",
         "Net = gross direct cost less charges from the other partners.",
     ),
     ModelTable(
-        t.SAVING_LINES,
+        "SAVING_LINES",
         "Saving lines",
         "SavingLinesTable",
         t.SAVING_LINES.title,
@@ -102,14 +110,14 @@ MODEL_TABLES = (
         "(e.g. 50, 100) say when the full-year effect arrives; blank means in full from the plan's first year.",
     ),
     ModelTable(
-        t.OPTIONS,
+        "OPTIONS",
         "Rules",
         "RulesTable",
         t.OPTIONS.title,
         "One row per service area and option; 'In use' Yes picks the option (otherwise the default is used).",
     ),
     ModelTable(
-        t.DRIVERS,
+        "DRIVERS",
         "Drivers",
         "DriversTable",
         t.DRIVERS.title,
@@ -117,7 +125,7 @@ MODEL_TABLES = (
         "and where the values come from.",
     ),
     ModelTable(
-        t.ONE_OFF_COSTS,
+        "ONE_OFF_COSTS",
         "One-off costs",
         "OneOffCostsTable",
         t.ONE_OFF_COSTS.title,

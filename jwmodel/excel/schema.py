@@ -74,6 +74,4 @@ PROPOSAL_COVER = (
     *COMMON_COVER_END,
 )
 
-DECLARED = {t.sheet: t for t in (i.BASELINE, i.OPTIONS, i.DRIVERS, i.SAVING_LINES, i.ONE_OFF_COSTS)}
-TABLES = {t.sheet: t.excel_name for t in (i.BASELINE, i.OPTIONS, i.DRIVERS, i.SAVING_LINES, i.ONE_OFF_COSTS)}
 HEADER_ROW = i.HEADER_ROW
