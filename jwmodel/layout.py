@@ -329,6 +329,31 @@ def _weight_formula(tables: dict[str, InputTable], method: Method, code_cell: st
     return f"=SUMIFS({column},{d.ref_of('service')},{a1(row, 0)},{d.ref_of('driver')},{a1(row, 3)})"
 
 
+def _weights(
+    programme: Programme,
+    tables: dict[str, InputTable],
+    cols: _SharesColumns,
+    row: int,
+    service: str,
+    option: ParticipationOption,
+) -> dict[tuple[int, int], object]:
+    """Each participating partner's weight (its baseline or driver value) as a native formula."""
+    rule = option.rule
+    baseline = {(e.partner, e.service): e.net for e in programme.baseline}
+    drivers = {(d.service, d.driver, d.partner): d.value for d in programme.drivers}
+    cells: dict[tuple[int, int], object] = {}
+    for j, p in enumerate(programme.partner_codes):
+        if p in option.partners:  # otherwise a blank weight: the partner does not take part
+            value = (
+                baseline.get((p, service), Decimal(0))
+                if rule.method is Method.BASELINE
+                else drivers.get((service, rule.driver, p), Decimal(0))
+            )
+            text = _weight_formula(tables, rule.method, a1(cols.top - 1, cols.weights + j), row)
+            cells[(row, cols.weights + j)] = Formula(text, value, kind="money")
+    return cells
+
+
 def _shares_row(
     programme: Programme,
     result: Consolidation,
@@ -352,17 +377,7 @@ def _shares_row(
     if in_use is None or not in_use.shares or any(p not in partners for p in option.partners):
         cells[(row, cols.weights)] = "not computable from these partners' figures: see the consolidation's findings"
         return cells
-    baseline = {(e.partner, e.service): e.net for e in programme.baseline}
-    drivers = {(d.service, d.driver, d.partner): d.value for d in programme.drivers}
-    for j, p in enumerate(partners):
-        if p in option.partners:  # otherwise a blank weight: the partner does not take part
-            value = (
-                baseline.get((p, service), Decimal(0))
-                if rule.method is Method.BASELINE
-                else drivers.get((service, rule.driver, p), Decimal(0))
-            )
-            text = _weight_formula(tables, rule.method, a1(cols.top - 1, cols.weights + j), row)
-            cells[(row, cols.weights + j)] = Formula(text, value, kind="money")
+    cells.update(_weights(programme, tables, cols, row, service, option))
     shares = {p: int(v) for p, v in in_use.shares.items()}
     weights_ref = f"{a1(row, cols.weights)}:{a1(row, cols.weights + cols.n - 1)}"
     cells[(row, cols.shares)] = Formula(

@@ -209,6 +209,50 @@ def _validation(column: Column) -> str | None:
     return None
 
 
+def _rows(
+    ws: Worksheet,
+    first: int,
+    n: int,
+    formats: Sequence[object],
+    kinds: Sequence[Kind],
+    rows: Sequence[Sequence[object]],
+) -> None:
+    """The table's rows: the given values, then blank input cells up to ``n`` rows."""
+    for r in range(len(rows), n):
+        for col, fmt in enumerate(formats):
+            ws.write_blank(first + r, col, None, fmt)
+    for r, row in enumerate(rows):
+        for col, (value, kind) in enumerate(zip(row, kinds, strict=True)):
+            fmt = formats[col]
+            if value is None or value == "":
+                ws.write_blank(first + r, col, None, fmt)
+            elif kind in NUMERIC:
+                ws.write_number(first + r, col, float(value), fmt)  # type: ignore[arg-type]
+            else:
+                ws.write_string(first + r, col, str(value), fmt)
+
+
+def _validations(ws: Worksheet, table: Table, codes: Sequence[str], first: int, last: int) -> None:
+    """A drop-down on every column that offers a list (codes, service areas, choices)."""
+    col = 0
+    for column in table.columns_in(Scope.ALL):
+        source = _validation(column)
+        if source:
+            ws.data_validation(
+                first,
+                col,
+                last,
+                col,
+                {
+                    "validate": "list",
+                    "source": source,
+                    "error_title": "Choose from the list",
+                    "error_message": "Choose a value from the list.",
+                },
+            )
+        col += len(column.headers(codes))
+
+
 def _table(
     wb: Workbook,
     f: _Formats,
@@ -239,35 +283,10 @@ def _table(
         len(headers) - 1,
         {"name": table.excel_name, "columns": columns, "style": "Table Style Light 9"},
     )
-    for r in range(len(rows), n):
-        for col in range(len(headers)):
-            ws.write_blank(first + r, col, None, columns[col]["format"])
-    for r, values in enumerate(rows):
-        for col, (value, kind) in enumerate(zip(inputs.row_of(table, values, codes, Scope.ALL), kinds, strict=True)):
-            fmt = columns[col]["format"]
-            if value is None or value == "":
-                ws.write_blank(first + r, col, None, fmt)
-            elif kind in NUMERIC:
-                ws.write_number(first + r, col, float(value), fmt)  # type: ignore[arg-type]
-            else:
-                ws.write_string(first + r, col, str(value), fmt)
-    col = 0
-    for column in table.columns_in(Scope.ALL):
-        source = _validation(column)
-        if source:
-            ws.data_validation(
-                first,
-                col,
-                last,
-                col,
-                {
-                    "validate": "list",
-                    "source": source,
-                    "error_title": "Choose from the list",
-                    "error_message": "Choose a value from the list.",
-                },
-            )
-        col += len(column.headers(codes))
+    _rows(
+        ws, first, n, [c["format"] for c in columns], kinds, [inputs.row_of(table, v, codes, Scope.ALL) for v in rows]
+    )
+    _validations(ws, table, codes, first, last)
     ws.freeze_panes(s.HEADER_ROW + 1, 0)
     _protect(ws)
 
