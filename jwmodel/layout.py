@@ -317,16 +317,23 @@ def _shares_heads(partners: Sequence[str], cols: _SharesColumns) -> dict[tuple[i
     return cells
 
 
+def _sum_where(values: str, *conditions: tuple[str, str]) -> str:
+    """The sum of ``values`` on the rows where each column equals its cell: SUMPRODUCT with "=",
+    which compares text as it is, where SUMIFS would read "*", "?", "<" or "=" in a name a partner
+    typed as a pattern or a comparison."""
+    return f"=SUMPRODUCT({values}" + "".join(f",--({column}={cell})" for column, cell in conditions) + ")"
+
+
 def _weight_formula(tables: dict[str, InputTable], method: Method, code_cell: str, row: int) -> str:
     """A weight as a native formula; the partner code, service area and driver are cells, never text."""
     if method is Method.BASELINE:
         b = tables["Baseline"]
-        return f"=SUMIFS({b.ref_of('net')},{b.ref_of('partner')},{code_cell},{b.ref_of('service')},{a1(row, 0)})"
+        return _sum_where(b.ref_of("net"), (b.ref_of("partner"), code_cell), (b.ref_of("service"), a1(row, 0)))
     d = tables["Drivers"]  # the partner's column found by its code in the header row (LibreOffice has no [#Headers])
     span = f"{d.table}[[{_escaped(d.headers[0])}]:[{_escaped(d.headers[-1])}]]"
     header_row = f"'{d.sheet}'!${HEADER_ROW + 1}:${HEADER_ROW + 1}"
     column = f"INDEX({span},0,MATCH({code_cell},{header_row},0))"
-    return f"=SUMIFS({column},{d.ref_of('service')},{a1(row, 0)},{d.ref_of('driver')},{a1(row, 3)})"
+    return _sum_where(column, (d.ref_of("service"), a1(row, 0)), (d.ref_of("driver"), a1(row, 3)))
 
 
 def _weights(
@@ -386,7 +393,7 @@ def _shares_row(
     low = sum((x.estimate.low for x in programme.saving_lines if x.service == service), Decimal(0))
     lines = tables["Saving lines"]
     cells[(row, cols.amount)] = Formula(
-        f"=SUMIFS({lines.ref_of('low')},{lines.ref_of('service')},{a1(row, 0)})", low, kind="money"
+        _sum_where(lines.ref_of("low"), (lines.ref_of("service"), a1(row, 0))), low, kind="money"
     )
     split = allocate(low, dict(shares)) if shares else {}
     shares_ref = f"{a1(row, cols.shares)}:{a1(row, cols.shares + cols.n - 1)}"
@@ -400,7 +407,7 @@ def _shares_row(
 
 
 def shares_plan(programme: Programme, result: Consolidation, tables: Sequence[InputTable]) -> SheetPlan:
-    """Shares: for each service split by baseline or a driver, the weights (native SUMIFS), the
+    """Shares: for each service split by baseline or a driver, the weights (native SUMPRODUCT), the
     whole-percentage shares (JW_SHARES) and the service's recurring low split by them (JW_APPORTION)."""
     by_sheet = {x.sheet: x for x in tables}
     cols = _SharesColumns(len(programme.partner_codes))
@@ -416,7 +423,7 @@ def shares_plan(programme: Programme, result: Consolidation, tables: Sequence[In
     return SheetPlan(
         "Shares",
         "Apportionment shares computed in Excel",
-        "Weights are native SUMIFS over the Baseline and Drivers tables (blank = not taking part); % by JW_SHARES "
+        "Weights are native SUMPRODUCT over the Baseline and Drivers tables (blank = not taking part); % by JW_SHARES "
         "(whole percentages adding up to 100, at least the minimum each); the service's recurring low split exactly "
         "by JW_APPORTION. The By partner sheet splits line by line, as the engine does.",
         cells,
@@ -453,7 +460,7 @@ def _stated_checks(
                 f"=INDEX({partners.ref_of(stated_key)},MATCH({code},{partners.ref_of('code')},0))", value, kind=kind
             )
             cells[(row, 3)] = Formula(
-                f"=SUMIFS({baseline.ref_of(key)},{baseline.ref_of('partner')},{code})", rows_value, kind=kind
+                _sum_where(baseline.ref_of(key), (baseline.ref_of("partner"), code)), rows_value, kind=kind
             )
             check = _check(value, rows_value)
             cells[(row, 4)] = Formula(f"=JW_CHECK_TOTAL({a1(row, 3)},{a1(row, 2)})", check, kind=kind)

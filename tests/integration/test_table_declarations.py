@@ -171,7 +171,7 @@ def test_no_formula_in_the_model_workbook_holds_any_text_a_partner_typed(tmp_pat
                     texts += 1
                     assert cell.data_type == "s", f"{ws.title}!{cell.coordinate} is not text"
     weights = [
-        c.value for c in wb["Shares"]["F"] + wb["Shares"]["G"] if isinstance(c.value, str) and "SUMIFS" in c.value
+        c.value for c in wb["Shares"]["F"] + wb["Shares"]["G"] if isinstance(c.value, str) and "SUMPRODUCT" in c.value
     ]
     assert len(weights) == 4  # two partners' weights for the baseline and the driver splits
     assert formulas >= 20 and texts >= 30
@@ -200,3 +200,40 @@ def test_the_writer_imports_no_example_and_the_addin_no_writer_internals():
         assert "jwmodel.excel.model_workbook" not in _imports(root / "addin" / "jwaddin" / name), name
     for name in ("layout.py", "tables/inputs.py"):
         assert not any(m.startswith(("jwmodel.excel", "jwaddin")) for m in _imports(root / "jwmodel" / name)), name
+
+
+@pytest.mark.libreoffice
+def test_names_that_look_like_patterns_are_matched_as_they_are_after_libreoffice_recalculates(tmp_path, libreoffice):
+    """SUMIFS would read 'Legal*' as 'anything starting Legal' and '<5' as a comparison; the
+    weights and sums must take each service's own rows only."""
+    import python_calamine
+
+    from jwmodel.excel.libreoffice import resave
+
+    services = ("Legal*", "Legal services", "<5", "=5")
+    partners = (Partner("AA", "A"), Partner("BB", "B"))
+    baseline = tuple(
+        BaselineEntry(p.code, s, D(100 * (i + 1) + 7 * j), D(1))
+        for i, p in enumerate(partners)
+        for j, s in enumerate(services)
+    )
+    programme = Programme(
+        partners=partners,
+        services=tuple(
+            ServiceArea(s, (ParticipationOption("Both", ("AA", "BB"), ApportionmentRule(Method.BASELINE), True),))
+            for s in services
+        ),
+        baseline=baseline,
+        saving_lines=tuple(
+            SavingLine(s, "line", Category.CASHABLE_STAFFING, Range(D(-10 - j), D(-20 - j)))
+            for j, s in enumerate(services)
+        ),
+    )
+    path = write_model_workbook(tmp_path / "model.xlsx", programme, consolidate(programme))
+    (theirs,) = resave([path], tmp_path / "lo")
+    shares = python_calamine.CalamineWorkbook.from_path(str(theirs)).get_sheet_by_name("Shares").to_python()
+    rows = {r[0]: r for r in shares[4:] if r and r[0] in services}
+    assert set(rows) == set(services)
+    for j, s in enumerate(services):
+        assert rows[s][5:7] == [100 + 7 * j, 200 + 7 * j], s  # each partner's own baseline for that service only
+        assert rows[s][9] == -10 - j, s  # the service's recurring low: its own line only
