@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -237,3 +238,38 @@ def test_names_that_look_like_patterns_are_matched_as_they_are_after_libreoffice
     for j, s in enumerate(services):
         assert rows[s][5:7] == [100 + 7 * j, 200 + 7 * j], s  # each partner's own baseline for that service only
         assert rows[s][9] == -10 - j, s  # the service's recurring low: its own line only
+
+
+@pytest.mark.parametrize(
+    ("sheet", "header", "typed", "code"),
+    [
+        ("Saving lines", "Start year", "2013/15", "BAD_YEAR"),
+        ("Saving lines", "Ramp (% of full year, by year)", "50, half", "BAD_PERCENTAGES"),
+        ("One-off costs", "Year", "13/14", "BAD_YEAR"),
+        ("One-off costs", "Timing (% by year)", "60, 30", "BAD_PERCENTAGES"),
+    ],
+)
+def test_a_bad_phasing_cell_is_found_at_its_cell_by_the_reader_and_refused_by_the_addin(
+    tmp_path, sheet, header, typed, code
+):
+    from jwaddin._runtime import FunctionInputError
+
+    _, proposals = hampshire_submissions()
+    proposal = next(p for p in proposals if p.saving_lines and p.one_off_costs)
+    path = write_workstream_proposal(tmp_path / "proposal.xlsx", HAMPSHIRE_SETUP, proposal)
+    wb, headers, _ = _table_columns(path, sheet, "SavingLinesTable" if sheet == "Saving lines" else "OneOffCostsTable")
+    cell = wb[sheet].cell(inputs.HEADER_ROW + 2, headers.index(header) + 1, typed)
+    wb.save(tmp_path / "typed.xlsx")
+    _, record = read_submission(tmp_path / "typed.xlsx")
+    assert record.status == Status.REJECTED
+    assert [(f.code, f.where.sheet, f.where.cell) for f in record.findings if f.code == code] == [
+        (code, sheet, cell.coordinate)
+    ]
+    programme = Programme(
+        partners=HAMPSHIRE_SETUP.partners, saving_lines=proposal.saving_lines, one_off_costs=proposal.one_off_costs
+    )
+    (table,) = [t for t in input_tables(programme, consolidate(programme)) if t.sheet == sheet]
+    rows = [list(table.headers), *([excel_value(v) for v in r] for r in table.rows)]
+    rows[1][table.headers.index(header)] = typed
+    with pytest.raises(FunctionInputError, match=re.escape(header)):
+        programme_from_tables(**{"savings" if sheet == "Saving lines" else "one_off": rows})
