@@ -32,6 +32,7 @@ __all__ = [
     "DriverValue",
     "Programme",
     "ZERO",
+    "net_baseline",
 ]
 
 ZERO = Decimal(0)
@@ -116,6 +117,11 @@ class BaselineEntry:
     charges: Decimal | None = None
     note: str = ""
     where: Location = NOWHERE
+
+
+def net_baseline(gross: Decimal, charges: Decimal | None) -> Decimal:
+    """Net baseline = gross direct cost less charges from the other partners (blank charges are 0)."""
+    return gross - (charges if charges is not None else ZERO)
 
 
 @dataclass(frozen=True, slots=True)

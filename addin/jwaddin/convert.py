@@ -5,7 +5,8 @@ a 2D array with ``null`` for an empty cell, whole numbers as ``int`` and dates a
 classic xlwings sends floats and ``datetime``; a Python caller may pass a scalar or a flat list.
 Everything goes through here, so each function sees one shape: rows of cells. Numbers and text are
 read with the same strict rules as submitted returns (``jwmodel.excel.cells``). Tables are read by
-their header row, with the headers of the model workbook (``jwmodel.excel.model_workbook``).
+their header row, with the columns declared in ``jwmodel.tables.inputs`` (as the model workbook
+writes them).
 No business rule lives here: the figures come from ``jwmodel``.
 """
 
@@ -18,6 +19,7 @@ from decimal import Decimal
 
 from jwaddin._runtime import FunctionInputError
 from jwmodel.excel.cells import CellError, parse_number, parse_text
+from jwmodel.layout import MODEL_TABLES
 from jwmodel.model import (
     ApportionmentRule,
     BaselineEntry,
@@ -33,7 +35,12 @@ from jwmodel.model import (
     Range,
     SavingLine,
     ServiceArea,
+    net_baseline,
 )
+from jwmodel.phasing import Profile
+from jwmodel.tables import Table as Declared
+from jwmodel.tables import inputs
+from jwmodel.tables.inputs import YES, RowProblem, profile_from_cells, split_partners, unmapped, with_extras
 
 __all__ = [
     "grid",
@@ -122,19 +129,18 @@ def _key(header: object) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A table passed with its header row: columns by header, data rows by number (1-based)."""
+    """A declared table passed with its header row: columns by key, per-partner columns by code,
+    data rows by number (1-based)."""
 
     what: str
+    declared: Declared
     headers: tuple[str, ...]
     columns: dict[str, int]
+    partner_columns: dict[str, dict[str, int]]
     rows: tuple[tuple[int, tuple[object, ...]], ...]
 
     def get(self, row: Sequence[object], key: str) -> object:
-        col = self.columns.get(key)
-        if col is None or col >= len(row):
-            return None
-        value = row[col]
-        return None if _is_empty(value) else value
+        return _cell(row, self.columns.get(key))
 
     def text(self, row: Sequence[object], key: str) -> str:
         return parse_text(self.get(row, key))
@@ -143,21 +149,61 @@ class Table:
         return number(self.get(row, key), self.where(n, key))
 
     def where(self, n: int, key: str) -> str:
-        header = self.headers[self.columns[key]] if key in self.columns else key
+        header = self.headers[self.columns[key]] if key in self.columns else self.declared.column(key).header
         return f"{self.what}, row {n}, {header}"
 
-    def choice(self, row: Sequence[object], n: int, key: str, choices: Sequence[str]) -> str | None:
+    def choice(self, row: Sequence[object], n: int, key: str) -> str | None:
         text = self.text(row, key)
         if not text:
             return None
+        choices = self.declared.column(key).choices
         for choice in choices:
             if choice.lower() == text.lower():
                 return choice
         raise FunctionInputError(f"{self.where(n, key)}: {text!r} is not one of: {', '.join(choices)}")
 
+    def by_partner(self, row: Sequence[object], n: int, key: str) -> dict[str, Decimal]:
+        """A per-partner column's numbers by partner code (empty cells left out)."""
+        values = {}
+        for code, col in self.partner_columns.get(key, {}).items():
+            value = number(_cell(row, col), f"{self.what}, row {n}, {self.headers[col]}")
+            if value is not None:
+                values[code] = value
+        return values
 
-def read_table(value: object, what: str, required: Sequence[str], example: str) -> Table:
-    """A table whose first row is its headers; fully empty rows are skipped.
+    def note(self, row: Sequence[object], key: str = "note") -> str:
+        """The note, with anything typed in a declared column no domain field takes."""
+        extras = {c.key: self.text(row, c.key) for c in unmapped(self.declared)}
+        return with_extras(self.declared, self.text(row, key), extras)
+
+
+def _cell(row: Sequence[object], col: int | None) -> object:
+    if col is None or col >= len(row):
+        return None
+    value = row[col]
+    return None if _is_empty(value) else value
+
+
+def _columns(declared: Declared, headers: Sequence[str]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    fixed = {_key(c.header): c.key for c in declared.columns if not c.per_partner}
+    columns: dict[str, int] = {}
+    partner_columns: dict[str, dict[str, int]] = {}
+    for col, header in enumerate(headers):
+        if not header:
+            continue
+        if _key(header) in fixed:
+            columns.setdefault(fixed[_key(header)], col)
+            continue
+        for c in declared.columns:
+            code = c.partner_of(header)
+            if code is not None:
+                partner_columns.setdefault(c.key, {}).setdefault(code, col)
+                break
+    return columns, partner_columns
+
+
+def read_table(value: object, what: str, declared: Declared) -> Table:
+    """A declared table whose first row is its headers; fully empty rows are skipped.
 
     Raises:
         FunctionInputError: the first row lacks a required header (the message names them and the
@@ -165,22 +211,16 @@ def read_table(value: object, what: str, required: Sequence[str], example: str) 
     """
     rows = grid(value)
     headers = tuple(parse_text(h) for h in rows[0])
-    columns: dict[str, int] = {}
-    for col, header in enumerate(headers):
-        if header:
-            columns.setdefault(_key(header), col)
-    missing = [h for h in required if _key(h) not in columns]
+    columns, partner_columns = _columns(declared, headers)
+    missing = [c.header for c in declared.required if not c.per_partner and c.key not in columns]
     if missing:
+        example = next((f"{m.table}[#All]" for m in MODEL_TABLES if m.declared.name == declared.name), "")
         raise FunctionInputError(
             f"{what}: the first row must be the table's headers, and {', '.join(repr(m) for m in missing)} "
             f"{'is' if len(missing) == 1 else 'are'} not there; pass the whole table with its headers, e.g. {example}"
         )
     data = tuple((n, tuple(r)) for n, r in enumerate(rows[1:], start=1) if not all(_is_empty(c) for c in r))
-    return Table(what, headers, columns, data)
-
-
-def _partners_text(text: str) -> tuple[str, ...]:
-    return tuple(p.strip() for p in re.split(r",|;|\band\b", text) if p.strip())
+    return Table(what, declared, headers, columns, partner_columns, data)
 
 
 def _range(table: Table, row: Sequence[object], n: int, label: str) -> Range:
@@ -193,32 +233,45 @@ def _range(table: Table, row: Sequence[object], n: int, label: str) -> Range:
 
 
 def _service(table: Table, row: Sequence[object], n: int) -> str:
-    service = table.text(row, "service area")
+    service = table.text(row, "service")
     if not service:
-        raise FunctionInputError(f"{table.where(n, 'service area')}: the row has figures but no service area")
+        raise FunctionInputError(f"{table.where(n, 'service')}: the row has figures but no service area")
     return service
+
+
+def _required_choice(table: Table, row: Sequence[object], n: int, key: str) -> str:
+    value = table.choice(row, n, key)
+    if value is None:
+        column = table.declared.column(key)
+        raise FunctionInputError(
+            f"{table.where(n, key)}: choose a {column.header.lower()}: {', '.join(column.choices)}"
+        )
+    return value
+
+
+def _profile(table: Table, row: Sequence[object], n: int, *, timing: bool) -> Profile | None:
+    start = table.text(row, "year" if timing else "start_year")
+    text = table.text(row, "timing" if timing else "ramp")
+    try:
+        return profile_from_cells(start, text, table.declared, timing=timing)
+    except RowProblem as problem:
+        raise FunctionInputError(f"{table.what}, row {n}: {problem}") from None
 
 
 def saving_lines(table: Table) -> tuple[SavingLine, ...]:
     lines = []
     for n, row in table.rows:
-        service = _service(table, row, n)
         description = table.text(row, "description")
-        category = table.choice(row, n, "category", [c.value for c in Category])
-        if category is None:
-            raise FunctionInputError(
-                f"{table.where(n, 'category')}: choose a category: {', '.join(c.value for c in Category)}"
-            )
-        estimate = _range(table, row, n, f"saving line {description!r}")
         lines.append(
             SavingLine(
-                service,
+                _service(table, row, n),
                 description,
-                Category(category),
-                estimate,
-                table.text(row, "sole bearer") or None,
-                table.text(row, "only if partner participates") or None,
-                table.text(row, "notes"),
+                Category(_required_choice(table, row, n, "category")),
+                _range(table, row, n, f"saving line {description!r}"),
+                table.text(row, "sole_bearer") or None,
+                table.text(row, "only_if_partner") or None,
+                table.note(row),
+                profile=_profile(table, row, n, timing=False),
             )
         )
     return tuple(lines)
@@ -227,20 +280,17 @@ def saving_lines(table: Table) -> tuple[SavingLine, ...]:
 def one_off_costs(table: Table) -> tuple[OneOffCost, ...]:
     costs = []
     for n, row in table.rows:
-        service = _service(table, row, n)
         description = table.text(row, "description")
-        kind = table.choice(row, n, "type", [t.value for t in OneOffType])
-        if kind is None:
-            raise FunctionInputError(
-                f"{table.where(n, 'type')}: choose a type: {', '.join(t.value for t in OneOffType)}"
-            )
         costs.append(
             OneOffCost(
-                service,
+                _service(table, row, n),
                 description,
-                OneOffType(kind),
+                OneOffType(_required_choice(table, row, n, "type")),
                 _range(table, row, n, f"one-off cost {description!r}"),
-                table.text(row, "notes"),
+                table.note(row),
+                profile=_profile(table, row, n, timing=True),
+                sole_bearer=table.text(row, "sole_bearer") or None,
+                only_if_partner=table.text(row, "only_if_partner") or None,
             )
         )
     return tuple(costs)
@@ -253,19 +303,16 @@ def baseline(table: Table) -> tuple[BaselineEntry, ...]:
         if not partner:
             raise FunctionInputError(f"{table.where(n, 'partner')}: the row has figures but no partner code")
         service = _service(table, row, n)
-        gross, charges = table.number(row, n, "gross direct cost"), table.number(row, n, "charges from other partners")
-        net, fte = table.number(row, n, "net baseline"), table.number(row, n, "fte")
+        gross, charges = table.number(row, n, "gross"), table.number(row, n, "charges")
+        net, fte = table.number(row, n, "net"), table.number(row, n, "fte")
         if net is None:
             if gross is None:
                 raise FunctionInputError(
-                    f"{table.where(n, 'net baseline')}: give the net baseline (or the gross direct cost and charges) for {partner} {service}"
+                    f"{table.where(n, 'net')}: give the net baseline (or the gross direct cost and charges) for {partner} {service}"
                 )
-            net = gross - (charges or Decimal(0))
-        entries.append(
-            BaselineEntry(
-                partner, service, net, fte if fte is not None else Decimal(0), gross, charges, table.text(row, "notes")
-            )
-        )
+            net = net_baseline(gross, charges)
+        fte = fte if fte is not None else Decimal(0)
+        entries.append(BaselineEntry(partner, service, net, fte, gross, charges, table.note(row)))
     return tuple(entries)
 
 
@@ -276,76 +323,64 @@ def partners(table: Table) -> tuple[tuple[Partner, ...], tuple[ControlTotal, ...
         if not code:
             raise FunctionInputError(f"{table.where(n, 'code')}: the row has figures but no partner code")
         found.append(Partner(code, table.text(row, "name")))
-        net, fte = table.number(row, n, "stated net baseline"), table.number(row, n, "stated fte")
+        net, fte = table.number(row, n, "stated_net"), table.number(row, n, "stated_fte")
         if net is not None or fte is not None:
             totals.append(ControlTotal(code, net, fte))
     return tuple(found), tuple(totals)
 
 
+def _rule(table: Table, row: Sequence[object], n: int) -> ApportionmentRule:
+    method_text = table.choice(row, n, "method")
+    method = Method(method_text) if method_text else Method.NONE
+    minimum = table.number(row, n, "minimum_percent")
+    if minimum is not None and minimum != minimum.to_integral_value():
+        raise FunctionInputError(f"{table.where(n, 'minimum_percent')}: give a whole number, got {minimum}")
+    percentages = table.by_partner(row, n, "percent") if method is Method.FIXED else {}
+    return ApportionmentRule(
+        method,
+        percentages,
+        table.text(row, "driver"),
+        table.text(row, "sole_bearer"),
+        int(minimum) if minimum is not None else 1,
+    )
+
+
 def rules(table: Table) -> tuple[tuple[ServiceArea, ...], dict[str, str]]:
     """Service areas with their options, and the option marked 'In use' per service area."""
-    percent_cols = {h[1:].strip(): c for h, c in zip(table.headers, range(len(table.headers))) if h.startswith("%")}
     options: dict[str, list[ParticipationOption]] = {}
     chosen: dict[str, str] = {}
-    yes_no = ("Yes", "No")
     for n, row in table.rows:
         service = _service(table, row, n)
         name = table.text(row, "option")
         if not name:
             raise FunctionInputError(f"{table.where(n, 'option')}: name the participation option (e.g. 'All partners')")
-        method_text = table.choice(row, n, "method", [m.value for m in Method])
-        method = Method(method_text) if method_text else Method.NONE
-        minimum = table.number(row, n, "minimum %")
-        if minimum is not None and minimum != minimum.to_integral_value():
-            raise FunctionInputError(f"{table.where(n, 'minimum %')}: give a whole number, got {minimum}")
-        percentages: dict[str, Decimal] = {}
-        if method is Method.FIXED:
-            for code, col in percent_cols.items():
-                value = number(row[col] if col < len(row) else None, f"{table.what}, row {n}, % {code}")
-                if value is not None:
-                    percentages[code] = value
-        rule = ApportionmentRule(
-            method,
-            percentages,
-            table.text(row, "driver"),
-            table.text(row, "sole bearer"),
-            int(minimum) if minimum is not None else 1,
-        )
-        default = table.choice(row, n, "default", yes_no) == "Yes"
-        options.setdefault(service, []).append(
-            ParticipationOption(name, _partners_text(table.text(row, "partners")), rule, default)
-        )
-        if table.choice(row, n, "in use", yes_no) == "Yes":
+        default = table.choice(row, n, "default") == YES
+        partner_list = split_partners(table.text(row, "partners"))
+        options.setdefault(service, []).append(ParticipationOption(name, partner_list, _rule(table, row, n), default))
+        if table.choice(row, n, "in_use") == YES:
             if service in chosen:
                 raise FunctionInputError(
-                    f"{table.where(n, 'in use')}: {service} has two options marked 'In use' ({chosen[service]!r} and {name!r}); mark one"
+                    f"{table.where(n, 'in_use')}: {service} has two options marked 'In use' ({chosen[service]!r} and {name!r}); mark one"
                 )
             chosen[service] = name
     return tuple(ServiceArea(s, tuple(o)) for s, o in options.items()), chosen
 
 
 def drivers(table: Table) -> tuple[DriverValue, ...]:
-    fixed = {"service area", "driver", "basis", "notes"}
-    partner_cols = {table.headers[c]: c for k, c in table.columns.items() if k not in fixed}
     values = []
     for n, row in table.rows:
         service = _service(table, row, n)
         driver = table.text(row, "driver")
         if not driver:
             raise FunctionInputError(f"{table.where(n, 'driver')}: name the driver (e.g. 'Time spent')")
-        for code, col in partner_cols.items():
-            value = number(row[col] if col < len(row) else None, f"{table.what}, row {n}, {code}")
-            if value is not None:
-                values.append(DriverValue(service, driver, code, value, table.text(row, "basis")))
+        basis = table.note(row, "basis")
+        for code, value in table.by_partner(row, n, "value").items():
+            values.append(DriverValue(service, driver, code, value, basis))
     return tuple(values)
 
 
-SAVINGS_REQUIRED = ("Service area", "Category", "Low", "High")
-RULES_REQUIRED = ("Service area", "Option", "Partners", "Method")
-BASELINE_REQUIRED = ("Partner", "Service area", "Net baseline")
-DRIVERS_REQUIRED = ("Service area", "Driver")
-ONE_OFF_REQUIRED = ("Service area", "Type", "Low", "High")
-PARTNERS_REQUIRED = ("Code",)
+def _read(value: object, what: str, declared: Declared, convert):  # noqa: ANN001, ANN202
+    return convert(read_table(value, what, declared)) if value is not None else None
 
 
 def programme_from_tables(
@@ -358,36 +393,12 @@ def programme_from_tables(
     partners_table: object = None,
 ) -> tuple[Programme, dict[str, str]]:
     """A programme from whichever tables were given, and the options marked 'In use'."""
-    lines = (
-        saving_lines(read_table(savings, "savings_table", SAVINGS_REQUIRED, "SavingLinesTable[#All]"))
-        if savings is not None
-        else ()
-    )
-    services, chosen = (
-        rules(read_table(rules_table, "rules_table", RULES_REQUIRED, "RulesTable[#All]"))
-        if rules_table is not None
-        else ((), {})
-    )
-    entries = (
-        baseline(read_table(baseline_table, "baseline_table", BASELINE_REQUIRED, "BaselineTable[#All]"))
-        if baseline_table is not None
-        else ()
-    )
-    driver_values = (
-        drivers(read_table(drivers_table, "drivers_table", DRIVERS_REQUIRED, "DriversTable[#All]"))
-        if drivers_table is not None
-        else ()
-    )
-    costs = (
-        one_off_costs(read_table(one_off, "one_off_table", ONE_OFF_REQUIRED, "OneOffCostsTable[#All]"))
-        if one_off is not None
-        else ()
-    )
-    listed, totals = (
-        partners(read_table(partners_table, "partners_table", PARTNERS_REQUIRED, "PartnersTable[#All]"))
-        if partners_table is not None
-        else ((), ())
-    )
+    lines = _read(savings, "savings_table", inputs.SAVING_LINES, saving_lines) or ()
+    services, chosen = _read(rules_table, "rules_table", inputs.OPTIONS, rules) or ((), {})
+    entries = _read(baseline_table, "baseline_table", inputs.BASELINE, baseline) or ()
+    driver_values = _read(drivers_table, "drivers_table", inputs.DRIVERS, drivers) or ()
+    costs = _read(one_off, "one_off_table", inputs.ONE_OFF_COSTS, one_off_costs) or ()
+    listed, totals = _read(partners_table, "partners_table", inputs.PARTNERS, partners) or ((), ())
     codes = [p.code for p in listed]  # as the engine does: the partners are those with a return,
     for code in (e.partner for e in entries):  # here those with baseline rows; others named in the
         if code not in codes:  # rules are reported as unknown (JW_FINDINGS), not given a column

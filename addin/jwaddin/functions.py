@@ -28,7 +28,7 @@ from jwmodel.appraisal import (
 )
 from jwmodel.consolidation import consolidate
 from jwmodel.discounting import HEALTH, STPR, DiscountError, DiscountSchedule, constant_rate, npv_of_costs_and_savings
-from jwmodel.excel.model_workbook import by_partner_rows, summary_rows
+from jwmodel.layout import by_partner_rows, summary_rows
 from jwmodel.money import MoneyError, allocate, whole_percent_shares
 
 __all__ = [

@@ -29,7 +29,8 @@ import jwmodel
 from jwaddin._runtime import FunctionInputError, script
 from jwmodel.consolidation import Consolidation
 from jwmodel.excel.cells import parse_text
-from jwmodel.excel.model_workbook import (
+from jwmodel.findings import a1
+from jwmodel.layout import (
     CONTROL_SHEET,
     FOLDER_CELL,
     HEADER_ROW,
@@ -43,7 +44,6 @@ from jwmodel.excel.model_workbook import (
     shares_plan,
     summary_total_cell,
 )
-from jwmodel.findings import a1
 from jwmodel.model import Programme
 from jwmodel.report_text import incomplete_banner, sources_line
 from jwmodel.submissions import SourceRecord

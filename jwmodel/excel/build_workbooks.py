@@ -10,15 +10,16 @@ import re
 import sys
 from pathlib import Path
 
+from jwmodel.consolidation import consolidate
 from jwmodel.examples import east_herts_2011 as east_herts
 from jwmodel.examples import hampshire_2012 as hampshire
 from jwmodel.excel import schema as s
-from jwmodel.excel.model_workbook import write_example
+from jwmodel.excel.model_workbook import write_model_workbook
 from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
 from jwmodel.model import ControlTotal
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 
-__all__ = ["HAMPSHIRE_SETUP", "build", "slug"]
+__all__ = ["HAMPSHIRE_SETUP", "build", "slug", "write_example"]
 
 HAMPSHIRE_SETUP = ProgrammeSetup(hampshire.PARTNERS, hampshire.SERVICES_IN_ORDER, hampshire.FINANCIAL_YEAR)
 EAST_HERTS_SETUP = ProgrammeSetup(east_herts.PARTNERS, east_herts.SERVICES_IN_ORDER, east_herts.FINANCIAL_YEAR)
@@ -67,6 +68,12 @@ def hampshire_submissions() -> tuple[list[PartnerReturn], list[WorkstreamProposa
     return submissions(hampshire, HAMPSHIRE_SETUP, "2012-04-02")
 
 
+def write_example(root: str | Path) -> Path:
+    """The committed model workbook: the Hampshire 2012 example, at ``root/joint_working_model.xlsx``."""
+    programme = hampshire.programme()
+    return write_model_workbook(Path(root) / "joint_working_model.xlsx", programme, consolidate(programme))
+
+
 def build(root: Path) -> list[Path]:
     """Write every generated workbook under ``root`` (the repository's workbooks/ folder)."""
     written = [
@@ -91,7 +98,7 @@ def build(root: Path) -> list[Path]:
                 root / EAST_HERTS_DIR / f"proposal-{slug(p.service.name)}.xlsx", EAST_HERTS_SETUP, p
             )
         )
-    write_example(root)  # the model workbook (jwmodel.excel.model_workbook); checked by tests/test_addin_workbook.py
+    write_example(root)  # the model workbook; checked by tests/integration/test_addin_workbook.py
     return written
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,9 +43,12 @@ from jwmodel.model import (
     Range,
     SavingLine,
     ServiceArea,
+    net_baseline,
 )
-from jwmodel.phasing import PhasingError, Profile
+from jwmodel.phasing import Profile
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, SourceRecord, Status, WorkstreamProposal
+from jwmodel.tables import Scope, Table, inputs
+from jwmodel.tables.inputs import RowProblem, profile_from_cells, split_partners, unmapped, with_extras
 
 __all__ = ["read_submission", "read_workbook_bytes", "sha256_of", "TEMPLATE_SHEETS"]
 
@@ -165,8 +168,9 @@ class _Reader:
                 )
         return found
 
-    def table(self, sheet: _Sheet, required: Sequence[str]) -> tuple[dict[str, int], list[int]] | None:
-        """Header columns and the row numbers holding data, for the table headed by ``required``."""
+    def table(self, sheet: _Sheet, declared: Table, codes: Sequence[str] = ()) -> _Columns | None:
+        """Where the declared table's columns are on the sheet and which rows hold data."""
+        required = [h for c in declared.columns_in(Scope.ALL) if not c.per_partner for h in c.headers()]
         for r in range(min(len(sheet.rows), 50)):
             if parse_text(sheet.get(r, 0)) == required[0]:
                 headers = {
@@ -184,31 +188,75 @@ class _Reader:
                 data = [
                     i for i in range(r + 1, len(sheet.rows)) if any(sheet.get(i, c) is not None for c in range(width))
                 ]
-                for i in range(r, len(sheet.rows)):
-                    for c in range(width, len(sheet.rows[i])):
-                        if sheet.get(i, c) is not None:
-                            self.error(
-                                "OUTSIDE_TABLE",
-                                f"there is something at {a1(i, c)}, to the right of the table, which would not be read; move it into the table or delete it",
-                                sheet.at(i, c),
-                                sheet.get(i, c),
-                            )
-                            break
-                facts = self.inspection.sheet(sheet.name)
-                for i in data:
-                    if facts and i in facts.hidden_rows:
-                        self.warn(
-                            "HIDDEN_ROW",
-                            f"row {i + 1} is hidden but holds data; it is read and counted: unhide it to check it is meant to be there",
-                            sheet.at(i, 0),
-                        )
-                return headers, data
+                self._outside(sheet, r, width)
+                self._hidden(sheet, data)
+                return _Columns.of(declared, headers, data)
         self.error(
             "TABLE_MISSING",
             f"no table headed '{required[0]}' on this sheet; start again from the current template",
             Location(self.file, sheet.name),
         )
         return None
+
+    def _outside(self, sheet: _Sheet, header_row: int, width: int) -> None:
+        for i in range(header_row, len(sheet.rows)):
+            for c in range(width, len(sheet.rows[i])):
+                if sheet.get(i, c) is not None:
+                    self.error(
+                        "OUTSIDE_TABLE",
+                        f"there is something at {a1(i, c)}, to the right of the table, which would not be read; move it into the table or delete it",
+                        sheet.at(i, c),
+                        sheet.get(i, c),
+                    )
+                    break
+
+    def _hidden(self, sheet: _Sheet, data: Sequence[int]) -> None:
+        facts = self.inspection.sheet(sheet.name)
+        for i in data:
+            if facts and i in facts.hidden_rows:
+                self.warn(
+                    "HIDDEN_ROW",
+                    f"row {i + 1} is hidden but holds data; it is read and counted: unhide it to check it is meant to be there",
+                    sheet.at(i, 0),
+                )
+
+    def extras(self, sheet: _Sheet, r: int, columns: _Columns, note: str) -> str:
+        """The row's note with what was typed in declared columns no domain field takes."""
+        values = {c.key: self.text(sheet, r, columns[c.key]) for c in unmapped(columns.table) if c.key in columns}
+        return with_extras(columns.table, note, values)
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """A declared table found on a sheet: column numbers by key, per-partner columns by code, data rows."""
+
+    table: Table
+    by_key: dict[str, int]
+    by_partner: dict[str, dict[str, int]]
+    rows: list[int]
+
+    @classmethod
+    def of(cls, table: Table, headers: dict[str, int], rows: list[int]) -> _Columns:
+        by_key: dict[str, int] = {}
+        fixed: set[str] = set()
+        for column in table.columns_in(Scope.ALL):
+            if not column.per_partner and column.header in headers:
+                by_key[column.key] = headers[column.header]
+                fixed.add(column.header)
+        by_partner: dict[str, dict[str, int]] = {}
+        for header, col in headers.items():
+            for column in table.columns_in(Scope.ALL):
+                code = column.partner_of(header) if header not in fixed else None
+                if code is not None:
+                    by_partner.setdefault(column.key, {})[code] = col
+                    break
+        return cls(table, by_key, by_partner, rows)
+
+    def __getitem__(self, key: str) -> int:
+        return self.by_key[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.by_key
 
 
 def _choice(reader: _Reader, sheet: _Sheet, row: int, col: int, choices: Iterable[str], what: str) -> str | None:
@@ -223,66 +271,29 @@ def _choice(reader: _Reader, sheet: _Sheet, row: int, col: int, choices: Iterabl
     return None
 
 
-_FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
-
-
-def _profile(
-    reader: _Reader, sheet: _Sheet, r: int, cols: dict[str, int], start_header: str, percent_header: str, which: str
-) -> tuple[Profile | None, bool]:
+def _profile(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, *, timing: bool) -> tuple[Profile | None, bool]:
     """A line's phasing from its two cells; (None, True) when both are blank, (None, False) on error."""
-    start = reader.text(sheet, r, cols[start_header]) if start_header in cols else ""
-    text = reader.text(sheet, r, cols[percent_header]) if percent_header in cols else ""
-    if not start and not text:
-        return None, True
-    year = _FINANCIAL_YEAR.match(start)
-    if start and (not year or (int(year.group(1)) + 1) % 100 != int(year.group(2))):
-        reader.error(
-            "BAD_YEAR",
-            f"{start_header}: expected a financial year such as 2013/14, got {start!r}",
-            sheet.at(r, cols[start_header]),
-            start,
-        )
-        return None, False
-    values: list[Decimal] = []
-    for part in [p for p in re.split(r"[,;]", text) if p.strip()]:
-        try:
-            value = parse_number(part.strip().rstrip("%"))
-        except CellError:
-            value = None
-        if value is None or value < 0:
-            reader.error(
-                "BAD_PERCENTAGES",
-                f"{percent_header}: expected percentages by year such as '50, 100', got {text!r}",
-                sheet.at(r, cols[percent_header]),
-                text,
-            )
-            return None, False
-        values.append(value)
+    year_key, percent_key = ("year", "timing") if timing else ("start_year", "ramp")
+    start = reader.text(sheet, r, columns[year_key]) if year_key in columns else ""
+    text = reader.text(sheet, r, columns[percent_key]) if percent_key in columns else ""
     try:
-        if which == "ramp":
-            return Profile(start or None, ramp=tuple(values) or (Decimal(100),)), True
-        return Profile(start or None, one_off_timing=tuple(values) or (Decimal(100),)), True
-    except PhasingError as exc:
-        reader.error("BAD_PERCENTAGES", f"{percent_header}: {exc}", sheet.at(r, cols[percent_header]), text)
+        return profile_from_cells(start, text, columns.table, timing=timing), True
+    except RowProblem as problem:
+        value = start if problem.key == year_key else text
+        reader.error(problem.code, str(problem), sheet.at(r, columns[problem.key]), value)
         return None, False
 
 
-def _low_high(reader: _Reader, sheet: _Sheet, r: int, cols: dict[str, int], what: str) -> Range | None:
+def _low_high(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, what: str) -> Range | None:
     """A line's Low and High (£000s); None, reported, when either is blank or not a number."""
-    low = reader.number(sheet, r, cols["Low (£000s)"], "Low", money=True)
-    high = reader.number(sheet, r, cols["High (£000s)"], "High", money=True)
+    low = reader.number(sheet, r, columns["low"], "Low", money=True)
+    high = reader.number(sheet, r, columns["high"], "High", money=True)
     if low is not None and high is not None:
         return Range(low, high)
-    blank = [
-        h for h, v in (("Low (£000s)", low), ("High (£000s)", high)) if v is None and sheet.get(r, cols[h]) is None
-    ]
+    blank = [k for k, v in (("low", low), ("high", high)) if v is None and sheet.get(r, columns[k]) is None]
     if blank:  # a value that was there but invalid has been reported already
-        reader.error("VALUE_MISSING", f"{what}: give both Low and High (0 if none)", sheet.at(r, cols[blank[0]]))
+        reader.error("VALUE_MISSING", f"{what}: give both Low and High (0 if none)", sheet.at(r, columns[blank[0]]))
     return None
-
-
-def _partners_text(text: str) -> tuple[str, ...]:
-    return tuple(p.strip() for p in re.split(r",|\band\b|;", text) if p.strip())
 
 
 def _setup(reader: _Reader) -> ProgrammeSetup:
@@ -372,74 +383,278 @@ def _read_partner_return(
     stated_net, net_at = stated("stated_net", "Stated total net baseline", True)
     stated_fte, fte_at = stated("stated_fte", "Stated total FTE", False)
 
-    sheet = reader.sheet(s.BASELINE)
-    entries: list[BaselineEntry] = []
-    if sheet is not None:
-        table = reader.table(sheet, s.BASELINE_HEADERS)
-        if table is not None:
-            cols, rows = table
-            services = list(setup.services)
-            for r in rows:
-                service = reader.text(sheet, r, cols["Service area"])
-                gross = reader.number(sheet, r, cols["Gross direct cost (£000s)"], "Gross direct cost", money=True)
-                charges = reader.number(
-                    sheet, r, cols["Charges from other partners (£000s)"], "Charges from other partners", money=True
-                )
-                net = reader.number(sheet, r, cols["Net baseline (£000s)"], "Net baseline", money=True)
-                fte = reader.number(sheet, r, cols["FTE"], "FTE")
-                where = sheet.at(r, 0)
-                if not service:
-                    reader.error("SERVICE_MISSING", "a baseline row has figures but no service area", where)
-                    continue
-                if services and service not in services:
-                    reader.error(
-                        "SERVICE_UNKNOWN", f"service area {service!r} is not in the programme's list", where, service
-                    )
-                    continue
-                if net is None and gross is None and fte is None:
-                    continue  # a listed service left blank: not part of this partner's return
-                if net is None:
-                    if gross is None and sheet.get(r, cols["Net baseline (£000s)"]) is None:
-                        reader.error(
-                            "VALUE_MISSING",
-                            f"{service}: give the net baseline (or gross direct cost and charges)",
-                            sheet.at(r, cols["Net baseline (£000s)"]),
-                        )
-                        continue
-                    if gross is None:
-                        continue  # the net figure was there but invalid: already reported
-                    net = gross - (charges or Decimal(0))
-                if fte is None:
-                    reader.warn("VALUE_MISSING", f"{service}: FTE is blank and is taken as 0", sheet.at(r, cols["FTE"]))
-                    fte = Decimal(0)
-                for header, value in (
-                    ("Gross direct cost (£000s)", gross),
-                    ("Charges from other partners (£000s)", charges),
-                    ("FTE", fte),
-                ):
-                    if value is not None and value < 0:
-                        reader.error(
-                            "NEGATIVE",
-                            f"{service}: {header} cannot be negative ({value})",
-                            sheet.at(r, cols[header]),
-                            str(value),
-                        )
-                if net < 0:
-                    reader.warn(
-                        "NEGATIVE",
-                        f"{service}: the net baseline is negative ({net}); check the charges from other partners",
-                        sheet.at(r, cols["Net baseline (£000s)"]),
-                        str(net),
-                    )
-                entries.append(
-                    BaselineEntry(code, service, net, fte, gross, charges, reader.text(sheet, r, cols["Notes"]), where)
-                )
+    entries = _read_baseline(reader, code, setup)
     control = (
         ControlTotal(code, stated_net, stated_fte, net_at, fte_at)
         if (stated_net is not None or stated_fte is not None)
         else None
     )
     return PartnerReturn(cover, Partner(code, name), tuple(entries), control, setup, reader.file)
+
+
+def _read_baseline(reader: _Reader, code: str, setup: ProgrammeSetup) -> list[BaselineEntry]:
+    sheet = reader.sheet(s.BASELINE)
+    columns = reader.table(sheet, inputs.BASELINE) if sheet is not None else None
+    if sheet is None or columns is None:
+        return []
+    entries = []
+    for r in columns.rows:
+        entry = _baseline_row(reader, sheet, r, columns, code, setup)
+        if entry is not None:
+            entries.append(entry)
+    return entries
+
+
+def _baseline_row(
+    reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, code: str, setup: ProgrammeSetup
+) -> BaselineEntry | None:
+    service = reader.text(sheet, r, columns["service"])
+    gross = reader.number(sheet, r, columns["gross"], "Gross direct cost", money=True)
+    charges = reader.number(sheet, r, columns["charges"], "Charges from other partners", money=True)
+    net = reader.number(sheet, r, columns["net"], "Net baseline", money=True)
+    fte = reader.number(sheet, r, columns["fte"], "FTE")
+    where = sheet.at(r, 0)
+    if not service:
+        reader.error("SERVICE_MISSING", "a baseline row has figures but no service area", where)
+        return None
+    if setup.services and service not in setup.services:
+        reader.error("SERVICE_UNKNOWN", f"service area {service!r} is not in the programme's list", where, service)
+        return None
+    if net is None and gross is None and fte is None:
+        return None  # a listed service left blank: not part of this partner's return
+    if net is None:
+        if gross is None and sheet.get(r, columns["net"]) is None:
+            reader.error(
+                "VALUE_MISSING",
+                f"{service}: give the net baseline (or gross direct cost and charges)",
+                sheet.at(r, columns["net"]),
+            )
+            return None
+        if gross is None:
+            return None  # the net figure was there but invalid: already reported
+        net = net_baseline(gross, charges)
+    if fte is None:
+        reader.warn("VALUE_MISSING", f"{service}: FTE is blank and is taken as 0", sheet.at(r, columns["fte"]))
+        fte = Decimal(0)
+    for key, value in (("gross", gross), ("charges", charges), ("fte", fte)):
+        if value is not None and value < 0:
+            header = inputs.BASELINE.column(key).header
+            reader.error(
+                "NEGATIVE", f"{service}: {header} cannot be negative ({value})", sheet.at(r, columns[key]), str(value)
+            )
+    if net < 0:
+        reader.warn(
+            "NEGATIVE",
+            f"{service}: the net baseline is negative ({net}); check the charges from other partners",
+            sheet.at(r, columns["net"]),
+            str(net),
+        )
+    note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
+    return BaselineEntry(code, service, net, fte, gross, charges, note, where)
+
+
+class _Proposal:
+    """Reads one workstream proposal's tables for its service area, checking partner codes against the list."""
+
+    def __init__(self, reader: _Reader, service: str, setup: ProgrammeSetup) -> None:
+        self.reader, self.service = reader, service
+        self.codes = [p.code for p in setup.partners]
+
+    def partner(self, sheet: _Sheet, r: int, col: int, what: str) -> str:
+        code = self.reader.code(sheet, r, col, what)
+        if code and self.codes and code not in self.codes:
+            self.reader.error(
+                "PARTNER_UNKNOWN",
+                f"{what}: partner code {code!r} is not in the programme's list ({', '.join(self.codes)})",
+                sheet.at(r, col),
+                code,
+            )
+        return code
+
+    def table(self, declared: Table) -> tuple[_Sheet, _Columns] | None:
+        sheet = self.reader.sheet(declared.sheet)
+        columns = self.reader.table(sheet, declared) if sheet is not None else None
+        return None if sheet is None or columns is None else (sheet, columns)
+
+    def options(self) -> list[ParticipationOption]:
+        found = self.table(inputs.OPTIONS)
+        if found is None:
+            return []
+        sheet, columns = found
+        options = [o for r in columns.rows if (o := self.option(sheet, r, columns)) is not None]
+        defaults = [o for o in options if o.default]
+        if len(options) > 1 and len(defaults) != 1:
+            self.reader.error(
+                "DEFAULT_OPTION",
+                f"{len(options)} options and {len(defaults)} marked default: mark exactly one as default",
+                Location(self.reader.file, s.OPTIONS),
+            )
+        return options
+
+    def option_partners(self, sheet: _Sheet, r: int, columns: _Columns, name: str) -> tuple[str, ...]:
+        reader, col = self.reader, columns["partners"]
+        partners = split_partners(reader.text(sheet, r, col))
+        for p in partners:
+            if problem := code_problem(p):
+                reader.error("BAD_CODE", f"option {name!r}: {problem}", sheet.at(r, col), p)
+            elif self.codes and p not in self.codes:
+                reader.error(
+                    "PARTNER_UNKNOWN",
+                    f"option {name!r}: partner code {p!r} is not in the programme's list ({', '.join(self.codes)})",
+                    sheet.at(r, col),
+                    p,
+                )
+        if not partners:
+            reader.error(
+                "VALUE_MISSING", f"option {name!r}: list the participating partners, e.g. 'HC, HCC'", sheet.at(r, col)
+            )
+        return partners
+
+    def option(self, sheet: _Sheet, r: int, columns: _Columns) -> ParticipationOption | None:
+        reader = self.reader
+        name = reader.text(sheet, r, columns["option"])
+        where = sheet.at(r, columns["option"])
+        if not name:
+            reader.error("VALUE_MISSING", "an option row has no name", where)
+            return None
+        partners = self.option_partners(sheet, r, columns, name)
+        default = (
+            bool(reader.text(sheet, r, columns["default"]))
+            and (_choice(reader, sheet, r, columns["default"], (s.YES, s.NO), "Default") or s.NO) == s.YES
+        )
+        rule = self.rule(sheet, r, columns, name)
+        return ParticipationOption(name, partners, rule, default, where)
+
+    def rule(self, sheet: _Sheet, r: int, columns: _Columns, name: str) -> ApportionmentRule:
+        reader = self.reader
+        where = sheet.at(r, columns["option"])
+        method_text = _choice(reader, sheet, r, columns["method"], s.METHODS, "Method")
+        method = Method(method_text) if method_text else Method.NONE
+        minimum = reader.number(sheet, r, columns["minimum_percent"], "Minimum %")
+        if minimum is not None and minimum != minimum.to_integral_value():
+            reader.error(
+                "NOT_WHOLE", "Minimum % must be a whole number", sheet.at(r, columns["minimum_percent"]), minimum
+            )
+        percentages = {}
+        if method is Method.FIXED:
+            for code, col in columns.by_partner.get("percent", {}).items():
+                value = reader.number(sheet, r, col, f"% {code}")
+                if value is not None:
+                    percentages[code] = value
+        bearer = self.partner(sheet, r, columns["sole_bearer"], f"option {name!r} sole bearer")
+        driver = reader.text(sheet, r, columns["driver"])
+        rule = ApportionmentRule(method, percentages, driver, bearer, int(minimum) if minimum is not None else 1, where)
+        total = sum(percentages.values(), Decimal(0))
+        if method is Method.FIXED and total != 100:
+            reader.error(
+                "PERCENT_SUM", f"option {name!r}: the percentages add up to {total}, not 100", where, str(total)
+            )
+        if method is Method.DRIVER and not driver:
+            reader.error(
+                "VALUE_MISSING",
+                f"option {name!r}: the method is 'driver': name the driver (and give its values on the Drivers sheet)",
+                sheet.at(r, columns["driver"]),
+            )
+        if method is Method.SOLE_BEARER and not bearer:
+            reader.error(
+                "VALUE_MISSING",
+                f"option {name!r}: the method is 'sole bearer': name the partner",
+                sheet.at(r, columns["sole_bearer"]),
+            )
+        return rule
+
+    def drivers(self) -> list[DriverValue]:
+        found = self.table(inputs.DRIVERS)
+        if found is None:
+            return []
+        sheet, columns = found
+        reader = self.reader
+        partner_cols = columns.by_partner.get("value", {})
+        for h, c in partner_cols.items():
+            if problem := code_problem(h):
+                reader.error("BAD_CODE", f"Drivers column heading: {problem}", sheet.at(s.HEADER_ROW, c), h)
+        values = []
+        for r in columns.rows:
+            driver = reader.text(sheet, r, columns["driver"])
+            basis = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["basis"]))
+            if not driver:
+                reader.error(
+                    "VALUE_MISSING", "a driver row has values but no driver name", sheet.at(r, columns["driver"])
+                )
+                continue
+            for code, col in partner_cols.items():
+                value = reader.number(sheet, r, col, f"driver {driver!r} for {code}")
+                if value is not None and value < 0:
+                    reader.error(
+                        "NEGATIVE",
+                        f"driver {driver!r} for {code} is negative; drivers are 0 or more",
+                        sheet.at(r, col),
+                        value,
+                    )
+                elif value is not None:
+                    values.append(DriverValue(self.service, driver, code, value, basis, sheet.at(r, col)))
+        return values
+
+    def bearer_and_condition(self, sheet: _Sheet, r: int, columns: _Columns) -> tuple[str | None, str | None]:
+        bearer = self.partner(sheet, r, columns["sole_bearer"], "sole bearer")
+        condition = self.partner(sheet, r, columns["only_if_partner"], "only if partner participates")
+        return bearer or None, condition or None
+
+    def saving_lines(self) -> list[SavingLine]:
+        found = self.table(inputs.SAVING_LINES)
+        if found is None:
+            return []
+        sheet, columns = found
+        reader, lines = self.reader, []
+        for r in columns.rows:
+            description = reader.text(sheet, r, columns["description"])
+            where = sheet.at(r, columns["description"])
+            category = _choice(reader, sheet, r, columns["category"], s.CATEGORIES, "Category")
+            estimate = _low_high(reader, sheet, r, columns, f"saving line {description!r}")
+            if estimate is None:
+                continue
+            if not description:
+                reader.warn("VALUE_MISSING", "a saving line has no description", where)
+            bearer, condition = self.bearer_and_condition(sheet, r, columns)
+            profile, ok = _profile(reader, sheet, r, columns, timing=False)
+            note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
+            if category and ok:
+                lines.append(
+                    SavingLine(
+                        self.service, description, Category(category), estimate, bearer, condition, note, where, profile
+                    )
+                )
+        return lines
+
+    def one_off_costs(self) -> list[OneOffCost]:
+        found = self.table(inputs.ONE_OFF_COSTS)
+        if found is None:
+            return []
+        sheet, columns = found
+        reader, costs = self.reader, []
+        for r in columns.rows:
+            description = reader.text(sheet, r, columns["description"])
+            where = sheet.at(r, columns["description"])
+            kind = _choice(reader, sheet, r, columns["type"], s.ONE_OFF_TYPES, "Type")
+            estimate = _low_high(reader, sheet, r, columns, f"one-off cost {description!r}")
+            if estimate is None:
+                continue
+            if estimate.low < 0 or estimate.high < 0:
+                reader.warn(
+                    "NEGATIVE",
+                    f"one-off cost {description!r} is negative (income); check the sign: costs are positive",
+                    where,
+                )
+            profile, ok = _profile(reader, sheet, r, columns, timing=True)
+            bearer, condition = self.bearer_and_condition(sheet, r, columns)
+            note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
+            if kind and ok:
+                costs.append(
+                    OneOffCost(
+                        self.service, description, OneOffType(kind), estimate, note, where, profile, bearer, condition
+                    )
+                )
+        return costs
 
 
 def _read_proposal(
@@ -452,196 +667,11 @@ def _read_proposal(
         reader.error("SERVICE_MISSING", "choose the service area on the cover", service_at)
     elif setup.services and service not in setup.services:
         reader.error("SERVICE_UNKNOWN", f"service area {service!r} is not in the programme's list", service_at, service)
-    codes = [p.code for p in setup.partners]
-
-    def partner_cell(sheet: _Sheet, r: int, col: int, what: str) -> str:
-        code = reader.code(sheet, r, col, what)
-        if code and codes and code not in codes:
-            reader.error(
-                "PARTNER_UNKNOWN",
-                f"{what}: partner code {code!r} is not in the programme's list ({', '.join(codes)})",
-                sheet.at(r, col),
-                code,
-            )
-        return code
-
-    options: list[ParticipationOption] = []
-    sheet = reader.sheet(s.OPTIONS)
-    if sheet is not None and (table := reader.table(sheet, s.OPTION_HEADERS)) is not None:
-        cols, rows = table
-        percent_cols = {h[len(s.PERCENT_PREFIX) :]: c for h, c in cols.items() if h.startswith(s.PERCENT_PREFIX)}
-        for r in rows:
-            name = reader.text(sheet, r, cols["Option"])
-            where = sheet.at(r, cols["Option"])
-            if not name:
-                reader.error("VALUE_MISSING", "an option row has no name", where)
-                continue
-            partners = _partners_text(reader.text(sheet, r, cols["Partners"]))
-            for p in partners:
-                if problem := code_problem(p):
-                    reader.error("BAD_CODE", f"option {name!r}: {problem}", sheet.at(r, cols["Partners"]), p)
-                elif codes and p not in codes:
-                    reader.error(
-                        "PARTNER_UNKNOWN",
-                        f"option {name!r}: partner code {p!r} is not in the programme's list ({', '.join(codes)})",
-                        sheet.at(r, cols["Partners"]),
-                        p,
-                    )
-            if not partners:
-                reader.error(
-                    "VALUE_MISSING",
-                    f"option {name!r}: list the participating partners, e.g. 'HC, HCC'",
-                    sheet.at(r, cols["Partners"]),
-                )
-            default = (
-                (_choice(reader, sheet, r, cols["Default"], (s.YES, s.NO), "Default") or s.NO) == s.YES
-                if reader.text(sheet, r, cols["Default"])
-                else False
-            )
-            method_text = _choice(reader, sheet, r, cols["Method"], s.METHODS, "Method")
-            method = Method(method_text) if method_text else Method.NONE
-            minimum = reader.number(sheet, r, cols["Minimum %"], "Minimum %")
-            if minimum is not None and minimum != minimum.to_integral_value():
-                reader.error("NOT_WHOLE", "Minimum % must be a whole number", sheet.at(r, cols["Minimum %"]), minimum)
-            percentages = {}
-            if method is Method.FIXED:
-                for code, col in percent_cols.items():
-                    value = reader.number(sheet, r, col, f"% {code}")
-                    if value is not None:
-                        percentages[code] = value
-            bearer = partner_cell(sheet, r, cols["Sole bearer"], f"option {name!r} sole bearer")
-            rule = ApportionmentRule(
-                method,
-                percentages,
-                reader.text(sheet, r, cols["Driver"]),
-                bearer,
-                int(minimum) if minimum is not None else 1,
-                where,
-            )
-            if method is Method.FIXED and sum(percentages.values(), Decimal(0)) != 100:
-                reader.error(
-                    "PERCENT_SUM",
-                    f"option {name!r}: the percentages add up to {sum(percentages.values(), Decimal(0))}, not 100",
-                    where,
-                    str(sum(percentages.values(), Decimal(0))),
-                )
-            if method is Method.DRIVER and not rule.driver:
-                reader.error(
-                    "VALUE_MISSING",
-                    f"option {name!r}: the method is 'driver': name the driver (and give its values on the Drivers sheet)",
-                    sheet.at(r, cols["Driver"]),
-                )
-            if method is Method.SOLE_BEARER and not bearer:
-                reader.error(
-                    "VALUE_MISSING",
-                    f"option {name!r}: the method is 'sole bearer': name the partner",
-                    sheet.at(r, cols["Sole bearer"]),
-                )
-            options.append(ParticipationOption(name, partners, rule, default, where))
-        defaults = [o for o in options if o.default]
-        if len(options) > 1 and len(defaults) != 1:
-            reader.error(
-                "DEFAULT_OPTION",
-                f"{len(options)} options and {len(defaults)} marked default: mark exactly one as default",
-                Location(reader.file, s.OPTIONS),
-            )
-
-    drivers: list[DriverValue] = []
-    sheet = reader.sheet(s.DRIVERS)
-    if sheet is not None and (table := reader.table(sheet, s.DRIVER_HEADERS)) is not None:
-        cols, rows = table
-        partner_cols = {h: c for h, c in cols.items() if h not in ("Driver", "Basis")}
-        for h, c in partner_cols.items():
-            if problem := code_problem(h):
-                reader.error("BAD_CODE", f"Drivers column heading: {problem}", sheet.at(s.HEADER_ROW, c), h)
-        for r in rows:
-            driver = reader.text(sheet, r, cols["Driver"])
-            basis = reader.text(sheet, r, cols["Basis"]) if "Basis" in cols else ""
-            if not driver:
-                reader.error("VALUE_MISSING", "a driver row has values but no driver name", sheet.at(r, cols["Driver"]))
-                continue
-            for code, col in partner_cols.items():
-                value = reader.number(sheet, r, col, f"driver {driver!r} for {code}")
-                if value is None:
-                    continue
-                if value < 0:
-                    reader.error(
-                        "NEGATIVE",
-                        f"driver {driver!r} for {code} is negative; drivers are 0 or more",
-                        sheet.at(r, col),
-                        value,
-                    )
-                    continue
-                drivers.append(DriverValue(service, driver, code, value, basis, sheet.at(r, col)))
-
-    lines: list[SavingLine] = []
-    sheet = reader.sheet(s.SAVINGS)
-    if sheet is not None and (table := reader.table(sheet, s.SAVING_HEADERS)) is not None:
-        cols, rows = table
-        for r in rows:
-            description = reader.text(sheet, r, cols["Description"])
-            where = sheet.at(r, cols["Description"])
-            category_text = _choice(reader, sheet, r, cols["Category"], s.CATEGORIES, "Category")
-            estimate = _low_high(reader, sheet, r, cols, f"saving line {description!r}")
-            if estimate is None:
-                continue
-            low, high = estimate.low, estimate.high
-            if not description:
-                reader.warn("VALUE_MISSING", "a saving line has no description", where)
-            bearer = partner_cell(sheet, r, cols["Sole bearer"], "sole bearer")
-            condition = partner_cell(sheet, r, cols["Only if partner participates"], "only if partner participates")
-            profile, ok = _profile(reader, sheet, r, cols, "Start year", "Ramp (% of full year, by year)", "ramp")
-            if category_text and ok:
-                lines.append(
-                    SavingLine(
-                        service,
-                        description,
-                        Category(category_text),
-                        Range(low, high),
-                        bearer or None,
-                        condition or None,
-                        reader.text(sheet, r, cols["Notes"]),
-                        where,
-                        profile,
-                    )
-                )
-
-    costs: list[OneOffCost] = []
-    sheet = reader.sheet(s.ONE_OFF)
-    if sheet is not None and (table := reader.table(sheet, s.ONE_OFF_HEADERS)) is not None:
-        cols, rows = table
-        for r in rows:
-            description = reader.text(sheet, r, cols["Description"])
-            where = sheet.at(r, cols["Description"])
-            kind = _choice(reader, sheet, r, cols["Type"], s.ONE_OFF_TYPES, "Type")
-            estimate = _low_high(reader, sheet, r, cols, f"one-off cost {description!r}")
-            if estimate is None:
-                continue
-            low, high = estimate.low, estimate.high
-            if low < 0 or high < 0:
-                reader.warn(
-                    "NEGATIVE",
-                    f"one-off cost {description!r} is negative (income); check the sign: costs are positive",
-                    where,
-                )
-            profile, ok = _profile(reader, sheet, r, cols, "Year", "Timing (% by year)", "timing")
-            bearer = partner_cell(sheet, r, cols["Sole bearer"], "sole bearer")
-            condition = partner_cell(sheet, r, cols["Only if partner participates"], "only if partner participates")
-            if kind and ok:
-                costs.append(
-                    OneOffCost(
-                        service,
-                        description,
-                        OneOffType(kind),
-                        Range(low, high),
-                        reader.text(sheet, r, cols["Notes"]),
-                        where,
-                        profile,
-                        bearer or None,
-                        condition or None,
-                    )
-                )
-
+    proposal = _Proposal(reader, service, setup)
+    options = proposal.options()
+    drivers = proposal.drivers()
+    lines = proposal.saving_lines()
+    costs = proposal.one_off_costs()
     area = ServiceArea(service, tuple(options), service_at)
     return WorkstreamProposal(cover, area, tuple(lines), tuple(costs), tuple(drivers), setup, reader.file)
 

@@ -1,14 +1,15 @@
-"""Template layout, version 1.0: sheet names, cover labels, table names and headers.
+"""Template layout, version 1.0: sheet names and cover labels.
 
 The template writer and the reader both take their layout from here, so they cannot drift apart.
-Headers for per-partner columns ("% HC", driver columns "HC") are made from the partner codes.
+The tables' columns are declared once in :mod:`jwmodel.tables.inputs` (a template shows the columns
+of ``Scope.ALL``); per-partner headers ("% HC", driver columns "HC") are made from the partner codes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jwmodel.model import Category, Method, OneOffType
+from jwmodel.tables import inputs as i
 
 VERSION = "1.0"
 PARTNER_RETURN = "jwmodel partner return"
@@ -17,17 +18,16 @@ WORKSTREAM_PROPOSAL = "jwmodel workstream proposal"
 INSTRUCTIONS = "Instructions"
 COVER = "Cover"
 LISTS = "Lists"
-BASELINE = "Baseline"
-OPTIONS = "Options"
-DRIVERS = "Drivers"
-SAVINGS = "Saving lines"
-ONE_OFF = "One-off costs"
+BASELINE = i.BASELINE.sheet
+OPTIONS = i.OPTIONS.sheet
+DRIVERS = i.DRIVERS.sheet
+SAVINGS = i.SAVING_LINES.sheet
+ONE_OFF = i.ONE_OFF_COSTS.sheet
 
-YES, NO = "Yes", "No"
-CATEGORIES = tuple(c.value for c in Category)
-ONE_OFF_TYPES = tuple(t.value for t in OneOffType)
-METHODS = tuple(m.value for m in Method)
-PERCENT_PREFIX = "% "
+YES, NO = i.YES, i.NO
+CATEGORIES = i.SAVING_LINES.column("category").choices
+ONE_OFF_TYPES = i.ONE_OFF_COSTS.column("type").choices
+METHODS = i.OPTIONS.column("method").choices
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,60 +74,4 @@ PROPOSAL_COVER = (
     *COMMON_COVER_END,
 )
 
-BASELINE_HEADERS = (
-    "Service area",
-    "Gross direct cost (£000s)",
-    "Charges from other partners (£000s)",
-    "Net baseline (£000s)",
-    "FTE",
-    "Notes",
-)
-OPTION_HEADERS = (
-    "Option",
-    "Partners",
-    "Default",
-    "Method",
-    "Driver",
-    "Sole bearer",
-    "Minimum %",
-)  # then "% <code>" per partner, then "Notes"
-DRIVER_HEADERS = ("Driver",)  # then one column per partner code, then "Basis"
-SAVING_HEADERS = (
-    "Description",
-    "Category",
-    "Low (£000s)",
-    "High (£000s)",
-    "Sole bearer",
-    "Only if partner participates",
-    "Start year",
-    "Ramp (% of full year, by year)",
-    "Notes",
-)
-ONE_OFF_HEADERS = (
-    "Description",
-    "Type",
-    "Low (£000s)",
-    "High (£000s)",
-    "Sole bearer",
-    "Only if partner participates",
-    "Year",
-    "Timing (% by year)",
-    "Notes",
-)
-
-TABLES = {
-    BASELINE: "BaselineTable",
-    OPTIONS: "OptionsTable",
-    DRIVERS: "DriversTable",
-    SAVINGS: "SavingLinesTable",
-    ONE_OFF: "OneOffCostsTable",
-}
-HEADER_ROW = 3  # 0-based: tables start on row 4, under a title and a line of guidance
-
-
-def option_headers(partners: tuple[str, ...]) -> tuple[str, ...]:
-    return (*OPTION_HEADERS, *(PERCENT_PREFIX + p for p in partners), "Notes")
-
-
-def driver_headers(partners: tuple[str, ...]) -> tuple[str, ...]:
-    return (*DRIVER_HEADERS, *partners, "Basis")
+HEADER_ROW = i.HEADER_ROW

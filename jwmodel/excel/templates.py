@@ -19,9 +19,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.excel import schema as s
 from jwmodel.excel.atomic import replacing
-from jwmodel.model import Method
-from jwmodel.phasing import Profile
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
+from jwmodel.tables import Column, Kind, Scope, Table, inputs
 
 __all__ = ["write_partner_return", "write_workstream_proposal"]
 
@@ -58,6 +57,18 @@ PROPOSAL_INSTRUCTIONS = (
     "5. One-off costs of change: Low is the smaller cost, High the bigger.",
     "6. Tables have spare rows. To add more, unprotect the sheet (no password) and extend the table.",
     "7. Save as .xlsx, remove any password, and send the file to the programme office.",
+)
+OPTIONS_GUIDANCE = "One row per option: which partners join and how joint costs and savings are split between them."
+DRIVERS_GUIDANCE = (
+    "For options split by a driver: one row per driver, a value per partner, and where the values come from."
+)
+SAVINGS_GUIDANCE = (
+    "Cost positive, saving negative. Low is the smaller saving, High the bigger. Start year and ramp (e.g. 50, 100) "
+    "say when the full-year effect arrives; blank means in full from the plan's first year."
+)
+ONE_OFF_GUIDANCE = (
+    "Low is the smaller cost, High the bigger. Year and timing (e.g. 60, 40) say when it is spent; blank means all "
+    "in the plan's first year."
 )
 
 
@@ -178,26 +189,90 @@ def _cover(wb: Workbook, f: _Formats, fields: Sequence[s.CoverField], title: str
     _protect(ws)
 
 
+NUMERIC = frozenset({Kind.MONEY, Kind.FTE, Kind.NUMBER, Kind.INTEGER, Kind.PERCENT})
+LIST_NAMES = {
+    (s.YES, s.NO): "=YesNo",
+    s.METHODS: "=Methods",
+    s.CATEGORIES: "=Categories",
+    s.ONE_OFF_TYPES: "=OneOffTypes",
+}
+
+
+def _validation(column: Column) -> str | None:
+    """The named list a column's drop-down offers, if any."""
+    if column.key == "service":
+        return "=ServiceAreas"
+    if column.kind is Kind.CODE:
+        return "=PartnerCodes"
+    if column.kind is Kind.CHOICE:
+        return LIST_NAMES[column.choices]
+    return None
+
+
+def _rows(
+    ws: Worksheet,
+    first: int,
+    n: int,
+    formats: Sequence[object],
+    kinds: Sequence[Kind],
+    rows: Sequence[Sequence[object]],
+) -> None:
+    """The table's rows: the given values, then blank input cells up to ``n`` rows."""
+    for r in range(len(rows), n):
+        for col, fmt in enumerate(formats):
+            ws.write_blank(first + r, col, None, fmt)
+    for r, row in enumerate(rows):
+        for col, (value, kind) in enumerate(zip(row, kinds, strict=True)):
+            fmt = formats[col]
+            if value is None or value == "":
+                ws.write_blank(first + r, col, None, fmt)
+            elif kind in NUMERIC:
+                ws.write_number(first + r, col, float(value), fmt)  # type: ignore[arg-type]
+            else:
+                ws.write_string(first + r, col, str(value), fmt)
+
+
+def _validations(ws: Worksheet, table: Table, codes: Sequence[str], first: int, last: int) -> None:
+    """A drop-down on every column that offers a list (codes, service areas, choices)."""
+    col = 0
+    for column in table.columns_in(Scope.ALL):
+        source = _validation(column)
+        if source:
+            ws.data_validation(
+                first,
+                col,
+                last,
+                col,
+                {
+                    "validate": "list",
+                    "source": source,
+                    "error_title": "Choose from the list",
+                    "error_message": "Choose a value from the list.",
+                },
+            )
+        col += len(column.headers(codes))
+
+
 def _table(
     wb: Workbook,
     f: _Formats,
-    sheet: str,
-    title: str,
+    table: Table,
     guidance: str,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    kinds: Sequence[str],
-    validations: dict[int, str],
+    codes: Sequence[str],
+    rows: Sequence[dict[str, object]],
 ) -> None:
-    """A sheet holding one Excel table; ``kinds`` per column: text, money or number."""
+    """A sheet holding one Excel table with the template's columns of a declared table."""
+    sheet = table.sheet
     ws = wb.add_worksheet(sheet)
-    ws.write_string(0, 0, title, f.title)
+    ws.write_string(0, 0, table.title, f.title)
     ws.write_string(1, 0, guidance, f.help)
     n = max(len(rows) + SPARE_ROWS[sheet], MIN_ROWS[sheet])
     first, last = s.HEADER_ROW + 1, s.HEADER_ROW + n
+    headers = table.headers(codes, Scope.ALL)
+    kinds = inputs.kinds_of(table, codes, Scope.ALL)
     columns = []
     for col, (header, kind) in enumerate(zip(headers, kinds, strict=True)):
-        fmt = f.input_money if kind in ("money", "number") else f.input_text
+        fmt = f.input_money if kind in NUMERIC else f.input_text
         columns.append({"header": header, "format": fmt})
         width = 48 if header in ("Description", "Notes", "Basis", "Service area") else max(12, len(header) + 2)
         ws.set_column(col, col, width, fmt)
@@ -206,33 +281,12 @@ def _table(
         0,
         last,
         len(headers) - 1,
-        {"name": s.TABLES[sheet], "columns": columns, "style": "Table Style Light 9"},
+        {"name": table.excel_name, "columns": columns, "style": "Table Style Light 9"},
     )
-    for i in range(len(rows), n):
-        for col in range(len(headers)):
-            ws.write_blank(first + i, col, None, columns[col]["format"])
-    for i, row in enumerate(rows):
-        for col, (value, kind) in enumerate(zip(row, kinds, strict=True)):
-            fmt = columns[col]["format"]
-            if value is None or value == "":
-                ws.write_blank(first + i, col, None, fmt)
-            elif kind in ("money", "number"):
-                ws.write_number(first + i, col, float(value), fmt)  # type: ignore[arg-type]
-            else:
-                ws.write_string(first + i, col, str(value), fmt)
-    for col, source in validations.items():
-        ws.data_validation(
-            first,
-            col,
-            last,
-            col,
-            {
-                "validate": "list",
-                "source": source,
-                "error_title": "Choose from the list",
-                "error_message": "Choose a value from the list.",
-            },
-        )
+    _rows(
+        ws, first, n, [c["format"] for c in columns], kinds, [inputs.row_of(table, v, codes, Scope.ALL) for v in rows]
+    )
+    _validations(ws, table, codes, first, last)
     ws.freeze_panes(s.HEADER_ROW + 1, 0)
     _protect(ws)
 
@@ -255,14 +309,6 @@ def _atomic(path: Path, write: object) -> None:
         write(tmp)  # type: ignore[operator]
 
 
-def _phasing(profile: Profile | None, which: str) -> tuple[str, str]:
-    """A profile as the two cells partners type: start year, and percentages by year."""
-    if profile is None:
-        return "", ""
-    values = profile.ramp if which == "ramp" else profile.one_off_timing
-    return profile.start or "", ", ".join(f"{v.normalize():f}" for v in values)
-
-
 def write_partner_return(path: str | Path, setup: ProgrammeSetup, data: PartnerReturn | None = None) -> Path:
     """Write a partner return: blank for the programme's partners and services, or filled with ``data``."""
     path = Path(path)
@@ -277,20 +323,11 @@ def write_partner_return(path: str | Path, setup: ProgrammeSetup, data: PartnerR
                 values.update(stated_net=data.control_total.net, stated_fte=data.control_total.fte)
         _cover(wb, f, s.PARTNER_COVER, "Partner return: financial baseline", values)
         if data:
-            rows = [(e.service, e.gross, e.charges, e.net, e.fte, e.note) for e in data.baseline]
+            rows = [inputs.baseline_cells(e) for e in data.baseline]
         else:
-            rows = [(name, None, None, None, None, None) for name in setup.services]
-        _table(
-            wb,
-            f,
-            s.BASELINE,
-            "Financial baseline by service area (£000s, FTE)",
-            "One row per service area; net = gross direct cost less charges from the other partners.",
-            s.BASELINE_HEADERS,
-            rows,
-            ("text", "money", "money", "money", "number", "text"),
-            {0: "=ServiceAreas"},
-        )
+            rows = [{"service": name} for name in setup.services]
+        guidance = "One row per service area; net = gross direct cost less charges from the other partners."
+        _table(wb, f, inputs.BASELINE, guidance, (), rows)
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
         wb.close()
@@ -318,109 +355,22 @@ def write_workstream_proposal(
             values["service"] = data.service.name
         _cover(wb, f, s.PROPOSAL_COVER, "Workstream proposal: joint working in one service area", values)
 
-        option_rows = []
-        for option in data.service.options if data else ():
-            rule = option.rule
-            percents = [rule.percentages.get(c) if rule.method is Method.FIXED else None for c in codes]
-            option_rows.append(
-                (
-                    option.name,
-                    ", ".join(option.partners),
-                    s.YES if option.default else s.NO,
-                    rule.method.value,
-                    rule.driver,
-                    rule.sole_bearer,
-                    rule.minimum_percent if rule.method in (Method.BASELINE, Method.DRIVER) else None,
-                    *percents,
-                    "",
-                )
-            )
-        headers = s.option_headers(codes)
-        kinds = ("text", "text", "text", "text", "text", "text", "number", *("number" for _ in codes), "text")
-        _table(
-            wb,
-            f,
-            s.OPTIONS,
-            "Participation options and apportionment rules",
-            "One row per option: which partners join and how joint costs and savings are split between them.",
-            headers,
-            option_rows,
-            kinds,
-            {2: "=YesNo", 3: "=Methods", 5: "=PartnerCodes"},
-        )
-
-        driver_rows = []
-        if data:
-            names: dict[str, dict[str, object]] = {}
-            basis: dict[str, str] = {}
-            for d in data.drivers:
-                names.setdefault(d.driver, {})[d.partner] = d.value
-                basis.setdefault(d.driver, d.note)
-            driver_rows = [(name, *(vals.get(c) for c in codes), basis[name]) for name, vals in names.items()]
-        _table(
-            wb,
-            f,
-            s.DRIVERS,
-            "Drivers: values per partner",
-            "For options split by a driver: one row per driver, a value per partner, and where the values come from.",
-            s.driver_headers(codes),
-            driver_rows,
-            ("text", *("number" for _ in codes), "text"),
-            {},
-        )
-
-        saving_rows = [
-            (
-                x.description,
-                x.category.value,
-                x.estimate.low,
-                x.estimate.high,
-                x.sole_bearer or "",
-                x.only_if_partner or "",
-                *_phasing(x.profile, "ramp"),
-                x.note,
-            )
-            for x in (data.saving_lines if data else ())
-        ]
-        _table(
-            wb,
-            f,
-            s.SAVINGS,
-            "Saving lines: recurring full-year cost/(saving), £000s",
-            "Cost positive, saving negative. Low is the smaller saving, High the bigger. Start year and ramp (e.g. 50, 100) say when the full-year effect arrives; blank means in full from the plan's first year.",
-            s.SAVING_HEADERS,
-            saving_rows,
-            ("text", "text", "money", "money", "text", "text", "text", "text", "text"),
-            {1: "=Categories", 4: "=PartnerCodes", 5: "=PartnerCodes"},
-        )
-
-        cost_rows = [
-            (
-                c.description,
-                c.type.value,
-                c.estimate.low,
-                c.estimate.high,
-                c.sole_bearer or "",
-                c.only_if_partner or "",
-                *_phasing(c.profile, "timing"),
-                c.note,
-            )
-            for c in (data.one_off_costs if data else ())
-        ]
-        _table(
-            wb,
-            f,
-            s.ONE_OFF,
-            "One-off costs of change, £000s",
-            "Low is the smaller cost, High the bigger. Year and timing (e.g. 60, 40) say when it is spent; blank means all in the plan's first year.",
-            s.ONE_OFF_HEADERS,
-            cost_rows,
-            ("text", "text", "money", "money", "text", "text", "text", "text", "text"),
-            {1: "=OneOffTypes", 4: "=PartnerCodes", 5: "=PartnerCodes"},
-        )
+        _proposal_tables(wb, f, codes, data)
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
         wb.close()
 
     _atomic(path, write)
     return path
+
+
+def _proposal_tables(wb: Workbook, f: _Formats, codes: Sequence[str], data: WorkstreamProposal | None) -> None:
+    """The Options, Drivers, Saving lines and One-off costs sheets of a workstream proposal."""
+    service = data.service.name if data else ""
+    options = [inputs.option_cells(service, o) for o in (data.service.options if data else ())]
+    _table(wb, f, inputs.OPTIONS, OPTIONS_GUIDANCE, codes, options)
+    _table(wb, f, inputs.DRIVERS, DRIVERS_GUIDANCE, codes, inputs.driver_cells(data.drivers if data else ()))
+    lines = [inputs.saving_line_cells(x) for x in (data.saving_lines if data else ())]
+    _table(wb, f, inputs.SAVING_LINES, SAVINGS_GUIDANCE, codes, lines)
+    costs = [inputs.one_off_cells(c) for c in (data.one_off_costs if data else ())]
+    _table(wb, f, inputs.ONE_OFF_COSTS, ONE_OFF_GUIDANCE, codes, costs)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Kind", "Column", "Table"]
+__all__ = ["Kind", "Scope", "Column", "Table"]
 
 
 class Kind(StrEnum):
@@ -34,6 +34,15 @@ class Kind(StrEnum):
     YEAR = "year"  # a financial year such as 2013/14
     CHOICE = "choice"  # one of ``Column.choices``
     DATE = "date"
+    PERCENTAGES = "percentages"  # percentages by year typed in one cell, such as "50, 100"
+
+
+class Scope(StrEnum):
+    """Where a column appears: everywhere the table does, or only in the model workbook (which holds
+    every partner's and service area's rows in one table, where a template carries them on its cover)."""
+
+    ALL = "all"
+    MODEL = "model workbook"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,7 @@ class Column:
     choices: tuple[str, ...] = ()
     help: str = ""
     per_partner: bool = False
+    scope: Scope = Scope.ALL
 
     def headers(self, partners: Sequence[str] = ()) -> tuple[str, ...]:
         if self.per_partner:
@@ -77,6 +87,12 @@ class Table:
     excel_name: str = ""  # the Excel table name (``ListObject``) where it is written as one
     sheet: str = ""
 
+    def columns_in(self, scope: Scope | None = None) -> tuple[Column, ...]:
+        """The columns a surface shows: ``Scope.ALL`` for a template, ``Scope.MODEL`` (or None) for all."""
+        if scope is None or scope is Scope.MODEL:
+            return self.columns
+        return tuple(c for c in self.columns if c.scope is Scope.ALL)
+
     def column(self, key: str) -> Column:
         for c in self.columns:
             if c.key == key:
@@ -87,8 +103,8 @@ class Table:
     def keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.columns)
 
-    def headers(self, partners: Sequence[str] = ()) -> tuple[str, ...]:
-        return tuple(h for c in self.columns for h in c.headers(partners))
+    def headers(self, partners: Sequence[str] = (), scope: Scope | None = None) -> tuple[str, ...]:
+        return tuple(h for c in self.columns_in(scope) for h in c.headers(partners))
 
     @property
     def required(self) -> tuple[Column, ...]:

@@ -24,8 +24,10 @@ from jwaddin.offline import _Book, jw_formulas, officejs_args, payload, saved_bl
 
 from jwmodel.consolidation import consolidate  # noqa: E402
 from jwmodel.examples import hampshire_2012  # noqa: E402
-from jwmodel.excel.model_workbook import SHEETS, UDF_MODULE, write_example  # noqa: E402
+from jwmodel.excel.build_workbooks import write_example  # noqa: E402
+from jwmodel.excel.model_workbook import SHEETS, UDF_MODULE  # noqa: E402
 from tests.conftest import WORKBOOKS  # noqa: E402
+from tests.workbook_meaning import differences, meaning  # noqa: E402
 
 MODEL = WORKBOOKS / "joint_working_model.xlsx"
 
@@ -46,11 +48,13 @@ def same(a: object, b: object) -> bool:
     return a == b
 
 
-def test_regenerating_gives_the_committed_model_workbook_byte_for_byte(tmp_path):
+def test_regenerating_gives_the_committed_model_workbook_by_meaning(tmp_path):
     written = write_example(tmp_path)
     assert MODEL.exists(), "workbooks/joint_working_model.xlsx is not committed: run `make workbooks`"
-    assert MODEL.read_bytes() == written.read_bytes(), (
-        "the model workbook differs from what the code generates: run `make workbooks`"
+    ours, theirs = meaning(written), meaning(MODEL)
+    assert ours == theirs, (
+        "the model workbook differs from what the code generates (run `make workbooks`): "
+        + "; ".join(differences(ours, theirs)[:5])
     )
 
 
@@ -67,6 +71,19 @@ def test_inputs_are_excel_tables_and_classic_xlwings_finds_the_udf_module():
         "OneOffCostsTable": "One-off costs",
     }
     assert wb["Baseline"].tables["BaselineTable"].ref == "A4:G25"  # 3 partners x 7 service areas
+    columns = {name: [c.name for c in ws.tables[name].tableColumns] for ws in wb.worksheets for name in ws.tables}
+    assert columns["SavingLinesTable"][5:9] == [
+        "Sole bearer",
+        "Only if partner participates",
+        "Start year",
+        "Ramp (% of full year, by year)",
+    ]
+    assert columns["OneOffCostsTable"][5:9] == [
+        "Sole bearer",
+        "Only if partner participates",
+        "Year",
+        "Timing (% by year)",
+    ]
     conf = wb["xlwings.conf"]
     assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", UDF_MODULE)
 
@@ -124,12 +141,12 @@ def test_the_saved_results_are_the_engines_figures(engine, formulas):
     shares = {
         tuple(book.values["Shares"][int(c[1:]) - 1][:1]): saved[("Shares", c)]
         for (sheet, c) in saved
-        if sheet == "Shares" and c.startswith("H")
+        if sheet == "Shares" and c.startswith("I")
     }
     assert shares[("Facilities Management",)] == [[27, 7, 66]]
     assert shares[("Legal Services",)] == [[9, 1, 90]]
     fm_row = next(i for i, r in enumerate(book.values["Shares"]) if r[:1] == ["Facilities Management"])
-    assert saved[("Shares", f"L{fm_row + 1}")] == [[-2.7, -0.7, -6.6]]
+    assert saved[("Shares", f"M{fm_row + 1}")] == [[-2.7, -0.7, -6.6]]
     checks = [saved[("Checks", f"E{r}")][0][0] for r in range(5, 11)]
     assert checks == ["OK", "OK", 4298, 2, 17090, "OK"]  # HFRS and HCC stated totals differ, as published
     rows = {(e.partner, e.service): e for e in engine.baseline_entries}
@@ -165,13 +182,6 @@ def test_native_formulas_recalculated_by_libreoffice_agree(tmp_path, libreoffice
                     )
                     compared += 1
     assert compared >= 30  # SUMIFS weights, recurring lows, stated totals and sums of rows
-
-
-def test_the_model_workbook_is_regenerated_by_make_workbooks(tmp_path):
-    from jwmodel.excel.build_workbooks import build
-
-    build(tmp_path)
-    assert (tmp_path / "joint_working_model.xlsx").read_bytes() == MODEL.read_bytes()
 
 
 def test_a_model_workbook_for_other_returns_keeps_its_formulas_in_step(tmp_path):

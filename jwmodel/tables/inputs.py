@@ -1,0 +1,454 @@
+"""The input tables, declared once: what partners and workstreams type, and the model workbook holds.
+
+Each :class:`~jwmodel.tables.Table` below is the one layout of its table. The templates
+(``jwmodel.excel.templates``), the return reader (``jwmodel.excel.reading``), the model workbook
+(``jwmodel.layout`` and ``jwmodel.excel.model_workbook``) and the add-in's conversion
+(``jwaddin.convert``) all iterate these columns, so a column declared here appears in all of them.
+
+Columns with ``scope=Scope.MODEL`` appear only in the model workbook, which holds every partner's
+and service area's rows in one table; a template names its partner or service area on its cover.
+
+The row-to-domain rules that are not about reading one cell live here too, once: how a list of
+partners is typed (:func:`split_partners`), how a phasing profile is typed in two cells
+(:func:`profile_cells`, :func:`profile_from_cells`), and what happens to a value in a declared column
+that no domain field takes (:func:`with_extras`: it is kept, appended to the row's note as
+``Header: value``, so nothing typed is silently dropped).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+
+from jwmodel.model import (
+    BaselineEntry,
+    Category,
+    ControlTotal,
+    DriverValue,
+    Method,
+    OneOffCost,
+    OneOffType,
+    ParticipationOption,
+    Partner,
+    SavingLine,
+)
+from jwmodel.phasing import PhasingError, Profile, financial_years
+from jwmodel.tables import Column, Kind, Scope, Table
+
+__all__ = [
+    "YES",
+    "NO",
+    "HEADER_ROW",
+    "PARTNERS",
+    "BASELINE",
+    "OPTIONS",
+    "DRIVERS",
+    "SAVING_LINES",
+    "ONE_OFF_COSTS",
+    "INPUT_TABLES",
+    "RowProblem",
+    "split_partners",
+    "join_partners",
+    "profile_cells",
+    "profile_from_cells",
+    "check_financial_year",
+    "unmapped",
+    "with_extras",
+    "row_of",
+    "kinds_of",
+    "partner_cells",
+    "baseline_cells",
+    "option_cells",
+    "driver_cells",
+    "saving_line_cells",
+    "one_off_cells",
+]
+
+YES, NO = "Yes", "No"
+HEADER_ROW = 3  # 0-based: on its sheet, every input table's headers are on row 4, under a title and guidance
+_CATEGORIES = tuple(c.value for c in Category)
+_ONE_OFF_TYPES = tuple(t.value for t in OneOffType)
+_METHODS = tuple(m.value for m in Method)
+
+_SERVICE = Column(
+    "service", "Service area", Kind.TEXT, required=True, help="The service area the row is for", scope=Scope.MODEL
+)
+_NOTES = Column("note", "Notes", help="Anything a reader of the figures should know")
+_LOW = Column("low", "Low (£000s)", Kind.MONEY, required=True, help="The prudent figure")
+_HIGH = Column("high", "High (£000s)", Kind.MONEY, required=True, help="The optimistic figure")
+_SOLE = Column("sole_bearer", "Sole bearer", Kind.CODE, help="The one partner that bears the whole line")
+_ONLY_IF = Column(
+    "only_if_partner",
+    "Only if partner participates",
+    Kind.CODE,
+    help="The line applies only when this partner takes part in the service area",
+)
+
+PARTNERS = Table(
+    "partners",
+    "Partners",
+    (
+        Column("code", "Code", Kind.CODE, required=True, help="The partner's code, plain letters (HC)"),
+        Column("name", "Name", help="The partner's full name"),
+        Column(
+            "stated_net",
+            "Stated net baseline (£000s)",
+            Kind.MONEY,
+            help="The partner's own control total for its baseline rows",
+        ),
+        Column("stated_fte", "Stated FTE", Kind.FTE, help="The partner's own control total of FTE"),
+    ),
+    excel_name="PartnersTable",
+    sheet="Partners",
+)
+
+BASELINE = Table(
+    "baseline",
+    "Financial baseline by service area (£000s, FTE)",
+    (
+        Column("partner", "Partner", Kind.CODE, required=True, help="The partner's code", scope=Scope.MODEL),
+        Column("service", "Service area", Kind.TEXT, required=True, help="The service area the row is for"),
+        Column("gross", "Gross direct cost (£000s)", Kind.MONEY, help="Before charges from the other partners"),
+        Column("charges", "Charges from other partners (£000s)", Kind.MONEY, help="Deducted from gross"),
+        Column(
+            "net",
+            "Net baseline (£000s)",
+            Kind.MONEY,
+            required=True,
+            help="Gross less charges; may be left blank when gross is given",
+        ),
+        Column("fte", "FTE", Kind.FTE, help="Full-time equivalent staff in the service"),
+        _NOTES,
+    ),
+    excel_name="BaselineTable",
+    sheet="Baseline",
+)
+
+OPTIONS = Table(
+    "options",
+    "Participation options and apportionment rules",
+    (
+        _SERVICE,
+        Column("option", "Option", required=True, help="The option's name, e.g. 'All partners'"),
+        Column("partners", "Partners", required=True, help="The participating partners' codes, e.g. 'HC, HCC'"),
+        Column("default", "Default", Kind.CHOICE, choices=(YES, NO), help="Yes for the option used unless chosen"),
+        Column(
+            "in_use",
+            "In use",
+            Kind.CHOICE,
+            choices=(YES, NO),
+            help="Yes picks this option for its service area (otherwise the default is used)",
+            scope=Scope.MODEL,
+        ),
+        Column("method", "Method", Kind.CHOICE, required=True, choices=_METHODS, help="How amounts are split"),
+        Column("driver", "Driver", help="With the driver method: the driver's name (values on the Drivers sheet)"),
+        Column("sole_bearer", "Sole bearer", Kind.CODE, help="With the sole bearer method: the partner"),
+        Column(
+            "minimum_percent",
+            "Minimum %",
+            Kind.INTEGER,
+            help="Split by baseline or a driver: the least whole percentage each participant gets (default 1)",
+        ),
+        Column(
+            "percent", "% {partner}", Kind.PERCENT, per_partner=True, help="With fixed percentages: the partner's %"
+        ),
+        _NOTES,
+    ),
+    excel_name="OptionsTable",
+    sheet="Options",
+)
+
+DRIVERS = Table(
+    "drivers",
+    "Drivers: values per partner",
+    (
+        _SERVICE,
+        Column("driver", "Driver", required=True, help="The driver's name, as in the options"),
+        Column("value", "{partner}", Kind.NUMBER, per_partner=True, help="The partner's value of the driver"),
+        Column("basis", "Basis", help="Where the values come from"),
+    ),
+    excel_name="DriversTable",
+    sheet="Drivers",
+)
+
+SAVING_LINES = Table(
+    "saving_lines",
+    "Saving lines: recurring full-year cost/(saving), £000s",
+    (
+        _SERVICE,
+        Column("description", "Description", help="What the line is"),
+        Column("category", "Category", Kind.CHOICE, required=True, choices=_CATEGORIES, help="Appendix A's column"),
+        _LOW,
+        _HIGH,
+        _SOLE,
+        _ONLY_IF,
+        Column("start_year", "Start year", Kind.YEAR, help="The financial year it starts, e.g. 2013/14"),
+        Column(
+            "ramp",
+            "Ramp (% of full year, by year)",
+            Kind.PERCENTAGES,
+            help="Percent of the full-year effect in each year from the start, e.g. 50, 100",
+        ),
+        _NOTES,
+    ),
+    excel_name="SavingLinesTable",
+    sheet="Saving lines",
+)
+
+ONE_OFF_COSTS = Table(
+    "one_off_costs",
+    "One-off costs of change, £000s",
+    (
+        _SERVICE,
+        Column("description", "Description", help="What the cost is"),
+        Column("type", "Type", Kind.CHOICE, required=True, choices=_ONE_OFF_TYPES, help="IT, HR or other"),
+        _LOW,
+        _HIGH,
+        _SOLE,
+        _ONLY_IF,
+        Column("year", "Year", Kind.YEAR, help="The financial year it is spent from, e.g. 2013/14"),
+        Column(
+            "timing",
+            "Timing (% by year)",
+            Kind.PERCENTAGES,
+            help="Percent spent in each year from the first, adding up to 100, e.g. 60, 40",
+        ),
+        _NOTES,
+    ),
+    excel_name="OneOffCostsTable",
+    sheet="One-off costs",
+)
+
+INPUT_TABLES = (PARTNERS, BASELINE, OPTIONS, DRIVERS, SAVING_LINES, ONE_OFF_COSTS)
+
+# The keys the domain takes for each table; a declared column outside these is kept in the note.
+_MAPPED = {
+    "partners": frozenset({"code", "name", "stated_net", "stated_fte"}),
+    "baseline": frozenset({"partner", "service", "gross", "charges", "net", "fte", "note"}),
+    "options": frozenset(
+        {
+            "service",
+            "option",
+            "partners",
+            "default",
+            "in_use",
+            "method",
+            "driver",
+            "sole_bearer",
+            "minimum_percent",
+            "percent",
+            "note",
+        }
+    ),
+    "drivers": frozenset({"service", "driver", "value", "basis"}),
+    "saving_lines": frozenset(
+        {
+            "service",
+            "description",
+            "category",
+            "low",
+            "high",
+            "sole_bearer",
+            "only_if_partner",
+            "start_year",
+            "ramp",
+            "note",
+        }
+    ),
+    "one_off_costs": frozenset(
+        {"service", "description", "type", "low", "high", "sole_bearer", "only_if_partner", "year", "timing", "note"}
+    ),
+}
+
+
+_PERCENT = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+class RowProblem(ValueError):
+    """A row's cells break a table rule: ``key`` is the column at fault, ``code`` a finding code."""
+
+    def __init__(self, key: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.key, self.code = key, code
+
+
+# --- rules of the cells ----------------------------------------------------------------------
+
+
+def split_partners(text: str) -> tuple[str, ...]:
+    """A list of partner codes as typed in one cell: 'HC, HFRS and HCC' (commas, semicolons, 'and')."""
+    return tuple(p.strip() for p in re.split(r",|;|\band\b", text) if p.strip())
+
+
+def join_partners(codes: Iterable[str]) -> str:
+    """Partner codes as one cell, read back by :func:`split_partners`."""
+    return ", ".join(codes)
+
+
+def check_financial_year(text: str, key: str, header: str) -> None:
+    """Raise :class:`RowProblem` (BAD_YEAR) unless ``text`` is a financial year such as 2013/14."""
+    try:
+        financial_years(text, 1)
+    except PhasingError:
+        raise RowProblem(
+            key, "BAD_YEAR", f"{header}: expected a financial year such as 2013/14, got {text!r}"
+        ) from None
+
+
+def profile_cells(profile: Profile | None, *, timing: bool) -> tuple[str, str]:
+    """A profile as the two cells a person types: the start year, and percentages by year."""
+    if profile is None:
+        return "", ""
+    values = profile.one_off_timing if timing else profile.ramp
+    return profile.start or "", ", ".join(f"{v.normalize():f}" for v in values)
+
+
+def profile_from_cells(start: str, text: str, table: Table, *, timing: bool) -> Profile | None:
+    """The profile two cells give (None when both are blank).
+
+    Raises:
+        RowProblem: the year is not a financial year (BAD_YEAR) or the percentages are not a list
+            of percentages that make a profile (BAD_PERCENTAGES).
+    """
+    if not start and not text:
+        return None
+    year_col = table.column("year" if timing else "start_year")
+    percent_col = table.column("timing" if timing else "ramp")
+    if start:
+        check_financial_year(start, year_col.key, year_col.header)
+    values: list[Decimal] = []
+    for part in [p for p in re.split(r"[,;]", text) if p.strip()]:
+        number = part.strip().rstrip("%").strip()
+        if not _PERCENT.match(number):
+            raise RowProblem(
+                percent_col.key,
+                "BAD_PERCENTAGES",
+                f"{percent_col.header}: expected percentages by year such as '50, 100', got {text!r}",
+            )
+        values.append(Decimal(number))
+    try:
+        if timing:
+            return Profile(start or None, one_off_timing=tuple(values) or (Decimal(100),))
+        return Profile(start or None, ramp=tuple(values) or (Decimal(100),))
+    except PhasingError as exc:
+        raise RowProblem(percent_col.key, "BAD_PERCENTAGES", f"{percent_col.header}: {exc}") from exc
+
+
+def unmapped(table: Table) -> tuple[Column, ...]:
+    """Declared columns no domain field takes (their values are kept in the note by :func:`with_extras`)."""
+    mapped = _MAPPED.get(table.name, frozenset())
+    return tuple(c for c in table.columns if c.key not in mapped and not c.per_partner)
+
+
+def with_extras(table: Table, note: str, values: Mapping[str, str]) -> str:
+    """The note with each value typed in an unmapped column appended as ``Header: value``."""
+    parts = [note] if note else []
+    for column in unmapped(table):
+        value = values.get(column.key, "")
+        if value and f"{column.header}: {value}" not in note:
+            parts.append(f"{column.header}: {value}")
+    return "; ".join(parts)
+
+
+# --- domain to cells -------------------------------------------------------------------------
+
+
+def row_of(table: Table, values: Mapping[str, object], partners: Sequence[str] = (), scope: Scope | None = None):
+    """A row laid out in the declaration's order; a per-partner value is a mapping by code."""
+    row: list[object] = []
+    for column in table.columns_in(scope):
+        value = values.get(column.key)
+        if column.per_partner:
+            by_partner = value if isinstance(value, Mapping) else {}
+            row += [by_partner.get(p) for p in partners]
+        else:
+            row.append(value)
+    return tuple(row)
+
+
+def kinds_of(table: Table, partners: Sequence[str] = (), scope: Scope | None = None) -> tuple[Kind, ...]:
+    """Each header's kind, in the order of :meth:`Table.headers`."""
+    return tuple(c.kind for c in table.columns_in(scope) for _ in c.headers(partners))
+
+
+def partner_cells(partner: Partner, control: ControlTotal | None) -> dict[str, object]:
+    return {
+        "code": partner.code,
+        "name": partner.name,
+        "stated_net": control.net if control else None,
+        "stated_fte": control.fte if control else None,
+    }
+
+
+def baseline_cells(entry: BaselineEntry) -> dict[str, object]:
+    return {
+        "partner": entry.partner,
+        "service": entry.service,
+        "gross": entry.gross,
+        "charges": entry.charges,
+        "net": entry.net,
+        "fte": entry.fte,
+        "note": entry.note,
+    }
+
+
+def option_cells(service: str, option: ParticipationOption, *, in_use: bool | None = None) -> dict[str, object]:
+    """An option's cells; percentages only with fixed percentages, a minimum only where it is used."""
+    rule = option.rule
+    computed = rule.method in (Method.BASELINE, Method.DRIVER)
+    return {
+        "service": service,
+        "option": option.name,
+        "partners": join_partners(option.partners),
+        "default": YES if option.default else NO,
+        "in_use": None if in_use is None else (YES if in_use else NO),
+        "method": rule.method.value,
+        "driver": rule.driver,
+        "sole_bearer": rule.sole_bearer,
+        "minimum_percent": rule.minimum_percent if computed else None,
+        "percent": dict(rule.percentages) if rule.method is Method.FIXED else {},
+        "note": "",
+    }
+
+
+def driver_cells(drivers: Iterable[DriverValue]) -> list[dict[str, object]]:
+    """One row per service area and driver, with the partners' values and the first basis given."""
+    rows: dict[tuple[str, str], dict[str, object]] = {}
+    for d in drivers:
+        row = rows.setdefault((d.service, d.driver), {"service": d.service, "driver": d.driver, "value": {}})
+        row["value"][d.partner] = d.value  # type: ignore[index]
+        row.setdefault("basis", d.note)
+    return list(rows.values())
+
+
+def saving_line_cells(line: SavingLine) -> dict[str, object]:
+    start, ramp = profile_cells(line.profile, timing=False)
+    return {
+        "service": line.service,
+        "description": line.description,
+        "category": line.category.value,
+        "low": line.estimate.low,
+        "high": line.estimate.high,
+        "sole_bearer": line.sole_bearer or "",
+        "only_if_partner": line.only_if_partner or "",
+        "start_year": start,
+        "ramp": ramp,
+        "note": line.note,
+    }
+
+
+def one_off_cells(cost: OneOffCost) -> dict[str, object]:
+    year, timing = profile_cells(cost.profile, timing=True)
+    return {
+        "service": cost.service,
+        "description": cost.description,
+        "type": cost.type.value,
+        "low": cost.estimate.low,
+        "high": cost.estimate.high,
+        "sole_bearer": cost.sole_bearer or "",
+        "only_if_partner": cost.only_if_partner or "",
+        "year": year,
+        "timing": timing,
+        "note": cost.note,
+    }
