@@ -23,6 +23,7 @@ from pathlib import Path
 
 from jwmodel.consolidation import Consolidation
 from jwmodel.excel.atomic import replacing
+from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, mark_output, write_declared_rows, write_value
 from jwmodel.layout import (
     FOLDER_CELL,
     HEADER_ROW,
@@ -42,6 +43,7 @@ from jwmodel.layout import (
 from jwmodel.model import Programme
 from jwmodel.submissions import SourceRecord
 from jwmodel.tables import Kind
+from jwmodel.tables.outputs import SOURCES, sources_rows
 
 __all__ = ["CREATED", "UDF_MODULE", "SHEETS", "README_LINES", "write_model_workbook"]
 
@@ -84,18 +86,9 @@ def _write_plan(wb: object, ws: object, plan: SheetPlan, f: dict[str, object]) -
         _write_cell(ws, row, col, value, f, head=(row, col) in plan.headers)
 
 
-def _write_value(ws: object, row: int, col: int, value: object, fmt: object) -> None:
-    if value is None or value == "":
-        ws.write_blank(row, col, None, fmt)  # type: ignore[attr-defined]
-    elif isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
-        ws.write_number(row, col, float(value), fmt)  # type: ignore[attr-defined]
-    else:
-        ws.write_string(row, col, str(value), fmt)  # type: ignore[attr-defined]
-
-
 def _write_cell(ws: object, row: int, col: int, value: object, f: dict[str, object], *, head: bool = False) -> None:
     if not isinstance(value, Formula):
-        _write_value(ws, row, col, value, f["head"] if head else f["text"])
+        write_value(ws, row, col, value, f["head"] if head else f["text"])
         return
     fmt = f[value.kind]
     if value.spill:
@@ -133,7 +126,7 @@ def _write_spill(
             cell_fmt = (
                 header_fmt if (header_fmt is not None and i == 0) else (text_fmt if isinstance(value, str) else fmt)
             )
-            _write_value(ws, row + i, col + j, value, cell_fmt)
+            write_value(ws, row + i, col + j, value, cell_fmt)
 
 
 def _write_table(wb: object, ws: object, table: InputTable, f: dict[str, object]) -> None:
@@ -156,7 +149,7 @@ def _write_table(wb: object, ws: object, table: InputTable, f: dict[str, object]
     )  # type: ignore[attr-defined]
     for i, row in enumerate(rows):
         for col, value in enumerate(row):
-            _write_value(ws, HEADER_ROW + 1 + i, col, value, columns[col]["format"])
+            write_value(ws, HEADER_ROW + 1 + i, col, value, columns[col]["format"])
     ws.freeze_panes(HEADER_ROW + 1, 0)  # type: ignore[attr-defined]
 
 
@@ -232,14 +225,10 @@ def _outputs(wb: object, f: dict[str, object], tables: Sequence[InputTable], res
 
 
 def _sources(wb: object, f: dict[str, object], sources: Sequence[SourceRecord]) -> None:
-    ws = wb.add_worksheet("Sources")  # type: ignore[attr-defined]
-    for col, h in enumerate(("File", "SHA-256", "Kind", "Status", "Taken", "Reasons")):
-        ws.write_string(0, col, h, f["head"])
-    for i, s in enumerate(sources, start=1):
-        for col, value in enumerate(
-            (s.file, s.sha256, s.kind, s.status, s.taken, "; ".join(str(x) for x in s.findings))
-        ):
-            ws.write_string(i, col, value)
+    ws = wb.add_worksheet(SOURCES.sheet or "Sources")  # type: ignore[attr-defined]
+    rows = list(sources_rows(sources))
+    widths = {"file": 44, "sha256": 66, "kind": 22, "status": 22, "taken": 80, "reasons": 80}
+    write_declared_rows(ws, SOURCES, rows, top=0, head=f["head"], note=f["bold"], widths=widths)
 
 
 def write_model_workbook(
@@ -260,8 +249,8 @@ def write_model_workbook(
 
     path = Path(path)
     with replacing(path, ".xlsx") as tmp:
-        options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-        wb = xlsxwriter.Workbook(tmp, options)
+        wb = xlsxwriter.Workbook(tmp, WORKBOOK_OPTIONS)
+        mark_output(wb, "model workbook")
         properties = {"title": "Joint working model", "author": "jwmodel", "created": CREATED}
         wb.set_properties({**properties, "comments": f"UDF module: {UDF_MODULE}"})
         f = _formats(wb)

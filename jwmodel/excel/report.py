@@ -646,28 +646,10 @@ def _sensitivity(b: _Book, appraisal: ProgrammeAppraisal) -> None:
 
 
 def _table_sheet(b: _Book, table: Table, title: str, rows: Sequence[Sequence[object]], widths: dict[str, int]) -> None:
-    """A sheet holding one declared table: its headers on row 3, its rows below, with a filter.
-
-    Rows beyond what a sheet holds are not dropped silently: the last row says how many more the
-    JSON output lists.
-    """
+    """A sheet holding one declared table under its title (see ``xlsx_cells.write_declared_rows``)."""
     ws = b.wb.add_worksheet(table.sheet)
     b.text_cell(ws, 0, 0, title, b.title)
-    for col, header in enumerate(table.headers()):
-        b.text_cell(ws, 2, col, header, b.head)
-    room = xlsx_cells.ROW_LIMIT - 4  # the title, a blank row, the headers and a row for the note
-    shown = rows if len(rows) <= room + 1 else rows[:room]
-    for i, values in enumerate(shown, start=3):
-        for col, value in enumerate(values):
-            write_value(ws, i, col, value)
-    if len(shown) < len(rows):
-        note = f"... and {len(rows) - len(shown):,} more rows than a sheet holds: the JSON output lists them all"
-        b.text_cell(ws, 3 + len(shown), 0, note, b.bold)
-    for key, width in widths.items():
-        col = table.keys.index(key)
-        ws.set_column(col, col, width)
-    if shown:
-        ws.autofilter(2, 0, 2 + len(shown), len(table.columns) - 1)
+    xlsx_cells.write_declared_rows(ws, table, rows, top=2, head=b.head, note=b.bold, widths=widths)
 
 
 def _findings(b: _Book, result: Consolidation) -> None:

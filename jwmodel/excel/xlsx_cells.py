@@ -9,12 +9,23 @@ over a folder that holds one knows it is an output, not a submission.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from jwmodel.tables import Table
 from jwmodel.tables.outputs import flat, printable
 
-__all__ = ["WORKBOOK_OPTIONS", "CELL_LIMIT", "ROW_LIMIT", "OUTPUT_PROPERTY", "write_value", "fit_text", "mark_output"]
+__all__ = [
+    "WORKBOOK_OPTIONS",
+    "CELL_LIMIT",
+    "ROW_LIMIT",
+    "OUTPUT_PROPERTY",
+    "write_value",
+    "write_declared_rows",
+    "fit_text",
+    "mark_output",
+]
 
 WORKBOOK_OPTIONS: dict[str, bool] = {
     "strings_to_formulas": False,
@@ -53,3 +64,35 @@ def write_value(ws: Any, row: int, col: int, value: object, fmt: object = None) 
 def mark_output(workbook: Any, what: str) -> None:
     """Mark an XlsxWriter workbook as written by jwmodel (``what``: e.g. "consolidated workbook")."""
     workbook.set_custom_property(OUTPUT_PROPERTY, what)
+
+
+def write_declared_rows(
+    ws: Any,
+    table: Table,
+    rows: Sequence[Sequence[object]],
+    *,
+    top: int,
+    head: object = None,
+    note: object = None,
+    widths: Mapping[str, int] | None = None,
+) -> None:
+    """A declared table on a sheet: its headers on row ``top`` (0-based), its rows below, a filter.
+
+    Rows beyond what a sheet holds are not dropped silently: the last row says how many more the
+    JSON output lists. ``widths`` sets column widths by column key.
+    """
+    for col, header in enumerate(table.headers()):
+        write_value(ws, top, col, header, head)
+    room = ROW_LIMIT - top - 2  # the headers and a row for the note
+    shown = rows if len(rows) <= room + 1 else rows[:room]
+    for i, values in enumerate(shown, start=top + 1):
+        for col, value in enumerate(values):
+            write_value(ws, i, col, value)
+    if len(shown) < len(rows):
+        more = f"... and {len(rows) - len(shown):,} more rows than a sheet holds: the JSON output lists them all"
+        write_value(ws, top + 1 + len(shown), 0, more, note)
+    for key, width in (widths or {}).items():
+        col = table.keys.index(key)
+        ws.set_column(col, col, width)
+    if shown:
+        ws.autofilter(top, 0, top + len(shown), len(table.columns) - 1)

@@ -30,7 +30,8 @@ import xlwings.server  # noqa: E402
 from jwaddin.convert import programme_from_tables  # noqa: E402
 from jwaddin.offline import _Book, jw_formulas, officejs_args, payload, saved_block  # noqa: E402
 
-from jwmodel.excel.batch import Batch, run_batch  # noqa: E402
+from jwmodel.service import Run as Batch  # noqa: E402
+from jwmodel.service import consolidate_folder  # noqa: E402
 from jwmodel.excel.build_workbooks import slug, submissions  # noqa: E402
 from jwmodel.excel.model_workbook import write_model_workbook  # noqa: E402
 from jwmodel.excel.templates import write_partner_return, write_workstream_proposal  # noqa: E402
@@ -143,9 +144,9 @@ def built(name: str, tmp_path_factory) -> tuple[str, Batch, Path]:
     if name not in _BUILT:
         root = tmp_path_factory.mktemp(name)
         folder = write_generated(root / "returns") if name == "generated" else EXAMPLES / name
-        batch = run_batch(folder, workers=0, progress=False)
-        assert batch.result is not None and batch.rejected == 0, [s.findings for s in batch.sources]
-        model = write_model_workbook(root / "model.xlsx", batch.programme, batch.result, batch.sources)
+        batch = consolidate_folder(folder, workers=0, progress=False)
+        assert batch.consolidation is not None and batch.rejected == 0, [s.findings for s in batch.sources]
+        model = write_model_workbook(root / "model.xlsx", batch.programme, batch.consolidation, batch.sources)
         _BUILT[name] = (name, batch, model)
     return _BUILT[name]
 
@@ -174,14 +175,14 @@ def number(value: D) -> float:
 
 def expected_summary(batch: Batch) -> list[list[object]]:
     rows = []
-    for s in [*batch.result.services, batch.result.total]:
+    for s in [*batch.consolidation.services, batch.consolidation.total]:
         ranges = (s.cashable, s.procurement, s.recurring, s.non_cashable, s.one_off)
         rows.append([s.service, *(number(x) for r in ranges for x in (r.low, r.high))])
     return rows
 
 
 def expected_by_partner(batch: Batch) -> list[list[object]]:
-    result = batch.result
+    result = batch.consolidation
     rows = []
     for s in result.services:
         shares = [result.partner_service(p, s.service) for p in result.partners]
@@ -216,8 +217,8 @@ def check_formulas_against_batch(path: Path, batch: Batch) -> dict[str, int]:
     """Evaluate every JW_ formula of the workbook at ``path``; each must give the batch's figures."""
     book = _Book(path)
     seen: dict[str, int] = {}
-    shares = {r.service: r.shares for r in batch.result.apportionment if r.in_use}
-    partners = batch.result.partners
+    shares = {r.service: r.shares for r in batch.consolidation.apportionment if r.in_use}
+    partners = batch.consolidation.partners
     for f in jw_formulas(path):
         got = call(path, f, book)
         seen[f.name] = seen.get(f.name, 0) + 1
@@ -245,8 +246,8 @@ def test_every_jw_formula_gives_the_batchs_figures_through_officejs(example):
     name, batch, model = example
     seen = check_formulas_against_batch(model, batch)
     assert seen["JW_SAVINGS_SUMMARY"] == seen["JW_BY_PARTNER"] == 1
-    computed = [r for r in batch.result.apportionment if r.in_use and r.shares]
-    split = [s for s in batch.programme.services if s.option(batch.result.options_in_use.get(s.name))]
+    computed = [r for r in batch.consolidation.apportionment if r.in_use and r.shares]
+    split = [s for s in batch.programme.services if s.option(batch.consolidation.options_in_use.get(s.name))]
     assert seen.get("JW_SHARES", 0) == seen.get("JW_APPORTION", 0) >= 1
     assert seen.get("JW_SHARES", 0) <= len(computed) <= len(split)
 
@@ -274,7 +275,7 @@ def test_findings_from_the_workbook_tables_are_the_batchs(example):
     got = asyncio.run(xlwings.server.custom_functions_call(payload("JW_FINDINGS", tables), jwaddin.functions))
     codes = sorted(r[1] for r in got[1:] if r[1])
     reading = {f.code for s in batch.sources for f in s.findings}
-    assert codes == sorted(f.code for f in batch.result.findings if f.code not in reading)
+    assert codes == sorted(f.code for f in batch.consolidation.findings if f.code not in reading)
 
 
 def test_the_tables_give_back_the_batchs_lines_with_their_bearers_conditions_and_phasing(example):
