@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import TypeVar
 
 from jwmodel.discounting import PRECISION, STPR, DiscountSchedule, discount_factors, npv_of_costs_and_savings
+from jwmodel.errors import JwmodelError
 from jwmodel.model import Range
 from jwmodel.money import POUND, MoneyError, to_decimal
 from jwmodel.phasing import Cashflow, Profile, phase_lines, round_to_pound
@@ -64,7 +65,7 @@ _HUNDRED = Decimal(100)
 K = TypeVar("K", bound=Hashable)
 
 
-class AppraisalError(ValueError):
+class AppraisalError(JwmodelError, ValueError):
     """Figures, weights or scores that cannot be appraised as given."""
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_DOWN, Decimal
 from fractions import Fraction
 
+from jwmodel.errors import JwmodelError
 from jwmodel.model import Category, Range, SavingLine
 from jwmodel.money import POUND, MoneyError, to_decimal
 
@@ -41,7 +42,7 @@ FTE_UNIT = Decimal("0.1")
 _ZERO = Decimal(0)
 
 
-class BenchmarkError(ValueError):
+class BenchmarkError(JwmodelError, ValueError):
     """Benchmark inputs that cannot be used as given."""
 
 

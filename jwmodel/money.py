@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from jwmodel.errors import JwmodelError
+
 __all__ = [
     "POUND",
     "MoneyError",
@@ -27,7 +29,7 @@ POUND = Decimal("0.001")
 """£1 expressed in £000s: the precision every apportioned figure is given to."""
 
 
-class MoneyError(ValueError):
+class MoneyError(JwmodelError, ValueError):
     """An amount or a set of weights that cannot be split as asked."""
 
 

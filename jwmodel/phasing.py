@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
+from jwmodel.errors import JwmodelError
 from jwmodel.money import POUND, MoneyError, allocate, to_decimal
 
 __all__ = [
@@ -48,7 +49,7 @@ _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 K = TypeVar("K", bound=Hashable)
 
 
-class PhasingError(ValueError):
+class PhasingError(JwmodelError, ValueError):
     """A profile, a plan horizon or an amount that cannot be phased as given."""
 
 

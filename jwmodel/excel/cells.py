@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from jwmodel.errors import JwmodelError
 from jwmodel.money import POUND
 
 __all__ = ["CellError", "parse_number", "parse_text", "parse_date", "to_pounds"]
@@ -19,7 +20,7 @@ _NUMBER = re.compile(r"^(?P<neg>-)?£?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fr
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-class CellError(ValueError):
+class CellError(JwmodelError, ValueError):
     """A cell value that is not what the column needs; the message says what to type instead."""
 
 

@@ -43,8 +43,10 @@ from jwmodel.model import (
     Range,
     SavingLine,
     ServiceArea,
+    derived_net,
 )
 from jwmodel.phasing import PhasingError, Profile
+from jwmodel.rules import submission_findings
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, SourceRecord, Status, WorkstreamProposal
 
 __all__ = ["read_submission", "read_workbook_bytes", "sha256_of", "TEMPLATE_SHEETS"]
@@ -408,9 +410,9 @@ def _read_partner_return(
                         continue
                     if gross is None:
                         continue  # the net figure was there but invalid: already reported
-                    net = gross - (charges or Decimal(0))
+                    net = derived_net(gross, charges)
                 if fte is None:
-                    reader.warn("VALUE_MISSING", f"{service}: FTE is blank and is taken as 0", sheet.at(r, cols["FTE"]))
+                    reader.warn("FTE_BLANK", f"{service}: FTE is blank and is taken as 0", sheet.at(r, cols["FTE"]))
                     fte = Decimal(0)
                 for header, value in (
                     ("Gross direct cost (£000s)", gross),
@@ -424,13 +426,6 @@ def _read_partner_return(
                             sheet.at(r, cols[header]),
                             str(value),
                         )
-                if net < 0:
-                    reader.warn(
-                        "NEGATIVE",
-                        f"{service}: the net baseline is negative ({net}); check the charges from other partners",
-                        sheet.at(r, cols["Net baseline (£000s)"]),
-                        str(net),
-                    )
                 entries.append(
                     BaselineEntry(code, service, net, fte, gross, charges, reader.text(sheet, r, cols["Notes"]), where)
                 )
@@ -518,13 +513,6 @@ def _read_proposal(
                 int(minimum) if minimum is not None else 1,
                 where,
             )
-            if method is Method.FIXED and sum(percentages.values(), Decimal(0)) != 100:
-                reader.error(
-                    "PERCENT_SUM",
-                    f"option {name!r}: the percentages add up to {sum(percentages.values(), Decimal(0))}, not 100",
-                    where,
-                    str(sum(percentages.values(), Decimal(0))),
-                )
             if method is Method.DRIVER and not rule.driver:
                 reader.error(
                     "VALUE_MISSING",
@@ -587,7 +575,7 @@ def _read_proposal(
                 continue
             low, high = estimate.low, estimate.high
             if not description:
-                reader.warn("VALUE_MISSING", "a saving line has no description", where)
+                reader.warn("DESCRIPTION_BLANK", "a saving line has no description", where)
             bearer = partner_cell(sheet, r, cols["Sole bearer"], "sole bearer")
             condition = partner_cell(sheet, r, cols["Only if partner participates"], "only if partner participates")
             profile, ok = _profile(reader, sheet, r, cols, "Start year", "Ramp (% of full year, by year)", "ramp")
@@ -618,12 +606,6 @@ def _read_proposal(
             if estimate is None:
                 continue
             low, high = estimate.low, estimate.high
-            if low < 0 or high < 0:
-                reader.warn(
-                    "NEGATIVE",
-                    f"one-off cost {description!r} is negative (income); check the sign: costs are positive",
-                    where,
-                )
             profile, ok = _profile(reader, sheet, r, cols, "Year", "Timing (% by year)", "timing")
             bearer = partner_cell(sheet, r, cols["Sole bearer"], "sole bearer")
             condition = partner_cell(sheet, r, cols["Only if partner participates"], "only if partner participates")
@@ -676,7 +658,7 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
                 )
             else:
                 reader.warn(
-                    "EXTRA_SHEET", f"the empty sheet '{facts.name}' is not part of the template and is ignored", where
+                    "EXTRA_SHEET_EMPTY", f"the empty sheet '{facts.name}' is not part of the template and is ignored", where
                 )
             continue
         if facts.hidden:
@@ -783,6 +765,8 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
     setup = _setup(reader)
     reading = _read_partner_return if template == s.PARTNER_RETURN else _read_proposal
     submission = reading(reader, values, setup)
+    if submission is not None:  # the rules over the whole file, as consolidation runs them (jwmodel.rules)
+        reader.findings.extend(submission_findings(submission))
     findings = tuple(reader.findings)
     if any(f.severity is Severity.ERROR for f in findings) or submission is None:
         return None, SourceRecord(name, digest, kind, Status.REJECTED, "", findings)
