@@ -107,7 +107,7 @@ class Code(StrEnum):
     MORE_PRECISE_THAN_POUND = "MORE_PRECISE_THAN_POUND", _E, "a line's figure is given to less than £1; not counted"
     ONE_OFF_NEGATIVE = "ONE_OFF_NEGATIVE", _W, "a one-off cost is negative (income): check the sign"
     BASELINE_NET_MISMATCH = "BASELINE_NET_MISMATCH", _E, "net baseline is not gross less charges; not counted"
-    BASELINE_NEGATIVE = "BASELINE_NEGATIVE", _W, "a negative net baseline or FTE, which needs an explanation"
+    BASELINE_NEGATIVE = "BASELINE_NEGATIVE", _W, "a negative net baseline, which needs an explanation"
     BASELINE_DUPLICATE = "BASELINE_DUPLICATE", _E, "a partner gives a baseline for one service area twice"
     BASELINE_TOTAL_MISMATCH = "BASELINE_TOTAL_MISMATCH", _W, "the stated total net baseline is not the sum of the rows"
     FTE_TOTAL_MISMATCH = "FTE_TOTAL_MISMATCH", _W, "the stated total FTE is not the sum of the rows"

@@ -97,12 +97,13 @@ def _entry_findings(entry: BaselineEntry) -> list[Finding]:
                 entry.net,
             )
         )
-    if entry.net < 0 or entry.fte < 0:
+    if entry.net < 0:  # a negative FTE, gross or charge is refused where it is typed (NEGATIVE)
         found.append(
             Finding(
                 Code.BASELINE_NEGATIVE,
-                f"{entry.partner} {entry.service}: a negative baseline ({entry.net}, {entry.fte} FTE) needs an explanation; check the charges from other partners",
+                f"{entry.partner} {entry.service}: the net baseline is negative ({entry.net}) and needs an explanation; check the charges from other partners",
                 entry.where,
+                entry.net,
             )
         )
     return found
