@@ -101,3 +101,20 @@ def test_a_baseline_row_whose_net_is_not_gross_less_charges_is_not_counted():
     assert finding.severity.value == "error" and "450" in finding.message
     hc = next(b for b in result.baseline if b.partner == "HC")
     assert hc.net == D(12531) - D(430)  # HC's rows add up to 12,531 with Legal Services' 430
+
+
+def test_appraisal_results_hold_read_only_mappings(hampshire):
+    from jwmodel.appraisal import score_options
+    from jwmodel.business_case import AppraisalSettings, appraise_programme
+
+    scored = score_options(
+        {"Share": {"Cost": 3, "Quality": 4}, "Outsource": {"Cost": 5, "Quality": 2}}, {"Cost": 1, "Quality": 1}
+    )
+    with pytest.raises(TypeError):
+        scored[0].scores["Cost"] = D(0)  # type: ignore[index]
+    appraisal = appraise_programme(hampshire, AppraisalSettings("2012/13", 5))
+    subject = appraisal.by_service[0]
+    case = next(iter(subject.npv))
+    with pytest.raises(TypeError):
+        subject.npv[case] = D(0)  # type: ignore[index]
+    hash(subject.npv)
