@@ -307,7 +307,8 @@ def _condition_met(
     findings.append(
         Finding(
             Code.LINE_CONDITION_NOT_MET,
-            f"{service}: '{description}' applies only when {partner} participates; under option '{option.name if option else 'none'}' it is not counted",
+            f"{service}: '{description}' applies only when {partner} participates; under option "
+            f"'{option.name if option else 'none'}' it is not counted",
             where,
         )
     )
@@ -322,7 +323,8 @@ def _chosen_option(service: ServiceArea, chosen: str | None, findings: list[Find
             findings.append(
                 Finding(
                     Code.OPTION_UNKNOWN,
-                    f"{service.name}: there is no participation option '{chosen}'; options are {names}; the default is used",
+                    f"{service.name}: there is no participation option '{chosen}'; options are {names}; the default "
+                    "is used",
                     service.where,
                 )
             )
@@ -333,7 +335,8 @@ def _chosen_option(service: ServiceArea, chosen: str | None, findings: list[Find
         findings.append(
             Finding(
                 Code.OPTION_NO_DEFAULT,
-                f"{service.name}: {len(service.options)} participation options ({names}) and not exactly one marked default; mark one as default or choose one with --option",
+                f"{service.name}: {len(service.options)} participation options ({names}) and not exactly one marked "
+                "default; mark one as default or choose one with --option",
                 service.where,
             )
         )
@@ -444,7 +447,8 @@ def _line_share(
         findings.append(
             Finding(
                 Code.NOT_APPORTIONED,
-                f"{label}: {display(estimate.low)}/{display(estimate.high)} cannot be split between partners: {basis}; it is in the service totals but in no partner's share",
+                f"{label}: {display(estimate.low)}/{display(estimate.high)} cannot be split between partners: "
+                f"{basis}; it is in the service totals but in no partner's share",
                 line.where,
             )
         )
@@ -523,7 +527,8 @@ def _check_partner_codes(programme: Programme, known: set[str], findings: list[F
             findings.append(
                 Finding(
                     Code.PARTNER_NO_RETURN,
-                    f"{what} names partner '{code}', but no partner return has that code; partners are {', '.join(sorted(known)) or 'none'}",
+                    f"{what} names partner '{code}', but no partner return has that code; partners are "
+                    f"{', '.join(sorted(known)) or 'none'}",
                     where,
                     code,
                 )

@@ -28,12 +28,38 @@ __all__ = [
     "proposal_findings",
     "submission_findings",
     "has_error",
+    "unlisted_partner",
+    "unlisted_service",
 ]
 
 
 def has_error(findings: Iterable[Finding]) -> bool:
     """Whether any of the findings is an error (the file is rejected, the line not counted)."""
     return any(f.severity is Severity.ERROR for f in findings)
+
+
+def unlisted_partner(code: str, listed: Sequence[str], what: str, where: Location) -> Finding | None:
+    """A partner code that is not in the file's own list of partners (its Lists sheet), or None.
+
+    None too when the code is blank (reported as missing where it is needed) or the file has no list.
+    ``what`` names the cell ('sole bearer', "option 'A'"); the reader gives the cell's location.
+    """
+    if not code or not listed or code in listed:
+        return None
+    prefix = f"{what}: " if what else ""
+    return Finding(
+        Code.PARTNER_UNKNOWN,
+        f"{prefix}partner code {code!r} is not in the programme's list ({', '.join(listed)})",
+        where,
+        code,
+    )
+
+
+def unlisted_service(service: str, listed: Sequence[str], where: Location) -> Finding | None:
+    """A service area that is not in the file's own list of service areas (its Lists sheet), or None."""
+    if not service or not listed or service in listed:
+        return None
+    return Finding(Code.SERVICE_UNKNOWN, f"service area {service!r} is not in the programme's list", where, service)
 
 
 def _on_grid(value: Decimal) -> bool:
@@ -54,7 +80,8 @@ def line_findings(line: SavingLine | OneOffCost) -> tuple[Finding, ...]:
             found.append(
                 Finding(
                     Code.RANGE_NOT_ORDERED,
-                    f"{label}: the low one-off cost ({estimate.low}) is more than the high one ({estimate.high}); low is the smaller cost; the line is not counted until corrected",
+                    f"{label}: the low one-off cost ({estimate.low}) is more than the high one ({estimate.high}); low "
+                    "is the smaller cost; the line is not counted until corrected",
                     line.where,
                 )
             )
@@ -70,7 +97,9 @@ def line_findings(line: SavingLine | OneOffCost) -> tuple[Finding, ...]:
         found.append(
             Finding(
                 Code.RANGE_NOT_ORDERED,
-                f"{label}: the low estimate ({estimate.low}) is a bigger saving than the high estimate ({estimate.high}); low is the smaller saving (cost positive, saving negative); the line is not counted until corrected",
+                f"{label}: the low estimate ({estimate.low}) is a bigger saving than the high estimate "
+                f"({estimate.high}); low is the smaller saving (cost positive, saving negative); the line is not "
+                "counted until corrected",
                 line.where,
             )
         )
@@ -78,7 +107,8 @@ def line_findings(line: SavingLine | OneOffCost) -> tuple[Finding, ...]:
         found.append(
             Finding(
                 Code.MORE_PRECISE_THAN_POUND,
-                f"{label}: {estimate.low}/{estimate.high} is given to less than £1 (more than 3 decimal places in £000s); round it to the nearest £1; the line is not counted until corrected",
+                f"{label}: {estimate.low}/{estimate.high} is given to less than £1 (more than 3 decimal places in "
+                "£000s); round it to the nearest £1; the line is not counted until corrected",
                 line.where,
             )
         )
@@ -92,7 +122,9 @@ def _entry_findings(entry: BaselineEntry) -> list[Finding]:
         found.append(
             Finding(
                 Code.BASELINE_NET_MISMATCH,
-                f"{entry.partner} {entry.service}: net baseline {entry.net} is not gross {entry.gross} less charges {entry.charges or ZERO} (= {expected}); correct one of them (or leave net blank to have it worked out); the row is not counted until corrected",
+                f"{entry.partner} {entry.service}: net baseline {entry.net} is not gross {entry.gross} less charges "
+                f"{entry.charges or ZERO} (= {expected}); correct one of them (or leave net blank to have it worked "
+                "out); the row is not counted until corrected",
                 entry.where,
                 entry.net,
             )
@@ -101,7 +133,8 @@ def _entry_findings(entry: BaselineEntry) -> list[Finding]:
         found.append(
             Finding(
                 Code.BASELINE_NEGATIVE,
-                f"{entry.partner} {entry.service}: the net baseline is negative ({entry.net}) and needs an explanation; check the charges from other partners",
+                f"{entry.partner} {entry.service}: the net baseline is negative ({entry.net}) and needs an "
+                "explanation; check the charges from other partners",
                 entry.where,
                 entry.net,
             )
@@ -126,7 +159,8 @@ def baseline_findings(entries: Sequence[BaselineEntry]) -> tuple[tuple[Finding, 
                 0,
                 Finding(
                     Code.BASELINE_DUPLICATE,
-                    f"{entry.partner} gives a baseline for '{entry.service}' twice (first at {seen[key]}); this row is not counted until one is removed",
+                    f"{entry.partner} gives a baseline for '{entry.service}' twice (first at {seen[key]}); this row "
+                    "is not counted until one is removed",
                     entry.where,
                 ),
             )
@@ -147,7 +181,8 @@ def control_total_findings(control: ControlTotal, entries: Iterable[BaselineEntr
         found.append(
             Finding(
                 Code.BASELINE_TOTAL_MISMATCH,
-                f"{control.partner} states a total net baseline of {display(control.net)} but its rows add up to {display(net)} (difference {display(control.net - net)})",
+                f"{control.partner} states a total net baseline of {display(control.net)} but its rows add up to "
+                f"{display(net)} (difference {display(control.net - net)})",
                 control.where_net,
                 control.net,
             )
@@ -156,7 +191,8 @@ def control_total_findings(control: ControlTotal, entries: Iterable[BaselineEntr
         found.append(
             Finding(
                 Code.FTE_TOTAL_MISMATCH,
-                f"{control.partner} states a total of {display(control.fte)} FTE but its rows add up to {display(fte)} (difference {display(control.fte - fte)})",
+                f"{control.partner} states a total of {display(control.fte)} FTE but its rows add up to "
+                f"{display(fte)} (difference {display(control.fte - fte)})",
                 control.where_fte,
                 control.fte,
             )

@@ -164,7 +164,8 @@ def _latest(
                 Status.REJECTED,
                 Finding(
                     Code.PERIOD_CONFLICT,
-                    f"{what} has submissions for different financial years ({', '.join(years)}: {files}); consolidate one period at a time",
+                    f"{what} has submissions for different financial years ({', '.join(years)}: {files}); consolidate "
+                    "one period at a time",
                     Location(x.file),
                 ),
             )
@@ -176,7 +177,8 @@ def _latest(
                 Status.REJECTED,
                 Finding(
                     Code.RESUBMISSION_UNDECIDED,
-                    f"{what} has {len(group)} different submissions ({files}) whose covers do not say which is final (the same or no submission number and date); none is used until the sender says which is final",
+                    f"{what} has {len(group)} different submissions ({files}) whose covers do not say which is final "
+                    "(the same or no submission number and date); none is used until the sender says which is final",
                     Location(x.file),
                 ),
             )
@@ -188,7 +190,9 @@ def _latest(
             Status.SUPERSEDED,
             Finding(
                 Code.SUPERSEDED,
-                f"{what}: superseded by {winner.file} (submission {winner.cover.submission_version or '?'} of {winner.cover.submitted or '?'}, this one {x.cover.submission_version or '?'} of {x.cover.submitted or '?'})",
+                f"{what}: superseded by {winner.file} (submission {winner.cover.submission_version or '?'} of "
+                f"{winner.cover.submitted or '?'}, this one {x.cover.submission_version or '?'} of "
+                f"{x.cover.submitted or '?'})",
                 Location(x.file),
             ),
         )

@@ -46,7 +46,7 @@ from jwmodel.model import (
     derived_net,
 )
 from jwmodel.phasing import PhasingError, Profile
-from jwmodel.rules import submission_findings
+from jwmodel.rules import submission_findings, unlisted_partner, unlisted_service
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, SourceRecord, Status, WorkstreamProposal
 
 __all__ = ["read_submission", "read_workbook_bytes", "sha256_of", "TEMPLATE_SHEETS"]
@@ -353,13 +353,8 @@ def _read_partner_return(
     known = [p.code for p in setup.partners]
     if not code:
         reader.error("PARTNER_MISSING", "choose your partner code on the cover", code_at)
-    elif known and code not in known:
-        reader.error(
-            "PARTNER_UNKNOWN",
-            f"partner code {code!r} is not in the programme's list ({', '.join(known)})",
-            code_at,
-            code,
-        )
+    elif unknown := unlisted_partner(code, known, "", code_at):
+        reader.findings.append(unknown)
     name = parse_text(cover_values.get("partner_name", (None, None))[0])
 
     def stated(key: str, label: str, money: bool) -> tuple[Decimal | None, Location]:
@@ -393,10 +388,8 @@ def _read_partner_return(
                 if not service:
                     reader.error("SERVICE_MISSING", "a baseline row has figures but no service area", where)
                     continue
-                if services and service not in services:
-                    reader.error(
-                        "SERVICE_UNKNOWN", f"service area {service!r} is not in the programme's list", where, service
-                    )
+                if unknown := unlisted_service(service, services, where):
+                    reader.findings.append(unknown)
                     continue
                 if net is None and gross is None and fte is None:
                     continue  # a listed service left blank: not part of this partner's return
@@ -445,19 +438,14 @@ def _read_proposal(
     service = parse_text(service_raw)
     if not service:
         reader.error("SERVICE_MISSING", "choose the service area on the cover", service_at)
-    elif setup.services and service not in setup.services:
-        reader.error("SERVICE_UNKNOWN", f"service area {service!r} is not in the programme's list", service_at, service)
+    elif unknown := unlisted_service(service, setup.services, service_at):
+        reader.findings.append(unknown)
     codes = [p.code for p in setup.partners]
 
     def partner_cell(sheet: _Sheet, r: int, col: int, what: str) -> str:
         code = reader.code(sheet, r, col, what)
-        if code and codes and code not in codes:
-            reader.error(
-                "PARTNER_UNKNOWN",
-                f"{what}: partner code {code!r} is not in the programme's list ({', '.join(codes)})",
-                sheet.at(r, col),
-                code,
-            )
+        if unknown := unlisted_partner(code, codes, what, sheet.at(r, col)):
+            reader.findings.append(unknown)
         return code
 
     options: list[ParticipationOption] = []
@@ -475,13 +463,8 @@ def _read_proposal(
             for p in partners:
                 if problem := code_problem(p):
                     reader.error("BAD_CODE", f"option {name!r}: {problem}", sheet.at(r, cols["Partners"]), p)
-                elif codes and p not in codes:
-                    reader.error(
-                        "PARTNER_UNKNOWN",
-                        f"option {name!r}: partner code {p!r} is not in the programme's list ({', '.join(codes)})",
-                        sheet.at(r, cols["Partners"]),
-                        p,
-                    )
+                elif unknown := unlisted_partner(p, codes, f"option {name!r}", sheet.at(r, cols["Partners"])):
+                    reader.findings.append(unknown)
             if not partners:
                 reader.error(
                     "VALUE_MISSING",
@@ -658,7 +641,9 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
                 )
             else:
                 reader.warn(
-                    "EXTRA_SHEET_EMPTY", f"the empty sheet '{facts.name}' is not part of the template and is ignored", where
+                    "EXTRA_SHEET_EMPTY",
+                    f"the empty sheet '{facts.name}' is not part of the template and is ignored",
+                    where,
                 )
             continue
         if facts.hidden:
