@@ -9,7 +9,7 @@ bigger (so ``low >= high`` as signed numbers); for a one-off cost *low* is the s
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -304,10 +304,8 @@ class Programme:
     findings: tuple[Finding, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("partners", "services", "baseline", "control_totals", "saving_lines", "one_off_costs"):
-            object.__setattr__(self, name, tuple(getattr(self, name)))
-        object.__setattr__(self, "drivers", tuple(self.drivers))
-        object.__setattr__(self, "findings", tuple(self.findings))
+        for f in fields(self):  # every field is a tuple: a list given is copied into one
+            object.__setattr__(self, f.name, tuple(getattr(self, f.name)))
 
     @property
     def partner_codes(self) -> tuple[str, ...]:
