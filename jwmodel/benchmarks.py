@@ -24,7 +24,7 @@ from fractions import Fraction
 
 from jwmodel.errors import JwmodelError
 from jwmodel.model import Category, Range, SavingLine
-from jwmodel.money import POUND, MoneyError, to_decimal
+from jwmodel.money import MoneyError, round_to_pound, to_decimal
 
 __all__ = [
     "BenchmarkError",
@@ -143,7 +143,7 @@ class BenchmarkTotals:
 def _saving(value: Fraction) -> Decimal:
     """A saving (negative) to £1, halves to the smaller saving."""
     exact = Decimal(value.numerator) / Decimal(value.denominator) if value else _ZERO
-    return -((-exact).quantize(POUND, rounding=ROUND_HALF_DOWN))
+    return round_to_pound(exact)  # halves towards +infinity: to the smaller saving
 
 
 def _fte(value: Fraction, unit: Decimal) -> Decimal:
