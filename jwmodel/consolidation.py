@@ -288,9 +288,21 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         baseline=baseline,
         options_in_use={name: o.name for name, o in in_use.items() if o is not None},
         baseline_entries=programme.baseline,
-        findings=tuple(dict.fromkeys(findings)),  # a rule's finding already reported on reading is not repeated
+        findings=_once(findings),
         shares_by_service=_index(lines),
     )
+
+
+def _once(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    """Each finding once, in order: a rule's finding already reported when the file was read is not repeated."""
+    seen: set[tuple[str, str, Location, str]] = set()
+    kept = []
+    for f in findings:
+        key = (f.code, f.message, f.where, repr(f.value))  # a value may be any cell content, hashable or not
+        if key not in seen:
+            seen.add(key)
+            kept.append(f)
+    return tuple(kept)
 
 
 def _condition_met(

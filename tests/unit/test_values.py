@@ -118,3 +118,15 @@ def test_appraisal_results_hold_read_only_mappings(hampshire):
     with pytest.raises(TypeError):
         subject.npv[case] = D(0)  # type: ignore[index]
     hash(subject.npv)
+
+
+def test_consolidation_reports_a_finding_once_even_when_reading_reported_it_and_its_value_is_unhashable():
+    from jwmodel.findings import Finding, Location
+
+    programme = hampshire_2012.programme()
+    odd = Finding("HIDDEN_ROW", "a note whose value is a list", Location("x.xlsx"), ["not", "hashable"])
+    result = consolidate(dataclasses.replace(programme, findings=(odd, odd)))
+    assert [f for f in result.findings if f.code == "HIDDEN_ROW"] == [odd]
+    once = consolidate(programme).findings  # the stated-total findings, as reading would have reported them
+    again = consolidate(dataclasses.replace(programme, findings=once))
+    assert again.findings == once
