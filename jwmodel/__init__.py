@@ -5,10 +5,18 @@ holds the workbook adapters and ``jwmodel.cli`` the command line. The public API
 layer: :func:`consolidate_folder` gives a :class:`Run` (figures, findings, sources, DataFrames and
 every output), :func:`check_files` checks files before they are sent, :func:`compare` consolidates
 one folder under two sets of participation options.
+
+The service layer is loaded on first use, so importing an engine module (``jwmodel.money``) loads
+no adapter.
 """
 
-from jwmodel.business_case import AppraisalSettings
-from jwmodel.service import Report, Run, UsageError, check_files, compare, consolidate_folder
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jwmodel.business_case import AppraisalSettings
+    from jwmodel.service import Report, Run, UsageError, check_files, compare, consolidate_folder
 
 __all__ = [
     "__version__",
@@ -22,3 +30,22 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+_SERVICE = {"Report", "Run", "UsageError", "check_files", "compare", "consolidate_folder"}
+
+
+def __getattr__(name: str) -> Any:
+    """The public API, imported when first asked for (PEP 562)."""
+    if name in _SERVICE:
+        from jwmodel import service
+
+        return getattr(service, name)
+    if name == "AppraisalSettings":
+        from jwmodel.business_case import AppraisalSettings
+
+        return AppraisalSettings
+    raise AttributeError(f"module 'jwmodel' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

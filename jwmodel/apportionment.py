@@ -6,9 +6,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jwmodel.codes import Code
 from jwmodel.findings import Finding, Location, Severity
-from jwmodel.model import BaselineEntry, DriverValue, Method, ParticipationOption
+from jwmodel.model import BaselineEntry, DriverValue, Method, ParticipationOption, frozen_map
 from jwmodel.money import MoneyError, whole_percent_shares
+from jwmodel.rules import fixed_percentage_findings
 
 __all__ = ["Shares", "option_shares", "describe_shares"]
 
@@ -20,9 +22,17 @@ class Shares:
     percentages: Mapping[str, Decimal] | None
     findings: tuple[Finding, ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.percentages is not None:
+            object.__setattr__(self, "percentages", frozen_map(self.percentages))
+        object.__setattr__(self, "findings", tuple(self.findings))
 
-def _error(code: str, message: str, where: Location, severity: Severity) -> Finding:
-    return Finding(severity, code, message, where)
+
+def _error(code: Code, message: str, where: Location, severity: Severity) -> Finding:
+    """The finding; an error about an option that is not in use is reported as OPTION_UNUSABLE (a warning)."""
+    if code.severity is severity:
+        return Finding(code, message, where)
+    return Finding(Code.OPTION_UNUSABLE, f"{message} ({code} if this option is chosen)", where)
 
 
 def option_shares(
@@ -54,7 +64,7 @@ def option_shares(
                 None,
                 (
                     _error(
-                        "SOLE_BEARER_MISSING",
+                        Code.SOLE_BEARER_MISSING,
                         f"{label}: the rule is 'sole bearer' but no partner is named",
                         where,
                         severity,
@@ -65,7 +75,7 @@ def option_shares(
         if rule.sole_bearer not in participants:
             found.append(
                 _error(
-                    "SOLE_BEARER_NOT_PARTICIPANT",
+                    Code.SOLE_BEARER_NOT_PARTICIPANT,
                     f"{label}: sole bearer {rule.sole_bearer} is not one of the participating partners ({', '.join(participants)})",
                     where,
                     Severity.WARNING,
@@ -74,32 +84,13 @@ def option_shares(
         return Shares({rule.sole_bearer: Decimal(100)}, tuple(found))
 
     if rule.method is Method.FIXED:
-        given = dict(rule.percentages)
-        missing = [p for p in participants if p not in given]
-        extra = [p for p in given if p not in participants]
-        found = []
-        if missing:
-            found.append(_error("PERCENT_MISSING", f"{label}: no percentage for {', '.join(missing)}", where, severity))
-        if extra:
-            found.append(
-                _error(
-                    "PERCENT_NOT_PARTICIPANT",
-                    f"{label}: a percentage is given for {', '.join(extra)}, who does not participate under this option",
-                    where,
-                    severity,
-                )
-            )
-        negative = [p for p, v in given.items() if v < 0]
-        if negative:
-            found.append(
-                _error("PERCENT_NEGATIVE", f"{label}: negative percentage for {', '.join(negative)}", where, severity)
-            )
-        total = sum(given.values(), Decimal(0))
-        if total != 100:
-            found.append(_error("PERCENT_SUM", f"{label}: percentages add up to {total}, not 100", where, severity))
+        found = [
+            f if in_use else _error(f.code, f.message, f.where, severity)
+            for f in fixed_percentage_findings(service, option)
+        ]
         if found:
             return Shares(None, tuple(found))
-        return Shares({p: Decimal(given[p]) for p in participants})
+        return Shares({p: Decimal(rule.percentages[p]) for p in participants})
 
     if rule.method is Method.BASELINE:
         nets = {e.partner: e.net for e in baseline if e.service == service and e.partner in participants}
@@ -109,7 +100,7 @@ def option_shares(
                 None,
                 (
                     _error(
-                        "BASELINE_MISSING",
+                        Code.BASELINE_MISSING,
                         f"{label}: the rule is share of baseline but there is no baseline for {', '.join(missing)}",
                         where,
                         severity,
@@ -122,7 +113,11 @@ def option_shares(
         if not rule.driver:
             return Shares(
                 None,
-                (_error("DRIVER_UNNAMED", f"{label}: the rule is a driver but no driver is named", where, severity),),
+                (
+                    _error(
+                        Code.DRIVER_UNNAMED, f"{label}: the rule is a driver but no driver is named", where, severity
+                    ),
+                ),
             )
         values = {
             d.partner: d.value
@@ -135,7 +130,7 @@ def option_shares(
                 None,
                 (
                     _error(
-                        "DRIVER_MISSING",
+                        Code.DRIVER_MISSING,
                         f"{label}: driver '{rule.driver}' has no value for {', '.join(missing)}",
                         where,
                         severity,
@@ -151,7 +146,7 @@ def _computed(label: str, weights: Mapping[str, Decimal], minimum: int, where: L
     try:
         shares = whole_percent_shares(weights, minimum=minimum)
     except MoneyError as exc:
-        return Shares(None, (_error("SHARES_IMPOSSIBLE", f"{label}: {exc}", where, severity),))
+        return Shares(None, (_error(Code.SHARES_IMPOSSIBLE, f"{label}: {exc}", where, severity),))
     return Shares({p: Decimal(v) for p, v in shares.items()})
 
 

@@ -27,7 +27,8 @@ from fractions import Fraction
 from typing import TypeVar
 
 from jwmodel.discounting import PRECISION, STPR, DiscountSchedule, discount_factors, npv_of_costs_and_savings
-from jwmodel.model import Range
+from jwmodel.errors import JwmodelError
+from jwmodel.model import Range, frozen_map
 from jwmodel.money import POUND, MoneyError, to_decimal
 from jwmodel.phasing import Cashflow, Profile, phase_lines, round_to_pound
 
@@ -64,7 +65,7 @@ _HUNDRED = Decimal(100)
 K = TypeVar("K", bound=Hashable)
 
 
-class AppraisalError(ValueError):
+class AppraisalError(JwmodelError, ValueError):
     """Figures, weights or scores that cannot be appraised as given."""
 
 
@@ -479,6 +480,9 @@ class OptionScore:
     scores: Mapping[str, Decimal]
     weighted_total: Decimal
     rank: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "scores", frozen_map(self.scores))
 
 
 def _weights(criteria_weights: Mapping[str, object]) -> dict[str, Fraction]:

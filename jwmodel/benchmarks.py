@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_DOWN, Decimal
 from fractions import Fraction
 
+from jwmodel.errors import JwmodelError
 from jwmodel.model import Category, Range, SavingLine
-from jwmodel.money import POUND, MoneyError, to_decimal
+from jwmodel.money import MoneyError, round_to_pound, to_decimal
 
 __all__ = [
     "BenchmarkError",
@@ -41,7 +42,7 @@ FTE_UNIT = Decimal("0.1")
 _ZERO = Decimal(0)
 
 
-class BenchmarkError(ValueError):
+class BenchmarkError(JwmodelError, ValueError):
     """Benchmark inputs that cannot be used as given."""
 
 
@@ -142,7 +143,7 @@ class BenchmarkTotals:
 def _saving(value: Fraction) -> Decimal:
     """A saving (negative) to £1, halves to the smaller saving."""
     exact = Decimal(value.numerator) / Decimal(value.denominator) if value else _ZERO
-    return -((-exact).quantize(POUND, rounding=ROUND_HALF_DOWN))
+    return round_to_pound(exact)  # halves towards +infinity: to the smaller saving
 
 
 def _fte(value: Fraction, unit: Decimal) -> Decimal:

@@ -29,7 +29,7 @@ from jwmodel.appraisal import (
 from jwmodel.consolidation import Consolidation, LineShare
 from jwmodel.discounting import STPR, DiscountSchedule, npv_of_costs_and_savings
 from jwmodel.findings import Finding, Severity
-from jwmodel.model import Category
+from jwmodel.model import Category, frozen_map
 from jwmodel.money import allocate
 from jwmodel.phasing import (
     ONE_OFF,
@@ -82,8 +82,11 @@ class SubjectResult:
 
     name: str
     cashflow: Cashflow
-    npv: dict[Case, Decimal]
+    npv: Mapping[Case, Decimal]
     payback_years: Decimal | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "npv", frozen_map(self.npv))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,25 +8,34 @@ partner's share of every line, the baseline with its control totals, and every f
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from enum import StrEnum
 
 from jwmodel.apportionment import option_shares
-from jwmodel.findings import NOWHERE, Finding, Location, Severity
+from jwmodel.codes import Code
+from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.model import (
     ZERO,
     BaselineEntry,
     Category,
+    FrozenMap,
     Method,
+    OneOffCost,
+    OneOffType,
     ParticipationOption,
     Programme,
     Range,
+    SavingLine,
     ServiceArea,
+    frozen_map,
 )
-from jwmodel.money import POUND, MoneyError, allocate, display
+from jwmodel.money import MoneyError, allocate, display
 from jwmodel.phasing import Profile
+from jwmodel.rules import baseline_findings, control_total_findings, has_error, line_findings
 
 __all__ = [
+    "LineKind",
     "ServiceTotals",
     "ApportionmentRow",
     "LineShare",
@@ -36,6 +45,13 @@ __all__ = [
     "consolidate",
     "split_range",
 ]
+
+
+class LineKind(StrEnum):
+    """What a line of the consolidation is: a recurring saving (or cost) line, or a one-off cost."""
+
+    SAVING = "saving"
+    ONE_OFF = "one-off"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +91,11 @@ class ApportionmentRow:
     sole_bearer: str = ""
     basis: str = ""  # where driver values come from, e.g. "ILLUSTRATIVE ASSUMPTION..."
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "partners", tuple(self.partners))
+        if self.shares is not None:
+            object.__setattr__(self, "shares", frozen_map(self.shares))
+
 
 @dataclass(frozen=True, slots=True)
 class LineShare:
@@ -84,10 +105,10 @@ class LineShare:
     error); ``apportioned`` is False where it counts but there is no rule to split it by.
     """
 
-    kind: str  # "saving" or "one-off"
+    kind: LineKind
     service: str
     description: str
-    category: str
+    category: Category | OneOffType  # a saving line's category, or a one-off cost's type
     estimate: Range
     shares: Mapping[str, Range]
     basis: str
@@ -96,6 +117,14 @@ class LineShare:
     where: Location = NOWHERE
     profile: Profile | None = None
     percentages: Mapping[str, Decimal] | None = None  # the split applied (for phasing by partner)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", LineKind(self.kind))
+        kind = OneOffType if self.kind is LineKind.ONE_OFF else Category
+        object.__setattr__(self, "category", kind(self.category))
+        object.__setattr__(self, "shares", frozen_map(self.shares))
+        if self.percentages is not None:
+            object.__setattr__(self, "percentages", frozen_map(self.percentages))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +157,16 @@ class Consolidation:
     options_in_use: Mapping[str, str]
     baseline_entries: tuple[BaselineEntry, ...] = ()
     findings: tuple[Finding, ...] = field(default=())
-    shares_by_service: Mapping[tuple[str, str, str], Range] = field(default_factory=dict, compare=False, repr=False)
+    shares_by_service: Mapping[tuple[str, str, str], Range] = field(
+        default_factory=FrozenMap, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        for name in ("partners", "services", "apportionment", "lines", "by_partner", "baseline", "baseline_entries"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "findings", tuple(self.findings))
+        object.__setattr__(self, "options_in_use", frozen_map(self.options_in_use))
+        object.__setattr__(self, "shares_by_service", frozen_map(self.shares_by_service))
 
     def partner_service(self, partner: str, service: str, kind: str = "saving") -> Range:
         """A partner's share of one service's included lines of a kind ('saving' counts recurring only)."""
@@ -139,7 +177,7 @@ def _index(lines: Sequence[LineShare]) -> dict[tuple[str, str, str], Range]:
     """Each partner's share by (partner, service, kind), built once: the tables ask for every cell."""
     index: dict[tuple[str, str, str], Range] = {}
     for line in lines:
-        if not line.included or (line.kind == "saving" and line.category == Category.NON_CASHABLE.value):
+        if not line.included or (line.kind is LineKind.SAVING and line.category is Category.NON_CASHABLE):
             continue
         for partner, share in line.shares.items():
             key = (partner, line.service, line.kind)
@@ -162,10 +200,6 @@ def split_range(estimate: Range, percentages: Mapping[str, Decimal]) -> dict[str
         gap = allocate(estimate.low - estimate.high, percentages)
         high = {p: low[p] - gap[p] for p in percentages}
     return {p: Range(low[p], high[p]) for p in percentages}
-
-
-def _on_grid(value: Decimal) -> bool:
-    return value == value.quantize(POUND)
 
 
 def consolidate(programme: Programme, *, options: Mapping[str, str] | None = None) -> Consolidation:
@@ -191,8 +225,7 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         if not any(s.option(wildcard) for s in programme.services):
             findings.append(
                 Finding(
-                    Severity.ERROR,
-                    "OPTION_UNKNOWN",
+                    Code.OPTION_UNKNOWN,
                     f"no service area has a participation option '{wildcard}'; the defaults are used",
                 )
             )
@@ -202,8 +235,7 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
             names = ", ".join(s.name for s in programme.services)
             findings.append(
                 Finding(
-                    Severity.ERROR,
-                    "OPTION_SERVICE_UNKNOWN",
+                    Code.OPTION_SERVICE_UNKNOWN,
                     f"an option was chosen for '{service}', which is not a service area; service areas are: {names}",
                 )
             )
@@ -211,6 +243,9 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
     in_use: dict[str, ParticipationOption | None] = {}
     for service in programme.services:
         in_use[service.name] = _chosen_option(service, options.get(service.name), findings)
+    found, counted = baseline_findings(programme.baseline)  # the single-file rules, as check runs them
+    findings.extend(found)
+    programme = replace(programme, baseline=counted)  # a baseline row with an error is not counted
 
     apportionment, shares_in_use = _apportionment_table(programme, in_use, findings)
     _check_partner_codes(programme, known, findings)
@@ -220,40 +255,12 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         option = in_use.get(line.service)
         basis, percentages = _basis(line.service, option, shares_in_use, line.sole_bearer)
         included = _condition_met(line.service, line.description, line.only_if_partner, option, line.where, findings)
-        lines.append(
-            _line_share(
-                "saving",
-                line.service,
-                line.description,
-                line.category.value,
-                line.estimate,
-                basis,
-                percentages,
-                included,
-                line.where,
-                findings,
-                line.profile,
-            )
-        )
+        lines.append(_line_share(line, basis, percentages, included, findings))
     for cost in programme.one_off_costs:
         option = in_use.get(cost.service)
         basis, percentages = _basis(cost.service, option, shares_in_use, cost.sole_bearer)
         included = _condition_met(cost.service, cost.description, cost.only_if_partner, option, cost.where, findings)
-        lines.append(
-            _line_share(
-                "one-off",
-                cost.service,
-                cost.description,
-                cost.type.value,
-                cost.estimate,
-                basis,
-                percentages,
-                included,
-                cost.where,
-                findings,
-                cost.profile,
-            )
-        )
+        lines.append(_line_share(cost, basis, percentages, included, findings))
 
     service_names = [s.name for s in programme.services]
     for line in lines:
@@ -261,8 +268,7 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
             service_names.append(line.service)
             findings.append(
                 Finding(
-                    Severity.ERROR,
-                    "SERVICE_UNKNOWN",
+                    Code.SERVICE_NO_PROPOSAL,
                     f"'{line.service}' has figures but no workstream proposal defines it",
                     line.where,
                 )
@@ -282,9 +288,21 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         baseline=baseline,
         options_in_use={name: o.name for name, o in in_use.items() if o is not None},
         baseline_entries=programme.baseline,
-        findings=tuple(findings),
+        findings=_once(findings),
         shares_by_service=_index(lines),
     )
+
+
+def _once(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    """Each finding once, in order: a rule's finding already reported when the file was read is not repeated."""
+    seen: set[tuple[str, str, Location, str]] = set()
+    kept = []
+    for f in findings:
+        key = (f.code, f.message, f.where, repr(f.value))  # a value may be any cell content, hashable or not
+        if key not in seen:
+            seen.add(key)
+            kept.append(f)
+    return tuple(kept)
 
 
 def _condition_met(
@@ -300,9 +318,9 @@ def _condition_met(
         return True
     findings.append(
         Finding(
-            Severity.INFO,
-            "LINE_CONDITION_NOT_MET",
-            f"{service}: '{description}' applies only when {partner} participates; under option '{option.name if option else 'none'}' it is not counted",
+            Code.LINE_CONDITION_NOT_MET,
+            f"{service}: '{description}' applies only when {partner} participates; under option "
+            f"'{option.name if option else 'none'}' it is not counted",
             where,
         )
     )
@@ -316,9 +334,9 @@ def _chosen_option(service: ServiceArea, chosen: str | None, findings: list[Find
         if option is None:
             findings.append(
                 Finding(
-                    Severity.ERROR,
-                    "OPTION_UNKNOWN",
-                    f"{service.name}: there is no participation option '{chosen}'; options are {names}; the default is used",
+                    Code.OPTION_UNKNOWN,
+                    f"{service.name}: there is no participation option '{chosen}'; options are {names}; the default "
+                    "is used",
                     service.where,
                 )
             )
@@ -328,17 +346,16 @@ def _chosen_option(service: ServiceArea, chosen: str | None, findings: list[Find
     if option is None and service.options:
         findings.append(
             Finding(
-                Severity.ERROR,
-                "OPTION_NO_DEFAULT",
-                f"{service.name}: {len(service.options)} participation options ({names}) and not exactly one marked default; mark one as default or choose one with --option",
+                Code.OPTION_NO_DEFAULT,
+                f"{service.name}: {len(service.options)} participation options ({names}) and not exactly one marked "
+                "default; mark one as default or choose one with --option",
                 service.where,
             )
         )
     if not service.options:
         findings.append(
             Finding(
-                Severity.ERROR,
-                "OPTION_NONE",
+                Code.OPTION_NONE,
                 f"{service.name}: the proposal gives no participation option, so nothing in it can be apportioned",
                 service.where,
             )
@@ -413,78 +430,55 @@ def _basis(
 
 
 def _line_share(
-    kind: str,
-    service: str,
-    description: str,
-    category: str,
-    estimate: Range,
+    line: SavingLine | OneOffCost,
     basis: str,
     percentages: Mapping[str, Decimal] | None,
     included: bool,
-    where: Location,
     findings: list[Finding],
-    profile: Profile | None = None,
 ) -> LineShare:
-    label = f"{service}: '{description}'"
-    line = _LineBuilder(kind, service, description, category, estimate, basis, where, profile)
-    if kind == "one-off" and not estimate.ordered_as_cost:
-        findings.append(
-            Finding(
-                Severity.ERROR,
-                "RANGE_NOT_ORDERED",
-                f"{label}: the low one-off cost ({estimate.low}) is more than the high one ({estimate.high}); low is the smaller cost; the line is not counted until corrected",
-                where,
-            )
-        )
-        return line.make({}, included=False, apportioned=False)
-    if kind == "saving" and not estimate.ordered_as_saving:
-        findings.append(
-            Finding(
-                Severity.ERROR,
-                "RANGE_NOT_ORDERED",
-                f"{label}: the low estimate ({estimate.low}) is a bigger saving than the high estimate ({estimate.high}); low is the smaller saving (cost positive, saving negative); the line is not counted until corrected",
-                where,
-            )
-        )
-        return line.make({}, included=False, apportioned=False)
-    if not (_on_grid(estimate.low) and _on_grid(estimate.high)):
-        findings.append(
-            Finding(
-                Severity.ERROR,
-                "MORE_PRECISE_THAN_POUND",
-                f"{label}: {estimate.low}/{estimate.high} is given to less than £1 (more than 3 decimal places in £000s); round it to the nearest £1; the line is not counted until corrected",
-                where,
-            )
-        )
-        return line.make({}, included=False, apportioned=False)
-    if not included:
-        return line.make({}, included=False, apportioned=False)
+    saving = isinstance(line, SavingLine)
+    share = _LineBuilder(
+        LineKind.SAVING if saving else LineKind.ONE_OFF,
+        line.service,
+        line.description,
+        line.category if isinstance(line, SavingLine) else line.type,
+        line.estimate,
+        basis,
+        line.where,
+        line.profile,
+    )
+    found = line_findings(line)  # the single-file rules, as check runs them: an error and it is not counted
+    findings.extend(found)
+    if has_error(found) or not included:
+        return share.make({}, included=False, apportioned=False)
+    estimate = line.estimate
     if estimate == Range():
-        return line.make({})
+        return share.make({})
+    label = f"{line.service}: '{line.description}'"
     if percentages is None:
         findings.append(
             Finding(
-                Severity.ERROR,
-                "NOT_APPORTIONED",
-                f"{label}: {display(estimate.low)}/{display(estimate.high)} cannot be split between partners: {basis}; it is in the service totals but in no partner's share",
-                where,
+                Code.NOT_APPORTIONED,
+                f"{label}: {display(estimate.low)}/{display(estimate.high)} cannot be split between partners: "
+                f"{basis}; it is in the service totals but in no partner's share",
+                line.where,
             )
         )
-        return line.make({}, apportioned=False)
+        return share.make({}, apportioned=False)
     try:
         shares = split_range(estimate, percentages)
     except MoneyError as exc:  # pragma: no cover - percentages were checked when computed
-        findings.append(Finding(Severity.ERROR, "NOT_APPORTIONED", f"{label}: {exc}", where))
-        return line.make({}, apportioned=False)
-    return line.make(shares, percentages=percentages)
+        findings.append(Finding(Code.NOT_APPORTIONED, f"{label}: {exc}", line.where))
+        return share.make({}, apportioned=False)
+    return share.make(shares, percentages=percentages)
 
 
 @dataclass(frozen=True, slots=True)
 class _LineBuilder:
-    kind: str
+    kind: LineKind
     service: str
     description: str
-    category: str
+    category: Category | OneOffType
     estimate: Range
     basis: str
     where: Location
@@ -519,7 +513,7 @@ def _service_totals(service: str, lines: Sequence[LineShare]) -> ServiceTotals:
     for line in lines:
         if line.service != service or not line.included:
             continue
-        column = "one_off" if line.kind == "one-off" else Category(line.category).column
+        column = "one_off" if line.kind is LineKind.ONE_OFF else Category(line.category).column
         columns[column] += line.estimate
     return ServiceTotals(service, **columns)
 
@@ -530,9 +524,9 @@ def _partner_totals(partner: str, lines: Sequence[LineShare]) -> PartnerTotals:
         share = line.shares.get(partner) if line.included else None
         if share is None:
             continue
-        if line.kind == "one-off":
+        if line.kind is LineKind.ONE_OFF:
             one_off += share
-        elif line.category == Category.NON_CASHABLE.value:
+        elif line.category is Category.NON_CASHABLE:
             non_cashable += share
         else:
             recurring += share
@@ -544,9 +538,9 @@ def _check_partner_codes(programme: Programme, known: set[str], findings: list[F
         if code and code not in known:
             findings.append(
                 Finding(
-                    Severity.ERROR,
-                    "PARTNER_UNKNOWN",
-                    f"{what} names partner '{code}', but no partner return has that code; partners are {', '.join(sorted(known)) or 'none'}",
+                    Code.PARTNER_NO_RETURN,
+                    f"{what} names partner '{code}', but no partner return has that code; partners are "
+                    f"{', '.join(sorted(known)) or 'none'}",
                     where,
                     code,
                 )
@@ -564,81 +558,30 @@ def _check_partner_codes(programme: Programme, known: set[str], findings: list[F
 
 
 def _baseline(programme: Programme, findings: list[Finding]) -> tuple[PartnerBaseline, ...]:
-    seen: dict[tuple[str, str], Location] = {}
-    for entry in programme.baseline:
-        key = (entry.partner, entry.service)
-        if key in seen:
-            findings.append(
-                Finding(
-                    Severity.ERROR,
-                    "BASELINE_DUPLICATE",
-                    f"{entry.partner} gives a baseline for '{entry.service}' twice (first at {seen[key]}); both are counted in its total until one is removed",
-                    entry.where,
-                )
-            )
-        seen.setdefault(key, entry.where)
-        if entry.gross is not None:
-            expected = entry.gross - (entry.charges or ZERO)
-            if expected != entry.net:
-                findings.append(
-                    Finding(
-                        Severity.WARNING,
-                        "BASELINE_NET_MISMATCH",
-                        f"{entry.partner} {entry.service}: net baseline {entry.net} is not gross {entry.gross} less charges {entry.charges or ZERO} (= {expected})",
-                        entry.where,
-                    )
-                )
-        if entry.net < 0 or entry.fte < 0:
-            findings.append(
-                Finding(
-                    Severity.WARNING,
-                    "BASELINE_NEGATIVE",
-                    f"{entry.partner} {entry.service}: a negative baseline ({entry.net}, {entry.fte} FTE) needs an explanation",
-                    entry.where,
-                )
-            )
+    """Each partner's baseline totals beside its stated ones (the rules were run when it was read)."""
     services = {s.name for s in programme.services}
     for service in sorted({e.service for e in programme.baseline} - services):
         findings.append(
             Finding(
-                Severity.INFO,
-                "BASELINE_NO_PROPOSAL",
+                Code.BASELINE_NO_PROPOSAL,
                 f"there is a baseline for '{service}' but no workstream proposal for it",
             )
         )
-
     stated = {c.partner: c for c in programme.control_totals}
     rows: list[PartnerBaseline] = []
     for partner in programme.partners:
         entries = [e for e in programme.baseline if e.partner == partner.code]
-        net = sum((e.net for e in entries), ZERO)
-        fte = sum((e.fte for e in entries), ZERO)
         control = stated.get(partner.code)
         rows.append(
             PartnerBaseline(
-                partner.code, partner.name, net, fte, control.net if control else None, control.fte if control else None
+                partner.code,
+                partner.name,
+                sum((e.net for e in entries), ZERO),
+                sum((e.fte for e in entries), ZERO),
+                control.net if control else None,
+                control.fte if control else None,
             )
         )
-        if control is None:
-            continue
-        if control.net is not None and control.net != net:
-            findings.append(
-                Finding(
-                    Severity.WARNING,
-                    "BASELINE_TOTAL_MISMATCH",
-                    f"{partner.code} states a total net baseline of {display(control.net)} but its rows add up to {display(net)} (difference {display(control.net - net)})",
-                    control.where_net,
-                    control.net,
-                )
-            )
-        if control.fte is not None and control.fte != fte:
-            findings.append(
-                Finding(
-                    Severity.WARNING,
-                    "FTE_TOTAL_MISMATCH",
-                    f"{partner.code} states a total of {display(control.fte)} FTE but its rows add up to {display(fte)} (difference {display(control.fte - fte)})",
-                    control.where_fte,
-                    control.fte,
-                )
-            )
+        if control is not None:
+            findings.extend(control_total_findings(control, entries))
     return tuple(rows)

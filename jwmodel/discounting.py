@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 
+from jwmodel.errors import JwmodelError
 from jwmodel.money import MoneyError, to_decimal
 
 __all__ = [
@@ -57,7 +58,7 @@ _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 
 
-class DiscountError(ValueError):
+class DiscountError(JwmodelError, ValueError):
     """A discount schedule or a stream of cash flows that cannot be used as given."""
 
 

@@ -7,15 +7,10 @@ They are collected and reported together, never raised one at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-__all__ = ["Severity", "Location", "Finding", "a1", "column_letter", "NOWHERE"]
+from jwmodel.codes import Code, Severity
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
+__all__ = ["Severity", "Code", "Location", "Finding", "a1", "column_letter", "NOWHERE"]
 
 
 def column_letter(col: int) -> str:
@@ -55,13 +50,42 @@ class Location:
 NOWHERE = Location()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Finding:
-    severity: Severity
-    code: str
+    """A problem or observation: its code (whose severity comes from the registry), sentence, place, value.
+
+    ``Finding(code, message, where=NOWHERE, value=None)``. The older form with the severity first,
+    ``Finding(Severity.ERROR, code, message, where, value)``, is still accepted while call sites move
+    over; it raises ValueError when the severity given is not the code's.
+    """
+
+    code: Code
     message: str
-    where: Location = NOWHERE
-    value: object = None
+    where: Location
+    value: object
+
+    def __init__(
+        self, code: str | Severity, message: str, where: Location | str = NOWHERE, value: object = None, *older: object
+    ) -> None:
+        if isinstance(code, Severity):  # Finding(severity, code, message, where, value)
+            severity, code, message = code, message, str(where)
+            where, value = (value if value is not None else NOWHERE), (older[0] if older else None)
+            if Code(code).severity is not severity:
+                raise ValueError(
+                    f"{code} is a{'n' if Code(code).severity is Severity.ERROR else ''} "
+                    f"{Code(code).severity} in the registry, not {severity}"
+                )
+        if not isinstance(where, Location):
+            raise TypeError(f"where must be a Location, got {where!r}")
+        object.__setattr__(self, "code", Code(code))
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "where", where)
+        object.__setattr__(self, "value", value)
+
+    @property
+    def severity(self) -> Severity:
+        """The code's severity, from the registry."""
+        return self.code.severity
 
     def __str__(self) -> str:
         place = f"{self.where}: " if str(self.where) else ""

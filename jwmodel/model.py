@@ -8,10 +8,11 @@ bigger (so ``low >= high`` as signed numbers); for a one-off cost *low* is the s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
+from typing import Generic, TypeVar
 
 from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.phasing import Profile
@@ -31,11 +32,68 @@ __all__ = [
     "ServiceArea",
     "DriverValue",
     "Programme",
+    "FrozenMap",
+    "frozen_map",
+    "derived_net",
     "ZERO",
-    "net_baseline",
 ]
 
 ZERO = Decimal(0)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenMap(Mapping[K, V], Generic[K, V]):
+    """A read-only, hashable mapping: what a frozen dataclass holds where it would hold a dict.
+
+    It keeps the order it was given; equal to any mapping with the same items (as a dict is).
+    """
+
+    __slots__ = ("_items", "_hash")
+
+    def __init__(self, items: Mapping[K, V] | None = None) -> None:
+        self._items: dict[K, V] = dict(items or {})
+        self._hash: int | None = None
+
+    def __getitem__(self, key: K) -> V:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._items.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._items == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._items!r})"
+
+    def __reduce__(self) -> tuple[type, tuple[dict[K, V]]]:
+        return (FrozenMap, (self._items,))
+
+
+def frozen_map(items: Mapping[K, V] | None) -> FrozenMap[K, V]:
+    """``items`` as a FrozenMap (itself when it already is one)."""
+    return items if isinstance(items, FrozenMap) else FrozenMap(items)
+
+
+def derived_net(gross: Decimal, charges: Decimal | None) -> Decimal:
+    """The net baseline where it is left blank: gross direct cost less charges from other partners.
+
+    The one place this rule lives: the return reader and the add-in's conversion call it, and
+    ``jwmodel.rules`` checks a net that is given against it.
+    """
+    return gross - (charges if charges is not None else ZERO)
 
 
 class Category(StrEnum):
@@ -118,10 +176,10 @@ class BaselineEntry:
     note: str = ""
     where: Location = NOWHERE
 
-
-def net_baseline(gross: Decimal, charges: Decimal | None) -> Decimal:
-    """Net baseline = gross direct cost less charges from the other partners (blank charges are 0)."""
-    return gross - (charges if charges is not None else ZERO)
+    @property
+    def expected_net(self) -> Decimal | None:
+        """Gross less charges where gross is given (what net must equal), else None."""
+        return None if self.gross is None else derived_net(self.gross, self.charges)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,11 +233,14 @@ class ApportionmentRule:
     """
 
     method: Method
-    percentages: Mapping[str, Decimal] = field(default_factory=dict)
+    percentages: Mapping[str, Decimal] = field(default_factory=FrozenMap)
     driver: str = ""
     sole_bearer: str = ""
     minimum_percent: int = 1
     where: Location = NOWHERE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "percentages", frozen_map(self.percentages))
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,12 +253,18 @@ class ParticipationOption:
     default: bool = False
     where: Location = NOWHERE
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "partners", tuple(self.partners))
+
 
 @dataclass(frozen=True, slots=True)
 class ServiceArea:
     name: str
     options: tuple[ParticipationOption, ...] = ()
     where: Location = NOWHERE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", tuple(self.options))
 
     def option(self, name: str | None = None) -> ParticipationOption | None:
         """The named option, or the default (the only one, or the one marked default)."""
@@ -235,6 +302,10 @@ class Programme:
     one_off_costs: tuple[OneOffCost, ...] = ()
     drivers: tuple[DriverValue, ...] = ()
     findings: tuple[Finding, ...] = ()
+
+    def __post_init__(self) -> None:
+        for f in fields(self):  # every field is a tuple: a list given is copied into one
+            object.__setattr__(self, f.name, tuple(getattr(self, f.name)))
 
     @property
     def partner_codes(self) -> tuple[str, ...]:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+
+from jwmodel.errors import JwmodelError
 
 __all__ = [
     "POUND",
     "MoneyError",
+    "round_to_pound",
     "to_decimal",
     "split_units",
     "allocate",
@@ -27,7 +30,19 @@ POUND = Decimal("0.001")
 """£1 expressed in £000s: the precision every apportioned figure is given to."""
 
 
-class MoneyError(ValueError):
+def round_to_pound(value: Decimal) -> Decimal:
+    """£000s to the nearest £1 (3 decimal places): the one rounding to £1 in jwmodel.
+
+    Halves go towards +infinity, the prudent side under the sign convention (cost positive,
+    saving negative): a cost of 1.0005 becomes 1.001, a saving of -1.0005 becomes -1.000 (the
+    smaller saving). Everything else goes to the nearest £1. A saving that rounds to nothing is 0.000,
+    never -0.000.
+    """
+    rounded = value.quantize(POUND, rounding=ROUND_HALF_UP if value >= 0 else ROUND_HALF_DOWN)
+    return rounded if rounded else rounded.copy_abs()
+
+
+class MoneyError(JwmodelError, ValueError):
     """An amount or a set of weights that cannot be split as asked."""
 
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TypeVar
 
-from jwmodel.money import POUND, MoneyError, allocate, to_decimal
+from jwmodel.errors import JwmodelError
+from jwmodel.money import POUND, MoneyError, allocate, round_to_pound, to_decimal
 
 __all__ = [
     "SAVING",
@@ -48,7 +49,7 @@ _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 K = TypeVar("K", bound=Hashable)
 
 
-class PhasingError(ValueError):
+class PhasingError(JwmodelError, ValueError):
     """A profile, a plan horizon or an amount that cannot be phased as given."""
 
 
@@ -67,11 +68,6 @@ def financial_years(first: str = "2012/13", count: int = 5) -> tuple[str, ...]:
         raise PhasingError(f"a plan needs 1 or more years; got {count!r}")
     start = int(match.group(1))
     return tuple(f"{y}/{(y + 1) % 100:02d}" for y in range(start, start + count))
-
-
-def round_to_pound(value: Decimal) -> Decimal:
-    """Round £000s to the nearest £1, halves towards +infinity (the prudent side when cost is positive)."""
-    return value.quantize(POUND, rounding=ROUND_HALF_UP if value >= 0 else ROUND_HALF_DOWN)
 
 
 def _percentages(values: Iterable[object], what: str) -> tuple[Decimal, ...]:

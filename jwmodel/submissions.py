@@ -8,25 +8,30 @@ lists (partners, service areas), never from file names or the order files were r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from jwmodel.findings import Finding, Location, Severity
+from jwmodel.codes import Code
+from jwmodel.findings import Finding, Location
 from jwmodel.model import (
     BaselineEntry,
     ControlTotal,
     DriverValue,
+    FrozenMap,
     OneOffCost,
     Partner,
     Programme,
     SavingLine,
     ServiceArea,
+    frozen_map,
 )
 
 __all__ = [
     "Assembly",
     "SourceRecord",
     "Status",
+    "SourceKind",
     "Cover",
     "ProgrammeSetup",
     "PartnerReturn",
@@ -82,7 +87,7 @@ class WorkstreamProposal:
     notes: tuple[str, ...] = field(default=())
 
 
-class Status:
+class Status(StrEnum):
     """What became of a file in the intake register."""
 
     ACCEPTED = "accepted"
@@ -93,16 +98,32 @@ class Status:
     PARTLY = "used in part"  # read and used, but an error found later means some of its figures are not counted
 
 
+class SourceKind(StrEnum):
+    """What a file in the intake register is (``unknown``: a file that could not be told; ``other``: not a workbook)."""
+
+    PARTNER_RETURN = "partner return"
+    WORKSTREAM_PROPOSAL = "workstream proposal"
+    UNKNOWN = "unknown"
+    LOCK_FILE = "lock file"
+    TEMPORARY_FILE = "temporary file"
+    OTHER = "other"
+
+
 @dataclass(frozen=True, slots=True)
 class SourceRecord:
     """One input file in the intake register: what it was, what became of it and why."""
 
     file: str
     sha256: str
-    kind: str
-    status: str
+    kind: SourceKind
+    status: Status
     taken: str = ""
     findings: tuple[Finding, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", SourceKind(self.kind))
+        object.__setattr__(self, "status", Status(self.status))
+        object.__setattr__(self, "findings", tuple(self.findings))
 
 
 def _ordered(names: Iterable[str], order: Sequence[str]) -> list[str]:
@@ -115,7 +136,10 @@ class Assembly:
     """A programme and what became of submissions that were not used (file -> status, finding)."""
 
     programme: Programme
-    outcomes: dict[str, tuple[str, Finding]] = field(default_factory=dict)
+    outcomes: Mapping[str, tuple[Status, Finding]] = field(default_factory=FrozenMap)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "outcomes", frozen_map(self.outcomes))
 
 
 def beats(a: Cover, b: Cover) -> bool | None:
@@ -141,9 +165,9 @@ def _latest(
             outcomes[x.file] = (
                 Status.REJECTED,
                 Finding(
-                    Severity.ERROR,
-                    "PERIOD_CONFLICT",
-                    f"{what} has submissions for different financial years ({', '.join(years)}: {files}); consolidate one period at a time",
+                    Code.PERIOD_CONFLICT,
+                    f"{what} has submissions for different financial years ({', '.join(years)}: {files}); consolidate "
+                    "one period at a time",
                     Location(x.file),
                 ),
             )
@@ -154,9 +178,9 @@ def _latest(
             outcomes[x.file] = (
                 Status.REJECTED,
                 Finding(
-                    Severity.ERROR,
-                    "RESUBMISSION_UNDECIDED",
-                    f"{what} has {len(group)} different submissions ({files}) whose covers do not say which is final (the same or no submission number and date); none is used until the sender says which is final",
+                    Code.RESUBMISSION_UNDECIDED,
+                    f"{what} has {len(group)} different submissions ({files}) whose covers do not say which is final "
+                    "(the same or no submission number and date); none is used until the sender says which is final",
                     Location(x.file),
                 ),
             )
@@ -167,9 +191,10 @@ def _latest(
         outcomes[x.file] = (
             Status.SUPERSEDED,
             Finding(
-                Severity.INFO,
-                "SUPERSEDED",
-                f"{what}: superseded by {winner.file} (submission {winner.cover.submission_version or '?'} of {winner.cover.submitted or '?'}, this one {x.cover.submission_version or '?'} of {x.cover.submitted or '?'})",
+                Code.SUPERSEDED,
+                f"{what}: superseded by {winner.file} (submission {winner.cover.submission_version or '?'} of "
+                f"{winner.cover.submitted or '?'}, this one {x.cover.submission_version or '?'} of "
+                f"{x.cover.submitted or '?'})",
                 Location(x.file),
             ),
         )

@@ -334,10 +334,9 @@ def build(folder: Path) -> list[Case]:
         "C5",
         -20,
         "RANGE_NOT_ORDERED",
-        status="used in part",
         src=PROPOSAL,
         at="A5",
-        what="low a bigger saving than high (found at consolidation)",
+        what="low a bigger saving than high",
     )
 
     def renamed_sheet(wb):

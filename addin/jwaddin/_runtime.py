@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from jwmodel.errors import JwmodelError
+
 __all__ = ["FunctionInputError", "func", "arg", "script", "HAVE_XLWINGS"]
 
 try:
@@ -26,7 +28,7 @@ except ImportError:  # the engine's functions still work without xlwings
         """Stands in for xlwings.XlwingsError when xlwings is not installed."""
 
 
-class FunctionInputError(_Base, ValueError):
+class FunctionInputError(JwmodelError, _Base, ValueError):
     """An input a user can fix; its message says what and how.
 
     It is xlwings' own error type (``xlwings.XlwingsError``), so xlwings Server and Lite put the

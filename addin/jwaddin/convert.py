@@ -35,7 +35,7 @@ from jwmodel.model import (
     Range,
     SavingLine,
     ServiceArea,
-    net_baseline,
+    derived_net,
 )
 from jwmodel.phasing import Profile
 from jwmodel.tables import Table as Declared
@@ -310,7 +310,7 @@ def baseline(table: Table) -> tuple[BaselineEntry, ...]:
                 raise FunctionInputError(
                     f"{table.where(n, 'net')}: give the net baseline (or the gross direct cost and charges) for {partner} {service}"
                 )
-            net = net_baseline(gross, charges)
+            net = derived_net(gross, charges)
         fte = fte if fte is not None else Decimal(0)
         entries.append(BaselineEntry(partner, service, net, fte, gross, charges, table.note(row)))
     return tuple(entries)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from jwmodel.money import POUND
+from jwmodel.errors import JwmodelError
+from jwmodel.money import round_to_pound
 
 __all__ = ["CellError", "parse_number", "parse_text", "parse_date", "to_pounds"]
 
@@ -19,7 +20,7 @@ _NUMBER = re.compile(r"^(?P<neg>-)?£?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fr
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-class CellError(ValueError):
+class CellError(JwmodelError, ValueError):
     """A cell value that is not what the column needs; the message says what to type instead."""
 
 
@@ -38,6 +39,10 @@ def parse_number(value: object) -> Decimal | None:
         raise CellError(f"expected a number, got {value}")
     if isinstance(value, int):
         return Decimal(value)
+    if isinstance(value, Decimal):  # from Python callers and the add-in's own conversions
+        if not value.is_finite():
+            raise CellError(f"expected a number, got {value}")
+        return value
     if isinstance(value, float):
         return _from_float(value)
     if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
@@ -59,8 +64,8 @@ def parse_number(value: object) -> Decimal | None:
 
 
 def to_pounds(value: Decimal) -> Decimal:
-    """Round £000s to the nearest £1 (3 decimal places), halves away from zero."""
-    return value.quantize(POUND, rounding=ROUND_HALF_UP)
+    """A typed figure in £000s to the nearest £1: ``jwmodel.money.round_to_pound`` (halves towards +infinity)."""
+    return round_to_pound(value)
 
 
 def parse_text(value: object) -> str:

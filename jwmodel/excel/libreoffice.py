@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from jwmodel.errors import JwmodelError
+
 __all__ = ["LibreOfficeError", "soffice", "resave"]
 
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -24,7 +26,7 @@ _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-class LibreOfficeError(RuntimeError):
+class LibreOfficeError(JwmodelError, RuntimeError):
     """LibreOffice is missing, or did not produce the file it was asked for."""
 
 

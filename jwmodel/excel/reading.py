@@ -43,9 +43,10 @@ from jwmodel.model import (
     Range,
     SavingLine,
     ServiceArea,
-    net_baseline,
+    derived_net,
 )
 from jwmodel.phasing import Profile
+from jwmodel.rules import submission_findings, unlisted_partner, unlisted_service
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, SourceRecord, Status, WorkstreamProposal
 from jwmodel.tables import Scope, Table, inputs
 from jwmodel.tables.inputs import RowProblem, profile_from_cells, split_partners, unmapped, with_extras
@@ -362,13 +363,8 @@ def _read_partner_return(
     known = [p.code for p in setup.partners]
     if not code:
         reader.error("PARTNER_MISSING", "choose your partner code on the cover", code_at)
-    elif known and code not in known:
-        reader.error(
-            "PARTNER_UNKNOWN",
-            f"partner code {code!r} is not in the programme's list ({', '.join(known)})",
-            code_at,
-            code,
-        )
+    elif unknown := unlisted_partner(code, known, "", code_at):
+        reader.findings.append(unknown)
     name = parse_text(cover_values.get("partner_name", (None, None))[0])
 
     def stated(key: str, label: str, money: bool) -> tuple[Decimal | None, Location]:
@@ -417,8 +413,8 @@ def _baseline_row(
     if not service:
         reader.error("SERVICE_MISSING", "a baseline row has figures but no service area", where)
         return None
-    if setup.services and service not in setup.services:
-        reader.error("SERVICE_UNKNOWN", f"service area {service!r} is not in the programme's list", where, service)
+    if unknown := unlisted_service(service, setup.services, where):
+        reader.findings.append(unknown)
         return None
     if net is None and gross is None and fte is None:
         return None  # a listed service left blank: not part of this partner's return
@@ -432,9 +428,9 @@ def _baseline_row(
             return None
         if gross is None:
             return None  # the net figure was there but invalid: already reported
-        net = net_baseline(gross, charges)
+        net = derived_net(gross, charges)
     if fte is None:
-        reader.warn("VALUE_MISSING", f"{service}: FTE is blank and is taken as 0", sheet.at(r, columns["fte"]))
+        reader.warn("FTE_BLANK", f"{service}: FTE is blank and is taken as 0", sheet.at(r, columns["fte"]))
         fte = Decimal(0)
     for key, value in (("gross", gross), ("charges", charges), ("fte", fte)):
         if value is not None and value < 0:
@@ -442,13 +438,6 @@ def _baseline_row(
             reader.error(
                 "NEGATIVE", f"{service}: {header} cannot be negative ({value})", sheet.at(r, columns[key]), str(value)
             )
-    if net < 0:
-        reader.warn(
-            "NEGATIVE",
-            f"{service}: the net baseline is negative ({net}); check the charges from other partners",
-            sheet.at(r, columns["net"]),
-            str(net),
-        )
     note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
     return BaselineEntry(code, service, net, fte, gross, charges, note, where)
 
@@ -462,13 +451,8 @@ class _Proposal:
 
     def partner(self, sheet: _Sheet, r: int, col: int, what: str) -> str:
         code = self.reader.code(sheet, r, col, what)
-        if code and self.codes and code not in self.codes:
-            self.reader.error(
-                "PARTNER_UNKNOWN",
-                f"{what}: partner code {code!r} is not in the programme's list ({', '.join(self.codes)})",
-                sheet.at(r, col),
-                code,
-            )
+        if unknown := unlisted_partner(code, self.codes, what, sheet.at(r, col)):
+            self.reader.findings.append(unknown)
         return code
 
     def table(self, declared: Table) -> tuple[_Sheet, _Columns] | None:
@@ -497,13 +481,8 @@ class _Proposal:
         for p in partners:
             if problem := code_problem(p):
                 reader.error("BAD_CODE", f"option {name!r}: {problem}", sheet.at(r, col), p)
-            elif self.codes and p not in self.codes:
-                reader.error(
-                    "PARTNER_UNKNOWN",
-                    f"option {name!r}: partner code {p!r} is not in the programme's list ({', '.join(self.codes)})",
-                    sheet.at(r, col),
-                    p,
-                )
+            elif unknown := unlisted_partner(p, self.codes, f"option {name!r}", sheet.at(r, col)):
+                reader.findings.append(unknown)
         if not partners:
             reader.error(
                 "VALUE_MISSING", f"option {name!r}: list the participating partners, e.g. 'HC, HCC'", sheet.at(r, col)
@@ -544,11 +523,6 @@ class _Proposal:
         bearer = self.partner(sheet, r, columns["sole_bearer"], f"option {name!r} sole bearer")
         driver = reader.text(sheet, r, columns["driver"])
         rule = ApportionmentRule(method, percentages, driver, bearer, int(minimum) if minimum is not None else 1, where)
-        total = sum(percentages.values(), Decimal(0))
-        if method is Method.FIXED and total != 100:
-            reader.error(
-                "PERCENT_SUM", f"option {name!r}: the percentages add up to {total}, not 100", where, str(total)
-            )
         if method is Method.DRIVER and not driver:
             reader.error(
                 "VALUE_MISSING",
@@ -614,7 +588,7 @@ class _Proposal:
             if estimate is None:
                 continue
             if not description:
-                reader.warn("VALUE_MISSING", "a saving line has no description", where)
+                reader.warn("DESCRIPTION_BLANK", "a saving line has no description", where)
             bearer, condition = self.bearer_and_condition(sheet, r, columns)
             profile, ok = _profile(reader, sheet, r, columns, timing=False)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
@@ -639,12 +613,6 @@ class _Proposal:
             estimate = _low_high(reader, sheet, r, columns, f"one-off cost {description!r}")
             if estimate is None:
                 continue
-            if estimate.low < 0 or estimate.high < 0:
-                reader.warn(
-                    "NEGATIVE",
-                    f"one-off cost {description!r} is negative (income); check the sign: costs are positive",
-                    where,
-                )
             profile, ok = _profile(reader, sheet, r, columns, timing=True)
             bearer, condition = self.bearer_and_condition(sheet, r, columns)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
@@ -665,8 +633,8 @@ def _read_proposal(
     service = parse_text(service_raw)
     if not service:
         reader.error("SERVICE_MISSING", "choose the service area on the cover", service_at)
-    elif setup.services and service not in setup.services:
-        reader.error("SERVICE_UNKNOWN", f"service area {service!r} is not in the programme's list", service_at, service)
+    elif unknown := unlisted_service(service, setup.services, service_at):
+        reader.findings.append(unknown)
     proposal = _Proposal(reader, service, setup)
     options = proposal.options()
     drivers = proposal.drivers()
@@ -706,7 +674,9 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
                 )
             else:
                 reader.warn(
-                    "EXTRA_SHEET", f"the empty sheet '{facts.name}' is not part of the template and is ignored", where
+                    "EXTRA_SHEET_EMPTY",
+                    f"the empty sheet '{facts.name}' is not part of the template and is ignored",
+                    where,
                 )
             continue
         if facts.hidden:
@@ -813,6 +783,8 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
     setup = _setup(reader)
     reading = _read_partner_return if template == s.PARTNER_RETURN else _read_proposal
     submission = reading(reader, values, setup)
+    if submission is not None:  # the rules over the whole file, as consolidation runs them (jwmodel.rules)
+        reader.findings.extend(submission_findings(submission))
     findings = tuple(reader.findings)
     if any(f.severity is Severity.ERROR for f in findings) or submission is None:
         return None, SourceRecord(name, digest, kind, Status.REJECTED, "", findings)

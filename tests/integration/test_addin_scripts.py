@@ -122,12 +122,12 @@ def test_the_script_reports_every_file_and_recalculates(filled):
     control = after["cells"]["Read me"]
     assert (
         control[(6, 1)]
-        == "Files: 10 seen = 10 accepted + 0 accepted with warnings + 0 used in part + 0 rejected + 0 superseded + 0 skipped"
+        == "Files: 10 seen = 8 accepted + 2 accepted with warnings + 0 used in part + 0 rejected + 0 superseded + 0 skipped"
     )
     from jwmodel.tables.outputs import SOURCES
 
     assert [control[(8, c)] for c in range(len(SOURCES.columns))] == list(SOURCES.headers())
-    assert {control[(r, 3)] for r in range(9, 19)} == {"accepted"}  # the Status column
+    assert {control[(r, 3)] for r in range(9, 19)} == {"accepted", "accepted with warnings"}  # the Status column
     files = {control[(r, 0)] for r in range(9, 19)}
     assert files == {p.name for p in HAMPSHIRE_DIR.glob("*.xlsx")}
     assert actions[-1]["func"] == "calculate"
@@ -187,6 +187,6 @@ def test_the_script_puts_the_incomplete_banner_on_read_me(tmp_path, hampshire_fo
     blank = write_model_workbook(tmp_path / "blank.xlsx", Programme(), consolidate(Programme()))
     control = apply(blank, run_script(blank, str(hampshire_folder)))["cells"]["Read me"]
     status = control[(6, 1)]
-    assert status.startswith("INCOMPLETE: 1 file rejected, ") and "errors; see Findings. Files: 11 seen" in status
+    assert status.startswith("INCOMPLETE: 2 files rejected, ") and "errors; see Findings. Files: 11 seen" in status
     statuses = {control[(r, 0)]: control[(r, 3)] for r in range(9, 20)}
     assert statuses["broken.xlsx"] == "rejected" and statuses["proposal-legal-services.xlsx"] != "accepted"

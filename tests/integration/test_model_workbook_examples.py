@@ -267,6 +267,9 @@ def test_the_checks_are_stated_totals_less_the_rows(example):
             assert same(rows[(control.partner, what)], expected), (control.partner, what)
 
 
+SINGLE_FILE_RULES = {"BASELINE_TOTAL_MISMATCH"}  # found by jwmodel.rules when each file is read
+
+
 def test_findings_from_the_workbook_tables_are_the_batchs(example):
     name, batch, model = example
     book = _Book(model)
@@ -274,8 +277,11 @@ def test_findings_from_the_workbook_tables_are_the_batchs(example):
     tables = [book.resolve(f"{t}[#All]", "Summary") for t in names]
     got = asyncio.run(xlwings.server.custom_functions_call(payload("JW_FINDINGS", tables), jwaddin.functions))
     codes = sorted(r[1] for r in got[1:] if r[1])
-    reading = {f.code for s in batch.sources for f in s.findings}
-    assert codes == sorted(f.code for f in batch.consolidation.findings if f.code not in reading)
+    # the rules a file's figures alone decide (stated totals) are reported on reading in the batch, and
+    # by JW_FINDINGS from the tables: both sides are the programme's own findings, whatever reported them
+    from_files = {(f.code, f.message) for s in batch.sources for f in s.findings if f.code in SINGLE_FILE_RULES}
+    expected = [f.code for f in batch.consolidation.findings if f.code not in {c for c, _ in from_files}]
+    assert codes == sorted([*expected, *(c for c, _ in from_files)])
 
 
 def test_the_tables_give_back_the_batchs_lines_with_their_bearers_conditions_and_phasing(example):

@@ -66,8 +66,12 @@ def test_a_proposal_whose_line_is_dropped_is_not_accepted_and_the_exit_status_sa
     out, err = capsys.readouterr()
     assert out == ""
     assert "proposal-legal-services.xlsx" in err and "RANGE_NOT_ORDERED" in err and "'Saving lines'!A5" in err
-    # the other files' figures are unchanged: only Legal's (8)/(11) line is left out
-    assert doc["totals"]["recurring"] == {"low": -182 + 8, "high": -337 + 11}
+    # the whole proposal is refused (as `jwmodel check` refuses it before sending): Legal's recurring lines
+    # are left out and every other file's figures are unchanged
+    legal = next(p for p in hampshire_submissions()[1] if p.service.name == "Legal Services")
+    counted = [x.estimate for x in legal.saving_lines if x.category.recurring]
+    low, high = sum(r.low for r in counted), sum(r.high for r in counted)
+    assert doc["totals"]["recurring"] == {"low": -182 - low, "high": -337 - high}
 
 
 def test_an_incomplete_run_says_so_on_the_summary_the_read_me_and_in_the_json(tmp_path, hampshire_folder):
@@ -319,7 +323,7 @@ def test_rows_beyond_a_sheet_are_counted_never_dropped_silently(tmp_path, monkey
     from jwmodel.findings import Finding, Severity
 
     run = jwmodel.consolidate_folder(HAMPSHIRE_DIR, progress=False)
-    many = tuple(Finding(Severity.INFO, "NOTE", f"note {i}") for i in range(30))
+    many = tuple(Finding(Severity.INFO, "LINE_CONDITION_NOT_MET", f"note {i}") for i in range(30))
     run = dataclasses.replace(run, consolidation=dataclasses.replace(run.consolidation, findings=many))
     monkeypatch.setattr(xlsx_cells, "ROW_LIMIT", 20)  # a sheet of 20 rows: title, blank, headers, 16 rows, note
     run.write_workbook(tmp_path / "c.xlsx")

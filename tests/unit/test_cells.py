@@ -54,9 +54,9 @@ def test_refused_numbers(raw):
         parse_number(raw)
 
 
-def test_rounding_to_the_pound_is_half_away_from_zero():
+def test_rounding_to_the_pound_is_the_one_in_money_halves_towards_plus_infinity():
     assert to_pounds(Decimal("1.0005")) == Decimal("1.001")
-    assert to_pounds(Decimal("-1.0005")) == Decimal("-1.001")
+    assert to_pounds(Decimal("-1.0005")) == Decimal("-1.000")  # halves towards +infinity: jwmodel.money
 
 
 def test_dates_from_cells_serials_and_text():

@@ -81,6 +81,16 @@ def test_published_hfrs_and_hcc_totals_that_do_not_match_their_rows_are_found(ha
     }
     hfrs = next(f for f in hampshire.findings if f.code == "BASELINE_TOTAL_MISMATCH" and f.message.startswith("HFRS"))
     assert "7,514" in hfrs.message and "3,216" in hfrs.message and hfrs.value == D(7514)
+    assert {f.severity.value for f in hampshire.findings} == {"warning"}  # reported, and the returns are used
+
+
+def test_the_rules_check_runs_on_one_return_give_consolidations_findings(hampshire):
+    """jwmodel.rules over each partner's own rows and totals gives exactly the findings consolidation reports."""
+    from jwmodel.rules import control_total_findings
+
+    programme = hampshire_2012.programme()
+    by_rules = [f for c in programme.control_totals for f in control_total_findings(c, programme.baseline)]
+    assert by_rules == [f for f in hampshire.findings if f.code in ("BASELINE_TOTAL_MISMATCH", "FTE_TOTAL_MISMATCH")]
 
 
 def test_apportionment_table_matches_the_published_one(hampshire):

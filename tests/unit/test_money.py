@@ -154,3 +154,47 @@ def test_split_range_repairs_the_alabama_paradox():
         low, high = sorted((Decimal(rng.randint(0, 40)) * POUND, Decimal(rng.randint(0, 40)) * POUND))
         for s in split_range(Range(low, high), w).values():
             assert s.low <= s.high
+
+
+# --- one rounding to £1 --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("1.0005", "1.001"),  # a cost's half goes up: the bigger cost
+        ("-1.0005", "-1.000"),  # a saving's half goes to the smaller saving
+        ("0.0005", "0.001"),
+        ("-0.0005", "0.000"),
+        ("2.0015", "2.002"),  # no banker's rounding: every positive half goes up
+        ("-2.0015", "-2.001"),  # and every negative half towards zero
+        ("1.00049", "1.000"),
+        ("-1.00051", "-1.001"),
+        ("7", "7.000"),
+    ],
+)
+def test_round_to_pound_sends_halves_towards_plus_infinity(value, expected):
+    from jwmodel.money import round_to_pound
+
+    assert str(round_to_pound(Decimal(value))) == expected
+
+
+def test_the_reader_and_the_phasing_round_with_the_same_function():
+    from jwmodel.excel.cells import to_pounds
+    from jwmodel.money import round_to_pound
+    from jwmodel.phasing import round_to_pound as phasing_rounding
+
+    assert phasing_rounding is round_to_pound
+    for value in ("1.0005", "-1.0005", "-2.0015", "3.14159", "-3.14159"):
+        assert to_pounds(Decimal(value)) == round_to_pound(Decimal(value))
+    assert to_pounds(Decimal("-1.0005")) == Decimal("-1.000")  # it gave -1.001 when it had its own rule
+
+
+def test_a_decimal_is_accepted_wherever_a_number_is():
+    from jwmodel.excel.cells import CellError, parse_number
+
+    assert parse_number(Decimal("10.5")) == Decimal("10.5")
+    with pytest.raises(CellError):
+        parse_number(Decimal("NaN"))
+    with pytest.raises(CellError):
+        parse_number(Decimal("Infinity"))
