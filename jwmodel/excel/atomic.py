@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from jwmodel.excel.stopping import sigterm_exits
+
 __all__ = ["replacing"]
 
 
@@ -23,12 +25,13 @@ def replacing(path: str | Path, suffix: str = "") -> Iterator[Path]:
     fd, name = tempfile.mkstemp(suffix=suffix, prefix=".tmp-", dir=path.parent)
     os.close(fd)
     tmp = Path(name)
-    try:
-        yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with sigterm_exits():  # SIGTERM while writing raises SystemExit, so the temporary file goes too
+        try:
+            yield tmp
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise

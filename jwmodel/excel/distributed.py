@@ -28,7 +28,7 @@ from pathlib import Path
 
 from jwmodel.excel import intake
 from jwmodel.excel.guard import Limits
-from jwmodel.excel.intake import CRASHED, Extracted, _lost, _timed_out
+from jwmodel.excel.intake import CRASHED, Extracted, lost, timed_out
 
 __all__ = ["dask_extractor"]
 
@@ -45,7 +45,7 @@ def _extract_in_time(path: str, timeout: float, limits: Limits) -> Extracted:
     reader.join(timeout)
     if box:
         return box[0]
-    return _lost(Path(path), "READER_TIMEOUT", _timed_out(timeout))
+    return lost(Path(path), "READER_TIMEOUT", timed_out(timeout))
 
 
 def _extract_task(paths: Sequence[str], timeout: float, limits: Limits) -> list[Extracted]:
@@ -111,7 +111,7 @@ def dask_extractor(
             try:
                 (outcome,) = future.result()
             except Exception as exc:
-                outcome = _lost(
+                outcome = lost(
                     Path(names[i]),
                     "READER_CRASHED",
                     CRASHED if _killed(exc) else f"{CRASHED} ({type(exc).__name__}: {exc})",
