@@ -223,24 +223,30 @@ def timed_out(timeout: float) -> str:
 
 
 def cap_findings(findings: Sequence[Finding], limit: int = MAX_FINDINGS_PER_FILE) -> tuple[Finding, ...]:
-    """One file's findings, at most ``limit`` listed one by one and one "and N more like this" per code.
+    """One file's findings: the first ``limit`` listed one by one, then at most one finding per code.
 
-    Nothing is dropped silently: each code with findings beyond the first ``limit`` gets one more
-    finding, of the same code and severity, saying how many there are and where the first and last
-    are; its ``value`` is that count. A file's status does not change (it was decided on them all).
+    Nothing is dropped silently: a code with several findings beyond the first ``limit`` gets one
+    finding in their place, of the same code and severity, saying how many there are and where the
+    first and last are (its ``value`` is that count); a code with just one keeps it as it is. So a
+    capped list is never longer than ``limit`` plus the number of codes, and capping it again
+    changes nothing. A file's status does not change (it was decided on all of them).
     """
-    if len(findings) <= limit:
-        return tuple(findings)
     cut: dict[str, list[Finding]] = {}
     for f in findings[limit:]:
         cut.setdefault(f.code, []).append(f)
-    return (*findings[:limit], *(_more_like(group, len(findings), limit) for group in cut.values()))
+    if all(len(group) == 1 for group in cut.values()):
+        return tuple(findings)
+    total = len(findings)
+    return (
+        *findings[:limit],
+        *(group[0] if len(group) == 1 else _more_like(group, total, limit) for group in cut.values()),
+    )
 
 
 def _more_like(group: list[Finding], total: int, limit: int) -> Finding:
     first, last = group[0], group[-1]
     sheets = {f.where.sheet for f in group}
-    span = _place(first.where) if len(group) == 1 else f"{_place(first.where)} to {_place(last.where)}"
+    span = f"{_place(first.where)} to {_place(last.where)}"
     return Finding(
         first.severity,
         first.code,
@@ -260,7 +266,8 @@ def _place(where: Location) -> str:
 def _capped(record: SourceRecord) -> SourceRecord:
     if len(record.findings) <= MAX_FINDINGS_PER_FILE:
         return record
-    return replace(record, findings=cap_findings(record.findings))
+    findings = cap_findings(record.findings)
+    return record if len(findings) == len(record.findings) else replace(record, findings=findings)
 
 
 # --- reader workers ------------------------------------------------------------------------------
