@@ -214,12 +214,18 @@ def lost(path: str | Path, code: str, message: str) -> Extracted:
     )
 
 
-CRASHED = "reading this file made the reader fail outright (the file is probably damaged or built to attack spreadsheet readers); nothing from it is used: save it again from Excel as .xlsx"
+CRASHED = (
+    "reading this file made the reader fail outright (the file is probably damaged or built to attack "
+    "spreadsheet readers); nothing from it is used: save it again from Excel as .xlsx"
+)
 
 
 def timed_out(timeout: float) -> str:
     """The READER_TIMEOUT message for a reader stopped after ``timeout`` seconds."""
-    return f"reading this file took more than {timeout:.0f} seconds and was stopped; a return takes a fraction of a second: save it again from Excel as .xlsx"
+    return (
+        f"reading this file took more than {timeout:.0f} seconds and was stopped; a return takes a fraction "
+        "of a second: save it again from Excel as .xlsx"
+    )
 
 
 def cap_findings(findings: Sequence[Finding], limit: int = MAX_FINDINGS_PER_FILE) -> tuple[Finding, ...]:
