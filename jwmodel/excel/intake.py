@@ -353,7 +353,7 @@ def _answer(conn: Connection, index: int, path: str, outcome: Extracted) -> bool
     except OSError:
         return False
     except Exception as exc:  # the record cannot be pickled: nothing was sent yet, so say why instead
-        conn.send((index, failed(display_name(path), exc, "sending what was read to the main process")))
+        return _answer(conn, index, path, failed(display_name(path), exc, "sending what was read to the main process"))
     return True
 
 
@@ -381,9 +381,8 @@ class _Pool:
         self.ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
         self.paths, self.done, self.timeout, self.limits, self.depth = paths, done, timeout, limits, depth
         self.queue = deque(range(len(paths)))
+        self.workers = min(workers, len(paths))
         self.slots: list[_Slot] = []
-        for _ in range(min(workers, len(paths))):
-            self.slots.append(self._spawn())
 
     def _spawn(self) -> _Slot:
         parent, child = self.ctx.Pipe()
@@ -395,7 +394,9 @@ class _Pool:
         return _Slot(process, parent)
 
     def run(self) -> None:
-        """Until every path has its record: feed the workers, wait, collect, replace any that failed."""
+        """Start the workers; until every path has its record: feed them, wait, collect, replace any that failed."""
+        while len(self.slots) < self.workers:
+            self.slots.append(self._spawn())
         while self.queue or any(s.pending for s in self.slots):
             self._feed()
             busy = [s for s in self.slots if s.pending]

@@ -8,6 +8,7 @@ sheets with openpyxl, not taken from jwmodel).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -241,6 +242,29 @@ def test_an_unexpected_error_reading_one_file_is_its_internal_error_and_the_batc
     assert (error["severity"], error["file"]) == ("error", "return-HCC.xlsx")
     assert "RuntimeError: injected fault" in error["message"] and "please report this" in error["message"]
     assert_other_figures(doc, ("HC", "HFRS"))
+
+
+def test_a_record_that_cannot_be_sent_back_from_a_worker_is_that_files_internal_error(tmp_path, monkeypatch):
+    folder = example(tmp_path)
+    real = reading.read_submission
+
+    def unpicklable_for_hc(path, **kwargs):
+        submission, record = real(path, **kwargs)
+        if record.file == "return-HC.xlsx":
+            odd = Finding(Severity.WARNING, "COVER_BLANK", "odd", Location(record.file), value=lambda: 0)
+            record = dataclasses.replace(record, findings=(odd,))
+        return submission, record
+
+    monkeypatch.setattr(reading, "read_submission", unpicklable_for_hc)
+    candidates, _ = scan_folder(folder)
+    results = {r.file: (s, r) for s, r in extract_all(candidates, workers=1)}
+    submission, record = results["return-HC.xlsx"]
+    assert submission is None and record.status == Status.REJECTED
+    (error,) = record.findings
+    assert (error.code, error.where) == ("INTERNAL_ERROR", Location("return-HC.xlsx"))
+    assert "sending what was read to the main process" in error.message
+    assert results["return-HCC.xlsx"][1].status == Status.ACCEPTED  # the same worker carried on
+    assert len(results) == 10
 
 
 def test_an_unexpected_error_in_the_parent_on_one_file_is_its_internal_error(tmp_path, monkeypatch):
