@@ -145,3 +145,26 @@ def test_an_undecided_group_names_ten_files_and_counts_the_rest():
     message = outcomes["r000.xlsx"][1].message
     assert "25 different submissions (r000.xlsx, r001.xlsx," in message and "r009.xlsx and 15 more)" in message
     assert "r010.xlsx" not in message
+
+
+anything = st.one_of(st.text(max_size=12), st.sampled_from(["²", "9" * 5000, "1", "2", "2012-04-02", ""]))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(anything, anything, anything), min_size=1, max_size=5))
+def test_assemble_never_raises_on_any_cover_and_accounts_for_every_file(fields):
+    returns = [
+        PartnerReturn(
+            Cover("t", "1.0", financial_year=year, submitted=date, submission_version=number),
+            Partner("HC", "HC"),
+            (BaselineEntry("HC", "Legal", Decimal(i), Decimal(1)),),
+            file=f"{i}.xlsx",
+        )
+        for i, (number, date, year) in enumerate(fields)
+    ]
+    assembly = assemble(returns, [])
+    used = {f"{int(e.net)}.xlsx" for e in assembly.programme.baseline}
+    assert len(used) <= 1
+    assert used | set(assembly.outcomes) == {r.file for r in returns}
+    assert not used & set(assembly.outcomes)
+    assert all(x.code != "INTERNAL_ERROR" for _, x in assembly.outcomes.values())
