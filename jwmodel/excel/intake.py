@@ -110,18 +110,7 @@ def scan_folder(folder: Path) -> tuple[list[Path], list[SourceRecord]]:
         except FileNotFoundError:
             outcome = _vanished(display_name(entry.name))
         except OSError as exc:
-            outcome = SourceRecord(
-                display_name(entry.name),
-                "",
-                "unknown",
-                Status.REJECTED,
-                "",
-                (
-                    file_error(
-                        "FILE_UNREADABLE", f"the file cannot be examined ({exc.strerror})", display_name(entry.name)
-                    ),
-                ),
-            )
+            outcome = _unexaminable(display_name(entry.name), exc)
         if isinstance(outcome, SourceRecord):
             records.append(outcome)
         else:
@@ -181,6 +170,11 @@ def _vanished(name: str) -> SourceRecord:
     if known is not None and known.status == Status.SKIPPED:
         return replace(known, taken=f"{known.taken} (it was gone before it could be looked at)")
     return SourceRecord(name, "", "unknown", Status.REJECTED, "", (gone(name),))
+
+
+def _unexaminable(name: str, exc: OSError) -> SourceRecord:
+    message = f"the file cannot be examined ({exc.strerror or exc}): check it can be read, then run again"
+    return SourceRecord(name, "", "unknown", Status.REJECTED, "", (file_error("FILE_UNREADABLE", message, name),))
 
 
 # --- one file --------------------------------------------------------------------------------------
