@@ -51,6 +51,7 @@ __all__ = [
     "extract",
     "extract_all",
     "failed",
+    "findings_not_listed",
     "lost",
     "scan_folder",
     "timed_out",
@@ -255,6 +256,17 @@ def _more_like(group: list[Finding], total: int, limit: int) -> Finding:
         Location(first.where.file, first.where.sheet if len(sheets) == 1 else ""),
         len(group),
     )
+
+
+_MORE_LIKE_THIS = re.compile(r"and [\d,]+ more like this \(")
+
+
+def findings_not_listed(findings: Iterable[Finding]) -> int:
+    """How many findings capping left unlisted: the counts its "and N more like this" findings carry.
+
+    For a summary line or banner ("12,345 findings not listed one by one: see each file's").
+    """
+    return sum(f.value for f in findings if isinstance(f.value, int) and _MORE_LIKE_THIS.match(f.message))
 
 
 def _place(where: Location) -> str:

@@ -24,7 +24,14 @@ import pytest
 from jwmodel.cli import main
 from jwmodel.excel import intake, reading
 from jwmodel.excel.files import FILE_GONE, display_name
-from jwmodel.excel.intake import MAX_FINDINGS_PER_FILE, cap_findings, extract, extract_all, scan_folder
+from jwmodel.excel.intake import (
+    MAX_FINDINGS_PER_FILE,
+    cap_findings,
+    extract,
+    extract_all,
+    findings_not_listed,
+    scan_folder,
+)
 from jwmodel.findings import Finding, Location, Severity
 from jwmodel.submissions import ProgrammeSetup, Status
 
@@ -369,6 +376,8 @@ def test_capping_keeps_the_first_findings_and_counts_the_rest_per_code_with_its_
     ]
     assert "and 50 more like this ('Baseline'!B201 to 'Baseline'!B250)" in capped[200].message
     assert "this file has 281 findings" in capped[200].message
+    assert findings_not_listed(capped) == 50 + 30
+    assert findings_not_listed(many) == 0
     assert cap_findings(many[:200], 200) == tuple(many[:200])
     assert cap_findings(capped, 200) == capped  # capping twice (worker, then parent) changes nothing
 
@@ -380,6 +389,7 @@ def test_the_reader_caps_a_files_findings_even_alone(tmp_path):
     assert len({x.code for x in more}) == len(more)  # at most one more per code
     (counted,) = [x for x in more if x.code == "NOT_A_NUMBER"]
     assert sum(x.code == "NOT_A_NUMBER" for x in listed) + counted.value == 4 * ROWS
+    assert findings_not_listed(record.findings) == counted.value  # the only code with more than one past the cap
 
 
 # --- 7. identical rejected uploads -----------------------------------------------------------------
