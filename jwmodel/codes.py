@@ -63,6 +63,7 @@ class Code(StrEnum):
     READER_CRASHED = "READER_CRASHED", _E, "the reader process crashed on this file"
     READER_TIMEOUT = "READER_TIMEOUT", _E, "the reader took too long on this file and was stopped"
     INTERNAL_ERROR = "INTERNAL_ERROR", _E, "jwmodel failed on this file; the rest of the batch goes on"
+    FILE_GONE = "FILE_GONE", _E, "listed but gone before it could be read (renamed or deleted meanwhile)"
 
     # --- the template's structure ------------------------------------------------------------
     NOT_A_TEMPLATE = "NOT_A_TEMPLATE", _E, "the workbook has no Cover sheet, so it is not a jwmodel template"
@@ -70,6 +71,11 @@ class Code(StrEnum):
     TEMPLATE_VERSION = "TEMPLATE_VERSION", _E, "the cover gives no supported template version"
     COVER_FIELD_MISSING = "COVER_FIELD_MISSING", _E, "a row of the cover is missing"
     COVER_BLANK = "COVER_BLANK", _W, "a cover field that should be filled in is blank"
+    SUBMISSION_NUMBER_INVALID = (
+        "SUBMISSION_NUMBER_INVALID",
+        _W,
+        "the submission number is not a whole number of up to 6 digits; it does not decide which is final",
+    )
     SHEET_MISSING = "SHEET_MISSING", _E, "a sheet of the template is missing (or renamed)"
     EXTRA_SHEET = "EXTRA_SHEET", _E, "a sheet that is not part of the template holds something that would not be read"
     EXTRA_SHEET_EMPTY = "EXTRA_SHEET_EMPTY", _W, "an empty sheet that is not part of the template; ignored"

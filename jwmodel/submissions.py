@@ -38,6 +38,11 @@ __all__ = [
     "WorkstreamProposal",
     "assemble",
     "beats",
+    "latest",
+    "internal_error",
+    "submission_number",
+    "submission_number_problem",
+    "SUBMISSION_NUMBER_DIGITS",
 ]
 
 PARTNER_RETURN = "jwmodel partner return"
@@ -142,63 +147,150 @@ class Assembly:
         object.__setattr__(self, "outcomes", frozen_map(self.outcomes))
 
 
+SUBMISSION_NUMBER_DIGITS = 6  # up to 999999: far more resubmissions than any programme sees
+
+
+def submission_number(text: object) -> int | None:
+    """A cover's submission number: 1 to 6 ASCII digits, else None. Never raises, whatever it is given.
+
+    Strict on purpose: ``str.isdigit`` also passes superscripts ("²") and other scripts' digits,
+    which ``int`` then refuses, and a number thousands of digits long is no submission number.
+    The reader reports a value this refuses as a finding located to its cell.
+    """
+    if not isinstance(text, str):
+        return None
+    if not (0 < len(text) <= SUBMISSION_NUMBER_DIGITS) or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
+def submission_number_problem(text: str) -> str:
+    """What is wrong with a cover's submission number as typed ('' if it is fine or blank)."""
+    if not text or submission_number(text) is not None:
+        return ""
+    shown = f"{text[:20]!r}... ({len(text):,} characters)" if len(text) > 20 else repr(text)
+    return (
+        f"Submission number: expected a whole number of up to {SUBMISSION_NUMBER_DIGITS} digits (1 for the first "
+        f"submission, 2 for the next), got {shown}; it is not used to decide which submission is final: correct it"
+    )
+
+
 def beats(a: Cover, b: Cover) -> bool | None:
     """Whether cover ``a`` is later than ``b``: by submission number, else by date; None if neither says."""
-    na = int(a.submission_version) if a.submission_version.isdigit() else None
-    nb = int(b.submission_version) if b.submission_version.isdigit() else None
+    na, nb = submission_number(a.submission_version), submission_number(b.submission_version)
     if na is not None and nb is not None and na != nb:
         return na > nb
-    if a.submitted and b.submitted and a.submitted != b.submitted:
-        return a.submitted > b.submitted
+    da, db = _date(a.submitted), _date(b.submitted)
+    if da and db and da != db:
+        return da > db
     return None
+
+
+def _date(value: object) -> str:
+    """A cover's submission date, ISO text as the reader gives it ('' for anything else): comparing never raises."""
+    return value if isinstance(value, str) else ""
+
+
+def latest(covers: Sequence[Cover]) -> int | None:
+    """The index of the cover that ``beats`` every other one, or None when no cover does.
+
+    Linear: ``beats`` is antisymmetric (``a`` beats ``b`` and ``b`` beats ``a`` never both hold),
+    so a cover that beats all others, if there is one, wins every comparison it meets in one pass
+    and nothing displaces it afterwards; a second pass checks that the survivor does beat all.
+    """
+    if not covers:
+        return None
+    best = 0
+    for i in range(1, len(covers)):
+        if beats(covers[i], covers[best]):
+            best = i
+    if all(beats(covers[best], c) for i, c in enumerate(covers) if i != best):
+        return best
+    return None
+
+
+def internal_error(file: str, exc: BaseException, doing: str = "reading it") -> Finding:
+    """The one finding for an unexpected failure on one file: the file named, the error, 'please report this'.
+
+    Used at every boundary where one submission is processed (reading it in a worker, each later
+    step in the parent), so that such a failure rejects that file and the batch goes on.
+    """
+    text = str(exc)
+    if len(text) > 300:
+        text = f"{text[:300]}... (cut: {len(text):,} characters in all)"
+    return Finding(
+        Code.INTERNAL_ERROR,
+        f"jwmodel failed while {doing} ({type(exc).__name__}: {text}); nothing from this file is used and the "
+        "rest of the batch goes on: please report this, with the file",
+        Location(file),
+    )
+
+
+_NAMED = 10  # files named in a finding about a group; the rest are counted
+
+
+def _files(group: Sequence[PartnerReturn] | Sequence[WorkstreamProposal]) -> str:
+    names = sorted(x.file for x in group)
+    more = f" and {len(names) - _NAMED:,} more" if len(names) > _NAMED else ""
+    return ", ".join(names[:_NAMED]) + more
 
 
 def _latest(
     group: Sequence[PartnerReturn] | Sequence[WorkstreamProposal], what: str
 ) -> tuple[object | None, dict[str, tuple[str, Finding]]]:
     """The final submission of a group, by the cover's submission number then date, never by name."""
-    outcomes: dict[str, tuple[str, Finding]] = {}
-    files = ", ".join(sorted(x.file for x in group))
     years = sorted({x.cover.financial_year for x in group})
     if len(years) > 1:
-        for x in group:
-            outcomes[x.file] = (
-                Status.REJECTED,
-                Finding(
-                    Code.PERIOD_CONFLICT,
-                    f"{what} has submissions for different financial years ({', '.join(years)}: {files}); consolidate "
-                    "one period at a time",
-                    Location(x.file),
-                ),
-            )
-        return None, outcomes
-    winners = [x for x in group if all(beats(x.cover, y.cover) for y in group if y is not x)]
-    if not winners:
-        for x in group:
-            outcomes[x.file] = (
-                Status.REJECTED,
-                Finding(
-                    Code.RESUBMISSION_UNDECIDED,
-                    f"{what} has {len(group)} different submissions ({files}) whose covers do not say which is final "
-                    "(the same or no submission number and date); none is used until the sender says which is final",
-                    Location(x.file),
-                ),
-            )
-        return None, outcomes
-    winner = winners[0]
-    ranked = [winner, *(x for x in group if x is not winner)]
-    for x in ranked[1:]:
-        outcomes[x.file] = (
-            Status.SUPERSEDED,
-            Finding(
-                Code.SUPERSEDED,
-                f"{what}: superseded by {winner.file} (submission {winner.cover.submission_version or '?'} of "
-                f"{winner.cover.submitted or '?'}, this one {x.cover.submission_version or '?'} of "
-                f"{x.cover.submitted or '?'})",
-                Location(x.file),
-            ),
+        return None, _rejected_all(
+            group,
+            Code.PERIOD_CONFLICT,
+            f"{what} has submissions for different financial years ({', '.join(years)}: {_files(group)}); "
+            "consolidate one period at a time",
         )
+    final = latest([x.cover for x in group])
+    if final is None:
+        return None, _rejected_all(
+            group,
+            Code.RESUBMISSION_UNDECIDED,
+            f"{what} has {len(group)} different submissions ({_files(group)}) whose covers do not say which is final "
+            "(the same or no submission number and date); none is used until the sender says which is final",
+        )
+    winner = group[final]
+    outcomes: dict[str, tuple[str, Finding]] = {}
+    for x in group:
+        if x is not winner:
+            outcomes[x.file] = (Status.SUPERSEDED, _superseded(x, winner, what))
     return winner, outcomes
+
+
+def _rejected_all(
+    group: Sequence[PartnerReturn] | Sequence[WorkstreamProposal], code: Code, message: str
+) -> dict[str, tuple[str, Finding]]:
+    return {x.file: (Status.REJECTED, Finding(code, message, Location(x.file))) for x in group}
+
+
+def _superseded(
+    x: PartnerReturn | WorkstreamProposal, winner: PartnerReturn | WorkstreamProposal, what: str
+) -> Finding:
+    return Finding(
+        Code.SUPERSEDED,
+        f"{what}: superseded by {winner.file} (submission {winner.cover.submission_version or '?'} of "
+        f"{winner.cover.submitted or '?'}, this one {x.cover.submission_version or '?'} of {x.cover.submitted or '?'})",
+        Location(x.file),
+    )
+
+
+def _resolve(
+    group: Sequence[PartnerReturn] | Sequence[WorkstreamProposal], what: str
+) -> tuple[object | None, dict[str, tuple[str, Finding]]]:
+    """``_latest`` for a group of two or more; an unexpected failure rejects that group's files only."""
+    if len(group) == 1:
+        return group[0], {}
+    try:
+        return _latest(group, what)
+    except Exception as exc:  # the per-group boundary: one group's fault never stops the batch
+        doing = f"deciding which submission for {what} is final"
+        return None, {x.file: (Status.REJECTED, internal_error(x.file, exc, doing)) for x in group}
 
 
 def assemble(
@@ -227,7 +319,7 @@ def assemble(
     kept_returns: list[PartnerReturn] = []
     for code in _ordered(by_partner, partner_order):
         group = by_partner[code]
-        winner, found = _latest(group, f"partner {code}") if len(group) > 1 else (group[0], {})
+        winner, found = _resolve(group, f"partner {code}")
         outcomes.update(found)
         if winner is not None:
             kept_returns.append(winner)  # type: ignore[arg-type]
@@ -235,7 +327,7 @@ def assemble(
     kept_proposals: list[WorkstreamProposal] = []
     for name in _ordered(by_service, service_order):
         group = by_service[name]
-        winner, found = _latest(group, f"service area '{name}'") if len(group) > 1 else (group[0], {})
+        winner, found = _resolve(group, f"service area '{name}'")
         outcomes.update(found)
         if winner is not None:
             kept_proposals.append(winner)  # type: ignore[arg-type]

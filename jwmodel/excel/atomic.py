@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from jwmodel.excel.stopping import sigterm_exits
+
 __all__ = ["OutputError", "replacing", "check_target", "check_folder", "lock_files"]
 
 
@@ -73,18 +75,19 @@ def replacing(path: str | Path, suffix: str = "") -> Iterator[Path]:
         raise OutputError(f"cannot write {path}: {_reason(exc)}") from exc
     os.close(fd)
     tmp = Path(name)
-    try:
-        yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        cause = _os_error(exc)
-        if cause is None or isinstance(exc, OutputError):
-            raise
-        raise OutputError(f"cannot write {path}: {_reason(cause)}") from exc
+    with sigterm_exits():  # SIGTERM while writing raises SystemExit, so the temporary file goes too
+        try:
+            yield tmp
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+            os.replace(tmp, path)
+        except BaseException as exc:
+            tmp.unlink(missing_ok=True)
+            cause = _os_error(exc)
+            if cause is None or isinstance(exc, OutputError):
+                raise
+            raise OutputError(f"cannot write {path}: {_reason(cause)}") from exc
 
 
 def _os_error(exc: BaseException) -> OSError | None:

@@ -16,11 +16,11 @@ from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from jwmodel.excel.intake import Extracted, extract_all, scan_folder
+from jwmodel.excel.intake import Admission, Extracted, extract_all, scan_folder
 from jwmodel.excel.xlsx_cells import OUTPUT_PROPERTY
 from jwmodel.findings import Finding
 from jwmodel.model import Programme, ServiceArea
-from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal, assemble, beats
+from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal, assemble, latest
 
 __all__ = ["Reading", "read_folder", "settle", "is_output"]
 
@@ -62,31 +62,16 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
     submission that no longer can (it does not beat one of the others) keeps its cover, file,
     partner or service and programme lists, and drops its figures: ``assemble`` gives the same
     programme, outcomes and findings, and memory stays flat however many resubmissions the
-    folder holds. Identical copies are resolved first, as ``drop_identical`` does.
+    folder holds. Each record goes through ``intake.Admission`` first (identical copies of
+    accepted content, the per-file boundary for unexpected errors).
     """
+    admit = Admission()
     kept: list[Extracted] = []
-    first: dict[str, str] = {}
     groups: dict[tuple[str, str], list[int]] = {}  # (kind, partner or service) -> indexes in ``kept``
-    setups: dict[object, object] = {}
     for start in range(0, len(paths), CHUNK):
         touched = set()
-        for submission, record in extractor(paths[start : start + CHUNK], workers=workers, on_result=on_result):
-            if record.sha256 and record.sha256 in first:
-                submission, record = (
-                    None,
-                    dataclasses.replace(
-                        record,
-                        status=Status.SKIPPED,
-                        taken=f"identical to {first[record.sha256]} (same SHA-256): processed once",
-                        findings=(),
-                    ),
-                )
-            elif record.sha256:
-                first[record.sha256] = record.file
-            if submission is not None and submission.setup is not None:
-                submission = dataclasses.replace(
-                    submission, setup=setups.setdefault(submission.setup, submission.setup)
-                )
+        for item in extractor(paths[start : start + CHUNK], workers=workers, on_result=on_result):
+            submission, record = admit(item)
             key = (
                 ("return", submission.partner.code)
                 if isinstance(submission, PartnerReturn)
@@ -100,14 +85,11 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
             kept.append((submission, record))
         for key in touched:
             group = groups[key]
-            if len(group) < 2:
-                continue
-            covers = [kept[i][0].cover for i in group]  # type: ignore[union-attr]
+            final = latest([kept[i][0].cover for i in group]) if len(group) > 1 else 0  # type: ignore[union-attr]
             for n, i in enumerate(group):
                 submission, record = kept[i]
-                if _is_stub(submission) or all(beats(covers[n], c) for m, c in enumerate(covers) if m != n):
-                    continue
-                kept[i] = (_stub(submission), record)
+                if n != final and not _is_stub(submission):
+                    kept[i] = (_stub(submission), record)
     return kept
 
 

@@ -28,15 +28,19 @@ from pathlib import Path
 
 from jwmodel.excel import intake
 from jwmodel.excel.guard import Limits
-from jwmodel.excel.intake import CRASHED, Extracted, _lost, _timed_out
+from jwmodel.excel.intake import CRASHED, Extracted, lost, timed_out
 
 __all__ = ["dask_extractor"]
 
+_LIMITS = Limits()
 TASK_FILES = 8  # files per task: few enough to spread over the workers, enough to keep overhead low
 
 
 def _extract_in_time(path: str, timeout: float, limits: Limits) -> Extracted:
-    """``intake.extract`` on a worker (looked up when called, so a worker plugin can wrap it), given up after ``timeout`` seconds."""
+    """``intake.extract`` on a worker, given up after ``timeout`` seconds.
+
+    Looked up when called, so a worker plugin can wrap it.
+    """
     box: list[Extracted] = []
     reader = threading.Thread(
         target=lambda: box.append(intake.extract(path, limits)), name=f"jwmodel-read {Path(path).name}", daemon=True
@@ -45,7 +49,7 @@ def _extract_in_time(path: str, timeout: float, limits: Limits) -> Extracted:
     reader.join(timeout)
     if box:
         return box[0]
-    return _lost(Path(path), "READER_TIMEOUT", _timed_out(timeout))
+    return lost(Path(path), "READER_TIMEOUT", timed_out(timeout))
 
 
 def _extract_task(paths: Sequence[str], timeout: float, limits: Limits) -> list[Extracted]:
@@ -58,41 +62,63 @@ def dask_extractor(
     *,
     task_files: int = TASK_FILES,
     timeout: float = 120.0,
-    limits: Limits = Limits(),
+    limits: Limits = _LIMITS,
 ) -> Callable[..., list[Extracted]]:
     """An ``extract_all`` that reads on the Dask cluster at ``address`` (or through a ``distributed.Client``).
 
     The callable takes ``(paths, *, workers=None, on_result=None)`` like ``extract_all`` and returns
     the records in the order of ``paths``; ``workers`` is ignored (the cluster has its own).
     """
-    state: dict[str, object] = {}
+    return _DaskReader(address, task_files=task_files, timeout=timeout, limits=limits)
 
-    def client():
+
+class _DaskReader:
+    def __init__(self, address, *, task_files: int, timeout: float, limits: Limits) -> None:
+        self.address, self.task_files, self.timeout, self.limits = address, max(1, task_files), timeout, limits
+        self._client = None
+
+    def client(self):
+        """The ``distributed.Client``, connected on first use."""
         from distributed import Client
 
-        if "client" not in state:
-            state["client"] = address if isinstance(address, Client) else Client(address, set_as_default=False)
-        return state["client"]
+        if self._client is None:
+            address = self.address
+            self._client = address if isinstance(address, Client) else Client(address, set_as_default=False)
+        return self._client
 
-    def run(
-        paths: Sequence[str | Path], *, workers: int | None = None, on_result: Callable[[Extracted], None] | None = None
+    def __call__(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        workers: int | None = None,
+        on_result: Callable[[Extracted], None] | None = None,
     ) -> list[Extracted]:
-        from distributed import as_completed
-
-        c = client()
         names = [str(Path(p).absolute()) for p in paths]
         results: list[Extracted | None] = [None] * len(names)
-        batches = [list(range(i, min(i + task_files, len(names)))) for i in range(0, len(names), max(1, task_files))]
-        futures = {}
-        for batch in batches:
-            future = c.submit(_extract_task, [names[i] for i in batch], timeout, limits, pure=False, retries=0)
-            futures[future] = batch
 
         def done(i: int, outcome: Extracted) -> None:
             results[i] = outcome
             if on_result:
                 on_result(outcome)
 
+        suspects = self._read_in_tasks(names, done)
+        # Nothing else runs now: each suspect is read alone, so a worker that dies is its doing.
+        for i in sorted(suspects):
+            done(i, self._read_alone(names[i]))
+        return results  # type: ignore[return-value]
+
+    def _read_in_tasks(self, names: list[str], done: Callable[[int, Extracted], None]) -> list[int]:
+        """Read every file, a few per task; the indexes of files whose task was lost with its worker."""
+        from distributed import as_completed
+
+        c = self.client()
+        futures = {}
+        for first in range(0, len(names), self.task_files):
+            batch = list(range(first, min(first + self.task_files, len(names))))
+            future = c.submit(
+                _extract_task, [names[i] for i in batch], self.timeout, self.limits, pure=False, retries=0
+            )
+            futures[future] = batch
         suspects: list[int] = []
         for future in as_completed(list(futures), loop=c.loop):
             batch = futures.pop(future)
@@ -105,23 +131,19 @@ def dask_extractor(
                 future.release()
             for i, outcome in zip(batch, outcomes, strict=True):
                 done(i, outcome)
-        # Nothing else runs now: each suspect is read alone, so a worker that dies is its doing.
-        for i in sorted(suspects):
-            future = c.submit(_extract_task, [names[i]], timeout, limits, pure=False, retries=0)
-            try:
-                (outcome,) = future.result()
-            except Exception as exc:
-                outcome = _lost(
-                    Path(names[i]),
-                    "READER_CRASHED",
-                    CRASHED if _killed(exc) else f"{CRASHED} ({type(exc).__name__}: {exc})",
-                )
-            finally:
-                future.release()
-            done(i, outcome)
-        return results  # type: ignore[return-value]
+        return suspects
 
-    return run
+    def _read_alone(self, name: str) -> Extracted:
+        """One file in a task of its own: if its worker dies again, the file is READER_CRASHED."""
+        future = self.client().submit(_extract_task, [name], self.timeout, self.limits, pure=False, retries=0)
+        try:
+            (outcome,) = future.result()
+        except Exception as exc:
+            message = CRASHED if _killed(exc) else f"{CRASHED} ({type(exc).__name__}: {exc})"
+            outcome = lost(Path(name), "READER_CRASHED", message)
+        finally:
+            future.release()
+        return outcome
 
 
 def _killed(exc: BaseException) -> bool:

@@ -4,38 +4,64 @@ The folder is scanned without following links or opening anything that is not a 
 Each workbook is checked (``guard``) and read (``reading``) in a worker process that receives a
 path and returns a compact record; a worker that crashes or hangs on a file rejects that file
 only, and a fresh worker takes its place, so one hostile file can never stop the batch.
+
+Every boundary where one file is processed turns an unexpected error into that file's
+INTERNAL_ERROR finding: :func:`extract` in the worker, :class:`Admission` in the parent (and
+``submissions.assemble`` for each group of resubmissions). A file's findings are capped at
+:data:`MAX_FINDINGS_PER_FILE`, with one "and N more like this" finding per code for the rest.
+
+Workers never outlive the main process: each closes the pipe ends it inherited (so it sees end of
+file when the parent goes), on Linux asks the kernel to kill it when the parent dies, and SIGTERM
+to the parent stops the workers before it exits (:func:`jwmodel.excel.stopping.sigterm_exits`).
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing as mp
 import os
 import re
+import signal
 import stat
+import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from jwmodel.excel import reading
+from jwmodel.excel.files import display_name, file_error, gone, read_regular_file, sha256_of
 from jwmodel.excel.guard import Limits
-from jwmodel.findings import Finding, Location, Severity
-from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal
+from jwmodel.excel.stopping import sigterm_exits
+from jwmodel.findings import Finding, Location
+from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal, internal_error
 
 __all__ = [
     "Extracted",
-    "read_regular_file",
-    "scan_folder",
-    "extract",
-    "extract_all",
+    "Admission",
+    "CRASHED",
+    "MAX_FINDINGS_PER_FILE",
+    "cap_findings",
     "default_workers",
     "drop_identical",
+    "extract",
+    "extract_all",
+    "failed",
+    "findings_not_listed",
+    "lost",
+    "scan_folder",
+    "timed_out",
 ]
 
 Extracted = tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]
 
+MAX_FINDINGS_PER_FILE = 200  # listed one by one; the rest are counted, one finding per code
+
+_LIMITS = Limits()
 _LOCK_EXCEL = re.compile(r"^~\$(?P<tail>.+)$")
 _LOCK_LIBRE = re.compile(r"^\.~lock\.(?P<name>.+)#$")
 _TEMP = re.compile(r"^(~WRL.*\.tmp|.*\.tmp|.*\.part|.*\.crdownload)$", re.I)
@@ -63,39 +89,7 @@ _WRONG_FORMAT = {
 }
 
 
-def _finding(code: str, message: str, file: str) -> Finding:
-    return Finding(Severity.ERROR, code, message, Location(file))
-
-
-def read_regular_file(path: Path, limits: Limits = Limits()) -> tuple[bytes, Finding | None]:
-    """The bytes of a regular file, opened without following a link or blocking on a pipe."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        return b"", _finding(
-            "FILE_UNREADABLE",
-            f"the file cannot be opened ({exc.strerror}); if it is a link, copy the file itself into the folder",
-            path.name,
-        )
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return b"", _finding(
-                "NOT_A_FILE", "this is not a regular file (a pipe, device or folder), so it was not read", path.name
-            )
-        if info.st_size > limits.max_file_bytes:
-            return b"", _finding(
-                "FILE_TOO_LARGE",
-                f"the file is {info.st_size / 1_000_000:.1f} MB; a return is far smaller (the limit is {limits.max_file_bytes // 1_000_000} MB)",
-                path.name,
-            )
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks), None
-    finally:
-        os.close(fd)
+# --- the folder ----------------------------------------------------------------------------------
 
 
 def scan_folder(folder: Path) -> tuple[list[Path], list[SourceRecord]]:
@@ -103,91 +97,192 @@ def scan_folder(folder: Path) -> tuple[list[Path], list[SourceRecord]]:
 
     Nothing is opened here: links are not followed, pipes, devices and folders are reported,
     Office lock and temporary files are skipped (naming the workbook that may still be open), and
-    files in other spreadsheet formats are rejected with what to do instead.
+    files in other spreadsheet formats are rejected with what to do instead. A file that vanishes
+    between the listing and a look at it is still accounted for (FILE_GONE, or skipped if it was a
+    temporary file anyway). Records name files by :func:`display_name`; the paths returned are real.
     """
     entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    names = {e.name for e in entries}
+    names = {display_name(e.name) for e in entries}
     candidates: list[Path] = []
     records: list[SourceRecord] = []
     for entry in entries:
-        name = entry.name
-        info = entry.stat(follow_symlinks=False)
-        lock = _LOCK_EXCEL.match(name) or _LOCK_LIBRE.match(name)
-        if entry.is_symlink():
-            records.append(
-                SourceRecord(
-                    name,
-                    "",
-                    "other",
-                    Status.SKIPPED,
-                    "a symbolic link: not followed; copy the file itself into the folder",
-                )
-            )
-        elif stat.S_ISDIR(info.st_mode):
-            records.append(
-                SourceRecord(
-                    name, "", "other", Status.SKIPPED, "a folder: only files at the top of the folder are read"
-                )
-            )
-        elif not stat.S_ISREG(info.st_mode):
-            records.append(
-                SourceRecord(
-                    name, "", "other", Status.SKIPPED, "not a regular file (a pipe, device or socket): not opened"
-                )
-            )
-        elif lock:
-            target = lock.groupdict().get("name") or next(
-                (n for n in names if n != name and n.endswith(lock.group("tail"))), lock.group("tail")
-            )
-            records.append(
-                SourceRecord(
-                    name,
-                    "",
-                    "lock file",
-                    Status.SKIPPED,
-                    f"an Office lock file: {target} may still be open; close it and check it was saved",
-                )
-            )
-        elif _TEMP.match(name):
-            records.append(
-                SourceRecord(
-                    name, "", "temporary file", Status.SKIPPED, "a temporary or partly downloaded file: skipped"
-                )
-            )
-        elif name.startswith("."):
-            records.append(SourceRecord(name, "", "other", Status.SKIPPED, "a hidden file: skipped"))
-        elif Path(name).suffix.lower() in _WRONG_FORMAT:
-            code, message = _WRONG_FORMAT[Path(name).suffix.lower()]
-            records.append(SourceRecord(name, "", "unknown", Status.REJECTED, "", (_finding(code, message, name),)))
-        elif Path(name).suffix.lower() != ".xlsx":
-            records.append(SourceRecord(name, "", "other", Status.SKIPPED, "not a workbook (.xlsx): skipped"))
+        try:
+            outcome = _classify(entry, names)
+        except FileNotFoundError:
+            outcome = _vanished(display_name(entry.name))
+        except OSError as exc:
+            outcome = _unexaminable(display_name(entry.name), exc)
+        if isinstance(outcome, SourceRecord):
+            records.append(outcome)
         else:
-            candidates.append(Path(entry.path))
+            candidates.append(outcome)
     return candidates, records
 
 
-def extract(path: str | Path, limits: Limits = Limits()) -> Extracted:
-    """Read one file into a compact record; never raises (an unexpected error is a finding)."""
-    from jwmodel.excel.reading import read_submission
+def _classify(entry: os.DirEntry[str], names: set[str]) -> Path | SourceRecord:
+    """A workbook to read (its real path), or the record of what else ``entry`` is."""
+    name = display_name(entry.name)
+    if entry.is_symlink():
+        return SourceRecord(
+            name, "", "other", Status.SKIPPED, "a symbolic link: not followed; copy the file itself into the folder"
+        )
+    info = entry.stat(follow_symlinks=False)
+    if stat.S_ISDIR(info.st_mode):
+        return SourceRecord(name, "", "other", Status.SKIPPED, "a folder: only files at the top of the folder are read")
+    if not stat.S_ISREG(info.st_mode):
+        return SourceRecord(
+            name, "", "other", Status.SKIPPED, "not a regular file (a pipe, device or socket): not opened"
+        )
+    return _by_name(name, names) or Path(entry.path)
 
-    try:
-        return read_submission(path, limits=limits)
-    except Exception as exc:  # the intake's own last line: report, never crash the batch
-        name = Path(path).name
-        return None, SourceRecord(
+
+def _by_name(name: str, names: set[str]) -> SourceRecord | None:
+    """What a regular file is by its name: None for a workbook to read, else its record."""
+    lock = _LOCK_EXCEL.match(name) or _LOCK_LIBRE.match(name)
+    suffix = Path(name).suffix.lower()
+    if lock:
+        target = lock.groupdict().get("name") or next(
+            (n for n in sorted(names) if n != name and n.endswith(lock.group("tail"))), lock.group("tail")
+        )
+        return SourceRecord(
             name,
             "",
-            "unknown",
-            Status.REJECTED,
-            "",
-            (
-                _finding(
-                    "INTERNAL_ERROR",
-                    f"the file could not be read ({type(exc).__name__}: {exc}); please report this with the file",
-                    name,
-                ),
-            ),
+            "lock file",
+            Status.SKIPPED,
+            f"an Office lock file: {target} may still be open; close it and check it was saved",
         )
+    if _TEMP.match(name):
+        return SourceRecord(
+            name, "", "temporary file", Status.SKIPPED, "a temporary or partly downloaded file: skipped"
+        )
+    if name.startswith("."):
+        return SourceRecord(name, "", "other", Status.SKIPPED, "a hidden file: skipped")
+    if suffix in _WRONG_FORMAT:
+        code, message = _WRONG_FORMAT[suffix]
+        return SourceRecord(name, "", "unknown", Status.REJECTED, "", (file_error(code, message, name),))
+    if suffix != ".xlsx":
+        return SourceRecord(name, "", "other", Status.SKIPPED, "not a workbook (.xlsx): skipped")
+    return None
+
+
+def _vanished(name: str) -> SourceRecord:
+    """A file gone between the listing and a look at it: skipped if it would have been, else FILE_GONE."""
+    known = _by_name(name, set())
+    if known is not None and known.status == Status.SKIPPED:
+        return replace(known, taken=f"{known.taken} (it was gone before it could be looked at)")
+    return SourceRecord(name, "", "unknown", Status.REJECTED, "", (gone(name),))
+
+
+def _unexaminable(name: str, exc: OSError) -> SourceRecord:
+    message = f"the file cannot be examined ({exc.strerror or exc}): check it can be read, then run again"
+    return SourceRecord(name, "", "unknown", Status.REJECTED, "", (file_error("FILE_UNREADABLE", message, name),))
+
+
+# --- one file --------------------------------------------------------------------------------------
+
+
+def extract(path: str | Path, limits: Limits = _LIMITS) -> Extracted:
+    """Read one file into a compact record; never raises (an unexpected error is that file's INTERNAL_ERROR).
+
+    Its findings are capped at :data:`MAX_FINDINGS_PER_FILE` (see :func:`cap_findings`).
+    """
+    try:
+        submission, record = reading.read_submission(path, limits=limits)
+    except Exception as exc:  # the worker's boundary: report, never crash the batch
+        return failed(display_name(path), exc)
+    return submission, _capped(record)
+
+
+def failed(
+    file: str, exc: BaseException, doing: str = "reading it", sha256: str = "", kind: str = "unknown"
+) -> Extracted:
+    """The record of a file whose processing failed unexpectedly: rejected, with INTERNAL_ERROR naming it."""
+    return None, SourceRecord(file, sha256, kind, Status.REJECTED, "", (internal_error(file, exc, doing),))
+
+
+def lost(path: str | Path, code: str, message: str) -> Extracted:
+    """The record of a file the reader never answered for (its worker crashed or was stopped)."""
+    data, _ = read_regular_file(path)
+    name = display_name(path)
+    return None, SourceRecord(
+        name, sha256_of(data) if data else "", "unknown", Status.REJECTED, "", (file_error(code, message, name),)
+    )
+
+
+CRASHED = (
+    "reading this file made the reader fail outright (the file is probably damaged or built to attack "
+    "spreadsheet readers); nothing from it is used: save it again from Excel as .xlsx"
+)
+
+
+def timed_out(timeout: float) -> str:
+    """The READER_TIMEOUT message for a reader stopped after ``timeout`` seconds."""
+    return (
+        f"reading this file took more than {timeout:.0f} seconds and was stopped; a return takes a fraction "
+        "of a second: save it again from Excel as .xlsx"
+    )
+
+
+def cap_findings(findings: Sequence[Finding], limit: int = MAX_FINDINGS_PER_FILE) -> tuple[Finding, ...]:
+    """One file's findings: the first ``limit`` listed one by one, then at most one finding per code.
+
+    Nothing is dropped silently: a code with several findings beyond the first ``limit`` gets one
+    finding in their place, of the same code and severity, saying how many there are and where the
+    first and last are (its ``value`` is that count); a code with just one keeps it as it is. So a
+    capped list is never longer than ``limit`` plus the number of codes, and capping it again
+    changes nothing. A file's status does not change (it was decided on all of them).
+    """
+    cut: dict[str, list[Finding]] = {}
+    for f in findings[limit:]:
+        cut.setdefault(f.code, []).append(f)
+    if all(len(group) == 1 for group in cut.values()):
+        return tuple(findings)
+    total = len(findings)
+    return (
+        *findings[:limit],
+        *(group[0] if len(group) == 1 else _more_like(group, total, limit) for group in cut.values()),
+    )
+
+
+def _more_like(group: list[Finding], total: int, limit: int) -> Finding:
+    first, last = group[0], group[-1]
+    sheets = {f.where.sheet for f in group}
+    span = f"{_place(first.where)} to {_place(last.where)}"
+    return Finding(
+        first.severity,
+        first.code,
+        f"and {len(group):,} more like this ({span}), not listed one by one: this file has {total:,} findings "
+        f"and only the first {limit} are listed; correct them all before sending it again",
+        Location(first.where.file, first.where.sheet if len(sheets) == 1 else ""),
+        len(group),
+    )
+
+
+_MORE_LIKE_THIS = re.compile(r"and [\d,]+ more like this \(")
+
+
+def findings_not_listed(findings: Iterable[Finding]) -> int:
+    """How many findings capping left unlisted: the counts its "and N more like this" findings carry.
+
+    For a summary line or banner ("12,345 findings not listed one by one: see each file's").
+    """
+    return sum(f.value for f in findings if isinstance(f.value, int) and _MORE_LIKE_THIS.match(f.message))
+
+
+def _place(where: Location) -> str:
+    if not where.sheet:
+        return "the file"
+    return f"'{where.sheet}'!{where.cell}" if where.cell else f"'{where.sheet}'"
+
+
+def _capped(record: SourceRecord) -> SourceRecord:
+    if len(record.findings) <= MAX_FINDINGS_PER_FILE:
+        return record
+    findings = cap_findings(record.findings)
+    return record if len(findings) == len(record.findings) else replace(record, findings=findings)
+
+
+# --- reader workers ------------------------------------------------------------------------------
 
 
 def default_workers() -> int:
@@ -208,8 +303,34 @@ def default_workers() -> int:
     return cores
 
 
-def _worker(conn: Connection, limits: Limits) -> None:
-    """Receive batches of (index, path), send back (index, record) as each file is done."""
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """On Linux, have the kernel kill this worker when the process that started it dies (even by SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: closing the pipe ends still works
+            pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(0)
+
+
+def _worker(conn: Connection, limits: Limits, inherited: Sequence[Connection], parent: int) -> None:
+    """Receive batches of (index, path), send back (index, record) as each file is done.
+
+    Pipe ends inherited from the parent (its end of this worker's pipe and of the others') are
+    closed first: otherwise this worker would itself keep its pipe open and never see end of file
+    when the parent goes. Ctrl-C is left to the parent, which stops the workers.
+    """
+    for end in inherited:
+        end.close()
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if s is not None:
+            signal.signal(s, signal.SIG_DFL)
     # Reading a file allocates thousands of small objects and frees them all (no cycles, as a rule),
     # so automatic collections would only rescan live ones: collect every 64 files instead, which
     # still bounds any cyclic garbage a damaged file leaves (and what the parent held is frozen out).
@@ -219,15 +340,27 @@ def _worker(conn: Connection, limits: Limits) -> None:
     while True:
         try:
             batch = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the parent is gone
             return
         if batch is None:
             return
         for index, path in batch:
-            conn.send((index, extract(path, limits)))
+            if not _answer(conn, index, path, extract(path, limits)):
+                return
             done += 1
             if done % 64 == 0:
                 gc.collect()
+
+
+def _answer(conn: Connection, index: int, path: str, outcome: Extracted) -> bool:
+    """Send one file's record to the parent; False if the parent is gone."""
+    try:
+        conn.send((index, outcome))
+    except OSError:
+        return False
+    except Exception as exc:  # the record cannot be pickled: nothing was sent yet, so say why instead
+        return _answer(conn, index, path, failed(display_name(path), exc, "sending what was read to the main process"))
+    return True
 
 
 @dataclass
@@ -238,21 +371,133 @@ class _Slot:
     started: float = 0.0  # when the worker started on pending[0]
 
 
-def _lost(path: Path, code: str, message: str) -> Extracted:
-    from jwmodel.excel.reading import sha256_of
+class _Pool:
+    """Reader workers, each fed a few paths at a time through its own pipe, replaced when one fails."""
 
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        done: Callable[[int, Extracted], None],
+        *,
+        workers: int,
+        timeout: float,
+        limits: Limits,
+        depth: int,
+    ) -> None:
+        self.ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        self.paths, self.done, self.timeout, self.limits, self.depth = paths, done, timeout, limits, depth
+        self.queue = deque(range(len(paths)))
+        self.workers = min(workers, len(paths))
+        self.slots: list[_Slot] = []
+
+    def _spawn(self) -> _Slot:
+        parent, child = self.ctx.Pipe()
+        forked = self.ctx.get_start_method() == "fork"  # only a forked worker inherits the parent's pipe ends
+        inherited = (*(s.conn for s in self.slots), parent) if forked else ()
+        process = self.ctx.Process(target=_worker, args=(child, self.limits, inherited, os.getpid()), daemon=True)
+        process.start()
+        child.close()
+        return _Slot(process, parent)
+
+    def run(self) -> None:
+        """Start the workers; until every path has its record: feed them, wait, collect, replace any that failed."""
+        while len(self.slots) < self.workers:
+            self.slots.append(self._spawn())
+        while self.queue or any(s.pending for s in self.slots):
+            self._feed()
+            busy = [s for s in self.slots if s.pending]
+            if busy:
+                self._collect(self._wait(busy))
+
+    def _feed(self) -> None:
+        refill = max(1, self.depth // 2)
+        for k, slot in enumerate(self.slots):
+            if not self.queue or len(slot.pending) >= refill:
+                continue
+            share = -(-len(self.queue) // len(self.slots))  # keep the workers even towards the end
+            batch = [self.queue.popleft() for _ in range(min(self.depth - len(slot.pending), share, len(self.queue)))]
+            try:
+                slot.conn.send([(i, str(self.paths[i])) for i in batch])
+            except OSError:  # the worker is gone: its current file (if any) made it fail
+                self.queue.extendleft(reversed(batch))
+                self._replace(k, "READER_CRASHED", CRASHED)
+                continue
+            if not slot.pending:
+                slot.started = time.monotonic()
+            slot.pending.extend(batch)
+
+    def _wait(self, busy: list[_Slot]) -> set[object]:
+        soonest = min(s.started for s in busy) + self.timeout
+        handles = [s.conn for s in busy] + [s.process.sentinel for s in busy]
+        return set(wait(handles, timeout=max(0.0, soonest - time.monotonic())))
+
+    def _collect(self, ready: set[object]) -> None:
+        for k, slot in enumerate(self.slots):
+            if not slot.pending:
+                continue
+            dead = not self._receive(slot, ready)
+            if not slot.pending:
+                continue
+            if dead or slot.process.sentinel in ready:
+                self._replace(k, "READER_CRASHED", CRASHED)
+            elif time.monotonic() - slot.started > self.timeout:
+                self._replace(k, "READER_TIMEOUT", timed_out(self.timeout))
+
+    def _receive(self, slot: _Slot, ready: set[object]) -> bool:
+        """Take every record the worker has sent; False if its pipe broke."""
+        while slot.pending and (slot.conn in ready or slot.conn.poll()):
+            ready.discard(slot.conn)
+            try:
+                index, outcome = slot.conn.recv()
+            except (EOFError, OSError):
+                return False
+            expected = slot.pending.popleft()
+            if index != expected:  # pragma: no cover - the worker reads its queue in order
+                raise RuntimeError(f"reader worker answered for file {index}, expected {expected}")
+            slot.started = time.monotonic()
+            self.done(index, outcome)
+        return True
+
+    def _replace(self, k: int, code: str, message: str) -> None:
+        """The worker in slot k failed: reject the file it was on (if any), requeue the rest, start a fresh one."""
+        slot = self.slots[k]
+        head = slot.pending.popleft() if slot.pending else None
+        self.queue.extendleft(reversed(slot.pending))
+        slot.process.kill()
+        slot.process.join()
+        slot.conn.close()
+        self.slots[k] = self._spawn()
+        if head is not None:
+            self.done(head, lost(self.paths[head], code, message))
+
+    def close(self, *, now: bool) -> None:
+        """Stop every worker: asked to finish, or (``now``, when the run is being abandoned) killed."""
+        if not now:
+            for slot in self.slots:
+                try:
+                    slot.conn.send(None)
+                except OSError:
+                    pass
+        for slot in self.slots:
+            if not now:
+                slot.process.join(timeout=2)
+            if slot.process.is_alive():
+                slot.process.kill()
+            slot.process.join()
+            slot.conn.close()
+
+
+@contextmanager
+def _no_automatic_gc() -> Iterator[None]:
+    """The records coming back hold no reference cycles; collecting garbage while thousands of them
+    arrive only rescans them (a third of the reading loop's time), so collection waits until the end."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        digest = sha256_of(read_regular_file(path)[0])
-    except OSError:
-        digest = ""
-    return None, SourceRecord(path.name, digest, "unknown", Status.REJECTED, "", (_finding(code, message, path.name),))
-
-
-CRASHED = "reading this file made the reader fail outright (the file is probably damaged or built to attack spreadsheet readers); nothing from it is used: save it again from Excel as .xlsx"
-
-
-def _timed_out(timeout: float) -> str:
-    return f"reading this file took more than {timeout:.0f} seconds and was stopped; a return takes a fraction of a second: save it again from Excel as .xlsx"
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def extract_all(
@@ -260,7 +505,7 @@ def extract_all(
     *,
     workers: int | None = None,
     timeout: float = 120.0,
-    limits: Limits = Limits(),
+    limits: Limits = _LIMITS,
     on_result: Callable[[Extracted], None] | None = None,
     depth: int = 8,
 ) -> list[Extracted]:
@@ -273,140 +518,74 @@ def extract_all(
     Workers receive paths (a few at a time, up to ``depth`` queued each, so they never wait for
     the next one) and send back each file's compact record as soon as it is read, so the worker
     and the file it was reading are always known: a crash rejects only that file, and the files
-    queued behind it go to the fresh worker.
+    queued behind it go to the fresh worker. SIGTERM while reading stops the workers and exits
+    (status 143); if this process is killed outright, the workers go too.
     """
     if workers is None:
         workers = default_workers()
     results: list[Extracted | None] = [None] * len(paths)
-    if workers == 0 or not paths:
-        for i, path in enumerate(paths):
-            results[i] = extract(path, limits)
-            if on_result:
-                on_result(results[i])  # type: ignore[arg-type]
-        return results  # type: ignore[return-value]
-
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    import jwmodel.excel.reading  # noqa: F401  (imported once here, so forked workers start ready to read)
-
-    def spawn() -> _Slot:
-        parent, child = ctx.Pipe()
-        process = ctx.Process(target=_worker, args=(child, limits), daemon=True)
-        process.start()
-        child.close()
-        return _Slot(process, parent)
 
     def done(index: int, outcome: Extracted) -> None:
         results[index] = outcome
         if on_result:
             on_result(outcome)
 
-    def replace_worker(k: int, code: str, message: str) -> None:
-        """The worker in slot k failed on its current file: reject that file, requeue the rest."""
-        slot = slots[k]
-        head = slot.pending.popleft()
-        queue.extendleft(reversed(slot.pending))
-        slot.process.kill()
-        slot.process.join()
-        slot.conn.close()
-        slots[k] = spawn()
-        done(head, _lost(Path(paths[head]), code, message))
-
-    queue = deque(range(len(paths)))
-    slots = [spawn() for _ in range(min(workers, len(paths)))]
-    refill = max(1, depth // 2)
-    # The records coming back hold no reference cycles; collecting garbage while thousands of them
-    # arrive only rescans them (a third of this loop's time), so collection waits until the end.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        while queue or any(s.pending for s in slots):
-            for k, slot in enumerate(slots):
-                if queue and len(slot.pending) < refill:
-                    share = -(-len(queue) // len(slots))  # keep the workers even towards the end
-                    batch = [queue.popleft() for _ in range(min(depth - len(slot.pending), share, len(queue)))]
-                    try:
-                        slot.conn.send([(i, str(paths[i])) for i in batch])
-                    except OSError:  # the worker is gone: its current file (if any) made it fail
-                        queue.extendleft(reversed(batch))
-                        if slot.pending:
-                            replace_worker(k, "READER_CRASHED", CRASHED)
-                        else:
-                            slot.process.kill()
-                            slot.process.join()
-                            slot.conn.close()
-                            slots[k] = spawn()
-                        continue
-                    if not slot.pending:
-                        slot.started = time.monotonic()
-                    slot.pending.extend(batch)
-            busy = [s for s in slots if s.pending]
-            if not busy:
-                continue
-            soonest = min(s.started for s in busy) + timeout
-            ready = set(
-                wait(
-                    [s.conn for s in busy] + [s.process.sentinel for s in busy],
-                    timeout=max(0.0, soonest - time.monotonic()),
-                )
-            )
-            for k, slot in enumerate(slots):
-                if not slot.pending:
-                    continue
-                dead = False
-                while slot.pending and (slot.conn in ready or slot.conn.poll()):
-                    ready.discard(slot.conn)
-                    try:
-                        index, outcome = slot.conn.recv()
-                    except (EOFError, OSError):
-                        dead = True
-                        break
-                    expected = slot.pending.popleft()
-                    if index != expected:  # pragma: no cover - the worker reads its queue in order
-                        raise RuntimeError(f"reader worker answered for file {index}, expected {expected}")
-                    slot.started = time.monotonic()
-                    done(index, outcome)
-                if not slot.pending:
-                    continue
-                if dead or slot.process.sentinel in ready:
-                    replace_worker(k, "READER_CRASHED", CRASHED)
-                elif time.monotonic() - slot.started > timeout:
-                    replace_worker(k, "READER_TIMEOUT", _timed_out(timeout))
-    finally:
-        for slot in slots:
-            try:
-                slot.conn.send(None)
-            except OSError:
-                pass
-        for slot in slots:
-            slot.process.join(timeout=2)
-            if slot.process.is_alive():
-                slot.process.kill()
-                slot.process.join()
-            slot.conn.close()
-        if collecting:
-            gc.enable()
+    if workers == 0 or not paths:
+        for i, path in enumerate(paths):
+            done(i, extract(path, limits))
+        return results  # type: ignore[return-value]
+    with sigterm_exits(), _no_automatic_gc():
+        pool = _Pool(paths, done, workers=workers, timeout=timeout, limits=limits, depth=depth)
+        finished = False
+        try:
+            pool.run()
+            finished = True
+        finally:
+            pool.close(now=not finished)
     return results  # type: ignore[return-value]
 
 
-def drop_identical(extracted: Iterable[Extracted]) -> list[Extracted]:
-    """Keep the first of files with identical content (same SHA-256); the copies are skipped."""
-    first: dict[str, str] = {}
-    kept: list[Extracted] = []
-    for submission, record in extracted:
-        if record.sha256 and record.sha256 in first:
-            kept.append(
-                (
-                    None,
-                    replace(
-                        record,
-                        status=Status.SKIPPED,
-                        taken=f"identical to {first[record.sha256]} (same SHA-256): processed once",
-                        findings=(),
-                    ),
-                )
-            )
-            continue
+# --- in the parent, as each file comes back --------------------------------------------------------
+
+
+class Admission:
+    """The parent's step for each file as its record comes back, before resubmissions are resolved.
+
+    - A copy of content already accepted (same SHA-256 as an earlier file that was read and used)
+      is skipped: "identical to ...". Only accepted content is skipped this way: two identical
+      files that are rejected (two empty uploads from different senders) each keep their own
+      record, findings and receipt.
+    - Submissions share one copy of identical programme lists, so memory does not grow with them.
+    - Findings are capped per file (:func:`cap_findings`), whatever extractor read the file.
+    - An unexpected error here rejects that file with INTERNAL_ERROR; the batch goes on.
+    """
+
+    def __init__(self) -> None:
+        self._accepted: dict[str, str] = {}  # SHA-256 -> the first file with that content that was used
+        self._setups: dict[object, object] = {}
+
+    def __call__(self, item: Extracted) -> Extracted:
+        submission, record = item
+        try:
+            return self._admit(submission, _capped(record))
+        except Exception as exc:  # the parent's per-file boundary
+            return failed(record.file, exc, "comparing it with the files read before it", record.sha256, record.kind)
+
+    def _admit(self, submission: PartnerReturn | WorkstreamProposal | None, record: SourceRecord) -> Extracted:
+        if submission is None:
+            return None, record
+        first = self._accepted.get(record.sha256) if record.sha256 else None
+        if first is not None and first != record.file:
+            taken = f"identical to {first} (same SHA-256): processed once"
+            return None, replace(record, status=Status.SKIPPED, taken=taken, findings=())
+        if submission.setup is not None:
+            submission = replace(submission, setup=self._setups.setdefault(submission.setup, submission.setup))
         if record.sha256:
-            first[record.sha256] = record.file
-        kept.append((submission, record))
-    return kept
+            self._accepted.setdefault(record.sha256, record.file)
+        return submission, record
+
+
+def drop_identical(extracted: Iterable[Extracted]) -> list[Extracted]:
+    """Each record through a fresh :class:`Admission`: identical copies of accepted content are skipped."""
+    admit = Admission()
+    return [admit(x) for x in extracted]

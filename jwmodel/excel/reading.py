@@ -7,7 +7,6 @@ Input files are read once into memory and never written to.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from jwmodel.excel.cells import (
     text_problem,
     to_pounds,
 )
+from jwmodel.excel.files import display_name, read_regular_file, sha256_of
 from jwmodel.excel.guard import Inspection, Limits, inspect_package
 from jwmodel.findings import Finding, Location, Severity, a1
 from jwmodel.model import (
@@ -47,15 +47,19 @@ from jwmodel.model import (
 )
 from jwmodel.phasing import Profile
 from jwmodel.rules import submission_findings, unlisted_partner, unlisted_service
-from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, SourceRecord, Status, WorkstreamProposal
+from jwmodel.submissions import (
+    Cover,
+    PartnerReturn,
+    ProgrammeSetup,
+    SourceRecord,
+    Status,
+    WorkstreamProposal,
+    submission_number_problem,
+)
 from jwmodel.tables import Scope, Table, inputs
 from jwmodel.tables.inputs import RowProblem, profile_from_cells, split_partners, unmapped, with_extras
 
 __all__ = ["read_submission", "read_workbook_bytes", "sha256_of", "TEMPLATE_SHEETS"]
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class _Sheet:
@@ -341,6 +345,10 @@ def _cover_common(reader: _Reader, values: dict[str, tuple[object, Location]], t
     for key, label in (("financial_year", "Financial year"), ("contact", "Contact name")):
         if key in values and not text(key):
             reader.warn("COVER_BLANK", f"'{label}' is blank on the cover; fill it in", values[key][1])
+    number = text("submission_version")
+    if problem := submission_number_problem(number):
+        reader.warn("SUBMISSION_NUMBER_INVALID", problem, values["submission_version"][1], number[:100])
+        number = ""
     return Cover(
         template,
         text("version"),
@@ -348,7 +356,7 @@ def _cover_common(reader: _Reader, values: dict[str, tuple[object, Location]], t
         text("contact"),
         text("email"),
         submitted,
-        text("submission_version"),
+        number,
     )
 
 
@@ -796,10 +804,7 @@ def read_submission(
     path: str | Path, *, limits: Limits = Limits()
 ) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
     """Read one submitted workbook from disk (see ``jwmodel.excel.intake`` for folders)."""
-    from jwmodel.excel.intake import read_regular_file
-
-    path = Path(path)
     data, problem = read_regular_file(path, limits)
     if problem is not None:
-        return None, SourceRecord(path.name, "", "unknown", Status.REJECTED, "", (problem,))
-    return read_workbook_bytes(data, path.name, limits=limits)
+        return None, SourceRecord(display_name(path), "", "unknown", Status.REJECTED, "", (problem,))
+    return read_workbook_bytes(data, display_name(path), limits=limits)

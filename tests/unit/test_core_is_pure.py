@@ -153,11 +153,7 @@ def test_no_import_cycle_between_modules():
 
 
 # Imports deferred into a function that close a cycle; each goes when its owner's change lands.
-KNOWN_DEFERRED_CYCLE_EDGES = {
-    # reading.read_submission imports intake.read_regular_file: goes when file reading and hashing
-    # move to a module of their own (issue 9, item 8)
-    ("jwmodel.excel.reading", "jwmodel.excel.intake"),
-}
+KNOWN_DEFERRED_CYCLE_EDGES: set[tuple[str, str]] = set()  # none left: file reading lives in excel.files
 
 
 def test_no_import_cycle_even_through_imports_deferred_into_functions():
@@ -196,11 +192,7 @@ def test_the_core_imports_no_adapter_anywhere():
 
 
 # Private names taken from another module; each goes when its owner's change lands.
-KNOWN_PRIVATE_IMPORTS = {
-    # the Dask reader reports lost files as intake does: goes when intake exports them (issue 9, item 8)
-    ("jwmodel.excel.distributed", "jwmodel.excel.intake", "_lost"),
-    ("jwmodel.excel.distributed", "jwmodel.excel.intake", "_timed_out"),
-}
+KNOWN_PRIVATE_IMPORTS: set[tuple[str, str, str]] = set()  # none left
 
 
 def _private_imports() -> set[tuple[str, str, str]]:
