@@ -218,6 +218,37 @@ def switching_value(
         return (_ONE - pv_costs / pv_savings) * _HUNDRED
 
 
+def _cumulative_at(benefits: Sequence[Fraction], t: Fraction) -> Fraction:
+    """Cumulative benefit at time ``t`` (years from the start), flows even through each year."""
+    whole = min(int(t), len(benefits))
+    total = sum(benefits[:whole], Fraction(0))
+    if whole < len(benefits):
+        total += (t - whole) * benefits[whole]
+    return total
+
+
+def _least_multiplier(ben_s: Sequence[Fraction], ben_c: Sequence[Fraction], limit: Fraction) -> Fraction | None:
+    """The smallest m >= 0 with savings scaled by m paying back by ``limit``; None if no m does.
+
+    Payback <= limit iff cumulative benefit >= 0 at the limit and at every year end after it; with
+    savings scaled by m that is m * a + b >= 0 at each of those points.
+    """
+    n = len(ben_s)
+    checkpoints = [min(limit, Fraction(n))] + [Fraction(k) for k in range(1, n + 1) if k > limit]
+    lowest: Fraction | None = None  # the smallest multiplier that works
+    highest: Fraction | None = None  # the largest (only bounded where savings are a net cost)
+    for t in checkpoints:
+        a, b = _cumulative_at(ben_s, t), _cumulative_at(ben_c, t)
+        if a > 0:
+            lowest = -b / a if lowest is None else max(lowest, -b / a)
+        elif a < 0:
+            highest = -b / a if highest is None else min(highest, -b / a)
+        elif b < 0:
+            return None
+    floor = max(lowest, Fraction(0)) if lowest is not None else Fraction(0)
+    return None if highest is not None and floor > highest else floor
+
+
 def payback_switching_value(
     savings: Sequence[object],
     costs: Sequence[object],
@@ -251,35 +282,10 @@ def payback_switching_value(
         raise AppraisalError(f"max_years: {exc}") from exc
     if limit < 0:
         raise AppraisalError(f"max_years must be 0 or more, got {max_years}")
-    n = len(s)
-    if n == 0:
+    if not s:
         return None
-    ben_s, ben_c = _benefits(s, schedule), _benefits(c, schedule)
-
-    def cumulative_at(benefits: list[Fraction], t: Fraction) -> Fraction:
-        whole = min(int(t), n)
-        total = sum(benefits[:whole], Fraction(0))
-        if whole < n:
-            total += (t - whole) * benefits[whole]
-        return total
-
-    # Payback <= limit iff cumulative benefit >= 0 at the limit and at every year end after it;
-    # with savings scaled by m that is m * a + b >= 0 at each of those points.
-    checkpoints = [min(limit, Fraction(n))] + [Fraction(k) for k in range(1, n + 1) if k > limit]
-    lowest: Fraction | None = None  # the smallest multiplier that works
-    highest: Fraction | None = None  # the largest (only bounded where savings are a net cost)
-    for t in checkpoints:
-        a, b = cumulative_at(ben_s, t), cumulative_at(ben_c, t)
-        if a > 0:
-            lowest = -b / a if lowest is None else max(lowest, -b / a)
-        elif a < 0:
-            highest = -b / a if highest is None else min(highest, -b / a)
-        elif b < 0:
-            return None
-    floor = max(lowest, Fraction(0)) if lowest is not None else Fraction(0)
-    if highest is not None and floor > highest:
-        return None
-    return exact((1 - floor) * 100)
+    floor = _least_multiplier(_benefits(s, schedule), _benefits(c, schedule), limit)
+    return None if floor is None else exact((1 - floor) * 100)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jwmodel.appraisal import Tornado, payback_switching_value, payback_years, switching_value, tornado
-from jwmodel.cases import Case, case_value
+from jwmodel.cases import AppraisalError, Case, case_value
 from jwmodel.consolidation import Consolidation, LineShare
-from jwmodel.discounting import STPR, DiscountSchedule, npv_of_costs_and_savings
+from jwmodel.discounting import STPR, DiscountError, DiscountSchedule, npv_of_costs_and_savings, schedule_from
+from jwmodel.figures import FigureError, figure
 from jwmodel.findings import Finding, Severity
 from jwmodel.model import Category
 from jwmodel.money import allocate
-from jwmodel.optimism import OptimismBias
+from jwmodel.optimism import OptimismBias, bias_from
 from jwmodel.phasing import SAVING, Cashflow, PhasingError, financial_years, phase_line, total_cashflow
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "SwitchingValue",
     "ProgrammeAppraisal",
     "appraise_programme",
+    "settings_from",
 ]
 
 
@@ -49,6 +51,47 @@ class AppraisalSettings:
     @property
     def plan(self) -> tuple[str, ...]:
         return financial_years(self.first_year, self.years)
+
+
+def settings_from(
+    *,
+    first_year: str = "2012/13",
+    years: int = 5,
+    discount: object = None,
+    optimism_bias: str | None = None,
+    payback_limit: object = 5,
+) -> AppraisalSettings:
+    """Appraisal settings from what a person typed: the command line's appraisal options, read once.
+
+    Args:
+        first_year: the plan's first financial year ("2012/13").
+        years: how many years the plan runs.
+        discount: as ``jwmodel.discounting.schedule_from`` reads it ("stpr", "health", "3.5", "3.5%", 0.035).
+        optimism_bias: as ``jwmodel.optimism.bias_from`` reads it ("outsourcing:lower", "10,5"; None: none).
+        payback_limit: years, 0 or more, for the payback switching value.
+
+    Raises:
+        AppraisalError: the message starts with the setting it is about ("discount rate: ...").
+    """
+    try:
+        financial_years(first_year, years)
+    except PhasingError as exc:
+        raise AppraisalError(f"plan: {exc}") from exc
+    try:
+        schedule = schedule_from(discount)
+    except DiscountError as exc:
+        raise AppraisalError(f"discount rate: {exc}") from exc
+    try:
+        bias = bias_from(optimism_bias)
+    except AppraisalError as exc:
+        raise AppraisalError(f"optimism bias: {exc}") from exc
+    try:
+        limit = figure(payback_limit)
+    except FigureError as exc:
+        raise AppraisalError(f"payback limit: {exc}") from exc
+    if limit < 0:
+        raise AppraisalError(f"payback limit: {payback_limit!r} years; give 0 or more")
+    return AppraisalSettings(first_year, years, schedule, bias, limit)
 
 
 @dataclass(frozen=True, slots=True)
