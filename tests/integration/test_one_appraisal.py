@@ -18,10 +18,12 @@ from decimal import Decimal as D  # noqa: E402
 from fractions import Fraction  # noqa: E402
 
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from jwaddin.functions import FunctionInputError, jw_npv, jw_switching_value  # noqa: E402
 
 from jwmodel.appraisal import Case, appraise, case_cashflows, switching_value  # noqa: E402
-from jwmodel.business_case import AppraisalSettings, appraise_programme  # noqa: E402
+from jwmodel.business_case import AppraisalSettings, appraise_programme, settings_from  # noqa: E402
 from jwmodel.consolidation import consolidate  # noqa: E402
 from jwmodel.examples import hampshire_2012  # noqa: E402
 from jwmodel.model import Category, OneOffCost, OneOffType, Range, SavingLine  # noqa: E402
@@ -115,3 +117,40 @@ def test_very_large_numbers_are_a_clear_input_error_naming_the_argument(flows, m
 def test_a_result_beyond_the_plausible_range_is_an_error_not_an_overflow():
     with pytest.raises(FunctionInputError, match="beyond 10\\^12"):
         jw_switching_value([[-0.000001, 0]], [[1e12, 0]])  # -1e20 %
+
+
+amounts = st.integers(min_value=1, max_value=10**6).map(lambda units: D(units) / 1000)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(["saving", "additional", "one-off"]), amounts), min_size=1, max_size=6),
+    st.sampled_from(["stpr", "3.5", "health", "0"]),
+)
+def test_any_mix_of_lines_gives_one_switching_value_through_every_surface(raw, rate):
+    """Savings, recurring additional costs and one-off costs in one service: business case = API = Excel."""
+    signed = [(kind, -a if kind == "saving" else a) for kind, a in raw]
+    lines = tuple(
+        SavingLine(SERVICE, f"line {i}", Category.CASHABLE_NON_STAFF, Range(v, v))
+        for i, (kind, v) in enumerate(signed)
+        if kind != "one-off"
+    )
+    one_off = tuple(
+        OneOffCost(SERVICE, f"cost {i}", OneOffType.OTHER, Range(v, v))
+        for i, (kind, v) in enumerate(signed)
+        if kind == "one-off"
+    )
+    programme = dataclasses.replace(hampshire_2012.programme(), saving_lines=lines, one_off_costs=one_off)
+    settings = settings_from(first_year="2012/13", years=5, discount=rate)
+    appraisal = appraise_programme(consolidate(programme), settings)
+    business_case = next(s.npv_percent for s in appraisal.switching if s.subject == "Programme")
+
+    api_lines = [(SERVICE, ONE_OFF if kind == "one-off" else SAVING, Range(v, v), None) for kind, v in signed]
+    flow = case_cashflows(api_lines, PLAN)[SERVICE][Case.CENTRAL]
+    api = switching_value(flow.savings, flow.costs, settings.schedule)
+    assert business_case == api
+    excel = jw_switching_value([[float(v) for v in flow.savings]], [[float(v) for v in flow.costs]], [[rate]])
+    if api is None:
+        assert excel == "no scaling of the savings reaches it"
+    elif abs(api) <= 10**12:
+        assert excel == float(api.quantize(D("0.0001")))
