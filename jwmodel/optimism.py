@@ -39,7 +39,7 @@ _HUNDRED = Decimal(100)
 
 @dataclass(frozen=True, slots=True)
 class OptimismBias:
-    """Adjustments for optimism: costs raised by ``cost_uplift_percent``, savings cut by ``benefit_reduction_percent``."""
+    """Adjustments for optimism: costs raised by ``cost_uplift_percent``, savings cut by the reduction."""
 
     cost_uplift_percent: Decimal = _ZERO
     benefit_reduction_percent: Decimal = _ZERO

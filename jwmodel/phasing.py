@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 SAVING = "saving"
-"""Kind of a recurring line (a saving if negative, a recurring additional cost if positive), as in ``LineShare.kind``."""
+"""Kind of a recurring line (a saving if negative, an additional cost if positive), as in ``LineShare.kind``."""
 ONE_OFF = "one-off"
 """Kind of a one-off cost of change, as in ``LineShare.kind``."""
 
@@ -123,7 +123,8 @@ class Profile:
             raise PhasingError("a ramp needs at least one percentage, e.g. (100,)")
         if sum(timing, _ZERO) != _HUNDRED:
             raise PhasingError(
-                f"one-off timing percentages {', '.join(map(str, timing)) or '(none)'} add up to {sum(timing, _ZERO)}, not 100"
+                f"one-off timing percentages {', '.join(map(str, timing)) or '(none)'} "
+                f"add up to {sum(timing, _ZERO)}, not 100"
             )
         object.__setattr__(self, "ramp", ramp)
         object.__setattr__(self, "one_off_timing", timing)
@@ -207,7 +208,8 @@ def phase_one_off(amount: object, profile: Profile, years: Sequence[str]) -> tup
         if start + step >= len(years):
             if percent:
                 raise PhasingError(
-                    f"{percent}% of a one-off cost starting in {years[start]} falls after {years[-1]}, the plan's last year; extend the plan or bring the timing forward"
+                    f"{percent}% of a one-off cost starting in {years[start]} falls after {years[-1]}, "
+                    "the plan's last year; extend the plan or bring the timing forward"
                 )
             continue
         weights[years[start + step]] = percent
@@ -236,7 +238,8 @@ class Cashflow:
         object.__setattr__(self, "costs", tuple(to_decimal(v) for v in self.costs))
         if not len(self.years) == len(self.savings) == len(self.costs):
             raise PhasingError(
-                f"a cash flow needs one figure a year: {len(self.years)} years, {len(self.savings)} savings, {len(self.costs)} costs"
+                f"a cash flow needs one figure a year: {len(self.years)} years, "
+                f"{len(self.savings)} savings, {len(self.costs)} costs"
             )
         positive = next((i for i, v in enumerate(self.savings) if v > 0), None)
         if positive is not None:
