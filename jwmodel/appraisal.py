@@ -1,36 +1,50 @@
-"""Appraisal: cases, optimism bias, NPV, payback, switching values, tornado data and option scoring.
+"""Appraisal of cash flows: cases over a plan, payback, switching values, headline figures, tornado data.
 
-Cash flows come from ``jwmodel.phasing`` and are signed the business-case way (cost positive,
-saving negative); every NPV here is benefit positive (see ``jwmodel.discounting``).
+Cash flows come from ``jwmodel.phasing.phase_line`` and are signed the business-case way (cost
+positive, saving negative); ``savings`` hold the recurring savings and ``costs`` every cost, one-off
+or recurring (docs/appraisal.md, "Where a recurring additional cost goes"). Every NPV here is
+benefit positive (see ``jwmodel.discounting``).
 
-Cases follow Appendix A's ranges. For a recurring line *low* is the smaller saving; for a one-off
-cost *low* is the smaller cost. Written cost positive, the prudent figure is therefore always the
-larger signed number of the two and the optimistic figure the smaller, whichever kind the line is:
-PRUDENT takes low savings and high costs, OPTIMISTIC high savings and low costs, CENTRAL the
-midpoint (to £1, a half pound going the prudent way).
-
-Optimism bias is applied as costs x (1 + uplift) and savings x (1 - reduction). The published
-starting values are HM Treasury's *Supplementary Green Book Guidance: Optimism Bias* (2003),
-Table 1, taken from Mott MacDonald (2002) *Review of Large Public Procurement in the UK*, Table 2
-(as reproduced at https://ppponline.affinitext.com/public/book?id=1343&toc_id=444193; the
-guidance itself is listed at
-https://www.gov.uk/government/publications/green-book-supplementary-guidance-optimism-bias).
+This module is also the appraisal's front door: it re-exports the cases (``jwmodel.cases``),
+optimism bias (``jwmodel.optimism``) and option scoring (``jwmodel.options_scoring``), so
+``from jwmodel.appraisal import ...`` finds every appraisal name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal, localcontext
-from enum import StrEnum
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import TypeVar
 
+from jwmodel.cases import AppraisalError, Case, case_value
 from jwmodel.discounting import PRECISION, STPR, DiscountSchedule, discount_factors, npv_of_costs_and_savings
-from jwmodel.errors import JwmodelError
-from jwmodel.model import Range, frozen_map
-from jwmodel.money import POUND, MoneyError, to_decimal
-from jwmodel.phasing import Cashflow, Profile, phase_lines, round_to_pound
+from jwmodel.figures import FigureError, exact, figure
+from jwmodel.model import Range
+from jwmodel.optimism import (
+    OPTIMISM_BIAS_GUIDANCE,
+    OptimismBias,
+    OptimismBiasGuidance,
+    apply_optimism_bias,
+    bias_from,
+    optimism_bias,
+)
+from jwmodel.options_scoring import (
+    DEFAULT_CRITERIA,
+    MAX_CRITERIA,
+    MAX_RANKED_OPTIONS,
+    MAX_SCORES,
+    BestOption,
+    OptionScore,
+    RankingInterval,
+    WeightSensitivity,
+    ranking_intervals,
+    score_options,
+    weight_sensitivities,
+    weight_sensitivity,
+)
+from jwmodel.phasing import Cashflow, Profile, phase_lines
 
 __all__ = [
     "AppraisalError",
@@ -41,6 +55,7 @@ __all__ = [
     "OPTIMISM_BIAS_GUIDANCE",
     "optimism_bias",
     "apply_optimism_bias",
+    "bias_from",
     "case_cashflows",
     "payback_years",
     "switching_value",
@@ -51,11 +66,17 @@ __all__ = [
     "Tornado",
     "tornado",
     "DEFAULT_CRITERIA",
+    "MAX_SCORES",
+    "MAX_CRITERIA",
+    "MAX_RANKED_OPTIONS",
     "OptionScore",
     "score_options",
-    "RankingInterval",
+    "BestOption",
     "WeightSensitivity",
     "weight_sensitivity",
+    "weight_sensitivities",
+    "RankingInterval",
+    "ranking_intervals",
 ]
 
 _ZERO = Decimal(0)
@@ -63,142 +84,6 @@ _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
 
 K = TypeVar("K", bound=Hashable)
-
-
-class AppraisalError(JwmodelError, ValueError):
-    """Figures, weights or scores that cannot be appraised as given."""
-
-
-# --- cases and optimism bias ---------------------------------------------------------------
-
-
-class Case(StrEnum):
-    """Which end of each line's range to take."""
-
-    PRUDENT = "prudent"
-    CENTRAL = "central"
-    OPTIMISTIC = "optimistic"
-
-
-def case_value(estimate: Range, case: Case) -> Decimal:
-    """A line's figure under a case: prudent = the larger signed bound, optimistic = the smaller.
-
-    Works for recurring lines and one-off costs alike (see the module docstring), and does not
-    depend on which way round low and high were entered. CENTRAL is the midpoint, rounded to £1
-    with a half pound going up (the prudent way).
-    """
-    larger, smaller = max(estimate.low, estimate.high), min(estimate.low, estimate.high)
-    if case is Case.PRUDENT:
-        return larger
-    if case is Case.OPTIMISTIC:
-        return smaller
-    return ((larger + smaller) / 2).quantize(POUND, rounding=ROUND_CEILING)
-
-
-@dataclass(frozen=True, slots=True)
-class OptimismBias:
-    """Adjustments for optimism: costs raised by ``cost_uplift_percent``, savings cut by ``benefit_reduction_percent``."""
-
-    cost_uplift_percent: Decimal = _ZERO
-    benefit_reduction_percent: Decimal = _ZERO
-
-    def __post_init__(self) -> None:
-        try:
-            uplift = to_decimal(self.cost_uplift_percent)
-            reduction = to_decimal(self.benefit_reduction_percent)
-        except MoneyError as exc:
-            raise AppraisalError(f"optimism bias: {exc}") from exc
-        if uplift < 0:
-            raise AppraisalError(f"a cost uplift of {uplift}% would lower costs; give 0 or more")
-        if not 0 <= reduction <= 100:
-            raise AppraisalError(f"a benefit reduction of {reduction}% is outside 0-100%")
-        object.__setattr__(self, "cost_uplift_percent", uplift)
-        object.__setattr__(self, "benefit_reduction_percent", reduction)
-
-    def apply(self, cashflow: Cashflow) -> Cashflow:
-        """The cash flow with the adjustments made, each year rounded to £1 (halves the prudent way)."""
-        cost_factor = _ONE + self.cost_uplift_percent / _HUNDRED
-        saving_factor = _ONE - self.benefit_reduction_percent / _HUNDRED
-        return Cashflow(
-            cashflow.years,
-            tuple(round_to_pound(s * saving_factor) if s < 0 else s for s in cashflow.savings),
-            tuple(round_to_pound(c * cost_factor) if c > 0 else c for c in cashflow.costs),
-        )
-
-
-def apply_optimism_bias(cashflow: Cashflow, bias: OptimismBias) -> Cashflow:
-    """``bias.apply(cashflow)``: costs x (1 + uplift), savings x (1 - reduction).
-
-    Only costs (positive one-off figures) are uplifted and only savings (negative recurring
-    figures) are reduced; a recurring additional cost is left as it is.
-    """
-    return bias.apply(cashflow)
-
-
-@dataclass(frozen=True, slots=True)
-class OptimismBiasGuidance:
-    """Published optimism bias starting values (percent) for one project type.
-
-    ``capex_*`` is capital expenditure (operating expenditure for outsourcing); ``duration_*`` is
-    works duration (not published for outsourcing, so None). Upper bounds apply early in a
-    project, lower bounds once its risks are managed.
-    """
-
-    category: str
-    duration_upper: Decimal | None
-    duration_lower: Decimal | None
-    capex_upper: Decimal
-    capex_lower: Decimal
-    note: str = ""
-
-    def bias(self, *, bound: str = "upper", benefit_reduction_percent: object = 0) -> OptimismBias:
-        """An ``OptimismBias`` uplifting costs by the upper or lower capital expenditure figure."""
-        if bound not in ("upper", "lower"):
-            raise AppraisalError(f"bound must be 'upper' or 'lower', got {bound!r}")
-        uplift = self.capex_upper if bound == "upper" else self.capex_lower
-        return OptimismBias(uplift, benefit_reduction_percent)  # type: ignore[arg-type]
-
-
-def _ob(category: str, wd: tuple[int, int] | None, capex: tuple[int, int], note: str = "") -> OptimismBiasGuidance:
-    upper, lower = (Decimal(wd[0]), Decimal(wd[1])) if wd else (None, None)
-    return OptimismBiasGuidance(category, upper, lower, Decimal(capex[0]), Decimal(capex[1]), note)
-
-
-OPTIMISM_BIAS_GUIDANCE: Mapping[str, OptimismBiasGuidance] = {
-    g.category: g
-    for g in (
-        _ob("standard buildings", (4, 1), (24, 2)),
-        _ob("non-standard buildings", (39, 2), (51, 4)),
-        _ob("standard civil engineering", (20, 1), (44, 3)),
-        _ob("non-standard civil engineering", (25, 3), (66, 6)),
-        _ob("equipment/development", (54, 10), (200, 10)),
-        _ob(
-            "outsourcing",
-            None,
-            (41, 0),
-            "the cost figures are for operating expenditure; no works duration figure is published",
-        ),
-    )
-}
-"""HM Treasury Supplementary Green Book Guidance: Optimism Bias, Table 1 (Mott MacDonald 2002).
-
-Works duration upper/lower and capital expenditure upper/lower, percent. These are indicative
-starting values: the guidance expects them to be reduced as a project's risks are managed.
-"""
-
-
-def optimism_bias(category: str, *, bound: str = "upper", benefit_reduction_percent: object = 0) -> OptimismBias:
-    """The published capital expenditure uplift for a project type, as an ``OptimismBias``.
-
-    Raises:
-        AppraisalError: the category is not one in ``OPTIMISM_BIAS_GUIDANCE`` (the message lists them).
-    """
-    guidance = OPTIMISM_BIAS_GUIDANCE.get(category.strip().lower())
-    if guidance is None:
-        raise AppraisalError(
-            f"no optimism bias guidance for {category!r}; categories are: {', '.join(OPTIMISM_BIAS_GUIDANCE)}"
-        )
-    return guidance.bias(bound=bound, benefit_reduction_percent=benefit_reduction_percent)
 
 
 def case_cashflows(
@@ -234,32 +119,39 @@ def case_cashflows(
 # --- payback and switching values ---------------------------------------------------------
 
 
-def _net(cashflow: Cashflow | Sequence[object]) -> tuple[Decimal, ...]:
-    if isinstance(cashflow, Cashflow):
-        return cashflow.net
-    try:
-        return tuple(to_decimal(v) for v in cashflow)
-    except MoneyError as exc:
-        raise AppraisalError(f"cash flow: {exc}") from exc
-
-
 def _flows(values: Sequence[object], what: str) -> tuple[Decimal, ...]:
-    try:
-        return tuple(to_decimal(v) for v in values)
-    except MoneyError as exc:
-        raise AppraisalError(f"{what}: {exc}") from exc
+    """One figure a year, each a number within the plausible range (the message names the year)."""
+    result: list[Decimal] = []
+    for year, value in enumerate(values):
+        try:
+            result.append(figure(value))
+        except FigureError as exc:
+            raise AppraisalError(f"{what}, year {year}: {exc}") from exc
+    return tuple(result)
+
+
+def _net(cashflow: Cashflow | Sequence[object]) -> tuple[Decimal, ...]:
+    return cashflow.net if isinstance(cashflow, Cashflow) else _flows(cashflow, "cash flow")
+
+
+def _streams(savings: Sequence[object], costs: Sequence[object]) -> tuple[tuple[Decimal, ...], tuple[Decimal, ...]]:
+    """Savings and costs by the one convention: as many years each, savings never positive."""
+    s, c = _flows(savings, "savings"), _flows(costs, "costs")
+    if len(s) != len(c):
+        raise AppraisalError(f"savings cover {len(s)} years and costs {len(c)}; give one figure a year for both")
+    positive = next((year for year, value in enumerate(s) if value > 0), None)
+    if positive is not None:
+        raise AppraisalError(
+            f"savings, year {positive}: {s[positive]} is positive; savings hold only savings (negative) and a "
+            "recurring additional cost goes with the costs, so that a switching value scales savings alone"
+        )
+    return s, c
 
 
 def _benefits(net_costs: Sequence[Decimal], schedule: DiscountSchedule | None) -> list[Fraction]:
     """Each year's net benefit (saving positive), discounted if a schedule is given, exactly."""
     factors = discount_factors(len(net_costs), schedule) if schedule is not None else (_ONE,) * len(net_costs)
-    return [-Fraction(v) * Fraction(f) for v, f in zip(net_costs, factors)]
-
-
-def _to_decimal(value: Fraction) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        return Decimal(value.numerator) / Decimal(value.denominator)
+    return [-Fraction(v) * Fraction(f) for v, f in zip(net_costs, factors, strict=True)]
 
 
 def payback_years(cashflow: Cashflow | Sequence[object], *, schedule: DiscountSchedule | None = None) -> Decimal | None:
@@ -294,7 +186,7 @@ def payback_years(cashflow: Cashflow | Sequence[object], *, schedule: DiscountSc
     if last == len(cumulative) - 1:
         return None
     before, after = cumulative[last], cumulative[last + 1]
-    return _to_decimal(last + 1 + (-before) / (after - before))
+    return exact(last + 1 + (-before) / (after - before))
 
 
 def switching_value(
@@ -316,9 +208,7 @@ def switching_value(
     Raises:
         AppraisalError: the two streams cover different numbers of years.
     """
-    s, c = _flows(savings, "savings"), _flows(costs, "costs")
-    if len(s) != len(c):
-        raise AppraisalError(f"savings cover {len(s)} years and costs {len(c)}; give one figure a year for both")
+    s, c = _streams(savings, costs)
     with localcontext() as ctx:
         ctx.prec = PRECISION
         pv_savings = npv_of_costs_and_savings(s, schedule)  # benefit positive
@@ -326,6 +216,37 @@ def switching_value(
         if pv_savings == 0:
             return None
         return (_ONE - pv_costs / pv_savings) * _HUNDRED
+
+
+def _cumulative_at(benefits: Sequence[Fraction], t: Fraction) -> Fraction:
+    """Cumulative benefit at time ``t`` (years from the start), flows even through each year."""
+    whole = min(int(t), len(benefits))
+    total = sum(benefits[:whole], Fraction(0))
+    if whole < len(benefits):
+        total += (t - whole) * benefits[whole]
+    return total
+
+
+def _least_multiplier(ben_s: Sequence[Fraction], ben_c: Sequence[Fraction], limit: Fraction) -> Fraction | None:
+    """The smallest m >= 0 with savings scaled by m paying back by ``limit``; None if no m does.
+
+    Payback <= limit iff cumulative benefit >= 0 at the limit and at every year end after it; with
+    savings scaled by m that is m * a + b >= 0 at each of those points.
+    """
+    n = len(ben_s)
+    checkpoints = [min(limit, Fraction(n))] + [Fraction(k) for k in range(1, n + 1) if k > limit]
+    lowest: Fraction | None = None  # the smallest multiplier that works
+    highest: Fraction | None = None  # the largest (only bounded where savings are a net cost)
+    for t in checkpoints:
+        a, b = _cumulative_at(ben_s, t), _cumulative_at(ben_c, t)
+        if a > 0:
+            lowest = -b / a if lowest is None else max(lowest, -b / a)
+        elif a < 0:
+            highest = -b / a if highest is None else min(highest, -b / a)
+        elif b < 0:
+            return None
+    floor = max(lowest, Fraction(0)) if lowest is not None else Fraction(0)
+    return None if highest is not None and floor > highest else floor
 
 
 def payback_switching_value(
@@ -354,44 +275,17 @@ def payback_switching_value(
     Raises:
         AppraisalError: streams of different lengths, or a negative ``max_years``.
     """
-    s, c = _flows(savings, "savings"), _flows(costs, "costs")
-    if len(s) != len(c):
-        raise AppraisalError(f"savings cover {len(s)} years and costs {len(c)}; give one figure a year for both")
+    s, c = _streams(savings, costs)
     try:
-        limit = Fraction(to_decimal(max_years))
-    except MoneyError as exc:
+        limit = Fraction(figure(max_years))
+    except FigureError as exc:
         raise AppraisalError(f"max_years: {exc}") from exc
     if limit < 0:
         raise AppraisalError(f"max_years must be 0 or more, got {max_years}")
-    n = len(s)
-    if n == 0:
+    if not s:
         return None
-    ben_s, ben_c = _benefits(s, schedule), _benefits(c, schedule)
-
-    def cumulative_at(benefits: list[Fraction], t: Fraction) -> Fraction:
-        whole = min(int(t), n)
-        total = sum(benefits[:whole], Fraction(0))
-        if whole < n:
-            total += (t - whole) * benefits[whole]
-        return total
-
-    # Payback <= limit iff cumulative benefit >= 0 at the limit and at every year end after it;
-    # with savings scaled by m that is m * a + b >= 0 at each of those points.
-    checkpoints = [min(limit, Fraction(n))] + [Fraction(k) for k in range(1, n + 1) if k > limit]
-    lowest: Fraction | None = None  # the smallest multiplier that works
-    highest: Fraction | None = None  # the largest (only bounded where savings are a net cost)
-    for t in checkpoints:
-        a, b = cumulative_at(ben_s, t), cumulative_at(ben_c, t)
-        if a > 0:
-            lowest = -b / a if lowest is None else max(lowest, -b / a)
-        elif a < 0:
-            highest = -b / a if highest is None else min(highest, -b / a)
-        elif b < 0:
-            return None
-    floor = max(lowest, Fraction(0)) if lowest is not None else Fraction(0)
-    if highest is not None and floor > highest:
-        return None
-    return _to_decimal((1 - floor) * 100)
+    floor = _least_multiplier(_benefits(s, schedule), _benefits(c, schedule), limit)
+    return None if floor is None else exact((1 - floor) * 100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,195 +358,3 @@ def tornado(flows: Mapping[str, Mapping[Case, Cashflow]], schedule: DiscountSche
         ]
     bars.sort(key=lambda bar: (-abs(bar.swing), bar.service))
     return Tornado(central, tuple(bars))
-
-
-# --- options appraisal ---------------------------------------------------------------------
-
-DEFAULT_CRITERIA = ("Quality", "Resilience", "Efficiency")
-"""The success criteria of the Hampshire joint working programme."""
-
-
-@dataclass(frozen=True, slots=True)
-class OptionScore:
-    """An option's scores, weighted total (weights normalised to add up to 1) and rank (1 = best)."""
-
-    name: str
-    scores: Mapping[str, Decimal]
-    weighted_total: Decimal
-    rank: int
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "scores", frozen_map(self.scores))
-
-
-def _weights(criteria_weights: Mapping[str, object]) -> dict[str, Fraction]:
-    if not criteria_weights:
-        raise AppraisalError("no criteria: give at least one criterion and its weight")
-    result: dict[str, Fraction] = {}
-    for criterion, raw in criteria_weights.items():
-        try:
-            weight = Fraction(to_decimal(raw))
-        except MoneyError as exc:
-            raise AppraisalError(f"weight for {criterion!r}: {exc}") from exc
-        if weight < 0:
-            raise AppraisalError(f"weight for {criterion!r} is {raw}; weights must be 0 or more")
-        result[criterion] = weight
-    return result
-
-
-def _scores(options: Mapping[str, Mapping[str, object]], criteria: Iterable[str]) -> dict[str, dict[str, Fraction]]:
-    criteria = list(criteria)
-    problems: list[str] = []
-    result: dict[str, dict[str, Fraction]] = {}
-    if not options:
-        raise AppraisalError("no options to score")
-    for name, scores in options.items():
-        result[name] = {}
-        for criterion in criteria:
-            if criterion not in scores:
-                problems.append(f"option {name!r} has no score for {criterion!r}")
-                continue
-            try:
-                result[name][criterion] = Fraction(to_decimal(scores[criterion]))
-            except MoneyError as exc:
-                problems.append(f"option {name!r}, {criterion!r}: {exc}")
-        for criterion in scores:
-            if criterion not in criteria:
-                problems.append(
-                    f"option {name!r} is scored on {criterion!r}, which has no weight; add a weight or remove the score"
-                )
-    if problems:
-        raise AppraisalError("; ".join(problems))
-    return result
-
-
-def _ranking(totals: Mapping[str, Fraction]) -> list[str]:
-    return sorted(totals, key=lambda name: (-totals[name], name))
-
-
-def score_options(
-    options: Mapping[str, Mapping[str, object]], criteria_weights: Mapping[str, object]
-) -> tuple[OptionScore, ...]:
-    """Weighted scores and ranking of options against criteria (Quality, Resilience, Efficiency, or any).
-
-    Args:
-        options: option name -> criterion -> score (any scale, the same for every option).
-        criteria_weights: criterion -> weight (0 or more; normalised, so percentages or points both do).
-
-    Returns:
-        Options best first. Equal totals share a rank (1, 2, 2, 4) and are listed by name.
-
-    Raises:
-        AppraisalError: every missing or unweighted score, bad weights, or all weights zero.
-    """
-    weights = _weights(criteria_weights)
-    total_weight = sum(weights.values(), Fraction(0))
-    if total_weight == 0:
-        raise AppraisalError("all criteria weights are zero: there is nothing to rank on")
-    scores = _scores(options, weights)
-    totals = {name: sum((weights[c] * s[c] for c in weights), Fraction(0)) / total_weight for name, s in scores.items()}
-    order = _ranking(totals)
-    result: list[OptionScore] = []
-    for position, name in enumerate(order):
-        rank = result[-1].rank if result and totals[name] == totals[order[position - 1]] else position + 1
-        result.append(
-            OptionScore(name, {c: _to_decimal(v) for c, v in scores[name].items()}, _to_decimal(totals[name]), rank)
-        )
-    return tuple(result)
-
-
-@dataclass(frozen=True, slots=True)
-class RankingInterval:
-    """The ranking (best first) while one criterion's weight lies between ``low`` and ``high`` (None: no limit)."""
-
-    low: Decimal
-    high: Decimal | None
-    ranking: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class WeightSensitivity:
-    """How the ranking changes as one criterion's weight moves from 0 upwards, the others held."""
-
-    criterion: str
-    weight: Decimal
-    intervals: tuple[RankingInterval, ...]
-
-    @property
-    def top_option_changes_at(self) -> tuple[Decimal, ...]:
-        """The weights at which the best option changes."""
-        return tuple(
-            after.low
-            for before, after in zip(self.intervals, self.intervals[1:])
-            if before.ranking[0] != after.ranking[0]
-        )
-
-    @property
-    def nearest_top_change_below(self) -> Decimal | None:
-        """The largest weight below the current one at which the best option changes."""
-        below = [w for w in self.top_option_changes_at if w < self.weight]
-        return below[-1] if below else None
-
-    @property
-    def nearest_top_change_above(self) -> Decimal | None:
-        """The smallest weight above the current one at which the best option changes."""
-        above = [w for w in self.top_option_changes_at if w > self.weight]
-        return above[0] if above else None
-
-
-def weight_sensitivity(
-    options: Mapping[str, Mapping[str, object]],
-    criteria_weights: Mapping[str, object],
-    criterion: str,
-) -> WeightSensitivity:
-    """How the ranking changes as ``criterion``'s weight moves, the other weights held as given.
-
-    With the other weights fixed, each option's weighted total is (A + w x score) / (W + w), so
-    options change places only where two of the lines A + w x score cross. Those weights are
-    found exactly; between them the ranking is fixed.
-
-    Args:
-        options: option name -> criterion -> score.
-        criteria_weights: criterion -> weight, as for ``score_options``.
-        criterion: the criterion whose weight moves (in the same units as the weights).
-
-    Returns:
-        Rankings over intervals of weight from 0 upwards, and where the best option changes.
-
-    Raises:
-        AppraisalError: the criterion is not weighted, or the options cannot be scored.
-    """
-    weights = _weights(criteria_weights)
-    if criterion not in weights:
-        raise AppraisalError(f"{criterion!r} is not one of the criteria ({', '.join(weights)})")
-    scores = _scores(options, weights)
-    others = {c: w for c, w in weights.items() if c != criterion}
-    base = {name: sum((others[c] * s[c] for c in others), Fraction(0)) for name, s in scores.items()}
-    slope = {name: s[criterion] for name, s in scores.items()}
-    names = list(scores)
-    crossings: set[Fraction] = set()
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            if slope[a] != slope[b]:
-                w = (base[a] - base[b]) / (slope[b] - slope[a])
-                if w > 0:
-                    crossings.add(w)
-    bounds = sorted(crossings)
-
-    def ranking_at(w: Fraction) -> tuple[str, ...]:
-        return tuple(_ranking({name: base[name] + w * slope[name] for name in names}))
-
-    edges = [Fraction(0), *bounds]
-    intervals: list[RankingInterval] = []
-    for index, low in enumerate(edges):
-        high = edges[index + 1] if index + 1 < len(edges) else None
-        probe = (low + high) / 2 if high is not None else low + 1
-        ranking = ranking_at(probe)
-        if intervals and intervals[-1].ranking == ranking:
-            previous = intervals.pop()
-            intervals.append(RankingInterval(previous.low, _to_decimal(high) if high is not None else None, ranking))
-        else:
-            intervals.append(
-                RankingInterval(_to_decimal(low), _to_decimal(high) if high is not None else None, ranking)
-            )
-    return WeightSensitivity(criterion, _to_decimal(weights[criterion]), tuple(intervals))

@@ -12,36 +12,20 @@ recurring savings; its ``costs`` are the one-off costs of change and any recurri
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jwmodel.appraisal import (
-    Case,
-    OptimismBias,
-    Tornado,
-    case_value,
-    payback_switching_value,
-    payback_years,
-    switching_value,
-    tornado,
-)
+from jwmodel.appraisal import Tornado, payback_switching_value, payback_years, switching_value, tornado
+from jwmodel.cases import AppraisalError, Case, case_value
 from jwmodel.consolidation import Consolidation, LineShare
-from jwmodel.discounting import STPR, DiscountSchedule, npv_of_costs_and_savings
+from jwmodel.discounting import STPR, DiscountError, DiscountSchedule, npv_of_costs_and_savings, schedule_from
+from jwmodel.figures import FigureError, figure
 from jwmodel.findings import Finding, Severity
 from jwmodel.model import Category, frozen_map
 from jwmodel.money import allocate
-from jwmodel.phasing import (
-    ONE_OFF,
-    SAVING,
-    Cashflow,
-    PhasingError,
-    Profile,
-    financial_years,
-    phase_one_off,
-    phase_recurring,
-    total_cashflow,
-)
+from jwmodel.optimism import OptimismBias, bias_from
+from jwmodel.phasing import SAVING, Cashflow, PhasingError, financial_years, phase_line, total_cashflow
 
 __all__ = [
     "AppraisalSettings",
@@ -50,6 +34,7 @@ __all__ = [
     "SwitchingValue",
     "ProgrammeAppraisal",
     "appraise_programme",
+    "settings_from",
 ]
 
 
@@ -66,6 +51,47 @@ class AppraisalSettings:
     @property
     def plan(self) -> tuple[str, ...]:
         return financial_years(self.first_year, self.years)
+
+
+def settings_from(
+    *,
+    first_year: str = "2012/13",
+    years: int = 5,
+    discount: object = None,
+    optimism_bias: str | None = None,
+    payback_limit: object = 5,
+) -> AppraisalSettings:
+    """Appraisal settings from what a person typed: the command line's appraisal options, read once.
+
+    Args:
+        first_year: the plan's first financial year ("2012/13").
+        years: how many years the plan runs.
+        discount: as ``jwmodel.discounting.schedule_from`` reads it ("stpr", "health", "3.5", "3.5%", 0.035).
+        optimism_bias: as ``jwmodel.optimism.bias_from`` reads it ("outsourcing:lower", "10,5"; None: none).
+        payback_limit: years, 0 or more, for the payback switching value.
+
+    Raises:
+        AppraisalError: the message starts with the setting it is about ("discount rate: ...").
+    """
+    try:
+        financial_years(first_year, years)
+    except PhasingError as exc:
+        raise AppraisalError(f"plan: {exc}") from exc
+    try:
+        schedule = schedule_from(discount)
+    except DiscountError as exc:
+        raise AppraisalError(f"discount rate: {exc}") from exc
+    try:
+        bias = bias_from(optimism_bias)
+    except AppraisalError as exc:
+        raise AppraisalError(f"optimism bias: {exc}") from exc
+    try:
+        limit = figure(payback_limit)
+    except FigureError as exc:
+        raise AppraisalError(f"payback limit: {exc}") from exc
+    if limit < 0:
+        raise AppraisalError(f"payback limit: {payback_limit!r} years; give 0 or more")
+    return AppraisalSettings(first_year, years, schedule, bias, limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,116 +141,131 @@ class ProgrammeAppraisal:
 
 _NIL = Decimal("0.000")
 
+Totals = dict[Case, tuple[list[Decimal], list[Decimal]]]
+"""case -> (savings by year, costs by year), accumulated in place."""
+
 
 def _counts(line: LineShare) -> bool:
     return line.included and not (line.kind == SAVING and line.category == Category.NON_CASHABLE.value)
 
 
-def _phase(line: LineShare, case: Case, years: Sequence[str]) -> Cashflow:
-    """A line's cash flow under a case. Savings hold only what is saved; a recurring additional
-    cost goes with the costs, so a switching value scales savings, never the costs beside them."""
-    profile = line.profile or Profile()
-    amount = case_value(line.estimate, case)
-    zero = Cashflow.zero(years)
-    if line.kind == ONE_OFF:
-        return Cashflow(tuple(years), zero.savings, phase_one_off(amount, profile, years))
-    phased = phase_recurring(amount, profile, years)
-    if amount > 0:
-        return Cashflow(tuple(years), zero.savings, phased)
-    return Cashflow(tuple(years), phased, zero.costs)
+def _empty(n: int) -> Totals:
+    return {c: ([_NIL] * n, [_NIL] * n) for c in Case}
+
+
+def _phased(line: LineShare, years: tuple[str, ...]) -> dict[Case, Cashflow] | Finding:
+    """The line under every case by ``phase_line``, or the finding that leaves it out of the appraisal."""
+    try:
+        return {case: phase_line(line.kind, case_value(line.estimate, case), line.profile, years) for case in Case}
+    except PhasingError as exc:
+        return Finding(
+            Severity.ERROR,
+            "PHASING_OUTSIDE_PLAN",
+            f"{line.service}: '{line.description}': {exc}; it is left out of the appraisal "
+            f"(the plan runs {years[0]} to {years[-1]})",
+            line.where,
+        )
+
+
+def _add(line: LineShare, phased: Mapping[Case, Cashflow], service: Totals, partners: Mapping[str, Totals]) -> None:
+    """Add a line's flows to its service's totals and its partners' shares (each year split exactly to £1)."""
+    split: dict[Decimal, dict[str, Decimal]] = {}  # each distinct yearly amount is split once
+    for case, flow in phased.items():
+        for stream, values in enumerate((flow.savings, flow.costs)):
+            for year, value in enumerate(values):
+                if not value:
+                    continue
+                service[case][stream][year] += value
+                if not line.percentages:
+                    continue
+                if value not in split:
+                    split[value] = allocate(value, line.percentages)
+                for partner, share in split[value].items():
+                    if partner in partners:
+                        partners[partner][case][stream][year] += share
+
+
+def _accumulate(
+    result: Consolidation, years: tuple[str, ...]
+) -> tuple[dict[str, Totals], dict[str, Totals], list[Finding]]:
+    """Every counted line phased and totalled by service and by partner, with the lines left out."""
+    services: dict[str, Totals] = {s.service: _empty(len(years)) for s in result.services}
+    partners: dict[str, Totals] = {p: _empty(len(years)) for p in result.partners}
+    findings: list[Finding] = []
+    for line in result.lines:
+        if not _counts(line):
+            continue
+        phased = _phased(line, years)
+        if isinstance(phased, Finding):
+            findings.append(phased)
+            continue
+        _add(line, phased, services.setdefault(line.service, _empty(len(years))), partners)
+    return services, partners, findings
+
+
+def _flows(totals: Totals, years: tuple[str, ...], bias: OptimismBias | None) -> dict[Case, Cashflow]:
+    flows = {case: Cashflow(years, tuple(savings), tuple(costs)) for case, (savings, costs) in totals.items()}
+    return {case: bias.apply(flow) for case, flow in flows.items()} if bias is not None else flows
 
 
 def _npv(flow: Cashflow, schedule: DiscountSchedule) -> Decimal:
     return npv_of_costs_and_savings(flow.net, schedule)
 
 
+def _cases(by_service: Mapping[str, Mapping[Case, Cashflow]], settings: AppraisalSettings) -> tuple[CaseResult, ...]:
+    years = settings.plan
+    flows = {case: total_cashflow((v[case] for v in by_service.values()), years) for case in Case}
+    return tuple(CaseResult(c, f, _npv(f, settings.schedule), payback_years(f)) for c, f in flows.items())
+
+
+def _subject(name: str, flows: Mapping[Case, Cashflow], settings: AppraisalSettings) -> SubjectResult:
+    central = flows[Case.CENTRAL]
+    return SubjectResult(
+        name, central, {c: _npv(f, settings.schedule) for c, f in flows.items()}, payback_years(central)
+    )
+
+
+def _switching(name: str, flow: Cashflow, settings: AppraisalSettings) -> SwitchingValue:
+    return SwitchingValue(
+        name,
+        switching_value(flow.savings, flow.costs, settings.schedule),
+        payback_switching_value(flow.savings, flow.costs, settings.payback_limit_years),
+    )
+
+
+def _switching_values(
+    central: Cashflow, by_service: Mapping[str, Mapping[Case, Cashflow]], settings: AppraisalSettings
+) -> tuple[SwitchingValue, ...]:
+    """The programme's, then each service's with any flow (central case)."""
+    services = [
+        _switching(name, flows[Case.CENTRAL], settings)
+        for name, flows in by_service.items()
+        if any(flows[Case.CENTRAL].net)
+    ]
+    return (_switching("Programme", central, settings), *services)
+
+
 def appraise_programme(result: Consolidation, settings: AppraisalSettings = AppraisalSettings()) -> ProgrammeAppraisal:
     """Phase every counted line under each case and appraise the programme, services and partners.
 
-    A line whose phasing does not fit the plan (a start year outside it, a one-off timing running
-    past its end) is left out of the appraisal and reported as an error naming the line.
+    Each line is phased by ``jwmodel.phasing.phase_line``: a recurring saving goes into savings, a
+    recurring additional cost and a one-off cost into costs. A line whose phasing does not fit the
+    plan (a start year outside it, a one-off timing running past its end) is left out of the
+    appraisal and reported as an error naming the line.
     """
     years = settings.plan
-    n = len(years)
-    findings: list[Finding] = []
-    bias = settings.bias
-    Totals = dict[Case, tuple[list[Decimal], list[Decimal]]]
-
-    def empty() -> Totals:
-        return {c: ([_NIL] * n, [_NIL] * n) for c in Case}
-
-    service_totals: dict[str, Totals] = {s.service: empty() for s in result.services}
-    partner_totals: dict[str, Totals] = {p: empty() for p in result.partners}
-    for line in result.lines:
-        if not _counts(line):
-            continue
-        try:
-            phased = {case: _phase(line, case, years) for case in Case}
-        except PhasingError as exc:
-            findings.append(
-                Finding(
-                    Severity.ERROR,
-                    "PHASING_OUTSIDE_PLAN",
-                    f"{line.service}: '{line.description}': {exc}; it is left out of the appraisal (the plan runs {years[0]} to {years[-1]})",
-                    line.where,
-                )
-            )
-            continue
-        split: dict[Decimal, dict[str, Decimal]] = {}  # each distinct yearly amount is split once
-        for case, flow in phased.items():
-            totals = service_totals.setdefault(line.service, empty())[case]
-            for stream, values in enumerate((flow.savings, flow.costs)):
-                for year, value in enumerate(values):
-                    if not value:
-                        continue
-                    totals[stream][year] += value
-                    if not line.percentages:
-                        continue
-                    if value not in split:
-                        split[value] = allocate(value, line.percentages)
-                    for partner, share in split[value].items():
-                        if partner in partner_totals:
-                            partner_totals[partner][case][stream][year] += share
-
-    def flows(totals: Totals) -> dict[Case, Cashflow]:
-        return {case: Cashflow(years, tuple(savings), tuple(costs)) for case, (savings, costs) in totals.items()}
-
-    by_service = {name: flows(t) for name, t in service_totals.items()}
-    by_partner = {name: flows(t) for name, t in partner_totals.items()}
-    if bias is not None:
-        by_service = {k: {c: bias.apply(f) for c, f in v.items()} for k, v in by_service.items()}
-        by_partner = {k: {c: bias.apply(f) for c, f in v.items()} for k, v in by_partner.items()}
-
-    cases = []
-    for case in Case:
-        flow = total_cashflow((v[case] for v in by_service.values()), years)
-        cases.append(CaseResult(case, flow, _npv(flow, settings.schedule), payback_years(flow)))
-
-    def subject(name: str, flows: Mapping[Case, Cashflow]) -> SubjectResult:
-        central = flows[Case.CENTRAL]
-        return SubjectResult(
-            name, central, {c: _npv(f, settings.schedule) for c, f in flows.items()}, payback_years(central)
-        )
-
-    def switching(name: str, flow: Cashflow) -> SwitchingValue:
-        return SwitchingValue(
-            name,
-            switching_value(flow.savings, flow.costs, settings.schedule),
-            payback_switching_value(flow.savings, flow.costs, settings.payback_limit_years),
-        )
-
+    service_totals, partner_totals, findings = _accumulate(result, years)
+    by_service = {name: _flows(t, years, settings.bias) for name, t in service_totals.items()}
+    by_partner = {name: _flows(t, years, settings.bias) for name, t in partner_totals.items()}
+    cases = _cases(by_service, settings)
     central = next(c for c in cases if c.case is Case.CENTRAL).cashflow
-    switches = [switching("Programme", central)]
-    switches += [
-        switching(name, flows[Case.CENTRAL]) for name, flows in by_service.items() if any(flows[Case.CENTRAL].net)
-    ]
     return ProgrammeAppraisal(
         settings=settings,
         years=years,
-        cases=tuple(cases),
-        by_service=tuple(subject(n, f) for n, f in by_service.items()),
-        by_partner=tuple(subject(n, f) for n, f in by_partner.items()),
-        switching=tuple(switches),
+        cases=cases,
+        by_service=tuple(_subject(n, f, settings) for n, f in by_service.items()),
+        by_partner=tuple(_subject(n, f, settings) for n, f in by_partner.items()),
+        switching=_switching_values(central, by_service, settings),
         tornado=tornado(by_service, settings.schedule),
         findings=tuple(findings),
     )

@@ -35,8 +35,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from itertools import pairwise
 
 from jwmodel.errors import JwmodelError
+from jwmodel.figures import PRECISION, FigureError, figure
 from jwmodel.money import MoneyError, to_decimal
 
 __all__ = [
@@ -49,10 +51,10 @@ __all__ = [
     "present_values",
     "npv",
     "npv_of_costs_and_savings",
+    "MAX_RATE_PERCENT",
+    "schedule_from",
+    "PRECISION",
 ]
-
-PRECISION = 40
-"""Significant digits used for discounting, whatever the caller's decimal context."""
 
 _ONE = Decimal(1)
 _HUNDRED = Decimal(100)
@@ -95,7 +97,7 @@ class DiscountSchedule:
             raise DiscountError("a discount schedule needs at least one band, starting at year 0")
         if bands[0][0] != 0:
             raise DiscountError(f"the first band starts at year {bands[0][0]}; it must start at year 0")
-        for (before, _), (after, _) in zip(bands, bands[1:]):
+        for (before, _), (after, _) in pairwise(bands):
             if after <= before:
                 raise DiscountError(f"band first years must increase: year {after} comes after year {before}")
         object.__setattr__(self, "bands", tuple(bands))
@@ -179,8 +181,8 @@ def _flows(cashflows: Iterable[object]) -> tuple[Decimal, ...]:
     result: list[Decimal] = []
     for year, value in enumerate(cashflows):
         try:
-            result.append(to_decimal(value))
-        except MoneyError as exc:
+            result.append(figure(value))
+        except FigureError as exc:
             raise DiscountError(f"year {year}: {exc}") from exc
     return tuple(result)
 
@@ -195,7 +197,7 @@ def present_values(cashflows: Iterable[object], schedule: DiscountSchedule = STP
     factors = discount_factors(len(flows), schedule)
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        return tuple(flow * factor for flow, factor in zip(flows, factors))
+        return tuple(flow * factor for flow, factor in zip(flows, factors, strict=True))
 
 
 def npv(cashflows: Iterable[object], schedule: DiscountSchedule = STPR) -> Decimal:
@@ -228,3 +230,65 @@ def npv_of_costs_and_savings(net_costs: Sequence[object], schedule: DiscountSche
     with localcontext() as ctx:
         ctx.prec = PRECISION
         return -npv(net_costs, schedule)
+
+
+# --- a schedule from what a person typed ----------------------------------------------------
+
+MAX_RATE_PERCENT = Decimal(20)
+"""The highest constant rate ``schedule_from`` accepts, percent a year (see its rule)."""
+
+_NAMED = {"stpr": STPR, "health": HEALTH}
+_RATE_HELP = "give stpr, health, or a rate such as 3.5 or 3.5% (an Excel cell showing 3.5% holds 0.035, also 3.5%)"
+
+
+def _rate_percent(value: object) -> Decimal:
+    """A constant rate in percent by the rule of ``schedule_from``."""
+    text = value.strip() if isinstance(value, str) else None
+    explicit = text is not None and text.endswith("%")
+    try:
+        number = to_decimal(text[:-1] if explicit else text) if text is not None else to_decimal(value)
+    except MoneyError as exc:
+        raise DiscountError(f"{value!r} is not a rate; {_RATE_HELP}") from exc
+    if number < 0:
+        raise DiscountError(f"a discount rate of {value!r} is negative; {_RATE_HELP}")
+    percent = number if explicit or number >= 1 or number == 0 else number * _HUNDRED
+    if percent > MAX_RATE_PERCENT:
+        hint = f"; for {number}% a year write '{number}%'" if not explicit and number < 1 else ""
+        raise DiscountError(
+            f"a discount rate of {value!r} is read as {percent.normalize():f}% a year, above the {MAX_RATE_PERCENT}% "
+            f"this accepts (a public-sector appraisal discounts at far less){hint}"
+        )
+    return percent
+
+
+def schedule_from(value: object) -> DiscountSchedule:
+    """The discount schedule a person named or typed: the one rule for the command line and Excel.
+
+    The rule (docs/appraisal.md, "Discount rate"):
+
+    * empty (``None`` or blank text) or ``stpr``: the Green Book STPR; ``health``: the health rate
+      (any case);
+    * a number with a per cent sign is that percentage: ``"3.5%"`` and ``"0.5%"`` are 3.5% and 0.5%;
+    * a bare number of 1 or more is a percentage: ``3.5`` and ``"3.5"`` are 3.5%;
+    * a bare number between 0 and 1 is a fraction, as Excel stores a cell formatted as a percentage:
+      ``0.035`` is 3.5%; ``0`` is 0% (NPV is the plain sum);
+    * a rate above ``MAX_RATE_PERCENT`` (20%) a year, or below 0, is refused: so ``0.5`` (read as
+      50%) is refused with a hint to write ``0.5%``, and a figure can never be read silently as
+      a hundred times what was meant.
+
+    Args:
+        value: what was typed or sent (text, a number, or None).
+
+    Returns:
+        ``STPR``, ``HEALTH`` or a constant-rate schedule named like "constant 3.5%".
+
+    Raises:
+        DiscountError: the message quotes the value and says what to give.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return STPR
+    if isinstance(value, str) and value.strip().lower() in _NAMED:
+        return _NAMED[value.strip().lower()]
+    if isinstance(value, bool):
+        raise DiscountError(f"{value!r} is not a rate; {_RATE_HELP}")
+    return constant_rate(Decimal(f"{_rate_percent(value).normalize():f}"))

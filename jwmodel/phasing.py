@@ -1,6 +1,18 @@
 """Phasing: spreading full-year savings and one-off costs over the financial years of a plan.
 
-A ``Profile`` says when a line starts and how it builds up: a recurring saving reaches its
+``phase_line`` is the one phasing every appraisal uses (the business case, the Python API, the
+Excel functions' inputs and the tests). It turns one line into a ``Cashflow`` by this convention:
+
+* a recurring saving (a recurring line whose figure is negative) goes into ``savings``;
+* a recurring additional cost (a recurring line whose figure is positive) goes into ``costs``;
+* a one-off cost goes into ``costs``.
+
+So ``savings`` holds only what is saved and ``costs`` every cost, one-off or recurring; a
+switching value (how far savings can fall before NPV reaches 0) scales the savings and never the
+costs beside them, as the Green Book asks how far a benefit can fall. See docs/appraisal.md,
+"Where a recurring additional cost goes", for the worked example.
+
+A ``Profile`` says when a line starts and how it builds up: a recurring line reaches its
 full-year effect through a ramp of percentages (``(50, 100)`` is half in the start year and the
 full effect from the next year on); a one-off cost is spent by a timing of percentages that add
 up to 100 (``(25, 75)`` is a quarter in the start year and the rest the year after).
@@ -33,12 +45,13 @@ __all__ = [
     "round_to_pound",
     "phase_recurring",
     "phase_one_off",
+    "phase_line",
     "phase_lines",
     "total_cashflow",
 ]
 
 SAVING = "saving"
-"""Kind of a recurring line (a saving, or a recurring additional cost), as in ``LineShare.kind``."""
+"""Kind of a recurring line (a saving if negative, an additional cost if positive), as in ``LineShare.kind``."""
 ONE_OFF = "one-off"
 """Kind of a one-off cost of change, as in ``LineShare.kind``."""
 
@@ -106,7 +119,8 @@ class Profile:
             raise PhasingError("a ramp needs at least one percentage, e.g. (100,)")
         if sum(timing, _ZERO) != _HUNDRED:
             raise PhasingError(
-                f"one-off timing percentages {', '.join(map(str, timing)) or '(none)'} add up to {sum(timing, _ZERO)}, not 100"
+                f"one-off timing percentages {', '.join(map(str, timing)) or '(none)'} "
+                f"add up to {sum(timing, _ZERO)}, not 100"
             )
         object.__setattr__(self, "ramp", ramp)
         object.__setattr__(self, "one_off_timing", timing)
@@ -190,7 +204,8 @@ def phase_one_off(amount: object, profile: Profile, years: Sequence[str]) -> tup
         if start + step >= len(years):
             if percent:
                 raise PhasingError(
-                    f"{percent}% of a one-off cost starting in {years[start]} falls after {years[-1]}, the plan's last year; extend the plan or bring the timing forward"
+                    f"{percent}% of a one-off cost starting in {years[start]} falls after {years[-1]}, "
+                    "the plan's last year; extend the plan or bring the timing forward"
                 )
             continue
         weights[years[start + step]] = percent
@@ -200,10 +215,13 @@ def phase_one_off(amount: object, profile: Profile, years: Sequence[str]) -> tup
 
 @dataclass(frozen=True, slots=True)
 class Cashflow:
-    """Amounts by financial year: recurring lines and one-off costs (cost positive, saving negative).
+    """Amounts by financial year: savings and costs (cost positive, saving negative).
 
-    ``savings`` holds the recurring lines (savings negative; a recurring additional cost is
-    positive); ``costs`` holds the one-off costs of change (positive).
+    ``savings`` holds the recurring savings only (0 or negative every year); ``costs`` holds the
+    one-off costs of change and any recurring additional cost (see the module docstring).
+
+    Raises:
+        PhasingError: the streams and years differ in length, or a year's savings are positive.
     """
 
     years: tuple[str, ...]
@@ -216,7 +234,14 @@ class Cashflow:
         object.__setattr__(self, "costs", tuple(to_decimal(v) for v in self.costs))
         if not len(self.years) == len(self.savings) == len(self.costs):
             raise PhasingError(
-                f"a cash flow needs one figure a year: {len(self.years)} years, {len(self.savings)} savings, {len(self.costs)} costs"
+                f"a cash flow needs one figure a year: {len(self.years)} years, "
+                f"{len(self.savings)} savings, {len(self.costs)} costs"
+            )
+        positive = next((i for i, v in enumerate(self.savings) if v > 0), None)
+        if positive is not None:
+            raise PhasingError(
+                f"{self.years[positive]}: savings of {self.savings[positive]} is positive; savings hold only "
+                "savings (negative), a recurring additional cost goes in costs"
             )
 
     @classmethod
@@ -228,7 +253,7 @@ class Cashflow:
     @property
     def net(self) -> tuple[Decimal, ...]:
         """Each year's savings plus costs (cost positive, saving negative)."""
-        return tuple(s + c for s, c in zip(self.savings, self.costs))
+        return tuple(s + c for s, c in zip(self.savings, self.costs, strict=True))
 
     @property
     def cumulative(self) -> tuple[Decimal, ...]:
@@ -255,36 +280,60 @@ class Cashflow:
             )
         return Cashflow(
             self.years,
-            tuple(a + b for a, b in zip(self.savings, other.savings)),
-            tuple(a + b for a, b in zip(self.costs, other.costs)),
+            tuple(a + b for a, b in zip(self.savings, other.savings, strict=True)),
+            tuple(a + b for a, b in zip(self.costs, other.costs, strict=True)),
         )
 
 
-def phase_lines(lines: Iterable[tuple[K, str, object, Profile]], years: Sequence[str]) -> dict[K, Cashflow]:
-    """Phase many lines and total them by key (a service, a partner, a (service, partner) pair).
+def phase_line(kind: str, amount: object, profile: Profile | None, years: Sequence[str]) -> Cashflow:
+    """One line's cash flow over the plan: the one phasing every appraisal uses.
 
     Args:
-        lines: ``(key, kind, amount, profile)`` where kind is ``SAVING`` ("saving", a recurring
-            full-year amount) or ``ONE_OFF`` ("one-off", a one-off cost).
+        kind: ``SAVING`` ("saving": a recurring line, full-year amount) or ``ONE_OFF`` ("one-off").
+        amount: £000s on the £1 grid, cost positive, saving negative. A recurring line with a
+            negative amount is a saving and goes into ``savings``; with a positive amount it is a
+            recurring additional cost and goes into ``costs``; a one-off cost goes into ``costs``.
+        profile: start year and ramp or timing; None is the default profile (the plan's first
+            year, in full).
+        years: the plan's financial years, in order.
+
+    Returns:
+        The line's cash flow: the other stream is 0 every year.
+
+    Raises:
+        PhasingError: an unknown kind, an amount finer than £1, a start year outside the plan, or a
+            one-off timing running past its end.
+    """
+    years = tuple(years)
+    profile = profile or Profile()
+    nothing = tuple(_ZERO.quantize(POUND) for _ in years)
+    if kind == ONE_OFF:
+        return Cashflow(years, nothing, phase_one_off(amount, profile, years))
+    if kind != SAVING:
+        raise PhasingError(f"kind must be '{SAVING}' or '{ONE_OFF}', got {kind!r}")
+    phased = phase_recurring(amount, profile, years)
+    return Cashflow(years, nothing, phased) if _amount(amount) > 0 else Cashflow(years, phased, nothing)
+
+
+def phase_lines(lines: Iterable[tuple[K, str, object, Profile]], years: Sequence[str]) -> dict[K, Cashflow]:
+    """``phase_line`` for many lines, totalled by key (a service, a partner, a (service, partner) pair).
+
+    Args:
+        lines: ``(key, kind, amount, profile)`` as ``phase_line`` takes them.
         years: the plan's financial years.
 
     Returns:
         key -> its lines' cash flow, keys in the order first seen.
 
     Raises:
-        PhasingError: an unknown kind, or a line that cannot be phased (the message names it).
+        PhasingError: a line that cannot be phased (the message names it).
     """
     years = tuple(years)
     _check_years(years)
     result: dict[K, Cashflow] = {}
     for number, (key, kind, amount, profile) in enumerate(lines, start=1):
         try:
-            if kind == SAVING:
-                flow = Cashflow(years, phase_recurring(amount, profile, years), Cashflow.zero(years).costs)
-            elif kind == ONE_OFF:
-                flow = Cashflow(years, Cashflow.zero(years).savings, phase_one_off(amount, profile, years))
-            else:
-                raise PhasingError(f"kind must be '{SAVING}' or '{ONE_OFF}', got {kind!r}")
+            flow = phase_line(kind, amount, profile, years)
         except PhasingError as exc:
             raise PhasingError(f"line {number} ({key!r}): {exc}") from exc
         result[key] = result[key] + flow if key in result else flow

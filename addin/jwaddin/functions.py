@@ -18,18 +18,14 @@ from decimal import Decimal
 
 from jwaddin._runtime import FunctionInputError, arg, func
 from jwaddin.convert import excel_rows, excel_value, grid, number, programme_from_tables, shaped, vector, whole_number
-from jwmodel.appraisal import (
-    AppraisalError,
-    payback_switching_value,
-    payback_years,
-    score_options,
-    switching_value,
-    weight_sensitivity,
-)
+from jwmodel.appraisal import payback_switching_value, payback_years, switching_value
+from jwmodel.cases import AppraisalError
 from jwmodel.consolidation import consolidate
-from jwmodel.discounting import HEALTH, STPR, DiscountError, DiscountSchedule, constant_rate, npv_of_costs_and_savings
+from jwmodel.discounting import DiscountError, DiscountSchedule, npv_of_costs_and_savings, schedule_from
+from jwmodel.figures import MAX_FIGURE, FigureError, figure
 from jwmodel.layout import by_partner_rows, summary_rows
 from jwmodel.money import MoneyError, allocate, whole_percent_shares
+from jwmodel.options_scoring import MAX_CRITERIA, MAX_SCORES, score_options, weight_sensitivities
 
 __all__ = [
     "jw_shares",
@@ -195,33 +191,43 @@ def jw_findings(
 
 
 def _flows(value: object, what: str) -> list[Decimal]:
-    """One row or column of yearly figures (cost positive, saving negative); empty cells are 0."""
+    """One row or column of yearly figures (cost positive, saving negative); empty cells are 0.
+
+    Each figure is held to the engine's plausible range (``jwmodel.figures.figure``), so 1E+308 is
+    refused naming the argument and year instead of overflowing later.
+    """
     values, _ = vector(value, what)
-    return [number(v, f"{what}, year {i}") or Decimal(0) for i, v in enumerate(values)]
+    result: list[Decimal] = []
+    for i, v in enumerate(values):
+        parsed = number(v, f"{what}, year {i}") or Decimal(0)
+        try:
+            result.append(figure(parsed))
+        except FigureError as exc:
+            raise FunctionInputError(f"{what}, year {i}: {exc}") from exc
+    return result
 
 
 def _schedule(value: object) -> DiscountSchedule:
-    """Empty: the Green Book STPR; "STPR" or "health"; or a constant rate as Excel writes it (3.5% = 0.035)."""
+    """One cell read by the engine's one rule (``jwmodel.discounting.schedule_from``), as on the command line."""
     cells = grid(value)
     if len(cells) != 1 or len(cells[0]) != 1:
         raise FunctionInputError(
-            "rate_or_schedule: give one cell: empty (Green Book STPR), STPR, health, or a rate such as 3.5%"
+            "rate_or_schedule: give one cell: empty (Green Book STPR), STPR, health, or a rate such as 3.5 or 3.5%"
         )
-    cell = cells[0][0]
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
-        return STPR
-    if isinstance(cell, str) and cell.strip().lower() in ("stpr", "health"):
-        return STPR if cell.strip().lower() == "stpr" else HEALTH
-    rate = number(
-        cell.strip().rstrip("%") if isinstance(cell, str) and cell.strip().endswith("%") else cell, "rate_or_schedule"
-    )
-    if isinstance(cell, str) and cell.strip().endswith("%"):
-        rate = rate / 100 if rate is not None else None
-    if rate is None or not Decimal(0) <= rate < 1:
+    try:
+        return schedule_from(cells[0][0])
+    except DiscountError as exc:
+        raise FunctionInputError(f"rate_or_schedule: {exc}") from exc
+
+
+def _result(value: Decimal, places: str, what: str) -> object:
+    """A figure for a cell, rounded to ``places``; one beyond the plausible range is an error, not an overflow."""
+    if abs(value) > MAX_FIGURE:
         raise FunctionInputError(
-            f"rate_or_schedule: give the rate as a percentage such as 3.5% (0.035), or STPR or health; got {cell!r}"
+            f"{what}: the result ({value:.3E}) is beyond 10^12, the largest figure the appraisal gives; "
+            "check the inputs' units"
         )
-    return constant_rate(rate * 100)
+    return excel_value(value.quantize(Decimal(places)))
 
 
 @func
@@ -237,10 +243,12 @@ def _schedule(value: object) -> DiscountSchedule:
 def jw_npv(cashflows, rate_or_schedule=None):
     """Net present value, benefit positive (above 0 means worth doing), of yearly net costs/(savings), year 0 undiscounted: the Green Book example {1000,-150,...} (a £1m system saving £150k a year for 10 years) gives about 247."""
     flows = _flows(cashflows, "cashflows")
+    schedule = _schedule(rate_or_schedule)
     try:
-        return excel_value(npv_of_costs_and_savings(flows, _schedule(rate_or_schedule)).quantize(Decimal("0.001")))
+        value = npv_of_costs_and_savings(flows, schedule)
     except (DiscountError, AppraisalError) as exc:
         raise FunctionInputError(f"cashflows: {exc}") from exc
+    return _result(value, "0.001", "cashflows")
 
 
 @func
@@ -256,32 +264,72 @@ def jw_payback(cashflows):
         years = payback_years(flows)
     except AppraisalError as exc:
         raise FunctionInputError(f"cashflows: {exc}") from exc
-    return "not within these years" if years is None else excel_value(years.quantize(Decimal("0.0001")))
+    return "not within these years" if years is None else _result(years, "0.0001", "cashflows")
 
 
 @func
-@arg("savings", ndim=2, doc="One row or column of recurring savings by year (negative), first year first.")
-@arg("costs", ndim=2, doc="One row or column of costs by year (positive), as many years as the savings.")
+@arg(
+    "savings",
+    ndim=2,
+    doc="One row or column of recurring savings by year (negative, or 0), first year first; a recurring additional cost goes in costs.",
+)
+@arg(
+    "costs",
+    ndim=2,
+    doc="One row or column of costs by year (positive): one-off costs and any recurring additional cost, as many years as the savings.",
+)
 @arg("rate_or_schedule", doc="Optional: empty or STPR, health, or a constant rate such as 3.5%.")
 @arg(
     "payback_years",
     doc="Optional: give a number of years to get instead how far savings can fall before payback takes longer than that.",
 )
 def jw_switching_value(savings, costs, rate_or_schedule=None, payback_years=None):
-    """The percentage by which savings can fall before the NPV reaches 0 (or, with payback_years, before payback takes longer than that). Negative: savings must rise by that much. The Green Book example gives about 19.8."""
+    """The percentage by which savings can fall before the NPV reaches 0 (or, with payback_years, before payback takes longer than that), costs (one-off and recurring) held. Negative: savings must rise by that much. The Green Book example gives about 19.8; savings {-100,...} with costs {180,30,30,30,30} give 37.9."""
     s, c = _flows(savings, "savings"), _flows(costs, "costs")
     if len(s) != len(c):
         raise FunctionInputError(f"savings and costs: give the same number of years ({len(s)} savings, {len(c)} costs)")
     limit = number(grid(payback_years)[0][0], "payback_years")
+    schedule = _schedule(rate_or_schedule) if limit is None else None
     try:
-        value = (
-            payback_switching_value(s, c, limit)
-            if limit is not None
-            else switching_value(s, c, _schedule(rate_or_schedule))
-        )
+        value = payback_switching_value(s, c, limit) if schedule is None else switching_value(s, c, schedule)
     except (DiscountError, AppraisalError) as exc:
         raise FunctionInputError(str(exc)) from exc
-    return "no scaling of the savings reaches it" if value is None else excel_value(value.quantize(Decimal("0.0001")))
+    return "no scaling of the savings reaches it" if value is None else _result(value, "0.0001", "savings and costs")
+
+
+def _option_criteria(rows: list[list[object]]) -> list[str]:
+    if len(rows) < 2 or len(rows[0]) < 2:
+        raise FunctionInputError(
+            "scores_table: give a header row (Option, then one column per criterion) and at least one option"
+        )
+    n_options, n_criteria = len(rows) - 1, len(rows[0]) - 1
+    if n_options * n_criteria > MAX_SCORES or n_criteria > MAX_CRITERIA:
+        raise FunctionInputError(
+            f"scores_table: {n_options:,} options by {n_criteria} criteria is more than this scores at once "
+            f"(up to {MAX_SCORES:,} scores, e.g. 5,000 options by 20 criteria, and {MAX_CRITERIA} criteria); "
+            "score them in groups"
+        )
+    criteria = [str(c).strip() if c is not None else "" for c in rows[0][1:]]
+    if any(not c for c in criteria) or len(set(criteria)) != len(criteria):
+        raise FunctionInputError("scores_table: every criterion column needs a distinct heading")
+    return criteria
+
+
+def _option_rows(rows: list[list[object]], criteria: list[str]) -> dict[str, dict[str, object]]:
+    options: dict[str, dict[str, object]] = {}
+    for r, row in enumerate(rows[1:], start=2):
+        name = str(row[0]).strip() if row and row[0] is not None else ""
+        if not name:
+            continue
+        if name in options:
+            raise FunctionInputError(f"scores_table, row {r}: the option {name!r} appears twice")
+        options[name] = {c: number(v, f"scores_table, row {r}, {c}") for c, v in zip(criteria, row[1:], strict=False)}
+    return options
+
+
+def _change_weight(value: Decimal | None) -> object:
+    """A weight at which the best option changes, to 0.01; blank if none, or none within 10^12."""
+    return "" if value is None or abs(value) > MAX_FIGURE else excel_value(value.quantize(Decimal("0.01")))
 
 
 @func
@@ -292,47 +340,28 @@ def jw_switching_value(savings, costs, rate_or_schedule=None, payback_years=None
 )
 @arg("weights", ndim=2, doc="One row of weights, one per criterion column, in the same order (percentages or points).")
 def jw_option_scores(scores_table, weights):
-    """Options appraisal: each option's weighted score and rank (1 = best; equal scores share a rank), then, for each criterion, the weights below and above which the best option would change."""
+    """Options appraisal: each option's weighted score and rank (1 = best; equal scores share a rank), then, for each criterion, the weights below and above which the best option would change. Up to 100,000 scores (e.g. 5,000 options by 20 criteria)."""
     rows = grid(scores_table)
-    if len(rows) < 2 or len(rows[0]) < 2:
-        raise FunctionInputError(
-            "scores_table: give a header row (Option, then one column per criterion) and at least one option"
-        )
-    criteria = [str(c).strip() if c is not None else "" for c in rows[0][1:]]
-    if any(not c for c in criteria) or len(set(criteria)) != len(criteria):
-        raise FunctionInputError("scores_table: every criterion column needs a distinct heading")
+    criteria = _option_criteria(rows)
     values, _ = vector(weights, "weights")
     if len(values) != len(criteria):
         raise FunctionInputError(
             f"weights: give one weight per criterion ({len(criteria)}: {', '.join(criteria)}), got {len(values)}"
         )
     criteria_weights = {c: number(v, f"weights, {c}") or Decimal(0) for c, v in zip(criteria, values, strict=True)}
-    options: dict[str, dict[str, object]] = {}
-    for r, row in enumerate(rows[1:], start=2):
-        name = str(row[0]).strip() if row and row[0] is not None else ""
-        if not name:
-            continue
-        if name in options:
-            raise FunctionInputError(f"scores_table, row {r}: the option {name!r} appears twice")
-        options[name] = {c: number(v, f"scores_table, row {r}, {c}") for c, v in zip(criteria, row[1:], strict=False)}
+    options = _option_rows(rows, criteria)
     try:
         scored = {x.name: x for x in score_options(options, criteria_weights)}
-        sensitivity = [weight_sensitivity(options, criteria_weights, c) for c in criteria]
+        sensitivity = weight_sensitivities(options, criteria_weights)
     except AppraisalError as exc:
         raise FunctionInputError(str(exc)) from exc
     out: list[list[object]] = [["Option", "Weighted score", "Rank"]]
     out += [
-        [name, excel_value(scored[name].weighted_total.quantize(Decimal("0.0001"))), scored[name].rank]
-        for name in options
+        [name, _result(scored[name].weighted_total, "0.0001", "scores_table"), scored[name].rank] for name in options
     ]
     out += [["", "", ""], ["Criterion", "Best option changes below weight", "Best option changes above weight"]]
-    for w in sensitivity:
-        below, above = w.nearest_top_change_below, w.nearest_top_change_above
-        out.append(
-            [
-                w.criterion,
-                "" if below is None else excel_value(below.quantize(Decimal("0.01"))),
-                "" if above is None else excel_value(above.quantize(Decimal("0.01"))),
-            ]
-        )
+    out += [
+        [w.criterion, _change_weight(w.nearest_top_change_below), _change_weight(w.nearest_top_change_above)]
+        for w in sensitivity
+    ]
     return out

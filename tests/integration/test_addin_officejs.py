@@ -144,6 +144,7 @@ def test_npv_payback_and_switching_value_give_the_engines_green_book_figures():
     assert (
         call("JW_NPV", GREEN_BOOK, [["3.5%"]])
         == call("JW_NPV", GREEN_BOOK, [[0.035]])
+        == call("JW_NPV", GREEN_BOOK, [[3.5]])  # as --discount 3.5 on the command line
         == call("JW_NPV", GREEN_BOOK, [["STPR"]])
     )
     assert call("JW_NPV", [[1000], [-600], [-600]], [[0]]) == [
@@ -159,8 +160,8 @@ def test_npv_payback_and_switching_value_give_the_engines_green_book_figures():
 
 
 def test_appraisal_functions_explain_bad_input():
-    with pytest.raises(xlwings.XlwingsError, match="3.5%"):
-        call("JW_NPV", GREEN_BOOK, [[3.5]])
+    with pytest.raises(xlwings.XlwingsError, match="write '0.5%'"):
+        call("JW_NPV", GREEN_BOOK, [[0.5]])  # 50% as Excel stores it: refused, 0.5% must carry its sign
     with pytest.raises(xlwings.XlwingsError, match="same number of years"):
         call("JW_SWITCHING_VALUE", [[-1, -1]], [[5]], None, None)
     with pytest.raises(xlwings.XlwingsError, match="year 2"):

@@ -10,8 +10,8 @@ from decimal import Decimal as D
 import pytest
 import python_calamine
 
-from jwmodel.appraisal import Case, OptimismBias
-from jwmodel.business_case import AppraisalSettings, appraise_programme
+from jwmodel.appraisal import AppraisalError, Case, OptimismBias
+from jwmodel.business_case import AppraisalSettings, appraise_programme, settings_from
 from jwmodel.cli import main
 from jwmodel.consolidation import consolidate
 from jwmodel.discounting import npv_of_costs_and_savings
@@ -128,3 +128,29 @@ def test_command_line_appraisal_options(tmp_path):
     assert len(doc["years"]) == 7 and doc["discount"] == "Green Book health rate"
     assert doc["optimism_bias"] == {"cost_uplift_percent": 41, "benefit_reduction_percent": 0}
     assert main([*args, "--discount", "fifty"]) == 1
+
+
+def test_settings_from_typed_options_read_the_rate_and_bias_by_the_one_rule():
+    settings = settings_from(
+        first_year="2013/14", years=7, discount="3.5", optimism_bias="outsourcing:upper", payback_limit="4.5"
+    )
+    assert settings.plan[0] == "2013/14" and len(settings.plan) == 7
+    assert settings.schedule.bands == ((0, D("3.5")),)
+    assert settings.bias == OptimismBias(D(41), D(0))
+    assert settings.payback_limit_years == D("4.5")
+    assert settings_from(discount="health", optimism_bias=None).schedule.name == "Green Book health rate"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"discount": "fifty"}, "discount rate: 'fifty' is not a rate"),
+        ({"discount": "0.5"}, "discount rate: .*write '0.5%'"),
+        ({"optimism_bias": "bridges"}, "optimism bias: no optimism bias guidance for 'bridges'"),
+        ({"payback_limit": "-1"}, "payback limit"),
+        ({"first_year": "2012-13"}, "plan: a financial year is written like '2012/13'"),
+    ],
+)
+def test_settings_that_cannot_be_read_name_the_setting(kwargs, message):
+    with pytest.raises(AppraisalError, match=message):
+        settings_from(**kwargs)

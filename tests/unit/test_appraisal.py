@@ -12,19 +12,25 @@ from hypothesis import strategies as st
 
 from jwmodel.appraisal import (
     DEFAULT_CRITERIA,
+    MAX_CRITERIA,
+    MAX_RANKED_OPTIONS,
+    MAX_SCORES,
     OPTIMISM_BIAS_GUIDANCE,
     AppraisalError,
     Case,
     OptimismBias,
     appraise,
+    bias_from,
     case_cashflows,
     case_value,
     optimism_bias,
     payback_switching_value,
     payback_years,
+    ranking_intervals,
     score_options,
     switching_value,
     tornado,
+    weight_sensitivities,
     weight_sensitivity,
 )
 from jwmodel.discounting import STPR, constant_rate, npv_of_costs_and_savings
@@ -91,10 +97,47 @@ def test_standard_buildings_upper_bound_raises_costs_by_24_percent():
     assert optimism_bias("standard buildings", bound="lower").cost_uplift_percent == 2
 
 
-def test_optimism_bias_cuts_savings_but_leaves_a_recurring_additional_cost():
-    flow = Cashflow(PLAN[:3], amounts([-150, 20, "-0.015"]), amounts([0, 0, 0]))
-    adjusted = OptimismBias(0, 10).apply(flow)
-    assert adjusted.savings == amounts([-135, 20, "-0.013"])  # -0.0135 rounds to the smaller saving
+def test_optimism_bias_cuts_savings_and_raises_every_cost_one_off_or_recurring():
+    # year 1's 20 is a recurring additional cost: by the one convention it is in costs, so it is uplifted
+    flow = Cashflow(PLAN[:3], amounts([-150, 0, "-0.015"]), amounts([100, 20, 0]))
+    adjusted = OptimismBias(10, 10).apply(flow)
+    assert adjusted.savings == amounts([-135, 0, "-0.013"])  # -0.0135 rounds to the smaller saving
+    assert adjusted.costs == amounts([110, 22, 0])
+
+
+@pytest.mark.parametrize(
+    ("text", "uplift", "reduction"),
+    [
+        ("10,5", 10, 5),
+        ("10", 10, 0),
+        ("12.5%, 5%", D("12.5"), 5),
+        ("equipment/development:lower", 10, 0),
+        ("Outsourcing", 41, 0),
+        ("standard buildings:upper", 24, 0),
+    ],
+)
+def test_optimism_bias_text_is_explicit_percentages_or_a_green_book_category(text, uplift, reduction):
+    bias = bias_from(text)
+    assert (bias.cost_uplift_percent, bias.benefit_reduction_percent) == (uplift, reduction)
+
+
+def test_no_optimism_bias_text_means_none():
+    assert bias_from(None) is None and bias_from("  ") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("10;5", "not understood"),
+        ("-10", "not understood"),
+        ("outsourcing:middle", "must be upper or lower"),
+        ("bridges", "categories are: standard buildings"),
+        ("10,150", "outside 0-100%"),
+    ],
+)
+def test_optimism_bias_text_that_cannot_be_read_says_why(text, message):
+    with pytest.raises(AppraisalError, match=message):
+        bias_from(text)
 
 
 def test_an_unknown_optimism_bias_category_lists_the_known_ones():
@@ -112,7 +155,7 @@ def test_optimism_bias_outside_its_range_is_refused(uplift, reduction):
 
 
 def test_green_book_system_pays_back_two_thirds_of_the_way_through_year_7():
-    net = [c + s for c, s in zip(GREEN_BOOK_COSTS, GREEN_BOOK_SAVINGS)]
+    net = [c + s for c, s in zip(GREEN_BOOK_COSTS, GREEN_BOOK_SAVINGS, strict=True)]
     assert payback_years(net).quantize(D("0.001")) == D("7.667")
 
 
@@ -135,7 +178,7 @@ def test_payback_waits_for_a_later_dip_to_recover():
 
 
 def test_discounted_payback_is_later_than_simple_payback():
-    net = [c + s for c, s in zip(GREEN_BOOK_COSTS, GREEN_BOOK_SAVINGS)]
+    net = [c + s for c, s in zip(GREEN_BOOK_COSTS, GREEN_BOOK_SAVINGS, strict=True)]
     assert payback_years(net, schedule=STPR) > payback_years(net)
 
 
@@ -162,7 +205,7 @@ def test_green_book_system_savings_can_fall_a_sixth_before_payback_exceeds_9_yea
     value = payback_switching_value(GREEN_BOOK_SAVINGS, GREEN_BOOK_COSTS, 9)
     assert value.quantize(D("0.0001")) == D("16.6667")
     a_bit_more = [s * D("0.83") for s in GREEN_BOOK_SAVINGS]  # a 17% fall
-    assert payback_years([s + c for s, c in zip(a_bit_more, GREEN_BOOK_COSTS)]) > 9
+    assert payback_years([s + c for s, c in zip(a_bit_more, GREEN_BOOK_COSTS, strict=True)]) > 9
 
 
 def test_payback_switching_value_is_negative_when_payback_is_already_too_late():
@@ -274,19 +317,51 @@ def test_the_top_option_changes_when_efficiency_weight_falls_below_23_and_a_thir
     assert [w.quantize(third) for w in sensitivity.top_option_changes_at] == [D("23.333333333333")]
     assert sensitivity.nearest_top_change_below == sensitivity.top_option_changes_at[0]
     assert sensitivity.nearest_top_change_above is None
-    assert [i.ranking[0] for i in sensitivity.intervals] == [
+    assert [(b.option, b.high) for b in sensitivity.best] == [
+        ("Shared service centre", sensitivity.top_option_changes_at[0]),
+        ("Outsource", None),
+    ]
+    # by hand: others weigh Q 40 x score + R 30 x score; SSC 320 + 2w meets Outsource 250 + 5w at w = 70/3
+    assert abs(sensitivity.top_option_changes_at[0] - D(70) / D(3)) < D("1e-25")
+    intervals = ranking_intervals(OPTIONS, WEIGHTS, "Efficiency")
+    assert [i.ranking[0] for i in intervals] == [
         "Shared service centre",
         "Shared service centre",
         "Outsource",
         "Outsource",
     ]
-    assert sensitivity.intervals[0].low == 0 and sensitivity.intervals[-1].high is None
+    assert intervals[0].low == 0 and intervals[-1].high is None
 
 
-def test_weight_sensitivity_agrees_with_scoring_at_the_current_weight():
-    sensitivity = weight_sensitivity(OPTIONS, WEIGHTS, "Quality")
-    current = next(i for i in sensitivity.intervals if i.low <= 40 and (i.high is None or 40 < i.high))
+def test_the_whole_ranking_agrees_with_scoring_at_the_current_weight():
+    intervals = ranking_intervals(OPTIONS, WEIGHTS, "Quality")
+    current = next(i for i in intervals if i.low <= 40 and (i.high is None or 40 < i.high))
     assert current.ranking == tuple(s.name for s in score_options(OPTIONS, WEIGHTS))
+
+
+def test_sensitivities_of_every_criterion_match_one_at_a_time():
+    assert weight_sensitivities(OPTIONS, WEIGHTS) == tuple(weight_sensitivity(OPTIONS, WEIGHTS, c) for c in WEIGHTS)
+
+
+def test_too_many_options_for_the_whole_ranking_are_refused_with_the_limit():
+    many = {f"option {i}": {"Quality": i} for i in range(MAX_RANKED_OPTIONS + 1)}
+    with pytest.raises(AppraisalError, match=f"up to {MAX_RANKED_OPTIONS} options"):
+        ranking_intervals(many, {"Quality": 1}, "Quality")
+    assert weight_sensitivity(many, {"Quality": 1}, "Quality").best[0].option == f"option {MAX_RANKED_OPTIONS}"
+
+
+def test_more_options_or_criteria_than_the_limit_are_refused():
+    with pytest.raises(AppraisalError, match="50,001 options by 2 criteria is 100,002 scores, more than the 100,000"):
+        score_options({f"o{i}": {"Q": 1, "R": 1} for i in range(MAX_SCORES // 2 + 1)}, {"Q": 1, "R": 1})
+    with pytest.raises(AppraisalError, match="101 criteria"):
+        score_options({"A": {}}, {f"c{i}": 1 for i in range(MAX_CRITERIA + 1)})
+
+
+def test_a_score_or_weight_beyond_ten_to_the_twelve_is_refused_naming_it():
+    with pytest.raises(AppraisalError, match="option 'A', 'Quality': 1e\\+308 is beyond"):
+        score_options({"A": {"Quality": 1e308}}, {"Quality": 1})
+    with pytest.raises(AppraisalError, match="weight for 'Quality': .* is beyond"):
+        score_options({"A": {"Quality": 1}}, {"Quality": D("1e13")})
 
 
 def test_weight_sensitivity_of_an_unknown_criterion_is_refused():
@@ -325,7 +400,7 @@ def test_switching_value_drives_npv_to_zero(pairs, schedule):
     costs = [c for _, c in pairs]
     value = switching_value(savings, costs, schedule)
     reduced = [s * (1 - value / 100) for s in savings]
-    assert abs(npv_of_costs_and_savings([s + c for s, c in zip(reduced, costs)], schedule)) < D("1e-12")
+    assert abs(npv_of_costs_and_savings([s + c for s, c in zip(reduced, costs, strict=True)], schedule)) < D("1e-12")
 
 
 @given(
@@ -340,7 +415,7 @@ def test_payback_switching_value_puts_payback_exactly_at_the_limit_or_sooner(pai
         return
     # savings cut by a hair less than the switching value (the test's arithmetic is 28 digits)
     reduced = [s * (1 - (value - D("1e-9")) / 100) for s in savings]
-    payback = payback_years([s + c for s, c in zip(reduced, costs)])
+    payback = payback_years([s + c for s, c in zip(reduced, costs, strict=True)])
     assert payback is not None and payback <= limit
 
 
@@ -358,10 +433,61 @@ def test_prudent_npv_never_beats_central_and_central_never_beats_optimistic(raw)
 def test_engine_modules_import_no_spreadsheet_or_dataframe_library():
     code = (
         "import sys\n"
-        "import jwmodel.discounting, jwmodel.phasing, jwmodel.appraisal, jwmodel.benchmarks\n"
+        "import jwmodel.discounting, jwmodel.phasing, jwmodel.appraisal, jwmodel.benchmarks, jwmodel.figures\n"
+        "import jwmodel.cases, jwmodel.optimism, jwmodel.options_scoring, jwmodel.business_case\n"
         "import jwmodel.examples.herefordshire_2009\n"
         "banned = {'openpyxl', 'python_calamine', 'xlwings', 'pandas', 'xlsxwriter'}\n"
         "print(sorted(banned & {m.split('.')[0] for m in sys.modules}))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["A", "B", "C", "D", "E", "F", "G"]),
+        st.tuples(*[st.integers(min_value=0, max_value=5)] * 3),
+        min_size=1,
+        max_size=7,
+    ),
+    st.tuples(*[st.integers(min_value=0, max_value=10)] * 3),
+    st.sampled_from(DEFAULT_CRITERIA),
+)
+def test_the_best_option_in_each_interval_is_the_one_scoring_ranks_first_there(raw, weights, criterion):
+    options = {name: dict(zip(DEFAULT_CRITERIA, scores, strict=True)) for name, scores in raw.items()}
+    given_weights = dict(zip(DEFAULT_CRITERIA, weights, strict=True))
+    sensitivity = weight_sensitivity(options, given_weights, criterion)
+    assert sensitivity.best[0].low == 0 and sensitivity.best[-1].high is None
+    for interval in sensitivity.best:
+        probe = (interval.low + interval.high) / 2 if interval.high is not None else interval.low + 1
+        first = score_options(options, {**given_weights, criterion: probe})[0]
+        assert first.name == interval.option
+    # the whole ranking (every pairwise crossing, sorted at each) puts the same option first
+    tops = [i.ranking[0] for i in ranking_intervals(options, given_weights, criterion)]
+    assert [b.option for b in sensitivity.best] == [t for k, t in enumerate(tops) if k == 0 or t != tops[k - 1]]
+
+
+def test_savings_that_are_positive_are_refused_pointing_to_the_costs():
+    with pytest.raises(AppraisalError, match="savings, year 1: 30 is positive.*goes with the costs"):
+        switching_value([D(-100), D(30)], [D(150), D(0)])
+    with pytest.raises(AppraisalError, match="savings, year 0"):
+        payback_switching_value([D(5)], [D(0)], 3)
+
+
+@pytest.mark.parametrize("huge", [1e308, D("1e13"), -1e300])
+def test_a_flow_beyond_ten_to_the_twelve_is_refused_naming_its_year(huge):
+    with pytest.raises(AppraisalError, match="year 1: .* is beyond the largest figure"):
+        payback_years([D(1), huge])
+    with pytest.raises(AppraisalError, match="costs, year 1: .* is beyond"):
+        switching_value([D(-1), D(-1)], [D(0), huge])
+
+
+def test_case_cashflows_put_a_recurring_additional_cost_with_the_costs():
+    lines = [
+        ("FM", SAVING, Range(D(-100), D(-100)), Profile()),
+        ("FM", SAVING, Range(D(30), D(30)), Profile()),
+        ("FM", ONE_OFF, Range(D(150), D(150)), Profile()),
+    ]
+    flow = case_cashflows(lines, PLAN)["FM"][Case.CENTRAL]
+    assert flow.savings == amounts([-100] * 5)
+    assert flow.costs == amounts([180, 30, 30, 30, 30])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, localcontext
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
@@ -18,6 +19,7 @@ from jwmodel.discounting import (
     npv,
     npv_of_costs_and_savings,
     present_values,
+    schedule_from,
 )
 from jwmodel.money import POUND
 
@@ -158,7 +160,7 @@ def test_moving_a_saving_later_never_raises_npv(flows, saving, data, schedule):
 def test_factors_never_rise_from_one_year_to_the_next_at_non_negative_rates(n, rate):
     for schedule in (STPR, HEALTH, constant_rate(rate)):
         factors = discount_factors(n, schedule)
-        assert all(a >= b for a, b in zip(factors, factors[1:]))
+        assert all(a >= b for a, b in pairwise(factors))
 
 
 @given(st.lists(st.tuples(amounts, amounts), max_size=30))
@@ -166,3 +168,66 @@ def test_npv_of_a_sum_is_the_sum_of_npvs(pairs):
     a = [x for x, _ in pairs]
     b = [y for _, y in pairs]
     assert abs(npv([x + y for x, y in pairs]) - (npv(a) + npv(b))) < D("1e-15")  # the test adds in 28 digits
+
+
+# --- a schedule from what a person typed: the one rule for the command line and Excel -------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "percent"),
+    [
+        ("3.5", D("3.5")),
+        ("3.5%", D("3.5")),
+        (" 3.5 % ", D("3.5")),
+        (3.5, D("3.5")),
+        (D("3.5"), D("3.5")),
+        (0.035, D("3.5")),  # an Excel cell showing 3.5% holds 0.035
+        ("0.035", D("3.5")),
+        ("0.5%", D("0.5")),
+        (1, D("1")),
+        ("0", D("0")),
+        (0, D("0")),
+        ("20", D("20")),
+    ],
+)
+def test_a_typed_rate_is_a_percentage_and_a_fraction_below_one_is_excels_percentage(typed, percent):
+    schedule = schedule_from(typed)
+    assert schedule.bands == ((0, percent),)
+    # year 1 is divided by 1 + percent/100, worked by hand
+    assert abs(discount_factors(2, schedule)[1] - D(1) / (D(1) + percent / D(100))) < D("1e-25")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [(None, STPR), ("", STPR), ("STPR", STPR), (" stpr ", STPR), ("Health", HEALTH)]
+)
+def test_empty_or_a_schedule_name_gives_that_schedule(typed, expected):
+    assert schedule_from(typed) is expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (0.5, "read as 50% a year, above the 20%.*write '0.5%'"),
+        ("25", "read as 25% a year"),
+        ("25%", "read as 25% a year"),
+        ("-1", "negative"),
+        ("fifty", "'fifty' is not a rate"),
+        ("3,5", "not a rate"),
+        (True, "not a rate"),
+    ],
+)
+def test_a_rate_that_could_be_misread_or_is_not_a_rate_is_refused_saying_what_to_give(typed, message):
+    with pytest.raises(DiscountError, match=message):
+        schedule_from(typed)
+
+
+def test_command_line_and_excel_spellings_of_three_and_a_half_percent_give_the_same_npv():
+    flows = [1000, *([-150] * 10)]
+    values = {npv(flows, schedule_from(v)) for v in ("3.5", "3.5%", 3.5, 0.035)}
+    assert len(values) == 1
+
+
+@pytest.mark.parametrize("huge", [1e308, D("-1e13"), "1e400"])
+def test_a_flow_beyond_ten_to_the_twelve_is_refused_naming_its_year(huge):
+    with pytest.raises(DiscountError, match="year 1: .* is beyond the largest figure accepted"):
+        npv([1, huge, 2])

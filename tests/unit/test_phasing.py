@@ -16,6 +16,7 @@ from jwmodel.phasing import (
     PhasingError,
     Profile,
     financial_years,
+    phase_line,
     phase_lines,
     phase_one_off,
     phase_recurring,
@@ -141,10 +142,27 @@ def test_phase_lines_totals_each_service_by_year():
     ]
     flows = phase_lines(lines, PLAN)
     assert list(flows) == ["Legal", "Media"]
-    assert flows["Legal"].savings == amounts([10, -40, -90, -90, -90])
-    assert flows["Legal"].costs == amounts([30, 30, 0, 0, 0])
+    assert flows["Legal"].savings == amounts([0, -50, -100, -100, -100])
+    assert flows["Legal"].costs == amounts([40, 40, 10, 10, 10])  # the one-off 30/30 and the recurring 10
     assert flows["Media"].net == amounts([-40] * 5)
     assert total_cashflow(flows.values(), PLAN).net == amounts([0, -50, -130, -130, -130])
+
+
+def test_one_line_goes_into_savings_if_a_recurring_saving_and_into_costs_otherwise():
+    profile = Profile(start="2013/14", ramp=(50, 100), one_off_timing=(60, 40))
+    nil = amounts([0] * 5)
+    saving = phase_line(SAVING, D(-100), profile, PLAN)
+    assert (saving.savings, saving.costs) == (amounts([0, -50, -100, -100, -100]), nil)
+    additional = phase_line(SAVING, D(30), profile, PLAN)
+    assert (additional.savings, additional.costs) == (nil, amounts([0, 15, 30, 30, 30]))
+    one_off = phase_line(ONE_OFF, D(150), profile, PLAN)
+    assert (one_off.savings, one_off.costs) == (nil, amounts([0, 90, 60, 0, 0]))
+    assert phase_line(SAVING, D(-7), None, PLAN).savings == amounts([-7] * 5)  # no profile: in full from the start
+
+
+def test_a_cashflow_refuses_a_positive_saving_naming_the_year():
+    with pytest.raises(PhasingError, match="2013/14: savings of 30 is positive.*goes in costs"):
+        Cashflow(PLAN[:2], amounts([-100, 30]), amounts([0, 0]))
 
 
 def test_phase_lines_names_the_line_it_cannot_phase():
@@ -189,5 +207,6 @@ def test_phased_recurring_years_are_on_the_pound_and_reach_the_full_year_once_ra
 def test_per_service_totals_add_up_to_the_lines(lines):
     phased = phase_lines(((key, kind, amount, Profile()) for key, kind, amount in lines), PLAN)
     total = total_cashflow(phased.values(), PLAN)
-    assert total.total_costs == sum((a for _, k, a in lines if k == ONE_OFF), D(0))
-    assert total.total_savings == 5 * sum((a for _, k, a in lines if k == SAVING), D(0))
+    additional = sum((a for _, k, a in lines if k == SAVING and a > 0), D(0))
+    assert total.total_costs == sum((a for _, k, a in lines if k == ONE_OFF), D(0)) + 5 * additional
+    assert total.total_savings == 5 * sum((a for _, k, a in lines if k == SAVING and a < 0), D(0))
