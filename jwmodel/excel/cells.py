@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from jwmodel.money import POUND
 
-__all__ = ["CellError", "parse_number", "parse_text", "parse_date", "to_pounds"]
+__all__ = ["CellError", "FIGURE_LIMIT", "parse_number", "parse_text", "parse_date", "to_pounds"]
 
 _NUMBER = re.compile(r"^(?P<neg>-)?£?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$", re.ASCII)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -30,19 +30,29 @@ def _from_float(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal("1e-9")).normalize() if abs(value) < 1e15 else Decimal(repr(value))
 
 
+# Any figure at or beyond this size is refused: £1,000 billion in £000s, a thousand times the
+# largest public budget; a typed 1e25 or a 1,000-digit number is a slip, and Decimal arithmetic
+# (rounding to the pound) would fail on it.
+FIGURE_LIMIT = Decimal(10) ** 12
+
+
 def parse_number(value: object) -> Decimal | None:
-    """A cell as a Decimal, ``None`` if empty; raises CellError for anything else."""
+    """A cell as a Decimal, ``None`` if empty; raises CellError for anything else.
+
+    Raises:
+        CellError: not a plain number, or one whose size is FIGURE_LIMIT or more.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         raise CellError(f"expected a number, got {value}")
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return _from_float(value)
-    if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = _from_float(value)
+    elif isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         raise CellError(f"expected a number, got a date or time ({value})")
-    if isinstance(value, str):
+    elif isinstance(value, str):
         text = value.strip()
         if not text:
             return None
@@ -54,8 +64,15 @@ def parse_number(value: object) -> Decimal | None:
             raise CellError(f"expected a number such as 1234.5, -56 or (56), got {value!r}")
         digits = match.group("int").replace(",", "")
         number = Decimal(digits + ("." + match.group("frac") if match.group("frac") else ""))
-        return -number if negative or match.group("neg") else number
-    raise CellError(f"expected a number, got {value!r}")
+        number = -number if negative or match.group("neg") else number
+    else:
+        raise CellError(f"expected a number, got {value!r}")
+    if abs(number) >= FIGURE_LIMIT:
+        shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:30]}... ({len(str(value)):,} characters)"
+        raise CellError(
+            f"expected a figure smaller than {FIGURE_LIMIT:,} in size (the limit for any figure), got {shown}"
+        )
+    return number
 
 
 def to_pounds(value: Decimal) -> Decimal:

@@ -671,6 +671,7 @@ class _SheetScan(_Handler):
 
     def __init__(self, package: _Package, name: str) -> None:
         self.package, self.name, self.limits = package, name, package.limits
+        self.max_row, self.max_col, self.max_cells = self.limits.max_row, self.limits.max_col, self.limits.max_cells
         self.where = Location(package.file, name)
         self.state = 0  # 0 before sheetData, 1 inside, 2 after
         self.row = self.col = 0  # calamine's row_index and col_index (0-based)
@@ -784,7 +785,7 @@ class _SheetScan(_Handler):
     def _start_row(self, attrs: dict[str, str]) -> None:
         ref = attrs.get("r")
         if ref is not None:
-            parsed = _parse_ref(ref)
+            parsed = _POSITIONS.get(ref) or _parse_ref(ref)
             if parsed is None:
                 raise self._bad_reference("a row", ref)
             self.row = parsed[0]
@@ -794,20 +795,19 @@ class _SheetScan(_Handler):
     def _start_cell(self, attrs: dict[str, str]) -> None:
         ref = attrs.get("r")
         if ref is None:
-            row, col = self.row, self.col
+            at = (self.row, self.col)
         else:
-            row, col = _POSITIONS.get(ref) or self._position(ref)
-            self.col = col
+            at = _POSITIONS.get(ref) or self._position(ref)
+            self.col = at[1]
+        row, col = self.cell_at = at
         self.count += 1
-        limits = self.limits
-        if row >= limits.max_row or col >= limits.max_col or self.count > limits.max_cells:
+        if row >= self.max_row or col >= self.max_col or self.count > self.max_cells:
             self._over_cap(row, col)
         if row >= self.last_row:
             self.last_row = row + 1
         if col >= self.last_col:
             self.last_col = col + 1
         self.depth = 1
-        self.cell_at = (row, col)
         kind = self.kind = attrs.get("t")
         if kind is not None and (kind == "e" or (kind == "s" and self.package.long_strings)):
             self._cell = _Cell(row, col, kind, True)
