@@ -54,6 +54,7 @@ class _Locals(dict[str, str]):
 
 _LOCAL = _Locals()
 _POSITIONS: dict[str, tuple[int, int]] = {}  # cell reference -> (row, col), 0-based, filled as met
+_ROWS: dict[str, int] = {}  # a row's r -> its 0-based index, filled as met
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 _EXTERNAL_REF = re.compile(r"\[(?:\d+|[^\[\]]*\.xl[a-z]{1,2})\]", re.I)  # [1]Budget!D11, [Book.xlsx]Sheet1!A1
 _DDE = re.compile(r"\|\s*'|\|[^'\"]*!|\bDDE(?:AUTO)?\s*\(", re.I)  # cmd|' /C calc'!A0, =DDE("app";...)
@@ -136,6 +137,10 @@ def cell_to_rowcol(col_letters: bytes | str, row_digits: bytes | str) -> tuple[i
     letters = col_letters.decode() if isinstance(col_letters, bytes) else col_letters
     digits = row_digits.decode() if isinstance(row_digits, bytes) else row_digits
     return int(digits) - 1, _column(letters)
+
+
+class _PrologRead(Exception):
+    """The root element has begun: a part read only for its prolog (where a DTD would be) is done."""
 
 
 class _Rejected(Exception):
@@ -367,6 +372,7 @@ class _Parse:
         parser.EntityDeclHandler = self._dtd
         parser.buffer_text = True
         self.parser = parser
+        self.prolog_read = False
 
     def _dtd(self, *_: object) -> None:
         raise _reject(
@@ -376,9 +382,13 @@ class _Parse:
         )
 
     def run(self, handler: _Handler | None) -> None:
+        """Parse the part with ``handler``; with None, only its prolog (a DTD can be nowhere else:
+        no DTD, no entity) while every byte is still inflated and counted."""
         parser = self.parser
         if handler is not None:
             handler.bind(parser)
+        else:
+            parser.StartElementHandler = self._root
         package, limits = self.package, self.package.limits
         size = 0
         with package.zf.open(self.info) as stream:
@@ -394,9 +404,17 @@ class _Parse:
                 self._parse(chunk, False)
         self._parse(b"", True)
 
+    @staticmethod
+    def _root(name: str, attrs: dict[str, str]) -> None:
+        raise _PrologRead
+
     def _parse(self, chunk: bytes, final: bool) -> None:
+        if self.prolog_read:
+            return
         try:
             self.parser.Parse(chunk, final)
+        except _PrologRead:
+            self.prolog_read = True
         except (
             expat.ExpatError,
             LookupError,
@@ -464,8 +482,8 @@ class _SharedStrings(_Handler):
     is summed when the next one starts, and at the end.
     """
 
-    def __init__(self, package: _Package) -> None:
-        self.package = package
+    def __init__(self, package: _Package, name: str) -> None:
+        self.package, self.name = package, name
         self.declared: str | None = None
         self.seen_sst = False
         self.count = 0
@@ -475,7 +493,9 @@ class _SharedStrings(_Handler):
 
     def bind(self, parser: expat.XMLParserType) -> None:
         parser.StartElementHandler = self.element_start
-        parser.CharacterDataHandler = self.texts.append
+        if self.package.entries[self.name.lower()].file_size > self.package.limits.max_text_chars:
+            parser.CharacterDataHandler = self.texts.append  # else no string can pass the cap: zipfile
+            # inflates no more than the size the entry states, and a character takes at least a byte
 
     def element_start(self, name: str, attrs: dict[str, str]) -> None:
         local = _LOCAL[name]
@@ -598,7 +618,7 @@ class _Package:
         name = f"{base}sharedStrings.xml"
         if name.lower() not in self.entries:
             return
-        sst = _SharedStrings(self)
+        sst = _SharedStrings(self, name)
         self.parse(name, sst)
         sst.string_ends()
         if sst.declared is not None and sst.declared.isascii() and sst.declared.isdigit():
@@ -630,7 +650,8 @@ class _Package:
             )
 
     def _other_parts(self) -> None:
-        """Every other XML part: no DTD in any encoding, inflated within the caps; links to workbooks warned of."""
+        """Every other XML part: no DTD in its prolog, whatever the encoding; inflated within the caps;
+        links to other workbooks warned of."""
         for lowered, info in self.entries.items():
             if lowered in self.parsed or info.is_dir() or not lowered.endswith(_XML_SUFFIXES):
                 continue
@@ -689,6 +710,7 @@ class _SheetScan(_Handler):
         self.kind: str | None = None  # the current cell's t=""
         self._cell: _Cell | None = None  # the current cell, when more than its position matters
         self.ends: list[str] = []  # element ends not yet applied
+        self.watch_strings = bool(package.long_strings)  # shared texts over the cap: find the cells showing them
         self.parser: expat.XMLParserType | None = None
 
     def bind(self, parser: expat.XMLParserType) -> None:
@@ -698,8 +720,14 @@ class _SheetScan(_Handler):
 
     # The parse calls these (raw names: this is the hot path); each hands the element to its job.
     def element_start(self, name: str, attrs: dict[str, str]) -> None:
-        if self.ends:
-            self.apply_ends()
+        ends = self.ends
+        if ends:
+            if self._cell is None and len(ends) == self.depth:  # a plain cell has ended: the usual case
+                self.depth = 0
+                self.col += 1
+                ends.clear()
+            else:
+                self.apply_ends()
         depth = self.depth
         if depth:
             self.depth = depth + 1
@@ -785,10 +813,15 @@ class _SheetScan(_Handler):
     def _start_row(self, attrs: dict[str, str]) -> None:
         ref = attrs.get("r")
         if ref is not None:
-            parsed = _POSITIONS.get(ref) or _parse_ref(ref)
-            if parsed is None:
-                raise self._bad_reference("a row", ref)
-            self.row = parsed[0]
+            row = _ROWS.get(ref)
+            if row is None:
+                parsed = _parse_ref(ref)
+                if parsed is None:
+                    raise self._bad_reference("a row", ref)
+                row = parsed[0]
+                if len(_ROWS) < 20_000:
+                    _ROWS[ref] = row
+            self.row = row
         if attrs.get("hidden") in ("1", "true"):
             self.hidden_rows.add(self.row)
 
@@ -809,7 +842,7 @@ class _SheetScan(_Handler):
             self.last_col = col + 1
         self.depth = 1
         kind = self.kind = attrs.get("t")
-        if kind is not None and (kind == "e" or (kind == "s" and self.package.long_strings)):
+        if kind is not None and (kind == "e" or (kind == "s" and self.watch_strings)):
             self._cell = _Cell(row, col, kind, True)
 
     def _over_cap(self, row: int, col: int) -> None:
