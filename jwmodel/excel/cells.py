@@ -30,8 +30,8 @@ def _from_float(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal("1e-9")).normalize() if abs(value) < 1e15 else Decimal(repr(value))
 
 
-# Any figure at or beyond this size is refused: £1,000 billion in £000s, a thousand times the
-# largest public budget; a typed 1e25 or a 1,000-digit number is a slip, and Decimal arithmetic
+# Any figure at or beyond this size is refused: 10^12 £000s is about a thousand times all UK public
+# spending in a year; a typed 1e25 or a 1,000-digit number is a slip, and Decimal arithmetic
 # (rounding to the pound) would fail on it.
 FIGURE_LIMIT = Decimal(10) ** 12
 
