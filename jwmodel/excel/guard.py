@@ -116,6 +116,11 @@ def _column(letters: str) -> int:
     return col
 
 
+def _fold(name: str) -> str:
+    """A part name as python-calamine compares it: ASCII letters lower-cased, nothing else changed."""
+    return name.encode("utf-8", "surrogateescape").lower().decode("utf-8", "surrogateescape")
+
+
 def _parse_ref(text: str) -> tuple[int, int] | None:
     """A reference as python-calamine reads it: letters of any case, then digits; (row, col) 0-based.
 
@@ -280,13 +285,13 @@ def _check_entries(zf: zipfile.ZipFile, limits: Limits, where: Location) -> dict
     entries: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         name = info.filename
-        if name.lower() in entries:
+        if _fold(name) in entries:
             raise _reject(
                 "DUPLICATE_ENTRY",
                 f"the package holds '{name}' twice; a genuine workbook never does: save it again from Excel",
                 where,
             )
-        entries[name.lower()] = info
+        entries[_fold(name)] = info
         if _unsafe_path(name):
             raise _reject(
                 "UNSAFE_PATH",
@@ -329,7 +334,7 @@ def _check_kind(zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], where:
             where,
         )
     for required in ("[Content_Types].xml", "_rels/.rels"):
-        if required.lower() not in entries:
+        if _fold(required) not in entries:
             raise _reject(
                 "MISSING_PART",
                 f"the package has no '{required}', so it is not a complete workbook: save it again from Excel as .xlsx",
@@ -344,6 +349,7 @@ class _Handler:
     """What a part's parse calls: element starts and ends (local names), and text when wanted."""
 
     wants_text = False
+    literal_only = False  # refuse any & (entity or character reference) in the part
 
     def start(self, local: str, attrs: dict[str, str]) -> None:
         pass
@@ -390,6 +396,7 @@ class _Parse:
         else:
             parser.StartElementHandler = self._root
         package, limits = self.package, self.package.limits
+        literal_only = handler is not None and handler.literal_only
         size = 0
         with package.zf.open(self.info) as stream:
             while chunk := stream.read(1 << 16):
@@ -399,6 +406,12 @@ class _Parse:
                     raise _reject(
                         "DECOMPRESSION_BOMB",
                         f"the part {self.info.filename} inflates to more than {limits.max_part_bytes // 1_000_000} MB (or the whole file to more than {limits.max_total_bytes // 1_000_000} MB); a return is far smaller: start again from the template",
+                        package.where,
+                    )
+                if literal_only and b"&" in chunk:
+                    raise _reject(
+                        "CORRUPT_XML",
+                        f"the part {self.info.filename} writes a relationship with an escaped character (&...;), which readers take in different ways; a genuine workbook never does: save it again from Excel",
                         package.where,
                     )
                 self._parse(chunk, False)
@@ -428,7 +441,13 @@ class _Parse:
 
 
 class _Relationships(_Handler):
-    """Relationship elements inside the first Relationships element (calamine stops at its end)."""
+    """Relationship elements inside the first Relationships element (calamine stops at its end).
+
+    calamine takes a relationship's Id and Target as written, without resolving ``&...;``, while
+    expat resolves them; so a relationships part holding ``&`` is refused rather than read two ways.
+    """
+
+    literal_only = True
 
     def __init__(self) -> None:
         self.state = 0  # 0 before, 1 inside, 2 after the first Relationships
@@ -493,7 +512,7 @@ class _SharedStrings(_Handler):
 
     def bind(self, parser: expat.XMLParserType) -> None:
         parser.StartElementHandler = self.element_start
-        if self.package.entries[self.name.lower()].file_size > self.package.limits.max_text_chars:
+        if self.package.entries[_fold(self.name)].file_size > self.package.limits.max_text_chars:
             parser.CharacterDataHandler = self.texts.append  # else no string can pass the cap: zipfile
             # inflates no more than the size the entry states, and a character takes at least a byte
 
@@ -536,8 +555,8 @@ class _Package:
         self.long_strings: dict[int, int] = {}
 
     def parse(self, name: str, handler: _Handler | None) -> None:
-        self.parsed.add(name.lower())
-        _Parse(self, self.entries[name.lower()]).run(handler)
+        self.parsed.add(_fold(name))
+        _Parse(self, self.entries[_fold(name)]).run(handler)
 
     def inspect(self) -> Inspection:
         base = self._workbook_folder()
@@ -563,10 +582,14 @@ class _Package:
             raise self._missing(
                 "the package does not say where its workbook is (no officeDocument relationship in '_rels/.rels'): save it again from Excel as .xlsx"
             )
-        target = targets[-1]
+        if len(targets) > 1:
+            raise self._missing(
+                f"the package names {len(targets)} workbooks (officeDocument relationships in '_rels/.rels'); a genuine workbook names one: save it again from Excel as .xlsx"
+            )
+        target = targets[0]
         cut = target.rfind("/")
         base = target[: cut + 1].removeprefix("/") if cut >= 0 else ""
-        if f"{base}workbook.xml".lower() not in self.entries:
+        if _fold(f"{base}workbook.xml") not in self.entries:
             raise self._missing(
                 f"the package has no '{base}workbook.xml', so it is not a complete workbook: save it again from Excel as .xlsx"
             )
@@ -587,18 +610,22 @@ class _Package:
         workbook = _Workbook()
         self.parse(f"{base}workbook.xml", workbook)
         rels_name = f"{base}_rels/workbook.xml.rels"
-        if rels_name.lower() not in self.entries:
+        if _fold(rels_name) not in self.entries:
             raise self._missing(
                 f"the package has no '{rels_name}', so its sheets cannot be found: save it again from Excel"
             )
         rels = _Relationships()
         self.parse(rels_name, rels)
         targets = {r["Id"]: r.get("Target", "") for r in rels.items if "Id" in r}
+        if len(targets) < sum(1 for r in rels.items if "Id" in r):
+            raise self._missing(
+                f"the part {rels_name} gives two relationships one Id, so its sheets cannot be found for certain: save it again from Excel"
+            )
         sheets = []
         for name, hidden, rid in workbook.sheets:
             target = targets.get(rid)
             path = None if target is None else target[1:] if target.startswith("/") else base + target
-            if path is None or path.lower() not in self.entries:
+            if path is None or _fold(path) not in self.entries:
                 raise self._missing(
                     f"the sheet '{name}' is listed but its part ({path or 'no target'}) is missing: save it again from Excel"
                 )
@@ -616,7 +643,7 @@ class _Package:
 
     def _shared_strings(self, base: str) -> None:
         name = f"{base}sharedStrings.xml"
-        if name.lower() not in self.entries:
+        if _fold(name) not in self.entries:
             return
         sst = _SharedStrings(self, name)
         self.parse(name, sst)
@@ -631,7 +658,7 @@ class _Package:
         self.long_strings = dict(sst.too_long)
 
     def _sheet(self, name: str, hidden: bool, path: str) -> SheetFacts:
-        if path.lower() in self.parsed:  # two sheets naming one part: its facts once more, no second parse
+        if _fold(path) in self.parsed:  # two sheets naming one part: its facts once more, no second parse
             return SheetFacts(name, hidden)
         scan = _SheetScan(self, name)
         self.parse(path, scan)
@@ -669,9 +696,10 @@ class _Package:
     def _link_target(self, part: str) -> str:
         folder, _, leaf = part.rpartition("/")
         rels_name = f"{folder}/_rels/{leaf}.rels"
-        if rels_name.lower() not in self.entries:
+        if _fold(rels_name) not in self.entries:
             return ""
         rels = _Relationships()
+        rels.literal_only = False  # a link's target is only shown: a file named R&D.xlsx is fine
         self.parse(rels_name, rels)
         targets = [r.get("Target", "") for r in rels.items if r.get("Target")]
         return f" ({targets[0][:200]})" if targets else ""

@@ -167,6 +167,28 @@ def test_part_names_match_whatever_their_case_as_the_reader_finds_them():
     assert codes(inspect_package(data, "f.xlsx")) == [("CELL_OUTSIDE_TEMPLATE", "S", "ZZ1")]
 
 
+def test_relationships_the_reader_would_take_another_way_are_refused():
+    escaped = package(sheet_xml(""), target="worksheets/sheet&#49;.xml")  # the reader would not resolve &#49;
+    assert [f.code for f in inspect_package(escaped, "f.xlsx").findings] == ["CORRUPT_XML"]
+    data = package(sheet_xml(""))
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    two = parts["_rels/.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId2" Type="x/relationships/officeDocument" Target="wb/workbook.xml"/></Relationships>',
+    )
+    same_id = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rId1" Type="x/worksheet" Target="worksheets/other.xml"/></Relationships>',
+    )
+    for name, changed in (("_rels/.rels", two), ("xl/_rels/workbook.xml.rels", same_id)):
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for n, d in parts.items():
+                z.writestr(n, changed if n == name else d)
+        assert [f.code for f in inspect_package(out.getvalue(), "f.xlsx").findings] == ["MISSING_PART"]
+
+
 # --- caps, enforced as the parse goes -------------------------------------------------------------
 
 
