@@ -346,9 +346,8 @@ def _check_kind(zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], where:
 
 
 class _Handler:
-    """What a part's parse calls: element starts and ends (local names), and text when wanted."""
+    """What a part's parse calls: element starts and ends, by local name."""
 
-    wants_text = False
     literal_only = False  # refuse any & (entity or character reference) in the part
 
     def start(self, local: str, attrs: dict[str, str]) -> None:
@@ -357,14 +356,9 @@ class _Handler:
     def end(self, local: str) -> None:
         pass
 
-    def text(self, data: str) -> None:
-        pass
-
     def bind(self, parser: expat.XMLParserType) -> None:
         parser.StartElementHandler = lambda name, attrs: self.start(_LOCAL[name], attrs)
         parser.EndElementHandler = lambda name: self.end(_LOCAL[name])
-        if self.wants_text:
-            parser.CharacterDataHandler = self.text
 
 
 class _Parse:
@@ -495,26 +489,21 @@ class _Workbook(_Handler):
 
 
 class _SharedStrings(_Handler):
-    """The declared count, the strings counted, and the index of any text over the cap.
-
-    Texts arrive through a C-level ``list.append`` (no Python call per text); each string's length
-    is summed when the next one starts, and at the end.
-    """
+    """The declared count, the strings counted, and the index of any text over the cap."""
 
     def __init__(self, package: _Package, name: str) -> None:
         self.package, self.name = package, name
         self.declared: str | None = None
         self.seen_sst = False
         self.count = 0
-        self.texts: list[str] = []
-        self.length = 0  # characters of the current string already taken from texts
+        self.length = 0  # characters of the current string so far
         self.too_long: dict[int, int] = {}  # index -> characters
 
     def bind(self, parser: expat.XMLParserType) -> None:
         parser.StartElementHandler = self.element_start
         if self.package.entries[_fold(self.name)].file_size > self.package.limits.max_text_chars:
-            parser.CharacterDataHandler = self.texts.append  # else no string can pass the cap: zipfile
-            # inflates no more than the size the entry states, and a character takes at least a byte
+            parser.CharacterDataHandler = self.text  # else no string can pass the cap: zipfile inflates
+            # no more than the size the entry states, and a character takes at least a byte
 
     def element_start(self, name: str, attrs: dict[str, str]) -> None:
         local = _LOCAL[name]
@@ -531,18 +520,16 @@ class _SharedStrings(_Handler):
             self.seen_sst = True
             self.declared = attrs.get("uniqueCount")
             self.package.check_declared_strings(self.declared)
-        elif len(self.texts) > 256:  # a long rich text: keep the list short
-            self.length += sum(map(len, self.texts))
-            self.texts.clear()
+
+    def text(self, data: str) -> None:
+        self.length += len(data)
 
     def string_ends(self) -> None:
         """The string before this point is complete: its length against the cap (text between two
         strings counts with it, so the check is never more lenient than the reader)."""
-        length = self.length + sum(map(len, self.texts))
-        self.texts.clear()
+        if self.count and self.length > self.package.limits.max_text_chars:
+            self.too_long[self.count - 1] = self.length
         self.length = 0
-        if self.count and length > self.package.limits.max_text_chars:
-            self.too_long[self.count - 1] = length
 
 
 class _Package:
