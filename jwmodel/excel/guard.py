@@ -21,6 +21,7 @@ to other workbooks, DDE formulas and hidden columns holding data.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import posixpath
 import re
@@ -540,6 +541,7 @@ class _Package:
         self.parsed: set[str] = set()
         self.findings: list[Finding] = []
         self.long_strings: dict[int, int] = {}
+        self.sheet_parts: dict[str, SheetFacts] = {}  # folded part name -> its facts
 
     def parse(self, name: str, handler: _Handler | None) -> None:
         self.parsed.add(_fold(name))
@@ -645,11 +647,15 @@ class _Package:
         self.long_strings = dict(sst.too_long)
 
     def _sheet(self, name: str, hidden: bool, path: str) -> SheetFacts:
-        if _fold(path) in self.parsed:  # two sheets naming one part: its facts once more, no second parse
-            return SheetFacts(name, hidden)
+        """A sheet's facts; a part read before in another role (the workbook, say) is read again as a
+        sheet, since that is how the reader will read it; two sheets naming one part share its facts."""
+        seen = self.sheet_parts.get(_fold(path))
+        if seen is not None:
+            return dataclasses.replace(seen, name=name, hidden=hidden)
         scan = _SheetScan(self, name)
         self.parse(path, scan)
-        return scan.facts(hidden)
+        facts = self.sheet_parts[_fold(path)] = scan.facts(hidden)
+        return facts
 
     def _long_strings_left(self) -> None:
         """A shared text over the cap that no cell shows is still read into memory: refused too."""

@@ -189,6 +189,19 @@ def test_relationships_the_reader_would_take_another_way_are_refused():
         assert [f.code for f in inspect_package(out.getvalue(), "f.xlsx").findings] == ["MISSING_PART"]
 
 
+def test_a_sheet_pointing_at_the_workbook_part_is_read_as_a_sheet_as_the_reader_would():
+    workbook = f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets><sheetData><row r="1"><c r="XFD1"><v>1</v></c></row></sheetData></workbook>'
+    data = package(sheet_xml(""), target="workbook.xml", extra={"xl/workbook.xml": workbook.encode()})
+    assert codes(inspect_package(data, "f.xlsx")) == [("CELL_OUTSIDE_TEMPLATE", "S", "XFD1")]
+
+
+def test_two_sheets_naming_one_part_both_carry_its_facts():
+    workbook = f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/><sheet name="T" sheetId="2" r:id="rId1"/></sheets></workbook>'
+    data = package(sheet_xml('<row r="2">' + error_cell("B2") + "</row>"), extra={"xl/workbook.xml": workbook.encode()})
+    result = inspect_package(data, "f.xlsx")
+    assert result.sheet("S").error_cells == result.sheet("T").error_cells == (("B2", "#N/A"),)
+
+
 # --- caps, enforced as the parse goes -------------------------------------------------------------
 
 
