@@ -8,11 +8,12 @@ compression), DTDs and entity declarations in any XML part, decompression bombs 
 against the bytes actually inflated), absurd sizes, sheets whose stated dimension lies, cells far
 outside the template area, and a shared-strings count that lies.
 
-Every XML part is read by expat, a streaming parser that knows namespaces and encodings, fed as the
-part inflates (memory stays bounded, and a cap stops the parse the moment it is passed). The parts
-are found the way python-calamine finds them (the package relationships name the workbook's folder,
-paths match whatever their case) and elements are matched by local name whatever their prefix, as
-calamine does; a cell's position is its ``r`` or, without one, follows the previous cell and row, as
+Every XML part is read by expat, the standard library's streaming parser, which reads any encoding
+it declares (UTF-8, UTF-16, ...), fed as the part inflates (memory stays bounded, and a cap stops
+the parse the moment it is passed). The parts are found the way python-calamine finds them (the
+package relationships name the workbook's folder, paths match whatever their ASCII case) and
+elements are matched by local name whatever their prefix, as calamine's XML reader matches them
+(the part after the first colon; the namespace a prefix is bound to is not consulted, by it or here); a cell's position is its ``r`` or, without one, follows the previous cell and row, as
 calamine computes it. So the guard sees every cell the reader will see, where the reader will see
 it. It also records, per sheet, the facts calamine cannot give: cells holding formula errors,
 formulas with no stored result, hidden sheets, rows and columns, merged ranges; and warns of links
@@ -37,17 +38,17 @@ __all__ = ["Limits", "SheetFacts", "Inspection", "inspect_package", "cell_to_row
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_SEP = " "  # expat's namespace separator: "uri local"; a local name never holds a space
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _REF = re.compile(r"([A-Za-z]*)([0-9]+)\Z")
 _COLUMNS: dict[str, int] = {}  # column letters (any case) -> 0-based index, filled as met
 
 
 class _Locals(dict[str, str]):
-    """expat's "uri local" names -> local names, filled as met (a hit is one C-level lookup)."""
+    """Element names -> local names as python-calamine's XML reader (quick-xml) takes them: what
+    follows the first colon; filled as met (a hit is one C-level lookup)."""
 
     def __missing__(self, name: str) -> str:
-        local = name.rpartition(_SEP)[2]
+        local = name.split(":", 1)[-1]
         if len(self) < 10_000:
             self[name] = local
         return local
@@ -367,7 +368,7 @@ class _Parse:
 
     def __init__(self, package: _Package, info: zipfile.ZipInfo) -> None:
         self.package, self.info = package, info
-        parser = expat.ParserCreate(namespace_separator=_SEP)
+        parser = expat.ParserCreate()  # names as written: matched as calamine matches them
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
         parser.StartDoctypeDeclHandler = self._dtd
         parser.EntityDeclHandler = self._dtd
@@ -480,7 +481,7 @@ class _Workbook(_Handler):
             return
         rid = ""
         for key, value in attrs.items():
-            if _LOCAL[key] == "id":  # calamine matches any attribute named id, whatever its prefix
+            if key == "id" or key.endswith(":id"):  # as calamine: id whatever its prefix, the last one
                 rid = value
         self.sheets.append((attrs.get("name", ""), attrs.get("state", "visible") != "visible", rid))
 

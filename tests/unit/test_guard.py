@@ -84,6 +84,14 @@ def test_elements_in_another_namespace_are_matched_by_local_name_as_the_reader_d
     assert codes(inspect_package(package(sheet), "f.xlsx")) == [("CELL_OUTSIDE_TEMPLATE", "S", "XFD1")]
 
 
+def test_names_are_split_at_the_first_colon_as_the_reader_splits_them():
+    # calamine reads <b:c> (prefix b, even unbound) as a cell, and <a:b:c> (local name b:c) as none
+    counted = sheet_xml('<row r="1"><b:c r="XFD1"><v>1</v></b:c></row>')
+    assert codes(inspect_package(package(counted), "f.xlsx")) == [("CELL_OUTSIDE_TEMPLATE", "S", "XFD1")]
+    not_a_cell = sheet_xml('<row r="1"><a:b:c r="XFD1"><v>1</v></a:b:c>' + error_cell() + "</row>")
+    assert inspect_package(package(not_a_cell), "f.xlsx").sheet("S").error_cells == (("A1", "#N/A"),)
+
+
 # --- positions without r ------------------------------------------------------------------------
 
 
