@@ -57,9 +57,13 @@ class _Locals(dict[str, str]):
 _LOCAL = _Locals()
 _POSITIONS: dict[str, tuple[int, int]] = {}  # cell reference -> (row, col), 0-based, filled as met
 _ROWS: dict[str, int] = {}  # a row's r -> its 0-based index, filled as met
+# Formula text (all linear: no pattern here can backtrack over its input more than once)
 _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+_QUOTED_NAME = re.compile(r"'(?:[^']|'')*'")
 _EXTERNAL_REF = re.compile(r"\[(?:\d+|[^\[\]]*\.xl[a-z]{1,2})\]", re.I)  # [1]Budget!D11, [Book.xlsx]Sheet1!A1
-_DDE = re.compile(r"\|\s*'|\|[^'\"]*!|\bDDE(?:AUTO)?\s*\(", re.I)  # cmd|' /C calc'!A0, =DDE("app";...)
+_DDE_CALL = re.compile(r"\bDDE(?:AUTO)?\s*\(", re.I)  # =DDE("app";"topic";"item")
+_FORMULA_KEPT = 8_192  # Excel's longest formula; text past it is counted, not kept
+_WARNINGS_PER_SHEET = 20  # of one code; then one "and N more" finding
 _LINK_PART = re.compile(r"externallinks/externallink\d*\.xml\Z")
 
 
@@ -732,6 +736,7 @@ class _SheetScan(_Handler):
         self.kind: str | None = None  # the current cell's t=""
         self._cell: _Cell | None = None  # the current cell, when more than its position matters
         self.ends: list[str] = []  # element ends not yet applied
+        self.warned: dict[str, int] = {}  # warnings by code
         self.watch_strings = bool(package.long_strings)  # shared texts over the cap: find the cells showing them
         self.parser: expat.XMLParserType | None = None
 
@@ -916,6 +921,7 @@ class _SheetScan(_Handler):
         self.apply_ends()
         self._warn_dimension()
         self._warn_hidden_columns()
+        self._warn_more()
         return SheetFacts(
             self.name,
             hidden,
@@ -954,9 +960,24 @@ class _SheetScan(_Handler):
             )
 
     def warn(self, code: str, message: str, at: str) -> None:
-        self.package.findings.append(
-            Finding(Severity.WARNING, code, message, Location(self.package.file, self.name, at))
-        )
+        """A located warning; past _WARNINGS_PER_SHEET of one code, only counted (see _warn_more)."""
+        seen = self.warned[code] = self.warned.get(code, 0) + 1
+        if seen <= _WARNINGS_PER_SHEET:
+            self.package.findings.append(
+                Finding(Severity.WARNING, code, message, Location(self.package.file, self.name, at))
+            )
+
+    def _warn_more(self) -> None:
+        for code, seen in self.warned.items():
+            if seen > _WARNINGS_PER_SHEET:
+                self.package.findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        code,
+                        f"and {seen - _WARNINGS_PER_SHEET:,} more cells like this on the sheet",
+                        self.where,
+                    )
+                )
 
     def error(self, code: str, message: str, at: str) -> None:
         self.package.findings.append(Finding(Severity.ERROR, code, message, Location(self.package.file, self.name, at)))
@@ -965,7 +986,7 @@ class _SheetScan(_Handler):
 class _Cell:
     """One cell's children as calamine reads them: a formula (f), a value (v), an inline string (is)."""
 
-    __slots__ = ("row", "col", "kind", "watch", "has_value", "formula", "value", "inline", "mode")
+    __slots__ = ("row", "col", "kind", "watch", "has_value", "formula", "kept", "value", "inline", "mode")
 
     def __init__(self, row: int, col: int, kind: str | None, watch: bool) -> None:
         self.row, self.col, self.kind = row, col, kind
@@ -973,6 +994,7 @@ class _Cell:
         self.has_value = False
         self.formula: list[str] | None = None
         self.value: list[str] | None = None
+        self.kept = 0  # characters of the formula kept
         self.inline = 0  # characters of an inline string
         self.mode = ""  # the child whose text arrives now: "v", "f", "is" or ""
 
@@ -996,7 +1018,9 @@ class _Cell:
         if mode == "v":
             self.value.append(data)  # type: ignore[union-attr]
         elif mode == "f":
-            self.formula.append(data)  # type: ignore[union-attr]
+            if self.kept < _FORMULA_KEPT:
+                self.formula.append(data[: _FORMULA_KEPT - self.kept])  # type: ignore[union-attr]
+                self.kept += len(data)
         elif mode == "is":
             self.inline += len(data)
 
@@ -1024,9 +1048,13 @@ def _too_long(length: int, limits: Limits) -> str:
 
 
 def _formula_warnings(scan: _SheetScan, formula: str, at: str) -> None:
-    """A formula with a stored result that reaches outside the workbook: the result is read, with a warning."""
+    """A formula with a stored result that reaches outside the workbook: the result is read, with a warning.
+
+    A ``|`` outside text and quoted sheet names appears in no formula but a DDE request
+    (``cmd|' /C calc'!A0``); ``[1]`` or ``[Book.xlsx]`` before a sheet name is another workbook.
+    """
     outside = _STRING_LITERAL.sub('""', formula)
-    if _DDE.search(outside):
+    if "|" in _QUOTED_NAME.sub("''", outside) or _DDE_CALL.search(outside):
         scan.warn(
             "DDE_FORMULA",
             f"the cell's formula asks another program for data (DDE: {formula[:80]!r}); it is never run, and the value saved with the file is read: type the figure instead",

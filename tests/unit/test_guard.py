@@ -283,6 +283,8 @@ def test_shared_strings_are_counted_whatever_the_prefix():
         ("cmd|' /C calc'!A0", "DDE_FORMULA"),
         ('DDEAUTO("excel","sheet1","r1c1")', "DDE_FORMULA"),
         ('"[1]Budget!D11"&A1', None),  # text in quotes, not a reference
+        ("'a|b'!A1+1", None),  # a sheet named a|b
+        ('"x|y"&A1', None),
         ("SUM(Table1[Net])", None),  # a table's column
         ("B5-C5", None),
     ],
@@ -292,6 +294,20 @@ def test_formulas_reaching_outside_the_workbook_are_warned_of_at_their_cell(form
     result = inspect_package(package(sheet_xml(data)), "f.xlsx")
     assert result.ok
     assert codes(result) == ([(code, "S", "D5")] if code else [])
+
+
+def test_warnings_of_one_code_stop_at_twenty_a_sheet_then_one_counts_the_rest():
+    cells = "".join(f'<row r="{r}"><c r="A{r}"><f>[1]S!A1</f><v>1</v></c></row>' for r in range(1, 26))
+    result = inspect_package(package(sheet_xml(cells)), "f.xlsx")
+    assert [f.where.cell for f in result.findings] == [f"A{r}" for r in range(1, 21)] + [""]
+    assert result.findings[-1].message.startswith("and 5 more cells")
+
+
+def test_a_long_run_of_pipes_in_a_formula_is_read_in_linear_time():
+    data = f'<row r="1"><c r="A1"><f>{"|" * 200_000}</f><v>1</v></c></row>'
+    started = time.perf_counter()
+    assert codes(inspect_package(package(sheet_xml(data)), "f.xlsx")) == [("DDE_FORMULA", "S", "A1")]
+    assert time.perf_counter() - started < 1
 
 
 def test_an_external_link_part_is_warned_of_with_its_target():
