@@ -124,6 +124,8 @@ def _column(letters: str) -> int:
 
 def _fold(name: str) -> str:
     """A part name as python-calamine compares it: ASCII letters lower-cased, nothing else changed."""
+    if name.isascii():
+        return name.lower()
     return name.encode("utf-8", "surrogateescape").lower().decode("utf-8", "surrogateescape")
 
 
@@ -758,7 +760,7 @@ class _SheetScan(_Handler):
         depth = self.depth
         if depth:
             self.depth = depth + 1
-            if depth == 1 and (self._cell is not None or self.hidden_columns or _LOCAL[name] != "v"):
+            if depth == 1 and (self._cell is not None or self.hidden_columns or (name != "v" and _LOCAL[name] != "v")):
                 self._child(_LOCAL[name])
             return
         local = _LOCAL[name]
