@@ -14,14 +14,19 @@ r="" on rows and cells) and checks the guard places every cell where python-cala
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
+import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jwmodel.excel.guard import inspect_package
 from jwmodel.excel.intake import extract_all
+from jwmodel.findings import a1
 from tests.hostile_corpus import PROPOSAL, RETURN
+from tests.unit.test_guard import package, sheet_xml
 
 SOURCES = [RETURN.read_bytes(), PROPOSAL.read_bytes()]
 XML_PARTS = [
@@ -129,8 +134,6 @@ _row = st.tuples(st.one_of(st.none(), st.integers(1, 30)), st.lists(_cell, max_s
 def _sheet(prefix: str, rows: list) -> tuple[str, int]:
     """Sheet XML whose k-th value is a formula naming k ([1]S!Ak, value k): the guard warns of each
     at the cell it computes, and calamine reads k where it places the cell."""
-    from jwmodel.findings import a1
-
     p = f"{prefix}:" if prefix else ""
     k = 0
     out = []
@@ -150,12 +153,6 @@ def _sheet(prefix: str, rows: list) -> tuple[str, int]:
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from(["", "x"]), st.lists(_row, min_size=1, max_size=6))
 def test_the_guard_places_each_cell_where_the_reader_reads_it(prefix, rows):
-    import re
-
-    import python_calamine
-
-    from jwmodel.excel.guard import inspect_package
-    from tests.unit.test_guard import package, sheet_xml
 
     data, values = _sheet(prefix, rows)
     built = package(sheet_xml(data, prefix=prefix))
@@ -168,8 +165,6 @@ def test_the_guard_places_each_cell_where_the_reader_reads_it(prefix, rows):
         guard.setdefault(finding.where.cell, set()).add(k)
     assert sum(len(ks) for ks in guard.values()) == values  # every value seen once
     rows_read = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(built)).get_sheet_by_name("S")
-    from jwmodel.findings import a1
-
     reader = {
         a1(r, c): int(value)
         for r, row in enumerate(rows_read.to_python(skip_empty_area=False))
