@@ -60,6 +60,18 @@ class Code(StrEnum):
     DIMENSION_LIES = "DIMENSION_LIES", _W, "a sheet understates its size; every cell is still read"
     TOO_MANY_CELLS = "TOO_MANY_CELLS", _E, "a sheet holds far more cells than a return could"
     CELL_OUTSIDE_TEMPLATE = "CELL_OUTSIDE_TEMPLATE", _E, "a cell far outside the template's area"
+    EXTERNAL_LINK = (
+        "EXTERNAL_LINK",
+        _W,
+        "a link or formula that takes figures from another workbook; saved values are read",
+    )
+    DDE_FORMULA = (
+        "DDE_FORMULA",
+        _W,
+        "a formula asking another program for data (DDE); never run, its saved value is read",
+    )
+    HIDDEN_COLUMN = "HIDDEN_COLUMN", _W, "a hidden column holds data; it is read and counted"
+    MERGED_CELLS = "MERGED_CELLS", _W, "cells merged over the input area: only the first holds a value"
     READER_CRASHED = "READER_CRASHED", _E, "the reader process crashed on this file"
     READER_TIMEOUT = "READER_TIMEOUT", _E, "the reader took too long on this file and was stopped"
     INTERNAL_ERROR = "INTERNAL_ERROR", _E, "jwmodel failed on this file; the rest of the batch goes on"

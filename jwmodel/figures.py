@@ -18,7 +18,7 @@ from fractions import Fraction
 
 from jwmodel.money import MoneyError, to_decimal
 
-__all__ = ["PRECISION", "MAX_FIGURE", "FigureError", "figure", "exact"]
+__all__ = ["PRECISION", "MAX_FIGURE", "FigureError", "figure", "beyond_limit", "exact"]
 
 PRECISION = 40
 """Significant digits used for discounting and exact results, whatever the caller's decimal context."""
@@ -42,12 +42,16 @@ def figure(value: object) -> Decimal:
     except MoneyError as exc:
         raise FigureError(str(exc)) from exc
     if abs(result) > MAX_FIGURE:
-        shown = value if isinstance(value, (int, float, Decimal)) else repr(value)
-        raise FigureError(
-            f"{shown} is beyond the largest figure accepted (1,000,000,000,000 either way, i.e. 10^12; "
-            "in £000s that is £1,000 trillion); check the units or the cell"
-        )
+        raise FigureError(beyond_limit(value if isinstance(value, (int, float, Decimal)) else repr(value)))
     return result
+
+
+def beyond_limit(shown: object) -> str:
+    """The sentence for a figure beyond ``MAX_FIGURE``: the one wording wherever a figure is refused for size."""
+    return (
+        f"{shown} is beyond the largest figure accepted (1,000,000,000,000 either way, i.e. 10^12; "
+        "in £000s that is £1,000 trillion); check the units or the cell"
+    )
 
 
 def exact(value: Fraction) -> Decimal:

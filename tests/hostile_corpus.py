@@ -56,6 +56,24 @@ def _openpyxl(src: Path, dest: Path, change) -> None:
     wb.save(dest)
 
 
+MAIN_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def prefixed(xml: bytes, prefix: bytes = b"x") -> bytes:
+    """The same part with every unprefixed element written ``x:name``, the namespace declared for ``x``:
+    legal OOXML that means exactly the same to an XML reader."""
+    xml = xml.replace(b'xmlns="' + MAIN_NS + b'"', b"xmlns:" + prefix + b'="' + MAIN_NS + b'"', 1)
+    return re.sub(rb"<(/?)([A-Za-z][\w.-]*)(?=[\s/>])", lambda m: b"<" + m.group(1) + prefix + b":" + m.group(2), xml)
+
+
+def without_r(xml: bytes, rows: tuple[int, ...]) -> bytes:
+    """The part with the r="" of the given rows and of their cells removed (positions then follow)."""
+    for row in rows:
+        xml = xml.replace(f'<row r="{row}" '.encode(), b"<row ", 1)
+        xml = re.sub(rf'<c r="[A-Z]+{row}" '.encode(), b"<c ", xml)
+    return xml
+
+
 def build(folder: Path) -> list[Case]:
     """Write the corpus into ``folder`` and return what each file must produce."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -265,6 +283,205 @@ def build(folder: Path) -> list[Case]:
         Case("absurd-strings.xlsx", "rejected", "TOO_MANY_STRINGS", what="an absurd shared-strings count"),
     )
 
+    # The guard sees what the reader sees: namespace prefixes, cells and rows without r="",
+    # other encodings, a workbook found where the package relationships say, links and DDE
+    sheet = "xl/worksheets/sheet3.xml"
+    no_result = lambda d: d.replace(b'<c r="D6" s="7"><v>5967</v></c>', b'<c r="D6" s="7"><f>B6-C6</f></c>')  # noqa: E731
+    put(
+        "prefixed-formula.xlsx",
+        _edit(RETURN, sheet, lambda d: prefixed(no_result(d))),
+        Case(
+            "prefixed-formula.xlsx",
+            "rejected",
+            "FORMULA_NO_RESULT",
+            "Baseline",
+            "D6",
+            what="a formula with no result in a sheet written with x: prefixes",
+        ),
+    )
+    put(
+        "prefixed-everywhere.xlsx",
+        _zip(
+            [
+                (n, prefixed(no_result(d) if n == sheet else d) if n.startswith("xl/") and n.endswith(".xml") else d)
+                for n, d in parts
+            ]
+        ),
+        Case(
+            "prefixed-everywhere.xlsx",
+            "rejected",
+            "FORMULA_NO_RESULT",
+            "Baseline",
+            "D6",
+            what="every part with x: prefixes (shared strings too, which are read, not miscounted)",
+        ),
+    )
+    put(
+        "prefixed-hidden-row.xlsx",
+        _edit(RETURN, sheet, lambda d: prefixed(d.replace(b'<row r="7" ', b'<row r="7" hidden="1" '))),
+        Case(
+            "prefixed-hidden-row.xlsx",
+            "accepted with warnings",
+            "HIDDEN_ROW",
+            "Baseline",
+            "A7",
+            what="a hidden row in a sheet written with x: prefixes",
+        ),
+    )
+    put(
+        "prefixed-dimension.xlsx",
+        _edit(
+            RETURN,
+            sheet,
+            lambda d: prefixed(re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:XFD1048576"/>', d)),
+        ),
+        Case(
+            "prefixed-dimension.xlsx",
+            "rejected",
+            "DIMENSION_TOO_LARGE",
+            "Baseline",
+            what="a prefixed dimension claiming 17 billion cells",
+        ),
+    )
+    put(
+        "prefixed-far-cell.xlsx",
+        _edit(RETURN, sheet, lambda d: prefixed(far(d))),
+        Case(
+            "prefixed-far-cell.xlsx",
+            "rejected",
+            "CELL_OUTSIDE_TEMPLATE",
+            "Baseline",
+            "XFD1048576",
+            what="a prefixed cell at XFD1048576 (the reader would try to reserve 549,755,813,888 bytes and abort)",
+        ),
+    )
+    far_bh = lambda d: d.replace(b"</sheetData>", b'<row r="1048576"><c r="BH1048576"><v>1</v></c></row></sheetData>')  # noqa: E731
+    put(
+        "prefixed-far-cell-bh.xlsx",
+        _edit(RETURN, sheet, lambda d: prefixed(far_bh(d))),
+        Case(
+            "prefixed-far-cell-bh.xlsx",
+            "rejected",
+            "CELL_OUTSIDE_TEMPLATE",
+            "Baseline",
+            "BH1048576",
+            what="an 11 KB file with a prefixed cell at BH1048576 (2.5 GB and 25 s in the reader before)",
+        ),
+    )
+    far_no_r = lambda d: d.replace(b"</sheetData>", b'<row r="1048576"><c><v>1</v></c></row></sheetData>')  # noqa: E731
+    put(
+        "no-r-far-cell.xlsx",
+        _edit(RETURN, sheet, far_no_r),
+        Case(
+            "no-r-far-cell.xlsx",
+            "rejected",
+            "CELL_OUTSIDE_TEMPLATE",
+            "Baseline",
+            "A1048576",
+            what='a cell with no r="" in row 1048576 (the reader places it at A1048576)',
+        ),
+    )
+    put(
+        "no-r-formula.xlsx",
+        _edit(RETURN, sheet, lambda d: without_r(no_result(d), (5, 6, 7))),
+        Case(
+            "no-r-formula.xlsx",
+            "rejected",
+            "FORMULA_NO_RESULT",
+            "Baseline",
+            "D6",
+            what='a formula with no result where rows and cells have no r="" (positions follow)',
+        ),
+    )
+    dtd = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+
+    def utf16(d: bytes) -> bytes:
+        text = d.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        return text.replace("<workbook ", dtd.decode() + "<workbook ", 1).encode("utf-16")
+
+    put(
+        "utf16-dtd.xlsx",
+        _edit(RETURN, "xl/workbook.xml", utf16),
+        Case("utf16-dtd.xlsx", "rejected", "XML_DTD", what="a DTD in a part encoded as UTF-16"),
+    )
+    put(
+        "bom-dtd.xlsx",
+        _edit(
+            RETURN, "xl/styles.xml", lambda d: b"\xef\xbb\xbf" + d.replace(b"<styleSheet ", dtd + b"<styleSheet ", 1)
+        ),
+        Case("bom-dtd.xlsx", "rejected", "XML_DTD", what="a DTD in a part starting with a UTF-8 byte-order mark"),
+    )
+    moved = [(n, d) for n, d in parts] + [
+        ("wb/" + n[3:], far(d) if n == sheet else d) for n, d in parts if n.startswith("xl/")
+    ]
+    moved = [
+        (n, d.replace(b'Target="xl/workbook.xml"', b'Target="wb/workbook.xml"') if n == "_rels/.rels" else d)
+        for n, d in moved
+    ]
+    put(
+        "decoy-workbook.xlsx",
+        _zip(moved),
+        Case(
+            "decoy-workbook.xlsx",
+            "rejected",
+            "CELL_OUTSIDE_TEMPLATE",
+            "Baseline",
+            "XFD1048576",
+            what="the package's relationships name another workbook folder than xl/, with a clean decoy in xl/",
+        ),
+    )
+
+    def linked(d: bytes) -> bytes:
+        return d.replace(b'<c r="D6" s="7"><v>5967</v></c>', b'<c r="D6" s="7"><f>[1]Budget!D11</f><v>5967</v></c>')
+
+    put(
+        "linked-formula.xlsx",
+        _edit(RETURN, sheet, linked),
+        Case(
+            "linked-formula.xlsx",
+            "accepted with warnings",
+            "EXTERNAL_LINK",
+            "Baseline",
+            "D6",
+            what="a figure taken by formula from another workbook ([1]Budget!D11), its value saved",
+        ),
+    )
+    link_part = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><externalLink xmlns="'
+        + MAIN_NS
+        + b'"><externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/></externalLink>'
+    )
+    link_rels = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" Target="file:///C:/Budgets/Budget%202012.xlsx" TargetMode="External"/></Relationships>'
+    put(
+        "external-link-part.xlsx",
+        _zip(
+            [
+                *parts,
+                ("xl/externalLinks/externalLink1.xml", link_part),
+                ("xl/externalLinks/_rels/externalLink1.xml.rels", link_rels),
+            ]
+        ),
+        Case("external-link-part.xlsx", "accepted with warnings", "EXTERNAL_LINK", what="a link to another workbook"),
+    )
+
+    def dde(d: bytes) -> bytes:
+        return d.replace(
+            b'<c r="D6" s="7"><v>5967</v></c>', b'<c r="D6" s="7"><f>cmd|\' /C calc\'!A0</f><v>5967</v></c>'
+        )
+
+    put(
+        "dde-formula.xlsx",
+        _edit(RETURN, sheet, dde),
+        Case(
+            "dde-formula.xlsx",
+            "accepted with warnings",
+            "DDE_FORMULA",
+            "Baseline",
+            "D6",
+            what="a DDE formula (cmd|' /C calc'!A0) with a value saved",
+        ),
+    )
+
     # Real workbooks with problems in cells (saved by openpyxl, as a partner's tool might)
     def cell(
         name: str,
@@ -337,6 +554,41 @@ def build(folder: Path) -> list[Case]:
         src=PROPOSAL,
         at="A5",
         what="low a bigger saving than high",
+    )
+
+    cell("huge-number.xlsx", "Baseline", "D6", 1e25, "NOT_A_NUMBER", what="1e25 in a number cell")
+    cell(
+        "thousand-digits.xlsx", "Baseline", "D6", "9" * 1000, "NOT_A_NUMBER", what="a 1,000-digit number typed as text"
+    )
+
+    def merged(wb):
+        wb["Baseline"].merge_cells("F6:F7")
+
+    _openpyxl(RETURN, folder / "merged-cells.xlsx", merged)
+    cases.append(
+        Case(
+            "merged-cells.xlsx",
+            "accepted with warnings",
+            "MERGED_CELLS",
+            "Baseline",
+            "F6",
+            what="cells merged over the input area",
+        )
+    )
+
+    def hidden_column(wb):
+        wb["Baseline"].column_dimensions["E"].hidden = True
+
+    _openpyxl(RETURN, folder / "hidden-column.xlsx", hidden_column)
+    cases.append(
+        Case(
+            "hidden-column.xlsx",
+            "accepted with warnings",
+            "HIDDEN_COLUMN",
+            "Baseline",
+            "E4",
+            what="a hidden column holding data",
+        )
     )
 
     def renamed_sheet(wb):

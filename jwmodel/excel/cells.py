@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from jwmodel.errors import JwmodelError
+from jwmodel.figures import MAX_FIGURE, beyond_limit
 from jwmodel.money import round_to_pound
 
 __all__ = ["CellError", "parse_number", "parse_text", "parse_date", "to_pounds"]
@@ -32,22 +33,27 @@ def _from_float(value: float) -> Decimal:
 
 
 def parse_number(value: object) -> Decimal | None:
-    """A cell as a Decimal, ``None`` if empty; raises CellError for anything else."""
+    """A cell as a Decimal, ``None`` if empty; raises CellError for anything else.
+
+    Raises:
+        CellError: not a plain number, or one beyond ``jwmodel.figures.MAX_FIGURE`` in size (10^12 £000s:
+            a typed 1e25 or a 1,000-digit number is a slip, and rounding to the pound would fail on it).
+    """
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         raise CellError(f"expected a number, got {value}")
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, Decimal):  # from Python callers and the add-in's own conversions
+        number = Decimal(value)
+    elif isinstance(value, Decimal):  # from Python callers and the add-in's own conversions
         if not value.is_finite():
             raise CellError(f"expected a number, got {value}")
-        return value
-    if isinstance(value, float):
-        return _from_float(value)
-    if isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        number = value
+    elif isinstance(value, float):
+        number = _from_float(value)
+    elif isinstance(value, (dt.date, dt.datetime, dt.time, dt.timedelta)):
         raise CellError(f"expected a number, got a date or time ({value})")
-    if isinstance(value, str):
+    elif isinstance(value, str):
         text = value.strip()
         if not text:
             return None
@@ -59,8 +65,20 @@ def parse_number(value: object) -> Decimal | None:
             raise CellError(f"expected a number such as 1234.5, -56 or (56), got {value!r}")
         digits = match.group("int").replace(",", "")
         number = Decimal(digits + ("." + match.group("frac") if match.group("frac") else ""))
-        return -number if negative or match.group("neg") else number
-    raise CellError(f"expected a number, got {value!r}")
+        number = -number if negative or match.group("neg") else number
+    else:
+        raise CellError(f"expected a number, got {value!r}")
+    if abs(number) > MAX_FIGURE:
+        text = str(value)
+        shown = (
+            number
+            if not isinstance(value, str)
+            else repr(value)
+            if len(text) <= 40
+            else (f"{text[:30]!r}... ({len(text):,} characters)")
+        )
+        raise CellError(beyond_limit(shown))
+    return number
 
 
 def to_pounds(value: Decimal) -> Decimal:

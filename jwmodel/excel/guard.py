@@ -6,48 +6,65 @@ it really is (legacy .xls, .xlsb, .ods, CSV or HTML renamed .xlsx, a password-pr
 damaged or dangerous zip (truncated, duplicate entries, paths outside the package, unusual
 compression), DTDs and entity declarations in any XML part, decompression bombs (caps checked
 against the bytes actually inflated), absurd sizes, sheets whose stated dimension lies, cells far
-outside the template area, and a shared-strings count that lies. It also records, per sheet, the
-facts calamine cannot give: cells holding formula errors, formulas with no stored result, hidden
-sheets and hidden rows.
+outside the template area, and a shared-strings count that lies.
+
+Every XML part is read by expat, the standard library's streaming parser, which reads any encoding
+it declares (UTF-8, UTF-16, ...), fed as the part inflates (memory stays bounded, and a cap stops
+the parse the moment it is passed). The parts are found the way python-calamine finds them (the
+package relationships name the workbook's folder, paths match whatever their ASCII case) and
+elements are matched by local name whatever their prefix, as calamine's XML reader matches them
+(the part after the first colon; the namespace a prefix is bound to is not consulted, by it or here); a cell's position is its ``r`` or, without one, follows the previous cell and row, as
+calamine computes it. So the guard sees every cell the reader will see, where the reader will see
+it. It also records, per sheet, the facts calamine cannot give: cells holding formula errors,
+formulas with no stored result, hidden sheets, rows and columns, merged ranges; and warns of links
+to other workbooks, DDE formulas and hidden columns holding data.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import posixpath
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from xml.etree import ElementTree as ET
+from xml.parsers import expat
 
+from jwmodel.excel.cells import EXCEL_TEXT_LIMIT
 from jwmodel.findings import Finding, Location, Severity, a1
 
 __all__ = ["Limits", "SheetFacts", "Inspection", "inspect_package", "cell_to_rowcol"]
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-}
-_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-# _CELL with a leading r="" attribute captured apart: (space, column, row, other attributes, body).
-# It matches exactly where _CELL does and ends where _CELL ends (the r="" part holds no '>' or '/'),
-# and when the leading r="" is captured it is the first match of _ATTR_R in _CELL's attributes, and
-# _ATTR_T finds the same t="" in the other attributes; when it is not, the attributes are _CELL's.
-_CELL_R = re.compile(rb'<c\b(?:(\s+)r="([A-Z]{1,3})([0-9]{1,7})")?([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_COLUMNS: dict[bytes, int] = {}  # column letters -> 1-based number (at most 18,278 entries)
-_ATTR_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_ATTR_T = re.compile(rb'\bt="([a-zA-Z]+)"')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_ROW_HIDDEN = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"[^>]*?\bhidden="(?:1|true)"[^>]*>', re.S)
-_ROW_HIDDEN_ALT = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="([0-9]+)"[^>]*>', re.S)
-_DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
-_SST = re.compile(rb"<sst\b[^>]*>", re.S)
-_UNIQUE = re.compile(rb'\buniqueCount="([0-9]+)"')
-_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_REF = re.compile(r"([A-Za-z]*)([0-9]+)\Z")
+_COLUMNS: dict[str, int] = {}  # column letters (any case) -> 0-based index, filled as met
+
+
+class _Locals(dict[str, str]):
+    """Element names -> local names as python-calamine's XML reader (quick-xml) takes them: what
+    follows the first colon; filled as met (a hit is one C-level lookup)."""
+
+    def __missing__(self, name: str) -> str:
+        local = name.split(":", 1)[-1]
+        if len(self) < 10_000:
+            self[name] = local
+        return local
+
+
+_LOCAL = _Locals()
+_POSITIONS: dict[str, tuple[int, int]] = {}  # cell reference -> (row, col), 0-based, filled as met
+_ROWS: dict[str, int] = {}  # a row's r -> its 0-based index, filled as met
+# Formula text (all linear: no pattern here can backtrack over its input more than once)
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+_QUOTED_NAME = re.compile(r"'(?:[^']|'')*'")
+_EXTERNAL_REF = re.compile(r"\[(?:\d+|[^\[\]]*\.xl[a-z]{1,2})\]", re.I)  # [1]Budget!D11, [Book.xlsx]Sheet1!A1
+_DDE_CALL = re.compile(r"\bDDE(?:AUTO)?\s*\(", re.I)  # =DDE("app";"topic";"item")
+_FORMULA_KEPT = 8_192  # Excel's longest formula; text past it is counted, not kept
+_WARNINGS_PER_SHEET = 20  # of one code; then one "and N more" finding
+_LINK_PART = re.compile(r"externallinks/externallink\d*\.xml\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +80,7 @@ class Limits:
     max_col: int = 60  # 1-based: column BH
     max_area: int = 5_000_000  # stated dimension, rows x columns
     max_shared_strings: int = 500_000
+    max_text_chars: int = EXCEL_TEXT_LIMIT  # one text (shared or inline string)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +93,8 @@ class SheetFacts:
     hidden_rows: frozenset[int] = frozenset()  # 0-based row indexes
     last_row: int = 0  # 1-based; 0 when empty
     last_col: int = 0
+    merged: tuple[str, ...] = ()  # merged ranges as written, e.g. "B5:D6"
+    hidden_columns: frozenset[int] = frozenset()  # 0-based column indexes
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +110,59 @@ class Inspection:
         return next((s for s in self.sheets if s.name == name), None)
 
 
+def _column(letters: str) -> int:
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + (ord(ch) - 64)
+        col -= 1
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = col
+    return col
+
+
+def _fold(name: str) -> str:
+    """A part name as python-calamine compares it: ASCII letters lower-cased, nothing else changed."""
+    if name.isascii():
+        return name.lower()
+    return name.encode("utf-8", "surrogateescape").lower().decode("utf-8", "surrogateescape")
+
+
+def _parse_ref(text: str) -> tuple[int, int] | None:
+    """A reference as python-calamine reads it: letters of any case, then digits; (row, col) 0-based.
+
+    The column is -1 when there are no letters; None when calamine would refuse it (no digits, row 0,
+    anything else in it). Python integers do not wrap, so a far reference stays far.
+    """
+    match = _REF.match(text)
+    if match is None:
+        return None
+    row = int(match.group(2)) - 1
+    if row < 0:
+        return None
+    letters = match.group(1)
+    return row, (_column(letters) if letters else -1)
+
+
 def cell_to_rowcol(col_letters: bytes | str, row_digits: bytes | str) -> tuple[int, int]:
     """('B', '12') -> (11, 1): 0-based row and column."""
     letters = col_letters.decode() if isinstance(col_letters, bytes) else col_letters
-    col = 0
-    for ch in letters:
-        col = col * 26 + (ord(ch) - 64)
-    return int(row_digits) - 1, col - 1
+    digits = row_digits.decode() if isinstance(row_digits, bytes) else row_digits
+    return int(digits) - 1, _column(letters)
+
+
+class _PrologRead(Exception):
+    """The root element has begun: a part read only for its prolog (where a DTD would be) is done."""
 
 
 class _Rejected(Exception):
     def __init__(self, finding: Finding) -> None:
         self.finding = finding
+
+
+def _reject(code: str, message: str, where: Location) -> _Rejected:
+    return _Rejected(Finding(Severity.ERROR, code, message, where))
 
 
 def _sniff_text(head: bytes) -> str:
@@ -123,31 +184,17 @@ def _sniff_text(head: bytes) -> str:
     return ""
 
 
-def _read_capped(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits, budget: list[int], where: Location
-) -> bytes:
-    """Inflate one part, counting what is actually produced, not what the header claims."""
-    out = io.BytesIO()
-    with zf.open(info) as stream:
-        while chunk := stream.read(1 << 16):
-            out.write(chunk)
-            budget[0] += len(chunk)
-            if out.tell() > limits.max_part_bytes or budget[0] > limits.max_total_bytes:
-                raise _Rejected(
-                    Finding(
-                        Severity.ERROR,
-                        "DECOMPRESSION_BOMB",
-                        f"the part {info.filename} inflates to more than {limits.max_part_bytes // 1_000_000} MB (or the whole file to more than {limits.max_total_bytes // 1_000_000} MB); a return is far smaller: start again from the template",
-                        where,
-                    )
-                )
-    return out.getvalue()
-
-
 def inspect_package(data: bytes, file: str, limits: Limits = Limits()) -> Inspection:
     """Decide whether a file is safe and sensible to hand to a spreadsheet reader.
 
-    Never raises for bad input: problems are findings. Errors mean the file must not be read.
+    Args:
+        data: the file's bytes.
+        file: its name, for the findings' locations.
+        limits: the caps to enforce.
+
+    Returns:
+        The findings (errors mean the file must not be read) and, for a readable package, the
+        facts of each sheet. Never raises for bad input: problems are findings.
     """
     where = Location(file)
     try:
@@ -173,292 +220,851 @@ def inspect_package(data: bytes, file: str, limits: Limits = Limits()) -> Inspec
                 ),
             )
         )
-    except (ET.ParseError, LookupError) as exc:  # LookupError: an XML declaration naming no known encoding
-        return Inspection(
-            (
-                Finding(
-                    Severity.ERROR,
-                    "CORRUPT_XML",
-                    f"a part of the workbook is not well-formed XML ({exc}); save it again from Excel as .xlsx",
-                    where,
-                ),
-            )
-        )
 
 
 def _inspect(data: bytes, file: str, limits: Limits) -> Inspection:
     where = Location(file)
+    _check_bytes(data, limits, where)
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    entries = _check_entries(zf, limits, where)
+    _check_kind(zf, entries, where)
+    return _Package(zf, entries, file, limits).inspect()
 
-    def reject(code: str, message: str) -> _Rejected:
-        return _Rejected(Finding(Severity.ERROR, code, message, where))
 
+def _check_bytes(data: bytes, limits: Limits, where: Location) -> None:
+    """What the file is, from its first bytes: empty, too large, legacy or encrypted, not a zip."""
     if not data:
-        raise reject(
-            "EMPTY_FILE", "the file is empty (0 bytes); it may not have finished saving or copying: send it again"
+        raise _reject(
+            "EMPTY_FILE",
+            "the file is empty (0 bytes); it may not have finished saving or copying: send it again",
+            where,
         )
     if len(data) > limits.max_file_bytes:
-        raise reject(
+        raise _reject(
             "FILE_TOO_LARGE",
             f"the file is {len(data) / 1_000_000:.1f} MB; a return is far smaller (the limit is {limits.max_file_bytes // 1_000_000} MB): start again from the template",
+            where,
         )
     if data.startswith(_OLE2):
         if _ENCRYPTED in data:
-            raise reject(
+            raise _reject(
                 "PASSWORD_PROTECTED",
                 "the workbook is protected with a password to open: remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), save and resend",
+                where,
             )
-        raise reject(
+        raise _reject(
             "LEGACY_XLS",
             "this is an old-format Excel file (.xls, Excel 97-2003): open it in Excel and save as 'Excel Workbook (.xlsx)'",
+            where,
         )
     if not data.startswith(b"PK"):
         kind = _sniff_text(data)
         if kind:
-            raise reject(
+            raise _reject(
                 "NOT_A_WORKBOOK",
                 f"this is {kind} renamed as .xlsx, not an Excel workbook: open it in Excel and save as 'Excel Workbook (.xlsx)' from the template",
-            )
-        raise reject(
-            "NOT_A_WORKBOOK",
-            "this file is not an Excel workbook (.xlsx): save the return from the template as 'Excel Workbook (.xlsx)'",
-        )
-
-    zf = zipfile.ZipFile(io.BytesIO(data))
-    infos = zf.infolist()
-    names = [i.filename for i in infos]
-    if len(infos) > limits.max_parts:
-        raise reject("TOO_MANY_PARTS", f"the package has {len(infos)} parts; a workbook from the template has about 20")
-    seen: set[str] = set()
-    for info in infos:
-        name = info.filename
-        lowered = name.lower()
-        if lowered in seen:
-            raise reject(
-                "DUPLICATE_ENTRY",
-                f"the package holds '{name}' twice; a genuine workbook never does: save it again from Excel",
-            )
-        seen.add(lowered)
-        if (
-            name.startswith(("/", "\\"))
-            or "\\" in name
-            or re.match(r"^[A-Za-z]:", name)
-            or "\x00" in name
-            or ".." in posixpath.normpath(name).split("/")
-            or ".." in name.split("/")
-        ):
-            raise reject(
-                "UNSAFE_PATH", f"the package has a part with an unsafe path ('{name}'); a genuine workbook never does"
-            )
-        if info.flag_bits & 0x1:
-            raise reject(
-                "PASSWORD_PROTECTED", "parts of the package are encrypted: remove any password, save and resend"
-            )
-        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise reject(
-                "UNSUPPORTED_COMPRESSION",
-                f"the part '{name}' uses a compression method ({info.compress_type}) that Excel does not write: save it again from Excel",
-            )
-    if "xl/workbook.bin" in seen:
-        raise reject(
-            "XLSB", "this is an Excel Binary Workbook (.xlsb): open it in Excel and save as 'Excel Workbook (.xlsx)'"
-        )
-    if "mimetype" in seen or "content.xml" in seen:
-        mimetype = zf.read("mimetype")[:100] if "mimetype" in names else b""
-        if b"spreadsheet" in mimetype or "content.xml" in seen:
-            raise reject(
-                "ODS",
-                "this is an OpenDocument spreadsheet (.ods): save it as 'Excel 2007-365 (.xlsx)' from the template",
-            )
-    if "xl/vbaproject.bin" in seen:
-        raise reject(
-            "MACRO_ENABLED",
-            "the workbook contains macros (VBA); macros are never run or copied: save it as 'Excel Workbook (.xlsx)', which removes them, and resend",
-        )
-    for required in ("[Content_Types].xml", "xl/workbook.xml"):
-        if required.lower() not in seen:
-            raise reject(
-                "MISSING_PART",
-                f"the package has no '{required}', so it is not a complete workbook: save it again from Excel as .xlsx",
-            )
-
-    budget = [0]
-    parts: dict[str, bytes] = {}
-    for info in infos:
-        if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels", ".vml")):
-            continue
-        content = _read_capped(zf, info, limits, budget, where)
-        if _DTD.search(content):
-            raise reject(
-                "XML_DTD",
-                f"the part {info.filename} declares a DTD or entities (<!DOCTYPE or <!ENTITY); Excel never writes these and they can be used to attack readers: save it again from Excel",
-            )
-        parts[info.filename] = content
-
-    content_types = parts.get("[Content_Types].xml", b"")
-    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-        raise reject(
-            "MACRO_ENABLED",
-            "the workbook is macro-enabled (.xlsm); macros are never run or copied: save it as 'Excel Workbook (.xlsx)' and resend",
-        )
-
-    workbook = ET.fromstring(parts["xl/workbook.xml"])
-    rels_bytes = parts.get("xl/_rels/workbook.xml.rels")
-    if rels_bytes is None:
-        raise reject(
-            "MISSING_PART",
-            "the package has no 'xl/_rels/workbook.xml.rels', so its sheets cannot be found: save it again from Excel",
-        )
-    targets = {}
-    for rel in ET.fromstring(rels_bytes).iter(_REL):
-        target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        targets[rel.get("Id")] = path
-
-    findings: list[Finding] = []
-    sheets: list[SheetFacts] = []
-    for sheet in workbook.iterfind("m:sheets/m:sheet", _NS):
-        name = sheet.get("name", "")
-        rid = sheet.get(f"{{{_NS['r']}}}id")
-        path = targets.get(rid)
-        if path is None or path not in parts:
-            raise reject(
-                "MISSING_PART",
-                f"the sheet '{name}' is listed but its part ({path or 'no target'}) is missing: save it again from Excel",
-            )
-        facts = _sheet_facts(name, sheet.get("state", "visible") != "visible", parts[path], file, limits, findings)
-        sheets.append(facts)
-
-    sst = parts.get("xl/sharedStrings.xml")
-    if sst is not None:
-        head = _SST.search(sst)
-        declared = _UNIQUE.search(head.group(0)) if head else None
-        actual = sst.count(b"<si>") + sst.count(b"<si ") + sst.count(b"<si/>")
-        if declared is not None:
-            unique = int(declared.group(1))
-            if unique > limits.max_shared_strings or actual > limits.max_shared_strings:
-                raise reject(
-                    "TOO_MANY_STRINGS", f"the workbook declares {unique:,} distinct texts; a return has a few hundred"
-                )
-            if unique > actual:
-                raise reject(
-                    "SHARED_STRINGS_MISMATCH",
-                    f"the workbook says it holds {unique:,} distinct texts but holds {actual:,}; a genuine workbook never does: save it again from Excel",
-                )
-    return Inspection(tuple(findings), tuple(sheets))
-
-
-def _sheet_facts(name: str, hidden: bool, xml: bytes, file: str, limits: Limits, findings: list[Finding]) -> SheetFacts:
-    where = Location(file, name)
-    dimension = _DIMENSION.search(xml)
-    stated_area = 0
-    stated_last = (0, 0)
-    if dimension:
-        r1, c1 = cell_to_rowcol(dimension.group(1), dimension.group(2))
-        r2, c2 = cell_to_rowcol(dimension.group(3), dimension.group(4)) if dimension.group(3) else (r1, c1)
-        stated_area = (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
-        stated_last = (max(r1, r2) + 1, max(c1, c2) + 1)
-        if stated_area > limits.max_area:
-            raise _Rejected(
-                Finding(
-                    Severity.ERROR,
-                    "DIMENSION_TOO_LARGE",
-                    f"the sheet says it spans {stated_area:,} cells ({dimension.group(0).decode()[16:-1]}); readers would reserve memory for all of them: delete the unused rows and columns, or copy your figures into a fresh template",
-                    where,
-                )
-            )
-    errors: list[tuple[str, str]] = []
-    no_result: list[str] = []
-    count = 0
-    last_row = last_col = 0
-    max_cells, max_row, max_col = limits.max_cells, limits.max_row, limits.max_col
-    columns = _COLUMNS
-    # The cells as _CELL finds them; _CELL_R is _CELL with the usual leading r="" attribute taken
-    # out, so most cells need no second search (see _CELL_R for why it is the same).
-    cells = _CELL_R.findall(xml)
-    if cells:
-        # Fast path for a sheet whose every cell starts with its r="" and that is within the limits
-        # (decided on the maxima): the counts and last cell at C speed, and only cells holding a
-        # formula or an error looked at one by one. Anything else takes the loop below, which
-        # stops at the first cell over a limit, as before.
-        _, all_letters, all_digits, all_attrs, all_bodies = zip(*cells)
-        if all(all_letters) and len(cells) <= max_cells:
-            for letters in set(all_letters).difference(columns):
-                columns[letters] = cell_to_rowcol(letters, b"1")[1] + 1
-            top_row, top_col = max(map(int, all_digits)), max(map(columns.__getitem__, all_letters))
-            if top_row <= max_row and top_col <= max_col:
-                count, last_row, last_col = len(cells), top_row, top_col
-                if b"<f" in xml or b't="e' in xml:
-                    for letters, digits, attrs, body in zip(all_letters, all_digits, all_attrs, all_bodies):
-                        if b"<f" not in body and b't="e' not in attrs:
-                            continue
-                        row, col = int(digits), columns[letters]
-                        kind = _ATTR_T.search(attrs) if b't="' in attrs else None
-                        if kind and kind.group(1) == b"e":
-                            value = _VALUE.search(body)
-                            errors.append(
-                                (a1(row - 1, col - 1), value.group(1).decode(errors="replace") if value else "#ERROR")
-                            )
-                        elif b"<f" in body:
-                            value = _VALUE.search(body)
-                            if value is None or (value.group(1) == b"" and not (kind and kind.group(1) == b"str")):
-                                no_result.append(a1(row - 1, col - 1))
-                cells = []
-    for _, letters, digits, attrs, body in cells:
-        if not letters:
-            ref = _ATTR_R.search(attrs)
-            if ref is None:
-                continue
-            letters, digits = ref.group(1), ref.group(2)
-        count += 1
-        if count > max_cells:
-            raise _Rejected(
-                Finding(
-                    Severity.ERROR,
-                    "TOO_MANY_CELLS",
-                    f"the sheet holds more than {limits.max_cells:,} cells; a return holds a few hundred",
-                    where,
-                )
-            )
-        col = columns.get(letters)
-        if col is None:
-            col = columns[letters] = cell_to_rowcol(letters, b"1")[1] + 1
-        row = int(digits)
-        if row > max_row or col > max_col:
-            raise _Rejected(
-                Finding(
-                    Severity.ERROR,
-                    "CELL_OUTSIDE_TEMPLATE",
-                    f"there is a cell at {a1(row - 1, col - 1)}, far outside the template's area (rows up to {limits.max_row:,}, columns up to {a1(0, limits.max_col - 1)[:-1]}): clear it, or copy your figures into a fresh template",
-                    Location(file, name, a1(row - 1, col - 1)),
-                )
-            )
-        if row > last_row:
-            last_row = row
-        if col > last_col:
-            last_col = col
-        kind = _ATTR_T.search(attrs) if b't="' in attrs else None
-        if kind and kind.group(1) == b"e":
-            value = _VALUE.search(body)
-            errors.append((a1(row - 1, col - 1), value.group(1).decode(errors="replace") if value else "#ERROR"))
-        elif b"<f" in body:
-            value = _VALUE.search(body)
-            if value is None or (value.group(1) == b"" and not (kind and kind.group(1) == b"str")):
-                no_result.append(a1(row - 1, col - 1))
-    if dimension and (last_row > stated_last[0] or last_col > stated_last[1]):
-        findings.append(
-            Finding(
-                Severity.WARNING,
-                "DIMENSION_LIES",
-                f"the sheet says its last cell is {a1(stated_last[0] - 1, stated_last[1] - 1)} but it has a cell at {a1(last_row - 1, last_col - 1)}; all cells are read, but the file was not saved by Excel: check it",
                 where,
             )
+        raise _reject(
+            "NOT_A_WORKBOOK",
+            "this file is not an Excel workbook (.xlsx): save the return from the template as 'Excel Workbook (.xlsx)'",
+            where,
         )
-    hidden_rows = (
-        (
-            {int(m.group(1)) - 1 for m in _ROW_HIDDEN.finditer(xml)}
-            | {int(m.group(1)) - 1 for m in _ROW_HIDDEN_ALT.finditer(xml)}
+
+
+def _unsafe_path(name: str) -> bool:
+    return (
+        name.startswith(("/", "\\"))
+        or "\\" in name
+        or re.match(r"^[A-Za-z]:", name) is not None
+        or "\x00" in name
+        or ".." in posixpath.normpath(name).split("/")
+        or ".." in name.split("/")
+    )
+
+
+def _check_entries(zf: zipfile.ZipFile, limits: Limits, where: Location) -> dict[str, zipfile.ZipInfo]:
+    """The package's entries by lower-cased name (readers match names whatever their case)."""
+    infos = zf.infolist()
+    if len(infos) > limits.max_parts:
+        raise _reject(
+            "TOO_MANY_PARTS", f"the package has {len(infos)} parts; a workbook from the template has about 20", where
         )
-        if b'hidden="' in xml
-        else set()
-    )  # both need the text hidden="
-    return SheetFacts(name, hidden, count, tuple(errors), tuple(no_result), frozenset(hidden_rows), last_row, last_col)
+    entries: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        name = info.filename
+        if _fold(name) in entries:
+            raise _reject(
+                "DUPLICATE_ENTRY",
+                f"the package holds '{name}' twice; a genuine workbook never does: save it again from Excel",
+                where,
+            )
+        entries[_fold(name)] = info
+        if _unsafe_path(name):
+            raise _reject(
+                "UNSAFE_PATH",
+                f"the package has a part with an unsafe path ('{name}'); a genuine workbook never does",
+                where,
+            )
+        if info.flag_bits & 0x1:
+            raise _reject(
+                "PASSWORD_PROTECTED", "parts of the package are encrypted: remove any password, save and resend", where
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _reject(
+                "UNSUPPORTED_COMPRESSION",
+                f"the part '{name}' uses a compression method ({info.compress_type}) that Excel does not write: save it again from Excel",
+                where,
+            )
+    return entries
+
+
+def _check_kind(zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], where: Location) -> None:
+    """A zip that is another kind of document: .xlsb, .ods, macros, or a package missing its core."""
+    if "xl/workbook.bin" in entries:
+        raise _reject(
+            "XLSB",
+            "this is an Excel Binary Workbook (.xlsb): open it in Excel and save as 'Excel Workbook (.xlsx)'",
+            where,
+        )
+    if "mimetype" in entries or "content.xml" in entries:
+        mimetype = zf.read(entries["mimetype"])[:100] if "mimetype" in entries else b""
+        if b"spreadsheet" in mimetype or "content.xml" in entries:
+            raise _reject(
+                "ODS",
+                "this is an OpenDocument spreadsheet (.ods): save it as 'Excel 2007-365 (.xlsx)' from the template",
+                where,
+            )
+    if any(name.rpartition("/")[2] == "vbaproject.bin" for name in entries):
+        raise _reject(
+            "MACRO_ENABLED",
+            "the workbook contains macros (VBA); macros are never run or copied: save it as 'Excel Workbook (.xlsx)', which removes them, and resend",
+            where,
+        )
+    for required in ("[Content_Types].xml", "_rels/.rels"):
+        if _fold(required) not in entries:
+            raise _reject(
+                "MISSING_PART",
+                f"the package has no '{required}', so it is not a complete workbook: save it again from Excel as .xlsx",
+                where,
+            )
+
+
+# --- parsing one part ------------------------------------------------------------------------
+
+
+class _Handler:
+    """What a part's parse calls: element starts and ends, by local name."""
+
+    literal_only = False  # refuse any & (entity or character reference) in the part
+
+    def start(self, local: str, attrs: dict[str, str]) -> None:
+        pass
+
+    def end(self, local: str) -> None:
+        pass
+
+    def bind(self, parser: expat.XMLParserType) -> None:
+        parser.StartElementHandler = lambda name, attrs: self.start(_LOCAL[name], attrs)
+        parser.EndElementHandler = lambda name: self.end(_LOCAL[name])
+
+
+class _Parse:
+    """One part through expat: DTDs refused whatever the encoding, inflated bytes counted as read."""
+
+    def __init__(self, package: _Package, info: zipfile.ZipInfo) -> None:
+        self.package, self.info = package, info
+        parser = expat.ParserCreate()  # names as written: matched as calamine matches them
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartDoctypeDeclHandler = self._dtd
+        parser.EntityDeclHandler = self._dtd
+        parser.buffer_text = True
+        self.parser = parser
+        self.prolog_read = False
+
+    def _dtd(self, *_: object) -> None:
+        raise _reject(
+            "XML_DTD",
+            f"the part {self.info.filename} declares a DTD or entities (<!DOCTYPE or <!ENTITY); Excel never writes these and they can be used to attack readers: save it again from Excel",
+            self.package.where,
+        )
+
+    def run(self, handler: _Handler | None) -> None:
+        """Parse the part with ``handler``; with None, only its prolog (a DTD can be nowhere else:
+        no DTD, no entity) while every byte is still inflated and counted."""
+        parser = self.parser
+        if handler is not None:
+            handler.bind(parser)
+        else:
+            parser.StartElementHandler = self._root
+        package, limits = self.package, self.package.limits
+        literal_only = handler is not None and handler.literal_only
+        size = 0
+        with package.zf.open(self.info) as stream:
+            while chunk := stream.read(1 << 16):
+                size += len(chunk)
+                package.inflated += len(chunk)
+                if size > limits.max_part_bytes or package.inflated > limits.max_total_bytes:
+                    raise _reject(
+                        "DECOMPRESSION_BOMB",
+                        f"the part {self.info.filename} inflates to more than {limits.max_part_bytes // 1_000_000} MB (or the whole file to more than {limits.max_total_bytes // 1_000_000} MB); a return is far smaller: start again from the template",
+                        package.where,
+                    )
+                if literal_only and b"&" in chunk:
+                    raise _reject(
+                        "CORRUPT_XML",
+                        f"the part {self.info.filename} writes a relationship with an escaped character (&...;), which readers take in different ways; a genuine workbook never does: save it again from Excel",
+                        package.where,
+                    )
+                self._parse(chunk, False)
+        self._parse(b"", True)
+
+    @staticmethod
+    def _root(name: str, attrs: dict[str, str]) -> None:
+        raise _PrologRead
+
+    def _parse(self, chunk: bytes, final: bool) -> None:
+        if self.prolog_read:
+            return
+        try:
+            self.parser.Parse(chunk, final)
+        except _PrologRead:
+            self.prolog_read = True
+        except (
+            expat.ExpatError,
+            LookupError,
+            ValueError,
+        ) as exc:  # LookupError, ValueError: an encoding expat cannot read
+            raise _reject(
+                "CORRUPT_XML",
+                f"the part {self.info.filename} is not well-formed XML ({type(exc).__name__}: {exc}); save it again from Excel as .xlsx",
+                self.package.where,
+            ) from exc
+
+
+class _Relationships(_Handler):
+    """Relationship elements inside the first Relationships element (calamine stops at its end).
+
+    calamine takes a relationship's Id and Target as written, without resolving ``&...;``, while
+    expat resolves them; so a relationships part holding ``&`` is refused rather than read two ways.
+    """
+
+    literal_only = True
+
+    def __init__(self) -> None:
+        self.state = 0  # 0 before, 1 inside, 2 after the first Relationships
+        self.items: list[dict[str, str]] = []
+
+    def start(self, local: str, attrs: dict[str, str]) -> None:
+        if self.state == 0 and local == "Relationships":
+            self.state = 1
+        elif self.state == 1 and local == "Relationship":
+            self.items.append(attrs)
+
+    def end(self, local: str) -> None:
+        if self.state == 1 and local == "Relationships":
+            self.state = 2
+
+
+class _ContentTypes(_Handler):
+    def __init__(self) -> None:
+        self.types: list[str] = []
+
+    def start(self, local: str, attrs: dict[str, str]) -> None:
+        if "ContentType" in attrs:
+            self.types.append(attrs["ContentType"])
+
+
+class _Workbook(_Handler):
+    """Sheets (name, hidden, relationship id) as calamine lists them, until the workbook's end."""
+
+    def __init__(self) -> None:
+        self.done = False
+        self.sheets: list[tuple[str, bool, str]] = []
+
+    def start(self, local: str, attrs: dict[str, str]) -> None:
+        if self.done or local != "sheet":
+            return
+        rid = ""
+        for key, value in attrs.items():
+            if key == "id" or key.endswith(":id"):  # as calamine: id whatever its prefix, the last one
+                rid = value
+        self.sheets.append((attrs.get("name", ""), attrs.get("state", "visible") != "visible", rid))
+
+    def end(self, local: str) -> None:
+        if local == "workbook":
+            self.done = True
+
+
+class _SharedStrings(_Handler):
+    """The declared count, the strings counted, and the index of any text over the cap."""
+
+    def __init__(self, package: _Package, name: str) -> None:
+        self.package, self.name = package, name
+        self.declared: str | None = None
+        self.seen_sst = False
+        self.count = 0
+        self.length = 0  # characters of the current string so far
+        self.too_long: dict[int, int] = {}  # index -> characters
+
+    def bind(self, parser: expat.XMLParserType) -> None:
+        parser.StartElementHandler = self.element_start
+        if self.package.entries[_fold(self.name)].file_size > self.package.limits.max_text_chars:
+            parser.CharacterDataHandler = self.text  # else no string can pass the cap: zipfile inflates
+            # no more than the size the entry states, and a character takes at least a byte
+
+    def element_start(self, name: str, attrs: dict[str, str]) -> None:
+        local = _LOCAL[name]
+        if local == "si":
+            self.string_ends()
+            self.count += 1
+            if self.count > self.package.limits.max_shared_strings:
+                raise _reject(
+                    "TOO_MANY_STRINGS",
+                    f"the workbook holds more than {self.package.limits.max_shared_strings:,} distinct texts; a return has a few hundred",
+                    self.package.where,
+                )
+        elif local == "sst" and not self.seen_sst:
+            self.seen_sst = True
+            self.declared = attrs.get("uniqueCount")
+            self.package.check_declared_strings(self.declared)
+
+    def text(self, data: str) -> None:
+        self.length += len(data)
+
+    def string_ends(self) -> None:
+        """The string before this point is complete: its length against the cap (text between two
+        strings counts with it, so the check is never more lenient than the reader)."""
+        if self.count and self.length > self.package.limits.max_text_chars:
+            self.too_long[self.count - 1] = self.length
+        self.length = 0
+
+
+class _Package:
+    def __init__(self, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], file: str, limits: Limits) -> None:
+        self.zf, self.entries, self.file, self.limits = zf, entries, file, limits
+        self.where = Location(file)
+        self.inflated = 0
+        self.parsed: set[str] = set()
+        self.findings: list[Finding] = []
+        self.long_strings: dict[int, int] = {}
+        self.sheet_parts: dict[str, SheetFacts] = {}  # folded part name -> its facts
+
+    def parse(self, name: str, handler: _Handler | None) -> None:
+        self.parsed.add(_fold(name))
+        _Parse(self, self.entries[_fold(name)]).run(handler)
+
+    def inspect(self) -> Inspection:
+        base = self._workbook_folder()
+        self._check_content_types()
+        sheets = self._sheets(base)
+        self._shared_strings(base)
+        facts = tuple(self._sheet(name, hidden, path) for name, hidden, path in sheets)
+        self._long_strings_left()
+        self._other_parts()
+        return Inspection(tuple(self.findings), facts)
+
+    def _missing(self, message: str) -> _Rejected:
+        return _reject("MISSING_PART", message, self.where)
+
+    def _workbook_folder(self) -> str:
+        """The folder calamine reads the workbook from: the officeDocument relationship's target's."""
+        rels = _Relationships()
+        self.parse("_rels/.rels", rels)
+        targets = [
+            r.get("Target", "") for r in rels.items if r.get("Type", "").endswith("/relationships/officeDocument")
+        ]
+        if not targets:
+            raise self._missing(
+                "the package does not say where its workbook is (no officeDocument relationship in '_rels/.rels'): save it again from Excel as .xlsx"
+            )
+        if len(targets) > 1:
+            raise self._missing(
+                f"the package names {len(targets)} workbooks (officeDocument relationships in '_rels/.rels'); a genuine workbook names one: save it again from Excel as .xlsx"
+            )
+        target = targets[0]
+        cut = target.rfind("/")
+        base = target[: cut + 1].removeprefix("/") if cut >= 0 else ""
+        if _fold(f"{base}workbook.xml") not in self.entries:
+            raise self._missing(
+                f"the package has no '{base}workbook.xml', so it is not a complete workbook: save it again from Excel as .xlsx"
+            )
+        return base
+
+    def _check_content_types(self) -> None:
+        types = _ContentTypes()
+        self.parse("[Content_Types].xml", types)
+        if any("macroEnabled" in t or "vbaProject" in t for t in types.types):
+            raise _reject(
+                "MACRO_ENABLED",
+                "the workbook is macro-enabled (.xlsm); macros are never run or copied: save it as 'Excel Workbook (.xlsx)' and resend",
+                self.where,
+            )
+
+    def _sheets(self, base: str) -> list[tuple[str, bool, str]]:
+        """(name, hidden, part) for each sheet, the part found as calamine finds it."""
+        workbook = _Workbook()
+        self.parse(f"{base}workbook.xml", workbook)
+        rels_name = f"{base}_rels/workbook.xml.rels"
+        if _fold(rels_name) not in self.entries:
+            raise self._missing(
+                f"the package has no '{rels_name}', so its sheets cannot be found: save it again from Excel"
+            )
+        rels = _Relationships()
+        self.parse(rels_name, rels)
+        targets = {r["Id"]: r.get("Target", "") for r in rels.items if "Id" in r}
+        if len(targets) < sum(1 for r in rels.items if "Id" in r):
+            raise self._missing(
+                f"the part {rels_name} gives two relationships one Id, so its sheets cannot be found for certain: save it again from Excel"
+            )
+        sheets = []
+        for name, hidden, rid in workbook.sheets:
+            target = targets.get(rid)
+            path = None if target is None else target[1:] if target.startswith("/") else base + target
+            if path is None or _fold(path) not in self.entries:
+                raise self._missing(
+                    f"the sheet '{name}' is listed but its part ({path or 'no target'}) is missing: save it again from Excel"
+                )
+            sheets.append((name, hidden, path))
+        return sheets
+
+    def check_declared_strings(self, declared: str | None) -> None:
+        if declared is not None and declared.isascii() and declared.isdigit():
+            if int(declared) > self.limits.max_shared_strings:
+                raise _reject(
+                    "TOO_MANY_STRINGS",
+                    f"the workbook declares {int(declared):,} distinct texts; a return has a few hundred",
+                    self.where,
+                )
+
+    def _shared_strings(self, base: str) -> None:
+        name = f"{base}sharedStrings.xml"
+        if _fold(name) not in self.entries:
+            return
+        sst = _SharedStrings(self, name)
+        self.parse(name, sst)
+        sst.string_ends()
+        if sst.declared is not None and sst.declared.isascii() and sst.declared.isdigit():
+            if int(sst.declared) > sst.count:
+                raise _reject(
+                    "SHARED_STRINGS_MISMATCH",
+                    f"the workbook says it holds {int(sst.declared):,} distinct texts but holds {sst.count:,}; a genuine workbook never does: save it again from Excel",
+                    self.where,
+                )
+        self.long_strings = dict(sst.too_long)
+
+    def _sheet(self, name: str, hidden: bool, path: str) -> SheetFacts:
+        """A sheet's facts; a part read before in another role (the workbook, say) is read again as a
+        sheet, since that is how the reader will read it; two sheets naming one part share its facts."""
+        seen = self.sheet_parts.get(_fold(path))
+        if seen is not None:
+            return dataclasses.replace(seen, name=name, hidden=hidden)
+        scan = _SheetScan(self, name)
+        self.parse(path, scan)
+        facts = self.sheet_parts[_fold(path)] = scan.facts(hidden)
+        return facts
+
+    def _long_strings_left(self) -> None:
+        """A shared text over the cap that no cell shows is still read into memory: refused too."""
+        for index, length in self.long_strings.items():
+            self.findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "BAD_TEXT",
+                    f"the workbook holds a text of {length:,} characters (shared text {index + 1}); Excel's limit is {self.limits.max_text_chars:,}: shorten it, or copy your figures into a fresh template",
+                    self.where,
+                )
+            )
+
+    def _other_parts(self) -> None:
+        """Every other XML part: no DTD in its prolog, whatever the encoding; inflated within the caps;
+        links to other workbooks warned of."""
+        for lowered, info in self.entries.items():
+            if lowered in self.parsed or info.is_dir() or not lowered.endswith(_XML_SUFFIXES):
+                continue
+            self.parse(info.filename, None)
+            if _LINK_PART.search(lowered):
+                self.findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        "EXTERNAL_LINK",
+                        f"the workbook links to another workbook{self._link_target(info.filename)}; figures are read as saved in this file, never updated from it: break the link (Data > Edit Links > Break Link) so what you send is what you see",
+                        self.where,
+                    )
+                )
+
+    def _link_target(self, part: str) -> str:
+        folder, _, leaf = part.rpartition("/")
+        rels_name = f"{folder}/_rels/{leaf}.rels"
+        if _fold(rels_name) not in self.entries:
+            return ""
+        rels = _Relationships()
+        rels.literal_only = False  # a link's target is only shown: a file named R&D.xlsx is fine
+        self.parse(rels_name, rels)
+        targets = [r.get("Target", "") for r in rels.items if r.get("Target")]
+        return f" ({targets[0][:200]})" if targets else ""
+
+
+# --- one worksheet ---------------------------------------------------------------------------
+
+
+class _SheetScan(_Handler):
+    """A worksheet's cells as calamine walks them, with the caps checked as each cell is met.
+
+    Mirrors calamine's cell reader: before the first ``sheetData`` it notes ``dimension`` (and here
+    ``col``); inside it, a ``row`` start with ``r`` sets the row, a row end moves to the next row
+    and the first column; a ``c`` is at its ``r`` (which sets the column; the row stays) or, without
+    one, at the current row and column; each cell moves the column on by one. It stops at the first
+    ``sheetData`` end. Merged ranges are noted wherever they are.
+    """
+
+    def __init__(self, package: _Package, name: str) -> None:
+        self.package, self.name, self.limits = package, name, package.limits
+        self.max_row, self.max_col, self.max_cells = self.limits.max_row, self.limits.max_col, self.limits.max_cells
+        self.where = Location(package.file, name)
+        self.state = 0  # 0 before sheetData, 1 inside, 2 after
+        self.row = self.col = 0  # calamine's row_index and col_index (0-based)
+        self.depth = 0  # element depth inside the current cell; 0 when not in one
+        self.count = 0
+        self.last_row = self.last_col = 0  # 1-based
+        self.stated: tuple[int, int] | None = None  # the dimension's last cell, 1-based
+        self.hidden_rows: set[int] = set()
+        self.hidden_columns: set[int] = set()
+        self.merged: list[str] = []
+        self.errors: list[tuple[str, str]] = []
+        self.no_result: list[str] = []
+        self.hidden_data: dict[int, str] = {}  # hidden column -> first cell holding data
+        self.cell_at = (0, 0)  # the current cell's position
+        self.kind: str | None = None  # the current cell's t=""
+        self._cell: _Cell | None = None  # the current cell, when more than its position matters
+        self.ends: list[str] = []  # element ends not yet applied
+        self.warned: dict[str, int] = {}  # warnings by code
+        self.watch_strings = bool(package.long_strings)  # shared texts over the cap: find the cells showing them
+        self.parser: expat.XMLParserType | None = None
+
+    def bind(self, parser: expat.XMLParserType) -> None:
+        self.parser = parser
+        parser.StartElementHandler = self.element_start
+        parser.EndElementHandler = self.ends.append  # C level: applied, in order, at the next start
+
+    # The parse calls these (raw names: this is the hot path); each hands the element to its job.
+    def element_start(self, name: str, attrs: dict[str, str]) -> None:
+        ends = self.ends
+        if ends:
+            if self._cell is None and len(ends) == self.depth:  # a plain cell has ended: the usual case
+                self.depth = 0
+                self.col += 1
+                ends.clear()
+            else:
+                self.apply_ends()
+        depth = self.depth
+        if depth:
+            self.depth = depth + 1
+            if depth == 1 and (self._cell is not None or self.hidden_columns or (name != "v" and _LOCAL[name] != "v")):
+                self._child(_LOCAL[name])
+            return
+        local = _LOCAL[name]
+        if self.state == 1:
+            if local == "c":
+                self._start_cell(attrs)
+            elif local == "row":
+                self._start_row(attrs)
+        elif local == "sheetData" and self.state == 0:
+            self.state = 1
+        elif local == "mergeCell":
+            self.merged.append(attrs.get("ref", ""))
+        elif self.state == 0:
+            if local == "dimension":
+                self._dimension(attrs.get("ref"))
+            elif local == "col":
+                self._col(attrs)
+
+    def apply_ends(self) -> None:
+        """The element ends recorded since the last start, applied in order as calamine would."""
+        for name in self.ends:
+            depth = self.depth
+            if depth:
+                self.depth = depth - 1
+                if depth == 1:
+                    self.col += 1
+                    if self._cell is not None:
+                        self._end_cell()
+                elif depth == 2 and self._cell is not None:
+                    self._cell.mode = ""
+            elif self.state == 1:
+                local = _LOCAL[name]
+                if local == "row":
+                    self.row += 1
+                    self.col = 0
+                elif local == "sheetData":
+                    self.state = 2
+        self.ends.clear()
+
+    def text(self, data: str) -> None:
+        if self.ends:
+            self.apply_ends()
+        if self._cell is not None:
+            self._cell.text(data)
+
+    # --- the jobs -------------------------------------------------------------------------------
+
+    def _bad_reference(self, what: str, ref: str) -> _Rejected:
+        return _reject(
+            "CORRUPT_XML",
+            f"{what} has the reference {ref[:40]!r}, which is not a cell address; a genuine workbook never does: save it again from Excel",
+            self.where,
+        )
+
+    def _dimension(self, ref: str | None) -> None:
+        if ref is None:
+            return
+        corners = [_parse_ref(part) for part in ref.split(":")]
+        if not 1 <= len(corners) <= 2 or any(c is None or c[1] < 0 for c in corners):
+            return  # calamine refuses the sheet; nothing it reads depends on this
+        (r1, c1), (r2, c2) = corners[0], corners[-1]  # type: ignore[misc]
+        area = (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+        if area > self.limits.max_area:
+            raise _reject(
+                "DIMENSION_TOO_LARGE",
+                f"the sheet says it spans {area:,} cells ({ref}); readers would reserve memory for all of them: delete the unused rows and columns, or copy your figures into a fresh template",
+                self.where,
+            )
+        self.stated = (max(r1, r2) + 1, max(c1, c2) + 1)
+
+    def _col(self, attrs: dict[str, str]) -> None:
+        if attrs.get("hidden") not in ("1", "true"):
+            return
+        low, high = attrs.get("min", ""), attrs.get("max", "")
+        if low.isascii() and low.isdigit() and high.isascii() and high.isdigit():
+            first, last = int(low), min(int(high), self.limits.max_col)
+            self.hidden_columns.update(range(first - 1, last))
+
+    def _start_row(self, attrs: dict[str, str]) -> None:
+        ref = attrs.get("r")
+        if ref is not None:
+            row = _ROWS.get(ref)
+            if row is None:
+                parsed = _parse_ref(ref)
+                if parsed is None:
+                    raise self._bad_reference("a row", ref)
+                row = parsed[0]
+                if len(_ROWS) < 20_000:
+                    _ROWS[ref] = row
+            self.row = row
+        if attrs.get("hidden") in ("1", "true"):
+            self.hidden_rows.add(self.row)
+
+    def _start_cell(self, attrs: dict[str, str]) -> None:
+        ref = attrs.get("r")
+        if ref is None:
+            at = (self.row, self.col)
+        else:
+            at = _POSITIONS.get(ref) or self._position(ref)
+            self.col = at[1]
+        row, col = self.cell_at = at
+        self.count += 1
+        if row >= self.max_row or col >= self.max_col or self.count > self.max_cells:
+            self._over_cap(row, col)
+        if row >= self.last_row:
+            self.last_row = row + 1
+        if col >= self.last_col:
+            self.last_col = col + 1
+        self.depth = 1
+        kind = self.kind = attrs.get("t")
+        if kind is not None and (kind == "e" or (kind == "s" and self.watch_strings)):
+            self._cell = _Cell(row, col, kind, True)
+
+    def _over_cap(self, row: int, col: int) -> None:
+        limits = self.limits
+        if self.count > limits.max_cells:
+            raise _reject(
+                "TOO_MANY_CELLS",
+                f"the sheet holds more than {limits.max_cells:,} cells; a return holds a few hundred",
+                self.where,
+            )
+        at = a1(row, col)
+        raise _reject(
+            "CELL_OUTSIDE_TEMPLATE",
+            f"there is a cell at {at}, far outside the template's area (rows up to {limits.max_row:,}, columns up to {a1(0, limits.max_col - 1)[:-1]}): clear it, or copy your figures into a fresh template",
+            Location(self.package.file, self.name, at),
+        )
+
+    def _position(self, ref: str) -> tuple[int, int]:
+        position = _parse_ref(ref)
+        if position is None or position[1] < 0:
+            raise self._bad_reference("a cell", ref)
+        if len(_POSITIONS) < 100_000:
+            _POSITIONS[ref] = position
+        return position
+
+    def _child(self, local: str) -> None:
+        """A cell's child element begins: its text is wanted for a formula, an inline string, a watched value."""
+        cell = self._cell
+        if cell is None:
+            if local == "v":  # a plain value in a sheet with hidden columns
+                row, col = self.cell_at
+                if col in self.hidden_columns:
+                    self.hidden_data.setdefault(col, a1(row, col))
+                return
+            cell = self._cell = _Cell(*self.cell_at, self.kind, False)
+        if cell.child(local):
+            self.parser.CharacterDataHandler = self.text
+
+    def _end_cell(self) -> None:
+        cell = self._cell
+        assert cell is not None
+        self._cell = None
+        self.parser.CharacterDataHandler = None
+        if cell.has_value and cell.col in self.hidden_columns:
+            self.hidden_data.setdefault(cell.col, a1(cell.row, cell.col))
+        cell.finish(self)
+
+    def facts(self, hidden: bool) -> SheetFacts:
+        self.apply_ends()
+        self._warn_dimension()
+        self._warn_hidden_columns()
+        self._warn_more()
+        return SheetFacts(
+            self.name,
+            hidden,
+            self.count,
+            tuple(self.errors),
+            tuple(self.no_result),
+            frozenset(self.hidden_rows),
+            self.last_row,
+            self.last_col,
+            tuple(self.merged),
+            frozenset(self.hidden_columns),
+        )
+
+    def _warn_dimension(self) -> None:
+        stated = self.stated
+        if stated and (self.last_row > stated[0] or self.last_col > stated[1]):
+            self.package.findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "DIMENSION_LIES",
+                    f"the sheet says its last cell is {a1(stated[0] - 1, stated[1] - 1)} but it has a cell at {a1(self.last_row - 1, self.last_col - 1)}; all cells are read, but the file was not saved by Excel: check it",
+                    self.where,
+                )
+            )
+
+    def _warn_hidden_columns(self) -> None:
+        for col, at in sorted(self.hidden_data.items()):
+            letters = a1(0, col)[:-1]
+            self.package.findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "HIDDEN_COLUMN",
+                    f"column {letters} is hidden but holds data (first at {at}); it is read as usual: unhide it to check it is meant to be there",
+                    Location(self.package.file, self.name, at),
+                )
+            )
+
+    def warn(self, code: str, message: str, at: str) -> None:
+        """A located warning; past _WARNINGS_PER_SHEET of one code, only counted (see _warn_more)."""
+        seen = self.warned[code] = self.warned.get(code, 0) + 1
+        if seen <= _WARNINGS_PER_SHEET:
+            self.package.findings.append(
+                Finding(Severity.WARNING, code, message, Location(self.package.file, self.name, at))
+            )
+
+    def _warn_more(self) -> None:
+        for code, seen in self.warned.items():
+            if seen > _WARNINGS_PER_SHEET:
+                self.package.findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        code,
+                        f"and {seen - _WARNINGS_PER_SHEET:,} more cells like this on the sheet",
+                        self.where,
+                    )
+                )
+
+    def error(self, code: str, message: str, at: str) -> None:
+        self.package.findings.append(Finding(Severity.ERROR, code, message, Location(self.package.file, self.name, at)))
+
+
+class _Cell:
+    """One cell's children as calamine reads them: a formula (f), a value (v), an inline string (is)."""
+
+    __slots__ = ("row", "col", "kind", "watch", "has_value", "formula", "kept", "value", "inline", "mode")
+
+    def __init__(self, row: int, col: int, kind: str | None, watch: bool) -> None:
+        self.row, self.col, self.kind = row, col, kind
+        self.watch = watch  # its value must be seen: an error, or a shared text that may be over the cap
+        self.has_value = False
+        self.formula: list[str] | None = None
+        self.value: list[str] | None = None
+        self.kept = 0  # characters of the formula kept
+        self.inline = 0  # characters of an inline string
+        self.mode = ""  # the child whose text arrives now: "v", "f", "is" or ""
+
+    def child(self, local: str) -> bool:
+        """A child element starts; True when its text must be seen."""
+        self.mode = local
+        if local == "v":
+            self.has_value = True
+            self.value = []
+            return self.formula is not None or self.watch
+        if local == "f":
+            self.formula = []
+            return True
+        if local == "is":
+            self.has_value = True
+            return True
+        return False
+
+    def text(self, data: str) -> None:
+        mode = self.mode
+        if mode == "v":
+            self.value.append(data)  # type: ignore[union-attr]
+        elif mode == "f":
+            if self.kept < _FORMULA_KEPT:
+                self.formula.append(data[: _FORMULA_KEPT - self.kept])  # type: ignore[union-attr]
+                self.kept += len(data)
+        elif mode == "is":
+            self.inline += len(data)
+
+    def finish(self, scan: _SheetScan) -> None:
+        """What the cell tells: an error shown, a formula with no result or reaching outside, a long text."""
+        at = a1(self.row, self.col)
+        value = "".join(self.value) if self.value is not None else None
+        if self.kind == "e":
+            scan.errors.append((at, value or "#ERROR"))
+        elif self.formula is not None:
+            if value is None or (value == "" and self.kind != "str"):
+                scan.no_result.append(at)
+            else:
+                _formula_warnings(scan, "".join(self.formula), at)
+        if self.kind == "s" and value is not None and value.strip().isascii() and value.strip().isdigit():
+            length = scan.package.long_strings.pop(int(value), None)
+            if length is not None:
+                scan.error("BAD_TEXT", _too_long(length, scan.limits), at)
+        if self.inline > scan.limits.max_text_chars:
+            scan.error("BAD_TEXT", _too_long(self.inline, scan.limits), at)
+
+
+def _too_long(length: int, limits: Limits) -> str:
+    return f"the text is {length:,} characters long; Excel's limit is {limits.max_text_chars:,}"
+
+
+def _formula_warnings(scan: _SheetScan, formula: str, at: str) -> None:
+    """A formula with a stored result that reaches outside the workbook: the result is read, with a warning.
+
+    A ``|`` outside text and quoted sheet names appears in no formula but a DDE request
+    (``cmd|' /C calc'!A0``); ``[1]`` or ``[Book.xlsx]`` before a sheet name is another workbook.
+    """
+    outside = _STRING_LITERAL.sub('""', formula)
+    if "|" in _QUOTED_NAME.sub("''", outside) or _DDE_CALL.search(outside):
+        scan.warn(
+            "DDE_FORMULA",
+            f"the cell's formula asks another program for data (DDE: {formula[:80]!r}); it is never run, and the value saved with the file is read: type the figure instead",
+            at,
+        )
+    elif _EXTERNAL_REF.search(outside):
+        scan.warn(
+            "EXTERNAL_LINK",
+            f"the cell's formula takes its value from another workbook ({formula[:80]!r}); the value saved with the file is read, never updated from it: type the figure instead",
+            at,
+        )

@@ -700,6 +700,12 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
                 Location(reader.file, facts.name, ref),
                 value,
             )
+        for ref in facts.merged if facts.name != s.INSTRUCTIONS else ():  # the guard's merged ranges
+            reader.warn(
+                "MERGED_CELLS",
+                f"the cells {ref} are merged: only the first holds a value, the others are read as empty; unmerge them (Home > Merge & Center) and check each figure",
+                Location(reader.file, facts.name, ref.partition(":")[0]),
+            )
         for ref in facts.formulas_without_result:
             reader.error(
                 "FORMULA_NO_RESULT",

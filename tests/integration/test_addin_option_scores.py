@@ -49,8 +49,8 @@ def test_more_scores_than_the_limit_are_refused_before_any_work():
 @pytest.mark.parametrize(
     ("table", "weights", "message"),
     [
-        ([["Option", "Q"], ["A", 1e308]], [[1]], "option 'A', 'Q': 1E\\+308 is beyond"),
-        ([["Option", "Q"], ["A", 1]], [[1e13]], "weight for 'Q': .* is beyond"),
+        ([["Option", "Q"], ["A", 1e308]], [[1]], "scores_table, row 2, Q: 1E\\+308 is beyond"),
+        ([["Option", "Q"], ["A", 1]], [[1e13]], "weights, Q: .* is beyond"),
     ],
 )
 def test_very_large_scores_or_weights_are_a_clear_input_error(table, weights, message):

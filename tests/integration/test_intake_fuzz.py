@@ -6,19 +6,27 @@ interesting ones, since they reach the spreadsheet reader) XML inside an intact 
 spans deleted, duplicated or overwritten, digits and tags changed. Files are read in the intake's
 isolated workers, as in a real batch; a crash or a hang would show as READER_CRASHED or
 READER_TIMEOUT, and an exception the intake did not expect as INTERNAL_ERROR.
+
+A property test beside it builds small sheets (with and without namespace prefixes, with and without
+r="" on rows and cells) and checks the guard places every cell where python-calamine reads it.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
+import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jwmodel.excel.guard import inspect_package
 from jwmodel.excel.intake import extract_all
+from jwmodel.findings import a1
 from tests.hostile_corpus import PROPOSAL, RETURN
+from tests.unit.test_guard import package, sheet_xml
 
 SOURCES = [RETURN.read_bytes(), PROPOSAL.read_bytes()]
 XML_PARTS = [
@@ -112,3 +120,56 @@ def test_mutated_returns_get_the_intakes_own_answers(tmp_path_factory, specs):
         assert (submission is None) == (record.status == "rejected")
         for finding in record.findings:
             assert finding.code.isupper() and finding.message and finding.where.file == record.file
+
+
+# --- the guard places every cell where python-calamine reads it -----------------------------------
+
+_cell = st.tuples(
+    st.one_of(st.none(), st.tuples(st.integers(0, 15), st.integers(1, 30))),  # r="" or none
+    st.booleans(),  # holds a value
+)
+_row = st.tuples(st.one_of(st.none(), st.integers(1, 30)), st.lists(_cell, max_size=6))
+
+
+def _sheet(prefix: str, rows: list) -> tuple[str, int]:
+    """Sheet XML whose k-th value is a formula naming k ([1]S!Ak, value k): the guard warns of each
+    at the cell it computes, and calamine reads k where it places the cell."""
+    p = f"{prefix}:" if prefix else ""
+    k = 0
+    out = []
+    for row_r, cells in rows:
+        out.append(f'<{p}row r="{row_r}">' if row_r else f"<{p}row>")
+        for ref, valued in cells:
+            r = f' r="{a1(ref[1] - 1, ref[0])}"' if ref else ""
+            if valued:
+                k += 1
+                out.append(f"<{p}c{r}><{p}f>[1]S!A{k}</{p}f><{p}v>{k}</{p}v></{p}c>")
+            else:
+                out.append(f"<{p}c{r}/>")
+        out.append(f"</{p}row>")
+    return "".join(out), k
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["", "x"]), st.lists(_row, min_size=1, max_size=6))
+def test_the_guard_places_each_cell_where_the_reader_reads_it(prefix, rows):
+
+    data, values = _sheet(prefix, rows)
+    built = package(sheet_xml(data, prefix=prefix))
+    inspection = inspect_package(built, "p.xlsx")
+    assert inspection.ok, [str(f) for f in inspection.findings]
+    guard: dict[str, set[int]] = {}
+    for finding in inspection.findings:
+        assert finding.code == "EXTERNAL_LINK"
+        k = int(re.search(r"\[1\]S!A(\d+)", finding.message).group(1))
+        guard.setdefault(finding.where.cell, set()).add(k)
+    assert sum(len(ks) for ks in guard.values()) == values  # every value seen once
+    rows_read = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(built)).get_sheet_by_name("S")
+    reader = {
+        a1(r, c): int(value)
+        for r, row in enumerate(rows_read.to_python(skip_empty_area=False))
+        for c, value in enumerate(row)
+        if value != ""
+    }
+    assert set(reader) == set(guard)
+    assert all(reader[at] in guard[at] for at in reader)

@@ -19,8 +19,16 @@ from jwmodel.findings import Finding, Location
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*(ROOT / "jwmodel").rglob("*.py"), *(ROOT / "addin" / "jwaddin").rglob("*.py")])
-EMITTERS = {"Finding", "error", "warn", "_finding", "_error", "reject", "lost", "_replace", "file_error"}
-ALWAYS_ERROR = {"error", "_finding", "reject", "lost", "_replace", "file_error"}  # helpers that only make errors
+EMITTERS = {"Finding", "error", "warn", "_finding", "_error", "reject", "_reject", "lost", "_replace", "file_error"}
+ALWAYS_ERROR = {
+    "error",
+    "_finding",
+    "reject",
+    "_reject",
+    "lost",
+    "_replace",
+    "file_error",
+}  # helpers that only make errors
 CODE_LIKE = re.compile(r"^[A-Z][A-Z0-9_]{2,}$")
 
 
