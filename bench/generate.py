@@ -41,8 +41,8 @@ import sys
 import tempfile
 import time
 import zipfile
-from dataclasses import replace as dataclasses_replace  # noqa: F401  (used by tests)
 from dataclasses import dataclass
+from dataclasses import replace as dataclasses_replace  # noqa: F401  (used by tests)
 from decimal import Decimal
 from pathlib import Path
 

@@ -138,34 +138,25 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace) -> AppraisalSettings:
-    """Appraisal settings from the command line; without --first-year the service starts the plan
-    in the returns' financial year."""
-    from decimal import Decimal, InvalidOperation
+    """Appraisal settings from the command line, read by the one reader of such text
+    (``business_case.settings_from``); without --first-year the service starts the plan in the
+    returns' financial year."""
+    import dataclasses
 
-    from jwmodel.appraisal import AppraisalError, OptimismBias, optimism_bias
-    from jwmodel.discounting import HEALTH, STPR, constant_rate
+    from jwmodel.business_case import settings_from
+    from jwmodel.cases import AppraisalError
 
-    first = args.first_year or ""
-    schedule = {"stpr": STPR, "health": HEALTH}.get(args.discount.lower())
-    if schedule is None:
-        try:
-            schedule = constant_rate(Decimal(args.discount.rstrip("%")))
-        except (InvalidOperation, ValueError) as exc:
-            raise SystemExit(
-                f"jwmodel: --discount takes stpr, health or a percentage such as 3.5; got {args.discount!r}"
-            ) from exc
-    bias = None
-    if args.optimism_bias:
-        category, _, bound = args.optimism_bias.partition(":")
-        try:
-            if category.replace(".", "").replace(",", "").isdigit():
-                cost, _, benefit = category.partition(",")
-                bias = OptimismBias(Decimal(cost), Decimal(benefit or 0))
-            else:
-                bias = optimism_bias(category, bound=bound or "upper")
-        except AppraisalError as exc:
-            raise SystemExit(f"jwmodel: --optimism-bias: {exc}") from exc
-    return AppraisalSettings(first, args.plan_years, schedule, bias, Decimal(args.payback_limit))
+    try:
+        settings = settings_from(
+            first_year=args.first_year or "2012/13",  # checked here; replaced below when not given
+            years=args.plan_years,
+            discount=args.discount,
+            optimism_bias=args.optimism_bias,
+            payback_limit=args.payback_limit,
+        )
+    except AppraisalError as exc:
+        raise SystemExit(f"jwmodel: {exc}") from exc
+    return dataclasses.replace(settings, first_year=args.first_year or "")
 
 
 def _dask_extractor(address: str):

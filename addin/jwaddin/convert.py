@@ -4,7 +4,7 @@ Excel's runtimes send cells differently: Office.js (xlwings Server and Lite) sen
 a 2D array with ``null`` for an empty cell, whole numbers as ``int`` and dates as serial numbers;
 classic xlwings sends floats and ``datetime``; a Python caller may pass a scalar or a flat list.
 Everything goes through here, so each function sees one shape: rows of cells. Numbers and text are
-read with the same strict rules as submitted returns (``jwmodel.excel.cells``). Tables are read by
+read with the same strict rules as submitted returns (``jwmodel.cells``). Tables are read by
 their header row, with the columns declared in ``jwmodel.tables.inputs`` (as the model workbook
 writes them).
 No business rule lives here: the figures come from ``jwmodel``.
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jwaddin._runtime import FunctionInputError
-from jwmodel.excel.cells import CellError, parse_number, parse_text
+from jwmodel.cells import CellError, parse_number, parse_text
 from jwmodel.layout import MODEL_TABLES
 from jwmodel.model import (
     ApportionmentRule,

@@ -27,8 +27,8 @@ import xlwings as xw
 
 import jwmodel
 from jwaddin._runtime import FunctionInputError, script
+from jwmodel.cells import parse_text
 from jwmodel.consolidation import Consolidation
-from jwmodel.excel.cells import parse_text
 from jwmodel.findings import a1
 from jwmodel.layout import (
     CONTROL_SHEET,

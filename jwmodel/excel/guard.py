@@ -31,7 +31,7 @@ import zlib
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from jwmodel.excel.cells import EXCEL_TEXT_LIMIT
+from jwmodel.cells import EXCEL_TEXT_LIMIT
 from jwmodel.findings import Finding, Location, Severity, a1
 
 __all__ = ["Limits", "SheetFacts", "Inspection", "inspect_package", "cell_to_rowcol"]

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import python_calamine
 
-from jwmodel.excel import schema as s
-from jwmodel.excel.cells import (
+from jwmodel.cells import (
     EXCEL_TEXT_LIMIT,
     CellError,
     code_problem,
@@ -26,6 +25,7 @@ from jwmodel.excel.cells import (
     text_problem,
     to_pounds,
 )
+from jwmodel.excel import schema as s
 from jwmodel.excel.files import display_name, read_regular_file, sha256_of
 from jwmodel.excel.guard import Inspection, Limits, inspect_package
 from jwmodel.findings import Finding, Location, Severity, a1

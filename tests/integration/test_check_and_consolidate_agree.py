@@ -16,9 +16,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from jwmodel import check_files, consolidate_folder
 from jwmodel.cli import main
 from jwmodel.codes import Code
-from jwmodel import check_files, consolidate_folder
 from tests.hostile_corpus import build
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "workbooks" / "examples" / "hampshire-2012"

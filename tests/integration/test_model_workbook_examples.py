@@ -30,8 +30,6 @@ import xlwings.server  # noqa: E402
 from jwaddin.convert import programme_from_tables  # noqa: E402
 from jwaddin.offline import _Book, jw_formulas, officejs_args, payload, saved_block  # noqa: E402
 
-from jwmodel.service import Run as Batch  # noqa: E402
-from jwmodel.service import consolidate_folder  # noqa: E402
 from jwmodel.excel.build_workbooks import slug, submissions  # noqa: E402
 from jwmodel.excel.model_workbook import write_model_workbook  # noqa: E402
 from jwmodel.excel.templates import write_partner_return, write_workstream_proposal  # noqa: E402
@@ -52,6 +50,8 @@ from jwmodel.model import (  # noqa: E402
     ServiceArea,
 )
 from jwmodel.phasing import Profile  # noqa: E402
+from jwmodel.service import Run as Batch  # noqa: E402
+from jwmodel.service import consolidate_folder  # noqa: E402
 from jwmodel.submissions import ProgrammeSetup  # noqa: E402
 from tests.conftest import WORKBOOKS  # noqa: E402
 

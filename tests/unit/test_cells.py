@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from jwmodel.excel.cells import CellError, parse_date, parse_number, parse_text, to_pounds
+from jwmodel.cells import CellError, parse_date, parse_number, parse_text, to_pounds
 
 
 @pytest.mark.parametrize(

@@ -218,11 +218,7 @@ def test_no_module_imports_another_modules_private_name():
 
 
 # The add-in should stand on the core and the public API; these adapter imports go as issue 9 lands.
-KNOWN_ADDIN_ADAPTER_IMPORTS = {
-    # number parsing shared with the reader: goes when parse_number moves to the core
-    ("jwaddin.convert", "jwmodel.excel.cells"),
-    ("jwaddin.scripts", "jwmodel.excel.cells"),
-}
+KNOWN_ADDIN_ADAPTER_IMPORTS: set[tuple[str, str]] = set()  # none left: cell parsing is in the core
 
 
 def test_the_add_in_imports_only_the_core():

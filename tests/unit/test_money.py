@@ -180,7 +180,7 @@ def test_round_to_pound_sends_halves_towards_plus_infinity(value, expected):
 
 
 def test_the_reader_and_the_phasing_round_with_the_same_function():
-    from jwmodel.excel.cells import to_pounds
+    from jwmodel.cells import to_pounds
     from jwmodel.money import round_to_pound
     from jwmodel.phasing import round_to_pound as phasing_rounding
 
@@ -191,7 +191,7 @@ def test_the_reader_and_the_phasing_round_with_the_same_function():
 
 
 def test_a_decimal_is_accepted_wherever_a_number_is():
-    from jwmodel.excel.cells import CellError, parse_number
+    from jwmodel.cells import CellError, parse_number
 
     assert parse_number(Decimal("10.5")) == Decimal("10.5")
     with pytest.raises(CellError):

@@ -68,9 +68,9 @@ def test_every_deliberate_exception_has_one_root_and_keeps_its_old_base():
 
     from jwmodel.appraisal import AppraisalError
     from jwmodel.benchmarks import BenchmarkError
+    from jwmodel.cells import CellError
     from jwmodel.discounting import DiscountError
     from jwmodel.errors import JwmodelError
-    from jwmodel.excel.cells import CellError
     from jwmodel.excel.libreoffice import LibreOfficeError
     from jwmodel.money import MoneyError
     from jwmodel.phasing import PhasingError
