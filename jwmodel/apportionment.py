@@ -50,96 +50,80 @@ def option_shares(
     as findings (errors when the option is in use, warnings otherwise) with no percentages.
     """
     rule = option.rule
-    severity = Severity.ERROR if in_use else Severity.WARNING
-    where = rule.where if str(rule.where) else option.where
-    label = f"{service} ({option.name})"
-    participants = option.partners
-
+    asked = _Asked(
+        service,
+        option,
+        Severity.ERROR if in_use else Severity.WARNING,
+        rule.where if str(rule.where) else option.where,
+    )
     if rule.method is Method.NONE:
         return Shares(None)
-
     if rule.method is Method.SOLE_BEARER:
-        if not rule.sole_bearer:
-            return Shares(
-                None,
-                (
-                    _error(
-                        Code.SOLE_BEARER_MISSING,
-                        f"{label}: the rule is 'sole bearer' but no partner is named",
-                        where,
-                        severity,
-                    ),
-                ),
-            )
-        found: list[Finding] = []
-        if rule.sole_bearer not in participants:
-            found.append(
-                _error(
-                    Code.SOLE_BEARER_NOT_PARTICIPANT,
-                    f"{label}: sole bearer {rule.sole_bearer} is not one of the participating partners ({', '.join(participants)})",
-                    where,
-                    Severity.WARNING,
-                )
-            )
-        return Shares({rule.sole_bearer: Decimal(100)}, tuple(found))
-
+        return _sole_bearer(asked)
     if rule.method is Method.FIXED:
-        found = [
-            f if in_use else _error(f.code, f.message, f.where, severity)
-            for f in fixed_percentage_findings(service, option)
-        ]
-        if found:
-            return Shares(None, tuple(found))
-        return Shares({p: Decimal(rule.percentages[p]) for p in participants})
-
+        return _fixed(asked, in_use)
     if rule.method is Method.BASELINE:
-        nets = {e.partner: e.net for e in baseline if e.service == service and e.partner in participants}
-        missing = [p for p in participants if p not in nets]
-        if missing:
-            return Shares(
-                None,
-                (
-                    _error(
-                        Code.BASELINE_MISSING,
-                        f"{label}: the rule is share of baseline but there is no baseline for {', '.join(missing)}",
-                        where,
-                        severity,
-                    ),
-                ),
-            )
-        return _computed(label, {p: nets[p] for p in participants}, rule.minimum_percent, where, severity)
-
+        nets = {e.partner: e.net for e in baseline if e.service == service}
+        return _weighted(
+            asked, nets, Code.BASELINE_MISSING, "the rule is share of baseline but there is no baseline for"
+        )
     if rule.method is Method.DRIVER:
         if not rule.driver:
-            return Shares(
-                None,
-                (
-                    _error(
-                        Code.DRIVER_UNNAMED, f"{label}: the rule is a driver but no driver is named", where, severity
-                    ),
-                ),
-            )
-        values = {
-            d.partner: d.value
-            for d in drivers
-            if d.service == service and d.driver == rule.driver and d.partner in participants
-        }
-        missing = [p for p in participants if p not in values]
-        if missing:
-            return Shares(
-                None,
-                (
-                    _error(
-                        Code.DRIVER_MISSING,
-                        f"{label}: driver '{rule.driver}' has no value for {', '.join(missing)}",
-                        where,
-                        severity,
-                    ),
-                ),
-            )
-        return _computed(label, {p: values[p] for p in participants}, rule.minimum_percent, where, severity)
-
+            return asked.refused(Code.DRIVER_UNNAMED, "the rule is a driver but no driver is named")
+        values = {d.partner: d.value for d in drivers if d.service == service and d.driver == rule.driver}
+        return _weighted(asked, values, Code.DRIVER_MISSING, f"driver '{rule.driver}' has no value for")
     raise AssertionError(f"unhandled method {rule.method}")  # pragma: no cover
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """One option's shares being worked out: what to call it in findings, and at which severity."""
+
+    service: str
+    option: ParticipationOption
+    severity: Severity
+    where: Location
+
+    @property
+    def label(self) -> str:
+        return f"{self.service} ({self.option.name})"
+
+    def refused(self, code: Code, message: str) -> Shares:
+        return Shares(None, (_error(code, f"{self.label}: {message}", self.where, self.severity),))
+
+
+def _sole_bearer(asked: _Asked) -> Shares:
+    rule, participants = asked.option.rule, asked.option.partners
+    if not rule.sole_bearer:
+        return asked.refused(Code.SOLE_BEARER_MISSING, "the rule is 'sole bearer' but no partner is named")
+    found: list[Finding] = []
+    if rule.sole_bearer not in participants:
+        message = (
+            f"{asked.label}: sole bearer {rule.sole_bearer} is not one of the participating partners "
+            f"({', '.join(participants)})"
+        )
+        found.append(_error(Code.SOLE_BEARER_NOT_PARTICIPANT, message, asked.where, Severity.WARNING))
+    return Shares({rule.sole_bearer: Decimal(100)}, tuple(found))
+
+
+def _fixed(asked: _Asked, in_use: bool) -> Shares:
+    found = [
+        f if in_use else _error(f.code, f.message, f.where, asked.severity)
+        for f in fixed_percentage_findings(asked.service, asked.option)
+    ]
+    if found:
+        return Shares(None, tuple(found))
+    return Shares({p: Decimal(asked.option.rule.percentages[p]) for p in asked.option.partners})
+
+
+def _weighted(asked: _Asked, weights: Mapping[str, Decimal], code: Code, missing_message: str) -> Shares:
+    """Whole-percentage shares from each participant's weight (its baseline or driver value)."""
+    participants = asked.option.partners
+    missing = [p for p in participants if p not in weights]
+    if missing:
+        return asked.refused(code, f"{missing_message} {', '.join(missing)}")
+    chosen = {p: weights[p] for p in participants}
+    return _computed(asked.label, chosen, asked.option.rule.minimum_percent, asked.where, asked.severity)
 
 
 def _computed(label: str, weights: Mapping[str, Decimal], minimum: int, where: Location, severity: Severity) -> Shares:

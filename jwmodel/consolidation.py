@@ -213,84 +213,78 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
     Returns:
         The consolidated figures and every finding (reading findings first).
     """
-    options = dict(options or {})
-    wildcard = options.pop("*", None)
     findings: list[Finding] = list(programme.findings)
-    partners = programme.partner_codes
-    known = set(partners)
-    if wildcard is not None:
-        for service in programme.services:
-            if service.name not in options and service.option(wildcard) is not None:
-                options[service.name] = wildcard
-        if not any(s.option(wildcard) for s in programme.services):
-            findings.append(
-                Finding(
-                    Code.OPTION_UNKNOWN,
-                    f"no service area has a participation option '{wildcard}'; the defaults are used",
-                )
-            )
-
-    for service in options:
-        if programme.service(service) is None:
-            names = ", ".join(s.name for s in programme.services)
-            findings.append(
-                Finding(
-                    Code.OPTION_SERVICE_UNKNOWN,
-                    f"an option was chosen for '{service}', which is not a service area; service areas are: {names}",
-                )
-            )
-
-    in_use: dict[str, ParticipationOption | None] = {}
-    for service in programme.services:
-        in_use[service.name] = _chosen_option(service, options.get(service.name), findings)
+    chosen = _options_chosen(programme, options or {}, findings)
+    in_use = {
+        service.name: _chosen_option(service, chosen.get(service.name), findings) for service in programme.services
+    }
     found, counted = baseline_findings(programme.baseline)  # the single-file rules, as check runs them
     findings.extend(found)
     programme = replace(programme, baseline=counted)  # a baseline row with an error is not counted
 
     apportionment, shares_in_use = _apportionment_table(programme, in_use, findings)
-    _check_partner_codes(programme, known, findings)
-
-    lines: list[LineShare] = []
-    for line in programme.saving_lines:
-        option = in_use.get(line.service)
-        basis, percentages = _basis(line.service, option, shares_in_use, line.sole_bearer)
-        included = _condition_met(line.service, line.description, line.only_if_partner, option, line.where, findings)
-        lines.append(_line_share(line, basis, percentages, included, findings))
-    for cost in programme.one_off_costs:
-        option = in_use.get(cost.service)
-        basis, percentages = _basis(cost.service, option, shares_in_use, cost.sole_bearer)
-        included = _condition_met(cost.service, cost.description, cost.only_if_partner, option, cost.where, findings)
-        lines.append(_line_share(cost, basis, percentages, included, findings))
-
-    service_names = [s.name for s in programme.services]
-    for line in lines:
-        if line.service not in service_names:
-            service_names.append(line.service)
-            findings.append(
-                Finding(
-                    Code.SERVICE_NO_PROPOSAL,
-                    f"'{line.service}' has figures but no workstream proposal defines it",
-                    line.where,
-                )
-            )
-    services = tuple(_service_totals(name, lines) for name in service_names)
+    _check_partner_codes(programme, set(programme.partner_codes), findings)
+    lines = [
+        _line_share(
+            line,
+            *_basis(line.service, in_use.get(line.service), shares_in_use, line.sole_bearer),
+            _included(line, in_use, findings),
+            findings,
+        )
+        for line in (*programme.saving_lines, *programme.one_off_costs)
+    ]
+    services = tuple(_service_totals(name, lines) for name in _service_names(programme, lines, findings))
     total = sum(services, ServiceTotals("Total"))
-
-    by_partner = tuple(_partner_totals(code, lines) for code in partners)
-    baseline = _baseline(programme, findings)
     return Consolidation(
-        partners=partners,
+        partners=programme.partner_codes,
         services=services,
         total=ServiceTotals("Total", total.cashable, total.procurement, total.non_cashable, total.one_off),
         apportionment=tuple(apportionment),
         lines=tuple(lines),
-        by_partner=by_partner,
-        baseline=baseline,
+        by_partner=tuple(_partner_totals(code, lines) for code in programme.partner_codes),
+        baseline=_baseline(programme, findings),
         options_in_use={name: o.name for name, o in in_use.items() if o is not None},
         baseline_entries=programme.baseline,
         findings=_once(findings),
         shares_by_service=_index(lines),
     )
+
+
+def _options_chosen(programme: Programme, options: Mapping[str, str], findings: list[Finding]) -> dict[str, str]:
+    """Service area -> option chosen, with "*" spread to every service area that has that option."""
+    chosen = dict(options)
+    wildcard = chosen.pop("*", None)
+    if wildcard is not None:
+        for service in programme.services:
+            if service.name not in chosen and service.option(wildcard) is not None:
+                chosen[service.name] = wildcard
+        if not any(s.option(wildcard) for s in programme.services):
+            message = f"no service area has a participation option '{wildcard}'; the defaults are used"
+            findings.append(Finding(Code.OPTION_UNKNOWN, message))
+    names = ", ".join(s.name for s in programme.services)
+    for service in chosen:
+        if programme.service(service) is None:
+            message = f"an option was chosen for '{service}', which is not a service area; service areas are: {names}"
+            findings.append(Finding(Code.OPTION_SERVICE_UNKNOWN, message))
+    return chosen
+
+
+def _included(
+    line: SavingLine | OneOffCost, in_use: Mapping[str, ParticipationOption | None], findings: list[Finding]
+) -> bool:
+    option = in_use.get(line.service)
+    return _condition_met(line.service, line.description, line.only_if_partner, option, line.where, findings)
+
+
+def _service_names(programme: Programme, lines: Sequence[LineShare], findings: list[Finding]) -> list[str]:
+    """The programme's service areas in order, then any a line names that no proposal defines (reported)."""
+    names = [s.name for s in programme.services]
+    for line in lines:
+        if line.service not in names:
+            names.append(line.service)
+            message = f"'{line.service}' has figures but no workstream proposal defines it"
+            findings.append(Finding(Code.SERVICE_NO_PROPOSAL, message, line.where))
+    return names
 
 
 def _once(findings: Sequence[Finding]) -> tuple[Finding, ...]:
