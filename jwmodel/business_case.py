@@ -21,7 +21,7 @@ from jwmodel.cases import AppraisalError, Case, case_value
 from jwmodel.consolidation import Consolidation, LineShare
 from jwmodel.discounting import STPR, DiscountError, DiscountSchedule, npv_of_costs_and_savings, schedule_from
 from jwmodel.figures import FigureError, figure
-from jwmodel.findings import Finding, Severity
+from jwmodel.findings import Finding
 from jwmodel.model import Category, frozen_map
 from jwmodel.money import allocate
 from jwmodel.optimism import OptimismBias, bias_from
@@ -159,7 +159,6 @@ def _phased(line: LineShare, years: tuple[str, ...]) -> dict[Case, Cashflow] | F
         return {case: phase_line(line.kind, case_value(line.estimate, case), line.profile, years) for case in Case}
     except PhasingError as exc:
         return Finding(
-            Severity.ERROR,
             "PHASING_OUTSIDE_PLAN",
             f"{line.service}: '{line.description}': {exc}; it is left out of the appraisal "
             f"(the plan runs {years[0]} to {years[-1]})",

@@ -54,9 +54,8 @@ NOWHERE = Location()
 class Finding:
     """A problem or observation: its code (whose severity comes from the registry), sentence, place, value.
 
-    ``Finding(code, message, where=NOWHERE, value=None)``. The older form with the severity first,
-    ``Finding(Severity.ERROR, code, message, where, value)``, is still accepted while call sites move
-    over; it raises ValueError when the severity given is not the code's.
+    ``Finding(code, message, where=NOWHERE, value=None)``: the severity is never given beside the
+    code, so a code cannot be an error in one place and a warning in another.
     """
 
     code: Code
@@ -64,17 +63,9 @@ class Finding:
     where: Location
     value: object
 
-    def __init__(
-        self, code: str | Severity, message: str, where: Location | str = NOWHERE, value: object = None, *older: object
-    ) -> None:
-        if isinstance(code, Severity):  # Finding(severity, code, message, where, value)
-            severity, code, message = code, message, str(where)
-            where, value = (value if value is not None else NOWHERE), (older[0] if older else None)
-            if Code(code).severity is not severity:
-                raise ValueError(
-                    f"{code} is a{'n' if Code(code).severity is Severity.ERROR else ''} "
-                    f"{Code(code).severity} in the registry, not {severity}"
-                )
+    def __init__(self, code: str, message: str, where: Location = NOWHERE, value: object = None) -> None:
+        if isinstance(code, Severity):
+            raise TypeError("a Finding takes its code, not a severity: the severity comes from jwmodel.codes")
         if not isinstance(where, Location):
             raise TypeError(f"where must be a Location, got {where!r}")
         object.__setattr__(self, "code", Code(code))

@@ -68,14 +68,8 @@ def replacing(path: str | Path, suffix: str = "") -> Iterator[Path]:
         OutputError: the path cannot be written (see :func:`check_target`), or writing failed.
     """
     path = check_target(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(suffix=suffix, prefix=".tmp-", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {_reason(exc)}") from exc
-    os.close(fd)
-    tmp = Path(name)
-    with sigterm_exits():  # SIGTERM while writing raises SystemExit, so the temporary file goes too
+    with sigterm_exits():  # SIGTERM from here on raises SystemExit, so the temporary file goes too
+        tmp = _temporary(path, suffix)
         try:
             yield tmp
             umask = os.umask(0)
@@ -88,6 +82,22 @@ def replacing(path: str | Path, suffix: str = "") -> Iterator[Path]:
             if cause is None or isinstance(exc, OutputError):
                 raise
             raise OutputError(f"cannot write {path}: {_reason(cause)}") from exc
+
+
+def _temporary(path: Path, suffix: str) -> Path:
+    """An empty temporary file beside ``path``, removed again if anything stops its making."""
+    name = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(suffix=suffix, prefix=".tmp-", dir=path.parent)
+        os.close(fd)
+        return Path(name)
+    except BaseException as exc:
+        if name:
+            Path(name).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {_reason(exc)}") from exc
+        raise
 
 
 def _os_error(exc: BaseException) -> OSError | None:

@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from jwmodel.excel.guard import Limits
-from jwmodel.findings import Finding, Location, Severity
+from jwmodel.findings import Finding, Location
 
 __all__ = ["FILE_GONE", "display_name", "file_error", "gone", "read_regular_file", "sha256_of"]
 
@@ -55,7 +55,7 @@ def sha256_of(data: bytes) -> str:
 
 def file_error(code: str, message: str, file: str) -> Finding:
     """An error about a whole file (its ``file`` is the display name)."""
-    return Finding(Severity.ERROR, code, message, Location(file))
+    return Finding(code, message, Location(file))
 
 
 def gone(file: str) -> Finding:

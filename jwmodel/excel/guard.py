@@ -162,7 +162,7 @@ class _Rejected(Exception):
 
 
 def _reject(code: str, message: str, where: Location) -> _Rejected:
-    return _Rejected(Finding(Severity.ERROR, code, message, where))
+    return _Rejected(Finding(code, message, where))
 
 
 def _sniff_text(head: bytes) -> str:
@@ -213,7 +213,6 @@ def inspect_package(data: bytes, file: str, limits: Limits = Limits()) -> Inspec
         return Inspection(
             (
                 Finding(
-                    Severity.ERROR,
                     "CORRUPT_ZIP",
                     f"the file is damaged ({type(exc).__name__}: {exc}); it may have been cut short while saving or sending: save it again as .xlsx and resend",
                     where,
@@ -669,7 +668,6 @@ class _Package:
         for index, length in self.long_strings.items():
             self.findings.append(
                 Finding(
-                    Severity.ERROR,
                     "BAD_TEXT",
                     f"the workbook holds a text of {length:,} characters (shared text {index + 1}); Excel's limit is {self.limits.max_text_chars:,}: shorten it, or copy your figures into a fresh template",
                     self.where,
@@ -686,7 +684,6 @@ class _Package:
             if _LINK_PART.search(lowered):
                 self.findings.append(
                     Finding(
-                        Severity.WARNING,
                         "EXTERNAL_LINK",
                         f"the workbook links to another workbook{self._link_target(info.filename)}; figures are read as saved in this file, never updated from it: break the link (Data > Edit Links > Break Link) so what you send is what you see",
                         self.where,
@@ -942,7 +939,6 @@ class _SheetScan(_Handler):
         if stated and (self.last_row > stated[0] or self.last_col > stated[1]):
             self.package.findings.append(
                 Finding(
-                    Severity.WARNING,
                     "DIMENSION_LIES",
                     f"the sheet says its last cell is {a1(stated[0] - 1, stated[1] - 1)} but it has a cell at {a1(self.last_row - 1, self.last_col - 1)}; all cells are read, but the file was not saved by Excel: check it",
                     self.where,
@@ -954,7 +950,6 @@ class _SheetScan(_Handler):
             letters = a1(0, col)[:-1]
             self.package.findings.append(
                 Finding(
-                    Severity.WARNING,
                     "HIDDEN_COLUMN",
                     f"column {letters} is hidden but holds data (first at {at}); it is read as usual: unhide it to check it is meant to be there",
                     Location(self.package.file, self.name, at),
@@ -965,16 +960,13 @@ class _SheetScan(_Handler):
         """A located warning; past _WARNINGS_PER_SHEET of one code, only counted (see _warn_more)."""
         seen = self.warned[code] = self.warned.get(code, 0) + 1
         if seen <= _WARNINGS_PER_SHEET:
-            self.package.findings.append(
-                Finding(Severity.WARNING, code, message, Location(self.package.file, self.name, at))
-            )
+            self.package.findings.append(Finding(code, message, Location(self.package.file, self.name, at)))
 
     def _warn_more(self) -> None:
         for code, seen in self.warned.items():
             if seen > _WARNINGS_PER_SHEET:
                 self.package.findings.append(
                     Finding(
-                        Severity.WARNING,
                         code,
                         f"and {seen - _WARNINGS_PER_SHEET:,} more cells like this on the sheet",
                         self.where,
@@ -982,7 +974,7 @@ class _SheetScan(_Handler):
                 )
 
     def error(self, code: str, message: str, at: str) -> None:
-        self.package.findings.append(Finding(Severity.ERROR, code, message, Location(self.package.file, self.name, at)))
+        self.package.findings.append(Finding(code, message, Location(self.package.file, self.name, at)))
 
 
 class _Cell:

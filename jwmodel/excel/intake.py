@@ -249,7 +249,6 @@ def _more_like(group: list[Finding], total: int, limit: int) -> Finding:
     sheets = {f.where.sheet for f in group}
     span = f"{_place(first.where)} to {_place(last.where)}"
     return Finding(
-        first.severity,
         first.code,
         f"and {len(group):,} more like this ({span}), not listed one by one: this file has {total:,} findings "
         f"and only the first {limit} are listed; correct them all before sending it again",

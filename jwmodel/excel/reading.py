@@ -95,10 +95,10 @@ class _Reader:
         self.sheets: dict[str, _Sheet] = {}
 
     def error(self, code: str, message: str, where: Location, value: object = None) -> None:
-        self.findings.append(Finding(Severity.ERROR, code, message, where, value))
+        self.findings.append(Finding(code, message, where, value))
 
     def warn(self, code: str, message: str, where: Location, value: object = None) -> None:
-        self.findings.append(Finding(Severity.WARNING, code, message, where, value))
+        self.findings.append(Finding(code, message, where, value))
 
     def sheet(self, name: str) -> _Sheet | None:
         if name not in self.book.sheet_names:
@@ -737,7 +737,6 @@ def read_workbook_bytes(
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several unrelated types for unreadable files
         finding = Finding(
-            Severity.ERROR,
             "FILE_UNREADABLE",
             f"the file cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); save it again as an Excel workbook (.xlsx)",
             Location(name),
@@ -749,7 +748,6 @@ def read_workbook_bytes(
         return _read(reader, digest)
     except _Unreadable as exc:  # calamine can still fail part-way on a damaged sheet
         finding = Finding(
-            Severity.ERROR,
             "FILE_UNREADABLE",
             f"the sheet could not be read ({exc}); save the workbook again from Excel as .xlsx",
             Location(name, exc.sheet),

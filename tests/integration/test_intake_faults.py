@@ -362,7 +362,9 @@ def test_a_return_with_thousands_of_bad_cells_gives_at_most_200_findings_and_say
 
 def test_capping_keeps_the_first_findings_and_counts_the_rest_per_code_with_its_severity():
     def f(code: str, severity: Severity, row: int, sheet: str = "Baseline") -> Finding:
-        return Finding(severity, code, f"problem at row {row}", Location("r.xlsx", sheet, f"B{row}"))
+        found = Finding(code, f"problem at row {row}", Location("r.xlsx", sheet, f"B{row}"))
+        assert found.severity is severity  # the registry's, as the test names it
+        return found
 
     many = [f("NOT_A_NUMBER", Severity.ERROR, r) for r in range(1, 251)]
     many += [f("ROUNDED_TO_POUND", Severity.WARNING, r, "Savings") for r in range(1, 31)]

@@ -320,10 +320,10 @@ def test_a_file_name_that_is_not_utf8_is_listed_in_every_output(tmp_path, hampsh
 def test_rows_beyond_a_sheet_are_counted_never_dropped_silently(tmp_path, monkeypatch):
     import jwmodel
     from jwmodel.excel import xlsx_cells
-    from jwmodel.findings import Finding, Severity
+    from jwmodel.findings import Finding
 
     run = jwmodel.consolidate_folder(HAMPSHIRE_DIR, progress=False)
-    many = tuple(Finding(Severity.INFO, "LINE_CONDITION_NOT_MET", f"note {i}") for i in range(30))
+    many = tuple(Finding("LINE_CONDITION_NOT_MET", f"note {i}") for i in range(30))
     run = dataclasses.replace(run, consolidation=dataclasses.replace(run.consolidation, findings=many))
     monkeypatch.setattr(xlsx_cells, "ROW_LIMIT", 20)  # a sheet of 20 rows: title, blank, headers, 16 rows, note
     run.write_workbook(tmp_path / "c.xlsx")
