@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# xlwings picks its runtime when first imported: every test that reaches the add-in runs it as xlwings
+# Server and Lite do (Office.js call path), whichever test module happens to import it first.
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 from jwmodel.consolidation import Consolidation, consolidate
 from jwmodel.examples import hampshire_2012

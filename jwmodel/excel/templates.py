@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
@@ -19,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.excel import schema as s
 from jwmodel.excel.atomic import replacing
+from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, write_value
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 from jwmodel.tables import Column, Kind, Scope, Table, inputs
 
@@ -28,7 +30,6 @@ CREATED = dt.datetime(2012, 4, 1)  # fixed, so regenerating a template gives ide
 SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OFF: 8}
 MIN_ROWS = {s.BASELINE: 15, s.OPTIONS: 5, s.DRIVERS: 5, s.SAVINGS: 30, s.ONE_OFF: 10}
 MONEY = "#,##0.0##;(#,##0.0##);0"
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 PARTNER_INSTRUCTIONS = (
     "How to complete this partner return",
@@ -164,14 +165,10 @@ def _cover(wb: Workbook, f: _Formats, fields: Sequence[s.CoverField], title: str
             ws.write_string(row, 1, str(value), f.fixed)
             continue
         fmt = {"date": f.input_date, "number": f.input_money}.get(field.kind, f.input_text)
-        if value is None or value == "":
-            ws.write_blank(row, 1, None, fmt)
-        elif field.kind == "date":
+        if field.kind == "date" and value:
             ws.write_datetime(row, 1, dt.datetime.fromisoformat(str(value)), fmt)
-        elif field.kind == "number":
-            ws.write_number(row, 1, float(value), fmt)  # type: ignore[arg-type]
         else:
-            ws.write_string(row, 1, str(value), fmt)
+            write_value(ws, row, 1, _typed(value, numeric=field.kind == "number"), fmt)
         source = {"partner": "=PartnerCodes", "service": "=ServiceAreas"}.get(field.kind)
         if source:
             ws.data_validation(
@@ -223,13 +220,14 @@ def _rows(
             ws.write_blank(first + r, col, None, fmt)
     for r, row in enumerate(rows):
         for col, (value, kind) in enumerate(zip(row, kinds, strict=True)):
-            fmt = formats[col]
-            if value is None or value == "":
-                ws.write_blank(first + r, col, None, fmt)
-            elif kind in NUMERIC:
-                ws.write_number(first + r, col, float(value), fmt)  # type: ignore[arg-type]
-            else:
-                ws.write_string(first + r, col, str(value), fmt)
+            write_value(ws, first + r, col, _typed(value, numeric=kind in NUMERIC), formats[col])
+
+
+def _typed(value: object, *, numeric: bool) -> object:
+    """A template cell's value as its column's kind says: a number, text, or None for a blank input cell."""
+    if value is None or value == "":
+        return None
+    return Decimal(str(value)) if numeric else str(value)
 
 
 def _validations(ws: Worksheet, table: Table, codes: Sequence[str], first: int, last: int) -> None:
