@@ -114,7 +114,7 @@ def test_a_serial_date_arrives_as_a_number_and_counts_as_one():
 @pytest.mark.parametrize(
     ("name", "args", "message"),
     [
-        ("JW_SHARES", ([[1, "n/a", 3]], None), "weights, cell 2: expected a number"),
+        ("JW_SHARES", ([[1, "n/a", 3]], None), "weights, item 2: expected a number"),
         ("JW_SHARES", ([[None, None]], None), "every cell is empty"),
         ("JW_SHARES", ([[1, 2], [3, 4]], None), "one row or one column"),
         ("JW_SHARES", ([[1, 2, 3]], [[50]]), "cannot each have at least 50%"),
@@ -184,14 +184,17 @@ def test_option_scores_rank_the_options_and_find_where_the_best_one_changes():
     engine = {
         x.name: x
         for x in score_options(
-            {r[0]: dict(zip(table[0][1:], r[1:])) for r in table[1:]}, dict(zip(table[0][1:], weights[0]))
+            {r[0]: dict(zip(table[0][1:], r[1:], strict=True)) for r in table[1:]},
+            dict(zip(table[0][1:], weights[0], strict=True)),
         )
     }
     assert options["Shared service"] == [float(engine["Shared service"].weighted_total.quantize(Decimal("0.0001"))), 1]
     assert options["Do nothing"][1] == 4
     efficiency = next(r for r in result if r[0] == "Efficiency")
     above = weight_sensitivity(
-        {r[0]: dict(zip(table[0][1:], r[1:])) for r in table[1:]}, dict(zip(table[0][1:], weights[0])), "Efficiency"
+        {r[0]: dict(zip(table[0][1:], r[1:], strict=True)) for r in table[1:]},
+        dict(zip(table[0][1:], weights[0], strict=True)),
+        "Efficiency",
     ).nearest_top_change_above
     assert efficiency[2] == float(above.quantize(Decimal("0.01")))  # Outsource wins once efficiency weighs enough
     with pytest.raises(xlwings.XlwingsError, match="one weight per criterion"):

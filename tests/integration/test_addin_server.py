@@ -71,7 +71,7 @@ def test_a_bad_argument_comes_back_as_an_error_the_cell_shows_with_its_message(c
     # 400 with the message as text: the add-in's JavaScript turns it into #VALUE! whose
     # message (shown on the cell) is this text; 4xx is never retried.
     assert response.status_code == 400
-    assert response.text == "weights, cell 2: expected a number such as 1234.5, -56 or (56), got 'n/a'"
+    assert response.text == "weights, item 2: expected a number such as 1234.5, -56 or (56), got 'n/a'"
     assert "Traceback" not in response.text
 
 
