@@ -99,7 +99,9 @@ def jw_apportion(amount, weights, decimals=None):
     try:
         shares = allocate(value, keyed, unit=unit)
     except MoneyError as exc:
-        raise FunctionInputError(f"{exc}; e.g. =ROUND(amount,{places}), or give more decimals") from exc
+        if value % unit:  # the amount is finer than the shares can be
+            raise FunctionInputError(f"amount: {exc}; e.g. =ROUND(amount,{places}), or give more decimals") from exc
+        raise FunctionInputError(f"weights: {exc}") from exc
     return shaped([excel_value(shares.get(f"{i:06d}")) for i in range(len(values))], orientation)
 
 
