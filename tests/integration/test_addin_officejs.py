@@ -111,6 +111,38 @@ def test_a_serial_date_arrives_as_a_number_and_counts_as_one():
     assert call("JW_CHECK_TOTAL", [[41000]], [[41000]]) == [["OK"]]
 
 
+def test_on_lite_and_server_a_date_cell_cannot_be_told_from_a_number_so_it_is_used_as_one():
+    """What docs/excel-addin.md says: 1 and 2 January 2024 passed as weights are 45292 and 45293.
+
+    Office.js sends a date-formatted cell as a plain number; the request carries the workbook's
+    date format (``date_format``), not each cell's. Even a cell whose value carries its own number
+    format (a FormattedNumber, as xlwings writes dates) reaches the function as the bare number:
+    xlwings' Office.js reader keeps only its basicValue. So the add-in cannot refuse it there."""
+    assert call("JW_SHARES", [[45292, 45293]], None) == [[50, 50]]
+    formatted = [{"type": "FormattedNumber", "basicValue": v, "numberFormat": "dd/mm/yyyy"} for v in (45292, 45293)]
+    assert call("JW_SHARES", [formatted], None) == [[50, 50]]
+    # the body xlwings Server's own Office.js client posts: the only format in it is the workbook's
+    import re
+    from pathlib import Path
+
+    import xlwings_server
+
+    js = Path(xlwings_server.__file__).with_name("static") / "js" / "custom-functions" / "custom-functions-code.js"
+    body = re.search(r"let body = \{(.*?)\n  \};", js.read_text(encoding="utf-8"), re.DOTALL).group(1)
+    keys = set(re.findall(r"^\s{4}(\w+):", body, re.MULTILINE))
+    assert keys == {
+        "client",
+        "func_name",
+        "args",
+        "caller_address",
+        "session_id",
+        "culture_info_name",
+        "date_format",
+        "version",
+        "runtime",
+    }
+
+
 @pytest.mark.parametrize(
     ("name", "args", "message"),
     [
