@@ -252,4 +252,7 @@ def jw_consolidate_returns(book: xw.Book | None = None):
     except (JwmodelError, jwmodel.UsageError) as exc:  # FunctionInputError is a JwmodelError
         _status(book, shown(f"Not run: {exc}"), [])
         return
+    except OSError as exc:  # e.g. no permission to list the folder: said here, not as a server error
+        _status(book, shown(f"Not run: could not read the folder: {exc}"), [])
+        return
     fill_model(book, programme, result, sources, shown=shown)

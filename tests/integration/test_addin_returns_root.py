@@ -19,6 +19,7 @@ import pytest  # noqa: E402
 import xlwings as xw  # noqa: E402
 from jwaddin.scripts import returns_folder, returns_root, shown_paths  # noqa: E402
 
+import jwmodel  # noqa: E402
 from jwmodel.consolidation import consolidate  # noqa: E402
 from jwmodel.excel.model_workbook import write_model_workbook  # noqa: E402
 from jwmodel.model import Programme  # noqa: E402
@@ -158,3 +159,14 @@ def test_a_folder_cell_showing_an_error_says_so(server):
     root, _, blank = server
     status, _, _ = outcome(blank, "#REF!", root)  # as Office.js sends the cell's error with err_to_str
     assert status == "Not run: 'Read me'!B6 shows #REF!: put there the folder that holds the returns"
+
+
+def test_a_folder_that_cannot_be_read_is_said_in_the_status_without_the_servers_path(server, monkeypatch):
+    root, _, blank = server
+
+    def denied(folder, **_):
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(jwmodel, "consolidate_folder", denied)
+    status, _, _ = outcome(blank, "2012", root)
+    assert status == "Not run: could not read the folder: [Errno 13] Permission denied: '2012'"
