@@ -79,3 +79,12 @@ def test_scripts_meta_lists_the_consolidation_script(client):
     response = client.get("/xlwings/custom-scripts-meta")
     assert response.status_code == 200
     assert [s["function_name"] for s in response.json()] == ["jw_consolidate_returns"]
+
+
+def test_a_cell_showing_an_excel_error_comes_back_as_an_error_naming_it(client):
+    not_available = {"type": "Error", "basicType": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
+    response = client.post(
+        "/xlwings/custom-functions-call", json=payload("jw_check_total", [[[3216], [not_available]], [[3216]]])
+    )
+    assert response.status_code == 400  # before: 200 with "OK", the error taken as an empty cell
+    assert response.text == "values, item 2: the cell shows #N/A; correct it or leave it empty"
