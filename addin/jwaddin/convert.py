@@ -3,7 +3,9 @@
 Excel's runtimes send cells differently: Office.js (xlwings Server and Lite) sends every argument as
 a 2D array with ``null`` for an empty cell, whole numbers as ``int`` and dates as serial numbers;
 classic xlwings sends floats and ``datetime``; a Python caller may pass a scalar or a flat list.
-Everything goes through here, so each function sees one shape: rows of cells. Numbers and text are
+Everything goes through here, so each function sees one shape: rows of cells, and no cell showing an
+Excel error (#N/A, #REF!...): ``grid`` and ``number`` refuse one, naming the argument and the cell
+(``excel_error`` is the one place that recognises them). Numbers and text are
 read with the same strict rules as submitted returns (``jwmodel.cells``). Tables are read by
 their header row, with the columns declared in ``jwmodel.tables.inputs`` (as the model workbook
 writes them).
@@ -13,10 +15,11 @@ No business rule lives here: the figures come from ``jwmodel``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jwaddin import _runtime
 from jwaddin._runtime import FunctionInputError
 from jwmodel.cells import CellError, parse_number, parse_text
 from jwmodel.layout import MODEL_TABLES
@@ -43,6 +46,9 @@ from jwmodel.tables import inputs
 from jwmodel.tables.inputs import YES, RowProblem, profile_from_cells, split_partners, unmapped, with_extras
 
 __all__ = [
+    "EXCEL_ERRORS",
+    "COM_ERRORS",
+    "excel_error",
     "grid",
     "vector",
     "shaped",
@@ -56,24 +62,124 @@ __all__ = [
 ]
 
 
+EXCEL_ERRORS = frozenset(
+    {
+        "#DIV/0!",
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#DATA!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#CONNECT!",
+        "#BLOCKED!",
+        "#BUSY!",
+        "#EXTERNAL!",
+        "#UNKNOWN!",
+        "#PYTHON!",
+    }
+)
+"""What a cell showing an Excel error sends with ``err_to_str``: Office.js passes its Error value's
+text (basicValue), classic xlwings the text of the seven COM codes it knows."""
+
+_COM_BASE = -2146828288  # 0x800A0000 as a signed 32-bit COM code; plus Excel's xlErr number
+COM_ERRORS = {
+    _COM_BASE + code: text
+    for code, text in {
+        2000: "#NULL!",
+        2007: "#DIV/0!",
+        2015: "#VALUE!",
+        2023: "#REF!",
+        2029: "#NAME?",
+        2036: "#NUM!",
+        2042: "#N/A",
+        2043: "#GETTING_DATA",
+        2045: "#SPILL!",
+        2046: "#CONNECT!",
+        2047: "#BLOCKED!",
+        2048: "#UNKNOWN!",
+        2049: "#FIELD!",
+        2050: "#CALC!",
+        2051: "#BUSY!",
+    }.items()
+}
+"""Classic xlwings (COM) passes an error it does not name (#SPILL!, #CALC!, #GETTING_DATA...) as
+this int even with ``err_to_str``; COM sends numbers as floats, so there an int is never a number."""
+
+
+def excel_error(value: object) -> str | None:
+    """The Excel error a cell shows ('#N/A', '#SPILL!'...), or None for any other value."""
+    if isinstance(value, str):
+        return value if value in EXCEL_ERRORS else None
+    if _runtime.CLASSIC and type(value) is int:
+        return COM_ERRORS.get(value)
+    return None
+
+
+def _refuse_error(value: object, where: str) -> None:
+    shown = excel_error(value)
+    if shown is not None:
+        raise FunctionInputError(f"{where}: the cell shows {shown}; correct it or leave it empty")
+
+
+def _item(i: int) -> str:
+    return f"item {i + 1}"
+
+
+def _positions(
+    rows: list[list[object]], what: str, header: bool, item: Callable[[int], str]
+) -> Iterable[tuple[object, str]]:
+    """Every cell with where it is: 'weights, item 2' (or as ``item`` names the i-th of a row or
+    column, e.g. 'year 0'); a table's data rows counted from 1 under its header row, as the
+    tables' own messages count them."""
+    if header:
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row, start=1):
+                yield value, f"{what}, header row, column {c}" if r == 0 else f"{what}, row {r}, column {c}"
+    elif len(rows) == 1 and len(rows[0]) == 1:
+        yield rows[0][0], what
+    elif len(rows) == 1 or all(len(r) == 1 for r in rows):
+        for i, value in enumerate(v for row in rows for v in row):
+            yield value, f"{what}, {item(i)}"
+    else:
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                yield value, f"{what}, row {r}, column {c}"
+
+
 def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def grid(value: object) -> list[list[object]]:
-    """Any argument as rows of cells: a scalar is one cell, a flat list one row."""
+def grid(value: object, what: str, *, header: bool = False, item: Callable[[int], str] = _item) -> list[list[object]]:
+    """Argument ``what`` as rows of cells: a scalar is one cell, a flat list one row.
+
+    Raises:
+        FunctionInputError: a cell shows an Excel error (#N/A, #REF!...); the message names the
+            argument and the cell ('weights, item 2: the cell shows #N/A; ...').
+    """
     if isinstance(value, (list, tuple)):
         if not value:
-            return [[None]]
-        if all(isinstance(r, (list, tuple)) for r in value):
-            return [list(r) for r in value]
-        return [list(value)]
-    return [[value]]
+            rows: list[list[object]] = [[None]]
+        elif all(isinstance(r, (list, tuple)) for r in value):
+            rows = [list(r) for r in value]
+        else:
+            rows = [list(value)]
+    else:
+        rows = [[value]]
+    for cell, where in _positions(rows, what, header, item):
+        _refuse_error(cell, where)
+    return rows
 
 
-def vector(value: object, what: str) -> tuple[list[object], str]:
+def vector(value: object, what: str, *, item: Callable[[int], str] = _item) -> tuple[list[object], str]:
     """One row or one column of cells, and which it was ("row" or "column")."""
-    rows = grid(value)
+    rows = grid(value, what, item=item)
     width = max(len(r) for r in rows)
     if len(rows) == 1:
         return list(rows[0]), "row"
@@ -91,6 +197,7 @@ def shaped(values: Sequence[object], orientation: str) -> list[list[object]]:
 
 def number(value: object, what: str) -> Decimal | None:
     """A cell as an exact number (None when empty); numbers sent as text are accepted."""
+    _refuse_error(value, what)
     try:
         return parse_number(value)
     except CellError as exc:
@@ -209,7 +316,7 @@ def read_table(value: object, what: str, declared: Declared) -> Table:
         FunctionInputError: the first row lacks a required header (the message names them and the
             reference to use, e.g. ``SavingLinesTable[#All]``).
     """
-    rows = grid(value)
+    rows = grid(value, what, header=True)
     headers = tuple(parse_text(h) for h in rows[0])
     columns, partner_columns = _columns(declared, headers)
     missing = [c.header for c in declared.required if not c.per_partner and c.key not in columns]

@@ -43,10 +43,14 @@ __all__ = [
 
 
 def _weights(values: list[object], what: str) -> dict[str, Decimal]:
-    """Non-empty cells by position; the zero-padded key keeps ties going to the earlier cell."""
+    """Non-empty cells by position; the zero-padded key keeps ties going to the earlier cell.
+
+    A negative weight is refused here, naming its cell (the engine's message can only name its key)."""
     weights = {}
     for i, value in enumerate(values):
-        parsed = number(value, f"{what}, cell {i + 1}")
+        parsed = number(value, f"{what}, item {i + 1}")
+        if parsed is not None and parsed < 0:
+            raise FunctionInputError(f"{what}, item {i + 1}: {parsed} is negative; weights must be 0 or more")
         if parsed is not None:
             weights[f"{i:06d}"] = parsed
     if not weights:
@@ -84,7 +88,7 @@ def jw_shares(weights, min_percent=None):
 @arg("decimals", doc="Optional: decimal places of the shares (default 3, which is £1 when amounts are in £000s).")
 def jw_apportion(amount, weights, decimals=None):
     """Splits the amount in proportion to the weights so that the shares add up to the amount exactly (largest remainder at the given decimals). A row gives a row, a column a column."""
-    cells = grid(amount)
+    cells = grid(amount, "amount")
     if len(cells) != 1 or len(cells[0]) != 1:
         raise FunctionInputError("amount: give one cell or one number")
     value = number(cells[0][0], "amount") or Decimal(0)
@@ -95,7 +99,9 @@ def jw_apportion(amount, weights, decimals=None):
     try:
         shares = allocate(value, keyed, unit=unit)
     except MoneyError as exc:
-        raise FunctionInputError(f"{exc}; e.g. =ROUND(amount,{places}), or give more decimals") from exc
+        if value % unit:  # the amount is finer than the shares can be
+            raise FunctionInputError(f"amount: {exc}; e.g. =ROUND(amount,{places}), or give more decimals") from exc
+        raise FunctionInputError(f"weights: {exc}") from exc
     return shaped([excel_value(shares.get(f"{i:06d}")) for i in range(len(values))], orientation)
 
 
@@ -146,11 +152,11 @@ def jw_by_partner(savings_table, rules_table, baseline_table, drivers_table=None
 def jw_check_total(values, stated_total):
     """OK when the values add up exactly to the stated total; otherwise the difference, stated total less the sum of the values."""
     total = Decimal(0)
-    for r, row in enumerate(grid(values), start=1):
+    for r, row in enumerate(grid(values, "values"), start=1):
         for c, cell in enumerate(row, start=1):
             parsed = number(cell, f"values, row {r}, column {c}")
             total += parsed or 0
-    cells = grid(stated_total)
+    cells = grid(stated_total, "stated_total")
     if len(cells) != 1 or len(cells[0]) != 1:
         raise FunctionInputError("stated_total: give one cell or one number")
     stated = number(cells[0][0], "stated_total")
@@ -196,7 +202,7 @@ def _flows(value: object, what: str) -> list[Decimal]:
     Each figure is held to the engine's plausible range (``jwmodel.figures.figure``), so 1E+308 is
     refused naming the argument and year instead of overflowing later.
     """
-    values, _ = vector(value, what)
+    values, _ = vector(value, what, item=lambda i: f"year {i}")
     result: list[Decimal] = []
     for i, v in enumerate(values):
         parsed = number(v, f"{what}, year {i}") or Decimal(0)
@@ -209,7 +215,7 @@ def _flows(value: object, what: str) -> list[Decimal]:
 
 def _schedule(value: object) -> DiscountSchedule:
     """One cell read by the engine's one rule (``jwmodel.discounting.schedule_from``), as on the command line."""
-    cells = grid(value)
+    cells = grid(value, "rate_or_schedule")
     if len(cells) != 1 or len(cells[0]) != 1:
         raise FunctionInputError(
             "rate_or_schedule: give one cell: empty (Green Book STPR), STPR, health, or a rate such as 3.5 or 3.5%"
@@ -288,7 +294,9 @@ def jw_switching_value(savings, costs, rate_or_schedule=None, payback_years=None
     s, c = _flows(savings, "savings"), _flows(costs, "costs")
     if len(s) != len(c):
         raise FunctionInputError(f"savings and costs: give the same number of years ({len(s)} savings, {len(c)} costs)")
-    limit = number(grid(payback_years)[0][0], "payback_years")
+    limit = number(grid(payback_years, "payback_years")[0][0], "payback_years")
+    if limit is not None and limit < 0:  # the engine's message would name its own parameter, max_years
+        raise FunctionInputError(f"payback_years: give 0 or more years, got {limit}")
     schedule = _schedule(rate_or_schedule) if limit is None else None
     try:
         value = payback_switching_value(s, c, limit) if schedule is None else switching_value(s, c, schedule)
@@ -341,7 +349,7 @@ def _change_weight(value: Decimal | None) -> object:
 @arg("weights", ndim=2, doc="One row of weights, one per criterion column, in the same order (percentages or points).")
 def jw_option_scores(scores_table, weights):
     """Options appraisal: each option's weighted score and rank (1 = best; equal scores share a rank), then, for each criterion, the weights below and above which the best option would change. Up to 100,000 scores (e.g. 5,000 options by 20 criteria)."""
-    rows = grid(scores_table)
+    rows = grid(scores_table, "scores_table")
     criteria = _option_criteria(rows)
     values, _ = vector(weights, "weights")
     if len(values) != len(criteria):

@@ -10,8 +10,14 @@ every JW_ formula refreshes. Where the folder is depends on the runtime:
   s.jw_consolidate_returns()"``);
 * xlwings Lite: a folder of the browser's file system: ``/data`` for imported files, or a mounted
   local folder;
-* xlwings Server: a folder on the server; set ``JWADDIN_RETURNS_ROOT`` and the cell names a folder
-  inside it (anything outside is refused).
+* xlwings Server: a folder inside ``JWADDIN_RETURNS_ROOT`` on the server. Until that is set the
+  script reads nothing. The cell's folder is taken relative to it; anything that ends up outside
+  it (``..``, another absolute path, a symbolic link pointing out) is refused, and every message,
+  status and Sources text written to the workbook shows paths relative to it, never the server's.
+
+Wherever ``JWADDIN_RETURNS_ROOT`` is set (classic and Lite too) the same rule holds; where it is not
+(classic, Lite), a local user reads their own folders. A refusal is written into the status cell
+('Read me'!B7) as "Not run: ...", and the previous run's file list is cleared.
 
 Text from returns is always written as text, never as a formula.
 """
@@ -19,16 +25,19 @@ Text from returns is always written as text, never as a formula.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import xlwings as xw
 
 import jwmodel
+from jwaddin import _runtime
 from jwaddin._runtime import FunctionInputError, script
+from jwaddin.convert import excel_error
 from jwmodel.cells import parse_text
 from jwmodel.consolidation import Consolidation
+from jwmodel.errors import JwmodelError
 from jwmodel.findings import a1
 from jwmodel.layout import (
     CONTROL_SHEET,
@@ -49,34 +58,95 @@ from jwmodel.report_text import incomplete_banner, sources_line
 from jwmodel.submissions import SourceRecord
 from jwmodel.tables.outputs import SOURCES, flat, sources_rows
 
-__all__ = ["jw_consolidate_returns", "consolidate_folder", "fill_model", "returns_folder"]
+__all__ = [
+    "ROOT_VARIABLE",
+    "jw_consolidate_returns",
+    "consolidate_folder",
+    "fill_model",
+    "returns_root",
+    "returns_folder",
+    "shown_paths",
+]
 
 DETAIL_ROWS = 200  # rows under the status cell cleared for the list of files
+ROOT_VARIABLE = "JWADDIN_RETURNS_ROOT"
+_WHERE = f"'{CONTROL_SHEET}'!{a1(*FOLDER_CELL)}"
 
 
-def returns_folder(raw: object) -> Path:
-    """The folder named in the workbook, checked (and kept inside JWADDIN_RETURNS_ROOT if set)."""
+def returns_root() -> Path | None:
+    """The folder every returns folder must be inside (``JWADDIN_RETURNS_ROOT``, resolved), or None
+    where it is not set and the runtime is local (classic xlwings, xlwings Lite).
+
+    Raises:
+        FunctionInputError: on xlwings Server with no root set, or a root that is not a folder
+            (the message does not show the server's path).
+    """
+    configured = os.environ.get(ROOT_VARIABLE, "").strip()
+    if not configured:
+        if _runtime.ON_SERVER:
+            raise FunctionInputError(
+                f"this server reads no returns until its administrator sets {ROOT_VARIABLE} to the folder "
+                "that holds the returns folders (see docs/excel-addin.md, xlwings Server); nothing was read"
+            )
+        return None
+    root = Path(configured).expanduser().resolve()
+    if not root.is_dir():
+        raise FunctionInputError(
+            f"the returns folder this add-in is set up with ({ROOT_VARIABLE}) is not a folder; ask its administrator"
+        )
+    return root
+
+
+def returns_folder(raw: object, root: Path | None = None) -> Path:
+    """The folder named in the workbook, checked: inside ``root`` when one is given.
+
+    The cell is read relative to ``root``; the folder it resolves to (``..`` and symbolic links
+    followed) must be ``root`` or inside it. Messages quote what was typed, never the root's path.
+
+    Raises:
+        FunctionInputError: the cell is empty or shows an error, the folder is outside ``root``,
+            or it is not a folder.
+    """
+    shown_error = excel_error(raw)
+    if shown_error is not None:
+        raise FunctionInputError(f"{_WHERE} shows {shown_error}: put there the folder that holds the returns")
     text = parse_text(raw)
-    where = f"'{CONTROL_SHEET}'!{a1(*FOLDER_CELL)}"
     if not text:
         raise FunctionInputError(
-            f"{where} is empty: put there the folder that holds the partner returns and workstream proposals"
+            f"{_WHERE} is empty: put there the folder that holds the partner returns and workstream proposals"
         )
     path = Path(text).expanduser()
-    root = os.environ.get("JWADDIN_RETURNS_ROOT")
-    if root:
-        base = Path(root).resolve()
-        path = (path if path.is_absolute() else base / path).resolve()
-        if not path.is_relative_to(base):
+    if root is not None:
+        path = (root / path).resolve()  # an absolute path replaces root, and is then checked like any
+        if not path.is_relative_to(root):
             raise FunctionInputError(
-                f"{where}: {text!r} is outside the returns folder this server allows ({base}); name a folder inside it"
+                f"{_WHERE}: {text!r} is outside the returns folder this add-in reads from; "
+                "name a folder inside it, such as 2012"
             )
     if not path.is_dir():
-        raise FunctionInputError(f"{where}: {text!r} is not a folder here; give the folder that holds the returns")
+        raise FunctionInputError(f"{_WHERE}: {text!r} is not a folder here; give the folder that holds the returns")
     return path
 
 
-def consolidate_folder(folder: Path) -> tuple[Programme, Consolidation, tuple[SourceRecord, ...]]:
+def shown_paths(root: Path | None) -> Callable[[str], str]:
+    """Text as the workbook may show it: the root's path (as configured and as resolved) taken out,
+    so '/srv/returns/2012/x.xlsx' reads '2012/x.xlsx'. Without a root, text is unchanged."""
+    if root is None:
+        return lambda text: text
+    forms = {str(root), os.environ.get(ROOT_VARIABLE, "").strip().rstrip("/\\")} - {""}
+    prefixes = sorted(forms, key=len, reverse=True)
+
+    def shown(text: str) -> str:
+        for prefix in prefixes:
+            text = text.replace(prefix + os.sep, "").replace(prefix, "the returns folder")
+        return text
+
+    return shown
+
+
+def consolidate_folder(
+    folder: Path, *, shown: Callable[[str], str] = str
+) -> tuple[Programme, Consolidation, tuple[SourceRecord, ...]]:
     """Consolidate ``folder`` through ``jwmodel.consolidate_folder``, as ``jwmodel consolidate`` does,
     under the default options.
 
@@ -89,8 +159,8 @@ def consolidate_folder(folder: Path) -> tuple[Programme, Consolidation, tuple[So
     run = jwmodel.consolidate_folder(Path(folder), workers=0, progress=False)
     if not run.usable:
         raise FunctionInputError(
-            f"nothing usable in {folder}: no accepted partner return or workstream proposal among {len(run.sources)} "
-            "files"
+            f"nothing usable in {shown(str(folder))}: no accepted partner return or workstream proposal among "
+            f"{len(run.sources)} files"
         )
     return run.programme, run.consolidation, run.sources
 
@@ -131,25 +201,40 @@ def _write_plan(book: xw.Book, plan: SheetPlan) -> None:
             target.value = _cell(value)
 
 
+def _status(book: xw.Book, status: str, details: list[list[object]]) -> None:
+    """The status cell ('Read me'!B7) and the file list under it (cleared first)."""
+    control = book.sheets[CONTROL_SHEET]
+    control.range((STATUS_CELL[0] + 1, STATUS_CELL[1] + 1)).value = _cell(status)
+    first = STATUS_CELL[0] + 3
+    control.range((first, 1), (first + DETAIL_ROWS - 1, max(2, len(SOURCES.columns)))).clear_contents()
+    if details:
+        control.range((first, 1)).value = details
+
+
 def fill_model(
-    book: xw.Book, programme: Programme, result: Consolidation, sources: Sequence[SourceRecord] = ()
+    book: xw.Book,
+    programme: Programme,
+    result: Consolidation,
+    sources: Sequence[SourceRecord] = (),
+    *,
+    shown: Callable[[str], str] = str,
 ) -> None:
-    """Write a programme into an open model workbook: tables, Shares, Checks and the file list."""
+    """Write a programme into an open model workbook: tables, Shares, Checks and the file list
+    (its text passed through ``shown``, e.g. ``shown_paths(root)``)."""
     tables = input_tables(programme, result)
     for table in tables:
         _write_table(book, table)
     _write_plan(book, shares_plan(programme, result, tables))
     _write_plan(book, checks_plan(programme, result, tables, summary_total_cell(result), partners_total_cell(result)))
-    control = book.sheets[CONTROL_SHEET]
     banner = incomplete_banner(sources, result.findings)
     status = f"{banner}. {sources_line(sources)}" if banner else sources_line(sources)
-    control.range((STATUS_CELL[0] + 1, STATUS_CELL[1] + 1)).value = status
-    first = STATUS_CELL[0] + 3
-    width = len(SOURCES.columns)
-    control.range((first, 1), (first + DETAIL_ROWS - 1, max(2, width))).clear_contents()
     details = [list(SOURCES.headers()), *(list(row) for row in sources_rows(sources[: DETAIL_ROWS - 1]))]
-    control.range((first, 1)).value = [[_cell(flat(v)) for v in row] for row in details]
+    _status(book, shown(status), [[_cell(_shown(flat(v), shown)) for v in row] for row in details])
     book.app.calculate()
+
+
+def _shown(value: object, shown: Callable[[str], str]) -> object:
+    return shown(value) if isinstance(value, str) else value
 
 
 @script
@@ -157,6 +242,17 @@ def jw_consolidate_returns(book: xw.Book | None = None):
     """Consolidate the partner returns in the folder named on 'Read me'!B6 into this workbook."""
     if book is None:  # classic xlwings: RunPython from the workbook
         book = xw.Book.caller()
-    folder = returns_folder(book.sheets[CONTROL_SHEET].range((FOLDER_CELL[0] + 1, FOLDER_CELL[1] + 1)).value)
-    programme, result, sources = consolidate_folder(folder)
-    fill_model(book, programme, result, sources)
+    cell = book.sheets[CONTROL_SHEET].range((FOLDER_CELL[0] + 1, FOLDER_CELL[1] + 1))
+    shown = str
+    try:
+        root = returns_root()
+        shown = shown_paths(root)
+        folder = returns_folder(cell.options(err_to_str=True).value, root)
+        programme, result, sources = consolidate_folder(folder, shown=shown)
+    except (JwmodelError, jwmodel.UsageError) as exc:  # FunctionInputError is a JwmodelError
+        _status(book, shown(f"Not run: {exc}"), [])
+        return
+    except OSError as exc:  # e.g. no permission to list the folder: said here, not as a server error
+        _status(book, shown(f"Not run: could not read the folder: {exc}"), [])
+        return
+    fill_model(book, programme, result, sources, shown=shown)

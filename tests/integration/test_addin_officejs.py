@@ -111,14 +111,53 @@ def test_a_serial_date_arrives_as_a_number_and_counts_as_one():
     assert call("JW_CHECK_TOTAL", [[41000]], [[41000]]) == [["OK"]]
 
 
+def test_on_lite_and_server_a_date_cell_cannot_be_told_from_a_number_so_it_is_used_as_one():
+    """What docs/excel-addin.md says: 1 and 2 January 2024 passed as weights are 45292 and 45293.
+
+    Office.js sends a date-formatted cell as a plain number; the request carries the workbook's
+    date format (``date_format``), not each cell's. Even a cell whose value carries its own number
+    format (a FormattedNumber, as xlwings writes dates) reaches the function as the bare number:
+    xlwings' Office.js reader keeps only its basicValue. So the add-in cannot refuse it there."""
+    assert call("JW_SHARES", [[45292, 45293]], None) == [[50, 50]]
+    formatted = [{"type": "FormattedNumber", "basicValue": v, "numberFormat": "dd/mm/yyyy"} for v in (45292, 45293)]
+    assert call("JW_SHARES", [formatted], None) == [[50, 50]]
+    # the body xlwings Server's own Office.js client posts: the only format in it is the workbook's
+    import re
+    from pathlib import Path
+
+    import xlwings_server
+
+    js = Path(xlwings_server.__file__).with_name("static") / "js" / "custom-functions" / "custom-functions-code.js"
+    body = re.search(r"let body = \{(.*?)\n  \};", js.read_text(encoding="utf-8"), re.DOTALL).group(1)
+    keys = set(re.findall(r"^\s{4}(\w+):", body, re.MULTILINE))
+    assert keys == {
+        "client",
+        "func_name",
+        "args",
+        "caller_address",
+        "session_id",
+        "culture_info_name",
+        "date_format",
+        "version",
+        "runtime",
+    }
+
+
 @pytest.mark.parametrize(
     ("name", "args", "message"),
     [
-        ("JW_SHARES", ([[1, "n/a", 3]], None), "weights, cell 2: expected a number"),
+        ("JW_SHARES", ([[1, "n/a", 3]], None), "weights, item 2: expected a number"),
         ("JW_SHARES", ([[None, None]], None), "every cell is empty"),
         ("JW_SHARES", ([[1, 2], [3, 4]], None), "one row or one column"),
         ("JW_SHARES", ([[1, 2, 3]], [[50]]), "cannot each have at least 50%"),
-        ("JW_APPORTION", ([[0.0001]], [[1, 1]], None), "round it to 0.001"),
+        ("JW_APPORTION", ([[0.0001]], [[1, 1]], None), r"^amount: .*round it to 0.001 first; e.g. =ROUND\(amount,3\)"),
+        (
+            "JW_APPORTION",
+            ([[10]], [[0, None, 0]], None),
+            "^weights: all weights are zero: there is no basis to split on$",
+        ),
+        ("JW_SHARES", ([[1, -1]], None), r"^weights, item 2: -1 is negative; weights must be 0 or more$"),
+        ("JW_SWITCHING_VALUE", ([[-1]], [[5]], None, [[-2]]), "^payback_years: give 0 or more years, got -2$"),
         ("JW_APPORTION", ([[10]], [[1, 1]], [[2.5]]), "decimals: give a whole number from 0 to 9"),
         ("JW_CHECK_TOTAL", ([[1]], None), "stated_total: the cell is empty"),
         ("JW_SAVINGS_SUMMARY", ([["Service", "Low"], ["FM", 1]], None, None), "pass the whole table with its headers"),
@@ -184,14 +223,17 @@ def test_option_scores_rank_the_options_and_find_where_the_best_one_changes():
     engine = {
         x.name: x
         for x in score_options(
-            {r[0]: dict(zip(table[0][1:], r[1:])) for r in table[1:]}, dict(zip(table[0][1:], weights[0]))
+            {r[0]: dict(zip(table[0][1:], r[1:], strict=True)) for r in table[1:]},
+            dict(zip(table[0][1:], weights[0], strict=True)),
         )
     }
     assert options["Shared service"] == [float(engine["Shared service"].weighted_total.quantize(Decimal("0.0001"))), 1]
     assert options["Do nothing"][1] == 4
     efficiency = next(r for r in result if r[0] == "Efficiency")
     above = weight_sensitivity(
-        {r[0]: dict(zip(table[0][1:], r[1:])) for r in table[1:]}, dict(zip(table[0][1:], weights[0])), "Efficiency"
+        {r[0]: dict(zip(table[0][1:], r[1:], strict=True)) for r in table[1:]},
+        dict(zip(table[0][1:], weights[0], strict=True)),
+        "Efficiency",
     ).nearest_top_change_above
     assert efficiency[2] == float(above.quantize(Decimal("0.01")))  # Outsource wins once efficiency weighs enough
     with pytest.raises(xlwings.XlwingsError, match="one weight per criterion"):

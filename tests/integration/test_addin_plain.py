@@ -46,7 +46,7 @@ def test_with_xlwings_but_no_runtime_the_functions_are_plain_callables():
         "False",
         "True",
         "[[27, 7, 66]] [[-2.7, -0.7, -6.6]]",
-        "FunctionInputError weights, cell 1: expected a number such as 1234.5, -56 or (56), got 'x'",
+        "FunctionInputError weights, item 1: expected a number such as 1234.5, -56 or (56), got 'x'",
     ]
 
 
@@ -54,7 +54,7 @@ def test_without_xlwings_installed_the_functions_still_work():
     out = fresh_python(PLAIN, block_xlwings=True)
     assert out.splitlines()[1:] == [
         "[[27, 7, 66]] [[-2.7, -0.7, -6.6]]",
-        "FunctionInputError weights, cell 1: expected a number such as 1234.5, -56 or (56), got 'x'",
+        "FunctionInputError weights, item 1: expected a number such as 1234.5, -56 or (56), got 'x'",
     ]
 
 
@@ -68,7 +68,7 @@ def test_classic_floats_flat_lists_and_scalars_are_all_accepted():
 
 def test_a_date_where_a_number_belongs_is_refused_with_a_message():
     with pytest.raises(
-        FunctionInputError, match=r"weights, cell 2: expected a number, got a date or time \(2012-04-01"
+        FunctionInputError, match=r"weights, item 2: expected a number, got a date or time \(2012-04-01"
     ):
         jw_shares([1, dt.datetime(2012, 4, 1)])
 

@@ -71,7 +71,7 @@ def test_a_bad_argument_comes_back_as_an_error_the_cell_shows_with_its_message(c
     # 400 with the message as text: the add-in's JavaScript turns it into #VALUE! whose
     # message (shown on the cell) is this text; 4xx is never retried.
     assert response.status_code == 400
-    assert response.text == "weights, cell 2: expected a number such as 1234.5, -56 or (56), got 'n/a'"
+    assert response.text == "weights, item 2: expected a number such as 1234.5, -56 or (56), got 'n/a'"
     assert "Traceback" not in response.text
 
 
@@ -79,3 +79,12 @@ def test_scripts_meta_lists_the_consolidation_script(client):
     response = client.get("/xlwings/custom-scripts-meta")
     assert response.status_code == 200
     assert [s["function_name"] for s in response.json()] == ["jw_consolidate_returns"]
+
+
+def test_a_cell_showing_an_excel_error_comes_back_as_an_error_naming_it(client):
+    not_available = {"type": "Error", "basicType": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
+    response = client.post(
+        "/xlwings/custom-functions-call", json=payload("jw_check_total", [[[3216], [not_available]], [[3216]]])
+    )
+    assert response.status_code == 400  # before: 200 with "OK", the error taken as an empty cell
+    assert response.text == "values, item 2: the cell shows #N/A; correct it or leave it empty"
