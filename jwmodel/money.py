@@ -71,13 +71,18 @@ def to_decimal(value: object) -> Decimal:
     return result
 
 
+def negative_weight(value: object) -> str:
+    """The sentence refusing a negative weight (the engine names the weight's key, the add-in its cell)."""
+    return f"{value} is negative; weights must be 0 or more"
+
+
 def _ratio(key: str, raw: object) -> tuple[int, int]:
     if isinstance(raw, (Fraction, int)) and not isinstance(raw, bool):
         numerator, denominator = raw.as_integer_ratio()
     else:
         numerator, denominator = to_decimal(raw).as_integer_ratio()
     if numerator < 0:
-        raise MoneyError(f"weight for {key!r} is negative ({raw}); weights must be 0 or more")
+        raise MoneyError(f"weight for {key!r}: {negative_weight(raw)}")
     return numerator, denominator
 
 

@@ -24,7 +24,7 @@ from jwmodel.consolidation import consolidate
 from jwmodel.discounting import DiscountError, DiscountSchedule, npv_of_costs_and_savings, schedule_from
 from jwmodel.figures import MAX_FIGURE, FigureError, figure
 from jwmodel.layout import by_partner_rows, summary_rows
-from jwmodel.money import MoneyError, allocate, whole_percent_shares
+from jwmodel.money import MoneyError, allocate, negative_weight, whole_percent_shares
 from jwmodel.options_scoring import MAX_CRITERIA, MAX_SCORES, score_options, weight_sensitivities
 
 __all__ = [
@@ -50,7 +50,7 @@ def _weights(values: list[object], what: str) -> dict[str, Decimal]:
     for i, value in enumerate(values):
         parsed = number(value, f"{what}, item {i + 1}")
         if parsed is not None and parsed < 0:
-            raise FunctionInputError(f"{what}, item {i + 1}: {parsed} is negative; weights must be 0 or more")
+            raise FunctionInputError(f"{what}, item {i + 1}: {negative_weight(parsed)}")
         if parsed is not None:
             weights[f"{i:06d}"] = parsed
     if not weights:
