@@ -199,6 +199,7 @@ class Run:
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     settings: AppraisalSettings = AppraisalSettings()
     read_sources: tuple[SourceRecord, ...] = field(default=(), repr=False)  # the register before consolidation
+    definition: ProgrammeDefinition | None = None  # the programme every file was held to (given, or assumed)
 
     @property
     def usable(self) -> bool:
@@ -226,7 +227,7 @@ class Run:
         """
         options = dict(options)
         _check_options(self.programme, options)
-        return _consolidated(
+        run = _consolidated(
             self.folder,
             self.programme,
             self.read_sources,
@@ -235,6 +236,7 @@ class Run:
             settings or self.settings,
             dict(self.timings),
         )
+        return dataclasses.replace(run, definition=self.definition)
 
     # Outputs -----------------------------------------------------------------------------------
 
@@ -444,7 +446,8 @@ def consolidate_folder(
     options = dict(options or {})
     if reading.programme.partners or reading.programme.services:
         _check_options(reading.programme, options)
-    return _consolidated(folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings)
+    run = _consolidated(folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings)
+    return dataclasses.replace(run, definition=reading.definition)
 
 
 def compare(

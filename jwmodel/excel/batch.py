@@ -42,6 +42,7 @@ class Reading:
     programme: Programme
     sources: tuple[SourceRecord, ...]
     financial_year: str = ""  # the one most used submissions give on their covers
+    definition: ProgrammeDefinition | None = None  # the one every file was held to (given or assumed)
 
 
 def _progress(total: int, show: bool | None):
@@ -180,7 +181,7 @@ def settle(
     definition: ProgrammeDefinition | None = None,
     *,
     folder: str = "",
-) -> tuple[Programme, tuple[SourceRecord, ...], str]:
+) -> tuple[Programme, tuple[SourceRecord, ...], str, ProgrammeDefinition | None]:
     """From read files to a programme and the intake register: every file held to the programme
     definition, resubmissions resolved by their covers, every file's final status and reasons,
     reading findings carried into the programme.
@@ -189,7 +190,8 @@ def settle(
     records of files that were never read. Without a ``definition`` the lists most files share are
     the programme's, with a PROGRAMME_ASSUMED warning (``folder`` names where ``programme.json`` is
     missing). The programme's partners and service areas are in the definition's order. Returns the
-    programme, the register sorted by file name, and the financial year most of the used submissions give.
+    programme, the register sorted by file name, the financial year most of the used submissions give,
+    and the definition the files were held to (None when no file gave any list).
     """
     definition, warning = _programme_for(extracted, definition, folder)
     if definition is not None:
@@ -219,7 +221,7 @@ def settle(
         if x.cover.financial_year and assembly.outcomes.get(x.file) is None
     )
     year = max(sorted(years), key=lambda y: years[y]) if years else ""
-    return programme, tuple(sources), year
+    return programme, tuple(sources), year, definition
 
 
 OUTPUT_SKIPPED = "an output jwmodel wrote (a consolidated workbook or a receipt), not a submission: skipped"
@@ -288,6 +290,8 @@ def read_folder(
     timings["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    programme, sources, year = settle(_skip_outputs(extracted, candidates), records, definition, folder=str(folder))
+    programme, sources, year, definition = settle(
+        _skip_outputs(extracted, candidates), records, definition, folder=str(folder)
+    )
     timings["assemble"] = time.perf_counter() - clock
-    return Reading(programme, sources, year)
+    return Reading(programme, sources, year, definition)

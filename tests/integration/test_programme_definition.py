@@ -369,3 +369,24 @@ def test_a_bad_partner_on_the_templates_command_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "partners[0].code" in err and "CYRILLIC CAPITAL LETTER ES" in err
     assert not (tmp_path / "t" / "programme.json").exists()
+
+
+def test_python_callers_pass_a_definition_and_the_run_says_which_was_used(hampshire_folder):
+    from jwmodel.definition import ProgrammeDefinition
+    from jwmodel.excel.programme_file import read_definition
+    from jwmodel.model import Partner
+    from jwmodel.service import UsageError, check_files, consolidate_folder
+
+    theirs = read_definition(HAMPSHIRE_DIR / "programme.json")
+    assert consolidate_folder(hampshire_folder, workers=0, progress=False).definition == theirs
+    narrower = ProgrammeDefinition((Partner("HC", "Hampshire Constabulary"),), theirs.services)
+    run = consolidate_folder(hampshire_folder, workers=0, progress=False, programme=narrower)
+    assert run.definition == narrower
+    assert {s.status for s in run.sources} == {"rejected"} and not run.usable  # every Lists sheet adds HFRS and HCC
+    (report,) = check_files([hampshire_folder / "return-HC.xlsx"], workers=1, programme=narrower)
+    assert not report.ok and {f.code for f in report.findings} == {"PROGRAMME_PARTNER_ADDED"}
+    (hampshire_folder / "programme.json").unlink()
+    assumed = consolidate_folder(hampshire_folder, workers=0, progress=False).definition
+    assert assumed is not None and (assumed.partners, assumed.services) == (theirs.partners, theirs.services)
+    with pytest.raises(UsageError, match="no such file"):
+        consolidate_folder(hampshire_folder, programme=hampshire_folder / "programme.json")
