@@ -171,7 +171,10 @@ def _programme_for(
     """The definition given, or the lists most of the files read share (files by name), with the warning."""
     if definition is not None:
         return definition, None
-    ordered = sorted((record.file, submission.setup) for submission, record in extracted if submission is not None)
+    ordered = sorted(
+        ((record.file, submission.setup) for submission, record in extracted if submission is not None),
+        key=lambda x: x[0],
+    )
     return assumed([setup for _, setup in ordered], folder=folder)
 
 

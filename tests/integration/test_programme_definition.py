@@ -390,3 +390,17 @@ def test_python_callers_pass_a_definition_and_the_run_says_which_was_used(hampsh
     assert assumed is not None and (assumed.partners, assumed.services) == (theirs.partners, theirs.services)
     with pytest.raises(UsageError, match="no such file"):
         consolidate_folder(hampshire_folder, programme=hampshire_folder / "programme.json")
+
+
+def test_an_identical_copy_of_a_rejected_file_is_rejected_with_its_own_findings(tmp_path, hampshire_folder):
+    first = hiow_return(hampshire_folder)
+    copy = hampshire_folder / "return-HIOW copy.xlsx"
+    shutil.copy(first, copy)
+    code, doc = consolidate(hampshire_folder, tmp_path, "--receipts", str(tmp_path / "receipts"))
+    assert code == 2
+    status = {s["file"]: s["status"] for s in doc["sources"]}
+    assert status[first.name] == status[copy.name] == "rejected"  # neither is "skipped: identical"
+    for name in (first.name, copy.name):
+        assert located(doc, name, "PROGRAMME_PARTNER_ADDED") == [("Lists", "A5")]
+    assert len(list((tmp_path / "receipts").glob("*HIOW*.xlsx"))) == 2
+    assert doc["totals"]["recurring"] == PUBLISHED["recurring"]
