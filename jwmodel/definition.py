@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from jwmodel.cells import code_problem, name_problem
@@ -258,7 +258,9 @@ def _nearest(text: str, choices: Sequence[str]) -> str:
     return ""
 
 
-def _partner_findings(definition: ProgrammeDefinition, setup: ProgrammeSetup, where) -> Iterable[Finding]:
+def _partner_findings(
+    definition: ProgrammeDefinition, setup: ProgrammeSetup, where: Callable[[str], Location]
+) -> Iterable[Finding]:
     codes = [p.code for p in definition.partners]
     for i, p in enumerate(setup.partners):
         code_cell, name_cell = setup.partner_cell(i)
@@ -282,7 +284,9 @@ def _partner_findings(definition: ProgrammeDefinition, setup: ProgrammeSetup, wh
             )
 
 
-def _service_findings(definition: ProgrammeDefinition, setup: ProgrammeSetup, where) -> Iterable[Finding]:
+def _service_findings(
+    definition: ProgrammeDefinition, setup: ProgrammeSetup, where: Callable[[str], Location]
+) -> Iterable[Finding]:
     ours = {_normal(s) for s in definition.services}
     for i, service in enumerate(setup.services):
         if _normal(service) not in ours:
@@ -348,7 +352,7 @@ def assumed(
 # --- a submission in the programme's terms --------------------------------------------------------
 
 
-def _renamer(definition: ProgrammeDefinition):
+def _renamer(definition: ProgrammeDefinition) -> Callable[[str], str]:
     ours = {_normal(s): s for s in definition.services}
 
     def rename(service: str) -> str:
@@ -381,7 +385,7 @@ def in_programme_terms(
     )
 
 
-def _entry(entry: BaselineEntry, rename) -> BaselineEntry:
+def _entry(entry: BaselineEntry, rename: Callable[[str], str]) -> BaselineEntry:
     name = rename(entry.service)
     return entry if name == entry.service else dataclasses.replace(entry, service=name)
 
