@@ -15,7 +15,16 @@ from jwmodel.errors import JwmodelError
 from jwmodel.figures import MAX_FIGURE, beyond_limit
 from jwmodel.money import round_to_pound
 
-__all__ = ["CellError", "parse_number", "parse_text", "parse_date", "to_pounds"]
+__all__ = [
+    "CellError",
+    "parse_number",
+    "parse_text",
+    "parse_date",
+    "to_pounds",
+    "code_problem",
+    "name_problem",
+    "text_problem",
+]
 
 _NUMBER = re.compile(r"^(?P<neg>-)?£?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$", re.ASCII)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -136,17 +145,53 @@ def text_problem(text: str) -> str:
     return ""
 
 
-def code_problem(code: str) -> str:
-    """Why a partner code cannot be trusted ('' if it can): lookalike letters, invisible characters."""
+def _looks_like(text: str, ch: str, retype: str) -> str:
+    """The one sentence for a letter that only looks like a plain one, naming it."""
     import unicodedata
 
+    name = unicodedata.name(ch, "unnamed")
+    return (
+        f"{text!r} contains {ch!r} ({name}), which only looks like a plain letter; retype {retype} with plain letters"
+    )
+
+
+def code_problem(code: str) -> str:
+    """Why a partner code cannot be trusted ('' if it can): lookalike letters, invisible characters."""
     hidden = text_problem(code)
     if hidden:
         return hidden
     for ch in code:
         if ord(ch) > 127:
-            name = unicodedata.name(ch, "unnamed")
-            return f"{code!r} contains {ch!r} ({name}), which only looks like a plain letter; retype the code with plain letters"
+            return _looks_like(code, ch, "the code")
     if not _CODE.match(code):
         return f"{code!r} is not a plain code (letters, digits, spaces, & . _ -)"
+    return ""
+
+
+def _script(ch: str) -> str:
+    """A letter's script, from its Unicode name ('LATIN', 'CYRILLIC', 'GREEK'...); '' for anything else."""
+    import unicodedata
+
+    if unicodedata.category(ch) not in ("Lu", "Ll", "Lt", "Lo"):
+        return ""  # digits, spaces, punctuation, marks and modifier letters belong to no one script
+    return unicodedata.name(ch, "").split(" ", 1)[0]
+
+
+def name_problem(name: str) -> str:
+    """Why a name from the programme's lists cannot be trusted ('' if it can): invisible characters, or letters
+    from two scripts (a Cyrillic 'е' in 'Lеgal Services'), so a lookalike never passes for the real name.
+
+    Accented Latin letters (é, ŵ) are plain; the name is taken in its NFKC form first, so full-width or
+    styled Latin letters count as Latin. Codes are stricter still (:func:`code_problem`).
+    """
+    import unicodedata
+
+    hidden = text_problem(name)
+    if hidden:
+        return hidden
+    letters = [(ch, _script(ch)) for ch in unicodedata.normalize("NFKC", name)]
+    scripts = {script for _, script in letters if script}
+    if len(scripts) > 1:
+        odd = next(ch for ch, script in letters if script and script != ("LATIN" if "LATIN" in scripts else script))
+        return _looks_like(name, odd, "the name")
     return ""

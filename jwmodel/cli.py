@@ -119,6 +119,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         workers=args.workers,
         extractor=_dask_extractor(args.dask) if args.dask else None,
         progress=False if args.quiet else None,
+        programme=args.programme,
     )
     if not run.usable:
         if args.receipts:
@@ -181,6 +182,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         options=_options(args.option),
         settings=_settings(args),
         workers=args.workers,
+        programme=args.programme,
     )
     if not base.usable:
         return _nothing_usable(base)
@@ -198,7 +200,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from jwmodel.service import check_files
 
     worst = OK
-    for report in check_files(args.files, workers=args.workers):
+    for report in check_files(args.files, workers=args.workers, programme=args.programme):
         print(f"{report.file}: {report.status}" + (f" ({report.taken})" if report.taken else ""))
         for f in report.findings:
             print(f"  {f}")
@@ -207,11 +209,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     return worst
 
 
-def cmd_templates(args: argparse.Namespace) -> int:
-    from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
+def _definition_from_arguments(args: argparse.Namespace):
+    """The programme definition the templates are made from: --programme FILE, or --partner and --service."""
+    from jwmodel.definition import DefinitionError, ProgrammeDefinition, validated
     from jwmodel.model import Partner
-    from jwmodel.submissions import ProgrammeSetup
+    from jwmodel.service import UsageError
 
+    if args.programme:
+        if args.partner or args.service or args.year or args.name:
+            raise SystemExit("jwmodel: give either --programme FILE or --partner and --service, not both")
+        from jwmodel.excel.programme_file import read_definition
+
+        try:
+            return read_definition(args.programme)
+        except DefinitionError as exc:
+            raise UsageError(str(exc)) from exc
     partners = []
     for value in args.partner:
         code, sep, name = value.partition("=")
@@ -221,16 +233,41 @@ def cmd_templates(args: argparse.Namespace) -> int:
     if not partners or not args.service:
         raise SystemExit(
             "jwmodel: give the programme's partners (--partner CODE=Name, repeated) and service areas (--service "
-            "NAME, repeated)"
+            "NAME, repeated), or its definition (--programme FILE)"
         )
-    setup = ProgrammeSetup(tuple(partners), tuple(args.service), args.year)
+    definition = ProgrammeDefinition(tuple(partners), tuple(s.strip() for s in args.service), args.name, args.year)
+    try:
+        return validated(definition, source="--partner/--service/--year")
+    except DefinitionError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from jwmodel.definition import FILE_NAME
+    from jwmodel.excel.programme_file import write_definition
+    from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
+
+    definition = _definition_from_arguments(args)
     out = Path(args.outdir)
     for path in (
-        write_partner_return(out / "partner_return.xlsx", setup),
-        write_workstream_proposal(out / "workstream_proposal.xlsx", setup),
+        write_partner_return(out / "partner_return.xlsx", definition.setup),
+        write_workstream_proposal(out / "workstream_proposal.xlsx", definition.setup),
+        write_definition(out / FILE_NAME, definition),
     ):
         print(f"Wrote {path}")
+    print(f"Keep {FILE_NAME} with the returns (or name it with --programme): every return is held to it.")
     return OK
+
+
+def _programme_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--programme",
+        metavar="FILE",
+        help=(
+            "the programme definition (partners and service areas) every file is held to "
+            "(default: programme.json in the folder; without one, the lists most submissions share)"
+        ),
+    )
 
 
 def _appraisal_arguments(p: argparse.ArgumentParser) -> None:
@@ -308,6 +345,7 @@ def _consolidate_parser(sub: Any) -> None:  # argparse's sub-parsers action
         metavar="ADDRESS",
         help="read files on an existing Dask cluster (scheduler address); the workers must reach the same paths",
     )
+    _programme_argument(c)
     c.add_argument("--profile", action="store_true", help="print the time taken by each stage")
     _appraisal_arguments(c)
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -339,6 +377,7 @@ def _compare_parser(sub: Any) -> None:  # argparse's sub-parsers action
     m.add_argument("--name", default="Alternative")
     m.add_argument("--json", help="write the comparison as JSON")
     m.add_argument("--workers", type=int, default=None)
+    _programme_argument(m)
     _appraisal_arguments(m)
     m.set_defaults(run=cmd_compare)
 
@@ -347,6 +386,11 @@ def _check_parser(sub: Any) -> None:  # argparse's sub-parsers action
     k = sub.add_parser("check", help="check returns or proposals before sending them")
     k.add_argument("files", nargs="+")
     k.add_argument("--workers", type=int, default=None, help="worker processes reading files (at least 1)")
+    k.add_argument(
+        "--programme",
+        metavar="FILE",
+        help="the programme definition to hold each file to (default: the programme.json beside each file, if any)",
+    )
     k.set_defaults(run=cmd_check)
 
 
@@ -356,6 +400,12 @@ def _templates_parser(sub: Any) -> None:  # argparse's sub-parsers action
     t.add_argument("--partner", action="append", default=[], metavar="CODE=Name")
     t.add_argument("--service", action="append", default=[], metavar="NAME")
     t.add_argument("--year", default="", help="financial year, e.g. 2012/13")
+    t.add_argument("--name", default="", help="the programme's name (kept in programme.json)")
+    t.add_argument(
+        "--programme",
+        metavar="FILE",
+        help="make the templates from this programme definition instead of --partner and --service",
+    )
     t.set_defaults(run=cmd_templates)
 
 

@@ -107,6 +107,7 @@ class Code(StrEnum):
     NOT_IN_LIST = "NOT_IN_LIST", _E, "a cell that takes a choice from a list holds something else"
     BAD_TEXT = "BAD_TEXT", _E, "text too long for Excel or holding invisible or control characters"
     BAD_CODE = "BAD_CODE", _E, "a code with lookalike letters, invisible characters or punctuation"
+    BAD_NAME = "BAD_NAME", _E, "a name or service area mixing scripts (a Cyrillic letter passing for a Latin one)"
     BAD_YEAR = "BAD_YEAR", _E, "a year that is not a financial year such as 2013/14"
     BAD_PERCENTAGES = "BAD_PERCENTAGES", _E, "a phasing cell that is not a list of percentages by year"
     ROUNDED_TO_POUND = "ROUNDED_TO_POUND", _W, "a figure given to less than £1, taken to the nearest £1"
@@ -152,6 +153,33 @@ class Code(StrEnum):
     OPTION_NONE = "OPTION_NONE", _E, "a proposal gives no participation option, so nothing in it is apportioned"
     LINE_CONDITION_NOT_MET = "LINE_CONDITION_NOT_MET", _I, "a line that applies only if a partner joins; not counted"
     PHASING_OUTSIDE_PLAN = "PHASING_OUTSIDE_PLAN", _E, "a line's phasing falls outside the plan's years; not appraised"
+
+    # --- the programme definition (the partners and service areas are the programme office's) ---
+    PROGRAMME_ASSUMED = (
+        "PROGRAMME_ASSUMED",
+        _W,
+        "no programme definition (programme.json): the lists most submissions share are used",
+    )
+    PROGRAMME_PARTNER_ADDED = (
+        "PROGRAMME_PARTNER_ADDED",
+        _E,
+        "a file's Lists sheet gives a partner code that is not one of the programme's",
+    )
+    PROGRAMME_NAME_CHANGED = (
+        "PROGRAMME_NAME_CHANGED",
+        _E,
+        "a file's Lists sheet gives a partner a name that is not the programme's",
+    )
+    PROGRAMME_SERVICE_ADDED = (
+        "PROGRAMME_SERVICE_ADDED",
+        _E,
+        "a file's Lists sheet gives a service area that is not one of the programme's",
+    )
+    PROGRAMME_LIST_EMPTY = (
+        "PROGRAMME_LIST_EMPTY",
+        _E,
+        "a file's Lists sheet gives no partner codes or no service areas",
+    )
 
     # --- resubmissions -----------------------------------------------------------------------
     SUPERSEDED = "SUPERSEDED", _I, "a later submission from the same sender replaces this one"

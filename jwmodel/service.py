@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from jwmodel.business_case import AppraisalSettings, ProgrammeAppraisal, appraise_programme
 from jwmodel.consolidation import Consolidation, consolidate
+from jwmodel.definition import DefinitionError, ProgrammeDefinition
 from jwmodel.findings import Finding, Severity
 from jwmodel.model import Programme
 from jwmodel.submissions import SourceRecord, Status
@@ -122,7 +123,31 @@ class Report:
         )
 
 
-def check_files(paths: Iterable[str | Path], *, workers: int | None = None) -> list[Report]:
+ProgrammeSource = ProgrammeDefinition | str | Path  # a definition, or the path of its file (programme.json)
+
+
+def _definition(programme: ProgrammeSource | None, folder: Path | None) -> ProgrammeDefinition | None:
+    """The definition given, read from the path given, or ``folder``'s programme.json; None without one.
+
+    Raises:
+        UsageError: the definition's file cannot be read or is not a usable definition (one line).
+    """
+    from jwmodel.excel.programme_file import beside, read_definition
+
+    if isinstance(programme, ProgrammeDefinition):
+        return programme
+    path = Path(programme) if programme is not None else beside(folder) if folder is not None else None
+    if path is None:
+        return None
+    try:
+        return read_definition(path)
+    except DefinitionError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def check_files(
+    paths: Iterable[str | Path], *, workers: int | None = None, programme: ProgrammeSource | None = None
+) -> list[Report]:
     """Check files before sending them, with the same reader and rules as ``consolidate_folder``.
 
     Each file is read in a worker process (at least one, whatever ``workers`` says), so a file that
@@ -131,18 +156,28 @@ def check_files(paths: Iterable[str | Path], *, workers: int | None = None) -> l
     Args:
         paths: the files to check.
         workers: worker processes (default: as many as the cores available, at most one a file).
+        programme: the programme definition each file is held to (or its path); by default the
+            ``programme.json`` beside each file, and none where there is none.
 
     Returns:
         One :class:`Report` per path, in the order given.
+
+    Raises:
+        UsageError: the programme definition cannot be read or used (before any file is read).
     """
+    from jwmodel.excel.batch import held_to
     from jwmodel.excel.intake import default_workers, extract_all
 
     paths = [Path(p) for p in paths]
+    given = _definition(programme, None)
+    beside = {} if given is not None else {p.parent: _definition(None, p.parent) for p in paths}
     count = max(1, min(workers if workers is not None else default_workers(), len(paths)))
-    return [
-        Report(r.file, str(r.status), str(r.kind), tuple(r.findings), r.taken)
-        for _, r in extract_all(paths, workers=count)
-    ]
+    reports = []
+    for path, item in zip(paths, extract_all(paths, workers=count), strict=True):
+        definition = given or beside.get(path.parent)
+        _, r = held_to(item, definition) if definition is not None else item
+        reports.append(Report(r.file, str(r.status), str(r.kind), tuple(r.findings), r.taken))
+    return reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +199,7 @@ class Run:
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     settings: AppraisalSettings = AppraisalSettings()
     read_sources: tuple[SourceRecord, ...] = field(default=(), repr=False)  # the register before consolidation
+    definition: ProgrammeDefinition | None = None  # the programme every file was held to (given, or assumed)
 
     @property
     def usable(self) -> bool:
@@ -191,7 +227,7 @@ class Run:
         """
         options = dict(options)
         _check_options(self.programme, options)
-        return _consolidated(
+        run = _consolidated(
             self.folder,
             self.programme,
             self.read_sources,
@@ -200,6 +236,7 @@ class Run:
             settings or self.settings,
             dict(self.timings),
         )
+        return dataclasses.replace(run, definition=self.definition)
 
     # Outputs -----------------------------------------------------------------------------------
 
@@ -371,11 +408,16 @@ def consolidate_folder(
     workers: int | None = None,
     extractor: Callable[..., Any] | None = None,
     progress: bool | None = None,
+    programme: ProgrammeSource | None = None,
 ) -> Run:
     """Read, consolidate and appraise a folder of partner returns and workstream proposals.
 
     Args:
         folder: the folder of submitted files (only its top level is read).
+        programme: the programme definition every file is held to (a ``ProgrammeDefinition`` or the
+            path of its file); by default ``folder``'s ``programme.json``, and without one the lists
+            most submissions share, with a PROGRAMME_ASSUMED warning. Partners and service areas
+            come in its order.
         options: service area -> participation option ("*" for every service area that has it).
         settings: the appraisal's settings; where ``settings`` is None or its ``first_year`` is
             empty, the plan starts in the financial year most submissions give on their covers.
@@ -388,19 +430,24 @@ def consolidate_folder(
         The :class:`Run`. ``run.usable`` is False when nothing could be used (every file rejected).
 
     Raises:
-        UsageError: ``folder`` is not a folder, or an option or service area does not exist.
+        UsageError: ``folder`` is not a folder, an option or service area does not exist, or the
+            programme definition cannot be read or used.
     """
     from jwmodel.excel.batch import read_folder
 
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder")
+    definition = _definition(programme, folder)
     timings: dict[str, float] = {}
-    reading = read_folder(folder, workers=workers, progress=progress, extractor=extractor, timings=timings)
+    reading = read_folder(
+        folder, workers=workers, progress=progress, extractor=extractor, timings=timings, definition=definition
+    )
     options = dict(options or {})
     if reading.programme.partners or reading.programme.services:
         _check_options(reading.programme, options)
-    return _consolidated(folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings)
+    run = _consolidated(folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings)
+    return dataclasses.replace(run, definition=reading.definition)
 
 
 def compare(
@@ -410,15 +457,17 @@ def compare(
     options: Mapping[str, str] | None = None,
     settings: AppraisalSettings | None = None,
     workers: int | None = None,
+    programme: ProgrammeSource | None = None,
 ) -> tuple[Run, Run]:
     """The folder consolidated under ``options`` (the base) and with ``alternative`` on top.
 
-    The folder is read once; the base run's consolidation is the one compared.
+    The folder is read once; the base run's consolidation is the one compared. ``programme`` is
+    as for :func:`consolidate_folder`.
 
     Raises:
         UsageError: as :func:`consolidate_folder`, for the base or the alternative options.
     """
-    base = consolidate_folder(folder, options=options, settings=settings, workers=workers)
+    base = consolidate_folder(folder, options=options, settings=settings, workers=workers, programme=programme)
     if not base.usable:
         return base, base
     _check_options(base.programme, dict(alternative))

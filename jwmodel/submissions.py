@@ -34,6 +34,7 @@ __all__ = [
     "SourceKind",
     "Cover",
     "ProgrammeSetup",
+    "most_shared",
     "PartnerReturn",
     "WorkstreamProposal",
     "assemble",
@@ -52,11 +53,52 @@ TEMPLATE_VERSION = "1.0"
 
 @dataclass(frozen=True, slots=True)
 class ProgrammeSetup:
-    """The lists a programme office sets before sending templates out."""
+    """The lists a programme office sets before sending templates out, or as a file's Lists sheet gives them.
+
+    A setup read from a file also says where each entry is on its Lists sheet: ``partner_cells`` holds
+    (code cell, name cell) per partner and ``service_cells`` a cell per service area, as A1 references
+    without the file name, so two files with the same lists in the same cells have equal setups (the
+    intake keeps one copy of them). A setup made in code has no cells.
+    """
 
     partners: tuple[Partner, ...]
     services: tuple[str, ...]
     financial_year: str = ""
+    partner_cells: tuple[tuple[str, str], ...] = ()
+    service_cells: tuple[str, ...] = ()
+
+    @property
+    def lists(self) -> tuple[tuple[Partner, ...], tuple[str, ...]]:
+        """The partners and service areas alone: what two setups must share to be the same programme."""
+        return self.partners, self.services
+
+    def partner_cell(self, index: int) -> tuple[str, str]:
+        """Where the ``index``-th partner's code and name are on the Lists sheet (('', '') if not known)."""
+        return self.partner_cells[index] if index < len(self.partner_cells) else ("", "")
+
+    def service_cell(self, index: int) -> str:
+        """Where the ``index``-th service area is on the Lists sheet ('' if not known)."""
+        return self.service_cells[index] if index < len(self.service_cells) else ""
+
+
+def most_shared(setups: Iterable[ProgrammeSetup | None]) -> tuple[ProgrammeSetup | None, int]:
+    """The lists most of ``setups`` give (compared by :attr:`ProgrammeSetup.lists`) and how many give them.
+
+    Setups with no partners and no service areas do not count. A tie goes to the lists met first, so
+    the caller decides the order (the intake gives files sorted by name). (None, 0) when none count.
+    """
+    counts: dict[tuple[tuple[Partner, ...], tuple[str, ...]], int] = {}
+    first: dict[tuple[tuple[Partner, ...], tuple[str, ...]], ProgrammeSetup] = {}
+    for setup in setups:
+        if setup is None or not (setup.partners or setup.services):
+            continue
+        key = setup.lists
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, setup)
+    if not counts:
+        return None, 0
+    best = max(counts, key=counts.__getitem__)  # max keeps the first of equals: the lists met first
+    return first[best], counts[best]
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +338,8 @@ def _resolve(
 def assemble(
     returns: Sequence[PartnerReturn],
     proposals: Sequence[WorkstreamProposal],
+    *,
+    order: ProgrammeSetup | None = None,
 ) -> Assembly:
     """Combine submissions into one programme, resolving resubmissions.
 
@@ -303,8 +347,12 @@ def assemble(
     submission number, then its submission date: the latest is used and the others superseded.
     Where the covers cannot decide, none is used until the sender says which is final. File names
     and the order files were read in never decide.
+
+    Partners and service areas come in the order of ``order`` (the programme definition's lists);
+    without one, in the order of the lists most submissions share (:func:`most_shared`). Any not
+    listed there follow, by code or name.
     """
-    setup = next((x.setup for x in [*returns, *proposals] if x.setup and x.setup.partners), None)
+    setup = order if order is not None else most_shared(x.setup for x in [*returns, *proposals])[0]
     partner_order = [p.code for p in setup.partners] if setup else []
     service_order = list(setup.services) if setup else []
     outcomes: dict[str, tuple[str, Finding]] = {}

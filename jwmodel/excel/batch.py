@@ -16,13 +16,23 @@ from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from jwmodel.excel.intake import Admission, Extracted, extract_all, scan_folder
+from jwmodel.definition import ProgrammeDefinition, assumed, in_programme_terms, list_findings
+from jwmodel.excel.intake import Admission, Extracted, extract_all, failed, scan_folder
+from jwmodel.excel.schema import LISTS
 from jwmodel.excel.xlsx_cells import OUTPUT_PROPERTY
-from jwmodel.findings import Finding
+from jwmodel.findings import Finding, Location
 from jwmodel.model import Programme, ServiceArea
-from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal, assemble, latest
+from jwmodel.submissions import (
+    PartnerReturn,
+    ProgrammeSetup,
+    SourceRecord,
+    Status,
+    WorkstreamProposal,
+    assemble,
+    latest,
+)
 
-__all__ = ["Reading", "read_folder", "settle", "is_output"]
+__all__ = ["Reading", "read_folder", "settle", "held_to", "is_output"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +42,7 @@ class Reading:
     programme: Programme
     sources: tuple[SourceRecord, ...]
     financial_year: str = ""  # the one most used submissions give on their covers
+    definition: ProgrammeDefinition | None = None  # the one every file was held to (given or assumed)
 
 
 def _progress(total: int, show: bool | None):
@@ -64,18 +75,22 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
     programme, outcomes and findings, and memory stays flat however many resubmissions the
     folder holds. Each record goes through ``intake.Admission`` first (identical copies of
     accepted content, the per-file boundary for unexpected errors).
+
+    Submissions are grouped with their Lists sheet too: whether a file is held to the programme
+    depends on its lists alone (``settle`` decides it once every file is read), so a group is kept or
+    rejected whole, and the final submission of the files that remain is always one kept in full.
     """
     admit = Admission()
     kept: list[Extracted] = []
-    groups: dict[tuple[str, str], list[int]] = {}  # (kind, partner or service) -> indexes in ``kept``
+    groups: dict[tuple[object, ...], list[int]] = {}  # (kind, partner or service, lists) -> indexes in ``kept``
     for start in range(0, len(paths), CHUNK):
         touched = set()
         for item in extractor(paths[start : start + CHUNK], workers=workers, on_result=on_result):
             submission, record = admit(item)
             key = (
-                ("return", submission.partner.code)
+                ("return", submission.partner.code, submission.setup)
                 if isinstance(submission, PartnerReturn)
-                else ("proposal", submission.service.name)
+                else ("proposal", submission.service.name, submission.setup)
                 if isinstance(submission, WorkstreamProposal)
                 else None
             )
@@ -109,19 +124,84 @@ def _is_stub(x: object) -> bool:
     )
 
 
+def held_to(item: Extracted, definition: ProgrammeDefinition) -> Extracted:
+    """One read file held to the programme definition: rejected, with every list entry it adds or changes
+    located (``definition.list_findings``), or its submission in the programme's terms.
+
+    A file already rejected is left as it is. An unexpected error rejects this file only.
+    """
+    submission, record = item
+    if submission is None:
+        return item
+    try:
+        found = list_findings(definition, submission.setup or ProgrammeSetup((), ()), record.file, sheet=LISTS)
+        if not found:
+            return in_programme_terms(submission, definition), record
+    except Exception as exc:  # the per-file boundary: one file's fault never stops the batch
+        return failed(record.file, exc, "holding it to the programme definition", record.sha256, record.kind)
+    return None, dataclasses.replace(record, status=Status.REJECTED, taken="", findings=(*record.findings, *found))
+
+
+def _held(extracted: Sequence[Extracted], definition: ProgrammeDefinition) -> list[Extracted]:
+    """Every file held to the definition; a copy skipped as identical to a file now rejected is rejected too,
+    with the same findings located in it (it has the same content, and gets its own receipt)."""
+    held = [held_to(item, definition) for item in extracted]
+    rejected = {
+        record.sha256: record
+        for (before, _), (after, record) in zip(extracted, held, strict=True)
+        if before is not None and after is None and record.sha256
+    }
+    out: list[Extracted] = []
+    for submission, record in held:
+        first = rejected.get(record.sha256) if record.status == Status.SKIPPED else None
+        if first is not None:
+            findings = tuple(dataclasses.replace(f, where=_moved(f.where, record.file)) for f in first.findings)
+            record = dataclasses.replace(record, status=Status.REJECTED, taken="", findings=findings)
+        out.append((submission, record))
+    return out
+
+
+def _moved(where: Location, file: str) -> Location:
+    return dataclasses.replace(where, file=file) if where.file else where
+
+
+def _programme_for(
+    extracted: Sequence[Extracted], definition: ProgrammeDefinition | None, folder: str
+) -> tuple[ProgrammeDefinition | None, Finding | None]:
+    """The definition given, or the lists most of the files read share (files by name), with the warning."""
+    if definition is not None:
+        return definition, None
+    ordered = sorted(
+        ((record.file, submission.setup) for submission, record in extracted if submission is not None),
+        key=lambda x: x[0],
+    )
+    return assumed([setup for _, setup in ordered], folder=folder)
+
+
 def settle(
-    extracted: Sequence[Extracted], skipped: Sequence[SourceRecord]
-) -> tuple[Programme, tuple[SourceRecord, ...], str]:
-    """From read files to a programme and the intake register: resubmissions resolved by their
-    covers, every file's final status and reasons, reading findings carried into the programme.
+    extracted: Sequence[Extracted],
+    skipped: Sequence[SourceRecord],
+    definition: ProgrammeDefinition | None = None,
+    *,
+    folder: str = "",
+) -> tuple[Programme, tuple[SourceRecord, ...], str, ProgrammeDefinition | None]:
+    """From read files to a programme and the intake register: every file held to the programme
+    definition, resubmissions resolved by their covers, every file's final status and reasons,
+    reading findings carried into the programme.
 
     ``extracted`` has identical copies already resolved (``drop_identical``); ``skipped`` holds the
-    records of files that were never read. Returns the programme, the register sorted by file name,
-    and the financial year most of the used submissions give.
+    records of files that were never read. Without a ``definition`` the lists most files share are
+    the programme's, with a PROGRAMME_ASSUMED warning (``folder`` names where ``programme.json`` is
+    missing). The programme's partners and service areas are in the definition's order. Returns the
+    programme, the register sorted by file name, the financial year most of the used submissions give,
+    and the definition the files were held to (None when no file gave any list).
     """
+    definition, warning = _programme_for(extracted, definition, folder)
+    if definition is not None:
+        extracted = _held(extracted, definition)
     returns = [x for x, _ in extracted if isinstance(x, PartnerReturn)]
     proposals = [x for x, _ in extracted if isinstance(x, WorkstreamProposal)]
-    assembly = assemble(returns, proposals)
+    assembly = assemble(returns, proposals, order=definition.setup if definition is not None else None)
     sources: list[SourceRecord] = []
     for _, record in extracted:
         outcome = assembly.outcomes.get(record.file)
@@ -134,7 +214,9 @@ def settle(
         f for s in sources for f in s.findings if s.status != Status.SUPERSEDED or f.code != "SUPERSEDED"
     )
     programme = dataclasses.replace(
-        assembly.programme, findings=reading + tuple(f for f in assembly.programme.findings if f.code == "SUPERSEDED")
+        assembly.programme,
+        findings=(*([warning] if warning else []), *reading)
+        + tuple(f for f in assembly.programme.findings if f.code == "SUPERSEDED"),
     )
     years = Counter(
         x.cover.financial_year
@@ -142,7 +224,7 @@ def settle(
         if x.cover.financial_year and assembly.outcomes.get(x.file) is None
     )
     year = max(sorted(years), key=lambda y: years[y]) if years else ""
-    return programme, tuple(sources), year
+    return programme, tuple(sources), year, definition
 
 
 OUTPUT_SKIPPED = "an output jwmodel wrote (a consolidated workbook or a receipt), not a submission: skipped"
@@ -187,11 +269,13 @@ def read_folder(
     progress: bool | None = None,
     extractor: Extractor | None = None,
     timings: MutableMapping[str, float] | None = None,
+    definition: ProgrammeDefinition | None = None,
 ) -> Reading:
     """Scan ``folder`` (its top level), read every workbook in isolation and settle the register.
 
     Args:
         folder: the folder of submitted files.
+        definition: the programme every file is held to (default: the lists most files share, with a warning).
         workers: worker processes (default: the cores available; 0 reads in this process).
         progress: show a progress bar (default: only on a terminal).
         extractor: an alternative to ``extract_all`` with the same signature (e.g. on Dask).
@@ -209,6 +293,8 @@ def read_folder(
     timings["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    programme, sources, year = settle(_skip_outputs(extracted, candidates), records)
+    programme, sources, year, definition = settle(
+        _skip_outputs(extracted, candidates), records, definition, folder=str(folder)
+    )
     timings["assemble"] = time.perf_counter() - clock
-    return Reading(programme, sources, year)
+    return Reading(programme, sources, year, definition)

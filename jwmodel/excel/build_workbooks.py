@@ -11,18 +11,32 @@ import sys
 from pathlib import Path
 
 from jwmodel.consolidation import consolidate
+from jwmodel.definition import FILE_NAME, ProgrammeDefinition, validated
 from jwmodel.examples import east_herts_2011 as east_herts
 from jwmodel.examples import hampshire_2012 as hampshire
 from jwmodel.excel import schema as s
 from jwmodel.excel.model_workbook import write_model_workbook
+from jwmodel.excel.programme_file import write_definition
 from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
 from jwmodel.model import ControlTotal
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 
-__all__ = ["HAMPSHIRE_SETUP", "build", "slug", "write_example"]
+__all__ = ["HAMPSHIRE", "EAST_HERTS", "HAMPSHIRE_SETUP", "build", "slug", "write_example"]
 
-HAMPSHIRE_SETUP = ProgrammeSetup(hampshire.PARTNERS, hampshire.SERVICES_IN_ORDER, hampshire.FINANCIAL_YEAR)
-EAST_HERTS_SETUP = ProgrammeSetup(east_herts.PARTNERS, east_herts.SERVICES_IN_ORDER, east_herts.FINANCIAL_YEAR)
+HAMPSHIRE = ProgrammeDefinition(
+    hampshire.PARTNERS,
+    hampshire.SERVICES_IN_ORDER,
+    "Joint Working in Hampshire, Individual Blueprints (April 2012)",
+    hampshire.FINANCIAL_YEAR,
+)
+EAST_HERTS = ProgrammeDefinition(
+    east_herts.PARTNERS,
+    east_herts.SERVICES_IN_ORDER,
+    "East Herts and Stevenage shared support services (February 2011; ILLUSTRATIVE figures)",
+    east_herts.FINANCIAL_YEAR,
+)
+HAMPSHIRE_SETUP = HAMPSHIRE.setup
+EAST_HERTS_SETUP = EAST_HERTS.setup
 EXAMPLE_DIR = Path("examples") / "hampshire-2012"
 EAST_HERTS_DIR = Path("examples") / "east-herts-stevenage-2011"
 
@@ -75,7 +89,8 @@ def write_example(root: str | Path) -> Path:
 
 
 def build(root: Path) -> list[Path]:
-    """Write every generated workbook under ``root`` (the repository's workbooks/ folder)."""
+    """Write every generated workbook under ``root`` (the repository's workbooks/ folder), and each
+    example folder's programme definition (``programme.json``, the lists its returns are held to)."""
     written = [
         write_partner_return(root / "partner_return.xlsx", HAMPSHIRE_SETUP),
         write_workstream_proposal(root / "workstream_proposal.xlsx", HAMPSHIRE_SETUP),
@@ -98,6 +113,8 @@ def build(root: Path) -> list[Path]:
                 root / EAST_HERTS_DIR / f"proposal-{slug(p.service.name)}.xlsx", EAST_HERTS_SETUP, p
             )
         )
+    for folder, definition in ((EXAMPLE_DIR, HAMPSHIRE), (EAST_HERTS_DIR, EAST_HERTS)):
+        written.append(write_definition(root / folder / FILE_NAME, validated(definition)))
     write_example(root)  # the model workbook; checked by tests/integration/test_addin_workbook.py
     return written
 

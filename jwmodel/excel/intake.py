@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from jwmodel.definition import FILE_NAME as PROGRAMME_FILE
 from jwmodel.excel import reading
 from jwmodel.excel.files import display_name, file_error, gone, read_regular_file, sha256_of
 from jwmodel.excel.guard import Limits
@@ -100,12 +101,15 @@ def scan_folder(folder: Path) -> tuple[list[Path], list[SourceRecord]]:
     files in other spreadsheet formats are rejected with what to do instead. A file that vanishes
     between the listing and a look at it is still accounted for (FILE_GONE, or skipped if it was a
     temporary file anyway). Records name files by :func:`display_name`; the paths returned are real.
+    The programme definition (``programme.json``) is the programme's, not a submission: it has no record.
     """
     entries = sorted(os.scandir(folder), key=lambda e: e.name)
     names = {display_name(e.name) for e in entries}
     candidates: list[Path] = []
     records: list[SourceRecord] = []
     for entry in entries:
+        if entry.name == PROGRAMME_FILE:  # the programme definition (jwmodel.definition): not a submission
+            continue
         try:
             outcome = _classify(entry, names)
         except FileNotFoundError:

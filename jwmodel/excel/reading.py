@@ -19,6 +19,7 @@ from jwmodel.cells import (
     EXCEL_TEXT_LIMIT,
     CellError,
     code_problem,
+    name_problem,
     parse_date,
     parse_number,
     parse_text,
@@ -302,6 +303,12 @@ def _low_high(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, what: s
 
 
 def _setup(reader: _Reader) -> ProgrammeSetup:
+    """The file's Lists sheet: its partners and service areas, each with the cell it is in.
+
+    A partner code must be a plain code and a name or service area plain text (no letter from another
+    script passing for a Latin one: ``cells.name_problem``); either is an error located to its cell.
+    Whether the lists are the programme's is decided against the programme definition after reading.
+    """
     sheet = reader.sheet(s.LISTS)
     if sheet is None:
         return ProgrammeSetup((), ())
@@ -310,15 +317,28 @@ def _setup(reader: _Reader) -> ProgrammeSetup:
     names = headers.get("Partner name")
     services = headers.get("Service area")
     partners: list[Partner] = []
+    partner_cells: list[tuple[str, str]] = []
     service_list: list[str] = []
+    service_cells: list[str] = []
     for r in range(1, len(sheet.rows)):
-        if codes is not None and reader.text(sheet, r, codes):
-            partners.append(
-                Partner(reader.text(sheet, r, codes), reader.text(sheet, r, names) if names is not None else "")
-            )
-        if services is not None and reader.text(sheet, r, services):
-            service_list.append(reader.text(sheet, r, services))
-    return ProgrammeSetup(tuple(partners), tuple(service_list))
+        if codes is not None and (code := reader.code(sheet, r, codes, "Partner code")):
+            name = _list_name(reader, sheet, r, names, "Partner name") if names is not None else ""
+            partners.append(Partner(code, name))
+            partner_cells.append((a1(r, codes), a1(r, names) if names is not None else ""))
+        if services is not None and (service := _list_name(reader, sheet, r, services, "Service area")):
+            service_list.append(service)
+            service_cells.append(a1(r, services))
+    return ProgrammeSetup(
+        tuple(partners), tuple(service_list), partner_cells=tuple(partner_cells), service_cells=tuple(service_cells)
+    )
+
+
+def _list_name(reader: _Reader, sheet: _Sheet, r: int, col: int, what: str) -> str:
+    """A partner name or service area on the Lists sheet: BAD_NAME, located, if it holds a lookalike letter."""
+    value = reader.text(sheet, r, col)
+    if value and not value.isascii() and not text_problem(value) and (problem := name_problem(value)):
+        reader.error("BAD_NAME", f"{what}: {problem}", sheet.at(r, col), value[:100])
+    return value
 
 
 def _cover_common(reader: _Reader, values: dict[str, tuple[object, Location]], template: str) -> Cover:

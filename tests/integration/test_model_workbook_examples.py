@@ -30,8 +30,10 @@ import xlwings.server  # noqa: E402
 from jwaddin.convert import programme_from_tables  # noqa: E402
 from jwaddin.offline import _Book, jw_formulas, officejs_args, payload, saved_block  # noqa: E402
 
+from jwmodel.definition import from_setup  # noqa: E402
 from jwmodel.excel.build_workbooks import slug, submissions  # noqa: E402
 from jwmodel.excel.model_workbook import write_model_workbook  # noqa: E402
+from jwmodel.excel.programme_file import write_definition  # noqa: E402
 from jwmodel.excel.templates import write_partner_return, write_workstream_proposal  # noqa: E402
 from jwmodel.model import (  # noqa: E402
     ApportionmentRule,
@@ -133,6 +135,7 @@ def write_generated(folder: Path) -> Path:
         write_partner_return(folder / f"return-{r.partner.code}.xlsx", setup, r)
     for p in proposals:
         write_workstream_proposal(folder / f"proposal-{slug(p.service.name)}.xlsx", setup, p)
+    write_definition(folder / "programme.json", from_setup(setup, name="generated"))  # as the office keeps it
     return folder
 
 
