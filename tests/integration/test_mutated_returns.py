@@ -38,6 +38,7 @@ from functools import cache
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -111,6 +112,7 @@ NUMBERS = st.one_of(
 NUMBER_LIKE = st.sampled_from(
     ["1,234", "(56)", "1e3", "nan", "١٢٣", "£1,234", " 12 ", "1_000", "-0", "²", "0x10", "12%", "1.2.3", "Infinity"]
     + ["\u22125", "１２３", "9" * 5000, "1,234.5", "(1,234.5)", "£(5)", "--5", "5-", "1 234"]
+    + ["٥٠, ١٠٠", "５０, １００", "٢٠١٢/١٣", "2012-13", "2012/2013"]  # percentages and years in other digits
 )
 FORMULA_LIKE = st.sampled_from(
     [
@@ -449,3 +451,61 @@ def test_mutations_are_made_as_described():
             assert len(z.read(first.filename)) == int(first.file_size * 0.5)
     assert unmutated()["totals"]["cashable"] == {"low": -69, "high": -187}
     assert example("return-HC.xlsx").key == "HC" and example("proposal-legal-services.xlsx").key == "Legal Services"
+
+
+# --- what the mutations found, kept as cases ---------------------------------------------------------------
+
+
+def test_a_cover_year_that_is_no_financial_year_is_located_and_never_stops_the_batch(tmp_path):
+    """Most covers saying '2012-13' made the plan start in '2012-13': an uncaught PhasingError, no
+    workbook, no JSON. The reader now refuses such a year at its cell (BAD_YEAR, as a start year)."""
+    folder = tmp_path / "returns"
+    shutil.copytree(HAMPSHIRE_DIR, folder)
+    typo = {name: example(name) for name in FILES if name != "return-HCC.xlsx" and "legal" not in name}
+    for name, ex in typo.items():
+        cell = "B7" if ex.kind == "return" else "B6"  # the cover's 'Financial year' row
+        write_mutant(name, (("set", "Cover", cell, "2012-13"),), folder / name)
+    status, out, err = run_main(consolidate_args(folder, tmp_path, 0))
+    assert (status, out) == (2, "") and "Traceback" not in err
+    doc = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    years = [(f["file"], f["sheet"], f["cell"], f["message"]) for f in doc["findings"] if f["code"] == "BAD_YEAR"]
+    message = "Financial year: expected a financial year such as 2013/14, got '2012-13'"
+    assert sorted(years) == sorted(
+        (name, "Cover", "B7" if ex.kind == "return" else "B6", message) for name, ex in typo.items()
+    )
+    assert {s["file"] for s in doc["sources"] if s["status"] == "rejected"} == set(typo)
+    assert doc["appraisal"]["years"][0] == "2012/13"  # from the covers that give a year
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cell", "typed", "code"),
+    [
+        ("Saving lines", "H5", "٥٠, ١٠٠", "BAD_PERCENTAGES"),  # Arabic-Indic 50, 100
+        ("Saving lines", "H5", "５０, １００", "BAD_PERCENTAGES"),  # full-width 50, 100
+        ("Saving lines", "G5", "٢٠١٢/١٣", "BAD_YEAR"),
+        ("One-off costs", "G5", "２０１２/１３", "BAD_YEAR"),
+        ("Cover", "B6", "٢٠١٢/١٣", "BAD_YEAR"),
+    ],
+)
+def test_percentages_and_years_in_other_scripts_digits_are_refused_as_every_figure_is(sheet, cell, typed, code):
+    """A ramp of '٥٠, ١٠٠' was read as 50%, 100% and a start year '٢٠١٢/١٣' passed `check` (only
+    consolidation then found it outside the plan), though figures in other digits are refused."""
+    name = "proposal-legal-services.xlsx"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = folder_with(Path(tmp), name)
+        write_mutant(name, (("set", sheet, cell, typed),), folder / name)
+        assert exercise(folder, name, workers=0).check_status == 2
+        (report,) = check_files([folder / name], workers=1)
+    assert report.status == "rejected"
+    assert [(f.code, f.where.sheet, f.where.cell) for f in report.findings] == [(code, sheet, cell)]
+    assert repr(typed) in report.findings[0].message
+
+
+def test_a_date_cell_holding_a_time_of_day_says_so_in_words():
+    name = "return-HC.xlsx"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        write_mutant(name, (("set", "Cover", "B10", 0.5),), path)  # a serial number below 1: noon, no date
+        (report,) = check_files([path], workers=1)
+    (finding,) = [f for f in report.findings if f.code == "NOT_A_DATE"]
+    assert finding.message == "Submission date: expected a date, got a time of day (12:00:00)"
