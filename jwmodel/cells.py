@@ -114,6 +114,8 @@ def parse_date(value: object) -> str:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):  # a serial number below 1 in a date cell: shown as a time, never as Python
+        raise CellError(f"expected a date, got a time of day ({value.isoformat()})")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not 1 <= value <= 2958465:
             raise CellError(f"expected a date, got the number {value}")

@@ -57,7 +57,7 @@ ONE_OFF = "one-off"
 
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
-_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})/(\d{2})$", re.ASCII)  # "٢٠١٢/١٣" is refused, as other scripts' digits are everywhere
 
 K = TypeVar("K", bound=Hashable)
 

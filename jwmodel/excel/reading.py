@@ -58,7 +58,14 @@ from jwmodel.submissions import (
     submission_number_problem,
 )
 from jwmodel.tables import Scope, Table, inputs
-from jwmodel.tables.inputs import RowProblem, profile_from_cells, split_partners, unmapped, with_extras
+from jwmodel.tables.inputs import (
+    RowProblem,
+    check_financial_year,
+    profile_from_cells,
+    split_partners,
+    unmapped,
+    with_extras,
+)
 
 __all__ = ["read_submission", "read_workbook_bytes", "sha256_of", "TEMPLATE_SHEETS"]
 
@@ -365,6 +372,13 @@ def _cover_common(reader: _Reader, values: dict[str, tuple[object, Location]], t
     for key, label in (("financial_year", "Financial year"), ("contact", "Contact name")):
         if key in values and not text(key):
             reader.warn("COVER_BLANK", f"'{label}' is blank on the cover; fill it in", values[key][1])
+    year = text("financial_year")
+    if year:  # the plan starts in the covers' year: one that is no financial year must not reach it
+        try:
+            check_financial_year(year, "financial_year", "Financial year")
+        except RowProblem as exc:
+            reader.error(exc.code, str(exc), values["financial_year"][1], year[:100])
+            year = ""
     number = text("submission_version")
     if problem := submission_number_problem(number):
         reader.warn("SUBMISSION_NUMBER_INVALID", problem, values["submission_version"][1], number[:100])
@@ -372,7 +386,7 @@ def _cover_common(reader: _Reader, values: dict[str, tuple[object, Location]], t
     return Cover(
         template,
         text("version"),
-        text("financial_year"),
+        year,
         text("contact"),
         text("email"),
         submitted,

@@ -9,6 +9,7 @@ over a folder that holds one knows it is an output, not a submission.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -55,10 +56,19 @@ def write_value(ws: Any, row: int, col: int, value: object, fmt: object = None) 
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
-    elif isinstance(value, Decimal | int | float):
-        ws.write_number(row, col, float(value), fmt)
-    else:
+    elif isinstance(value, Decimal | int | float) and (number := _finite(value)) is not None:
+        ws.write_number(row, col, number, fmt)
+    else:  # text, and a number no cell can hold (NaN, infinity from a damaged file's finding) as its text
         ws.write_string(row, col, fit_text(str(flat(value))), fmt)
+
+
+def _finite(value: Decimal | int | float) -> float | None:
+    """``value`` as a float a cell can hold, or None (NaN, infinity, beyond a float's range)."""
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
 def mark_output(workbook: Any, what: str) -> None:

@@ -262,7 +262,7 @@ _MAPPED = {
 }
 
 
-_PERCENT = re.compile(r"^\d+(?:\.\d+)?$")
+_PERCENT = re.compile(r"^\d+(?:\.\d+)?$", re.ASCII)  # ASCII digits only, as every figure
 
 
 class RowProblem(ValueError):
