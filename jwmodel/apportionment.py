@@ -10,7 +10,7 @@ from jwmodel.codes import Code
 from jwmodel.findings import Finding, Location, Severity
 from jwmodel.model import BaselineEntry, DriverValue, Method, ParticipationOption, frozen_map
 from jwmodel.money import MoneyError, whole_percent_shares
-from jwmodel.rules import fixed_percentage_findings
+from jwmodel.rules import fixed_percentage_findings, minimum_percent_findings
 
 __all__ = ["Shares", "option_shares", "describe_shares"]
 
@@ -118,6 +118,9 @@ def _fixed(asked: _Asked, in_use: bool) -> Shares:
 
 def _weighted(asked: _Asked, weights: Mapping[str, Decimal], code: Code, missing_message: str) -> Shares:
     """Whole-percentage shares from each participant's weight (its baseline or driver value)."""
+    refused = minimum_percent_findings(asked.service, asked.option)  # the single-file rule, as check runs it
+    if refused:
+        return Shares(None, tuple(_error(f.code, f.message, f.where, asked.severity) for f in refused))
     participants = asked.option.partners
     missing = [p for p in participants if p not in weights]
     if missing:

@@ -104,6 +104,11 @@ class Code(StrEnum):
     NOT_A_DATE = "NOT_A_DATE", _E, "a date cell holds something that is not a date"
     DATE_OUT_OF_RANGE = "DATE_OUT_OF_RANGE", _E, "a date that is not plausible (before 2000 or after 2099)"
     NOT_WHOLE = "NOT_WHOLE", _E, "a figure that must be a whole number is not"
+    MINIMUM_PERCENT_RANGE = (
+        "MINIMUM_PERCENT_RANGE",
+        _E,
+        "a minimum % below 0, or too big for every participant to get it",
+    )
     NOT_IN_LIST = "NOT_IN_LIST", _E, "a cell that takes a choice from a list holds something else"
     BAD_TEXT = "BAD_TEXT", _E, "text too long for Excel or holding invisible or control characters"
     BAD_CODE = "BAD_CODE", _E, "a code with lookalike letters, invisible characters or punctuation"

@@ -239,11 +239,28 @@ def return_findings(submission: PartnerReturn) -> tuple[Finding, ...]:
     return found
 
 
+def minimum_percent_findings(service: str, option: ParticipationOption) -> tuple[Finding, ...]:
+    """A computed split's minimum %: 0 or more, and room for every participant to get it (n x minimum <= 100)."""
+    rule = option.rule
+    if rule.method not in (Method.BASELINE, Method.DRIVER):
+        return ()
+    most = 100 // max(len(option.partners), 1)
+    if 0 <= rule.minimum_percent <= most:
+        return ()
+    where = rule.where if str(rule.where) else option.where
+    message = (
+        f"{service} ({option.name}): the minimum % is {rule.minimum_percent}; give a whole number from 0 to {most} "
+        f"(each of the {len(option.partners)} partners taking part gets at least the minimum)"
+    )
+    return (Finding(Code.MINIMUM_PERCENT_RANGE, message, where, rule.minimum_percent),)
+
+
 def proposal_findings(submission: WorkstreamProposal) -> tuple[Finding, ...]:
     """Every single-file rule over a workstream proposal: its options' percentages and its lines."""
     found: list[Finding] = []
     for option in submission.service.options:
         found.extend(fixed_percentage_findings(submission.service.name, option))
+        found.extend(minimum_percent_findings(submission.service.name, option))
     for line in (*submission.saving_lines, *submission.one_off_costs):
         found.extend(line_findings(line))
     return tuple(found)

@@ -107,7 +107,28 @@ CASES = {
         "rejected",
         [(Code.PERCENT_SUM, "Options", "A5")],
     ),
+    # Facilities Management is split by share of baseline between 3 partners: "(56)" typed as the
+    # minimum % reads as -56, below 0
+    "minimum % below 0": (
+        "proposal-facilities-management.xlsx",
+        {("Options", "G5"): "(56)"},
+        "rejected",
+        [(Code.MINIMUM_PERCENT_RANGE, "Options", "A5")],
+    ),
+    # ... and 34 each would need 3 x 34 = 102%: at most 100 // 3 = 33
+    "minimum % leaves no room": (
+        "proposal-facilities-management.xlsx",
+        {("Options", "G5"): 34},
+        "rejected",
+        [(Code.MINIMUM_PERCENT_RANGE, "Options", "A5")],
+    ),
 }
+
+
+def test_a_minimum_of_a_third_each_is_the_most_three_partners_can_have(hampshire_folder):
+    path = _variant(hampshire_folder, "proposal-facilities-management.xlsx", {("Options", "G5"): 33})
+    status, found = _check(path)
+    assert status == "accepted" and not [f for f in found if f[0] == Code.MINIMUM_PERCENT_RANGE]
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
