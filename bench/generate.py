@@ -346,7 +346,7 @@ def _with_formulas(path: Path, formulas: dict[str, dict[str, str]]) -> None:
             cells = formulas.get(info.filename)
             if cells:
 
-                def put(m: re.Match[bytes]) -> bytes:
+                def put(m: re.Match[bytes], cells: dict[str, str] = cells) -> bytes:
                     ref = (m.group(1) + m.group(2)).decode()
                     if ref not in cells:
                         return m.group(0)
@@ -576,7 +576,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else Path(__file__).resolve().parent / "data" / f"n{args.n}"
     m = generate(out, args.n, seed=args.seed, libreoffice=args.libreoffice, jobs=args.jobs, quiet=False)
     print(
-        f"{out}: {m['n']} files ({m['returns']} returns, {m['proposals']} proposals, {m['formulas']} with formulas, {m['libreoffice']} re-saved by LibreOffice), {m['bytes'] / 1e6:.1f} MB"
+        f"{out}: {m['n']} files ({m['returns']} returns, {m['proposals']} proposals, {m['formulas']} with "
+        f"formulas, {m['libreoffice']} re-saved by LibreOffice), {m['bytes'] / 1e6:.1f} MB"
     )
     return 0
 

@@ -266,7 +266,8 @@ def report(rows: list[dict], n: int) -> tuple[str, dict]:
     lines = [f"{'':10} {'files':>6} {'seconds':>8} {'files/s':>8} {'peak RSS MB':>12} {'peak PSS MB':>12}"]
     for r in rows:
         lines.append(
-            f"{r['mode']:10} {r['files']:>6} {r['seconds']:>8.2f} {r['files_per_s']:>8.0f} {r['tree_rss_mb']:>12.0f} {r['tree_pss_mb']:>12.0f}"
+            f"{r['mode']:10} {r['files']:>6} {r['seconds']:>8.2f} {r['files_per_s']:>8.0f} "
+            f"{r['tree_rss_mb']:>12.0f} {r['tree_pss_mb']:>12.0f}"
         )
     if j.get("stages"):
         lines.append(
@@ -299,7 +300,8 @@ def report(rows: list[dict], n: int) -> tuple[str, dict]:
     )
     if ratios.get("read_vs_naive"):
         lines.append(
-            f"read stage alone: {ratios['read_vs_naive']:.1f}x the naive loop, {ratios['read_vs_unzip']:.1f}x the unzip-only time"
+            f"read stage alone: {ratios['read_vs_naive']:.1f}x the naive loop, "
+            f"{ratios['read_vs_unzip']:.1f}x the unzip-only time"
         )
     met = {
         "files_per_s": j["files_per_s"] >= TARGETS["files_per_s"],
@@ -347,7 +349,11 @@ def main(argv: list[str] | None = None) -> int:
 
     manifest = ensure_data(folder, args.n, args.libreoffice, args.regenerate)
     print(
-        f"bench: {manifest['n']} files ({manifest['returns']} returns, {manifest['proposals']} proposals; {manifest['formulas']} with formulas, {manifest['libreoffice']} re-saved by LibreOffice; {manifest['bytes'] / 1e6:.1f} MB); {os.cpu_count()} CPUs, {len(os.sched_getaffinity(0))} usable",
+        (
+            f"bench: {manifest['n']} files ({manifest['returns']} returns, {manifest['proposals']} proposals; "
+            f"{manifest['formulas']} with formulas, {manifest['libreoffice']} re-saved by LibreOffice; "
+            f"{manifest['bytes'] / 1e6:.1f} MB); {os.cpu_count()} CPUs, {len(os.sched_getaffinity(0))} usable"
+        ),
         file=sys.stderr,
     )
     rows = []
@@ -377,7 +383,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "check: "
         + (
-            "the consolidation matches what was generated (every file accepted or superseded, totals and baselines equal)"
+            (
+                "the consolidation matches what was generated (every file accepted or superseded, totals and "
+                "baselines equal)"
+            )
             if not problems
             else f"{len(problems)} PROBLEMS"
         )

@@ -143,7 +143,10 @@ def text_problem(text: str) -> str:
             continue
         category = unicodedata.category(ch)
         if category in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp") or (category == "Zs" and ch != " "):
-            return f"the text holds an invisible or control character (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}); retype it"
+            return (
+                f"the text holds an invisible or control character (U+{ord(ch):04X} "
+                f"{unicodedata.name(ch, 'unnamed')}); retype it"
+            )
     return ""
 
 

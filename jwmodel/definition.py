@@ -339,7 +339,8 @@ def assumed(
     place = f" in {folder}" if folder else ""
     warning = Finding(
         Code.PROGRAMME_ASSUMED,
-        f"there is no programme definition ({FILE_NAME}){place}: the partners ({', '.join(p.code for p in setup.partners)}) "
+        f"there is no programme definition ({FILE_NAME}){place}: the partners "
+        f"({', '.join(p.code for p in setup.partners)}) "
         f"and {len(setup.services)} service areas that {count} of {total} submissions give on their Lists sheets are "
         f"used, and a file whose lists add or change one is rejected; save the programme's {FILE_NAME} (jwmodel "
         "templates writes it beside the templates) with the returns, or name it with --programme FILE",

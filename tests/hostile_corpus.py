@@ -188,7 +188,12 @@ def build(folder: Path) -> list[Case]:
         _zip([*parts, ("../../outside.xml", b"<x/>")]),
         Case("zip-slip.xlsx", "rejected", "UNSAFE_PATH", what="a part whose path leaves the package"),
     )
-    laughs = b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>&lol2;</t></si></sst>'
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 '
+        b'"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><sst '
+        b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+        b'uniqueCount="1"><si><t>&lol2;</t></si></sst>'
+    )
     put(
         "billion-laughs.xlsx",
         _zip([(n, laughs if n == "xl/sharedStrings.xml" else d) for n, d in parts]),
@@ -449,9 +454,17 @@ def build(folder: Path) -> list[Case]:
     link_part = (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><externalLink xmlns="'
         + MAIN_NS
-        + b'"><externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/></externalLink>'
+        + (
+            b'"><externalBook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+            b'r:id="rId1"/></externalLink>'
+        )
     )
-    link_rels = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" Target="file:///C:/Budgets/Budget%202012.xlsx" TargetMode="External"/></Relationships>'
+    link_rels = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
+        b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+        b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
+        b'Target="file:///C:/Budgets/Budget%202012.xlsx" TargetMode="External"/></Relationships>'
+    )
     put(
         "external-link-part.xlsx",
         _zip(

@@ -415,7 +415,8 @@ def baseline(table: Table) -> tuple[BaselineEntry, ...]:
         if net is None:
             if gross is None:
                 raise FunctionInputError(
-                    f"{table.where(n, 'net')}: give the net baseline (or the gross direct cost and charges) for {partner} {service}"
+                    f"{table.where(n, 'net')}: give the net baseline (or the gross direct cost and "
+                    f"charges) for {partner} {service}"
                 )
             net = derived_net(gross, charges)
         fte = fte if fte is not None else Decimal(0)
@@ -467,7 +468,8 @@ def rules(table: Table) -> tuple[tuple[ServiceArea, ...], dict[str, str]]:
         if table.choice(row, n, "in_use") == YES:
             if service in chosen:
                 raise FunctionInputError(
-                    f"{table.where(n, 'in_use')}: {service} has two options marked 'In use' ({chosen[service]!r} and {name!r}); mark one"
+                    f"{table.where(n, 'in_use')}: {service} has two options marked 'In use' "
+                    f"({chosen[service]!r} and {name!r}); mark one"
                 )
             chosen[service] = name
     return tuple(ServiceArea(s, tuple(o)) for s, o in options.items()), chosen

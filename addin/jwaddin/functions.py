@@ -62,11 +62,14 @@ def _weights(values: list[object], what: str) -> dict[str, Decimal]:
 @arg(
     "weights",
     ndim=2,
-    doc="One row or one column of weights (baselines, driver values); an empty cell means that partner does not take part.",
+    doc=(
+        "One row or one column of weights (baselines, driver values); an empty cell means that partner does "
+        "not take part."
+    ),
 )
 @arg("min_percent", doc="Optional: the least percentage each taking part gets (default 1).")
 def jw_shares(weights, min_percent=None):
-    """Whole-number percentages in proportion to the weights, adding up to exactly 100, with at least min_percent each (the engine's rule: FM 1314/333/3253 gives 27/7/66). A row gives a row, a column a column."""
+    """Whole-number percentages in proportion to the weights, adding up to exactly 100, with at least min_percent each (the engine's rule: FM 1314/333/3253 gives 27/7/66). A row gives a row, a column a column."""  # noqa: E501 (shown whole in Excel as the description)
     values, orientation = vector(weights, "weights")
     keyed = _weights(values, "weights")
     minimum = whole_number(min_percent, "min_percent", default=1, low=0, high=100)
@@ -87,7 +90,7 @@ def jw_shares(weights, min_percent=None):
 )
 @arg("decimals", doc="Optional: decimal places of the shares (default 3, which is £1 when amounts are in £000s).")
 def jw_apportion(amount, weights, decimals=None):
-    """Splits the amount in proportion to the weights so that the shares add up to the amount exactly (largest remainder at the given decimals). A row gives a row, a column a column."""
+    """Splits the amount in proportion to the weights so that the shares add up to the amount exactly (largest remainder at the given decimals). A row gives a row, a column a column."""  # noqa: E501 (shown whole in Excel as the description)
     cells = grid(amount, "amount")
     if len(cells) != 1 or len(cells[0]) != 1:
         raise FunctionInputError("amount: give one cell or one number")
@@ -110,15 +113,21 @@ def jw_apportion(amount, weights, decimals=None):
 @arg(
     "rules_table",
     ndim=2,
-    doc="Optional: the rules table with its headers (RulesTable[#All]); decides which lines count when a line applies only if a partner takes part.",
+    doc=(
+        "Optional: the rules table with its headers (RulesTable[#All]); decides which lines count when a "
+        "line applies only if a partner takes part."
+    ),
 )
 @arg(
     "one_off_table",
     ndim=2,
-    doc="Optional: the one-off costs table with its headers (OneOffCostsTable[#All]); adds one-off low and high columns.",
+    doc=(
+        "Optional: the one-off costs table with its headers (OneOffCostsTable[#All]); adds one-off low and "
+        "high columns."
+    ),
 )
 def jw_savings_summary(savings_table, rules_table=None, one_off_table=None):
-    """Appendix A: recurring cost/(saving) by service area (cashable, procurement, total, non-cashable; low and high) with a Total row, as a dynamic array. Cost positive, saving negative, £000s."""
+    """Appendix A: recurring cost/(saving) by service area (cashable, procurement, total, non-cashable; low and high) with a Total row, as a dynamic array. Cost positive, saving negative, £000s."""  # noqa: E501 (shown whole in Excel as the description)
     programme, chosen = programme_from_tables(savings=savings_table, rules_table=rules_table, one_off=one_off_table)
     result = consolidate(programme, options=chosen)
     return excel_rows(summary_rows(result, one_off=one_off_table is not None))
@@ -138,7 +147,7 @@ def jw_savings_summary(savings_table, rules_table=None, one_off_table=None):
     doc="Optional: the drivers table with its headers, e.g. DriversTable[#All] (for splits by a driver).",
 )
 def jw_by_partner(savings_table, rules_table, baseline_table, drivers_table=None):
-    """Each partner's share of each service area's recurring cost/(saving), low and high, every line split exactly to £1 by the rule in use, with an all-partners column and a Total row, as a dynamic array."""
+    """Each partner's share of each service area's recurring cost/(saving), low and high, every line split exactly to £1 by the rule in use, with an all-partners column and a Total row, as a dynamic array."""  # noqa: E501 (shown whole in Excel as the description)
     programme, chosen = programme_from_tables(
         savings=savings_table, rules_table=rules_table, baseline_table=baseline_table, drivers_table=drivers_table
     )
@@ -150,7 +159,7 @@ def jw_by_partner(savings_table, rules_table, baseline_table, drivers_table=None
 @arg("values", ndim=2, doc="The cells to add up (empty cells count as nothing).")
 @arg("stated_total", doc="The total they should add up to.")
 def jw_check_total(values, stated_total):
-    """OK when the values add up exactly to the stated total; otherwise the difference, stated total less the sum of the values."""
+    """OK when the values add up exactly to the stated total; otherwise the difference, stated total less the sum of the values."""  # noqa: E501 (shown whole in Excel as the description)
     total = Decimal(0)
     for r, row in enumerate(grid(values, "values"), start=1):
         for c, cell in enumerate(row, start=1):
@@ -179,7 +188,7 @@ def jw_check_total(values, stated_total):
 def jw_findings(
     savings_table, rules_table, baseline_table, drivers_table=None, one_off_table=None, partners_table=None
 ):
-    """Every finding of the consolidation (severity, code, message), or one row saying there are none, as a dynamic array."""
+    """Every finding of the consolidation (severity, code, message), or one row saying there are none, as a dynamic array."""  # noqa: E501 (shown whole in Excel as the description)
     programme, chosen = programme_from_tables(
         savings=savings_table,
         rules_table=rules_table,
@@ -240,14 +249,20 @@ def _result(value: Decimal, places: str, what: str) -> object:
 @arg(
     "cashflows",
     ndim=2,
-    doc="One row or column of net figures by year, first year first (year 0, not discounted); cost positive, saving negative, as in Appendix A.",
+    doc=(
+        "One row or column of net figures by year, first year first (year 0, not discounted); cost positive, "
+        "saving negative, as in Appendix A."
+    ),
 )
 @arg(
     "rate_or_schedule",
-    doc="Optional: empty or STPR for the Green Book rate (3.5%, declining after 30 years), health for the health rate, or a constant rate such as 3.5%.",
+    doc=(
+        "Optional: empty or STPR for the Green Book rate (3.5%, declining after 30 years), health for the "
+        "health rate, or a constant rate such as 3.5%."
+    ),
 )
 def jw_npv(cashflows, rate_or_schedule=None):
-    """Net present value, benefit positive (above 0 means worth doing), of yearly net costs/(savings), year 0 undiscounted: the Green Book example {1000,-150,...} (a £1m system saving £150k a year for 10 years) gives about 247."""
+    """Net present value, benefit positive (above 0 means worth doing), of yearly net costs/(savings), year 0 undiscounted: the Green Book example {1000,-150,...} (a £1m system saving £150k a year for 10 years) gives about 247."""  # noqa: E501 (shown whole in Excel as the description)
     flows = _flows(cashflows, "cashflows")
     schedule = _schedule(rate_or_schedule)
     try:
@@ -264,7 +279,7 @@ def jw_npv(cashflows, rate_or_schedule=None):
     doc="One row or column of net figures by year, first year first; cost positive, saving negative.",
 )
 def jw_payback(cashflows):
-    """Payback in years from the start of the first year: when the cumulative net saving reaches 0 for good, flows taken as even through each year (1000 then 150 a year pays back at 7.67). 'not within these years' if it never does."""
+    """Payback in years from the start of the first year: when the cumulative net saving reaches 0 for good, flows taken as even through each year (1000 then 150 a year pays back at 7.67). 'not within these years' if it never does."""  # noqa: E501 (shown whole in Excel as the description)
     flows = _flows(cashflows, "cashflows")
     try:
         years = payback_years(flows)
@@ -277,20 +292,29 @@ def jw_payback(cashflows):
 @arg(
     "savings",
     ndim=2,
-    doc="One row or column of recurring savings by year (negative, or 0), first year first; a recurring additional cost goes in costs.",
+    doc=(
+        "One row or column of recurring savings by year (negative, or 0), first year first; a recurring "
+        "additional cost goes in costs."
+    ),
 )
 @arg(
     "costs",
     ndim=2,
-    doc="One row or column of costs by year (positive): one-off costs and any recurring additional cost, as many years as the savings.",
+    doc=(
+        "One row or column of costs by year (positive): one-off costs and any recurring additional cost, as "
+        "many years as the savings."
+    ),
 )
 @arg("rate_or_schedule", doc="Optional: empty or STPR, health, or a constant rate such as 3.5%.")
 @arg(
     "payback_years",
-    doc="Optional: give a number of years to get instead how far savings can fall before payback takes longer than that.",
+    doc=(
+        "Optional: give a number of years to get instead how far savings can fall before payback takes "
+        "longer than that."
+    ),
 )
 def jw_switching_value(savings, costs, rate_or_schedule=None, payback_years=None):
-    """The percentage by which savings can fall before the NPV reaches 0 (or, with payback_years, before payback takes longer than that), costs (one-off and recurring) held. Negative: savings must rise by that much. The Green Book example gives about 19.8; savings {-100,...} with costs {180,30,30,30,30} give 37.9."""
+    """The percentage by which savings can fall before the NPV reaches 0 (or, with payback_years, before payback takes longer than that), costs (one-off and recurring) held. Negative: savings must rise by that much. The Green Book example gives about 19.8; savings {-100,...} with costs {180,30,30,30,30} give 37.9."""  # noqa: E501 (shown whole in Excel as the description)
     s, c = _flows(savings, "savings"), _flows(costs, "costs")
     if len(s) != len(c):
         raise FunctionInputError(f"savings and costs: give the same number of years ({len(s)} savings, {len(c)} costs)")
@@ -344,11 +368,14 @@ def _change_weight(value: Decimal | None) -> object:
 @arg(
     "scores_table",
     ndim=2,
-    doc="Options down the side, criteria across the top, with headers: Option, Quality, Resilience, Efficiency (or your own criteria).",
+    doc=(
+        "Options down the side, criteria across the top, with headers: Option, Quality, Resilience, "
+        "Efficiency (or your own criteria)."
+    ),
 )
 @arg("weights", ndim=2, doc="One row of weights, one per criterion column, in the same order (percentages or points).")
 def jw_option_scores(scores_table, weights):
-    """Options appraisal: each option's weighted score and rank (1 = best; equal scores share a rank), then, for each criterion, the weights below and above which the best option would change. Up to 100,000 scores (e.g. 5,000 options by 20 criteria)."""
+    """Options appraisal: each option's weighted score and rank (1 = best; equal scores share a rank), then, for each criterion, the weights below and above which the best option would change. Up to 100,000 scores (e.g. 5,000 options by 20 criteria)."""  # noqa: E501 (shown whole in Excel as the description)
     rows = grid(scores_table, "scores_table")
     criteria = _option_criteria(rows)
     values, _ = vector(weights, "weights")

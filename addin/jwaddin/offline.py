@@ -178,6 +178,11 @@ def payload(func_name: str, args: list[object], *, caller: str = "Sheet1!A1") ->
     }
 
 
+def _letters(ref: str) -> str:
+    """A cell reference's column letters ('B4' -> 'B')."""
+    return re.sub(r"[0-9]", "", ref)
+
+
 def book_json(path: str | Path, *, set_values: dict[tuple[str, int, int], object] | None = None) -> dict[str, object]:
     """The workbook as the Office.js client sends it to a script (values, tables), optionally
     with some cells changed first: ``{(sheet, row, col): value}`` with 0-based row and col."""
@@ -204,8 +209,8 @@ def book_json(path: str | Path, *, set_values: dict[tuple[str, int, int], object
                 {
                     "name": table,
                     "range_address": ref,
-                    "header_row_range_address": f"{re.sub(r'[0-9]', '', first)}{r1 + 1}:{re.sub(r'[0-9]', '', last)}{r1 + 1}",
-                    "data_body_range_address": f"{re.sub(r'[0-9]', '', first)}{r1 + 2}:{last}",
+                    "header_row_range_address": f"{_letters(first)}{r1 + 1}:{_letters(last)}{r1 + 1}",
+                    "data_body_range_address": f"{_letters(first)}{r1 + 2}:{last}",
                     "total_row_range_address": None,
                     "show_headers": True,
                     "show_totals": False,

@@ -13,7 +13,8 @@ it declares (UTF-8, UTF-16, ...), fed as the part inflates (memory stays bounded
 the parse the moment it is passed). The parts are found the way python-calamine finds them (the
 package relationships name the workbook's folder, paths match whatever their ASCII case) and
 elements are matched by local name whatever their prefix, as calamine's XML reader matches them
-(the part after the first colon; the namespace a prefix is bound to is not consulted, by it or here); a cell's position is its ``r`` or, without one, follows the previous cell and row, as
+(the part after the first colon; the namespace a prefix is bound to is not consulted, by it or
+here); a cell's position is its ``r`` or, without one, follows the previous cell and row, as
 calamine computes it. So the guard sees every cell the reader will see, where the reader will see
 it. It also records, per sheet, the facts calamine cannot give: cells holding formula errors,
 formulas with no stored result, hidden sheets, rows and columns, merged ranges; and warns of links
@@ -214,7 +215,10 @@ def inspect_package(data: bytes, file: str, limits: Limits = Limits()) -> Inspec
             (
                 Finding(
                     "CORRUPT_ZIP",
-                    f"the file is damaged ({type(exc).__name__}: {exc}); it may have been cut short while saving or sending: save it again as .xlsx and resend",
+                    (
+                        f"the file is damaged ({type(exc).__name__}: {exc}); it may have been cut short while "
+                        "saving or sending: save it again as .xlsx and resend"
+                    ),
                     where,
                 ),
             )
@@ -241,19 +245,28 @@ def _check_bytes(data: bytes, limits: Limits, where: Location) -> None:
     if len(data) > limits.max_file_bytes:
         raise _reject(
             "FILE_TOO_LARGE",
-            f"the file is {len(data) / 1_000_000:.1f} MB; a return is far smaller (the limit is {limits.max_file_bytes // 1_000_000} MB): start again from the template",
+            (
+                f"the file is {len(data) / 1_000_000:.1f} MB; a return is far smaller (the limit is "
+                f"{limits.max_file_bytes // 1_000_000} MB): start again from the template"
+            ),
             where,
         )
     if data.startswith(_OLE2):
         if _ENCRYPTED in data:
             raise _reject(
                 "PASSWORD_PROTECTED",
-                "the workbook is protected with a password to open: remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), save and resend",
+                (
+                    "the workbook is protected with a password to open: remove the password (File > Info > "
+                    "Protect Workbook > Encrypt with Password, clear it), save and resend"
+                ),
                 where,
             )
         raise _reject(
             "LEGACY_XLS",
-            "this is an old-format Excel file (.xls, Excel 97-2003): open it in Excel and save as 'Excel Workbook (.xlsx)'",
+            (
+                "this is an old-format Excel file (.xls, Excel 97-2003): open it in Excel and save as 'Excel "
+                "Workbook (.xlsx)'"
+            ),
             where,
         )
     if not data.startswith(b"PK"):
@@ -261,7 +274,10 @@ def _check_bytes(data: bytes, limits: Limits, where: Location) -> None:
         if kind:
             raise _reject(
                 "NOT_A_WORKBOOK",
-                f"this is {kind} renamed as .xlsx, not an Excel workbook: open it in Excel and save as 'Excel Workbook (.xlsx)' from the template",
+                (
+                    f"this is {kind} renamed as .xlsx, not an Excel workbook: open it in Excel and save as "
+                    "'Excel Workbook (.xlsx)' from the template"
+                ),
                 where,
             )
         raise _reject(
@@ -312,7 +328,10 @@ def _check_entries(zf: zipfile.ZipFile, limits: Limits, where: Location) -> dict
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _reject(
                 "UNSUPPORTED_COMPRESSION",
-                f"the part '{name}' uses a compression method ({info.compress_type}) that Excel does not write: save it again from Excel",
+                (
+                    f"the part '{name}' uses a compression method ({info.compress_type}) that Excel does not "
+                    "write: save it again from Excel"
+                ),
                 where,
             )
     return entries
@@ -337,7 +356,10 @@ def _check_kind(zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], where:
     if any(name.rpartition("/")[2] == "vbaproject.bin" for name in entries):
         raise _reject(
             "MACRO_ENABLED",
-            "the workbook contains macros (VBA); macros are never run or copied: save it as 'Excel Workbook (.xlsx)', which removes them, and resend",
+            (
+                "the workbook contains macros (VBA); macros are never run or copied: save it as 'Excel "
+                "Workbook (.xlsx)', which removes them, and resend"
+            ),
             where,
         )
     for required in ("[Content_Types].xml", "_rels/.rels"):
@@ -384,7 +406,10 @@ class _Parse:
     def _dtd(self, *_: object) -> None:
         raise _reject(
             "XML_DTD",
-            f"the part {self.info.filename} declares a DTD or entities (<!DOCTYPE or <!ENTITY); Excel never writes these and they can be used to attack readers: save it again from Excel",
+            (
+                f"the part {self.info.filename} declares a DTD or entities (<!DOCTYPE or <!ENTITY); Excel "
+                "never writes these and they can be used to attack readers: save it again from Excel"
+            ),
             self.package.where,
         )
 
@@ -406,13 +431,22 @@ class _Parse:
                 if size > limits.max_part_bytes or package.inflated > limits.max_total_bytes:
                     raise _reject(
                         "DECOMPRESSION_BOMB",
-                        f"the part {self.info.filename} inflates to more than {limits.max_part_bytes // 1_000_000} MB (or the whole file to more than {limits.max_total_bytes // 1_000_000} MB); a return is far smaller: start again from the template",
+                        (
+                            f"the part {self.info.filename} inflates to more than "
+                            f"{limits.max_part_bytes // 1_000_000} MB (or the whole file to more than "
+                            f"{limits.max_total_bytes // 1_000_000} MB); a return is far smaller: start again "
+                            "from the template"
+                        ),
                         package.where,
                     )
                 if literal_only and b"&" in chunk:
                     raise _reject(
                         "CORRUPT_XML",
-                        f"the part {self.info.filename} writes a relationship with an escaped character (&...;), which readers take in different ways; a genuine workbook never does: save it again from Excel",
+                        (
+                            f"the part {self.info.filename} writes a relationship with an escaped character "
+                            "(&...;), which readers take in different ways; a genuine workbook never does: "
+                            "save it again from Excel"
+                        ),
                         package.where,
                     )
                 self._parse(chunk, False)
@@ -436,7 +470,10 @@ class _Parse:
         ) as exc:  # LookupError, ValueError: an encoding expat cannot read
             raise _reject(
                 "CORRUPT_XML",
-                f"the part {self.info.filename} is not well-formed XML ({type(exc).__name__}: {exc}); save it again from Excel as .xlsx",
+                (
+                    f"the part {self.info.filename} is not well-formed XML ({type(exc).__name__}: {exc}); "
+                    "save it again from Excel as .xlsx"
+                ),
                 self.package.where,
             ) from exc
 
@@ -520,7 +557,10 @@ class _SharedStrings(_Handler):
             if self.count > self.package.limits.max_shared_strings:
                 raise _reject(
                     "TOO_MANY_STRINGS",
-                    f"the workbook holds more than {self.package.limits.max_shared_strings:,} distinct texts; a return has a few hundred",
+                    (
+                        f"the workbook holds more than {self.package.limits.max_shared_strings:,} distinct "
+                        "texts; a return has a few hundred"
+                    ),
                     self.package.where,
                 )
         elif local == "sst" and not self.seen_sst:
@@ -575,18 +615,21 @@ class _Package:
         ]
         if not targets:
             raise self._missing(
-                "the package does not say where its workbook is (no officeDocument relationship in '_rels/.rels'): save it again from Excel as .xlsx"
+                "the package does not say where its workbook is (no officeDocument relationship in "
+                "'_rels/.rels'): save it again from Excel as .xlsx"
             )
         if len(targets) > 1:
             raise self._missing(
-                f"the package names {len(targets)} workbooks (officeDocument relationships in '_rels/.rels'); a genuine workbook names one: save it again from Excel as .xlsx"
+                f"the package names {len(targets)} workbooks (officeDocument relationships in "
+                "'_rels/.rels'); a genuine workbook names one: save it again from Excel as .xlsx"
             )
         target = targets[0]
         cut = target.rfind("/")
         base = target[: cut + 1].removeprefix("/") if cut >= 0 else ""
         if _fold(f"{base}workbook.xml") not in self.entries:
             raise self._missing(
-                f"the package has no '{base}workbook.xml', so it is not a complete workbook: save it again from Excel as .xlsx"
+                f"the package has no '{base}workbook.xml', so it is not a complete workbook: save it "
+                "again from Excel as .xlsx"
             )
         return base
 
@@ -596,7 +639,10 @@ class _Package:
         if any("macroEnabled" in t or "vbaProject" in t for t in types.types):
             raise _reject(
                 "MACRO_ENABLED",
-                "the workbook is macro-enabled (.xlsm); macros are never run or copied: save it as 'Excel Workbook (.xlsx)' and resend",
+                (
+                    "the workbook is macro-enabled (.xlsm); macros are never run or copied: save it as "
+                    "'Excel Workbook (.xlsx)' and resend"
+                ),
                 self.where,
             )
 
@@ -614,7 +660,8 @@ class _Package:
         targets = {r["Id"]: r.get("Target", "") for r in rels.items if "Id" in r}
         if len(targets) < sum(1 for r in rels.items if "Id" in r):
             raise self._missing(
-                f"the part {rels_name} gives two relationships one Id, so its sheets cannot be found for certain: save it again from Excel"
+                f"the part {rels_name} gives two relationships one Id, so its sheets cannot be found for "
+                "certain: save it again from Excel"
             )
         sheets = []
         for name, hidden, rid in workbook.sheets:
@@ -622,7 +669,8 @@ class _Package:
             path = None if target is None else target[1:] if target.startswith("/") else base + target
             if path is None or _fold(path) not in self.entries:
                 raise self._missing(
-                    f"the sheet '{name}' is listed but its part ({path or 'no target'}) is missing: save it again from Excel"
+                    f"the sheet '{name}' is listed but its part ({path or 'no target'}) is missing: save "
+                    "it again from Excel"
                 )
             sheets.append((name, hidden, path))
         return sheets
@@ -647,7 +695,10 @@ class _Package:
             if int(sst.declared) > sst.count:
                 raise _reject(
                     "SHARED_STRINGS_MISMATCH",
-                    f"the workbook says it holds {int(sst.declared):,} distinct texts but holds {sst.count:,}; a genuine workbook never does: save it again from Excel",
+                    (
+                        f"the workbook says it holds {int(sst.declared):,} distinct texts but holds "
+                        f"{sst.count:,}; a genuine workbook never does: save it again from Excel"
+                    ),
                     self.where,
                 )
         self.long_strings = dict(sst.too_long)
@@ -669,7 +720,11 @@ class _Package:
             self.findings.append(
                 Finding(
                     "BAD_TEXT",
-                    f"the workbook holds a text of {length:,} characters (shared text {index + 1}); Excel's limit is {self.limits.max_text_chars:,}: shorten it, or copy your figures into a fresh template",
+                    (
+                        f"the workbook holds a text of {length:,} characters (shared text {index + 1}); "
+                        f"Excel's limit is {self.limits.max_text_chars:,}: shorten it, or copy your figures "
+                        "into a fresh template"
+                    ),
                     self.where,
                 )
             )
@@ -685,7 +740,11 @@ class _Package:
                 self.findings.append(
                     Finding(
                         "EXTERNAL_LINK",
-                        f"the workbook links to another workbook{self._link_target(info.filename)}; figures are read as saved in this file, never updated from it: break the link (Data > Edit Links > Break Link) so what you send is what you see",
+                        (
+                            f"the workbook links to another workbook{self._link_target(info.filename)}; "
+                            "figures are read as saved in this file, never updated from it: break the link "
+                            "(Data > Edit Links > Break Link) so what you send is what you see"
+                        ),
                         self.where,
                     )
                 )
@@ -808,7 +867,10 @@ class _SheetScan(_Handler):
     def _bad_reference(self, what: str, ref: str) -> _Rejected:
         return _reject(
             "CORRUPT_XML",
-            f"{what} has the reference {ref[:40]!r}, which is not a cell address; a genuine workbook never does: save it again from Excel",
+            (
+                f"{what} has the reference {ref[:40]!r}, which is not a cell address; a genuine workbook "
+                "never does: save it again from Excel"
+            ),
             self.where,
         )
 
@@ -823,7 +885,10 @@ class _SheetScan(_Handler):
         if area > self.limits.max_area:
             raise _reject(
                 "DIMENSION_TOO_LARGE",
-                f"the sheet says it spans {area:,} cells ({ref}); readers would reserve memory for all of them: delete the unused rows and columns, or copy your figures into a fresh template",
+                (
+                    f"the sheet says it spans {area:,} cells ({ref}); readers would reserve memory for all of "
+                    "them: delete the unused rows and columns, or copy your figures into a fresh template"
+                ),
                 self.where,
             )
         self.stated = (max(r1, r2) + 1, max(c1, c2) + 1)
@@ -882,7 +947,11 @@ class _SheetScan(_Handler):
         at = a1(row, col)
         raise _reject(
             "CELL_OUTSIDE_TEMPLATE",
-            f"there is a cell at {at}, far outside the template's area (rows up to {limits.max_row:,}, columns up to {a1(0, limits.max_col - 1)[:-1]}): clear it, or copy your figures into a fresh template",
+            (
+                f"there is a cell at {at}, far outside the template's area (rows up to {limits.max_row:,}, "
+                f"columns up to {a1(0, limits.max_col - 1)[:-1]}): clear it, or copy your figures into a "
+                "fresh template"
+            ),
             Location(self.package.file, self.name, at),
         )
 
@@ -940,7 +1009,11 @@ class _SheetScan(_Handler):
             self.package.findings.append(
                 Finding(
                     "DIMENSION_LIES",
-                    f"the sheet says its last cell is {a1(stated[0] - 1, stated[1] - 1)} but it has a cell at {a1(self.last_row - 1, self.last_col - 1)}; all cells are read, but the file was not saved by Excel: check it",
+                    (
+                        f"the sheet says its last cell is {a1(stated[0] - 1, stated[1] - 1)} but it has a "
+                        f"cell at {a1(self.last_row - 1, self.last_col - 1)}; all cells are read, but the "
+                        "file was not saved by Excel: check it"
+                    ),
                     self.where,
                 )
             )
@@ -951,7 +1024,10 @@ class _SheetScan(_Handler):
             self.package.findings.append(
                 Finding(
                     "HIDDEN_COLUMN",
-                    f"column {letters} is hidden but holds data (first at {at}); it is read as usual: unhide it to check it is meant to be there",
+                    (
+                        f"column {letters} is hidden but holds data (first at {at}); it is read as usual: "
+                        "unhide it to check it is meant to be there"
+                    ),
                     Location(self.package.file, self.name, at),
                 )
             )
@@ -1051,12 +1127,18 @@ def _formula_warnings(scan: _SheetScan, formula: str, at: str) -> None:
     if "|" in _QUOTED_NAME.sub("''", outside) or _DDE_CALL.search(outside):
         scan.warn(
             "DDE_FORMULA",
-            f"the cell's formula asks another program for data (DDE: {formula[:80]!r}); it is never run, and the value saved with the file is read: type the figure instead",
+            (
+                f"the cell's formula asks another program for data (DDE: {formula[:80]!r}); it is never run, "
+                "and the value saved with the file is read: type the figure instead"
+            ),
             at,
         )
     elif _EXTERNAL_REF.search(outside):
         scan.warn(
             "EXTERNAL_LINK",
-            f"the cell's formula takes its value from another workbook ({formula[:80]!r}); the value saved with the file is read, never updated from it: type the figure instead",
+            (
+                f"the cell's formula takes its value from another workbook ({formula[:80]!r}); the value "
+                "saved with the file is read, never updated from it: type the figure instead"
+            ),
             at,
         )

@@ -18,12 +18,16 @@ from jwmodel.errors import JwmodelError
 
 __all__ = ["LibreOfficeError", "soffice", "resave"]
 
-_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
+_PROFILE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">'
+    "<value>0</value></prop></item>\n"
+    '<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">'
+    "<value>0</value></prop></item>\n"
+    "</oor:items>\n"
+)
 
 
 class LibreOfficeError(JwmodelError, RuntimeError):
@@ -35,7 +39,8 @@ def soffice() -> str:
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if not path:
         raise LibreOfficeError(
-            "LibreOffice is not installed: run `make test` (it installs libreoffice-calc-nogui) or apt-get install libreoffice-calc-nogui"
+            "LibreOffice is not installed: run `make test` (it installs libreoffice-calc-nogui) or "
+            "apt-get install libreoffice-calc-nogui"
         )
     return path
 
@@ -72,6 +77,7 @@ def resave(files: Sequence[str | Path], outdir: str | Path, *, timeout: float = 
     missing = [p.name for p in results if not p.exists()]
     if done.returncode != 0 or missing:
         raise LibreOfficeError(
-            f"LibreOffice did not save {', '.join(missing) or 'the files'} (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}"
+            f"LibreOffice did not save {', '.join(missing) or 'the files'} (exit {done.returncode}): "
+            f"{done.stderr.strip() or done.stdout.strip()}"
         )
     return results

@@ -71,9 +71,18 @@ SHEETS = (
 README_LINES = (
     "Joint working model: inputs in Excel tables, outputs computed by the JW_ functions of the jwaddin add-in",
     "Units: £000s; sign: cost positive, saving negative.",
-    "Edit the tables on the input sheets (Partners, Baseline, Saving lines, Rules, Drivers, One-off costs); Summary, By partner, Shares and Checks recalculate.",
-    "Without the add-in the JW_ cells keep the figures saved with the file until Excel recalculates them (then #NAME?). See docs/excel-addin.md.",
-    "To fill the tables from partner returns: put the folder in B6, then run the script jw_consolidate_returns (Lite/Server task pane, or classic RunPython).",
+    (
+        "Edit the tables on the input sheets (Partners, Baseline, Saving lines, Rules, Drivers, One-off "
+        "costs); Summary, By partner, Shares and Checks recalculate."
+    ),
+    (
+        "Without the add-in the JW_ cells keep the figures saved with the file until Excel recalculates them "
+        "(then #NAME?). See docs/excel-addin.md."
+    ),
+    (
+        "To fill the tables from partner returns: put the folder in B6, then run the script "
+        "jw_consolidate_returns (Lite/Server task pane, or classic RunPython)."
+    ),
 )
 
 

@@ -112,7 +112,10 @@ class _Reader:
         if name not in self.book.sheet_names:
             self.error(
                 "SHEET_MISSING",
-                f"the sheet '{name}' is missing; sheets are: {', '.join(self.book.sheet_names)}; start again from the current template",
+                (
+                    f"the sheet '{name}' is missing; sheets are: {', '.join(self.book.sheet_names)}; start "
+                    "again from the current template"
+                ),
                 Location(self.file, name),
             )
             return None
@@ -193,7 +196,10 @@ class _Reader:
                 if missing:
                     self.error(
                         "HEADER_MISSING",
-                        f"the table is missing the column(s) {', '.join(repr(h) for h in missing)}; start again from the current template",
+                        (
+                            f"the table is missing the column(s) {', '.join(repr(h) for h in missing)}; start "
+                            "again from the current template"
+                        ),
                         sheet.at(r, 0),
                     )
                     return None
@@ -217,7 +223,10 @@ class _Reader:
                 if sheet.get(i, c) is not None:
                     self.error(
                         "OUTSIDE_TABLE",
-                        f"there is something at {a1(i, c)}, to the right of the table, which would not be read; move it into the table or delete it",
+                        (
+                            f"there is something at {a1(i, c)}, to the right of the table, which would not be "
+                            "read; move it into the table or delete it"
+                        ),
                         sheet.at(i, c),
                         sheet.get(i, c),
                     )
@@ -229,7 +238,10 @@ class _Reader:
             if facts and i in facts.hidden_rows:
                 self.warn(
                     "HIDDEN_ROW",
-                    f"row {i + 1} is hidden but holds data; it is read and counted: unhide it to check it is meant to be there",
+                    (
+                        f"row {i + 1} is hidden but holds data; it is read and counted: unhide it to check it "
+                        "is meant to be there"
+                    ),
                     sheet.at(i, 0),
                 )
 
@@ -691,7 +703,8 @@ def _taken(submission: PartnerReturn | WorkstreamProposal) -> str:
         totals = " and stated totals" if submission.control_total else ""
         return f"partner {submission.partner.code}: {len(submission.baseline)} baseline rows{totals}"
     return (
-        f"{submission.service.name}: {len(submission.service.options)} options, {len(submission.saving_lines)} saving lines, "
+        f"{submission.service.name}: {len(submission.service.options)} options, "
+        f"{len(submission.saving_lines)} saving lines, "
         f"{len(submission.one_off_costs)} one-off costs, {len(submission.drivers)} driver values"
     )
 
@@ -711,7 +724,10 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
             if facts.cells:
                 reader.error(
                     "EXTRA_SHEET",
-                    f"the sheet '{facts.name}' is not part of the template and its contents would not be read: move the figures into the template's sheets, or delete the sheet",
+                    (
+                        f"the sheet '{facts.name}' is not part of the template and its contents would not be "
+                        "read: move the figures into the template's sheets, or delete the sheet"
+                    ),
                     where,
                 )
             else:
@@ -737,13 +753,20 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
         for ref in facts.merged if facts.name != s.INSTRUCTIONS else ():  # the guard's merged ranges
             reader.warn(
                 "MERGED_CELLS",
-                f"the cells {ref} are merged: only the first holds a value, the others are read as empty; unmerge them (Home > Merge & Center) and check each figure",
+                (
+                    f"the cells {ref} are merged: only the first holds a value, the others are read as empty; "
+                    "unmerge them (Home > Merge & Center) and check each figure"
+                ),
                 Location(reader.file, facts.name, ref.partition(":")[0]),
             )
         for ref in facts.formulas_without_result:
             reader.error(
                 "FORMULA_NO_RESULT",
-                "the cell holds a formula with no stored result (the file was not saved by a spreadsheet application that calculates): open it in Excel, let it calculate, save it, or type the figure",
+                (
+                    "the cell holds a formula with no stored result (the file was not saved by a spreadsheet "
+                    "application that calculates): open it in Excel, let it calculate, save it, or type the "
+                    "figure"
+                ),
                 Location(reader.file, facts.name, ref),
             )
     for name in expected:
@@ -772,7 +795,10 @@ def read_workbook_bytes(
     except Exception as exc:  # calamine raises several unrelated types for unreadable files
         finding = Finding(
             "FILE_UNREADABLE",
-            f"the file cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); save it again as an Excel workbook (.xlsx)",
+            (
+                f"the file cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}); save it again "
+                "as an Excel workbook (.xlsx)"
+            ),
             Location(name),
         )
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", (*inspection.findings, finding))
@@ -794,7 +820,10 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
     if s.COVER not in reader.book.sheet_names:
         reader.error(
             "NOT_A_TEMPLATE",
-            f"there is no '{s.COVER}' sheet, so this is not a jwmodel template; sheets are: {', '.join(reader.book.sheet_names)}; use the partner return or workstream proposal template",
+            (
+                f"there is no '{s.COVER}' sheet, so this is not a jwmodel template; sheets are: "
+                f"{', '.join(reader.book.sheet_names)}; use the partner return or workstream proposal template"
+            ),
             Location(name),
         )
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", tuple(reader.findings))
@@ -808,7 +837,10 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
     if fields is None:
         reader.error(
             "TEMPLATE_UNKNOWN",
-            f"the cover names the template {template!r}; use the '{s.PARTNER_RETURN}' or '{s.WORKSTREAM_PROPOSAL}' template, version {s.VERSION}",
+            (
+                f"the cover names the template {template!r}; use the '{s.PARTNER_RETURN}' or "
+                f"'{s.WORKSTREAM_PROPOSAL}' template, version {s.VERSION}"
+            ),
             template_at,
             template,
         )
@@ -820,7 +852,10 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
         shown = f"version {version!r}" if version else "no version"
         reader.error(
             "TEMPLATE_VERSION",
-            f"the cover gives {shown}; this is not a supported version: use the '{template}' template, version {s.VERSION}",
+            (
+                f"the cover gives {shown}; this is not a supported version: use the '{template}' template, "
+                f"version {s.VERSION}"
+            ),
             values.get("version", (None, Location(name, s.COVER)))[1],
             version,
         )

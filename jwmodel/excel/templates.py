@@ -34,26 +34,53 @@ MONEY = "#,##0.0##;(#,##0.0##);0"
 PARTNER_INSTRUCTIONS = (
     "How to complete this partner return",
     "",
-    "1. Cover: choose your partner code, then fill in every yellow cell. The template name and version must not be changed.",
-    "2. Baseline: one row per service area. Net baseline = gross direct cost less charges from the other partners, in £000s for the budget year named on the cover.",
-    "   FTE is the full-time equivalent staff in the service. Leave gross and charges blank if you only know the net figure.",
-    "3. Stated totals on the cover are your own control totals: the consolidation compares them with the sum of your rows and reports any difference.",
+    (
+        "1. Cover: choose your partner code, then fill in every yellow cell. The template name and version "
+        "must not be changed."
+    ),
+    (
+        "2. Baseline: one row per service area. Net baseline = gross direct cost less charges from the other "
+        "partners, in £000s for the budget year named on the cover."
+    ),
+    (
+        "   FTE is the full-time equivalent staff in the service. Leave gross and charges blank if you only "
+        "know the net figure."
+    ),
+    (
+        "3. Stated totals on the cover are your own control totals: the consolidation compares them with the "
+        "sum of your rows and reports any difference."
+    ),
     "4. Enter numbers as numbers (1234.5 or -56), not text; use £000s throughout.",
-    "5. Tables have spare rows. To add more, unprotect the sheet (Review > Unprotect Sheet; there is no password) and extend the table.",
+    (
+        "5. Tables have spare rows. To add more, unprotect the sheet (Review > Unprotect Sheet; there is no "
+        "password) and extend the table."
+    ),
     "6. Save as .xlsx (not .xls, .xlsb or .csv), remove any password, and send the file to the programme office.",
     "   Before sending you can check it with: jwmodel check <this file>",
 )
 PROPOSAL_INSTRUCTIONS = (
     "How to complete this workstream proposal",
     "",
-    "1. Cover: choose the service area, then fill in every yellow cell. The template name and version must not be changed.",
+    (
+        "1. Cover: choose the service area, then fill in every yellow cell. The template name and version "
+        "must not be changed."
+    ),
     "2. Options: one row per participation option (which partners join). Mark exactly one as default.",
     "   Method says how joint costs and savings are split: fixed percentages (fill the % columns, adding up to 100),",
-    "   share of baseline (from the partner returns, whole percentages, at least the minimum % each), driver (name it and fill the Drivers sheet),",
+    (
+        "   share of baseline (from the partner returns, whole percentages, at least the minimum % each), "
+        "driver (name it and fill the Drivers sheet),"
+    ),
     "   sole bearer (one partner bears everything), or none (no joint costs or savings).",
-    "3. Drivers: a value per partner for each driver named in Options (time spent, users of a shared system...). Say in Basis where it comes from.",
+    (
+        "3. Drivers: a value per partner for each driver named in Options (time spent, users of a shared "
+        "system...). Say in Basis where it comes from."
+    ),
     "4. Saving lines: recurring full-year estimates in £000s. Sign convention: cost positive, saving negative.",
-    "   Low is the smaller saving (or bigger cost), High the bigger saving. A line borne by one partner names it as sole bearer;",
+    (
+        "   Low is the smaller saving (or bigger cost), High the bigger saving. A line borne by one partner "
+        "names it as sole bearer;"
+    ),
     "   a line that only applies when a partner joins names that partner in 'Only if partner participates'.",
     "5. One-off costs of change: Low is the smaller cost, High the bigger.",
     "6. Tables have spare rows. To add more, unprotect the sheet (no password) and extend the table.",

@@ -34,7 +34,8 @@ def fresh_python(code: str, *, block_xlwings: bool = False) -> str:
 
 PLAIN = (
     "import jwaddin.functions as f, inspect\n"
-    "print(all(inspect.isfunction(g) and not inspect.iscoroutinefunction(g) for g in (f.jw_shares, f.jw_apportion, f.jw_savings_summary, f.jw_by_partner, f.jw_check_total)))\n"
+    "print(all(inspect.isfunction(g) and not inspect.iscoroutinefunction(g) for g in (f.jw_shares, "
+    "f.jw_apportion, f.jw_savings_summary, f.jw_by_partner, f.jw_check_total)))\n"
     "print(f.jw_shares([1314, 333, 3253]), f.jw_apportion(-10, [27, 7, 66]))\n"
     "try:\n    f.jw_shares(['x'])\nexcept ValueError as e:\n    print(type(e).__name__, e)\n"
 )
@@ -172,7 +173,8 @@ def test_the_lite_wheel_is_pure_python_and_works_without_xlwings_or_calamine(tmp
     assert "calamine" not in metadata.lower() and "Requires-Dist: openpyxl==3.1.5" in metadata
     assert build(tmp_path / "again").read_bytes() == wheel.read_bytes()  # reproducible
     code = (
-        f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); sys.modules['xlwings'] = None; sys.modules['python_calamine'] = None\n"
+        f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); sys.modules['xlwings'] = None; "
+        "sys.modules['python_calamine'] = None\n"
         "import jwaddin.functions as f; assert f.__file__.startswith(sys.path[0])\n"
         "print(f.jw_shares([[430, 21, 4091]]))\n"
     )

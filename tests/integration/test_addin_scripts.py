@@ -129,9 +129,9 @@ def test_the_script_rewrites_shares_and_checks_with_jw_formulas_for_the_partners
 def test_the_script_reports_every_file_and_recalculates(filled):
     blank, actions, after, expected = filled
     control = after["cells"]["Read me"]
-    assert (
-        control[(6, 1)]
-        == "Files: 10 seen = 8 accepted + 2 accepted with warnings + 0 used in part + 0 rejected + 0 superseded + 0 skipped"
+    assert control[(6, 1)] == (
+        "Files: 10 seen = 8 accepted + 2 accepted with warnings + 0 used in part + 0 rejected + 0 "
+        "superseded + 0 skipped"
     )
     from jwmodel.tables.outputs import SOURCES
 

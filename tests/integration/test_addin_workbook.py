@@ -178,7 +178,8 @@ def test_native_formulas_recalculated_by_libreoffice_agree(tmp_path, libreoffice
                         continue
                     r, c = cell.row - 1, cell.column - 1
                     assert same(after[r][c], before[r][c]), (
-                        f"{ws.title}!{cell.coordinate} {cell.value}: LibreOffice gives {after[r][c]!r}, the workbook holds {before[r][c]!r}"
+                        f"{ws.title}!{cell.coordinate} {cell.value}: LibreOffice gives {after[r][c]!r}, "
+                        f"the workbook holds {before[r][c]!r}"
                     )
                     compared += 1
     assert compared >= 30  # SUMIFS weights, recurring lows, stated totals and sums of rows

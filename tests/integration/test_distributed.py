@@ -88,12 +88,12 @@ def test_a_file_that_hangs_a_dask_worker_is_rejected_and_the_rest_read(cluster, 
     for name in ("a.xlsx", "hang.xlsx", "z.xlsx"):
         shutil.copy(RETURN, tmp_path / name)
 
-    def slow(path, limits=intake.Limits()):
+    def slow(path, limits=None):
         if Path(path).name == "hang.xlsx":
             import time
 
             time.sleep(5)
-        return real(path, limits)
+        return real(path) if limits is None else real(path, limits)
 
     monkeypatch.setattr(intake, "extract", slow)  # the workers are threads of this process
     with Client(cluster) as client:
@@ -114,10 +114,10 @@ class _CrashOn(WorkerPlugin):
 
         real, name = intake.extract, self.name
 
-        def sabotaged(path, limits=intake.Limits()):
+        def sabotaged(path, limits=None):
             if Path(path).name == name:
                 os._exit(3)
-            return real(path, limits)
+            return real(path) if limits is None else real(path, limits)
 
         intake.extract = sabotaged
 

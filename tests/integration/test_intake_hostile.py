@@ -49,7 +49,8 @@ def test_each_broken_file_gets_its_code_and_location_and_the_rest_is_consolidate
     assert source["status"] == case.status, source
     located = [f for f in doc["findings"] if f["file"] == case.file and f["code"] == case.code]
     assert located, (
-        f"{case.file}: no {case.code} in {[(f['code'], f['message']) for f in doc['findings'] if f['file'] == case.file]}"
+        f"{case.file}: no {case.code} in "
+        f"{[(f['code'], f['message']) for f in doc['findings'] if f['file'] == case.file]}"
     )
     assert (located[0]["sheet"], located[0]["cell"]) == (case.sheet, case.cell)
     assert len(located[0]["message"]) > 30 and " " in located[0]["message"]  # a sentence, not a bare code

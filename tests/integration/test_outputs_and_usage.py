@@ -286,7 +286,8 @@ def test_sigterm_while_writing_leaves_no_temporary_file_and_the_previous_workboo
         "    time.sleep(60)\n"
         "    return real(self)\n"
         "xlsxwriter.Workbook.close = slow\n"
-        f"sys.exit(main(['consolidate', {str(HAMPSHIRE_DIR)!r}, '-o', {str(out / 'c.xlsx')!r}, '-q', '--workers', '1']))\n"
+        f"sys.exit(main(['consolidate', {str(HAMPSHIRE_DIR)!r}, '-o', {str(out / 'c.xlsx')!r}, '-q', "
+        "'--workers', '1']))\n"
     )
     root = Path(__file__).resolve().parents[2]
     child = subprocess.Popen([sys.executable, "-c", script], cwd=root, env={**os.environ, "PYTHONPATH": str(root)})

@@ -41,7 +41,10 @@ def test_importing_the_engine_loads_no_spreadsheet_library():
             for p in core_modules()
         )
     )
-    code = f"import sys, importlib\nfor m in '{modules}'.split(', '): importlib.import_module(m)\nprint(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(FORBIDDEN)!r}))"
+    code = (
+        f"import sys, importlib\nfor m in '{modules}'.split(', '): importlib.import_module(m)\nprint(sorted(m "
+        f"for m in sys.modules if m.split('.')[0] in {sorted(FORBIDDEN)!r}))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 

@@ -33,9 +33,18 @@ def sheet_xml(data: str, *, prefix: str = "", before: str = "", after: str = "")
 def package(sheet: str, *, extra: dict[str, bytes] | None = None, folder: str = "xl", target: str = "") -> bytes:
     parts: dict[str, bytes | str] = {
         "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
-        "_rels/.rels": f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="{folder}/workbook.xml"/></Relationships>',
-        f"{folder}/workbook.xml": f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
-        f"{folder}/_rels/workbook.xml.rels": f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/worksheet" Target="{target or "worksheets/sheet1.xml"}"/></Relationships>',
+        "_rels/.rels": (
+            f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/officeDocument" '
+            f'Target="{folder}/workbook.xml"/></Relationships>'
+        ),
+        f"{folder}/workbook.xml": (
+            f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="S" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>'
+        ),
+        f"{folder}/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/worksheet" '
+            f'Target="{target or "worksheets/sheet1.xml"}"/></Relationships>'
+        ),
         f"{folder}/worksheets/sheet1.xml": sheet,
         **(extra or {}),
     }
@@ -198,13 +207,19 @@ def test_relationships_the_reader_would_take_another_way_are_refused():
 
 
 def test_a_sheet_pointing_at_the_workbook_part_is_read_as_a_sheet_as_the_reader_would():
-    workbook = f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets><sheetData><row r="1"><c r="XFD1"><v>1</v></c></row></sheetData></workbook>'
+    workbook = (
+        f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="S" sheetId="1" '
+        'r:id="rId1"/></sheets><sheetData><row r="1"><c r="XFD1"><v>1</v></c></row></sheetData></workbook>'
+    )
     data = package(sheet_xml(""), target="workbook.xml", extra={"xl/workbook.xml": workbook.encode()})
     assert codes(inspect_package(data, "f.xlsx")) == [("CELL_OUTSIDE_TEMPLATE", "S", "XFD1")]
 
 
 def test_two_sheets_naming_one_part_both_carry_its_facts():
-    workbook = f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/><sheet name="T" sheetId="2" r:id="rId1"/></sheets></workbook>'
+    workbook = (
+        f'<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="S" sheetId="1" r:id="rId1"/><sheet '
+        'name="T" sheetId="2" r:id="rId1"/></sheets></workbook>'
+    )
     data = package(sheet_xml('<row r="2">' + error_cell("B2") + "</row>"), extra={"xl/workbook.xml": workbook.encode()})
     result = inspect_package(data, "f.xlsx")
     assert result.sheet("S").error_cells == result.sheet("T").error_cells == (("B2", "#N/A"),)
@@ -312,7 +327,10 @@ def test_a_long_run_of_pipes_in_a_formula_is_read_in_linear_time():
 
 def test_an_external_link_part_is_warned_of_with_its_target():
     link = f'<externalLink xmlns="{MAIN}"/>'.encode()
-    rels = f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/externalLinkPath" Target="file:///C:/Budget.xlsx" TargetMode="External"/></Relationships>'
+    rels = (
+        f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/externalLinkPath" '
+        'Target="file:///C:/Budget.xlsx" TargetMode="External"/></Relationships>'
+    )
     extra = {"xl/externalLinks/externalLink1.xml": link, "xl/externalLinks/_rels/externalLink1.xml.rels": rels.encode()}
     result = inspect_package(package(sheet_xml(""), extra=extra), "f.xlsx")
     assert codes(result) == [("EXTERNAL_LINK", "", "")] and "file:///C:/Budget.xlsx" in result.findings[0].message
