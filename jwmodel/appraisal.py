@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from jwmodel.cases import AppraisalError, Case, case_value
 from jwmodel.discounting import PRECISION, STPR, DiscountSchedule, discount_factors, npv_of_costs_and_savings
-from jwmodel.figures import FigureError, exact, figure
+from jwmodel.figures import FigureError, exact, figure, figures_by_year
 from jwmodel.model import Range
 from jwmodel.optimism import (
     OPTIMISM_BIAS_GUIDANCE,
@@ -121,13 +121,10 @@ def case_cashflows(
 
 def _flows(values: Sequence[object], what: str) -> tuple[Decimal, ...]:
     """One figure a year, each a number within the plausible range (the message names the year)."""
-    result: list[Decimal] = []
-    for year, value in enumerate(values):
-        try:
-            result.append(figure(value))
-        except FigureError as exc:
-            raise AppraisalError(f"{what}, year {year}: {exc}") from exc
-    return tuple(result)
+    try:
+        return figures_by_year(values, what)
+    except FigureError as exc:
+        raise AppraisalError(str(exc)) from exc
 
 
 def _net(cashflow: Cashflow | Sequence[object]) -> tuple[Decimal, ...]:

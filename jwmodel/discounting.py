@@ -38,7 +38,7 @@ from decimal import Decimal, localcontext
 from itertools import pairwise
 
 from jwmodel.errors import JwmodelError
-from jwmodel.figures import PRECISION, FigureError, figure
+from jwmodel.figures import PRECISION, FigureError, figures_by_year
 from jwmodel.money import MoneyError, to_decimal
 
 __all__ = [
@@ -178,13 +178,10 @@ def discount_factors(n_years: int, schedule: DiscountSchedule = STPR) -> tuple[D
 
 
 def _flows(cashflows: Iterable[object]) -> tuple[Decimal, ...]:
-    result: list[Decimal] = []
-    for year, value in enumerate(cashflows):
-        try:
-            result.append(figure(value))
-        except FigureError as exc:
-            raise DiscountError(f"year {year}: {exc}") from exc
-    return tuple(result)
+    try:
+        return figures_by_year(cashflows)
+    except FigureError as exc:
+        raise DiscountError(str(exc)) from exc
 
 
 def present_values(cashflows: Iterable[object], schedule: DiscountSchedule = STPR) -> tuple[Decimal, ...]:

@@ -13,12 +13,13 @@ bounded instead of failing somewhere deep inside with an overflow.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from jwmodel.money import MoneyError, to_decimal
 
-__all__ = ["PRECISION", "MAX_FIGURE", "FigureError", "figure", "beyond_limit", "exact"]
+__all__ = ["PRECISION", "MAX_FIGURE", "FigureError", "figure", "figures_by_year", "beyond_limit", "exact"]
 
 PRECISION = 40
 """Significant digits used for discounting and exact results, whatever the caller's decimal context."""
@@ -44,6 +45,17 @@ def figure(value: object) -> Decimal:
     if abs(result) > MAX_FIGURE:
         raise FigureError(beyond_limit(value if isinstance(value, (int, float, Decimal)) else repr(value)))
     return result
+
+
+def figures_by_year(values: Iterable[object], what: str = "") -> tuple[Decimal, ...]:
+    """One figure a year, each checked by :func:`figure`; the message names the year (and ``what``)."""
+    result: list[Decimal] = []
+    for year, value in enumerate(values):
+        try:
+            result.append(figure(value))
+        except FigureError as exc:
+            raise FigureError(f"{what + ', ' if what else ''}year {year}: {exc}") from exc
+    return tuple(result)
 
 
 def beyond_limit(shown: object) -> str:
