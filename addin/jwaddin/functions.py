@@ -26,6 +26,7 @@ from jwmodel.figures import MAX_FIGURE, FigureError, figure
 from jwmodel.layout import by_partner_rows, summary_rows
 from jwmodel.money import MoneyError, allocate, negative_weight, whole_percent_shares
 from jwmodel.options_scoring import MAX_CRITERIA, MAX_SCORES, score_options, weight_sensitivities
+from jwmodel.tables.outputs import FINDINGS, findings_rows
 
 __all__ = [
     "jw_shares",
@@ -198,11 +199,18 @@ def jw_findings(
         partners_table=partners_table,
     )
     result = consolidate(programme, options=chosen)
-    rows = [["Severity", "Code", "Message"]]
-    rows += [[f.severity.value, f.code, f.message] for f in result.findings]
+    rows: list[list[object]] = [list(FINDINGS.headers())]  # the Findings table's columns, as everywhere
+    rows += [[_cell(v) for v in row] for row in findings_rows(result.findings)]
     if len(rows) == 1:
-        rows.append(["none", "", "no findings"])
+        rows.append(["none", "", *("" for _ in FINDINGS.columns[2:-2]), "no findings", ""])
     return rows
+
+
+def _cell(value: object) -> object:
+    """A findings-row value as a cell takes it: text and numbers as they are, anything else as its text."""
+    if value is None or isinstance(value, str | int | float | Decimal):
+        return excel_value(value)
+    return str(value)
 
 
 def _flows(value: object, what: str) -> list[Decimal]:

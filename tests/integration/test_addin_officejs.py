@@ -238,3 +238,26 @@ def test_option_scores_rank_the_options_and_find_where_the_best_one_changes():
     assert efficiency[2] == float(above.quantize(Decimal("0.01")))  # Outsource wins once efficiency weighs enough
     with pytest.raises(xlwings.XlwingsError, match="one weight per criterion"):
         call("JW_OPTION_SCORES", table, [[50, 50]])
+
+
+def test_findings_come_back_with_the_findings_tables_columns_located_to_the_cell():
+    """JW_FINDINGS gives the Findings table's columns (as the workbook, receipts and JSON do)."""
+    savings = [
+        ["Service area", "Description", "Category", "Low (£000s)", "High (£000s)"],
+        ["Legal", "Shared team", "cashable staffing", -20, -11],  # the low estimate is the bigger saving
+    ]
+    rules = [
+        ["Service area", "Option", "Partners", "Method", "% A", "% B"],
+        ["Legal", "A and B", "A, B", "fixed percentages", 50, 50],
+    ]
+    baseline = [
+        ["Partner", "Service area", "Net baseline (£000s)", "FTE"],
+        ["A", "Legal", 100, 1],
+        ["B", "Legal", 100, 1],
+    ]
+    rows = call("JW_FINDINGS", savings, rules, baseline)
+    assert rows[0] == ["Severity", "Code", "File", "Sheet", "Cell", "Message", "Value"]
+    codes = [r[1] for r in rows[1:]]
+    assert "RANGE_NOT_ORDERED" in codes
+    ordered = next(r for r in rows[1:] if r[1] == "RANGE_NOT_ORDERED")
+    assert ordered[0] == "error" and ordered[5]  # a sentence saying what to fix
