@@ -196,6 +196,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return OK if base.complete else SOME_REJECTED
 
 
+UNCHECKED_LISTS = (
+    "no programme.json beside this file (and no --programme FILE): its Lists sheet was not compared with "
+    "the programme's own partners and service areas"
+)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from jwmodel.service import check_files
 
@@ -204,6 +210,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{report.file}: {report.status}" + (f" ({report.taken})" if report.taken else ""))
         for f in report.findings:
             print(f"  {f}")
+        if not report.held_to_programme and report.kind != "unknown":
+            print(f"  note: {UNCHECKED_LISTS}")
         if not report.ok:
             worst = SOME_REJECTED
     return worst

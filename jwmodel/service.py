@@ -114,6 +114,7 @@ class Report:
     kind: str
     findings: tuple[Finding, ...] = ()
     taken: str = ""
+    held_to_programme: bool = True  # False: no programme definition was found, so its Lists went unchecked
 
     @property
     def ok(self) -> bool:
@@ -176,7 +177,7 @@ def check_files(
     for path, item in zip(paths, extract_all(paths, workers=count), strict=True):
         definition = given or beside.get(path.parent)
         _, r = held_to(item, definition) if definition is not None else item
-        reports.append(Report(r.file, str(r.status), str(r.kind), tuple(r.findings), r.taken))
+        reports.append(Report(r.file, str(r.status), str(r.kind), tuple(r.findings), r.taken, definition is not None))
     return reports
 
 

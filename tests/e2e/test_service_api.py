@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -190,3 +191,16 @@ def test_check_files_reads_in_a_worker_so_a_crashing_file_cannot_stop_it(tmp_pat
     assert [r.file for r in reports] == ["boom.xlsx", "return-HFRS.xlsx"]
     assert reports[0].status == "rejected" and reports[0].findings[0].code == "READER_CRASHED"
     assert reports[1].ok and reports[1].kind == "partner return"
+
+
+def test_check_says_when_no_programme_definition_held_the_files_lists(tmp_path, capsys):
+    from jwmodel.cli import UNCHECKED_LISTS
+
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(HAMPSHIRE_DIR / "return-HC.xlsx", alone)
+    assert main(["check", str(alone / "return-HC.xlsx")]) == 0
+    assert UNCHECKED_LISTS in capsys.readouterr().out
+    shutil.copy(HAMPSHIRE_DIR / "programme.json", alone)  # the office's definition beside it
+    assert main(["check", str(alone / "return-HC.xlsx")]) == 0
+    assert UNCHECKED_LISTS not in capsys.readouterr().out
