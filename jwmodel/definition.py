@@ -78,6 +78,17 @@ class ProgrammeDefinition:
     def partner(self, code: str) -> Partner | None:
         return next((p for p in self.partners if p.code == code), None)
 
+    def described(self, *, assumed: bool) -> str:
+        """One line saying which programme a run was held to (for the Read me)."""
+        name = f"{self.name}: " if self.name else ""
+        where = (
+            "assumed from the lists most submissions share (no programme.json: see Findings, PROGRAMME_ASSUMED)"
+            if assumed
+            else "from the programme office's definition (programme.json)"
+        )
+        codes = ", ".join(p.code for p in self.partners)
+        return f"Programme: {name}partners {codes}; {len(self.services)} service areas; {where}."
+
 
 def _normal(text: str) -> str:
     """A name as compared: its NFKC form (so composed and decomposed accents, full-width letters are equal)."""

@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from jwmodel.business_case import AppraisalSettings, ProgrammeAppraisal, appraise_programme
+from jwmodel.codes import Code
 from jwmodel.consolidation import Consolidation, consolidate
 from jwmodel.definition import DefinitionError, ProgrammeDefinition
 from jwmodel.findings import Finding, Severity
@@ -245,7 +246,15 @@ class Run:
         """The consolidated workbook (Summary, Appraisal, ..., Findings, Sources), written atomically."""
         from jwmodel.excel.report import write_consolidated
 
-        return write_consolidated(path, self.consolidation, self.sources, self.appraisal)
+        return write_consolidated(path, self.consolidation, self.sources, self.appraisal, programme=self.programme_line)
+
+    @property
+    def programme_line(self) -> str:
+        """Which programme definition this run was held to, in one line ('' when there was none)."""
+        if self.definition is None:
+            return ""
+        assumed = any(f.code == Code.PROGRAMME_ASSUMED for f in self.findings)
+        return self.definition.described(assumed=assumed)
 
     def write_model(self, path: str | Path) -> Path:
         """The model workbook: the input tables with live JW_ formulas, filled from this run."""

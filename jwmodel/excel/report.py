@@ -89,7 +89,7 @@ def _sum(first_row: int, last_row: int, col: int) -> str:
     return f"=SUM({cell(first_row, col)}:{cell(last_row, col)})"
 
 
-def _read_me(b: _Book, result: Consolidation, sources: Sequence[SourceRecord]) -> None:
+def _read_me(b: _Book, result: Consolidation, sources: Sequence[SourceRecord], programme: str = "") -> None:
     ws = b.wb.add_worksheet("Read me")
     ws.set_column(0, 0, 120)
     b.text_cell(ws, 0, 0, "Joint working business case: consolidated", b.title)
@@ -98,6 +98,7 @@ def _read_me(b: _Book, result: Consolidation, sources: Sequence[SourceRecord]) -
         b.text_cell(ws, 1, 0, banner, b.banner)
     lines = (
         sources_line(sources),
+        programme,
         "Units: £000s. Sign: cost positive, saving negative. Written by jwmodel.",
         "",
         "Summary: Appendix A (recurring cost/(saving) by service area) and one-off costs.",
@@ -669,6 +670,8 @@ def write_consolidated(
     result: Consolidation,
     sources: Sequence[SourceRecord] = (),
     appraisal: ProgrammeAppraisal | None = None,
+    *,
+    programme: str = "",
 ) -> Path:
     """Write the consolidated workbook to ``path`` atomically and return the path.
 
@@ -677,6 +680,7 @@ def write_consolidated(
         result: the consolidation.
         sources: the intake register (every file seen, with its status).
         appraisal: the business case over the plan; adds the Appraisal and Sensitivity sheets.
+        programme: one line naming the programme definition the files were held to (on the Read me).
     """
     path = Path(path)
     with replacing(path, ".xlsx") as tmp:
@@ -684,7 +688,7 @@ def write_consolidated(
         wb.set_properties({"title": "Joint working business case: consolidated", "author": "jwmodel"})
         mark_output(wb, "consolidated workbook")
         b = _Book(wb)
-        _read_me(b, result, sources)
+        _read_me(b, result, sources, programme)
         _summary(b, result, sources)
         if appraisal is not None:
             _appraisal(b, appraisal)

@@ -204,3 +204,12 @@ def test_check_says_when_no_programme_definition_held_the_files_lists(tmp_path, 
     shutil.copy(HAMPSHIRE_DIR / "programme.json", alone)  # the office's definition beside it
     assert main(["check", str(alone / "return-HC.xlsx")]) == 0
     assert UNCHECKED_LISTS not in capsys.readouterr().out
+
+
+def test_the_read_me_says_which_programme_the_files_were_held_to(tmp_path, run):
+    from openpyxl import load_workbook
+
+    book = run.write_workbook(tmp_path / "c.xlsx")
+    lines = [r[0] for r in load_workbook(book, read_only=True)["Read me"].iter_rows(values_only=True) if r[0]]
+    line = next(x for x in lines if x.startswith("Programme: "))
+    assert "partners HC, HFRS, HCC; 7 service areas" in line and "programme.json" in line and "assumed" not in line
