@@ -172,7 +172,7 @@ def check_files(
 
     paths = [Path(p) for p in paths]
     given = _definition(programme, None)
-    beside = {} if given is not None else {p.parent: _definition(None, p.parent) for p in paths}
+    beside = {} if given is not None else {folder: _definition(None, folder) for folder in {p.parent for p in paths}}
     count = max(1, min(workers if workers is not None else default_workers(), len(paths)))
     reports = []
     for path, item in zip(paths, extract_all(paths, workers=count), strict=True):
