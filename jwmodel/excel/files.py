@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jwmodel.excel.guard import Limits
 from jwmodel.findings import Finding, Location
+from jwmodel.tables.outputs import printable
 
 __all__ = ["FILE_GONE", "display_name", "file_error", "gone", "read_regular_file", "sha256_of"]
 
@@ -40,12 +41,7 @@ def display_name(path: str | os.PathLike[str] | bytes) -> str:
     name stays recognisable, two different names stay different, and every writer (XlsxWriter,
     JSON, the terminal) can take it. Open the file by its real path, never by this name.
     """
-    name = os.path.basename(os.fsdecode(path))
-    try:
-        raw = name.encode("utf-8", "surrogateescape")  # undo how Python smuggles undecodable bytes into str
-    except UnicodeEncodeError:  # a lone surrogate that did not come from a byte (a Windows name)
-        raw = name.encode("utf-8", "surrogatepass")
-    return raw.decode("utf-8", "backslashreplace").translate(_UNSHOWABLE)
+    return printable(os.path.basename(os.fsdecode(path))).translate(_UNSHOWABLE)
 
 
 def sha256_of(data: bytes) -> str:

@@ -349,14 +349,16 @@ OUTPUTS: tuple[Output, ...] = (
 
 
 def printable(text: str) -> str:
-    """``text`` as every output can hold it: a file name's bytes that are not UTF-8 (which Python
-    keeps as lone surrogates) become U+FFFD, the replacement character."""
+    """``text`` as every output can hold it: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates, as in a file name made on another system) become ``\\xNN`` escapes, the rendering
+    ``jwmodel.excel.files.display_name`` gives a file name (which calls this)."""
     if text.isascii():
         return text
     try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
+        raw = text.encode("utf-8", "surrogateescape")  # undo how Python smuggles undecodable bytes into str
+    except UnicodeEncodeError:  # a lone surrogate that did not come from a byte (a Windows name)
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def flat(value: Any) -> Any:

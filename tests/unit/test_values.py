@@ -130,3 +130,16 @@ def test_consolidation_reports_a_finding_once_even_when_reading_reported_it_and_
     once = consolidate(programme).findings  # the stated-total findings, as reading would have reported them
     again = consolidate(dataclasses.replace(programme, findings=once))
     assert again.findings == once
+
+
+def test_text_no_output_can_hold_is_shown_as_a_file_name_is():
+    """Bytes that are not UTF-8 read as the same \\xNN escapes in every output as in a file's display name."""
+    import os
+
+    from jwmodel.excel.files import display_name
+    from jwmodel.tables.outputs import printable
+
+    name = os.fsdecode(b"bad-\xff\xfe-name.xlsx")
+    assert printable(name) == display_name(name) == "bad-\\xff\\xfe-name.xlsx"
+    assert printable("Lеgal Services £") == "Lеgal Services £"  # valid text is left as it is
+    printable(name).encode("utf-8")  # and any writer can take it
