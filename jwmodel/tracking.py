@@ -51,7 +51,7 @@ from jwmodel.monitoring import (
     period_order,
     period_year,
 )
-from jwmodel.phasing import phase_line
+from jwmodel.phasing import PhasingError, phase_line
 
 __all__ = [
     "RED_TOLERANCE",
@@ -356,6 +356,29 @@ def _track_line(
     )
 
 
+def _tracked_line(
+    planned: PlannedLine,
+    years: tuple[str, ...],
+    current: int,
+    case: Case,
+    reports: Sequence[tuple[str, LineReport]],
+    findings: list[Finding],
+) -> LineTrack | None:
+    """The line tracked, or None with the finding (as the appraisal) when its phasing falls outside the plan."""
+    try:
+        return _track_line(planned, years, current, case, reports)
+    except PhasingError as exc:
+        line = planned.share
+        findings.append(
+            Finding(
+                Code.PHASING_OUTSIDE_PLAN,
+                f"{line.service}: '{line.description}' ({planned.line_id}): {exc}; it is not tracked",
+                line.where,
+            )
+        )
+        return None
+
+
 def _total(name: str, figures: Figures, current: int, fte: Decimal | None = None) -> Track:
     plan, forecast = figures.to_date(current)
     return Track(name, figures, rag(plan, forecast), forecast - plan, fte)
@@ -512,8 +535,6 @@ def track(
     Returns:
         The :class:`Tracker`; problems in the returns are its findings (the figures concerned not counted).
 
-    Raises:
-        PhasingError: a line of the version that cannot be phased over its own plan.
     """
     years = tuple(years)
     findings: list[Finding] = list(returns.findings)
@@ -521,9 +542,10 @@ def track(
     known = {p.line_id: p for p in lines}
     reports = _reports(used, known, findings)
     by_line = tuple(
-        _track_line(p, years, current, case, reports.get(p.line_id, ()))
+        t
         for p in lines
         if p.share.kind is LineKind.SAVING and p.share.included
+        if (t := _tracked_line(p, years, current, case, reports.get(p.line_id, ()), findings)) is not None
     )
     counted = [t for t in by_line if t.counted]
     by_partner = _partners(counted, partners, years, current, used)

@@ -188,9 +188,8 @@ BENEFITS = (
 TARGETS = (
     SavingsTarget("HC", "2013/14", D(-150)),
     SavingsTarget("HC", "2014/15", D(-200)),
-    SavingsTarget("HFRS", "2013/14", D(-10)),
-    SavingsTarget("HFRS", "2014/15", D(-10)),
-    SavingsTarget("HCC", "2013/14", D(-60)),
+    SavingsTarget("HFRS", "2014/15", D(-1)),
+    SavingsTarget("HCC", "2013/14", D(-55)),
     SavingsTarget("HCC", "2014/15", D(-60)),
 )
 
@@ -202,6 +201,12 @@ def due_date(period: str) -> str:
     year, month = (start, 3 * quarter + 4) if quarter < 3 else (start + 1, 3 * quarter - 8)
     next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
     return (next_month - dt.timedelta(days=1)).isoformat()
+
+
+def quarter_end(period: str) -> str:
+    """The last day of a quarter (2012/13 Q1 ends on 2012-06-30): when its measurements are taken."""
+    start, quarter = int(period[:4]), int(period[-1])
+    return {1: f"{start}-06-30", 2: f"{start}-09-30", 3: f"{start}-12-31", 4: f"{start + 1}-03-31"}[quarter]
 
 
 def submitted_date(partner: str, period: str) -> str:

@@ -59,12 +59,19 @@ def read_monitoring_folder(
 
 
 def settle_records(records: Sequence[SourceRecord], left_out: Mapping[str, str]) -> tuple[SourceRecord, ...]:
-    """The register with each return that does not count marked: superseded, or skipped (a draft, undecided)."""
+    """The register with each return that does not count marked: superseded, skipped (a draft left out), or
+    rejected (covers that do not say which of several returns is the latest)."""
     settled = []
     for r in records:
         why = left_out.get(r.file)
         if why is not None:
-            status = Status.SUPERSEDED if why.startswith("superseded") else Status.SKIPPED
+            status = (
+                Status.SUPERSEDED
+                if why.startswith("superseded")
+                else Status.SKIPPED
+                if why.startswith("a draft")
+                else Status.REJECTED
+            )
             r = dataclasses.replace(r, status=status, taken=f"{r.taken}; not counted: {why}" if r.taken else why)
         settled.append(r)
     return tuple(settled)

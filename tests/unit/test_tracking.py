@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -203,3 +204,44 @@ def test_the_plan_follows_the_case():
         case=Case.PRUDENT,
     )
     assert t.spend[0].budget == D(30) and t.current_year == ""
+
+
+def _definition(monitoring: object) -> dict:
+    return {"partners": [{"code": "A", "name": "Alpha"}], "service_areas": ["S"], "monitoring": monitoring}
+
+
+@pytest.mark.parametrize(
+    ("monitoring", "where"),
+    [
+        ({"benefits": [{"measure": "M", "unit": "%", "better": "up"}]}, "monitoring.benefits[0].better"),
+        (
+            {"returns_due": [{"partners": ["A"], "period": "2012/13 Q9", "due": "2012-07-31"}]},
+            "monitoring.returns_due[0].period",
+        ),
+        (
+            {"returns_due": [{"partners": ["A"], "period": "2012/13 Q1", "due": "31/07/2012"}]},
+            "monitoring.returns_due[0].due",
+        ),
+        ({"targets": [{"partner": "A", "year": "2013", "amount": -5}]}, "monitoring.targets[0].year"),
+        ({"targets": [{"partner": "A", "year": "2013/14", "amount": "lots"}]}, "monitoring.targets[0].amount"),
+        ({"schedule": []}, "monitoring"),
+    ],
+)
+def test_a_bad_monitoring_section_is_refused_naming_the_entry(monitoring, where):
+    from jwmodel.definition import DefinitionError, from_dict
+
+    with pytest.raises(DefinitionError, match=f"^programme.json: {re.escape(where)}: "):
+        from_dict(_definition(monitoring))
+
+
+def test_the_monitoring_section_reads_back_from_its_json_form():
+    from jwmodel.definition import from_dict, to_dict
+    from jwmodel.examples import hampshire_2012_monitoring as ex
+
+    definition = from_dict(_definition({"benefits": [], "targets": [], "returns_due": []}))
+    full = from_dict({**to_dict(definition), "monitoring": None} | {"monitoring": {}})
+    assert full.monitoring == MonitoringPlan()
+    with_plan = type(definition)(definition.partners, definition.services, monitoring=ex.plan())
+    assert from_dict(to_dict(with_plan)) == with_plan
+    assert len(with_plan.monitoring.schedule) == 36 and with_plan.monitoring.schedule[0].due == "2012-07-31"
+    assert "monitoring" not in to_dict(definition)  # a definition without one is written as before
