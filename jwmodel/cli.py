@@ -253,13 +253,14 @@ def _definition_from_arguments(args: argparse.Namespace):
 def cmd_templates(args: argparse.Namespace) -> int:
     from jwmodel.definition import FILE_NAME
     from jwmodel.excel.programme_file import write_definition
-    from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
+    from jwmodel.excel.templates import write_monitoring_return, write_partner_return, write_workstream_proposal
 
     definition = _definition_from_arguments(args)
     out = Path(args.outdir)
     for path in (
         write_partner_return(out / "partner_return.xlsx", definition.setup),
         write_workstream_proposal(out / "workstream_proposal.xlsx", definition.setup),
+        write_monitoring_return(out / "monitoring_return.xlsx", definition.setup),  # after approval
         write_definition(out / FILE_NAME, definition),
     ):
         print(f"Wrote {path}")

@@ -150,6 +150,7 @@ class SourceKind(StrEnum):
 
     PARTNER_RETURN = "partner return"
     WORKSTREAM_PROPOSAL = "workstream proposal"
+    MONITORING_RETURN = "monitoring return"
     UNKNOWN = "unknown"
     LOCK_FILE = "lock file"
     TEMPORARY_FILE = "temporary file"

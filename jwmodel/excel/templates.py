@@ -21,14 +21,18 @@ from xlsxwriter.worksheet import Worksheet
 from jwmodel.excel import schema as s
 from jwmodel.excel.atomic import replacing
 from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, write_value
+from jwmodel.monitoring import MonitoringReturn
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 from jwmodel.tables import Column, Kind, Scope, Table, inputs
+from jwmodel.tables import monitoring as monitoring_tables
 
-__all__ = ["write_partner_return", "write_workstream_proposal"]
+__all__ = ["write_partner_return", "write_workstream_proposal", "write_monitoring_return"]
 
 CREATED = dt.datetime(2012, 4, 1)  # fixed, so regenerating a template gives identical bytes
 SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OFF: 8}
 MIN_ROWS = {s.BASELINE: 15, s.OPTIONS: 5, s.DRIVERS: 5, s.SAVINGS: 30, s.ONE_OFF: 10}
+SPARE_ROWS |= {s.DELIVERED: 5, s.SPEND: 3, s.MEASUREMENTS: 5}  # the monitoring return's tables
+MIN_ROWS |= {s.DELIVERED: 20, s.SPEND: 10, s.MEASUREMENTS: 10}
 MONEY = "#,##0.0##;(#,##0.0##);0"
 
 PARTNER_INSTRUCTIONS = (
@@ -219,6 +223,7 @@ LIST_NAMES = {
     s.METHODS: "=Methods",
     s.CATEGORIES: "=Categories",
     s.ONE_OFF_TYPES: "=OneOffTypes",
+    monitoring_tables.LINE_STATUSES: "=LineStatuses",  # added to the Lists sheet by write_monitoring_return
 }
 
 
@@ -399,3 +404,108 @@ def _proposal_tables(wb: Workbook, f: _Formats, codes: Sequence[str], data: Work
     _table(wb, f, inputs.SAVING_LINES, SAVINGS_GUIDANCE, codes, lines)
     costs = [inputs.one_off_cells(c) for c in (data.one_off_costs if data else ())]
     _table(wb, f, inputs.ONE_OFF_COSTS, ONE_OFF_GUIDANCE, codes, costs)
+
+
+# --- the monitoring return (after approval: jwmodel.monitoring) -----------------------------------
+
+MONITORING_INSTRUCTIONS = (
+    "How to complete this monitoring return",
+    "",
+    "1. Cover: choose your partner code, give the period (a quarter such as 2012/13 Q1, or a year) and its year.",
+    "   Status: Draft while you work on it; Final once signed off (name, role such as Section 151 officer, date).",
+    "   A resubmission after a final return reopens the period: give it the next submission number.",
+    "2. Savings delivered: one row per line of the approved business case, by its Line ID. Give the saving delivered",
+    "   in the period and the forecast for the whole financial year, for the whole line (all partners: the tracker",
+    "   splits it by the line's own rule). Sign convention as in the business case: cost positive, saving negative.",
+    "   Status: on track, at risk, delivered or dropped; say why a figure differs from plan in the comment.",
+    "3. One-off spend: each one-off cost's spend to date (cumulative from the start), by its Line ID.",
+    "4. Benefits: each measurement of a non-financial benefit named in the benefits register, with its date.",
+    "5. Save as .xlsx and send the file to the programme office. Check it first with: jwmodel check <this file>",
+)
+DELIVERED_GUIDANCE = "The whole line, £000s: cost positive, saving negative. Forecast: the whole financial year."
+SPEND_GUIDANCE = "Spend to date on each one-off cost of change, cumulative from the start (£000s)."
+MEASUREMENTS_GUIDANCE = "Measurements of the non-financial benefits in the programme's benefits register."
+
+
+def _monitoring_lists(wb: Workbook, f: _Formats) -> None:
+    """The line statuses and return statuses, beside the programme's lists on the Lists sheet."""
+    ws = wb.get_worksheet_by_name(s.LISTS)
+    for col, (header, values, name) in enumerate(
+        (
+            ("Line status", monitoring_tables.LINE_STATUSES, "LineStatuses"),
+            ("Return status", s.RETURN_STATUSES, "ReturnStatuses"),
+        ),
+        start=10,
+    ):
+        ws.write_string(0, col, header, f.bold)
+        for row, value in enumerate(values, start=1):
+            ws.write_string(row, col, value)
+        letter = xlsxwriter.utility.xl_col_to_name(col)
+        wb.define_name(name, f"='{s.LISTS}'!${letter}$2:${letter}${len(values) + 1}")
+
+
+def _monitoring_cover_values(setup: ProgrammeSetup, data: MonitoringReturn | None) -> dict[str, object]:
+    values = _cover_values(s.MONITORING_RETURN, data.cover if data else None, setup)
+    values["return_status"] = "Draft"
+    if data:
+        partner = next((p.name for p in setup.partners if p.code == data.partner), "")
+        values.update(
+            partner_code=data.partner,
+            partner_name=partner,
+            period=data.period,
+            return_status=data.status.value,
+            signed_by=data.sign_off.name,
+            signed_role=data.sign_off.role,
+            signed_date=data.sign_off.date,
+            fte_released=data.fte_released,
+        )
+    return values
+
+
+def write_monitoring_return(
+    path: str | Path,
+    setup: ProgrammeSetup,
+    data: MonitoringReturn | None = None,
+    *,
+    lines: Sequence[dict[str, object]] = (),
+) -> Path:
+    """Write a monitoring return: blank (with ``lines``, the approved version's lines as rows of
+    ``tables.monitoring.DELIVERED``/``SPEND`` keyed ``line_id``, ``service``, ``description``, when given),
+    or filled with ``data``; ``lines`` then gives each line's service and description."""
+    path = Path(path)
+    about = {str(x["line_id"]): x for x in lines}
+
+    def rows(reports: Sequence[object], cells) -> list[dict[str, object]]:
+        return [{**about.get(r.line_id, {}), **cells(r)} for r in reports]  # type: ignore[attr-defined]
+
+    def write(target: Path) -> None:
+        wb, f = _workbook(target, s.MONITORING_RETURN)
+        _instructions(wb, f, MONITORING_INSTRUCTIONS)
+        _cover(
+            wb, f, s.MONITORING_COVER, "Monitoring return: benefits delivered", _monitoring_cover_values(setup, data)
+        )
+        status_row = 2 + [x.key for x in s.MONITORING_COVER].index("return_status")
+        wb.get_worksheet_by_name(s.COVER).data_validation(
+            status_row, 1, status_row, 1, {"validate": "list", "source": "=ReturnStatuses"}
+        )
+        if data:
+            delivered = rows(data.lines, lambda r: {**_cells_of(r), "status": r.status.value})
+            spend = rows(data.spend, _cells_of)
+            measured = [_cells_of(m) for m in data.measurements]
+        else:
+            delivered, spend, measured = list(lines), [], []
+        _table(wb, f, monitoring_tables.DELIVERED, DELIVERED_GUIDANCE, (), delivered)
+        _table(wb, f, monitoring_tables.SPEND, SPEND_GUIDANCE, (), spend)
+        _table(wb, f, monitoring_tables.MEASUREMENTS, MEASUREMENTS_GUIDANCE, (), measured)
+        _lists(wb, f, setup)
+        _monitoring_lists(wb, f)
+        wb.get_worksheet_by_name(s.COVER).activate()
+        wb.close()
+
+    _atomic(path, write)
+    return path
+
+
+def _cells_of(report: object) -> dict[str, object]:
+    """A report's fields by name (its ``where`` left out): the cells of its row."""
+    return {k: getattr(report, k) for k in report.__slots__ if k != "where"}  # type: ignore[attr-defined]
