@@ -29,7 +29,7 @@ __all__ = [
     "consolidate_folder",
 ]
 
-__version__ = "0.1.0"
+from jwmodel.version import VERSION as __version__  # noqa: E402
 
 _SERVICE = {"Report", "Run", "UsageError", "check_files", "compare", "consolidate_folder"}
 

@@ -10,4 +10,4 @@ installed at all) the functions are plain Python callables. See docs/excel-addin
 
 __all__ = ["__version__"]
 
-__version__ = "0.1.0"
+from jwmodel.version import VERSION as __version__  # the add-in ships with the engine  # noqa: E402

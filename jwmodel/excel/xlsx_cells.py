@@ -16,6 +16,7 @@ from typing import Any
 
 from jwmodel.tables import Table
 from jwmodel.tables.outputs import flat, printable
+from jwmodel.version import VERSION
 
 __all__: list[str] = [
     "WORKBOOK_OPTIONS",
@@ -288,7 +289,7 @@ def page_setup(
     import datetime
 
     if version is None:
-        from jwmodel import __version__ as version
+        version = VERSION
     date = date or datetime.date.today().isoformat()
     ws.set_landscape()
     ws.set_paper(9)  # A4
