@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from jwmodel.compact import compact_pickle
 from jwmodel.errors import JwmodelError
 from jwmodel.money import POUND, MoneyError, allocate, round_to_pound, to_decimal
 
@@ -96,6 +97,7 @@ def _percentages(values: Iterable[object], what: str) -> tuple[Decimal, ...]:
     return tuple(result)
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Profile:
     """When a line starts and how it builds up or is spent.
