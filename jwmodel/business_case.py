@@ -154,9 +154,19 @@ def _empty(n: int) -> Totals:
 
 
 def _phased(line: LineShare, years: tuple[str, ...]) -> dict[Case, Cashflow] | Finding:
-    """The line under every case by ``phase_line``, or the finding that leaves it out of the appraisal."""
+    """The line under every case by ``phase_line``, or the finding that leaves it out of the appraisal.
+
+    Cases with the same figure (a line whose low and high are equal, or a midpoint at one end) share
+    one phasing.
+    """
     try:
-        return {case: phase_line(line.kind, case_value(line.estimate, case), line.profile, years) for case in Case}
+        by_case: dict[Case, Cashflow] = {}
+        by_amount: dict[Decimal, Cashflow] = {}
+        for case in Case:
+            amount = case_value(line.estimate, case)
+            if amount not in by_amount:
+                by_amount[amount] = phase_line(line.kind, amount, line.profile, years)
+            by_case[case] = by_amount[amount]
     except PhasingError as exc:
         return Finding(
             "PHASING_OUTSIDE_PLAN",
@@ -164,24 +174,29 @@ def _phased(line: LineShare, years: tuple[str, ...]) -> dict[Case, Cashflow] | F
             f"(the plan runs {years[0]} to {years[-1]})",
             line.where,
         )
+    return by_case
 
 
 def _add(line: LineShare, phased: Mapping[Case, Cashflow], service: Totals, partners: Mapping[str, Totals]) -> None:
     """Add a line's flows to its service's totals and its partners' shares (each year split exactly to £1)."""
+    weights = line.percentages
     split: dict[Decimal, dict[str, Decimal]] = {}  # each distinct yearly amount is split once
     for case, flow in phased.items():
         for stream, values in enumerate((flow.savings, flow.costs)):
+            row = service[case][stream]
             for year, value in enumerate(values):
                 if not value:
                     continue
-                service[case][stream][year] += value
-                if not line.percentages:
+                row[year] += value
+                if not weights:
                     continue
-                if value not in split:
-                    split[value] = allocate(value, line.percentages)
-                for partner, share in split[value].items():
-                    if partner in partners:
-                        partners[partner][case][stream][year] += share
+                shares = split.get(value)
+                if shares is None:
+                    shares = split[value] = allocate(value, weights)
+                for partner, share in shares.items():
+                    totals = partners.get(partner)
+                    if totals is not None:
+                        totals[case][stream][year] += share
 
 
 def _accumulate(
