@@ -342,7 +342,7 @@ def _summary_charts(
 ) -> None:
     """Under the tables: recurring cost/(saving) by service area, and the tornado beside it."""
     chart = b.wb.add_chart({"type": "bar"})
-    for col, name in ((5, "Low"), (6, "High")):
+    for col, name in ((5, "Low estimate"), (6, "High estimate")):
         chart.add_series(
             {"name": name, "categories": ["Summary", first, 0, last, 0], "values": ["Summary", first, col, last, col]}
         )
@@ -368,7 +368,7 @@ def _tornado(b: _Book, appraisal: ProgrammeAppraisal) -> object:
     about a vertical axis at the central NPV (the Sensitivity sheet holds the figures)."""
     first, last = _tornado_rows(appraisal)
     chart = b.wb.add_chart({"type": "bar"})
-    for col, name in ((1, "Prudent"), (2, "Optimistic")):
+    for col, name in ((1, "Prudent case"), (2, "Optimistic case")):
         chart.add_series(
             {
                 "name": name,
@@ -627,7 +627,7 @@ def _partner_totals(b: _Book, ws: Worksheet, result: Consolidation, matrices: di
             b.formula(ws, row, 1 + k, f"={cell(matrices[kind], 1 + 2 * j + k % 2)}", value, b.f.money_exact)
         row += 1
     chart = b.wb.add_chart({"type": "column"})
-    for k, name in ((1, "Recurring low"), (2, "Recurring high")):
+    for k, name in ((1, "Recurring, low estimate"), (2, "Recurring, high estimate")):
         chart.add_series(
             {
                 "name": name,
@@ -751,7 +751,7 @@ def _appraisal_chart(
         r = cumulative_rows[c.case]
         chart.add_series(
             {
-                "name": c.case.value,
+                "name": f"{c.case.value.capitalize()} case",
                 "categories": ["Appraisal", 4, 2, 4, 1 + len(years)],
                 "values": ["Appraisal", r, 2, r, 1 + len(years)],
                 "marker": {"type": "circle"},

@@ -263,13 +263,14 @@ def keep_chart_on_one_page(ws: Any, row: int, *, chart: float, width: float) -> 
 
     ``chart``: its height (points); ``width``: the sheet's printed width (column width units), from
     which the fit-to-width scale follows. The rows above take the heights set on them (15 points
-    otherwise). A chart that starts a page and is no taller than a page is never cut across pages.
+    otherwise). A chart that starts a page (a blank row above it: leave row ``row - 1`` empty) and
+    is no taller than a page is never cut across pages.
     """
     heights = {r: info.height for r, info in ws.row_info.items() if info.height is not None}  # set_row's
     above = sum(heights.get(r, LINE_HEIGHT) for r in range(row))
     scale = min(1.0, PAGE_WIDTH / max(1.0, width * 7 * 0.75))
     if (above + chart) * scale > PAGE_HEIGHT * 0.92:
-        ws.set_h_pagebreaks([row])
+        ws.set_h_pagebreaks([max(1, row - 1)])  # a row of room above it: a chart touching a break prints on both pages
 
 
 def _wrapped_lines(text: str, width: float) -> int:
