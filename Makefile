@@ -63,3 +63,9 @@ clean:
 # then times jwmodel consolidate beside the naive pandas loop, a raw python-calamine read and unzipping.
 bench: $(STAMP) libreoffice
 	$(BIN)/python bench/run.py --n 1000
+
+# The Hampshire Summary as LibreOffice prints it, rendered to PNG for README.md and docs/consolidate.md.
+.PHONY: docs-images
+docs-images: $(STAMP) libreoffice
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[docs]'
+	$(BIN)/python docs/render_summary.py --out docs/images

@@ -246,7 +246,10 @@ class Run:
         """The consolidated workbook (Summary, Appraisal, ..., Findings, Sources), written atomically."""
         from jwmodel.excel.report import write_consolidated
 
-        return write_consolidated(path, self.consolidation, self.sources, self.appraisal, programme=self.programme_line)
+        name = self.definition.name if self.definition is not None else ""
+        return write_consolidated(
+            path, self.consolidation, self.sources, self.appraisal, programme=self.programme_line, programme_name=name
+        )
 
     @property
     def programme_line(self) -> str:
