@@ -43,10 +43,12 @@ from jwmodel.summary import rounded  # noqa: E402
 from jwmodel.tables import Table  # noqa: E402
 from jwmodel.tables.outputs import (  # noqa: E402
     APPORTIONMENT,
+    APPRAISAL,
     PARTNERS,
     SUMMARY,
     appendix_a_rows,
     apportionment_rows,
+    appraisal_rows,
     partners_rows,
 )
 
@@ -149,20 +151,26 @@ def _partners(document: docx.document.Document, result: Consolidation) -> None:
 
 
 def _appraisal(document: docx.document.Document, appraisal: ProgrammeAppraisal) -> None:
-    """Each case's net cost/(saving) by year, NPV and payback, as the JSON rounds them."""
+    """The programme's net cost/(saving) by year per case (the APPRAISAL rows), NPV and payback as the
+    JSON rounds them."""
     document.add_heading("Appraisal over the plan, £000s", level=2)
     settings = appraisal.settings
     document.add_paragraph(
         f"Net cost/(saving) by year; NPV at the {settings.schedule.name}, benefit positive (above 0 means worth "
         "doing); payback in years from the start of the plan."
     )
-    header = ["Case", *appraisal.years, "NPV", "Payback (years)"]
+    net: dict[str, list[object]] = {}
+    keys = APPRAISAL.keys
+    for row in appraisal_rows(appraisal):
+        values = dict(zip(keys, row, strict=True))
+        if values["scope"] == "programme":
+            net.setdefault(str(values["case"]), []).append(values["net"])
     rows = []
     for c in appraisal.cases:
         payback = rounded(c.payback_years, 2)
-        npv = rounded(c.npv)
-        rows.append([str(c.case), *c.cashflow.net, Decimal(str(npv)), "n/a" if payback is None else f"{payback:.2f}"])
-    _table(document, header, rows)
+        npv = Decimal(str(rounded(c.npv)))
+        rows.append([str(c.case), *net[str(c.case)], npv, "n/a" if payback is None else f"{payback:.2f}"])
+    _table(document, ["Case", *appraisal.years, "NPV", "Payback (years)"], rows)
 
 
 def _bracketed(value: float, _: object = None) -> str:

@@ -149,6 +149,15 @@ def test_without_python_docx_the_appendix_is_a_usage_error(monkeypatch, tmp_path
     assert not (tmp_path / "appendix.docx").exists()
 
 
+def test_without_libreoffice_the_command_says_there_is_no_pdf(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on the path
+    out = tmp_path / "out"
+    args = ["consolidate", str(EXAMPLES / "hampshire-2012"), "-o", str(out / "c.xlsx"), "--appendix"]
+    assert main([*args, str(out / "appendix.docx")]) == 0
+    assert (out / "appendix.docx").exists() and not (out / "appendix.pdf").exists()
+    assert "LibreOffice is not installed: no PDF of the workbook's summary pages" in capsys.readouterr().err
+
+
 @pytest.mark.libreoffice
 def test_the_pdf_holds_the_summary_pages_only(written, libreoffice):
     import subprocess
