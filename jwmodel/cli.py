@@ -54,7 +54,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
     from jwmodel.excel.batch import is_output
 
     folder = Path(args.folder).resolve()
-    for path in (args.output, args.json, args.model):
+    for path in (args.output, args.json, args.model, args.appendix):
         if path:
             target = check_target(path)
             if target.is_file() and target.resolve().parent == folder and not is_output(target):
@@ -91,7 +91,8 @@ def _print_run(run: Run, args: argparse.Namespace) -> None:
         print(text)
         print()
     print(sources_line(run.sources))
-    written = [args.output, *(x for x in (args.model, args.json, args.tables, args.receipts) if x)]
+    extra = (args.model, args.json, args.tables, args.receipts, args.appendix, getattr(args, "written_pdf", None))
+    written = [args.output, *(x for x in extra if x)]
     print("Wrote " + ", ".join(str(x) for x in written))
 
 
@@ -106,6 +107,16 @@ def _write(run: Run, args: argparse.Namespace) -> None:
         run.write_tables(args.tables)
     if args.receipts:
         run.write_receipts(args.receipts)
+    if args.appendix:
+        _write_appendix(run, args)
+
+
+def _write_appendix(run: Run, args: argparse.Namespace) -> None:
+    """The committee appendix (--appendix), and the Summary as a PDF beside it where LibreOffice is installed."""
+    _, pdf = run.write_appendix(args.appendix, workbook=args.output)
+    args.written_pdf = pdf
+    if pdf is None and not args.quiet:
+        print("jwmodel: LibreOffice is not installed: no PDF of the workbook's summary pages", file=sys.stderr)
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
@@ -355,6 +366,12 @@ def _consolidate_parser(sub: Any) -> None:  # argparse's sub-parsers action
         help="read files on an existing Dask cluster (scheduler address); the workers must reach the same paths",
     )
     _programme_argument(c)
+    c.add_argument(
+        "--appendix",
+        metavar="FILE",
+        help="also write the financial appendix for a committee report as Word (.docx), and the workbook's Summary "
+        "as a PDF beside it where LibreOffice is installed",
+    )
     c.add_argument("--profile", action="store_true", help="print the time taken by each stage")
     _appraisal_arguments(c)
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")

@@ -795,13 +795,19 @@ SAVED_SHEET = "Saved figures"  # hidden: each spilling table's figures as saved,
 SAVED_MARK = " (saved figures: the add-in is not loaded)"
 
 
-def saves_figures(rows: Sequence[Sequence[object]]) -> bool:
-    """Whether a spilling result is a table under a header, which falls back to its saved figures."""
+def _headed(rows: Sequence[Sequence[object]]) -> bool:
     return len(rows) >= 2 and isinstance(rows[0][0], str) and bool(rows[0][0])
 
 
+def saves_figures(rows: Sequence[Sequence[object]]) -> bool:
+    """Whether a spilling result falls back to its saved figures: any with a figure in it."""
+    return any(v not in (None, "") for row in rows for v in row)
+
+
 def saved_rows(rows: Sequence[Sequence[object]]) -> list[list[object]]:
-    """The saved figures as the fallback shows them: the first header marked as saved."""
+    """The saved figures as the fallback shows them: a table's first header marked as saved."""
+    if not _headed(rows):
+        return [list(r) for r in rows]
     return [[f"{rows[0][0]}{SAVED_MARK}", *rows[0][1:]], *(list(r) for r in rows[1:])]
 
 

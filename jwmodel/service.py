@@ -268,6 +268,43 @@ class Run:
             check_target(path), self.programme, self.consolidation, self.sources, appraisal=self.appraisal
         )
 
+    # --- the committee appendix (issue 13, part 4) ---------------------------------------------
+
+    def write_appendix(self, path: str | Path, *, workbook: str | Path | None = None) -> tuple[Path, Path | None]:
+        """The financial appendix as a Word document, and the workbook's summary pages as a PDF.
+
+        Args:
+            path: the .docx to write (atomically).
+            workbook: the consolidated workbook already written; its Summary is rendered by
+                LibreOffice to ``path`` with the suffix .pdf.
+
+        Returns:
+            (the .docx, the .pdf or None when no workbook was given or LibreOffice is not installed).
+
+        Raises:
+            UsageError: python-docx or matplotlib is not installed (``pip install 'jwmodel[appendix]'``).
+        """
+        from jwmodel.excel.atomic import check_target
+
+        try:
+            from jwmodel.excel.appendix import summary_pdf, write_appendix
+        except ImportError as exc:
+            raise UsageError(
+                f"the appendix needs python-docx and matplotlib ({exc.name} is missing): "
+                "pip install 'jwmodel[appendix]'"
+            ) from exc
+        from jwmodel.excel.libreoffice import LibreOfficeError
+
+        docx_path = write_appendix(
+            check_target(path), self.consolidation, self.appraisal, self.sources, programme=self.programme_line
+        )
+        if workbook is None:
+            return docx_path, None
+        try:
+            return docx_path, summary_pdf(workbook, docx_path.with_suffix(".pdf"))
+        except LibreOfficeError:
+            return docx_path, None
+
     def summary(self) -> dict[str, Any]:
         """The summary JSON document (docs/summary-json.md)."""
         from jwmodel.summary import summary

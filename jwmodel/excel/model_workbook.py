@@ -1,13 +1,20 @@
 """The model workbook: inputs as Excel tables, outputs computed in Excel by the JW_ functions.
 
 Input sheets hold one Excel table each (partners, baseline, saving lines, apportionment rules,
-drivers, one-off costs), with the columns declared in ``jwmodel.tables.inputs``. Output sheets call
-the add-in's functions on those tables: Summary (``JW_SAVINGS_SUMMARY``), By partner
-(``JW_BY_PARTNER``), Shares (``JW_SHARES`` and ``JW_APPORTION``) and Checks (``JW_CHECK_TOTAL``).
-Every JW_ formula is written with the result the engine gives for the same inputs, so a reader that
-does not calculate (python-calamine, pandas, Excel without the add-in before it recalculates) still
-sees the figures. Formulas whose result spills are written as dynamic arrays, laid out as Excel
-saves them (the anchor holds the formula, the cells it spills into hold the cached values).
+drivers, one-off costs), with the columns declared in ``jwmodel.tables.inputs`` and a drop-down on
+every choice column. Output sheets call the add-in's functions on those tables: Summary
+(``JW_SAVINGS_SUMMARY``), By partner (``JW_BY_PARTNER``), Shares (``JW_SHARES`` and ``JW_APPORTION``),
+Checks (``JW_CHECK_TOTAL``, red where a check fails), Appraisal (``JW_NPV``, ``JW_PAYBACK``,
+``JW_SWITCHING_VALUE``), Options (``JW_OPTION_SCORES``) and Findings (``JW_FINDINGS``).
+
+It works without the add-in: every JW_ formula is written with the result the engine gives for the
+same inputs and the workbook does not ask to be recalculated on opening, so Excel without the
+add-in, LibreOffice and readers that do not calculate (python-calamine, pandas) show the figures.
+Formulas whose result spills are written as dynamic arrays, laid out as Excel saves them (the
+anchor holds the formula, the cells it spills into hold the cached values); a spilling table falls
+back to its saved figures (``IFERROR`` over the hidden Saved figures sheet), because LibreOffice
+recalculates every array formula when it opens a file. The sheets of formulas are protected, their
+input cells unlocked.
 
 What goes where is planned in the core (``jwmodel.layout``); this module only writes the plan with
 XlsxWriter. The add-in reads the same tables (``jwaddin.convert``) and its consolidation script
@@ -61,8 +68,9 @@ UDF_MODULE = "jwaddin.functions"
 MONEY = "#,##0.0##;(#,##0.0##);0"
 CALC_ID = 191029  # Excel 365's calculation engine: an older id makes Excel recalculate everything on opening
 # Sheets of formulas, protected (no password) so a formula cannot be typed over; their input cells are unlocked.
-# The add-in's consolidation script writes Shares and Checks: it unprotects them first.
-PROTECTED = ("Summary", "By partner", "Shares", "Checks", "Appraisal", "Options", "Findings")
+# Not Shares and Checks: the add-in's consolidation script rewrites them, and xlwings Lite and Server cannot
+# unprotect a sheet.
+PROTECTED = ("Summary", "By partner", "Appraisal", "Options", "Findings")
 PROTECTION = {"format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True}
 NUMBER_KINDS = frozenset({Kind.FTE, Kind.NUMBER, Kind.INTEGER, Kind.PERCENT})
 WIDE = ("Description", "Notes", "Basis", "Service area", "Option", "Name")
