@@ -8,6 +8,8 @@ user's token to each request):
 * ``GET  /jwaddin/returns?folder=2012``: the returns in one of them;
 * ``POST /jwaddin/consolidate`` (``folder``): ``jwmodel.consolidate_folder`` on it, and the run's
   status: the files read, accepted and rejected, the counts of errors and warnings, the totals;
+  when the open workbook is the model workbook (the pane sends it, as ``bookData``), its tables
+  are refilled from the run by ``jwaddin.scripts.fill_model``, as the consolidation script does;
 * ``POST /jwaddin/check`` (``folder``, ``file``): ``jwmodel.check_files`` on one return, and its findings;
 * ``GET  /jwaddin/help``: what the add-in does (the manifest's support page).
 
@@ -18,10 +20,13 @@ path shown is relative to it. The endpoints hold no rule of their own: they call
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
+import xlwings as xw
 from fastapi import APIRouter, Form, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse
 from xlwings_server import dependencies as dep
 from xlwings_server.config import settings
@@ -29,9 +34,10 @@ from xlwings_server.templates import TemplateResponse, templates
 
 import jwmodel
 from jwaddin import pane
+from jwaddin.scripts import fill_model, returns_folder, returns_root, shown_paths
 from jwaddin.scripts import return_file as _return_file
-from jwaddin.scripts import returns_folder, returns_root, shown_paths
 from jwmodel.errors import JwmodelError
+from jwmodel.layout import CONTROL_SHEET, MODEL_TABLES
 
 __all__ = ["LOCAL_USE", "ServerSetupError", "authentication", "router"]
 
@@ -113,9 +119,24 @@ def returns(request: Request, current_user: dep.User, folder: str = "") -> HTMLR
     return _partial(request, "_jw_options.html", options=options, empty="no .xlsx files in this folder")
 
 
+def _model_book(book_data: str | None) -> xw.Book | None:
+    """The workbook the pane sent, if it is the model workbook (its Read me and input tables' sheets)."""
+    if not book_data:
+        return None
+    book = xw.Book(json=json.loads(book_data))
+    names = {sheet.name for sheet in book.sheets}
+    return book if CONTROL_SHEET in names and all(t.sheet in names for t in MODEL_TABLES) else None
+
+
 @router.post("/consolidate", name="jw_consolidate")
-def consolidate(request: Request, current_user: dep.User, folder: str = Form("")) -> HTMLResponse:
-    """Consolidate ``folder`` (under the returns root) with ``jwmodel.consolidate_folder``; the run's status."""
+def consolidate(
+    request: Request,
+    current_user: dep.User,
+    folder: str = Form(""),
+    book_data: str | None = Form(None, alias="bookData"),
+) -> HTMLResponse:
+    """Consolidate ``folder`` (under the returns root) with ``jwmodel.consolidate_folder``; the run's
+    status, and the model workbook (if that is what the pane sent) filled from it."""
     shown = str
     try:
         root = returns_root()
@@ -126,7 +147,12 @@ def consolidate(request: Request, current_user: dep.User, folder: str = Form("")
         return _refused(request, shown(f"Not run: {exc}"))
     except OSError as exc:
         return _refused(request, shown(f"Not run: could not read the folder: {exc}"))
-    return _partial(request, "_jw_run.html", run=pane.run_status(folder, run, shown), usable=run.usable)
+    book = _model_book(book_data) if run.usable else None
+    if book is not None:
+        fill_model(book, run.programme, run.consolidation, run.sources, shown=shown)
+    status = pane.run_status(folder, run, shown)
+    actions = jsonable_encoder(book.json()) if book is not None else None  # dates as xlwings' own route sends them
+    return _partial(request, "_jw_run.html", run=status, actions=actions, sent=bool(book_data))
 
 
 @router.post("/check", name="jw_check")

@@ -262,6 +262,32 @@ def test_a_rejected_file_shows_the_incomplete_banner_and_its_reason(client, root
     assert broken[1] == "rejected" and broken[2]  # a reason is given
 
 
+def test_in_the_model_workbook_consolidate_returns_also_refills_its_tables(client, root, tmp_path):
+    import json
+
+    from jwaddin.offline import book_json
+
+    from jwmodel.consolidation import consolidate
+    from jwmodel.excel.model_workbook import write_model_workbook
+    from jwmodel.model import Programme
+    from tests.integration.test_addin_scripts import apply
+
+    blank = write_model_workbook(tmp_path / "blank.xlsx", Programme(), consolidate(Programme()))
+    sent = {"folder": "2012", "bookData": json.dumps(book_json(blank))}
+    response = client.post("/jwaddin/consolidate", data=sent)
+    cells = Cells(response.text)
+    assert cells.ids["jw-workbook"] == "This workbook's tables were refilled from these returns."
+    actions = json.loads(re.search(r"<script id=\"book-data\"[^>]*>(.*?)</script>", response.text, re.S)[1])
+    after = apply(blank, actions["actions"])["cells"]
+    assert after["Read me"][(6, 1)].startswith("Files: 10 seen = 8 accepted + 2 accepted with warnings")
+    lines = {v for (r, c), v in after["Saving lines"].items() if r > 3 and isinstance(v, str)}
+    assert "Legal Services" in lines and actions["actions"][-1]["func"] == "calculate"
+    assert str(root) not in response.text
+    other = {"folder": "2012", "bookData": json.dumps(book_json(HAMPSHIRE_DIR / "return-HC.xlsx"), default=str)}
+    cells = Cells(client.post("/jwaddin/consolidate", data=other).text)
+    assert cells.ids["jw-workbook"] == "This workbook is not the jwmodel model workbook: nothing was written into it."
+
+
 @pytest.mark.parametrize("typed", ["../secret", "/etc", "2012/../../secret"])
 def test_a_folder_outside_the_root_is_refused_and_not_read(client, root, typed):
     cells = Cells(client.post("/jwaddin/consolidate", data={"folder": typed}).text)
