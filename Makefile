@@ -6,10 +6,11 @@ EXAMPLE := workbooks/examples/hampshire-2012
 
 # Two installs into one .venv: `make demo` installs the engine and the demo's extra only (no test, add-in,
 # server or Dask packages); `make test` adds the rest. Each stamp is remade when pyproject.toml changes.
-# PYTHONWARNINGS=ignore keeps setuptools' build-time notices (editable-install advice) off the first run.
+# Quiet: PYTHONWARNINGS=ignore keeps setuptools' build-time notices (editable-install advice) off the
+# first run, and pip's -qq its warnings about the machine's own index settings; errors still show.
 DEMO_STAMP := $(VENV)/.installed-demo
 STAMP := $(VENV)/.installed
-INSTALL := PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --disable-pip-version-check
+INSTALL := PYTHONWARNINGS=ignore $(BIN)/python -m pip install -qq --disable-pip-version-check
 DEMO_EXTRAS := demo
 TEST_EXTRAS := demo,test,addin
 

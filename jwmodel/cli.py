@@ -263,19 +263,12 @@ def _definition_from_arguments(args: argparse.Namespace):
 
 def cmd_templates(args: argparse.Namespace) -> int:
     from jwmodel.definition import FILE_NAME
-    from jwmodel.excel.programme_file import write_definition
-    from jwmodel.excel.templates import write_monitoring_return, write_partner_return, write_workstream_proposal
+    from jwmodel.service import write_templates
 
-    definition = _definition_from_arguments(args)
-    out = Path(args.outdir)
-    for path in (
-        write_partner_return(out / "partner_return.xlsx", definition.setup),
-        write_workstream_proposal(out / "workstream_proposal.xlsx", definition.setup),
-        write_monitoring_return(out / "monitoring_return.xlsx", definition.setup),  # after approval
-        write_definition(out / FILE_NAME, definition),
-    ):
+    for path in write_templates(args.outdir, _definition_from_arguments(args), force=args.force):
         print(f"Wrote {path}")
-    print(f"Keep {FILE_NAME} with the returns (or name it with --programme): every return is held to it.")
+    print(f"Send each partner its return and each workstream lead its proposal. Keep {FILE_NAME} with the returns")
+    print("(or name it with --programme): every return is held to it.")
     return OK
 
 
@@ -315,6 +308,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="jwmodel", description="Joint-working business cases: partner returns in, consolidated business case out."
     )
+    _version_argument(p)
     sub = p.add_subparsers(dest="command", required=True)
 
     _consolidate_parser(sub)
@@ -420,18 +414,50 @@ def _check_parser(sub: Any) -> None:  # argparse's sub-parsers action
     k.set_defaults(run=cmd_check)
 
 
+# --- templates and --version (issue 13, part 7) ---------------------------------------------------------
+
+
+def _version_argument(p: argparse.ArgumentParser) -> None:
+    from jwmodel import __version__
+
+    p.add_argument("--version", action="version", version=f"jwmodel {__version__}", help="print the version and stop")
+
+
 def _templates_parser(sub: Any) -> None:  # argparse's sub-parsers action
-    t = sub.add_parser("templates", help="write blank templates for a programme's partners and service areas")
-    t.add_argument("outdir")
-    t.add_argument("--partner", action="append", default=[], metavar="CODE=Name")
-    t.add_argument("--service", action="append", default=[], metavar="NAME")
-    t.add_argument("--year", default="", help="financial year, e.g. 2012/13")
+    t = sub.add_parser(
+        "templates",
+        help="write the templates to send: a partner return per partner and a workstream proposal per service area",
+        description=(
+            "Write, from the programme definition, one partner return per partner (return-CODE.xlsx, its cover "
+            "pre-filled with the partner's code and name and the financial year) and one workstream proposal per "
+            "service area (proposal-NAME.xlsx), and the definition itself (programme.json) beside them. Give the "
+            "programme with --programme FILE, or with --partner and --service (and --year, --name). Files already "
+            "in OUTDIR are never replaced unless --force is given."
+        ),
+    )
+    t.add_argument("outdir", help="the folder to write the templates and programme.json into (made if missing)")
+    t.add_argument(
+        "--partner",
+        action="append",
+        default=[],
+        metavar="CODE=Name",
+        help='a partner, e.g. "HC=Hampshire Constabulary"; repeat for each partner (codes must differ)',
+    )
+    t.add_argument(
+        "--service",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help='a service area, e.g. "Legal Services"; repeat for each service area (names must differ)',
+    )
+    t.add_argument("--year", default="", help="the financial year on every cover, e.g. 2012/13")
     t.add_argument("--name", default="", help="the programme's name (kept in programme.json)")
     t.add_argument(
         "--programme",
         metavar="FILE",
-        help="make the templates from this programme definition instead of --partner and --service",
+        help="make the templates from this programme definition (programme.json) instead of --partner and --service",
     )
+    t.add_argument("--force", action="store_true", help="replace templates and programme.json already in OUTDIR")
     t.set_defaults(run=cmd_templates)
 
 

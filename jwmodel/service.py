@@ -41,6 +41,7 @@ __all__ = [
     "compare",
     "option_problems",
     "DEFAULT_FIRST_YEAR",
+    "write_templates",
 ]
 
 DEFAULT_FIRST_YEAR = "2012/13"  # the plan's first year when neither the settings nor the covers give one
@@ -148,7 +149,11 @@ def _definition(programme: ProgrammeSource | None, folder: Path | None) -> Progr
 
 
 def check_files(
-    paths: Iterable[str | Path], *, workers: int | None = None, programme: ProgrammeSource | None = None
+    paths: Iterable[str | Path],
+    *,
+    workers: int | None = None,
+    programme: ProgrammeSource | None = None,
+    isolated: bool = True,
 ) -> list[Report]:
     """Check files before sending them, with the same reader and rules as ``consolidate_folder``.
 
@@ -160,6 +165,7 @@ def check_files(
         workers: worker processes (default: as many as the cores available, at most one a file).
         programme: the programme definition each file is held to (or its path); by default the
             ``programme.json`` beside each file, and none where there is none.
+        isolated: False reads in this process, for runtimes with no worker processes (xlwings Lite).
 
     Returns:
         One :class:`Report` per path, in the order given.
@@ -173,7 +179,7 @@ def check_files(
     paths = [Path(p) for p in paths]
     given = _definition(programme, None)
     beside = {} if given is not None else {folder: _definition(None, folder) for folder in {p.parent for p in paths}}
-    count = max(1, min(workers if workers is not None else default_workers(), len(paths)))
+    count = max(1, min(workers if workers is not None else default_workers(), len(paths))) if isolated else 0
     reports = []
     for path, item in zip(paths, extract_all(paths, workers=count), strict=True):
         definition = given or beside.get(path.parent)
@@ -524,3 +530,35 @@ def compare(
         return base, base
     _check_options(base.programme, dict(alternative))
     return base, base.with_options({**dict(options or {}), **dict(alternative)})
+
+
+# --- templates ready to send (issue 13, part 7) -------------------------------------------------------
+
+
+def write_templates(folder: str | Path, programme: ProgrammeSource, *, force: bool = False) -> list[Path]:
+    """Write the templates a programme sends: one partner return per partner (cover pre-filled with
+    its code, name and the financial year), one workstream proposal per service area, and the
+    definition (``programme.json``) beside them.
+
+    Args:
+        folder: where to write them (made if missing).
+        programme: the programme definition, or the path of its file.
+        force: replace files already there; without it nothing is written if any is there.
+
+    Returns:
+        The paths written, returns first, then proposals, then ``programme.json``.
+
+    Raises:
+        UsageError: the definition cannot be read or is not usable (a code given twice...).
+        OSError: a file is already there (without ``force``) or cannot be written (``OutputError``).
+    """
+    from jwmodel.definition import validated
+    from jwmodel.excel.templates import write_templates as write
+
+    definition = _definition(programme, None)  # a file is checked as it is read
+    if isinstance(programme, ProgrammeDefinition):
+        try:
+            validated(programme, source="the programme definition")
+        except DefinitionError as exc:
+            raise UsageError(str(exc)) from exc
+    return write(folder, definition, force=force)

@@ -4,29 +4,50 @@ Each template has an Instructions sheet, a Cover, Excel tables for the data with
 partner codes, service areas, categories and methods, a Lists sheet, and protected sheets in which
 only the input cells are unlocked (no password: protection guards against slips, not people).
 The same writer fills a template with a submission's data, so the worked examples are exactly
-what a partner would send.
+what a partner would send. :func:`write_templates` writes, from a programme definition, one partner
+return per partner (its cover pre-filled with the partner's code and name and the financial year)
+and one workstream proposal per service area, ready to send.
+
+Table headers are locked and look like headers, not like the yellow input cells under them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.excel import schema as s
-from jwmodel.excel.atomic import replacing
+from jwmodel.excel.atomic import OutputError, check_folder, check_target, replacing
 from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, write_value
+from jwmodel.model import Partner
 from jwmodel.monitoring import MonitoringReturn
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 from jwmodel.tables import Column, Kind, Scope, Table, inputs
 from jwmodel.tables import monitoring as monitoring_tables
 
-__all__ = ["write_partner_return", "write_workstream_proposal", "write_monitoring_return"]
+if TYPE_CHECKING:  # pragma: no cover
+    from jwmodel.definition import ProgrammeDefinition
+
+__all__ = [
+    "TemplateFile",
+    "slug",
+    "return_name",
+    "proposal_name",
+    "template_files",
+    "write_templates",
+    "write_partner_return",
+    "write_workstream_proposal",
+    "write_monitoring_return",
+]
 
 CREATED = dt.datetime(2012, 4, 1)  # fixed, so regenerating a template gives identical bytes
 SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OFF: 8}
@@ -120,6 +141,7 @@ class _Formats:
             {"locked": False, "bg_color": "#FFF2CC", "num_format": "yyyy-mm-dd", "border": 1, "border_color": "#BFBFBF"}
         )
         self.fixed = wb.add_format({"locked": True, "bg_color": "#D9D9D9", "border": 1, "border_color": "#BFBFBF"})
+        self.header = wb.add_format({"locked": True, "bold": True, "text_wrap": True, "valign": "top"})
 
 
 def _workbook(path: Path, title: str) -> tuple[Workbook, _Formats]:
@@ -181,7 +203,18 @@ def _lists(wb: Workbook, f: _Formats, setup: ProgrammeSetup) -> None:
     _protect(ws)
 
 
-def _cover(wb: Workbook, f: _Formats, fields: Sequence[s.CoverField], title: str, values: dict[str, object]) -> None:
+FIXED = frozenset({"template", "version"})  # cover fields no one may change
+
+
+def _cover(
+    wb: Workbook,
+    f: _Formats,
+    fields: Sequence[s.CoverField],
+    title: str,
+    values: dict[str, object],
+    fixed: frozenset[str] = FIXED,
+) -> None:
+    """The Cover sheet; the fields in ``fixed`` are written locked and grey, not as inputs."""
     ws = wb.add_worksheet(s.COVER)
     ws.set_column(0, 0, 38)
     ws.set_column(1, 1, 36)
@@ -192,7 +225,7 @@ def _cover(wb: Workbook, f: _Formats, fields: Sequence[s.CoverField], title: str
         ws.write_string(row, 0, field.label, f.bold)
         ws.write_string(row, 2, field.help, f.help)
         value = values.get(field.key)
-        if field.key in ("template", "version"):
+        if field.key in fixed:
             ws.write_string(row, 1, str(value), f.fixed)
             continue
         fmt = {"date": f.input_date, "number": f.input_money}.get(field.kind, f.input_text)
@@ -303,9 +336,9 @@ def _table(
     columns = []
     for col, (header, kind) in enumerate(zip(headers, kinds, strict=True)):
         fmt = f.input_money if kind in NUMERIC else f.input_text
-        columns.append({"header": header, "format": fmt})
+        columns.append({"header": header, "format": fmt, "header_format": f.header})
         width = 48 if header in ("Description", "Notes", "Basis", "Service area") else max(12, len(header) + 2)
-        ws.set_column(col, col, width, fmt)
+        ws.set_column(col, col, width)  # no column format: the header row stays locked, not an input
     ws.add_table(
         s.HEADER_ROW,
         0,
@@ -339,19 +372,26 @@ def _atomic(path: Path, write: object) -> None:
         write(tmp)  # type: ignore[operator]
 
 
-def write_partner_return(path: str | Path, setup: ProgrammeSetup, data: PartnerReturn | None = None) -> Path:
-    """Write a partner return: blank for the programme's partners and services, or filled with ``data``."""
+def write_partner_return(
+    path: str | Path, setup: ProgrammeSetup, data: PartnerReturn | None = None, *, partner: Partner | None = None
+) -> Path:
+    """Write a partner return: blank for the programme's partners and services, filled with ``data``,
+    or ready to send to ``partner`` (its code and name pre-filled and locked on the cover)."""
     path = Path(path)
 
     def write(target: Path) -> None:
         wb, f = _workbook(target, s.PARTNER_RETURN)
         _instructions(wb, f, PARTNER_INSTRUCTIONS)
         values = _cover_values(s.PARTNER_RETURN, data.cover if data else None, setup)
+        fixed = FIXED
+        if partner:
+            values.update(partner_code=partner.code, partner_name=partner.name)
+            fixed = FIXED | {"partner_code", "partner_name"}
         if data:
             values.update(partner_code=data.partner.code, partner_name=data.partner.name)
             if data.control_total:
                 values.update(stated_net=data.control_total.net, stated_fte=data.control_total.fte)
-        _cover(wb, f, s.PARTNER_COVER, "Partner return: financial baseline", values)
+        _cover(wb, f, s.PARTNER_COVER, "Partner return: financial baseline", values, fixed)
         if data:
             rows = [inputs.baseline_cells(e) for e in data.baseline]
         else:
@@ -372,8 +412,10 @@ def write_workstream_proposal(
     data: WorkstreamProposal | None = None,
     *,
     notes: dict[str, str] | None = None,
+    service: str | None = None,
 ) -> Path:
-    """Write a workstream proposal: blank, or filled with ``data`` for one service area."""
+    """Write a workstream proposal: blank, filled with ``data`` for one service area, or ready to send
+    to the workstream for ``service`` (pre-filled and locked on the cover)."""
     path = Path(path)
     codes = tuple(p.code for p in setup.partners)
 
@@ -381,9 +423,13 @@ def write_workstream_proposal(
         wb, f = _workbook(target, s.WORKSTREAM_PROPOSAL)
         _instructions(wb, f, PROPOSAL_INSTRUCTIONS)
         values = _cover_values(s.WORKSTREAM_PROPOSAL, data.cover if data else None, setup)
+        fixed = FIXED
+        if service:
+            values["service"] = service
+            fixed = FIXED | {"service"}
         if data:
             values["service"] = data.service.name
-        _cover(wb, f, s.PROPOSAL_COVER, "Workstream proposal: joint working in one service area", values)
+        _cover(wb, f, s.PROPOSAL_COVER, "Workstream proposal: joint working in one service area", values, fixed)
 
         _proposal_tables(wb, f, codes, data)
         _lists(wb, f, setup)
@@ -509,3 +555,99 @@ def write_monitoring_return(
 def _cells_of(report: object) -> dict[str, object]:
     """A report's fields by name (its ``where`` left out): the cells of its row."""
     return {k: getattr(report, k) for k in report.__slots__ if k != "where"}  # type: ignore[attr-defined]
+
+
+# --- templates ready to send: one per partner, one per service area ---------------------------------
+
+
+def slug(text: str) -> str:
+    """A name as part of a file name: lower case letters and digits joined by '-' ('&' read as 'and')."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", "and")).strip("-")
+
+
+def return_name(code: str) -> str:
+    """The file name of a partner's return, e.g. ``return-HC.xlsx`` (as in the worked examples)."""
+    return f"return-{re.sub(r'[^A-Za-z0-9]+', '-', code).strip('-') or 'partner'}.xlsx"
+
+
+def proposal_name(service: str) -> str:
+    """The file name of a service area's workstream proposal, e.g. ``proposal-legal-services.xlsx``."""
+    return f"proposal-{slug(service) or 'service'}.xlsx"
+
+
+MONITORING_FILE = "monitoring_return.xlsx"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateFile:
+    """One template to send: its file name, and the partner or the service area it is for."""
+
+    name: str
+    partner: Partner | None = None
+    service: str | None = None
+
+
+def template_files(definition: ProgrammeDefinition) -> tuple[TemplateFile, ...]:
+    """Every template a programme sends, in the definition's order: a return per partner, then a
+    proposal per service area. Two names that would give the same file name (ignoring case, as
+    Windows and macOS do) are told apart by a number: ``proposal-ict-2.xlsx``."""
+    wanted = [TemplateFile(return_name(p.code), partner=p) for p in definition.partners]
+    wanted += [TemplateFile(proposal_name(service), service=service) for service in definition.services]
+    taken: set[str] = set()
+    files = []
+    for item in wanted:
+        name, n = item.name, 1
+        while name.casefold() in taken:
+            n += 1
+            name = item.name.replace(".xlsx", f"-{n}.xlsx")
+        taken.add(name.casefold())
+        files.append(TemplateFile(name, item.partner, item.service))
+    return tuple(files)
+
+
+def _refuse_overwriting(paths: Sequence[Path]) -> None:
+    there = [p for p in paths if p.exists()]
+    if there:
+        more = f" and {len(there) - 1} more" if len(there) > 1 else ""
+        raise OutputError(
+            f"{there[0]}{more} already exist{'s' if len(there) == 1 else ''}; nothing was written. "
+            "Give another folder, or add --force to replace them"
+        )
+
+
+def write_templates(folder: str | Path, definition: ProgrammeDefinition, *, force: bool = False) -> list[Path]:
+    """Write into ``folder`` one partner return per partner and one workstream proposal per service
+    area, made from ``definition``, and the definition itself (``programme.json``) beside them.
+
+    Args:
+        folder: where to write (made if missing).
+        definition: the programme (already checked: ``jwmodel.definition.validated``).
+        force: replace files that are already there; without it nothing is written if any is.
+
+    Returns:
+        The paths written: the templates in the definition's order, the blank monitoring return
+        (``monitoring_return.xlsx``, used after approval), then ``programme.json``.
+
+    Raises:
+        OutputError: a file is already there (without ``force``), or the folder cannot be written.
+    """
+    from jwmodel.definition import FILE_NAME
+    from jwmodel.excel.programme_file import write_definition
+
+    folder = check_folder(folder)
+    files = template_files(definition)
+    names = [f.name for f in files] + [MONITORING_FILE, FILE_NAME]
+    targets = [check_target(folder / name) for name in names]
+    if not force:
+        _refuse_overwriting(targets)
+    folder.mkdir(parents=True, exist_ok=True)
+    setup = definition.setup
+    written = []
+    for item, target in zip(files, targets, strict=False):
+        if item.partner:
+            written.append(write_partner_return(target, setup, partner=item.partner))
+        else:
+            written.append(write_workstream_proposal(target, setup, service=item.service))
+    written.append(write_monitoring_return(targets[-2], setup))  # after approval: one blank for every partner
+    written.append(write_definition(targets[-1], definition))
+    return written

@@ -128,9 +128,9 @@ def test_templates_command_writes_templates_for_another_programme(tmp_path):
         )
         == 0
     )
-    wb = openpyxl.load_workbook(tmp_path / "partner_return.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "return-SBC.xlsx")
     assert [c.value for c in wb[s.LISTS]["A"][1:] if c.value] == ["EHC", "SBC"]
     assert [c.value for c in wb[s.BASELINE]["A"][s.HEADER_ROW + 1 :] if c.value] == ["ICT", "Human Resources"]
-    proposal = openpyxl.load_workbook(tmp_path / "workstream_proposal.xlsx")
+    proposal = openpyxl.load_workbook(tmp_path / "proposal-human-resources.xlsx")
     headers = [c.value for c in proposal[s.OPTIONS][s.HEADER_ROW + 1] if c.value]
     assert "% EHC" in headers and "% SBC" in headers and "% HC" not in headers
