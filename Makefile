@@ -60,8 +60,8 @@ workbooks: $(STAMP)
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
 
-# The consolidation benchmark (bench/README.md): generates bench/data/n1000 once (kept, git-ignored),
-# then times jwmodel consolidate beside the naive pandas loop, a raw python-calamine read and unzipping.
+# The consolidation benchmark (bench/README.md): generates bench/data/realistic-n1000 and n1000 once (kept,
+# git-ignored), then times jwmodel consolidate beside the naive pandas loop, a raw python-calamine read and unzipping.
 bench: $(STAMP) libreoffice
 	$(BIN)/python bench/run.py --n 1000
 

@@ -96,19 +96,25 @@ def _print_run(run: Run, args: argparse.Namespace) -> None:
     print("Wrote " + ", ".join(str(x) for x in written))
 
 
-def _write(run: Run, args: argparse.Namespace) -> None:
-    """Every output, the workbook first, then the model, the JSON, the tables and the receipts."""
-    run.write_workbook(args.output)
-    if args.model:
-        run.write_model(args.model)
-    if args.json:
-        run.write_json(args.json)
-    if args.tables:
-        run.write_tables(args.tables)
-    if args.receipts:
-        run.write_receipts(args.receipts)
+def _write(run: Run, args: argparse.Namespace) -> dict[str, float]:
+    """Every output, the workbook first, then the model, the JSON, the tables and the receipts; seconds each took."""
+    seconds: dict[str, float] = {}
+    for stage, target, write in (
+        ("workbook", args.output, run.write_workbook),
+        ("model", args.model, run.write_model),
+        ("json", args.json, run.write_json),
+        ("tables", args.tables, run.write_tables),
+        ("receipts", args.receipts, run.write_receipts),
+    ):
+        if target:
+            clock = time.perf_counter()
+            write(target)
+            seconds[stage] = time.perf_counter() - clock
     if args.appendix:
+        clock = time.perf_counter()
         _write_appendix(run, args)
+        seconds["appendix"] = time.perf_counter() - clock
+    return seconds
 
 
 def _write_appendix(run: Run, args: argparse.Namespace) -> None:
@@ -136,9 +142,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         if args.receipts:
             run.write_receipts(args.receipts)
         return _nothing_usable(run)
-    clock = time.perf_counter()
-    _write(run, args)
-    timings = {**run.timings, "write": time.perf_counter() - clock}
+    timings = {**run.timings, **_write(run, args)}
     _print_run(run, args)
     if args.profile:
         total = sum(timings.values())

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jwmodel.definition import ProgrammeDefinition, assumed, in_programme_terms, list_findings
-from jwmodel.excel.intake import Admission, Extracted, extract_all, failed, scan_folder
+from jwmodel.excel.intake import Admission, Extracted, failed, reader_pool, scan_folder
 from jwmodel.excel.schema import LISTS
 from jwmodel.excel.xlsx_cells import OUTPUT_PROPERTY
 from jwmodel.findings import Finding, Location
@@ -288,8 +288,8 @@ def read_folder(
 
     clock = time.perf_counter()
     bar, update = _progress(len(candidates), progress)
-    with bar:
-        extracted = _extract_compact(extractor or extract_all, candidates, workers, update)
+    with bar, reader_pool() as local:  # workers forked once, before records accumulate, for every chunk
+        extracted = _extract_compact(extractor or local, candidates, workers, update)
     timings["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
