@@ -97,7 +97,7 @@ def _print_run(run: Run, args: argparse.Namespace) -> None:
 
 def _write(run: Run, args: argparse.Namespace) -> None:
     """Every output, the workbook first, then the model, the JSON, the tables and the receipts."""
-    run.write_workbook(args.output)
+    run.write_workbook(args.output, progress=False if args.quiet else None)
     if args.model:
         run.write_model(args.model)
     if args.json:
