@@ -99,8 +99,9 @@ def _print_run(run: Run, args: argparse.Namespace) -> None:
 def _write(run: Run, args: argparse.Namespace) -> dict[str, float]:
     """Every output, the workbook first, then the model, the JSON, the tables and the receipts; seconds each took."""
     seconds: dict[str, float] = {}
+    progress = False if args.quiet else None
     for stage, target, write in (
-        ("workbook", args.output, run.write_workbook),
+        ("workbook", args.output, lambda path: run.write_workbook(path, progress=progress)),
         ("model", args.model, run.write_model),
         ("json", args.json, run.write_json),
         ("tables", args.tables, run.write_tables),

@@ -248,14 +248,25 @@ class Run:
 
     # Outputs -----------------------------------------------------------------------------------
 
-    def write_workbook(self, path: str | Path) -> Path:
-        """The consolidated workbook (Summary, Appraisal, ..., Findings, Sources), written atomically."""
-        from jwmodel.excel.report import write_consolidated
+    def write_workbook(self, path: str | Path, *, progress: bool | None = False) -> Path:
+        """The consolidated workbook (Summary, Baseline, ..., Sources, Read me), written atomically.
+
+        ``progress``: show "Writing the workbook" counting its sheets (None: on a terminal only).
+        """
+        from jwmodel.excel.progress import stage
+        from jwmodel.excel.report import SHEETS, write_consolidated
 
         name = self.definition.name if self.definition is not None else ""
-        return write_consolidated(
-            path, self.consolidation, self.sources, self.appraisal, programme=self.programme_line, programme_name=name
-        )
+        with stage("writing the workbook", show=progress, total=len(SHEETS) + 1) as step:
+            return write_consolidated(
+                path,
+                self.consolidation,
+                self.sources,
+                self.appraisal,
+                programme=self.programme_line,
+                programme_name=name,
+                on_step=step,
+            )
 
     @property
     def programme_line(self) -> str:
@@ -434,13 +445,18 @@ def _consolidated(
     options: Mapping[str, str],
     settings: AppraisalSettings | None,
     timings: dict[str, float],
+    progress: bool | None = False,
 ) -> Run:
+    from jwmodel.excel.progress import stage
+
     clock = time.perf_counter()
-    result = consolidate(programme, options=options)
+    with stage("consolidating", show=progress):
+        result = consolidate(programme, options=options)
     timings["consolidate"] = time.perf_counter() - clock
     clock = time.perf_counter()
     settings = _settings(settings, financial_year)
-    appraisal = appraise_programme(result, settings)
+    with stage("appraising", show=progress):
+        appraisal = appraise_programme(result, settings)
     result = dataclasses.replace(result, findings=(*result.findings, *appraisal.findings))
     timings["appraise"] = time.perf_counter() - clock
     return Run(
@@ -504,7 +520,9 @@ def consolidate_folder(
     options = dict(options or {})
     if reading.programme.partners or reading.programme.services:
         _check_options(reading.programme, options)
-    run = _consolidated(folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings)
+    run = _consolidated(
+        folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings, progress
+    )
     return dataclasses.replace(run, definition=reading.definition)
 
 

@@ -293,8 +293,11 @@ def read_folder(
     timings["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    programme, sources, year, definition = settle(
-        _skip_outputs(extracted, candidates), records, definition, folder=str(folder)
-    )
+    from jwmodel.excel.progress import stage
+
+    with stage("assembling", show=progress):
+        programme, sources, year, definition = settle(
+            _skip_outputs(extracted, candidates), records, definition, folder=str(folder)
+        )
     timings["assemble"] = time.perf_counter() - clock
     return Reading(programme, sources, year, definition)

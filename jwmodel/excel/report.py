@@ -24,7 +24,7 @@ failed run leaves no half-written file.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -889,6 +889,7 @@ def write_consolidated(
     *,
     programme: str = "",
     programme_name: str = "",
+    on_step: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the consolidated workbook to ``path`` atomically and return the path.
 
@@ -900,6 +901,7 @@ def write_consolidated(
             and the Appraisal and Sensitivity sheets.
         programme: one line naming the programme definition the files were held to (on the Read me).
         programme_name: the programme's name, in every printed page's header (default: the workbook's title).
+        on_step: called with each sheet's name once it is written, and with "saved" at the end (progress).
     """
     path = Path(path)
     with replacing(path, ".xlsx") as tmp:
@@ -907,17 +909,23 @@ def write_consolidated(
         wb.set_properties({"title": TITLE, "author": "jwmodel"})
         mark_output(wb, "consolidated workbook")
         b = _Book(wb, programme_name)
-        _summary(b, result, sources, appraisal)
-        _baseline(b, result)
-        _savings(b, result)
-        _one_off(b, result)
-        _apportionment(b, result)
-        _by_partner(b, result)
-        if appraisal is not None:
-            _appraisal(b, appraisal)
-            _sensitivity(b, appraisal)
-        _findings(b, result)
-        _sources(b, sources)
-        _read_me(b, result, sources, programme)
+        step = on_step or (lambda what: None)
+        writers = (
+            lambda: _summary(b, result, sources, appraisal),
+            lambda: _baseline(b, result),
+            lambda: _savings(b, result),
+            lambda: _one_off(b, result),
+            lambda: _apportionment(b, result),
+            lambda: _by_partner(b, result),
+            lambda: _appraisal(b, appraisal) if appraisal is not None else None,
+            lambda: _sensitivity(b, appraisal) if appraisal is not None else None,
+            lambda: _findings(b, result),
+            lambda: _sources(b, sources),
+            lambda: _read_me(b, result, sources, programme),
+        )
+        for name, write in zip(SHEETS, writers, strict=True):
+            write()
+            step(name)
         wb.close()
+        step("saved")
     return path
