@@ -1,0 +1,84 @@
+"""A version of the business case round-trips exactly through its JSON document."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from decimal import Decimal as D
+
+import pytest
+
+from jwmodel.business_case import AppraisalSettings
+from jwmodel.codes import Code
+from jwmodel.consolidation import consolidate
+from jwmodel.examples import hampshire_2012
+from jwmodel.findings import Finding, Location
+from jwmodel.optimism import OptimismBias
+from jwmodel.summary import summary
+from jwmodel.versions import VersionError, make_version, version_from_json, version_to_json
+
+
+def _version(programme=None, settings=None):
+    programme = programme or hampshire_2012.programme()
+    result = consolidate(programme)
+    return make_version(
+        "Cabinet April 2012",
+        created="2012-04-24",
+        jwmodel_version="0.1.0",
+        inputs={"b.xlsx": "ab" * 32, "a.xlsx": "cd" * 32},
+        options={"Learning & Development": "All partners"},
+        settings=settings or AppraisalSettings(),
+        financial_year="2012/13",
+        programme=programme,
+        result=result,
+        summary=summary(result),
+    )
+
+
+def test_the_programme_every_rule_and_setting_come_back_exactly_through_json():
+    programme = hampshire_2012.programme()
+    finding = Finding(Code.ROUNDED_TO_POUND, "x", Location("f.xlsx", "Baseline", "D5"), D("1.2345"))
+    programme = replace(programme, findings=(finding, Finding(Code.COVER_BLANK, "y", value=1.5)))
+    settings = AppraisalSettings(first_year="2013/14", years=4, bias=OptimismBias(D("10.5"), D(5)))
+    version = _version(programme, settings)
+    text = json.dumps(version_to_json(version))
+    back = version_from_json(json.loads(text))
+    assert back == version
+    assert back.programme == programme
+    assert back.programme.findings[0].value == D("1.2345") and isinstance(back.programme.findings[0].value, D)
+    assert back.settings.plan == ("2013/14", "2014/15", "2015/16", "2016/17")
+    # Decimal figures are written as their strings: -16 stays "-16", never a float
+    document = json.loads(text)
+    first = document["programme"]["saving_lines"][0]
+    assert (first["line_id"], first["estimate"]) == ("LD-S01", {"low": "-16", "high": "-39"})
+    assert list(document["inputs"]) == ["a.xlsx", "b.xlsx"]
+
+
+def test_the_figures_hold_every_line_with_its_id_and_partner_shares():
+    lines = _version().figures["lines"]
+    first = next(x for x in lines if x["id"] == "LD-S02")
+    # Learning & Development is split 40 / 15 / 45 (HC, HFRS, HCC); the line is 8 / (15)
+    assert first["percentages"] == {"HC": 40, "HFRS": 15, "HCC": 45}
+    assert first["low"] == 8 and first["high"] == -15
+    assert sum(s["low"] for s in first["shares"].values()) == 8
+    assert sum(s["high"] for s in first["shares"].values()) == -15
+    assert len(lines) == 11 + 6
+
+
+@pytest.mark.parametrize(
+    ("document", "said"),
+    [
+        ({}, "not a jwmodel business case version"),
+        ({"format": "jwmodel business case version", "format_version": 99}, "format 99"),
+    ],
+)
+def test_a_document_that_is_not_a_version_is_refused_with_a_reason(document, said):
+    with pytest.raises(VersionError, match=said):
+        version_from_json(document)
+
+
+def test_a_version_missing_a_field_names_it():
+    document = version_to_json(_version())
+    del document["programme"]
+    with pytest.raises(VersionError, match="'programme'"):
+        version_from_json(document)
