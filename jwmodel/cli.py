@@ -450,6 +450,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     result = verify_version(args.version, args.folder, workers=args.workers)
     version = result.version
     print(f"Version '{version.name}' ({version.created}, jwmodel {version.jwmodel_version}) on {args.folder}")
+    if result.rerun is not None and result.rerun.jwmodel_version != version.jwmodel_version:
+        print(f"  rerun with jwmodel {result.rerun.jwmodel_version}")
     for label, files in (
         ("changed since the version (SHA-256 differs)", result.changed),
         ("in the version but not in the folder", result.missing),

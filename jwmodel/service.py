@@ -579,7 +579,8 @@ class Verification:
 
     ``changed``: files whose SHA-256 differs; ``missing``: the version's files not in the folder;
     ``added``: files read now that the version did not have; ``moved``: every figure (path, saved,
-    now) that did not reproduce. ``ok`` is True when every figure reproduces.
+    now) that did not reproduce; ``rerun``: the version the rerun makes (its ``jwmodel_version`` is
+    the jwmodel that reran it). ``ok`` is True when every figure reproduces.
     """
 
     version: Version
@@ -588,6 +589,7 @@ class Verification:
     missing: tuple[str, ...]
     added: tuple[str, ...]
     moved: tuple[Moved, ...]
+    rerun: Version | None = None
 
     @property
     def ok(self) -> bool:
@@ -623,6 +625,7 @@ def verify_version(version: Version | str | Path, folder: str | Path, *, workers
         tuple(f for f in saved if f not in now),
         tuple(f for f in now if f not in saved),
         figure_differences(version.figures, rerun.figures),
+        rerun,
     )
 
 

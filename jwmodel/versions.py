@@ -61,6 +61,8 @@ __all__ = [
     "line_figures",
     "version_to_json",
     "version_from_json",
+    "programme_to_json",
+    "programme_from_json",
 ]
 
 FORMAT = "jwmodel business case version"
@@ -193,7 +195,7 @@ def version_to_json(version: Version) -> dict[str, Any]:
         "options_in_use": dict(version.options_in_use),
         "settings": _encode(version.settings),
         "financial_year": version.financial_year,
-        "programme": _encode(version.programme),
+        "programme": programme_to_json(version.programme),
         "figures": version.figures,
     }
 
@@ -221,11 +223,30 @@ def version_from_json(document: Mapping[str, Any]) -> Version:
             dict(document["options_in_use"]),
             _decode(document["settings"], AppraisalSettings, "settings"),
             str(document["financial_year"]),
-            _decode(document["programme"], Programme, "programme"),
+            programme_from_json(document["programme"]),
             json.dumps(document["figures"], ensure_ascii=False),
         )
     except KeyError as exc:
         raise VersionError(f"the version has no {exc.args[0]!r}") from None
+
+
+def programme_to_json(programme: Programme) -> dict[str, Any]:
+    """A programme as JSON (``Decimal`` as strings): the ``programme`` of a version document."""
+    return _encode(programme)
+
+
+def programme_from_json(document: Mapping[str, Any]) -> Programme:
+    """The programme :func:`programme_to_json` wrote, exactly.
+
+    Raises:
+        VersionError: a field cannot be read (the message names it).
+    """
+    try:
+        return _decode(document, Programme, "programme")
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, VersionError):
+            raise
+        raise VersionError(f"programme: {exc}") from exc
 
 
 # --- the codec: frozen dataclasses to JSON and back, driven by their type hints ----------------------
@@ -267,7 +288,7 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
 
 
-def _decode(data: Any, tp: Any, path: str) -> Any:  # noqa: C901 - one branch per kind of type
+def _decode(data: Any, tp: Any, path: str) -> Any:  # one branch per kind of type
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
