@@ -28,9 +28,14 @@ from jwmodel.model import Programme
 from jwmodel.submissions import SourceRecord, Status
 from jwmodel.tables import Kind, Table
 from jwmodel.tables.outputs import OUTPUTS, Output, flat, printable
+from jwmodel.version import VERSION
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
+
+    from jwmodel.changes import Changes, Moved
+    from jwmodel.targets import TargetCoverage
+    from jwmodel.versions import Version
 
 __all__ = [
     "Run",
@@ -42,6 +47,13 @@ __all__ = [
     "option_problems",
     "DEFAULT_FIRST_YEAR",
     "write_templates",
+    "version_of",
+    "save_version",
+    "load_version",
+    "Verification",
+    "verify_version",
+    "compare_versions",
+    "write_changes",
 ]
 
 DEFAULT_FIRST_YEAR = "2012/13"  # the plan's first year when neither the settings nor the covers give one
@@ -324,9 +336,17 @@ class Run:
 
     def summary(self) -> dict[str, Any]:
         """The summary JSON document (docs/summary-json.md)."""
-        from jwmodel.summary import summary
+        from jwmodel.summary import summary, targets_section
 
-        return summary(self.consolidation, self.sources, self.appraisal)
+        document = summary(self.consolidation, self.sources, self.appraisal)
+        document["targets"] = targets_section(self.target_coverage())  # issue 11: the partners' plan targets
+        return document
+
+    def target_coverage(self) -> tuple[TargetCoverage, ...]:
+        """Each partner's savings targets, year by year, and how much of each the programme covers."""
+        from jwmodel.targets import coverage
+
+        return coverage(self.programme, self.consolidation.lines, self.settings.plan)
 
     def write_json(self, path: str | Path) -> Path:
         """The summary JSON, written atomically."""
@@ -580,3 +600,160 @@ def write_templates(folder: str | Path, programme: ProgrammeSource, *, force: bo
         except DefinitionError as exc:
             raise UsageError(str(exc)) from exc
     return write(folder, definition, force=force)
+
+
+# --- versions of the business case (issue 11; jwmodel.versions) ---------------------------------------
+
+
+def _inputs(run: Run) -> dict[str, str]:
+    """Every file the run read (name -> SHA-256), and the folder's programme definition when there is one."""
+    from jwmodel.excel.files import sha256_of
+    from jwmodel.excel.programme_file import beside
+
+    inputs = {s.file: s.sha256 for s in run.sources if s.sha256}
+    definition = beside(run.folder)
+    if definition is not None:
+        inputs[definition.name] = sha256_of(definition.read_bytes())
+    return inputs
+
+
+def version_of(run: Run, name: str, *, created: str | None = None) -> Version:
+    """The run as a named :class:`~jwmodel.versions.Version` (``created``: ISO date, default today)."""
+    import datetime
+
+    from jwmodel.versions import make_version
+
+    return make_version(
+        name,
+        created=created or datetime.date.today().isoformat(),
+        jwmodel_version=VERSION,
+        inputs=_inputs(run),
+        options=run.options,
+        settings=run.settings,
+        financial_year=run.financial_year,
+        programme=run.programme,
+        result=run.consolidation,
+        summary=run.summary(),
+    )
+
+
+def save_version(run: Run, path: str | Path, name: str, *, created: str | None = None) -> Path:
+    """Save the run as a named, self-contained version file (JSON, written atomically).
+
+    Args:
+        run: a consolidation (``consolidate_folder``).
+        path: the version file to write.
+        name: the version's name, such as "Cabinet April 2012".
+        created: the date it is saved as (ISO); default today.
+
+    Returns:
+        The path written.
+    """
+    from jwmodel.versions import version_to_json
+
+    return write_json(path, version_to_json(version_of(run, name, created=created)))
+
+
+def load_version(path: str | Path) -> Version:
+    """The version saved in ``path``.
+
+    Raises:
+        UsageError: the file cannot be read, is not JSON, or is not a jwmodel version (one line, naming it).
+    """
+    from jwmodel.versions import VersionError, version_from_json
+
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        return version_from_json(document)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the version file ({exc.strerror or exc})") from exc
+    except (ValueError, VersionError, TypeError) as exc:
+        raise UsageError(f"{path}: not a usable jwmodel version file: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """A version rerun on a folder: the input files that differ and the figures that moved.
+
+    ``changed``: files whose SHA-256 differs; ``missing``: the version's files not in the folder;
+    ``added``: files read now that the version did not have; ``moved``: every figure (path, saved,
+    now) that did not reproduce; ``rerun``: the version the rerun makes (its ``jwmodel_version`` is
+    the jwmodel that reran it). ``ok`` is True when every figure reproduces.
+    """
+
+    version: Version
+    run: Run
+    changed: tuple[str, ...]
+    missing: tuple[str, ...]
+    added: tuple[str, ...]
+    moved: tuple[Moved, ...]
+    rerun: Version | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.moved
+
+
+def verify_version(version: Version | str | Path, folder: str | Path, *, workers: int | None = None) -> Verification:
+    """Rerun a saved version on ``folder`` with its own options and settings, and compare every figure.
+
+    Args:
+        version: a :class:`~jwmodel.versions.Version` or the path of its file.
+        folder: the folder of returns the version was made from (its ``programme.json`` is used).
+        workers: as for :func:`consolidate_folder`.
+
+    Returns:
+        A :class:`Verification`: ``ok`` when every figure reproduces; else the files and figures that moved.
+
+    Raises:
+        UsageError: the version file cannot be read, or ``folder`` is not a folder.
+    """
+    from jwmodel.changes import figure_differences
+
+    if isinstance(version, str | Path):
+        version = load_version(version)
+    run = consolidate_folder(folder, options=dict(version.options), settings=version.settings, workers=workers)
+    now = _inputs(run)
+    saved = version.inputs
+    rerun = version_of(run, version.name, created=version.created)
+    return Verification(
+        version,
+        run,
+        tuple(f for f in saved if f in now and now[f] != saved[f]),
+        tuple(f for f in saved if f not in now),
+        tuple(f for f in now if f not in saved),
+        figure_differences(version.figures, rerun.figures),
+        rerun,
+    )
+
+
+def compare_versions(old: Version | str | Path, new: Version | str | Path) -> Changes:
+    """What moved between two versions (each a :class:`~jwmodel.versions.Version` or the path of its file).
+
+    Returns:
+        A :class:`jwmodel.changes.Changes`: parameters, input files, totals, service areas, partners and
+        lines (added, removed, changed, each change with the file and cell behind it), and findings.
+
+    Raises:
+        UsageError: a version file cannot be read.
+    """
+    from jwmodel.changes import changes
+
+    old = load_version(old) if isinstance(old, str | Path) else old
+    new = load_version(new) if isinstance(new, str | Path) else new
+    return changes(old, new)
+
+
+def write_changes(
+    found: Changes, *, workbook: str | Path | None = None, json_path: str | Path | None = None
+) -> list[Path]:
+    """Write the changes as a workbook and/or JSON (each atomically); the paths written."""
+    from jwmodel.changes import changes_to_json
+    from jwmodel.excel.changes import write_changes_workbook
+
+    written = []
+    if workbook is not None:
+        written.append(write_changes_workbook(workbook, found))
+    if json_path is not None:
+        written.append(write_json(json_path, changes_to_json(found)))
+    return written

@@ -24,6 +24,7 @@ from jwmodel.model import (
     Partner,
     Programme,
     SavingLine,
+    SavingsTarget,
     ServiceArea,
     frozen_map,
 )
@@ -124,6 +125,7 @@ class PartnerReturn:
     control_total: ControlTotal | None = None
     setup: ProgrammeSetup | None = None
     file: str = ""
+    targets: tuple[SavingsTarget, ...] = ()  # its financial-plan savings targets by year (jwmodel.targets)
 
 
 @compact_pickle
@@ -410,5 +412,6 @@ def assemble(
         one_off_costs=tuple(c for p in kept_proposals for c in p.one_off_costs),
         drivers=tuple(d for p in kept_proposals for d in p.drivers),
         findings=tuple(f for _, f in outcomes.values()),
+        targets=tuple(t for r in kept_returns for t in r.targets),
     )
     return Assembly(programme, outcomes)

@@ -110,7 +110,7 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
 
 def _stub(x: PartnerReturn | WorkstreamProposal) -> PartnerReturn | WorkstreamProposal:
     if isinstance(x, PartnerReturn):
-        return dataclasses.replace(x, baseline=(), control_total=None)
+        return dataclasses.replace(x, baseline=(), control_total=None, targets=())
     return dataclasses.replace(
         x, service=ServiceArea(x.service.name, (), x.service.where), saving_lines=(), one_off_costs=(), drivers=()
     )
@@ -118,7 +118,7 @@ def _stub(x: PartnerReturn | WorkstreamProposal) -> PartnerReturn | WorkstreamPr
 
 def _is_stub(x: object) -> bool:
     if isinstance(x, PartnerReturn):
-        return not x.baseline and x.control_total is None
+        return not x.baseline and x.control_total is None and not x.targets
     return isinstance(x, WorkstreamProposal) and not (
         x.service.options or x.saving_lines or x.one_off_costs or x.drivers
     )

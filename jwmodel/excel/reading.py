@@ -7,6 +7,7 @@ Input files are read once into memory and never written to.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,10 +27,12 @@ from jwmodel.cells import (
     text_problem,
     to_pounds,
 )
+from jwmodel.codes import Code
 from jwmodel.excel import schema as s
 from jwmodel.excel.files import display_name, read_regular_file, sha256_of
 from jwmodel.excel.guard import Inspection, Limits, inspect_package
 from jwmodel.findings import Finding, Location, Severity, a1
+from jwmodel.identity import given_line_id, line_id_problem
 from jwmodel.model import (
     ApportionmentRule,
     BaselineEntry,
@@ -43,6 +46,7 @@ from jwmodel.model import (
     Partner,
     Range,
     SavingLine,
+    SavingsTarget,
     ServiceArea,
     derived_net,
 )
@@ -199,7 +203,9 @@ class _Reader:
 
     def table(self, sheet: _Sheet, declared: Table, codes: Sequence[str] = ()) -> _Columns | None:
         """Where the declared table's columns are on the sheet and which rows hold data."""
-        required = [h for c in declared.columns_in(Scope.ALL) if not c.per_partner for h in c.headers()]
+        required = [
+            h for c in declared.columns_in(Scope.ALL) if not c.per_partner and not c.optional for h in c.headers()
+        ]
         for r in range(min(len(sheet.rows), 50)):
             if parse_text(sheet.get(r, 0)) == required[0]:
                 headers = {
@@ -320,6 +326,20 @@ def _profile(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, *, timin
         value = start if problem.key == year_key else text
         reader.error(problem.code, str(problem), sheet.at(r, columns[problem.key]), value)
         return None, False
+
+
+def _line_id(
+    reader: _Reader, sheet: _Sheet, row: tuple[int, int], columns: _Columns, service: str, *, one_off: bool
+) -> str:
+    """The row's ID as typed, or given from the service area and ``row`` (sheet row, data row number); '' if bad."""
+    r, position = row
+    typed = reader.text(sheet, r, columns["line_id"]).strip() if "line_id" in columns else ""
+    if not typed:
+        return given_line_id(service, one_off=one_off, position=position)
+    if problem := line_id_problem(typed):
+        reader.error(Code.LINE_ID_BAD, f"ID: {problem}", sheet.at(r, columns["line_id"]), typed[:100])
+        return ""
+    return typed
 
 
 def _low_high(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, what: str) -> Range | None:
@@ -453,12 +473,48 @@ def _read_partner_return(
     stated_fte, fte_at = stated("stated_fte", "Stated total FTE", False)
 
     entries = _read_baseline(reader, code, setup)
+    targets = _read_targets(reader, code) if s.TARGETS in reader.book.sheet_names else []
     control = (
         ControlTotal(code, stated_net, stated_fte, net_at, fte_at)
         if (stated_net is not None or stated_fte is not None)
         else None
     )
-    return PartnerReturn(cover, Partner(code, name), tuple(entries), control, setup, reader.file)
+    return PartnerReturn(cover, Partner(code, name), tuple(entries), control, setup, reader.file, tuple(targets))
+
+
+def _read_targets(reader: _Reader, code: str) -> list[SavingsTarget]:
+    """The return's financial-plan savings targets: one row per target and year, an amount of saving (0 or more)."""
+    sheet = reader.sheet(s.TARGETS)
+    columns = reader.table(sheet, inputs.TARGETS) if sheet is not None else None
+    if sheet is None or columns is None:
+        return []
+    targets = []
+    for r in columns.rows:
+        name = reader.text(sheet, r, columns["target"])
+        year = reader.text(sheet, r, columns["year"])
+        amount = reader.number(sheet, r, columns["amount"], "Saving target", money=True)
+        note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
+        for key, value in (("target", name), ("year", year), ("amount", amount)):
+            if value in ("", None) and sheet.get(r, columns[key]) is None:
+                reader.error(
+                    "VALUE_MISSING", "a target row needs its target, year and saving", sheet.at(r, columns[key])
+                )
+        try:
+            if year:
+                check_financial_year(year, "year", "Year")
+        except RowProblem as problem:
+            reader.error(problem.code, str(problem), sheet.at(r, columns["year"]), year)
+            continue
+        if amount is not None and amount < 0:
+            reader.error(
+                "NEGATIVE",
+                f"the saving target {amount} is negative: give the saving to find as a positive figure",
+                sheet.at(r, columns["amount"]),
+                amount,
+            )
+        elif name and year and amount is not None:
+            targets.append(SavingsTarget(code, name, year, amount, note, sheet.at(r, columns["target"])))
+    return targets
 
 
 def _read_baseline(reader: _Reader, code: str, setup: ProgrammeSetup) -> list[BaselineEntry]:
@@ -653,7 +709,7 @@ class _Proposal:
             return []
         sheet, columns = found
         reader, lines = self.reader, []
-        for r in columns.rows:
+        for position, r in enumerate(columns.rows, start=1):
             description = reader.text(sheet, r, columns["description"])
             where = sheet.at(r, columns["description"])
             category = _choice(reader, sheet, r, columns["category"], s.CATEGORIES, "Category")
@@ -665,13 +721,22 @@ class _Proposal:
             bearer, condition = self.bearer_and_condition(sheet, r, columns)
             profile, ok = _profile(reader, sheet, r, columns, timing=False)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
-            if category and ok:
-                lines.append(
-                    SavingLine(
-                        self.service, description, Category(category), estimate, bearer, condition, note, where, profile
-                    )
+            line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=False)
+            if category and ok and line_id:
+                line = SavingLine(
+                    self.service, description, Category(category), estimate, bearer, condition, note, where, profile
                 )
+                lines.append(dataclasses.replace(line, line_id=line_id, **self.tags(sheet, r, columns)))
         return lines
+
+    def tags(self, sheet: _Sheet, r: int, columns: _Columns) -> dict[str, object]:
+        """A saving line's tags against double counting (jwmodel.targets); blank where a column is absent."""
+        text = {
+            k: self.reader.text(sheet, r, columns[k]) if k in columns else ""
+            for k in ("plan_target", "also_claimed_by")
+        }
+        plan = self.partner(sheet, r, columns["plan_partner"], "in the plan of") if "plan_partner" in columns else ""
+        return {"plan_partner": plan or None, **text}
 
     def one_off_costs(self) -> list[OneOffCost]:
         found = self.table(inputs.ONE_OFF_COSTS)
@@ -679,7 +744,7 @@ class _Proposal:
             return []
         sheet, columns = found
         reader, costs = self.reader, []
-        for r in columns.rows:
+        for position, r in enumerate(columns.rows, start=1):
             description = reader.text(sheet, r, columns["description"])
             where = sheet.at(r, columns["description"])
             kind = _choice(reader, sheet, r, columns["type"], s.ONE_OFF_TYPES, "Type")
@@ -689,10 +754,20 @@ class _Proposal:
             profile, ok = _profile(reader, sheet, r, columns, timing=True)
             bearer, condition = self.bearer_and_condition(sheet, r, columns)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
-            if kind and ok:
+            line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=True)
+            if kind and ok and line_id:
                 costs.append(
                     OneOffCost(
-                        self.service, description, OneOffType(kind), estimate, note, where, profile, bearer, condition
+                        self.service,
+                        description,
+                        OneOffType(kind),
+                        estimate,
+                        note,
+                        where,
+                        profile,
+                        bearer,
+                        condition,
+                        line_id,
                     )
                 )
         return costs
@@ -734,8 +809,9 @@ def _taken(submission: PartnerReturn | WorkstreamProposal | MonitoringReturn) ->
     )
 
 
+OPTIONAL_SHEETS = frozenset({s.TARGETS})  # a file from a template older than the sheet is read without it
 TEMPLATE_SHEETS = {
-    s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.LISTS),
+    s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.TARGETS, s.LISTS),
     s.WORKSTREAM_PROPOSAL: (s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS),
     s.MONITORING_RETURN: (s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.LISTS),
 }
@@ -796,7 +872,7 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
                 Location(reader.file, facts.name, ref),
             )
     for name in expected:
-        if name not in reader.book.sheet_names:
+        if name not in reader.book.sheet_names and name not in OPTIONAL_SHEETS:
             similar = [
                 n for n in reader.book.sheet_names if n.lower().replace(" ", "") == name.lower().replace(" ", "")
             ]

@@ -59,7 +59,11 @@ def test_the_comparison_by_meaning_sees_a_changed_cell_a_validation_and_a_table(
 @pytest.mark.parametrize(
     ("name", "sheets", "tables"),
     [
-        ("partner_return.xlsx", [s.INSTRUCTIONS, s.COVER, s.BASELINE, s.LISTS], {s.BASELINE: "BaselineTable"}),
+        (
+            "partner_return.xlsx",
+            [s.INSTRUCTIONS, s.COVER, s.BASELINE, s.TARGETS, s.LISTS],
+            {s.BASELINE: "BaselineTable", s.TARGETS: "TargetsTable"},
+        ),
         (
             "workstream_proposal.xlsx",
             [s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS],
