@@ -191,6 +191,13 @@ class Code(StrEnum):
     RESUBMISSION_UNDECIDED = "RESUBMISSION_UNDECIDED", _E, "several submissions whose covers do not say which is final"
     PERIOD_CONFLICT = "PERIOD_CONFLICT", _E, "submissions from one sender for different financial years"
 
+    # --- the consolidated workbook's appraisal (issue 13) ------------------------------------------
+    START_YEAR_BLANK = (
+        "START_YEAR_BLANK",
+        _W,
+        "a saving line with no start year is counted from the plan's first year; payback may look immediate",
+    )
+
 
 def markdown_table() -> str:
     """The table of codes in docs/intake.md, generated from the registry."""
