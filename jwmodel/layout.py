@@ -792,7 +792,7 @@ def findings_plan(programme: Programme, result: Consolidation, tables: Sequence[
 
 
 SAVED_SHEET = "Saved figures"  # hidden: each spilling table's figures as saved, the fallback of its formula
-SAVED_MARK = " (saved figures: the add-in is not loaded)"
+SAVED_MARK = " (figures as the workbook was written: the add-in is not loaded)"
 
 
 def _headed(rows: Sequence[Sequence[object]]) -> bool:
