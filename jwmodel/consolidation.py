@@ -15,6 +15,7 @@ from enum import StrEnum
 from jwmodel.apportionment import option_shares
 from jwmodel.codes import Code
 from jwmodel.findings import NOWHERE, Finding, Location
+from jwmodel.identity import programme_id_findings
 from jwmodel.model import (
     ZERO,
     BaselineEntry,
@@ -33,6 +34,7 @@ from jwmodel.model import (
 from jwmodel.money import MoneyError, allocate, display
 from jwmodel.phasing import Profile
 from jwmodel.rules import baseline_findings, control_total_findings, has_error, line_findings
+from jwmodel.targets import target_findings
 
 __all__ = [
     "LineKind",
@@ -117,6 +119,7 @@ class LineShare:
     where: Location = NOWHERE
     profile: Profile | None = None
     percentages: Mapping[str, Decimal] | None = None  # the split applied (for phasing by partner)
+    line_id: str = ""  # the line's stable ID (jwmodel.identity)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", LineKind(self.kind))
@@ -214,6 +217,8 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         The consolidated figures and every finding (reading findings first).
     """
     findings: list[Finding] = list(programme.findings)
+    findings.extend(programme_id_findings(programme))  # lines' IDs (jwmodel.identity)
+    findings.extend(target_findings(programme))  # targets and double counting (jwmodel.targets)
     chosen = _options_chosen(programme, options or {}, findings)
     in_use = {
         service.name: _chosen_option(service, chosen.get(service.name), findings) for service in programme.services
@@ -440,6 +445,7 @@ def _line_share(
         basis,
         line.where,
         line.profile,
+        line.line_id,
     )
     found = line_findings(line)  # the single-file rules, as check runs them: an error and it is not counted
     findings.extend(found)
@@ -477,6 +483,7 @@ class _LineBuilder:
     basis: str
     where: Location
     profile: Profile | None
+    line_id: str = ""
 
     def make(
         self,
@@ -499,6 +506,7 @@ class _LineBuilder:
             self.where,
             self.profile,
             percentages,
+            self.line_id,
         )
 
 

@@ -37,6 +37,8 @@ __all__ = [
     "CONTROL_SHEET",
     "FOLDER_CELL",
     "STATUS_CELL",
+    "CHECK_FILE_CELL",
+    "SCRIPT_BUTTONS",
     "HEADER_ROW",
     "SPILL_ANCHOR",
     "SUMMARY_HEADERS",
@@ -72,6 +74,13 @@ __all__ = [
 CONTROL_SHEET = "Read me"
 FOLDER_CELL = (5, 1)  # 0-based (row, col): B6, the folder the consolidation script reads
 STATUS_CELL = (6, 1)  # B7: what the last consolidation did
+# The add-in's scripts and their buttons on the Read me sheet (xlwings Lite and Server run a script when
+# its button cell is selected; classic xlwings runs it from a macro). The script names are stable.
+CHECK_FILE_CELL = (7, 1)  # B8: the return the check script reads, in the folder on B6
+SCRIPT_BUTTONS = {  # script name -> (the button's text, its cell on the Read me sheet, 0-based)
+    "jw_consolidate_returns": ("Consolidate returns", (5, 2)),  # C6, beside the folder
+    "jw_check_return": ("Check one return", (7, 2)),  # C8, beside the file
+}
 HEADER_ROW = t.HEADER_ROW
 SPILL_ANCHOR = (3, 0)  # where JW_SAVINGS_SUMMARY and JW_BY_PARTNER sit on their sheets
 

@@ -28,9 +28,14 @@ from jwmodel.model import Programme
 from jwmodel.submissions import SourceRecord, Status
 from jwmodel.tables import Kind, Table
 from jwmodel.tables.outputs import OUTPUTS, Output, flat, printable
+from jwmodel.version import VERSION
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
+
+    from jwmodel.changes import Changes, Moved
+    from jwmodel.targets import TargetCoverage
+    from jwmodel.versions import Version
 
 __all__ = [
     "Run",
@@ -41,6 +46,14 @@ __all__ = [
     "compare",
     "option_problems",
     "DEFAULT_FIRST_YEAR",
+    "write_templates",
+    "version_of",
+    "save_version",
+    "load_version",
+    "Verification",
+    "verify_version",
+    "compare_versions",
+    "write_changes",
 ]
 
 DEFAULT_FIRST_YEAR = "2012/13"  # the plan's first year when neither the settings nor the covers give one
@@ -148,7 +161,11 @@ def _definition(programme: ProgrammeSource | None, folder: Path | None) -> Progr
 
 
 def check_files(
-    paths: Iterable[str | Path], *, workers: int | None = None, programme: ProgrammeSource | None = None
+    paths: Iterable[str | Path],
+    *,
+    workers: int | None = None,
+    programme: ProgrammeSource | None = None,
+    isolated: bool = True,
 ) -> list[Report]:
     """Check files before sending them, with the same reader and rules as ``consolidate_folder``.
 
@@ -160,6 +177,7 @@ def check_files(
         workers: worker processes (default: as many as the cores available, at most one a file).
         programme: the programme definition each file is held to (or its path); by default the
             ``programme.json`` beside each file, and none where there is none.
+        isolated: False reads in this process, for runtimes with no worker processes (xlwings Lite).
 
     Returns:
         One :class:`Report` per path, in the order given.
@@ -173,7 +191,7 @@ def check_files(
     paths = [Path(p) for p in paths]
     given = _definition(programme, None)
     beside = {} if given is not None else {folder: _definition(None, folder) for folder in {p.parent for p in paths}}
-    count = max(1, min(workers if workers is not None else default_workers(), len(paths)))
+    count = max(1, min(workers if workers is not None else default_workers(), len(paths))) if isolated else 0
     reports = []
     for path, item in zip(paths, extract_all(paths, workers=count), strict=True):
         definition = given or beside.get(path.parent)
@@ -242,11 +260,25 @@ class Run:
 
     # Outputs -----------------------------------------------------------------------------------
 
-    def write_workbook(self, path: str | Path) -> Path:
-        """The consolidated workbook (Summary, Appraisal, ..., Findings, Sources), written atomically."""
-        from jwmodel.excel.report import write_consolidated
+    def write_workbook(self, path: str | Path, *, progress: bool | None = False) -> Path:
+        """The consolidated workbook (Summary, Baseline, ..., Sources, Read me), written atomically.
 
-        return write_consolidated(path, self.consolidation, self.sources, self.appraisal, programme=self.programme_line)
+        ``progress``: show "Writing the workbook" counting its sheets (None: on a terminal only).
+        """
+        from jwmodel.excel.progress import stage
+        from jwmodel.excel.report import SHEETS, write_consolidated
+
+        name = self.definition.name if self.definition is not None else ""
+        with stage("writing the workbook", show=progress, total=len(SHEETS) + 1) as step:
+            return write_consolidated(
+                path,
+                self.consolidation,
+                self.sources,
+                self.appraisal,
+                programme=self.programme_line,
+                programme_name=name,
+                on_step=step,
+            )
 
     @property
     def programme_line(self) -> str:
@@ -304,9 +336,17 @@ class Run:
 
     def summary(self) -> dict[str, Any]:
         """The summary JSON document (docs/summary-json.md)."""
-        from jwmodel.summary import summary
+        from jwmodel.summary import summary, targets_section
 
-        return summary(self.consolidation, self.sources, self.appraisal)
+        document = summary(self.consolidation, self.sources, self.appraisal)
+        document["targets"] = targets_section(self.target_coverage())  # issue 11: the partners' plan targets
+        return document
+
+    def target_coverage(self) -> tuple[TargetCoverage, ...]:
+        """Each partner's savings targets, year by year, and how much of each the programme covers."""
+        from jwmodel.targets import coverage
+
+        return coverage(self.programme, self.consolidation.lines, self.settings.plan)
 
     def write_json(self, path: str | Path) -> Path:
         """The summary JSON, written atomically."""
@@ -425,13 +465,18 @@ def _consolidated(
     options: Mapping[str, str],
     settings: AppraisalSettings | None,
     timings: dict[str, float],
+    progress: bool | None = False,
 ) -> Run:
+    from jwmodel.excel.progress import stage
+
     clock = time.perf_counter()
-    result = consolidate(programme, options=options)
+    with stage("consolidating", show=progress):
+        result = consolidate(programme, options=options)
     timings["consolidate"] = time.perf_counter() - clock
     clock = time.perf_counter()
     settings = _settings(settings, financial_year)
-    appraisal = appraise_programme(result, settings)
+    with stage("appraising", show=progress):
+        appraisal = appraise_programme(result, settings)
     result = dataclasses.replace(result, findings=(*result.findings, *appraisal.findings))
     timings["appraise"] = time.perf_counter() - clock
     return Run(
@@ -495,7 +540,9 @@ def consolidate_folder(
     options = dict(options or {})
     if reading.programme.partners or reading.programme.services:
         _check_options(reading.programme, options)
-    run = _consolidated(folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings)
+    run = _consolidated(
+        folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings, progress
+    )
     return dataclasses.replace(run, definition=reading.definition)
 
 
@@ -521,3 +568,192 @@ def compare(
         return base, base
     _check_options(base.programme, dict(alternative))
     return base, base.with_options({**dict(options or {}), **dict(alternative)})
+
+
+# --- templates ready to send (issue 13, part 7) -------------------------------------------------------
+
+
+def write_templates(folder: str | Path, programme: ProgrammeSource, *, force: bool = False) -> list[Path]:
+    """Write the templates a programme sends: one partner return per partner (cover pre-filled with
+    its code, name and the financial year), one workstream proposal per service area, and the
+    definition (``programme.json``) beside them.
+
+    Args:
+        folder: where to write them (made if missing).
+        programme: the programme definition, or the path of its file.
+        force: replace files already there; without it nothing is written if any is there.
+
+    Returns:
+        The paths written, returns first, then proposals, then ``programme.json``.
+
+    Raises:
+        UsageError: the definition cannot be read or is not usable (a code given twice...).
+        OSError: a file is already there (without ``force``) or cannot be written (``OutputError``).
+    """
+    from jwmodel.definition import validated
+    from jwmodel.excel.templates import write_templates as write
+
+    definition = _definition(programme, None)  # a file is checked as it is read
+    if isinstance(programme, ProgrammeDefinition):
+        try:
+            validated(programme, source="the programme definition")
+        except DefinitionError as exc:
+            raise UsageError(str(exc)) from exc
+    return write(folder, definition, force=force)
+
+
+# --- versions of the business case (issue 11; jwmodel.versions) ---------------------------------------
+
+
+def _inputs(run: Run) -> dict[str, str]:
+    """Every file the run read (name -> SHA-256), and the folder's programme definition when there is one."""
+    from jwmodel.excel.files import sha256_of
+    from jwmodel.excel.programme_file import beside
+
+    inputs = {s.file: s.sha256 for s in run.sources if s.sha256}
+    definition = beside(run.folder)
+    if definition is not None:
+        inputs[definition.name] = sha256_of(definition.read_bytes())
+    return inputs
+
+
+def version_of(run: Run, name: str, *, created: str | None = None) -> Version:
+    """The run as a named :class:`~jwmodel.versions.Version` (``created``: ISO date, default today)."""
+    import datetime
+
+    from jwmodel.versions import make_version
+
+    return make_version(
+        name,
+        created=created or datetime.date.today().isoformat(),
+        jwmodel_version=VERSION,
+        inputs=_inputs(run),
+        options=run.options,
+        settings=run.settings,
+        financial_year=run.financial_year,
+        programme=run.programme,
+        result=run.consolidation,
+        summary=run.summary(),
+    )
+
+
+def save_version(run: Run, path: str | Path, name: str, *, created: str | None = None) -> Path:
+    """Save the run as a named, self-contained version file (JSON, written atomically).
+
+    Args:
+        run: a consolidation (``consolidate_folder``).
+        path: the version file to write.
+        name: the version's name, such as "Cabinet April 2012".
+        created: the date it is saved as (ISO); default today.
+
+    Returns:
+        The path written.
+    """
+    from jwmodel.versions import version_to_json
+
+    return write_json(path, version_to_json(version_of(run, name, created=created)))
+
+
+def load_version(path: str | Path) -> Version:
+    """The version saved in ``path``.
+
+    Raises:
+        UsageError: the file cannot be read, is not JSON, or is not a jwmodel version (one line, naming it).
+    """
+    from jwmodel.versions import VersionError, version_from_json
+
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        return version_from_json(document)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the version file ({exc.strerror or exc})") from exc
+    except (ValueError, VersionError, TypeError) as exc:
+        raise UsageError(f"{path}: not a usable jwmodel version file: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """A version rerun on a folder: the input files that differ and the figures that moved.
+
+    ``changed``: files whose SHA-256 differs; ``missing``: the version's files not in the folder;
+    ``added``: files read now that the version did not have; ``moved``: every figure (path, saved,
+    now) that did not reproduce; ``rerun``: the version the rerun makes (its ``jwmodel_version`` is
+    the jwmodel that reran it). ``ok`` is True when every figure reproduces.
+    """
+
+    version: Version
+    run: Run
+    changed: tuple[str, ...]
+    missing: tuple[str, ...]
+    added: tuple[str, ...]
+    moved: tuple[Moved, ...]
+    rerun: Version | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.moved
+
+
+def verify_version(version: Version | str | Path, folder: str | Path, *, workers: int | None = None) -> Verification:
+    """Rerun a saved version on ``folder`` with its own options and settings, and compare every figure.
+
+    Args:
+        version: a :class:`~jwmodel.versions.Version` or the path of its file.
+        folder: the folder of returns the version was made from (its ``programme.json`` is used).
+        workers: as for :func:`consolidate_folder`.
+
+    Returns:
+        A :class:`Verification`: ``ok`` when every figure reproduces; else the files and figures that moved.
+
+    Raises:
+        UsageError: the version file cannot be read, or ``folder`` is not a folder.
+    """
+    from jwmodel.changes import figure_differences
+
+    if isinstance(version, str | Path):
+        version = load_version(version)
+    run = consolidate_folder(folder, options=dict(version.options), settings=version.settings, workers=workers)
+    now = _inputs(run)
+    saved = version.inputs
+    rerun = version_of(run, version.name, created=version.created)
+    return Verification(
+        version,
+        run,
+        tuple(f for f in saved if f in now and now[f] != saved[f]),
+        tuple(f for f in saved if f not in now),
+        tuple(f for f in now if f not in saved),
+        figure_differences(version.figures, rerun.figures),
+        rerun,
+    )
+
+
+def compare_versions(old: Version | str | Path, new: Version | str | Path) -> Changes:
+    """What moved between two versions (each a :class:`~jwmodel.versions.Version` or the path of its file).
+
+    Returns:
+        A :class:`jwmodel.changes.Changes`: parameters, input files, totals, service areas, partners and
+        lines (added, removed, changed, each change with the file and cell behind it), and findings.
+
+    Raises:
+        UsageError: a version file cannot be read.
+    """
+    from jwmodel.changes import changes
+
+    old = load_version(old) if isinstance(old, str | Path) else old
+    new = load_version(new) if isinstance(new, str | Path) else new
+    return changes(old, new)
+
+
+def write_changes(
+    found: Changes, *, workbook: str | Path | None = None, json_path: str | Path | None = None
+) -> list[Path]:
+    """Write the changes as a workbook and/or JSON (each atomically); the paths written."""
+    from jwmodel.changes import changes_to_json
+    from jwmodel.excel.changes import write_changes_workbook
+
+    written = []
+    if workbook is not None:
+        written.append(write_changes_workbook(workbook, found))
+    if json_path is not None:
+        written.append(write_json(json_path, changes_to_json(found)))
+    return written
