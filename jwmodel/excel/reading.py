@@ -1074,7 +1074,7 @@ def _rows_of(reader: _Reader, declared: Table) -> tuple[_Sheet, _Columns] | None
     return None if sheet is None or columns is None else (sheet, columns)
 
 
-def _line_id(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, seen: dict[str, str]) -> str:
+def _reported_line_id(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, seen: dict[str, str]) -> str:
     """A row's line ID: VALUE_MISSING when blank, MONITORING_LINE_TWICE when an earlier row gives it."""
     line_id = reader.text(sheet, r, columns["line_id"])
     where = sheet.at(r, columns["line_id"])
@@ -1101,7 +1101,7 @@ def _delivered(reader: _Reader) -> tuple[LineReport, ...]:
     seen: dict[str, str] = {}
     reports = []
     for r in columns.rows:
-        line_id = _line_id(reader, sheet, r, columns, seen)
+        line_id = _reported_line_id(reader, sheet, r, columns, seen)
         delivered = reader.number(sheet, r, columns["delivered"], "Delivered in period", money=True)
         forecast = reader.number(sheet, r, columns["forecast"], "Forecast for the year", money=True)
         status = _choice(reader, sheet, r, columns["status"], monitoring_tables.LINE_STATUSES, "Status")
@@ -1126,7 +1126,7 @@ def _spent(reader: _Reader) -> tuple[SpendReport, ...]:
     seen: dict[str, str] = {}
     spend = []
     for r in columns.rows:
-        line_id = _line_id(reader, sheet, r, columns, seen)
+        line_id = _reported_line_id(reader, sheet, r, columns, seen)
         spent = reader.number(sheet, r, columns["spent"], "Spent to date", money=True)
         comment = reader.text(sheet, r, columns["comment"])
         if spent is None and sheet.get(r, columns["spent"]) is None:
