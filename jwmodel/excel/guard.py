@@ -654,8 +654,21 @@ class _Package:
         self.sheet_parts: dict[str, SheetFacts] = {}  # folded part name -> its facts
 
     def parse(self, name: str, handler: _Handler | None) -> None:
-        self.parsed.add(_fold(name))
-        _Parse(self, self.entries[_fold(name)]).run(handler)
+        """Parse the part with ``handler`` (None: its prolog only); a part parsed before in this process,
+        with the same bytes, caps and kind of handler, is inflated and counted but not parsed again."""
+        info = self.entries[_fold(name)]
+        data = self.whole(name) if handler is None or isinstance(handler, _PURE_HANDLERS) else None
+        if data is None:
+            self.parsed.add(_fold(name))
+            _Parse(self, info).run(handler)
+            return
+        key = (type(handler), handler.literal_only if handler is not None else None, self.limits, data)
+        known = _KNOWN.recall(key)
+        if known is None:
+            _Parse(self, info).run(handler, data)
+            _KNOWN.keep(key, dict(vars(handler)) if handler is not None else {}, len(data))
+        elif handler is not None:
+            vars(handler).update(known)  # what the parse left in the handler: read, never changed
 
     def whole(self, name: str) -> bytes | None:
         """The part's bytes, inflated and counted, when it is small enough to hold (see _QUICK_PART_BYTES)
@@ -669,14 +682,16 @@ class _Package:
         self.parsed.add(_fold(name))
         return b"".join(_Parse(self, info).inflate())
 
-    def either_way(self, name: str, quick: Callable[[_Parse, bytes], bool], handler: Callable[[], _Handler]) -> None:
+    def either_way(
+        self, name: str, quick: Callable[[_Parse, bytes], bool], handler: Callable[[], _Handler], data: bytes | None
+    ) -> None:
         """Parse a part the quick way where ``quick`` can tell all it must, else with ``handler()``'s handler.
 
-        ``quick`` is given a fresh parse and the whole part, and answers True when it has told all
-        a full parse would; False, or any rejection it meets, and whatever it found is dropped and
-        the part is parsed in full, so what is found never depends on which way was taken.
+        ``quick`` is given a fresh parse and the whole part (``data``, from :meth:`whole`; None: the
+        part is parsed in full as it inflates), and answers True when it has told all a full parse
+        would; False, or any rejection it meets, and whatever it found is dropped and the part is
+        parsed in full, so what is found never depends on which way was taken.
         """
-        data = self.whole(name)
         if data is not None:
             kept = len(self.findings)
             try:
@@ -790,7 +805,7 @@ class _Package:
             found[0] = _SharedStrings(self, name)
             return found[0]
 
-        self.either_way(name, found[0].quick, fresh)
+        self.either_way(name, found[0].quick, fresh, self.whole(name))
         sst = found[0]
         sst.string_ends()
         if sst.declared is not None and sst.declared.isascii() and sst.declared.isdigit():
@@ -811,14 +826,23 @@ class _Package:
         seen = self.sheet_parts.get(_fold(path))
         if seen is not None:
             return dataclasses.replace(seen, name=name, hidden=hidden)
+        data = self.whole(path)
+        key = (_SheetScan, self.limits, data) if data is not None and not self.long_strings else None
+        known = _KNOWN.recall(key) if key is not None else None
+        if known is not None:  # the same bytes, parsed before without a finding
+            facts = self.sheet_parts[_fold(path)] = dataclasses.replace(known, name=name, hidden=hidden)
+            return facts
         found = [_SheetScan(self, name)]
 
         def fresh() -> _SheetScan:
             found[0] = _SheetScan(self, name)
             return found[0]
 
-        self.either_way(path, found[0].quick, fresh)
+        kept = len(self.findings)
+        self.either_way(path, found[0].quick, fresh, data)
         facts = self.sheet_parts[_fold(path)] = found[0].facts(hidden)
+        if key is not None and len(self.findings) == kept:
+            _KNOWN.keep(key, facts, len(data))  # type: ignore[arg-type]
         return facts
 
     def _long_strings_left(self) -> None:
@@ -866,6 +890,37 @@ class _Package:
         self.parse(rels_name, rels)
         targets = [r.get("Target", "") for r in rels.items if r.get("Target")]
         return f" ({targets[0][:200]})" if targets else ""
+
+
+class _Known:
+    """What parsing a part told, by its bytes and how it was parsed, for the parts this process has
+    parsed without a finding. Every file of a programme carries the same styles, theme, relationships,
+    tables, Instructions and Lists sheets: each is parsed once; every byte of every file is still
+    inflated and counted against the caps, and a part that differs in one byte is parsed in full.
+    Bounded: parts up to 64 kB, 4 MB in all (then forgotten and started again)."""
+
+    PART = 1 << 16
+    TOTAL = 1 << 22
+
+    def __init__(self) -> None:
+        self.told: dict[tuple[object, ...], object] = {}
+        self.size = 0
+
+    def recall(self, key: tuple[object, ...]) -> object | None:
+        return self.told.get(key)
+
+    def keep(self, key: tuple[object, ...], told: object, size: int) -> None:
+        if size > self.PART:
+            return
+        if self.size + size > self.TOTAL:
+            self.told.clear()
+            self.size = 0
+        self.told[key] = told
+        self.size += size
+
+
+_KNOWN = _Known()
+_PURE_HANDLERS = (_Relationships, _ContentTypes, _Workbook)  # what they tell depends on the part's bytes alone
 
 
 # --- one worksheet ---------------------------------------------------------------------------
