@@ -27,6 +27,7 @@ import dataclasses
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections import Counter
@@ -258,7 +259,7 @@ def _inspect(data: bytes, file: str, limits: Limits) -> Inspection:
     zf = zipfile.ZipFile(io.BytesIO(data))
     entries = _check_entries(zf, limits, where)
     _check_kind(zf, entries, where)
-    return _Package(zf, entries, file, limits).inspect()
+    return _Package(zf, entries, file, limits, data).inspect()
 
 
 def _check_bytes(data: bytes, limits: Limits, where: Location) -> None:
@@ -644,8 +645,10 @@ class _SharedStrings(_Handler):
 
 
 class _Package:
-    def __init__(self, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], file: str, limits: Limits) -> None:
-        self.zf, self.entries, self.file, self.limits = zf, entries, file, limits
+    def __init__(
+        self, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], file: str, limits: Limits, data: bytes = b""
+    ) -> None:
+        self.zf, self.entries, self.file, self.limits, self.data = zf, entries, file, limits, data
         self.where = Location(file)
         self.inflated = 0
         self.parsed: set[str] = set()
@@ -680,7 +683,11 @@ class _Package:
         if self.inflated + info.file_size > limits.max_total_bytes:
             return None
         self.parsed.add(_fold(name))
-        return b"".join(_Parse(self, info).inflate())
+        whole = _inflated_at_once(self.data, info)
+        if whole is None:
+            return b"".join(_Parse(self, info).inflate())
+        self.inflated += len(whole)
+        return whole
 
     def either_way(
         self, name: str, quick: Callable[[_Parse, bytes], bool], handler: Callable[[], _Handler], data: bytes | None
@@ -1348,6 +1355,45 @@ class _Cell:
                 scan.error("BAD_TEXT", _too_long(length, scan.limits), at)
         if self.inline > scan.limits.max_text_chars:
             scan.error("BAD_TEXT", _too_long(self.inline, scan.limits), at)
+
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
+
+
+def _inflated_at_once(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A part's bytes straight from the file's, where zipfile would give exactly these without complaint:
+    the local header where the directory says, naming the same part, no flag zipfile refuses, and the
+    whole stream inflating to the stated size with the stated CRC-32. None for anything else: zipfile
+    then reads the part, and says what is wrong with it."""
+    offset = info.header_offset
+    head = data[offset : offset + _LOCAL_HEADER.size]
+    if len(head) != _LOCAL_HEADER.size or info.flag_bits & 0x61:  # encrypted, patched, strong encryption
+        return None
+    signature, _, _, flags, _, _, _, _, _, _, name_length, extra_length = _LOCAL_HEADER.unpack(head)
+    name = data[offset + _LOCAL_HEADER.size : offset + _LOCAL_HEADER.size + name_length]
+    try:
+        local = name.decode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        return None
+    if signature != b"PK\x03\x04" or local != info.orig_filename:
+        return None
+    start = offset + _LOCAL_HEADER.size + name_length + extra_length
+    raw = data[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    if info.compress_type == zipfile.ZIP_STORED:
+        whole = raw
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        try:
+            whole = inflater.decompress(raw, max(info.file_size, 1))  # never more than stated (0: unbounded)
+        except zlib.error:
+            return None
+        if not inflater.eof or inflater.unconsumed_tail:
+            return None
+    else:
+        return None
+    return whole if len(whole) == info.file_size and zlib.crc32(whole) == info.CRC else None
 
 
 def _kind(attributes: bytes) -> bytes | None:

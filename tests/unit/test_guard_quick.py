@@ -8,6 +8,8 @@ out by hand, so both ways agreeing on something wrong would still fail.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -183,7 +185,7 @@ def test_a_part_parsed_before_is_not_parsed_again_but_still_counted(monkeypatch)
     assert set(parsed) == {"xl/sharedStrings.xml"}  # shared strings are always counted afresh
     same(first, second)
     # the caps still see every byte: the whole file inflates to more than this
-    total = sum(info.file_size for info in __import__("zipfile").ZipFile(path).infolist())
+    total = sum(info.file_size for info in zipfile.ZipFile(path).infolist())
     capped = inspect_package(data, "c.xlsx", Limits(max_total_bytes=total - 1))
     assert [f.code for f in capped.findings] == ["DECOMPRESSION_BOMB"]
 
@@ -199,3 +201,35 @@ def test_a_part_with_a_finding_is_parsed_every_time(monkeypatch):
         assert [(f.code, f.where.file) for f in inspect_package(far, name).findings] == [
             ("CELL_OUTSIDE_TEMPLATE", name)
         ]
+
+
+# --- parts inflated at once ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*/*.xlsx"))[:4], ids=lambda p: p.name)
+def test_a_part_inflated_at_once_is_what_zipfile_gives(path):
+    data = path.read_bytes()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for info in archive.infolist():
+        assert guard._inflated_at_once(data, info) == archive.read(info)
+
+
+def damaged(how: str) -> tuple[bytes, zipfile.ZipInfo]:
+    data = bytearray(package(sheet_xml(PLAIN)))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    name_at = info.header_offset + 30
+    if how == "crc":
+        data[name_at + len(info.filename) + 5] ^= 0xFF  # a byte of the compressed stream
+    elif how == "name":
+        data[name_at] = ord("Y")  # the local header names another part
+    elif how == "cut":
+        data = data[: name_at + len(info.filename) + 3]
+    return bytes(data), info
+
+
+@pytest.mark.parametrize("how", ["crc", "name", "cut"])
+def test_a_damaged_part_is_left_to_zipfile_which_says_what_is_wrong(how):
+    data, info = damaged(how)
+    assert guard._inflated_at_once(data, info) is None
+    found = inspect_package(data, "f.xlsx")
+    assert [f.code for f in found.findings] == ["CORRUPT_ZIP"]
