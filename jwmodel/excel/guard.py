@@ -27,6 +27,7 @@ import dataclasses
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from collections import Counter
@@ -258,7 +259,7 @@ def _inspect(data: bytes, file: str, limits: Limits) -> Inspection:
     zf = zipfile.ZipFile(io.BytesIO(data))
     entries = _check_entries(zf, limits, where)
     _check_kind(zf, entries, where)
-    return _Package(zf, entries, file, limits).inspect()
+    return _Package(zf, entries, file, limits, data).inspect()
 
 
 def _check_bytes(data: bytes, limits: Limits, where: Location) -> None:
@@ -644,8 +645,10 @@ class _SharedStrings(_Handler):
 
 
 class _Package:
-    def __init__(self, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], file: str, limits: Limits) -> None:
-        self.zf, self.entries, self.file, self.limits = zf, entries, file, limits
+    def __init__(
+        self, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], file: str, limits: Limits, data: bytes = b""
+    ) -> None:
+        self.zf, self.entries, self.file, self.limits, self.data = zf, entries, file, limits, data
         self.where = Location(file)
         self.inflated = 0
         self.parsed: set[str] = set()
@@ -654,8 +657,21 @@ class _Package:
         self.sheet_parts: dict[str, SheetFacts] = {}  # folded part name -> its facts
 
     def parse(self, name: str, handler: _Handler | None) -> None:
-        self.parsed.add(_fold(name))
-        _Parse(self, self.entries[_fold(name)]).run(handler)
+        """Parse the part with ``handler`` (None: its prolog only); a part parsed before in this process,
+        with the same bytes, caps and kind of handler, is inflated and counted but not parsed again."""
+        info = self.entries[_fold(name)]
+        data = self.whole(name) if handler is None or isinstance(handler, _PURE_HANDLERS) else None
+        if data is None:
+            self.parsed.add(_fold(name))
+            _Parse(self, info).run(handler)
+            return
+        key = (type(handler), handler.literal_only if handler is not None else None, self.limits, data)
+        known = _KNOWN.recall(key)
+        if known is None:
+            _Parse(self, info).run(handler, data)
+            _KNOWN.keep(key, dict(vars(handler)) if handler is not None else {}, len(data))
+        elif handler is not None:
+            vars(handler).update(known)  # what the parse left in the handler: read, never changed
 
     def whole(self, name: str) -> bytes | None:
         """The part's bytes, inflated and counted, when it is small enough to hold (see _QUICK_PART_BYTES)
@@ -667,16 +683,22 @@ class _Package:
         if self.inflated + info.file_size > limits.max_total_bytes:
             return None
         self.parsed.add(_fold(name))
-        return b"".join(_Parse(self, info).inflate())
+        whole = _inflated_at_once(self.data, info)
+        if whole is None:
+            return b"".join(_Parse(self, info).inflate())
+        self.inflated += len(whole)
+        return whole
 
-    def either_way(self, name: str, quick: Callable[[_Parse, bytes], bool], handler: Callable[[], _Handler]) -> None:
+    def either_way(
+        self, name: str, quick: Callable[[_Parse, bytes], bool], handler: Callable[[], _Handler], data: bytes | None
+    ) -> None:
         """Parse a part the quick way where ``quick`` can tell all it must, else with ``handler()``'s handler.
 
-        ``quick`` is given a fresh parse and the whole part, and answers True when it has told all
-        a full parse would; False, or any rejection it meets, and whatever it found is dropped and
-        the part is parsed in full, so what is found never depends on which way was taken.
+        ``quick`` is given a fresh parse and the whole part (``data``, from :meth:`whole`; None: the
+        part is parsed in full as it inflates), and answers True when it has told all a full parse
+        would; False, or any rejection it meets, and whatever it found is dropped and the part is
+        parsed in full, so what is found never depends on which way was taken.
         """
-        data = self.whole(name)
         if data is not None:
             kept = len(self.findings)
             try:
@@ -790,7 +812,7 @@ class _Package:
             found[0] = _SharedStrings(self, name)
             return found[0]
 
-        self.either_way(name, found[0].quick, fresh)
+        self.either_way(name, found[0].quick, fresh, self.whole(name))
         sst = found[0]
         sst.string_ends()
         if sst.declared is not None and sst.declared.isascii() and sst.declared.isdigit():
@@ -811,14 +833,23 @@ class _Package:
         seen = self.sheet_parts.get(_fold(path))
         if seen is not None:
             return dataclasses.replace(seen, name=name, hidden=hidden)
+        data = self.whole(path)
+        key = (_SheetScan, self.limits, data) if data is not None and not self.long_strings else None
+        known = _KNOWN.recall(key) if key is not None else None
+        if known is not None:  # the same bytes, parsed before without a finding
+            facts = self.sheet_parts[_fold(path)] = dataclasses.replace(known, name=name, hidden=hidden)
+            return facts
         found = [_SheetScan(self, name)]
 
         def fresh() -> _SheetScan:
             found[0] = _SheetScan(self, name)
             return found[0]
 
-        self.either_way(path, found[0].quick, fresh)
+        kept = len(self.findings)
+        self.either_way(path, found[0].quick, fresh, data)
         facts = self.sheet_parts[_fold(path)] = found[0].facts(hidden)
+        if key is not None and len(self.findings) == kept:
+            _KNOWN.keep(key, facts, len(data))  # type: ignore[arg-type]
         return facts
 
     def _long_strings_left(self) -> None:
@@ -866,6 +897,37 @@ class _Package:
         self.parse(rels_name, rels)
         targets = [r.get("Target", "") for r in rels.items if r.get("Target")]
         return f" ({targets[0][:200]})" if targets else ""
+
+
+class _Known:
+    """What parsing a part told, by its bytes and how it was parsed, for the parts this process has
+    parsed without a finding. Every file of a programme carries the same styles, theme, relationships,
+    tables, Instructions and Lists sheets: each is parsed once; every byte of every file is still
+    inflated and counted against the caps, and a part that differs in one byte is parsed in full.
+    Bounded: parts up to 64 kB, 4 MB in all (then forgotten and started again)."""
+
+    PART = 1 << 16
+    TOTAL = 1 << 22
+
+    def __init__(self) -> None:
+        self.told: dict[tuple[object, ...], object] = {}
+        self.size = 0
+
+    def recall(self, key: tuple[object, ...]) -> object | None:
+        return self.told.get(key)
+
+    def keep(self, key: tuple[object, ...], told: object, size: int) -> None:
+        if size > self.PART:
+            return
+        if self.size + size > self.TOTAL:
+            self.told.clear()
+            self.size = 0
+        self.told[key] = told
+        self.size += size
+
+
+_KNOWN = _Known()
+_PURE_HANDLERS = (_Relationships, _ContentTypes, _Workbook)  # what they tell depends on the part's bytes alone
 
 
 # --- one worksheet ---------------------------------------------------------------------------
@@ -1293,6 +1355,45 @@ class _Cell:
                 scan.error("BAD_TEXT", _too_long(length, scan.limits), at)
         if self.inline > scan.limits.max_text_chars:
             scan.error("BAD_TEXT", _too_long(self.inline, scan.limits), at)
+
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
+
+
+def _inflated_at_once(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A part's bytes straight from the file's, where zipfile would give exactly these without complaint:
+    the local header where the directory says, naming the same part, no flag zipfile refuses, and the
+    whole stream inflating to the stated size with the stated CRC-32. None for anything else: zipfile
+    then reads the part, and says what is wrong with it."""
+    offset = info.header_offset
+    head = data[offset : offset + _LOCAL_HEADER.size]
+    if len(head) != _LOCAL_HEADER.size or info.flag_bits & 0x61:  # encrypted, patched, strong encryption
+        return None
+    signature, _, _, flags, _, _, _, _, _, _, name_length, extra_length = _LOCAL_HEADER.unpack(head)
+    name = data[offset + _LOCAL_HEADER.size : offset + _LOCAL_HEADER.size + name_length]
+    try:
+        local = name.decode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        return None
+    if signature != b"PK\x03\x04" or local != info.orig_filename:
+        return None
+    start = offset + _LOCAL_HEADER.size + name_length + extra_length
+    raw = data[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    if info.compress_type == zipfile.ZIP_STORED:
+        whole = raw
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+        try:
+            whole = inflater.decompress(raw, max(info.file_size, 1))  # never more than stated (0: unbounded)
+        except zlib.error:
+            return None
+        if not inflater.eof or inflater.unconsumed_tail:
+            return None
+    else:
+        return None
+    return whole if len(whole) == info.file_size and zlib.crc32(whole) == info.CRC else None
 
 
 def _kind(attributes: bytes) -> bytes | None:

@@ -213,9 +213,7 @@ class _Reader:
 
     def table(self, sheet: _Sheet, declared: Table, codes: Sequence[str] = ()) -> _Columns | None:
         """Where the declared table's columns are on the sheet and which rows hold data."""
-        required = [
-            h for c in declared.columns_in(Scope.ALL) if not c.per_partner and not c.optional for h in c.headers()
-        ]
+        required = _required(declared)
         for r in range(min(len(sheet.rows), 50)):
             if parse_text(sheet.get(r, 0)) == required[0]:
                 headers = {
@@ -292,27 +290,45 @@ class _Columns:
 
     @classmethod
     def of(cls, table: Table, headers: dict[str, int], rows: list[int]) -> _Columns:
-        by_key: dict[str, int] = {}
-        fixed: set[str] = set()
-        for column in table.columns_in(Scope.ALL):
-            if not column.per_partner and column.header in headers:
-                by_key[column.key] = headers[column.header]
-                fixed.add(column.header)
-        by_partner: dict[str, dict[str, int]] = {}
-        for header, col in headers.items():
-            for column in table.columns_in(Scope.ALL):
-                code = column.partner_of(header) if header not in fixed else None
-                if code is not None:
-                    by_partner.setdefault(column.key, {})[code] = col
-                    break
-        extra = tuple((c.key, by_key[c.key]) for c in unmapped(table) if c.key in by_key)
-        return cls(table, by_key, by_partner, rows, extra)
+        by_key, by_partner, extra = _layout(table, tuple(headers.items()))
+        return cls(table, dict(by_key), {k: dict(v) for k, v in by_partner.items()}, rows, extra)
 
     def __getitem__(self, key: str) -> int:
         return self.by_key[key]
 
     def __contains__(self, key: str) -> bool:
         return key in self.by_key
+
+
+@functools.lru_cache(maxsize=64)
+def _required(table: Table) -> tuple[str, ...]:
+    """The declared table's headers every sheet must have, in order (the first heads the table)."""
+    return tuple(h for c in table.columns_in(Scope.ALL) if not c.per_partner and not c.optional for h in c.headers())
+
+
+@functools.lru_cache(maxsize=256)  # a programme's files share their headers: found once per table
+def _layout(
+    table: Table, headers: tuple[tuple[str, int], ...]
+) -> tuple[dict[str, int], dict[str, dict[str, int]], tuple[tuple[str, int], ...]]:
+    """Where the declared columns are, given the sheet's headers (text, column): column by key, the
+    per-partner columns by key and partner code, and the columns no domain field takes."""
+    found = dict(headers)
+    by_key: dict[str, int] = {}
+    fixed: set[str] = set()
+    for column in table.columns_in(Scope.ALL):
+        if not column.per_partner and column.header in found:
+            by_key[column.key] = found[column.header]
+            fixed.add(column.header)
+    by_partner: dict[str, dict[str, int]] = {}
+    columns = table.columns_in(Scope.ALL)
+    for header, col in found.items():
+        for column in columns:
+            code = column.partner_of(header) if header not in fixed else None
+            if code is not None:
+                by_partner.setdefault(column.key, {})[code] = col
+                break
+    extra = tuple((c.key, by_key[c.key]) for c in unmapped(table) if c.key in by_key)
+    return by_key, by_partner, extra
 
 
 @functools.lru_cache(maxsize=64)

@@ -8,6 +8,8 @@ out by hand, so both ways agreeing on something wrong would still fail.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -85,8 +87,10 @@ def both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch, limits: Limits = Lim
         return taken[-1]
 
     monkeypatch.setattr(guard._SheetScan, "quick", spy)
+    guard._KNOWN.told.clear()  # nothing parsed before: each way parses
     fast = inspect_package(data, "f.xlsx", limits)
     monkeypatch.setattr(guard._SheetScan, "quick", lambda self, parse, part: False)
+    guard._KNOWN.told.clear()
     full = inspect_package(data, "f.xlsx", limits)
     return fast, full, taken
 
@@ -151,3 +155,81 @@ def test_the_example_workbooks_take_the_quick_way_for_every_sheet(path, monkeypa
     fast, full, taken = both_ways(path.read_bytes(), monkeypatch)
     same(fast, full)
     assert taken and all(taken)
+
+
+# --- parts parsed before ---------------------------------------------------------------------------
+
+
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    parsed: list[str] = []
+    parse = guard._Parse._parse  # every call of expat goes through it
+
+    def spy(self, chunk, final):
+        parsed.append(self.info.filename)
+        return parse(self, chunk, final)
+
+    monkeypatch.setattr(guard._Parse, "_parse", spy)
+    return parsed
+
+
+def test_a_part_parsed_before_is_not_parsed_again_but_still_counted(monkeypatch):
+    path = sorted(EXAMPLES.glob("*/*.xlsx"))[0]
+    data = path.read_bytes()
+    guard._KNOWN.told.clear()
+    parsed = parses(monkeypatch)
+    first = inspect_package(data, "a.xlsx")
+    once = list(parsed)
+    parsed.clear()
+    second = inspect_package(data, "b.xlsx")
+    assert "xl/styles.xml" in once and "xl/styles.xml" not in parsed  # the same bytes: told already
+    assert set(parsed) == {"xl/sharedStrings.xml"}  # shared strings are always counted afresh
+    same(first, second)
+    # the caps still see every byte: the whole file inflates to more than this
+    total = sum(info.file_size for info in zipfile.ZipFile(path).infolist())
+    capped = inspect_package(data, "c.xlsx", Limits(max_total_bytes=total - 1))
+    assert [f.code for f in capped.findings] == ["DECOMPRESSION_BOMB"]
+
+
+def test_a_part_with_a_finding_is_parsed_every_time(monkeypatch):
+    dtd = sheet_xml("").replace("?>", '?><!DOCTYPE x [<!ENTITY e "e">]>', 1)
+    data = package(sheet_xml(PLAIN), extra={"docProps/app.xml": dtd})
+    guard._KNOWN.told.clear()
+    for name in ("a.xlsx", "b.xlsx"):
+        assert [(f.code, f.where.file) for f in inspect_package(data, name).findings] == [("XML_DTD", name)]
+    far = package(sheet_xml(CASES["far column"]))
+    for name in ("a.xlsx", "b.xlsx"):
+        assert [(f.code, f.where.file) for f in inspect_package(far, name).findings] == [
+            ("CELL_OUTSIDE_TEMPLATE", name)
+        ]
+
+
+# --- parts inflated at once ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*/*.xlsx"))[:4], ids=lambda p: p.name)
+def test_a_part_inflated_at_once_is_what_zipfile_gives(path):
+    data = path.read_bytes()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for info in archive.infolist():
+        assert guard._inflated_at_once(data, info) == archive.read(info)
+
+
+def damaged(how: str) -> tuple[bytes, zipfile.ZipInfo]:
+    data = bytearray(package(sheet_xml(PLAIN)))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    name_at = info.header_offset + 30
+    if how == "crc":
+        data[name_at + len(info.filename) + 5] ^= 0xFF  # a byte of the compressed stream
+    elif how == "name":
+        data[name_at] = ord("Y")  # the local header names another part
+    elif how == "cut":
+        data = data[: name_at + len(info.filename) + 3]
+    return bytes(data), info
+
+
+@pytest.mark.parametrize("how", ["crc", "name", "cut"])
+def test_a_damaged_part_is_left_to_zipfile_which_says_what_is_wrong(how):
+    data, info = damaged(how)
+    assert guard._inflated_at_once(data, info) is None
+    found = inspect_package(data, "f.xlsx")
+    assert [f.code for f in found.findings] == ["CORRUPT_ZIP"]
