@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jwmodel.business_case import AppraisalSettings
-    from jwmodel.service import Report, Run, UsageError, check_files, compare, consolidate_folder
+    from jwmodel.service import Report, Run, UsageError, check_files, compare, consolidate_folder, write_outputs
 
 __all__ = [
     "__version__",
@@ -27,11 +27,12 @@ __all__ = [
     "check_files",
     "compare",
     "consolidate_folder",
+    "write_outputs",
 ]
 
 __version__ = "0.1.0"
 
-_SERVICE = {"Report", "Run", "UsageError", "check_files", "compare", "consolidate_folder"}
+_SERVICE = {"Report", "Run", "UsageError", "check_files", "compare", "consolidate_folder", "write_outputs"}
 
 
 def __getattr__(name: str) -> Any:

@@ -96,16 +96,12 @@ def _print_run(run: Run, args: argparse.Namespace) -> None:
 
 
 def _write(run: Run, args: argparse.Namespace) -> None:
-    """Every output, the workbook first, then the model, the JSON, the tables and the receipts."""
-    run.write_workbook(args.output)
-    if args.model:
-        run.write_model(args.model)
-    if args.json:
-        run.write_json(args.json)
-    if args.tables:
-        run.write_tables(args.tables)
-    if args.receipts:
-        run.write_receipts(args.receipts)
+    """Every output: the workbook (and half the receipts) on a second core where there is one (issue 14)."""
+    from jwmodel.service import write_outputs
+
+    parallel = None if args.workers is None or args.workers > 1 else False  # --workers 0 or 1: one core
+    outputs = {"model": args.model, "json": args.json, "tables": args.tables, "receipts": args.receipts}
+    write_outputs(run, workbook=args.output, parallel=parallel, **outputs)
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:

@@ -482,3 +482,135 @@ def compare(
         return base, base
     _check_options(base.programme, dict(alternative))
     return base, base.with_options({**dict(options or {}), **dict(alternative)})
+
+
+# --- Writing the outputs on both cores (issue 14, part 6) --------------------------------------------
+
+
+def write_outputs(
+    run: Run,
+    *,
+    workbook: str | Path | None = None,
+    model: str | Path | None = None,
+    json: str | Path | None = None,
+    tables: str | Path | None = None,
+    receipts: str | Path | None = None,
+    parallel: bool | None = None,
+) -> dict[str, float]:
+    """Write the outputs asked for (those left None are not written): what ``jwmodel consolidate`` writes.
+
+    With ``parallel`` (by default, where processes can be forked and two cores are free) the
+    workbook, and half of the receipts, are written by a forked process while this one writes the
+    rest: each output is written by the same function either way, so the files are the same.
+    Each file is written whole or not at all; if one output fails, the error is raised after the
+    other process has finished.
+
+    Returns:
+        Seconds (wall) each output took, by name: "workbook", "model", "json", "tables", "receipts".
+
+    Raises:
+        OutputError: a target cannot be written (as the ``write_`` methods raise it).
+    """
+    from jwmodel.excel.atomic import check_folder
+
+    receipt_folder = check_folder(receipts) if receipts else None
+    records = run.receipt_records() if receipt_folder is not None else ()
+    tasks: list[tuple[str, Callable[[], object], bool]] = []  # in the order one core writes them; True: forked
+    if workbook:
+        tasks.append(("workbook", lambda: run.write_workbook(workbook), True))
+    if model:
+        tasks.append(("model", lambda: run.write_model(model), False))
+    if json:
+        tasks.append(("json", lambda: run.write_json(json), False))
+    if tables:
+        tasks.append(("tables", lambda: run.write_tables(tables), False))
+    if parallel is None:
+        parallel = _can_fork()
+    if receipt_folder is not None:  # on two cores, half the receipts each
+        for i, part in enumerate((records[0::2], records[1::2]) if parallel else (records,)):
+            tasks.append(("receipts", lambda part=part: _receipts(receipt_folder, part), i == 0))
+    forked = [(name, task) for name, task, there in tasks if there]
+    here = [(name, task) for name, task, there in tasks if not there]
+    if parallel and forked and here:
+        seconds = _two_lanes(forked, here)
+    else:
+        seconds = _lane([(name, task) for name, task, _ in tasks])
+    if receipt_folder is not None:
+        _one_receipt_each(receipt_folder, records)
+    return seconds
+
+
+def _receipts(folder: Path, records: Sequence[SourceRecord]) -> list[Path]:
+    from jwmodel.excel.receipts import write_receipts
+
+    return write_receipts(folder, records)
+
+
+def _one_receipt_each(folder: Path, records: Sequence[SourceRecord]) -> None:
+    """Two records never share a receipt, whichever process wrote each (as ``write_receipts`` checks)."""
+    from jwmodel.excel.receipts import receipt_name
+
+    seen: dict[Path, str] = {}
+    for record in records:
+        path = folder / receipt_name(record)
+        if path in seen:  # pragma: no cover - a digest collision of two different names
+            raise RuntimeError(f"{record.file} and {seen[path]} would share the receipt {path.name}")
+        seen[path] = record.file
+
+
+def _lane(tasks: Sequence[tuple[str, Callable[[], object]]]) -> dict[str, float]:
+    """Run the tasks in order; seconds by name (a name given twice adds up)."""
+    seconds: dict[str, float] = {}
+    for name, task in tasks:
+        clock = time.perf_counter()
+        task()
+        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - clock
+    return seconds
+
+
+def _can_fork() -> bool:
+    """A forked process can write outputs here: fork exists, two cores are free, no other thread runs."""
+    import os
+    import threading
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return hasattr(os, "fork") and cores > 1 and threading.active_count() == 1
+
+
+def _two_lanes(
+    forked: Sequence[tuple[str, Callable[[], object]]], here: Sequence[tuple[str, Callable[[], object]]]
+) -> dict[str, float]:
+    """``forked`` run by a forked process while this one runs ``here``; the seconds of both."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_lane, args=(forked, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        seconds = _lane(here)
+    finally:
+        try:
+            outcome = receiver.recv()
+        except Exception:  # noqa: BLE001 - it stopped, or what it sent cannot be read back
+            outcome = ("error", RuntimeError(f"the process writing the {' and '.join(n for n, _ in forked)} failed"))
+        child.join()
+    kind, value = outcome
+    if kind == "error":
+        raise value
+    return {**value, **{k: v + value.get(k, 0.0) for k, v in seconds.items()}}
+
+
+def _child_lane(tasks: Sequence[tuple[str, Callable[[], object]]], sender: Any) -> None:
+    try:
+        outcome: tuple[str, object] = ("ok", _lane(tasks))
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, which raises it
+        outcome = ("error", exc if isinstance(exc, Exception) else RuntimeError(repr(exc)))
+    try:
+        sender.send(outcome)
+    except Exception:  # noqa: BLE001 - an error that cannot be pickled goes back as its text
+        sender.send(
+            ("error", OSError(str(outcome[1])) if isinstance(outcome[1], OSError) else RuntimeError(str(outcome[1])))
+        )
+    sender.close()
