@@ -1,7 +1,7 @@
 """The outputs written on two cores (issue 14, part 6) are the outputs written on one.
 
-``jwmodel.service.write_outputs`` writes the workbook and half of the receipts in a forked process
-while this one writes the rest; nothing may differ but the time it takes.
+``jwmodel.service.write_outputs`` writes the workbook in a forked process while this one writes the
+rest aside, put in place once the workbook is; nothing may differ but the time it takes.
 """
 
 from __future__ import annotations
@@ -68,16 +68,46 @@ def test_the_command_writes_the_same_json_with_the_second_core_or_without(tmp_pa
     assert json.loads(written[0][0])["partners"] == ["HC", "HFRS", "HCC"]
 
 
-def test_a_workbook_the_other_process_cannot_write_is_an_error_here(run, tmp_path):
+def test_a_workbook_the_other_process_cannot_write_is_an_error_here_and_nothing_else_is_put_in_place(run, tmp_path):
     (tmp_path / "c.xlsx").mkdir()  # a folder where the workbook should go
+    (tmp_path / "s.json").write_text("previous", encoding="utf-8")
     with pytest.raises(OutputError, match="is a folder"):
         write_outputs(run, workbook=tmp_path / "c.xlsx", json=tmp_path / "s.json", parallel=True)
-    assert (tmp_path / "s.json").is_file()  # the JSON, written here meanwhile, is whole
+    assert (tmp_path / "s.json").read_text(encoding="utf-8") == "previous"  # written aside, then discarded
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.xlsx", "s.json"]  # nothing left aside
+
+
+def test_an_output_written_here_that_fails_is_raised_after_the_workbook_is_in_place(run, tmp_path):
+    (tmp_path / "t").write_text("a file where the tables folder should go", encoding="utf-8")
+    with pytest.raises(OutputError, match="is a file"):
+        write_outputs(run, workbook=tmp_path / "c.xlsx", tables=tmp_path / "t", parallel=True)
 
 
 def test_one_output_alone_is_written_here(run, tmp_path, monkeypatch):
     import jwmodel.service as service
 
-    monkeypatch.setattr(service, "_two_lanes", lambda *a: pytest.fail("forked for one output"))
+    monkeypatch.setattr(service, "_workbook_forked", lambda *a: pytest.fail("forked for one output"))
     assert set(write_outputs(run, json=tmp_path / "s.json")) == {"json"}
     assert set(write_outputs(run, workbook=tmp_path / "c.xlsx", parallel=True)) == {"workbook"}
+
+
+def test_the_command_writes_the_workbook_on_the_second_core_after_reading_in_workers(tmp_path, monkeypatch):
+    """After reading in worker processes (a progress bar's monitor thread may be left running) the
+    command still forks for the workbook where there are two cores; with --workers 1 it does not."""
+    import os
+
+    import jwmodel.service as service
+
+    forked = []
+    real = service._workbook_forked
+    monkeypatch.setattr(
+        service, "_workbook_forked", lambda book, writers: forked.append(writers) or real(book, writers)
+    )
+    for workers in ("2", "1"):
+        out = tmp_path / workers
+        args = ["consolidate", str(HAMPSHIRE_DIR), "-o", str(out / "c.xlsx"), "--json", str(out / "s.json")]
+        assert main([*args, "-q", "--workers", workers]) == 0
+    cores = len(os.sched_getaffinity(0))
+    assert len(forked) == (1 if cores > 1 else 0)
+    if forked:
+        assert [name for name, *_ in forked[0]] == ["json"]  # written here while the workbook is written there
