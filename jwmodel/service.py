@@ -500,8 +500,9 @@ def write_outputs(
     """Write the outputs asked for (those left None are not written): what ``jwmodel consolidate`` writes.
 
     On one core they are written in this order: the workbook, the model, the JSON, the tables, the
-    receipts. With ``parallel`` (by default where processes can be forked and two cores are free)
-    the workbook is written by a forked process while this one writes the others aside, and puts
+    receipts. With ``parallel`` (by default where processes can be forked, two cores are free and
+    more than the JSON is written beside the workbook: a model, tables or receipts) the workbook is
+    written by a forked process while this one writes the others aside, and puts
     them in place only once the workbook is: each output is written by the same function either
     way, so the files are the same, and a run that fails or is stopped while the workbook is being
     written leaves every previous output as it was.
@@ -523,8 +524,8 @@ def write_outputs(
     ):
         if target:
             writers.append((name, check_folder(target) if folder else Path(target), writer, folder))
-    if parallel is None:
-        parallel = _can_fork()
+    if parallel is None:  # the JSON alone takes a fraction of the workbook's time: not worth a process
+        parallel = _can_fork() and any(name != "json" for name, *_ in writers)
     if not (parallel and workbook and writers):
         tasks = [("workbook", lambda: run.write_workbook(workbook))] if workbook else []
         return _lane(tasks + [(name, lambda w=writer, t=target: w(t)) for name, target, writer, _ in writers])

@@ -93,7 +93,8 @@ def test_one_output_alone_is_written_here(run, tmp_path, monkeypatch):
 
 def test_the_command_writes_the_workbook_on_the_second_core_after_reading_in_workers(tmp_path, monkeypatch):
     """After reading in worker processes (a progress bar's monitor thread may be left running) the
-    command still forks for the workbook where there are two cores; with --workers 1 it does not."""
+    command forks for the workbook where there are two cores and more than the JSON to write beside
+    it; with --workers 1, or the JSON alone, it does not."""
     import os
 
     import jwmodel.service as service
@@ -103,11 +104,11 @@ def test_the_command_writes_the_workbook_on_the_second_core_after_reading_in_wor
     monkeypatch.setattr(
         service, "_workbook_forked", lambda book, writers: forked.append(writers) or real(book, writers)
     )
-    for workers in ("2", "1"):
-        out = tmp_path / workers
+    for workers, tables in (("2", True), ("1", True), ("2", False)):
+        out = tmp_path / f"{workers}-{tables}"
         args = ["consolidate", str(HAMPSHIRE_DIR), "-o", str(out / "c.xlsx"), "--json", str(out / "s.json")]
-        assert main([*args, "-q", "--workers", workers]) == 0
+        assert main([*args, *(["--tables", str(out / "t")] if tables else []), "-q", "--workers", workers]) == 0
     cores = len(os.sched_getaffinity(0))
     assert len(forked) == (1 if cores > 1 else 0)
     if forked:
-        assert [name for name, *_ in forked[0]] == ["json"]  # written here while the workbook is written there
+        assert [name for name, *_ in forked[0]] == ["json", "tables"]  # written here while the workbook is there
