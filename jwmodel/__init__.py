@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         save_version,
         track,
         version_of,
+        write_outputs,
         write_templates,
     )
 
@@ -50,6 +51,7 @@ __all__ = [
     "write_changes",
     "Tracking",
     "track",
+    "write_outputs",
 ]
 
 from jwmodel.version import VERSION as __version__  # noqa: E402
@@ -59,6 +61,7 @@ _SERVICE |= {"load_version", "save_version", "version_of", "Verification", "veri
 _SERVICE |= {"write_changes"}  # versions of the business case (issue 11)
 _SERVICE |= {"write_templates"}  # templates to send (issue 13)
 _SERVICE |= {"Tracking", "track"}  # after approval: tracking the benefits (issue 11)
+_SERVICE |= {"write_outputs"}  # every output, on both cores where it pays (issue 14)
 
 
 def __getattr__(name: str) -> Any:

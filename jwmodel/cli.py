@@ -105,20 +105,14 @@ def _print_run(run: Run, args: argparse.Namespace) -> None:
 
 
 def _write(run: Run, args: argparse.Namespace) -> dict[str, float]:
-    """Every output, the workbook first, then the model, the JSON, the tables and the receipts; seconds each took."""
-    seconds: dict[str, float] = {}
+    """Every output: the workbook (on a second core where there is one, issue 14), the model, the JSON, the
+    tables and the receipts; then the appendix and the saved version. Seconds each took."""
+    from jwmodel.service import write_outputs
+
+    parallel = None if args.workers is None or args.workers > 1 else False  # --workers 0 or 1: one core
+    outputs = {"model": args.model, "json": args.json, "tables": args.tables, "receipts": args.receipts}
     progress = False if args.quiet else None
-    for stage, target, write in (
-        ("workbook", args.output, lambda path: run.write_workbook(path, progress=progress)),
-        ("model", args.model, run.write_model),
-        ("json", args.json, run.write_json),
-        ("tables", args.tables, run.write_tables),
-        ("receipts", args.receipts, run.write_receipts),
-    ):
-        if target:
-            clock = time.perf_counter()
-            write(target)
-            seconds[stage] = time.perf_counter() - clock
+    seconds = write_outputs(run, workbook=args.output, parallel=parallel, progress=progress, **outputs)
     if args.appendix:
         clock = time.perf_counter()
         _write_appendix(run, args)

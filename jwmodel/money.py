@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from types import MappingProxyType
@@ -99,12 +99,10 @@ def _scaled_weights(weights: Mapping[str, object]) -> tuple[Mapping[str, int], i
     A hashable mapping of weights (a ``FrozenMap``: the percentages every line of a service is
     split by, for each of its figures) is scaled once and remembered; the result is read only.
     """
-    if isinstance(weights, Hashable):
-        try:
-            return _scaled_once(weights)
-        except TypeError:  # a value that cannot be hashed (a signalling NaN): refused by _scaled
-            pass
-    scaled = _scaled(weights)
+    try:
+        return _scaled_once(weights)  # type: ignore[arg-type]
+    except TypeError:  # not hashable (a dict), or holding a value that is not (refused by _scaled)
+        scaled = _scaled(weights)
     return scaled, sum(scaled.values())
 
 

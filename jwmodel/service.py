@@ -909,3 +909,185 @@ def _version_plan(version: Version) -> tuple[tuple[Any, ...], tuple[str, ...], t
     years = version.settings.plan
     lines = tuple(PlannedLine(share.line_id, share) for share in result.lines)
     return lines, years, coverage(version.programme, result.lines, years)
+
+
+# --- Writing the outputs on both cores (issue 14, part 6) --------------------------------------------
+
+
+def write_outputs(
+    run: Run,
+    *,
+    workbook: str | Path | None = None,
+    model: str | Path | None = None,
+    json: str | Path | None = None,
+    tables: str | Path | None = None,
+    receipts: str | Path | None = None,
+    parallel: bool | None = None,
+    progress: bool | None = False,
+) -> dict[str, float]:
+    """Write the outputs asked for (those left None are not written): what ``jwmodel consolidate`` writes.
+
+    On one core they are written in this order: the workbook, the model, the JSON, the tables, the
+    receipts. With ``parallel`` (by default where processes can be forked, two cores are free and
+    more than the JSON is written beside the workbook: a model, tables or receipts) the workbook is
+    written by a forked process while this one writes the others aside, and puts
+    them in place only once the workbook is: each output is written by the same function either
+    way, so the files are the same, and a run that fails or is stopped while the workbook is being
+    written leaves every previous output as it was.
+
+    ``progress`` is the workbook's progress line (``Run.write_workbook``).
+
+    Returns:
+        Seconds (wall) each output took, by name: "workbook", "model", "json", "tables", "receipts".
+
+    Raises:
+        OutputError: a target cannot be written (the first in the order above, as on one core).
+    """
+    from jwmodel.excel.atomic import check_folder
+
+    writers: list[tuple[str, Path, Callable[[Path], object], bool]] = []  # name, target, writer, a folder
+    for name, target, writer, folder in (
+        ("model", model, run.write_model, False),
+        ("json", json, run.write_json, False),
+        ("tables", tables, run.write_tables, True),
+        ("receipts", receipts, run.write_receipts, True),
+    ):
+        if target:
+            writers.append((name, check_folder(target) if folder else Path(target), writer, folder))
+    if parallel is None:  # the JSON alone takes a fraction of the workbook's time: not worth a process
+        parallel = _can_fork() and any(name != "json" for name, *_ in writers)
+    if not (parallel and workbook and writers):
+        tasks = [("workbook", lambda: run.write_workbook(workbook, progress=progress))] if workbook else []
+        return _lane(tasks + [(name, lambda w=writer, t=target: w(t)) for name, target, writer, _ in writers])
+    return _workbook_forked(lambda: run.write_workbook(workbook, progress=progress), writers)
+
+
+def _lane(tasks: Sequence[tuple[str, Callable[[], object]]]) -> dict[str, float]:
+    """Run the tasks in order; seconds by name."""
+    seconds: dict[str, float] = {}
+    for name, task in tasks:
+        clock = time.perf_counter()
+        task()
+        seconds[name] = time.perf_counter() - clock
+    return seconds
+
+
+def _can_fork() -> bool:
+    """A forked process can write outputs here: fork exists, two cores are free, no other thread is working.
+
+    A daemon thread (a progress bar's monitor) is no obstacle: the forked process writes a file only.
+    """
+    import os
+    import threading
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    return hasattr(os, "fork") and cores > 1 and not others
+
+
+def _workbook_forked(
+    workbook: Callable[[], object], writers: Sequence[tuple[str, Path, Callable[[Path], object], bool]]
+) -> dict[str, float]:
+    """The workbook written by a forked process; the other outputs written here aside, put in place after it."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_lane, args=([("workbook", workbook)], sender), daemon=True)
+    child.start()
+    sender.close()
+    staged: list[tuple[Path, Path, bool]] = []  # (written aside, target, a folder)
+    failure: BaseException | None = None
+    try:
+        try:
+            seconds = _lane(
+                [(name, _aside(target, writer, folder, staged)) for name, target, writer, folder in writers]
+            )
+        except Exception as exc:  # noqa: BLE001 - raised below unless the workbook, written first, failed too
+            failure, seconds = exc, {}
+        outcome = _received(receiver)
+    except BaseException:  # stopped (SIGTERM, Ctrl-C): the workbook's process stops too, removing its temporary file
+        child.terminate()
+        child.join(10)
+        _discard(staged)
+        raise
+    child.join()
+    kind, value = outcome
+    if kind == "error":
+        _discard(staged)
+        raise value
+    for aside, target, folder in staged:  # as on one core: the outputs before a failure are written
+        _put_in_place(aside, target, folder)
+    if failure is not None:
+        raise failure
+    return {**value, **seconds}
+
+
+def _aside(target: Path, writer: Callable[[Path], object], folder: bool, staged: list) -> Callable[[], None]:
+    """A task writing ``target`` aside (a hidden name beside it, or a hidden folder in it).
+
+    Once written, it is added to ``staged``; if the writer fails or is stopped, what it wrote aside is removed.
+    """
+    import os
+    import tempfile
+
+    def task() -> None:
+        if folder:
+            target.mkdir(parents=True, exist_ok=True)
+            aside = Path(tempfile.mkdtemp(prefix=".tmp-aside-", dir=target))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, name = tempfile.mkstemp(
+                prefix=f".tmp-aside-{target.stem}-", suffix=target.suffix, dir=target.parent
+            )
+            os.close(descriptor)
+            aside = Path(name)
+        try:
+            writer(aside)
+        except BaseException:
+            _discard([(aside, target, folder)])
+            raise
+        staged.append((aside, target, folder))
+
+    return task
+
+
+def _put_in_place(aside: Path, target: Path, folder: bool) -> None:
+    import os
+
+    if not folder:
+        os.replace(aside, target)
+        return
+    for path in sorted(aside.iterdir()):
+        os.replace(path, target / path.name)
+    aside.rmdir()
+
+
+def _discard(staged: Sequence[tuple[Path, Path, bool]]) -> None:
+    import shutil
+
+    for aside, _, folder in staged:
+        if folder:
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            aside.unlink(missing_ok=True)
+
+
+def _received(receiver: Any) -> tuple[str, Any]:
+    try:
+        return receiver.recv()
+    except Exception:  # noqa: BLE001 - it stopped, or what it sent cannot be read back
+        return ("error", RuntimeError("the process writing the workbook failed"))
+
+
+def _child_lane(tasks: Sequence[tuple[str, Callable[[], object]]], sender: Any) -> None:
+    try:
+        outcome: tuple[str, object] = ("ok", _lane(tasks))
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, which raises it
+        outcome = ("error", exc if isinstance(exc, Exception) else RuntimeError(repr(exc)))
+    try:
+        sender.send(outcome)
+    except Exception:  # noqa: BLE001 - an error that cannot be pickled goes back as its text
+        error = outcome[1]
+        sender.send(("error", OSError(str(error)) if isinstance(error, OSError) else RuntimeError(str(error))))
+    sender.close()

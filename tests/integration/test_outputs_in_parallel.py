@@ -1,0 +1,114 @@
+"""The outputs written on two cores (issue 14, part 6) are the outputs written on one.
+
+``jwmodel.service.write_outputs`` writes the workbook in a forked process while this one writes the
+rest aside, put in place once the workbook is; nothing may differ but the time it takes.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from jwmodel.cli import main
+from jwmodel.excel.atomic import OutputError
+from jwmodel.service import consolidate_folder, write_outputs
+from tests.conftest import HAMPSHIRE_DIR
+
+
+@pytest.fixture(scope="module")
+def run():
+    return consolidate_folder(HAMPSHIRE_DIR, workers=0, progress=False)
+
+
+def _outputs(folder: Path) -> dict[str, Path]:
+    for sub in ("tables", "receipts"):
+        (folder / sub).mkdir(parents=True)
+    return {
+        "workbook": folder / "c.xlsx",
+        "model": folder / "m.xlsx",
+        "json": folder / "s.json",
+        "tables": folder / "tables",
+        "receipts": folder / "receipts",
+    }
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    """A workbook's parts, less the creation time XlsxWriter stamps in docProps/core.xml."""
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_every_output_is_the_same_written_on_one_core_or_two(run, tmp_path):
+    one, two = _outputs(tmp_path / "one"), _outputs(tmp_path / "two")
+    seconds_one = write_outputs(run, parallel=False, **one)
+    seconds_two = write_outputs(run, parallel=True, **two)
+    assert set(seconds_one) == set(seconds_two) == {"workbook", "model", "json", "tables", "receipts"}
+    assert one["json"].read_bytes() == two["json"].read_bytes()
+    assert _parts(one["workbook"]) == _parts(two["workbook"])
+    assert _parts(one["model"]) == _parts(two["model"])
+    for name in ("tables", "receipts"):
+        files = sorted(p.name for p in one[name].iterdir())
+        assert files == sorted(p.name for p in two[name].iterdir())
+    assert len(list(one["receipts"].iterdir())) == len(run.receipt_records()) == 10  # 10 files in the folder
+    for csv in one["tables"].glob("*.csv"):
+        assert csv.read_bytes() == (two["tables"] / csv.name).read_bytes()
+
+
+def test_the_command_writes_the_same_json_with_the_second_core_or_without(tmp_path):
+    written = []
+    for workers in ("1", "2"):  # --workers 1: everything on one core; 2: the workbook on the other
+        out = tmp_path / workers
+        args = ["consolidate", str(HAMPSHIRE_DIR), "-o", str(out / "c.xlsx"), "--json", str(out / "s.json")]
+        assert main([*args, "--receipts", str(out / "r"), "-q", "--workers", workers]) == 0
+        written.append(((out / "s.json").read_bytes(), sorted(p.name for p in (out / "r").iterdir())))
+    assert written[0] == written[1]
+    assert json.loads(written[0][0])["partners"] == ["HC", "HFRS", "HCC"]
+
+
+def test_a_workbook_the_other_process_cannot_write_is_an_error_here_and_nothing_else_is_put_in_place(run, tmp_path):
+    (tmp_path / "c.xlsx").mkdir()  # a folder where the workbook should go
+    (tmp_path / "s.json").write_text("previous", encoding="utf-8")
+    with pytest.raises(OutputError, match="is a folder"):
+        write_outputs(run, workbook=tmp_path / "c.xlsx", json=tmp_path / "s.json", parallel=True)
+    assert (tmp_path / "s.json").read_text(encoding="utf-8") == "previous"  # written aside, then discarded
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.xlsx", "s.json"]  # nothing left aside
+
+
+def test_an_output_written_here_that_fails_is_raised_after_the_workbook_is_in_place(run, tmp_path):
+    (tmp_path / "t").write_text("a file where the tables folder should go", encoding="utf-8")
+    with pytest.raises(OutputError, match="is a file"):
+        write_outputs(run, workbook=tmp_path / "c.xlsx", tables=tmp_path / "t", parallel=True)
+
+
+def test_one_output_alone_is_written_here(run, tmp_path, monkeypatch):
+    import jwmodel.service as service
+
+    monkeypatch.setattr(service, "_workbook_forked", lambda *a: pytest.fail("forked for one output"))
+    assert set(write_outputs(run, json=tmp_path / "s.json")) == {"json"}
+    assert set(write_outputs(run, workbook=tmp_path / "c.xlsx", parallel=True)) == {"workbook"}
+
+
+def test_the_command_writes_the_workbook_on_the_second_core_after_reading_in_workers(tmp_path, monkeypatch):
+    """After reading in worker processes (a progress bar's monitor thread may be left running) the
+    command forks for the workbook where there are two cores and more than the JSON to write beside
+    it; with --workers 1, or the JSON alone, it does not."""
+    import os
+
+    import jwmodel.service as service
+
+    forked = []
+    real = service._workbook_forked
+    monkeypatch.setattr(
+        service, "_workbook_forked", lambda book, writers: forked.append(writers) or real(book, writers)
+    )
+    for workers, tables in (("2", True), ("1", True), ("2", False)):
+        out = tmp_path / f"{workers}-{tables}"
+        args = ["consolidate", str(HAMPSHIRE_DIR), "-o", str(out / "c.xlsx"), "--json", str(out / "s.json")]
+        assert main([*args, *(["--tables", str(out / "t")] if tables else []), "-q", "--workers", workers]) == 0
+    cores = len(os.sched_getaffinity(0))
+    assert len(forked) == (1 if cores > 1 else 0)
+    if forked:
+        assert [name for name, *_ in forked[0]] == ["json", "tables"]  # written here while the workbook is there
