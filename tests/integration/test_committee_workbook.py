@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -108,3 +109,13 @@ def test_saving_lines_with_no_start_year_are_warned_about_once_a_service_area(tm
     ]
     assert "2 saving lines" in warned[0]["message"] and "2012/13" in warned[1]["message"]  # how many; from when
     assert doc["totals"]["recurring"] == {"low": -182, "high": -337}  # the figures themselves are unchanged
+
+
+def test_compare_prints_every_figure_in_the_one_number_style(capsys):
+    code = main(["compare", str(HAMPSHIRE_DIR), "--with", "Learning & Development=HC and HCC", "--workers", "0"])
+    assert code == 0
+    table = capsys.readouterr().out.split("central case", 1)[1]
+    # HFRS leaves L&D: it no longer takes 15% of L&D's (8)/(54) recurring or 25/32 one-off:
+    # +1.2 and +8.1 recurring, (3.75) and (4.8) one-off, shown whole with the falls in brackets
+    assert re.search(r"HFRS\s+change\s+1\s+8\s+\(4\)\s+\(5\)\s+\(\d+\)\s+\d\.\d\s*$", table, re.MULTILINE), table
+    assert "+" not in table and not re.search(r"\d\.\d\d", table)  # no signs, no second decimals
