@@ -466,6 +466,8 @@ def _line_sheet(b: _Book, name: str, title: str, lines: Sequence[LineShare], tot
     b.text_cell(ws, 0, 0, title, b.f.title)
     headers = [LINES.column(k).header for k in _LINE_KEYS] + [SOURCE]
     write_headers(ws, 2, headers, b.f.head, widths=[*_LINE_WIDTHS.values(), 56])
+    for col in (_LINE_KEYS.index("low"), _LINE_KEYS.index("high")):  # over figures: right, as the figures
+        b.text_cell(ws, 2, col, headers[col], b.f.head_right)
     row = 3
     for line in lines:
         counted = line.included

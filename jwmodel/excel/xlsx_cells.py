@@ -9,8 +9,8 @@ over a folder that holds one knows it is an output, not a submission.
 
 from __future__ import annotations
 
-import functools
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -289,15 +289,14 @@ def _wrapped_lines(text: str, width: float) -> int:
     return lines
 
 
-@functools.cache
 def installed_version() -> str:
-    """jwmodel's version as installed (its package metadata), for the footer of every printed page."""
-    from importlib.metadata import PackageNotFoundError, version
+    """jwmodel's version, for the footer of every printed page.
 
-    try:
-        return version("jwmodel")
-    except PackageNotFoundError:  # pragma: no cover - run from a source tree that was never installed
-        return "(not installed)"
+    Read from the package already imported (this module is part of it), never from the installed
+    metadata: no file is looked up while an output is being written (a signal that stops the run
+    then cannot be mistaken for a file that could not be written).
+    """
+    return str(getattr(sys.modules.get("jwmodel"), "__version__", "unknown"))
 
 
 def page_header_text(text: str, limit: int = 80) -> str:
