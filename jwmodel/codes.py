@@ -191,6 +191,38 @@ class Code(StrEnum):
     RESUBMISSION_UNDECIDED = "RESUBMISSION_UNDECIDED", _E, "several submissions whose covers do not say which is final"
     PERIOD_CONFLICT = "PERIOD_CONFLICT", _E, "submissions from one sender for different financial years"
 
+    # --- monitoring returns and the tracker (after approval; jwmodel.monitoring, jwmodel.tracking) ---
+    BAD_PERIOD = "BAD_PERIOD", _E, "a monitoring return's period is not a financial year or a quarter (2012/13 Q1)"
+    MONITORING_LINE_UNKNOWN = (
+        "MONITORING_LINE_UNKNOWN",
+        _E,
+        "a monitoring return reports a line ID that is not in the approved version; not counted",
+    )
+    MONITORING_LINE_TWICE = (
+        "MONITORING_LINE_TWICE",
+        _E,
+        "a line is reported twice for one period; only the first report is counted",
+    )
+    MEASURE_UNKNOWN = "MEASURE_UNKNOWN", _E, "a measurement of a measure that is not in the benefits register"
+    PERIOD_OUTSIDE_PLAN = "PERIOD_OUTSIDE_PLAN", _E, "a monitoring return for a period outside the version's plan"
+    SIGN_OFF_MISSING = "SIGN_OFF_MISSING", _W, "a return marked final that nobody signed off"
+    RETURN_DRAFT = "RETURN_DRAFT", _I, "a draft return: it counts in the figures only with --include-drafts"
+    RETURN_REOPENED = "RETURN_REOPENED", _W, "a return sent after the final, signed-off one for its period reopens it"
+    RETURN_LATE = "RETURN_LATE", _I, "a return that came after the date it was due"
+    RETURN_OUTSTANDING = "RETURN_OUTSTANDING", _W, "a return due by now has not come: it is on the chase list"
+    # --- lines' identity, versions and targets (jwmodel.identity, jwmodel.versions; issue 11) ---
+    LINE_ID_BAD = "LINE_ID_BAD", _E, "a line ID holds something other than letters, digits and - _ . /"
+    LINE_ID_DUPLICATE = "LINE_ID_DUPLICATE", _E, "two lines of one file have one ID"
+    LINE_ID_CLASH = "LINE_ID_CLASH", _W, "two lines from different files have one ID; both are counted"
+    LINE_ID_VANISHED = "LINE_ID_VANISHED", _W, "a line of the older version has no line with its ID in the newer one"
+    TARGET_DUPLICATE = "TARGET_DUPLICATE", _E, "a partner return gives one savings target twice for a year"
+    TARGET_UNKNOWN = "TARGET_UNKNOWN", _W, "a line is tagged to a plan target its partner's return does not give"
+    SAVING_CLAIMED_TWICE = (
+        "SAVING_CLAIMED_TWICE",
+        _W,
+        "a line's saving is also claimed by another line of the programme",
+    )
+    SAVING_CLAIMED_ELSEWHERE = "SAVING_CLAIMED_ELSEWHERE", _W, "a line's saving is also claimed by another programme"
     # --- the consolidated workbook's appraisal (issue 13) ------------------------------------------
     START_YEAR_BLANK = (
         "START_YEAR_BLANK",

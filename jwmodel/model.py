@@ -8,12 +8,13 @@ bigger (so ``low >= high`` as signed numbers); for a one-off cost *low* is the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from jwmodel.compact import compact_pickle
 from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.phasing import Profile
 
@@ -31,6 +32,7 @@ __all__ = [
     "ParticipationOption",
     "ServiceArea",
     "DriverValue",
+    "SavingsTarget",
     "Programme",
     "FrozenMap",
     "frozen_map",
@@ -64,6 +66,23 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+    # The dict's own views and look-ups (read only), not Mapping's generic ones: the engine walks
+    # every line's shares and percentages several times.
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def get(self, key: K, default: Any = None) -> Any:
+        return self._items.get(key, default)
+
+    def keys(self) -> KeysView[K]:
+        return self._items.keys()
+
+    def values(self) -> ValuesView[V]:
+        return self._items.values()
+
+    def items(self) -> ItemsView[K, V]:
+        return self._items.items()
 
     def __hash__(self) -> int:
         if self._hash is None:
@@ -136,6 +155,7 @@ class Method(StrEnum):
     NONE = "none"
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Range:
     """A low and a high figure in £000s (see the module docstring for which way they run)."""
@@ -157,12 +177,14 @@ class Range:
         return self.low <= self.high
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Partner:
     code: str
     name: str = ""
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class BaselineEntry:
     """One partner's baseline for one service area (net of charges from the other partners)."""
@@ -182,6 +204,7 @@ class BaselineEntry:
         return None if self.gross is None else derived_net(self.gross, self.charges)
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ControlTotal:
     """A partner's own stated totals, to be compared with the sum of its rows."""
@@ -193,6 +216,7 @@ class ControlTotal:
     where_fte: Location = NOWHERE
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class SavingLine:
     """A recurring full-year cost or saving estimate for a service area."""
@@ -206,8 +230,13 @@ class SavingLine:
     note: str = ""
     where: Location = NOWHERE
     profile: Profile | None = None  # when it starts and how it builds up; None: full effect from the plan's first year
+    line_id: str = ""  # the line's stable ID (jwmodel.identity): typed in the ID column, or given from its place
+    plan_partner: str | None = None  # the partner whose financial plan already holds this saving (None: a new saving)
+    plan_target: str = ""  # which of that partner's savings targets it delivers (jwmodel.targets)
+    also_claimed_by: str = ""  # another programme (or a line ID of this one) that also counts this saving
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class OneOffCost:
     """A one-off cost of change for a service area."""
@@ -221,8 +250,10 @@ class OneOffCost:
     profile: Profile | None = None  # when it is spent; None: all in the plan's first year
     sole_bearer: str | None = None
     only_if_partner: str | None = None
+    line_id: str = ""  # the cost's stable ID (jwmodel.identity): typed in the ID column, or given from its place
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ApportionmentRule:
     """How amounts are split: fixed percentages, baseline, a driver, one sole bearer, or none.
@@ -243,6 +274,7 @@ class ApportionmentRule:
         object.__setattr__(self, "percentages", frozen_map(self.percentages))
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ParticipationOption:
     """Which partners join a service area under an option, and how its amounts are split."""
@@ -257,6 +289,7 @@ class ParticipationOption:
         object.__setattr__(self, "partners", tuple(self.partners))
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ServiceArea:
     name: str
@@ -278,6 +311,7 @@ class ServiceArea:
         return None
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class DriverValue:
     """A partner's value of a cost driver for a service (time spent, users of a shared system)."""
@@ -286,6 +320,18 @@ class DriverValue:
     driver: str
     partner: str
     value: Decimal
+    note: str = ""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class SavingsTarget:
+    """A partner's financial-plan savings target for one year: an amount of saving to find (positive, £000s)."""
+
+    partner: str
+    name: str
+    year: str
+    amount: Decimal
     note: str = ""
     where: Location = NOWHERE
 
@@ -302,6 +348,7 @@ class Programme:
     one_off_costs: tuple[OneOffCost, ...] = ()
     drivers: tuple[DriverValue, ...] = ()
     findings: tuple[Finding, ...] = ()
+    targets: tuple[SavingsTarget, ...] = ()  # the partners' financial-plan savings targets (jwmodel.targets)
 
     def __post_init__(self) -> None:
         for f in fields(self):  # every field is a tuple: a list given is copied into one

@@ -1,4 +1,5 @@
-"""Every script of the add-in: consolidate partner returns into the open model workbook.
+"""Every script of the add-in: consolidate partner returns into the open model workbook
+(``jw_consolidate_returns``), and check one return (``jw_check_return``).
 
 ``jw_consolidate_returns`` reads the folder named on the 'Read me' sheet (cell B6), reads every
 partner return and workstream proposal in it with the same reader as ``jwmodel consolidate``,
@@ -19,12 +20,19 @@ Wherever ``JWADDIN_RETURNS_ROOT`` is set (classic and Lite too) the same rule ho
 (classic, Lite), a local user reads their own folders. A refusal is written into the status cell
 ('Read me'!B7) as "Not run: ...", and the previous run's file list is cleared.
 
+``jw_check_return`` checks the file named on 'Read me'!B8 (in the folder on B6, under the same
+rules) with ``jwmodel.check_files`` and lists its findings under the status cell.
+
+Each script has a button on the Read me sheet (``jwmodel.layout.SCRIPT_BUTTONS``: C6 and C8): in
+xlwings Lite and Server, selecting the button cell runs the script. The script names are stable.
+
 Text from returns is always written as text, never as a formula.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -40,9 +48,11 @@ from jwmodel.consolidation import Consolidation
 from jwmodel.errors import JwmodelError
 from jwmodel.findings import a1
 from jwmodel.layout import (
+    CHECK_FILE_CELL,
     CONTROL_SHEET,
     FOLDER_CELL,
     HEADER_ROW,
+    SCRIPT_BUTTONS,
     STATUS_CELL,
     Formula,
     InputTable,
@@ -56,11 +66,15 @@ from jwmodel.layout import (
 from jwmodel.model import Programme
 from jwmodel.report_text import incomplete_banner, sources_line
 from jwmodel.submissions import SourceRecord
-from jwmodel.tables.outputs import SOURCES, flat, sources_rows
+from jwmodel.tables.outputs import FINDINGS, SOURCES, findings_rows, flat, sources_rows
 
 __all__ = [
     "ROOT_VARIABLE",
     "jw_consolidate_returns",
+    "jw_check_return",
+    "button",
+    "return_file",
+    "check_status",
     "consolidate_folder",
     "fill_model",
     "returns_root",
@@ -97,7 +111,7 @@ def returns_root() -> Path | None:
     return root
 
 
-def returns_folder(raw: object, root: Path | None = None) -> Path:
+def returns_folder(raw: object, root: Path | None = None, *, where: str = _WHERE) -> Path:
     """The folder named in the workbook, checked: inside ``root`` when one is given.
 
     The cell is read relative to ``root``; the folder it resolves to (``..`` and symbolic links
@@ -109,22 +123,22 @@ def returns_folder(raw: object, root: Path | None = None) -> Path:
     """
     shown_error = excel_error(raw)
     if shown_error is not None:
-        raise FunctionInputError(f"{_WHERE} shows {shown_error}: put there the folder that holds the returns")
+        raise FunctionInputError(f"{where} shows {shown_error}: put there the folder that holds the returns")
     text = parse_text(raw)
     if not text:
         raise FunctionInputError(
-            f"{_WHERE} is empty: put there the folder that holds the partner returns and workstream proposals"
+            f"{where} is empty: put there the folder that holds the partner returns and workstream proposals"
         )
     path = Path(text).expanduser()
     if root is not None:
         path = (root / path).resolve()  # an absolute path replaces root, and is then checked like any
         if not path.is_relative_to(root):
             raise FunctionInputError(
-                f"{_WHERE}: {text!r} is outside the returns folder this add-in reads from; "
+                f"{where}: {text!r} is outside the returns folder this add-in reads from; "
                 "name a folder inside it, such as 2012"
             )
     if not path.is_dir():
-        raise FunctionInputError(f"{_WHERE}: {text!r} is not a folder here; give the folder that holds the returns")
+        raise FunctionInputError(f"{where}: {text!r} is not a folder here; give the folder that holds the returns")
     return path
 
 
@@ -206,7 +220,9 @@ def _status(book: xw.Book, status: str, details: list[list[object]]) -> None:
     control = book.sheets[CONTROL_SHEET]
     control.range((STATUS_CELL[0] + 1, STATUS_CELL[1] + 1)).value = _cell(status)
     first = STATUS_CELL[0] + 3
-    control.range((first, 1), (first + DETAIL_ROWS - 1, max(2, len(SOURCES.columns)))).clear_contents()
+    control.range(
+        (first, 1), (first + DETAIL_ROWS - 1, max(2, len(SOURCES.columns), len(FINDINGS.columns)))
+    ).clear_contents()
     if details:
         control.range((first, 1)).value = details
 
@@ -237,18 +253,28 @@ def _shown(value: object, shown: Callable[[str], str]) -> object:
     return shown(value) if isinstance(value, str) else value
 
 
-@script
-def jw_consolidate_returns(book: xw.Book | None = None):
-    """Consolidate the partner returns in the folder named on 'Read me'!B6 into this workbook."""
+def button(name: str) -> str:
+    """The script's button as xlwings Lite and Server name it: ``'Read me'!C6``."""
+    return f"'{CONTROL_SHEET}'!{a1(*SCRIPT_BUTTONS[name][1])}"
+
+
+def _read(book: xw.Book, cell: tuple[int, int]) -> object:
+    return book.sheets[CONTROL_SHEET].range((cell[0] + 1, cell[1] + 1)).options(err_to_str=True).value
+
+
+@script(button=button("jw_consolidate_returns"), show_taskpane=False)
+def jw_consolidate_returns(book: xw.Book | None = None, folder: str = ""):
+    """Consolidate the partner returns in the folder named on 'Read me'!B6 (or ``folder``, as the
+    xlwings Server task pane passes it) into this workbook."""
     if book is None:  # classic xlwings: RunPython from the workbook
         book = xw.Book.caller()
-    cell = book.sheets[CONTROL_SHEET].range((FOLDER_CELL[0] + 1, FOLDER_CELL[1] + 1))
     shown = str
     try:
         root = returns_root()
         shown = shown_paths(root)
-        folder = returns_folder(cell.options(err_to_str=True).value, root)
-        programme, result, sources = consolidate_folder(folder, shown=shown)
+        where = _WHERE if not folder else "the folder chosen"
+        chosen = returns_folder(folder or _read(book, FOLDER_CELL), root, where=where)
+        programme, result, sources = consolidate_folder(chosen, shown=shown)
     except (JwmodelError, jwmodel.UsageError) as exc:  # FunctionInputError is a JwmodelError
         _status(book, shown(f"Not run: {exc}"), [])
         return
@@ -256,3 +282,66 @@ def jw_consolidate_returns(book: xw.Book | None = None):
         _status(book, shown(f"Not run: could not read the folder: {exc}"), [])
         return
     fill_model(book, programme, result, sources, shown=shown)
+
+
+_FILE_WHERE = f"'{CONTROL_SHEET}'!{a1(*CHECK_FILE_CELL)}"
+
+
+def return_file(folder: Path, raw: object, root: Path | None = None, *, where: str = _FILE_WHERE) -> Path:
+    """The return named in the workbook (or by the task pane), in ``folder``, checked like the folder:
+    inside ``root`` when one is given, and a file.
+
+    Raises:
+        FunctionInputError: the name is empty or an error, outside ``root``, or not a file.
+    """
+    shown_error = excel_error(raw)
+    if shown_error is not None:
+        raise FunctionInputError(f"{where} shows {shown_error}: put there the name of the return to check")
+    text = parse_text(raw)
+    if not text:
+        raise FunctionInputError(f"{where} is empty: put there the name of the return to check, e.g. return-HC.xlsx")
+    path = (folder / Path(text).expanduser()).resolve()
+    if root is not None and not path.is_relative_to(root):
+        raise FunctionInputError(f"{where}: {text!r} is outside the returns folder this add-in reads from")
+    if not path.is_file():
+        raise FunctionInputError(f"{where}: {text!r} is not a file in that folder; give the return's file name")
+    return path
+
+
+def check_status(report: jwmodel.Report) -> tuple[str, list[list[object]]]:
+    """A check's status line ('return-HC.xlsx: accepted with warnings (partner HC: 7 baseline rows);
+    1 finding') and its findings as rows under the Findings table's headers."""
+    n = len(report.findings)
+    taken = f" ({report.taken})" if report.taken else ""
+    line = f"{report.file}: {report.status}{taken}; {n} finding{'' if n == 1 else 's'}"
+    rows = [list(FINDINGS.headers()), *(list(row) for row in findings_rows(report.findings[: DETAIL_ROWS - 1]))]
+    return line, rows
+
+
+def check_return(path: Path) -> jwmodel.Report:
+    """``path`` checked by ``jwmodel.check_files``: in a worker process, except where there is none (Lite)."""
+    (report,) = jwmodel.check_files([path], workers=1, isolated=sys.platform != "emscripten")
+    return report
+
+
+@script(button=button("jw_check_return"), show_taskpane=False)
+def jw_check_return(book: xw.Book | None = None, file: str = ""):
+    """Check the return named on 'Read me'!B8 (or ``file``), in the folder named on B6, and list
+    its findings under the status cell."""
+    if book is None:
+        book = xw.Book.caller()
+    shown = str
+    try:
+        root = returns_root()
+        shown = shown_paths(root)
+        folder = returns_folder(_read(book, FOLDER_CELL), root)
+        where = _FILE_WHERE if not file else "the file chosen"
+        report = check_return(return_file(folder, file or _read(book, CHECK_FILE_CELL), root, where=where))
+    except (JwmodelError, jwmodel.UsageError) as exc:
+        _status(book, shown(f"Not checked: {exc}"), [])
+        return
+    except OSError as exc:
+        _status(book, shown(f"Not checked: could not read the file: {exc}"), [])
+        return
+    line, rows = check_status(report)
+    _status(book, shown(line), [[_cell(_shown(flat(v), shown)) for v in row] for row in rows])

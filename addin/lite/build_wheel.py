@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import sys
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "jwmodel_lite"
-VERSION = "0.1.0"
+VERSION = re.search(r'^__version__ = "([^"]+)"', (ROOT / "jwmodel" / "__init__.py").read_text(), re.M)[1]  # jwmodel's
 REQUIRES = ("openpyxl==3.1.5", "et-xmlfile==2.0.0")
 PACKAGES = {"jwmodel": ROOT / "jwmodel", "jwaddin": ROOT / "addin" / "jwaddin"}
 DATE = (2012, 4, 1, 0, 0, 0)  # fixed, so the same source gives the same wheel

@@ -6,7 +6,6 @@ into a temporary folder and checks they are identical to what is committed.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -14,10 +13,19 @@ from jwmodel.consolidation import consolidate
 from jwmodel.definition import FILE_NAME, ProgrammeDefinition, validated
 from jwmodel.examples import east_herts_2011 as east_herts
 from jwmodel.examples import hampshire_2012 as hampshire
+from jwmodel.examples import hampshire_2012_monitoring as hampshire_monitoring
 from jwmodel.excel import schema as s
 from jwmodel.excel.model_workbook import write_model_workbook
+from jwmodel.excel.monitoring_example import write_monitoring_example
 from jwmodel.excel.programme_file import write_definition
-from jwmodel.excel.templates import write_partner_return, write_workstream_proposal
+from jwmodel.excel.templates import (
+    proposal_name,
+    return_name,
+    slug,
+    write_monitoring_return,
+    write_partner_return,
+    write_workstream_proposal,
+)
 from jwmodel.model import ControlTotal
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 
@@ -39,10 +47,6 @@ HAMPSHIRE_SETUP = HAMPSHIRE.setup
 EAST_HERTS_SETUP = EAST_HERTS.setup
 EXAMPLE_DIR = Path("examples") / "hampshire-2012"
 EAST_HERTS_DIR = Path("examples") / "east-herts-stevenage-2011"
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", "and")).strip("-")
 
 
 def submissions(example, setup: ProgrammeSetup, submitted: str) -> tuple[list[PartnerReturn], list[WorkstreamProposal]]:
@@ -94,28 +98,27 @@ def build(root: Path) -> list[Path]:
     written = [
         write_partner_return(root / "partner_return.xlsx", HAMPSHIRE_SETUP),
         write_workstream_proposal(root / "workstream_proposal.xlsx", HAMPSHIRE_SETUP),
+        write_monitoring_return(root / "monitoring_return.xlsx", HAMPSHIRE_SETUP),
     ]
     returns, proposals = hampshire_submissions()
     for r in returns:
-        written.append(write_partner_return(root / EXAMPLE_DIR / f"return-{r.partner.code}.xlsx", HAMPSHIRE_SETUP, r))
+        written.append(write_partner_return(root / EXAMPLE_DIR / return_name(r.partner.code), HAMPSHIRE_SETUP, r))
     for p in proposals:
         written.append(
-            write_workstream_proposal(root / EXAMPLE_DIR / f"proposal-{slug(p.service.name)}.xlsx", HAMPSHIRE_SETUP, p)
+            write_workstream_proposal(root / EXAMPLE_DIR / proposal_name(p.service.name), HAMPSHIRE_SETUP, p)
         )
     returns, proposals = submissions(east_herts, EAST_HERTS_SETUP, "2011-03-31")
     for r in returns:
-        written.append(
-            write_partner_return(root / EAST_HERTS_DIR / f"return-{r.partner.code}.xlsx", EAST_HERTS_SETUP, r)
-        )
+        written.append(write_partner_return(root / EAST_HERTS_DIR / return_name(r.partner.code), EAST_HERTS_SETUP, r))
     for p in proposals:
         written.append(
-            write_workstream_proposal(
-                root / EAST_HERTS_DIR / f"proposal-{slug(p.service.name)}.xlsx", EAST_HERTS_SETUP, p
-            )
+            write_workstream_proposal(root / EAST_HERTS_DIR / proposal_name(p.service.name), EAST_HERTS_SETUP, p)
         )
     for folder, definition in ((EXAMPLE_DIR, HAMPSHIRE), (EAST_HERTS_DIR, EAST_HERTS)):
         written.append(write_definition(root / folder / FILE_NAME, validated(definition)))
     write_example(root)  # the model workbook; checked by tests/integration/test_addin_workbook.py
+    returns, proposals = hampshire_submissions()  # after approval: monitored 2012/13 to 2014/15 (ILLUSTRATIVE)
+    written += write_monitoring_example(hampshire_monitoring, root, HAMPSHIRE, returns, proposals)
     return written
 
 

@@ -7,6 +7,8 @@ Input files are read once into memory and never written to.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,10 +28,12 @@ from jwmodel.cells import (
     text_problem,
     to_pounds,
 )
+from jwmodel.codes import Code
 from jwmodel.excel import schema as s
 from jwmodel.excel.files import display_name, read_regular_file, sha256_of
 from jwmodel.excel.guard import Inspection, Limits, inspect_package
 from jwmodel.findings import Finding, Location, Severity, a1
+from jwmodel.identity import given_line_id, line_id_problem
 from jwmodel.model import (
     ApportionmentRule,
     BaselineEntry,
@@ -43,8 +47,21 @@ from jwmodel.model import (
     Partner,
     Range,
     SavingLine,
+    SavingsTarget,
     ServiceArea,
     derived_net,
+)
+from jwmodel.monitoring import (
+    LineReport,
+    LineStatus,
+    Measurement,
+    MonitoringReturn,
+    PeriodError,
+    ReturnStatus,
+    SignOff,
+    SpendReport,
+    check_period,
+    period_year,
 )
 from jwmodel.phasing import Profile
 from jwmodel.rules import submission_findings, unlisted_partner, unlisted_service
@@ -58,6 +75,7 @@ from jwmodel.submissions import (
     submission_number_problem,
 )
 from jwmodel.tables import Scope, Table, inputs
+from jwmodel.tables import monitoring as monitoring_tables
 from jwmodel.tables.inputs import (
     RowProblem,
     check_financial_year,
@@ -70,6 +88,9 @@ from jwmodel.tables.inputs import (
 __all__ = ["read_submission", "read_workbook_bytes", "sha256_of", "TEMPLATE_SHEETS"]
 
 
+_a1 = functools.lru_cache(maxsize=1 << 16)(a1)  # the same cells are named in every file of a programme
+
+
 class _Sheet:
     """A sheet's cells from A1, with locations rendered for findings."""
 
@@ -77,13 +98,19 @@ class _Sheet:
         self.file, self.name, self.rows = file, name, rows
 
     def get(self, row: int, col: int) -> object:
-        if row < len(self.rows) and col < len(self.rows[row]):
-            value = self.rows[row][col]
-            return None if value == "" else value
-        return None
+        try:
+            value = self.rows[row][col]  # row and col are never negative
+        except IndexError:
+            return None
+        return None if value == "" else value
+
+    def filled(self, row: int, first: int, stop: int | None = None) -> bool:
+        """Whether any cell of the row from column ``first`` (to ``stop``) holds something."""
+        cells = self.rows[row][first:stop]
+        return cells.count("") != len(cells)  # python-calamine gives "" for an empty cell
 
     def at(self, row: int, col: int) -> Location:
-        return Location(self.file, self.name, a1(row, col))
+        return Location(self.file, self.name, _a1(row, col))
 
 
 class _Unreadable(Exception):
@@ -186,7 +213,9 @@ class _Reader:
 
     def table(self, sheet: _Sheet, declared: Table, codes: Sequence[str] = ()) -> _Columns | None:
         """Where the declared table's columns are on the sheet and which rows hold data."""
-        required = [h for c in declared.columns_in(Scope.ALL) if not c.per_partner for h in c.headers()]
+        required = [
+            h for c in declared.columns_in(Scope.ALL) if not c.per_partner and not c.optional for h in c.headers()
+        ]
         for r in range(min(len(sheet.rows), 50)):
             if parse_text(sheet.get(r, 0)) == required[0]:
                 headers = {
@@ -204,9 +233,7 @@ class _Reader:
                     )
                     return None
                 width = max(headers.values()) + 1
-                data = [
-                    i for i in range(r + 1, len(sheet.rows)) if any(sheet.get(i, c) is not None for c in range(width))
-                ]
+                data = [i for i in range(r + 1, len(sheet.rows)) if sheet.filled(i, 0, width)]
                 self._outside(sheet, r, width)
                 self._hidden(sheet, data)
                 return _Columns.of(declared, headers, data)
@@ -219,6 +246,8 @@ class _Reader:
 
     def _outside(self, sheet: _Sheet, header_row: int, width: int) -> None:
         for i in range(header_row, len(sheet.rows)):
+            if not sheet.filled(i, width):
+                continue
             for c in range(width, len(sheet.rows[i])):
                 if sheet.get(i, c) is not None:
                     self.error(
@@ -247,8 +276,8 @@ class _Reader:
 
     def extras(self, sheet: _Sheet, r: int, columns: _Columns, note: str) -> str:
         """The row's note with what was typed in declared columns no domain field takes."""
-        values = {c.key: self.text(sheet, r, columns[c.key]) for c in unmapped(columns.table) if c.key in columns}
-        return with_extras(columns.table, note, values)
+        values = {key: self.text(sheet, r, col) for key, col in columns.extra}
+        return with_extras(columns.table, note, values) if any(values.values()) else note  # nothing to add
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +288,7 @@ class _Columns:
     by_key: dict[str, int]
     by_partner: dict[str, dict[str, int]]
     rows: list[int]
+    extra: tuple[tuple[str, int], ...] = ()  # (key, column) of the declared columns no domain field takes
 
     @classmethod
     def of(cls, table: Table, headers: dict[str, int], rows: list[int]) -> _Columns:
@@ -275,7 +305,8 @@ class _Columns:
                 if code is not None:
                     by_partner.setdefault(column.key, {})[code] = col
                     break
-        return cls(table, by_key, by_partner, rows)
+        extra = tuple((c.key, by_key[c.key]) for c in unmapped(table) if c.key in by_key)
+        return cls(table, by_key, by_partner, rows, extra)
 
     def __getitem__(self, key: str) -> int:
         return self.by_key[key]
@@ -284,10 +315,15 @@ class _Columns:
         return key in self.by_key
 
 
+@functools.lru_cache(maxsize=64)
+def _lowered(choices: tuple[str, ...]) -> dict[str, str]:
+    return {c.lower(): c for c in choices}
+
+
 def _choice(reader: _Reader, sheet: _Sheet, row: int, col: int, choices: Iterable[str], what: str) -> str | None:
     value = reader.text(sheet, row, col)
-    options = list(choices)
-    lowered = {c.lower(): c for c in options}
+    options = tuple(choices)
+    lowered = _lowered(options)
     if value.lower() in lowered:
         return lowered[value.lower()]
     reader.error(
@@ -307,6 +343,20 @@ def _profile(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, *, timin
         value = start if problem.key == year_key else text
         reader.error(problem.code, str(problem), sheet.at(r, columns[problem.key]), value)
         return None, False
+
+
+def _line_id(
+    reader: _Reader, sheet: _Sheet, row: tuple[int, int], columns: _Columns, service: str, *, one_off: bool
+) -> str:
+    """The row's ID as typed, or given from the service area and ``row`` (sheet row, data row number); '' if bad."""
+    r, position = row
+    typed = reader.text(sheet, r, columns["line_id"]).strip() if "line_id" in columns else ""
+    if not typed:
+        return given_line_id(service, one_off=one_off, position=position)
+    if problem := line_id_problem(typed):
+        reader.error(Code.LINE_ID_BAD, f"ID: {problem}", sheet.at(r, columns["line_id"]), typed[:100])
+        return ""
+    return typed
 
 
 def _low_high(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, what: str) -> Range | None:
@@ -331,6 +381,27 @@ def _setup(reader: _Reader) -> ProgrammeSetup:
     sheet = reader.sheet(s.LISTS)
     if sheet is None:
         return ProgrammeSetup((), ())
+    key = repr(sheet.rows)  # the cells' values and their types (True, 1 and 1.0 are told apart)
+    known = _LISTS_READ.get(key)
+    if known is not None:
+        return known
+    kept = len(reader.findings)
+    setup = _lists(reader, sheet)
+    if len(reader.findings) == kept:  # no finding: the setup depends on nothing but the cells
+        if len(_LISTS_READ) >= _LISTS_KEPT:
+            _LISTS_READ.clear()
+        _LISTS_READ[key] = setup
+    return setup
+
+
+# The Lists sheets read in this process without a finding, by their cells: every file of a programme
+# carries the same Lists sheet, so it is checked once; a file whose Lists differ (in any cell) is
+# checked in full, and it is still compared with the programme's after reading.
+_LISTS_READ: dict[str, ProgrammeSetup] = {}
+_LISTS_KEPT = 16
+
+
+def _lists(reader: _Reader, sheet: _Sheet) -> ProgrammeSetup:
     headers = {parse_text(sheet.get(0, c)): c for c in range(len(sheet.rows[0]) if sheet.rows else 0)}
     codes = headers.get("Partner code")
     names = headers.get("Partner name")
@@ -406,10 +477,8 @@ def _cover_common(reader: _Reader, values: dict[str, tuple[object, Location]], t
     )
 
 
-def _read_partner_return(
-    reader: _Reader, cover_values: dict[str, tuple[object, Location]], setup: ProgrammeSetup
-) -> PartnerReturn | None:
-    cover = _cover_common(reader, cover_values, s.PARTNER_RETURN)
+def _cover_partner(reader: _Reader, cover_values: dict[str, tuple[object, Location]], setup: ProgrammeSetup) -> str:
+    """The partner code on a return's cover, checked against the file's list of partners."""
     code_raw, code_at = cover_values.get("partner_code", (None, Location(reader.file, s.COVER)))
     code = parse_text(code_raw)
     if code and (problem := code_problem(code)):
@@ -419,6 +488,14 @@ def _read_partner_return(
         reader.error("PARTNER_MISSING", "choose your partner code on the cover", code_at)
     elif unknown := unlisted_partner(code, known, "", code_at):
         reader.findings.append(unknown)
+    return code
+
+
+def _read_partner_return(
+    reader: _Reader, cover_values: dict[str, tuple[object, Location]], setup: ProgrammeSetup
+) -> PartnerReturn | None:
+    cover = _cover_common(reader, cover_values, s.PARTNER_RETURN)
+    code = _cover_partner(reader, cover_values, setup)
     name = parse_text(cover_values.get("partner_name", (None, None))[0])
 
     def stated(key: str, label: str, money: bool) -> tuple[Decimal | None, Location]:
@@ -434,12 +511,48 @@ def _read_partner_return(
     stated_fte, fte_at = stated("stated_fte", "Stated total FTE", False)
 
     entries = _read_baseline(reader, code, setup)
+    targets = _read_targets(reader, code) if s.TARGETS in reader.book.sheet_names else []
     control = (
         ControlTotal(code, stated_net, stated_fte, net_at, fte_at)
         if (stated_net is not None or stated_fte is not None)
         else None
     )
-    return PartnerReturn(cover, Partner(code, name), tuple(entries), control, setup, reader.file)
+    return PartnerReturn(cover, Partner(code, name), tuple(entries), control, setup, reader.file, tuple(targets))
+
+
+def _read_targets(reader: _Reader, code: str) -> list[SavingsTarget]:
+    """The return's financial-plan savings targets: one row per target and year, an amount of saving (0 or more)."""
+    sheet = reader.sheet(s.TARGETS)
+    columns = reader.table(sheet, inputs.TARGETS) if sheet is not None else None
+    if sheet is None or columns is None:
+        return []
+    targets = []
+    for r in columns.rows:
+        name = reader.text(sheet, r, columns["target"])
+        year = reader.text(sheet, r, columns["year"])
+        amount = reader.number(sheet, r, columns["amount"], "Saving target", money=True)
+        note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
+        for key, value in (("target", name), ("year", year), ("amount", amount)):
+            if value in ("", None) and sheet.get(r, columns[key]) is None:
+                reader.error(
+                    "VALUE_MISSING", "a target row needs its target, year and saving", sheet.at(r, columns[key])
+                )
+        try:
+            if year:
+                check_financial_year(year, "year", "Year")
+        except RowProblem as problem:
+            reader.error(problem.code, str(problem), sheet.at(r, columns["year"]), year)
+            continue
+        if amount is not None and amount < 0:
+            reader.error(
+                "NEGATIVE",
+                f"the saving target {amount} is negative: give the saving to find as a positive figure",
+                sheet.at(r, columns["amount"]),
+                amount,
+            )
+        elif name and year and amount is not None:
+            targets.append(SavingsTarget(code, name, year, amount, note, sheet.at(r, columns["target"])))
+    return targets
 
 
 def _read_baseline(reader: _Reader, code: str, setup: ProgrammeSetup) -> list[BaselineEntry]:
@@ -505,7 +618,7 @@ class _Proposal:
 
     def partner(self, sheet: _Sheet, r: int, col: int, what: str) -> str:
         code = self.reader.code(sheet, r, col, what)
-        if unknown := unlisted_partner(code, self.codes, what, sheet.at(r, col)):
+        if code and (unknown := unlisted_partner(code, self.codes, what, sheet.at(r, col))):
             self.reader.findings.append(unknown)
         return code
 
@@ -634,7 +747,7 @@ class _Proposal:
             return []
         sheet, columns = found
         reader, lines = self.reader, []
-        for r in columns.rows:
+        for position, r in enumerate(columns.rows, start=1):
             description = reader.text(sheet, r, columns["description"])
             where = sheet.at(r, columns["description"])
             category = _choice(reader, sheet, r, columns["category"], s.CATEGORIES, "Category")
@@ -646,13 +759,22 @@ class _Proposal:
             bearer, condition = self.bearer_and_condition(sheet, r, columns)
             profile, ok = _profile(reader, sheet, r, columns, timing=False)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
-            if category and ok:
-                lines.append(
-                    SavingLine(
-                        self.service, description, Category(category), estimate, bearer, condition, note, where, profile
-                    )
+            line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=False)
+            if category and ok and line_id:
+                line = SavingLine(
+                    self.service, description, Category(category), estimate, bearer, condition, note, where, profile
                 )
+                lines.append(dataclasses.replace(line, line_id=line_id, **self.tags(sheet, r, columns)))
         return lines
+
+    def tags(self, sheet: _Sheet, r: int, columns: _Columns) -> dict[str, object]:
+        """A saving line's tags against double counting (jwmodel.targets); blank where a column is absent."""
+        text = {
+            k: self.reader.text(sheet, r, columns[k]) if k in columns else ""
+            for k in ("plan_target", "also_claimed_by")
+        }
+        plan = self.partner(sheet, r, columns["plan_partner"], "in the plan of") if "plan_partner" in columns else ""
+        return {"plan_partner": plan or None, **text}
 
     def one_off_costs(self) -> list[OneOffCost]:
         found = self.table(inputs.ONE_OFF_COSTS)
@@ -660,7 +782,7 @@ class _Proposal:
             return []
         sheet, columns = found
         reader, costs = self.reader, []
-        for r in columns.rows:
+        for position, r in enumerate(columns.rows, start=1):
             description = reader.text(sheet, r, columns["description"])
             where = sheet.at(r, columns["description"])
             kind = _choice(reader, sheet, r, columns["type"], s.ONE_OFF_TYPES, "Type")
@@ -670,10 +792,20 @@ class _Proposal:
             profile, ok = _profile(reader, sheet, r, columns, timing=True)
             bearer, condition = self.bearer_and_condition(sheet, r, columns)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
-            if kind and ok:
+            line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=True)
+            if kind and ok and line_id:
                 costs.append(
                     OneOffCost(
-                        self.service, description, OneOffType(kind), estimate, note, where, profile, bearer, condition
+                        self.service,
+                        description,
+                        OneOffType(kind),
+                        estimate,
+                        note,
+                        where,
+                        profile,
+                        bearer,
+                        condition,
+                        line_id,
                     )
                 )
         return costs
@@ -698,7 +830,13 @@ def _read_proposal(
     return WorkstreamProposal(cover, area, tuple(lines), tuple(costs), tuple(drivers), setup, reader.file)
 
 
-def _taken(submission: PartnerReturn | WorkstreamProposal) -> str:
+def _taken(submission: PartnerReturn | WorkstreamProposal | MonitoringReturn) -> str:
+    if isinstance(submission, MonitoringReturn):
+        return (
+            f"partner {submission.partner}, {submission.period} ({submission.status.value}): "
+            f"{len(submission.lines)} lines, {len(submission.spend)} one-off costs, "
+            f"{len(submission.measurements)} measurements"
+        )
     if isinstance(submission, PartnerReturn):
         totals = " and stated totals" if submission.control_total else ""
         return f"partner {submission.partner.code}: {len(submission.baseline)} baseline rows{totals}"
@@ -709,9 +847,11 @@ def _taken(submission: PartnerReturn | WorkstreamProposal) -> str:
     )
 
 
+OPTIONAL_SHEETS = frozenset({s.TARGETS})  # a file from a template older than the sheet is read without it
 TEMPLATE_SHEETS = {
-    s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.LISTS),
+    s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.TARGETS, s.LISTS),
     s.WORKSTREAM_PROPOSAL: (s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS),
+    s.MONITORING_RETURN: (s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.LISTS),
 }
 
 
@@ -770,7 +910,7 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
                 Location(reader.file, facts.name, ref),
             )
     for name in expected:
-        if name not in reader.book.sheet_names:
+        if name not in reader.book.sheet_names and name not in OPTIONAL_SHEETS:
             similar = [
                 n for n in reader.book.sheet_names if n.lower().replace(" ", "") == name.lower().replace(" ", "")
             ]
@@ -833,19 +973,25 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
     for r in range(len(cover_sheet.rows)):
         if parse_text(cover_sheet.get(r, 0)) == "Template":
             template, template_at = parse_text(cover_sheet.get(r, 1)), cover_sheet.at(r, 1)
-    fields = {s.PARTNER_RETURN: s.PARTNER_COVER, s.WORKSTREAM_PROPOSAL: s.PROPOSAL_COVER}.get(template)
+    fields = {
+        s.PARTNER_RETURN: s.PARTNER_COVER,
+        s.WORKSTREAM_PROPOSAL: s.PROPOSAL_COVER,
+        s.MONITORING_RETURN: s.MONITORING_COVER,
+    }.get(template)
     if fields is None:
         reader.error(
             "TEMPLATE_UNKNOWN",
             (
-                f"the cover names the template {template!r}; use the '{s.PARTNER_RETURN}' or "
-                f"'{s.WORKSTREAM_PROPOSAL}' template, version {s.VERSION}"
+                f"the cover names the template {template!r}; use the '{s.PARTNER_RETURN}', "
+                f"'{s.WORKSTREAM_PROPOSAL}' or '{s.MONITORING_RETURN}' template, version {s.VERSION}"
             ),
             template_at,
             template,
         )
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", tuple(reader.findings))
-    kind = "partner return" if template == s.PARTNER_RETURN else "workstream proposal"
+    kind = {s.PARTNER_RETURN: "partner return", s.MONITORING_RETURN: "monitoring return"}.get(
+        template, "workstream proposal"
+    )
     values = reader.cover(cover_sheet, fields)
     version = parse_text(values.get("version", (None, None))[0])
     if version != s.VERSION:
@@ -862,9 +1008,11 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
         return None, SourceRecord(name, digest, kind, Status.REJECTED, "", tuple(reader.findings))
     _sheet_checks(reader, template)
     setup = _setup(reader)
-    reading = _read_partner_return if template == s.PARTNER_RETURN else _read_proposal
+    reading = {s.PARTNER_RETURN: _read_partner_return, s.MONITORING_RETURN: _read_monitoring_return}.get(
+        template, _read_proposal
+    )
     submission = reading(reader, values, setup)
-    if submission is not None:  # the rules over the whole file, as consolidation runs them (jwmodel.rules)
+    if submission is not None and not isinstance(submission, MonitoringReturn):  # the rules over the whole file
         reader.findings.extend(submission_findings(submission))
     findings = tuple(reader.findings)
     if any(f.severity is Severity.ERROR for f in findings) or submission is None:
@@ -881,3 +1029,169 @@ def read_submission(
     if problem is not None:
         return None, SourceRecord(display_name(path), "", "unknown", Status.REJECTED, "", (problem,))
     return read_workbook_bytes(data, display_name(path), limits=limits)
+
+
+# --- the monitoring return (after approval: jwmodel.monitoring) -----------------------------------
+
+
+def _cover_text(values: dict[str, tuple[object, Location]], key: str) -> tuple[str, Location | None]:
+    raw, where = values.get(key, (None, None))
+    return parse_text(raw), where
+
+
+def _cover_date(reader: _Reader, values: dict[str, tuple[object, Location]], key: str, label: str) -> str:
+    raw, where = values.get(key, (None, None))
+    try:
+        return parse_date(raw)
+    except CellError as exc:
+        reader.error("NOT_A_DATE", f"{label}: {exc}", where, raw)
+        return ""
+
+
+def _monitoring_period(reader: _Reader, values: dict[str, tuple[object, Location]], year: str) -> str:
+    period, where = _cover_text(values, "period")
+    try:
+        period = check_period(period)
+    except PeriodError as exc:
+        reader.error("BAD_PERIOD", f"Period: {exc}", where or Location(reader.file, s.COVER), period[:100])
+        return ""
+    if year and period_year(period) != year:
+        reader.error(
+            "BAD_PERIOD",
+            f"Period: {period} is not in the financial year {year} the cover gives: correct one of them",
+            where or Location(reader.file, s.COVER),
+            period,
+        )
+        return ""
+    return period
+
+
+def _return_status(reader: _Reader, values: dict[str, tuple[object, Location]]) -> ReturnStatus | None:
+    text, where = _cover_text(values, "return_status")
+    for choice in s.RETURN_STATUSES:
+        if text.lower() == choice.lower():
+            return ReturnStatus(choice)
+    reader.error(
+        "NOT_IN_LIST",
+        f"Status must be one of: {', '.join(s.RETURN_STATUSES)}; got {text!r}",
+        where or Location(reader.file, s.COVER),
+        text,
+    )
+    return None
+
+
+def _read_monitoring_return(
+    reader: _Reader, values: dict[str, tuple[object, Location]], setup: ProgrammeSetup
+) -> MonitoringReturn | None:
+    cover = _cover_common(reader, values, s.MONITORING_RETURN)
+    code = _cover_partner(reader, values, setup)
+    period = _monitoring_period(reader, values, cover.financial_year)
+    status = _return_status(reader, values)
+    sign_off = SignOff(
+        _cover_text(values, "signed_by")[0],
+        _cover_text(values, "signed_role")[0],
+        _cover_date(reader, values, "signed_date", "Sign-off date"),
+    )
+    fte_raw, fte_at = values.get("fte_released", (None, Location(reader.file, s.COVER)))
+    try:
+        fte = parse_number(fte_raw)
+    except CellError as exc:
+        reader.error("NOT_A_NUMBER", f"FTE released in the period: {exc}", fte_at, fte_raw)
+        fte = None
+    lines = _delivered(reader)
+    spend = _spent(reader)
+    measurements = _measured(reader)
+    if status is None or not period:
+        return None
+    return MonitoringReturn(cover, code, period, status, sign_off, lines, spend, measurements, fte, setup, reader.file)
+
+
+def _rows_of(reader: _Reader, declared: Table) -> tuple[_Sheet, _Columns] | None:
+    sheet = reader.sheet(declared.sheet)
+    columns = reader.table(sheet, declared) if sheet is not None else None
+    return None if sheet is None or columns is None else (sheet, columns)
+
+
+def _reported_line_id(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, seen: dict[str, str]) -> str:
+    """A row's line ID: VALUE_MISSING when blank, MONITORING_LINE_TWICE when an earlier row gives it."""
+    line_id = reader.text(sheet, r, columns["line_id"])
+    where = sheet.at(r, columns["line_id"])
+    if not line_id:
+        reader.error("VALUE_MISSING", "a row has figures but no line ID: give the ID from the approved version", where)
+    elif line_id in seen:
+        reader.error(
+            "MONITORING_LINE_TWICE",
+            f"line {line_id} is given twice in this return (also {seen[line_id]}): give it once",
+            where,
+            line_id,
+        )
+        return ""
+    else:
+        seen[line_id] = a1(r, columns["line_id"])
+    return line_id
+
+
+def _delivered(reader: _Reader) -> tuple[LineReport, ...]:
+    found = _rows_of(reader, monitoring_tables.DELIVERED)
+    if found is None:
+        return ()
+    sheet, columns = found
+    seen: dict[str, str] = {}
+    reports = []
+    for r in columns.rows:
+        line_id = _reported_line_id(reader, sheet, r, columns, seen)
+        delivered = reader.number(sheet, r, columns["delivered"], "Delivered in period", money=True)
+        forecast = reader.number(sheet, r, columns["forecast"], "Forecast for the year", money=True)
+        status = _choice(reader, sheet, r, columns["status"], monitoring_tables.LINE_STATUSES, "Status")
+        comment = reader.text(sheet, r, columns["comment"])
+        if delivered is None and sheet.get(r, columns["delivered"]) is None:
+            reader.error(
+                "VALUE_MISSING",
+                f"line {line_id!r}: give the saving delivered in the period (0 if none)",
+                sheet.at(r, columns["delivered"]),
+            )
+        elif line_id and delivered is not None and status:
+            where = sheet.at(r, columns["line_id"])
+            reports.append(LineReport(line_id, delivered, forecast, LineStatus(status), comment, where))
+    return tuple(reports)
+
+
+def _spent(reader: _Reader) -> tuple[SpendReport, ...]:
+    found = _rows_of(reader, monitoring_tables.SPEND)
+    if found is None:
+        return ()
+    sheet, columns = found
+    seen: dict[str, str] = {}
+    spend = []
+    for r in columns.rows:
+        line_id = _reported_line_id(reader, sheet, r, columns, seen)
+        spent = reader.number(sheet, r, columns["spent"], "Spent to date", money=True)
+        comment = reader.text(sheet, r, columns["comment"])
+        if spent is None and sheet.get(r, columns["spent"]) is None:
+            continue  # a listed cost with nothing spent or known yet
+        if line_id and spent is not None:
+            spend.append(SpendReport(line_id, spent, comment, sheet.at(r, columns["line_id"])))
+    return tuple(spend)
+
+
+def _measured(reader: _Reader) -> tuple[Measurement, ...]:
+    found = _rows_of(reader, monitoring_tables.MEASUREMENTS)
+    if found is None:
+        return ()
+    sheet, columns = found
+    points = []
+    for r in columns.rows:
+        measure = reader.text(sheet, r, columns["measure"])
+        value = reader.number(sheet, r, columns["value"], f"measure {measure!r}")
+        raw = sheet.get(r, columns["date"])
+        try:
+            date = parse_date(raw)
+        except CellError as exc:
+            reader.error("NOT_A_DATE", f"Date measured: {exc}", sheet.at(r, columns["date"]), raw)
+            continue
+        comment = reader.text(sheet, r, columns["comment"])
+        if not measure:
+            reader.error("VALUE_MISSING", "a measurement has no measure named", sheet.at(r, columns["measure"]))
+        elif value is not None:
+            points.append(Measurement(measure, value, date, comment, sheet.at(r, columns["measure"])))
+    return tuple(points)

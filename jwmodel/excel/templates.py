@@ -4,31 +4,56 @@ Each template has an Instructions sheet, a Cover, Excel tables for the data with
 partner codes, service areas, categories and methods, a Lists sheet, and protected sheets in which
 only the input cells are unlocked (no password: protection guards against slips, not people).
 The same writer fills a template with a submission's data, so the worked examples are exactly
-what a partner would send.
+what a partner would send. :func:`write_templates` writes, from a programme definition, one partner
+return per partner (its cover pre-filled with the partner's code and name and the financial year)
+and one workstream proposal per service area, ready to send.
+
+Table headers are locked and look like headers, not like the yellow input cells under them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.excel import schema as s
-from jwmodel.excel.atomic import replacing
+from jwmodel.excel.atomic import OutputError, check_folder, check_target, replacing
 from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, write_value
+from jwmodel.model import Partner
+from jwmodel.monitoring import MonitoringReturn
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 from jwmodel.tables import Column, Kind, Scope, Table, inputs
+from jwmodel.tables import monitoring as monitoring_tables
 
-__all__ = ["write_partner_return", "write_workstream_proposal"]
+if TYPE_CHECKING:  # pragma: no cover
+    from jwmodel.definition import ProgrammeDefinition
+
+__all__ = [
+    "TemplateFile",
+    "slug",
+    "return_name",
+    "proposal_name",
+    "template_files",
+    "write_templates",
+    "write_partner_return",
+    "write_workstream_proposal",
+    "write_monitoring_return",
+]
 
 CREATED = dt.datetime(2012, 4, 1)  # fixed, so regenerating a template gives identical bytes
-SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OFF: 8}
-MIN_ROWS = {s.BASELINE: 15, s.OPTIONS: 5, s.DRIVERS: 5, s.SAVINGS: 30, s.ONE_OFF: 10}
+SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OFF: 8, s.TARGETS: 5}
+MIN_ROWS = {s.BASELINE: 15, s.OPTIONS: 5, s.DRIVERS: 5, s.SAVINGS: 30, s.ONE_OFF: 10, s.TARGETS: 10}
+SPARE_ROWS |= {s.DELIVERED: 5, s.SPEND: 3, s.MEASUREMENTS: 5}  # the monitoring return's tables
+MIN_ROWS |= {s.DELIVERED: 20, s.SPEND: 10, s.MEASUREMENTS: 10}
 MONEY = "#,##0.0##;(#,##0.0##);0"
 
 PARTNER_INSTRUCTIONS = (
@@ -116,6 +141,7 @@ class _Formats:
             {"locked": False, "bg_color": "#FFF2CC", "num_format": "yyyy-mm-dd", "border": 1, "border_color": "#BFBFBF"}
         )
         self.fixed = wb.add_format({"locked": True, "bg_color": "#D9D9D9", "border": 1, "border_color": "#BFBFBF"})
+        self.header = wb.add_format({"locked": True, "bold": True, "text_wrap": True, "valign": "top"})
 
 
 def _workbook(path: Path, title: str) -> tuple[Workbook, _Formats]:
@@ -177,7 +203,18 @@ def _lists(wb: Workbook, f: _Formats, setup: ProgrammeSetup) -> None:
     _protect(ws)
 
 
-def _cover(wb: Workbook, f: _Formats, fields: Sequence[s.CoverField], title: str, values: dict[str, object]) -> None:
+FIXED = frozenset({"template", "version"})  # cover fields no one may change
+
+
+def _cover(
+    wb: Workbook,
+    f: _Formats,
+    fields: Sequence[s.CoverField],
+    title: str,
+    values: dict[str, object],
+    fixed: frozenset[str] = FIXED,
+) -> None:
+    """The Cover sheet; the fields in ``fixed`` are written locked and grey, not as inputs."""
     ws = wb.add_worksheet(s.COVER)
     ws.set_column(0, 0, 38)
     ws.set_column(1, 1, 36)
@@ -188,7 +225,7 @@ def _cover(wb: Workbook, f: _Formats, fields: Sequence[s.CoverField], title: str
         ws.write_string(row, 0, field.label, f.bold)
         ws.write_string(row, 2, field.help, f.help)
         value = values.get(field.key)
-        if field.key in ("template", "version"):
+        if field.key in fixed:
             ws.write_string(row, 1, str(value), f.fixed)
             continue
         fmt = {"date": f.input_date, "number": f.input_money}.get(field.kind, f.input_text)
@@ -219,6 +256,7 @@ LIST_NAMES = {
     s.METHODS: "=Methods",
     s.CATEGORIES: "=Categories",
     s.ONE_OFF_TYPES: "=OneOffTypes",
+    monitoring_tables.LINE_STATUSES: "=LineStatuses",  # added to the Lists sheet by write_monitoring_return
 }
 
 
@@ -298,9 +336,9 @@ def _table(
     columns = []
     for col, (header, kind) in enumerate(zip(headers, kinds, strict=True)):
         fmt = f.input_money if kind in NUMERIC else f.input_text
-        columns.append({"header": header, "format": fmt})
+        columns.append({"header": header, "format": fmt, "header_format": f.header})
         width = 48 if header in ("Description", "Notes", "Basis", "Service area") else max(12, len(header) + 2)
-        ws.set_column(col, col, width, fmt)
+        ws.set_column(col, col, width)  # no column format: the header row stays locked, not an input
     ws.add_table(
         s.HEADER_ROW,
         0,
@@ -334,25 +372,41 @@ def _atomic(path: Path, write: object) -> None:
         write(tmp)  # type: ignore[operator]
 
 
-def write_partner_return(path: str | Path, setup: ProgrammeSetup, data: PartnerReturn | None = None) -> Path:
-    """Write a partner return: blank for the programme's partners and services, or filled with ``data``."""
+def write_partner_return(
+    path: str | Path, setup: ProgrammeSetup, data: PartnerReturn | None = None, *, partner: Partner | None = None
+) -> Path:
+    """Write a partner return: blank for the programme's partners and services, filled with ``data``,
+    or ready to send to ``partner`` (its code and name pre-filled and locked on the cover)."""
     path = Path(path)
 
     def write(target: Path) -> None:
         wb, f = _workbook(target, s.PARTNER_RETURN)
         _instructions(wb, f, PARTNER_INSTRUCTIONS)
         values = _cover_values(s.PARTNER_RETURN, data.cover if data else None, setup)
+        fixed = FIXED
+        if partner:
+            values.update(partner_code=partner.code, partner_name=partner.name)
+            fixed = FIXED | {"partner_code", "partner_name"}
         if data:
             values.update(partner_code=data.partner.code, partner_name=data.partner.name)
             if data.control_total:
                 values.update(stated_net=data.control_total.net, stated_fte=data.control_total.fte)
-        _cover(wb, f, s.PARTNER_COVER, "Partner return: financial baseline", values)
+        _cover(wb, f, s.PARTNER_COVER, "Partner return: financial baseline", values, fixed)
         if data:
             rows = [inputs.baseline_cells(e) for e in data.baseline]
         else:
             rows = [{"service": name} for name in setup.services]
         guidance = "One row per service area; net = gross direct cost less charges from the other partners."
         _table(wb, f, inputs.BASELINE, guidance, (), rows)
+        targets = [inputs.target_cells(t) for t in (data.targets if data else ())]  # issue 11: plan targets
+        _table(
+            wb,
+            f,
+            inputs.TARGETS,
+            "Optional: your financial plan's savings targets, one row a target a year.",
+            (),
+            targets,
+        )
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
         wb.close()
@@ -367,8 +421,10 @@ def write_workstream_proposal(
     data: WorkstreamProposal | None = None,
     *,
     notes: dict[str, str] | None = None,
+    service: str | None = None,
 ) -> Path:
-    """Write a workstream proposal: blank, or filled with ``data`` for one service area."""
+    """Write a workstream proposal: blank, filled with ``data`` for one service area, or ready to send
+    to the workstream for ``service`` (pre-filled and locked on the cover)."""
     path = Path(path)
     codes = tuple(p.code for p in setup.partners)
 
@@ -376,9 +432,13 @@ def write_workstream_proposal(
         wb, f = _workbook(target, s.WORKSTREAM_PROPOSAL)
         _instructions(wb, f, PROPOSAL_INSTRUCTIONS)
         values = _cover_values(s.WORKSTREAM_PROPOSAL, data.cover if data else None, setup)
+        fixed = FIXED
+        if service:
+            values["service"] = service
+            fixed = FIXED | {"service"}
         if data:
             values["service"] = data.service.name
-        _cover(wb, f, s.PROPOSAL_COVER, "Workstream proposal: joint working in one service area", values)
+        _cover(wb, f, s.PROPOSAL_COVER, "Workstream proposal: joint working in one service area", values, fixed)
 
         _proposal_tables(wb, f, codes, data)
         _lists(wb, f, setup)
@@ -399,3 +459,204 @@ def _proposal_tables(wb: Workbook, f: _Formats, codes: Sequence[str], data: Work
     _table(wb, f, inputs.SAVING_LINES, SAVINGS_GUIDANCE, codes, lines)
     costs = [inputs.one_off_cells(c) for c in (data.one_off_costs if data else ())]
     _table(wb, f, inputs.ONE_OFF_COSTS, ONE_OFF_GUIDANCE, codes, costs)
+
+
+# --- the monitoring return (after approval: jwmodel.monitoring) -----------------------------------
+
+MONITORING_INSTRUCTIONS = (
+    "How to complete this monitoring return",
+    "",
+    "1. Cover: choose your partner code, give the period (a quarter such as 2012/13 Q1, or a year) and its year.",
+    "   Status: Draft while you work on it; Final once signed off (name, role such as Section 151 officer, date).",
+    "   A resubmission after a final return reopens the period: give it the next submission number.",
+    "2. Savings delivered: one row per line of the approved business case, by its Line ID. Give the saving delivered",
+    "   in the period and the forecast for the whole financial year, for the whole line (all partners: the tracker",
+    "   splits it by the line's own rule). Sign convention as in the business case: cost positive, saving negative.",
+    "   Status: on track, at risk, delivered or dropped; say why a figure differs from plan in the comment.",
+    "3. One-off spend: each one-off cost's spend to date (cumulative from the start), by its Line ID.",
+    "4. Benefits: each measurement of a non-financial benefit named in the benefits register, with its date.",
+    "5. Save as .xlsx and send the file to the programme office. Check it first with: jwmodel check <this file>",
+)
+DELIVERED_GUIDANCE = "The whole line, £000s: cost positive, saving negative. Forecast: the whole financial year."
+SPEND_GUIDANCE = "Spend to date on each one-off cost of change, cumulative from the start (£000s)."
+MEASUREMENTS_GUIDANCE = "Measurements of the non-financial benefits in the programme's benefits register."
+
+
+def _monitoring_lists(wb: Workbook, f: _Formats) -> None:
+    """The line statuses and return statuses, beside the programme's lists on the Lists sheet."""
+    ws = wb.get_worksheet_by_name(s.LISTS)
+    for col, (header, values, name) in enumerate(
+        (
+            ("Line status", monitoring_tables.LINE_STATUSES, "LineStatuses"),
+            ("Return status", s.RETURN_STATUSES, "ReturnStatuses"),
+        ),
+        start=10,
+    ):
+        ws.write_string(0, col, header, f.bold)
+        for row, value in enumerate(values, start=1):
+            ws.write_string(row, col, value)
+        letter = xlsxwriter.utility.xl_col_to_name(col)
+        wb.define_name(name, f"='{s.LISTS}'!${letter}$2:${letter}${len(values) + 1}")
+
+
+def _monitoring_cover_values(setup: ProgrammeSetup, data: MonitoringReturn | None) -> dict[str, object]:
+    values = _cover_values(s.MONITORING_RETURN, data.cover if data else None, setup)
+    values["return_status"] = "Draft"
+    if data:
+        partner = next((p.name for p in setup.partners if p.code == data.partner), "")
+        values.update(
+            partner_code=data.partner,
+            partner_name=partner,
+            period=data.period,
+            return_status=data.status.value,
+            signed_by=data.sign_off.name,
+            signed_role=data.sign_off.role,
+            signed_date=data.sign_off.date,
+            fte_released=data.fte_released,
+        )
+    return values
+
+
+def write_monitoring_return(
+    path: str | Path,
+    setup: ProgrammeSetup,
+    data: MonitoringReturn | None = None,
+    *,
+    lines: Sequence[dict[str, object]] = (),
+) -> Path:
+    """Write a monitoring return: blank (with ``lines``, the approved version's lines as rows of
+    ``tables.monitoring.DELIVERED``/``SPEND`` keyed ``line_id``, ``service``, ``description``, when given),
+    or filled with ``data``; ``lines`` then gives each line's service and description."""
+    path = Path(path)
+    about = {str(x["line_id"]): x for x in lines}
+
+    def rows(reports: Sequence[object], cells) -> list[dict[str, object]]:
+        return [{**about.get(r.line_id, {}), **cells(r)} for r in reports]  # type: ignore[attr-defined]
+
+    def write(target: Path) -> None:
+        wb, f = _workbook(target, s.MONITORING_RETURN)
+        _instructions(wb, f, MONITORING_INSTRUCTIONS)
+        _cover(
+            wb, f, s.MONITORING_COVER, "Monitoring return: benefits delivered", _monitoring_cover_values(setup, data)
+        )
+        status_row = 2 + [x.key for x in s.MONITORING_COVER].index("return_status")
+        wb.get_worksheet_by_name(s.COVER).data_validation(
+            status_row, 1, status_row, 1, {"validate": "list", "source": "=ReturnStatuses"}
+        )
+        if data:
+            delivered = rows(data.lines, lambda r: {**_cells_of(r), "status": r.status.value})
+            spend = rows(data.spend, _cells_of)
+            measured = [_cells_of(m) for m in data.measurements]
+        else:
+            delivered, spend, measured = list(lines), [], []
+        _table(wb, f, monitoring_tables.DELIVERED, DELIVERED_GUIDANCE, (), delivered)
+        _table(wb, f, monitoring_tables.SPEND, SPEND_GUIDANCE, (), spend)
+        _table(wb, f, monitoring_tables.MEASUREMENTS, MEASUREMENTS_GUIDANCE, (), measured)
+        _lists(wb, f, setup)
+        _monitoring_lists(wb, f)
+        wb.get_worksheet_by_name(s.COVER).activate()
+        wb.close()
+
+    _atomic(path, write)
+    return path
+
+
+def _cells_of(report: object) -> dict[str, object]:
+    """A report's fields by name (its ``where`` left out): the cells of its row."""
+    return {k: getattr(report, k) for k in report.__slots__ if k != "where"}  # type: ignore[attr-defined]
+
+
+# --- templates ready to send: one per partner, one per service area ---------------------------------
+
+
+def slug(text: str) -> str:
+    """A name as part of a file name: lower case letters and digits joined by '-' ('&' read as 'and')."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", "and")).strip("-")
+
+
+def return_name(code: str) -> str:
+    """The file name of a partner's return, e.g. ``return-HC.xlsx`` (as in the worked examples)."""
+    return f"return-{re.sub(r'[^A-Za-z0-9]+', '-', code).strip('-') or 'partner'}.xlsx"
+
+
+def proposal_name(service: str) -> str:
+    """The file name of a service area's workstream proposal, e.g. ``proposal-legal-services.xlsx``."""
+    return f"proposal-{slug(service) or 'service'}.xlsx"
+
+
+MONITORING_FILE = "monitoring_return.xlsx"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateFile:
+    """One template to send: its file name, and the partner or the service area it is for."""
+
+    name: str
+    partner: Partner | None = None
+    service: str | None = None
+
+
+def template_files(definition: ProgrammeDefinition) -> tuple[TemplateFile, ...]:
+    """Every template a programme sends, in the definition's order: a return per partner, then a
+    proposal per service area. Two names that would give the same file name (ignoring case, as
+    Windows and macOS do) are told apart by a number: ``proposal-ict-2.xlsx``."""
+    wanted = [TemplateFile(return_name(p.code), partner=p) for p in definition.partners]
+    wanted += [TemplateFile(proposal_name(service), service=service) for service in definition.services]
+    taken: set[str] = set()
+    files = []
+    for item in wanted:
+        name, n = item.name, 1
+        while name.casefold() in taken:
+            n += 1
+            name = item.name.replace(".xlsx", f"-{n}.xlsx")
+        taken.add(name.casefold())
+        files.append(TemplateFile(name, item.partner, item.service))
+    return tuple(files)
+
+
+def _refuse_overwriting(paths: Sequence[Path]) -> None:
+    there = [p for p in paths if p.exists()]
+    if there:
+        more = f" and {len(there) - 1} more" if len(there) > 1 else ""
+        raise OutputError(
+            f"{there[0]}{more} already exist{'s' if len(there) == 1 else ''}; nothing was written. "
+            "Give another folder, or add --force to replace them"
+        )
+
+
+def write_templates(folder: str | Path, definition: ProgrammeDefinition, *, force: bool = False) -> list[Path]:
+    """Write into ``folder`` one partner return per partner and one workstream proposal per service
+    area, made from ``definition``, and the definition itself (``programme.json``) beside them.
+
+    Args:
+        folder: where to write (made if missing).
+        definition: the programme (already checked: ``jwmodel.definition.validated``).
+        force: replace files that are already there; without it nothing is written if any is.
+
+    Returns:
+        The paths written: the templates in the definition's order, the blank monitoring return
+        (``monitoring_return.xlsx``, used after approval), then ``programme.json``.
+
+    Raises:
+        OutputError: a file is already there (without ``force``), or the folder cannot be written.
+    """
+    from jwmodel.definition import FILE_NAME
+    from jwmodel.excel.programme_file import write_definition
+
+    folder = check_folder(folder)
+    files = template_files(definition)
+    names = [f.name for f in files] + [MONITORING_FILE, FILE_NAME]
+    targets = [check_target(folder / name) for name in names]
+    if not force:
+        _refuse_overwriting(targets)
+    folder.mkdir(parents=True, exist_ok=True)
+    setup = definition.setup
+    written = []
+    for item, target in zip(files, targets, strict=False):
+        if item.partner:
+            written.append(write_partner_return(target, setup, partner=item.partner))
+        else:
+            written.append(write_workstream_proposal(target, setup, service=item.service))
+    written.append(write_monitoring_return(targets[-2], setup))  # after approval: one blank for every partner
+    written.append(write_definition(targets[-1], definition))
+    return written

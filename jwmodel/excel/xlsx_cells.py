@@ -9,14 +9,15 @@ over a folder that holds one knows it is an output, not a submission.
 
 from __future__ import annotations
 
+import functools
 import math
-import sys
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from jwmodel.tables import Table
 from jwmodel.tables.outputs import flat, printable
+from jwmodel.version import VERSION
 
 __all__: list[str] = [
     "WORKBOOK_OPTIONS",
@@ -156,7 +157,6 @@ __all__ += [
     "set_widths",
     "page_setup",
     "page_header_text",
-    "installed_version",
 ]
 
 
@@ -289,16 +289,7 @@ def _wrapped_lines(text: str, width: float) -> int:
     return lines
 
 
-def installed_version() -> str:
-    """jwmodel's version, for the footer of every printed page.
-
-    Read from the package already imported (this module is part of it), never from the installed
-    metadata: no file is looked up while an output is being written (a signal that stops the run
-    then cannot be mistaken for a file that could not be written).
-    """
-    return str(getattr(sys.modules.get("jwmodel"), "__version__", "unknown"))
-
-
+@functools.cache
 def page_header_text(text: str, limit: int = 80) -> str:
     """``text`` safe in a page header or footer: '&' doubled, cut to ``limit`` characters."""
     text = printable(text).replace("\n", " ")
@@ -332,7 +323,7 @@ def page_setup(
         sheet_title: the sheet's name as a reader knows it, shown in the page header.
         header_rows: rows at the top that label the columns (print titles; panes frozen below them).
         header_cols: columns at the left that label the rows (print titles; panes frozen right of them).
-        version: jwmodel's version (default: the installed one, ``installed_version()``).
+        version: jwmodel's version (default: ``jwmodel.version.VERSION``).
         date: the date to show (default: today, ISO 8601).
         one_page: fit the whole sheet on one page (a summary for a committee).
         freeze: freeze the header rows and columns on screen.
@@ -340,7 +331,7 @@ def page_setup(
     import datetime
 
     if version is None:
-        version = installed_version()
+        version = VERSION
     date = date or datetime.date.today().isoformat()
     ws.set_landscape()
     ws.set_paper(9)  # A4

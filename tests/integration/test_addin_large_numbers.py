@@ -12,6 +12,7 @@ SERVER_PROJECT = Path(__file__).resolve().parents[2] / "addin" / "server"
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 os.environ["XLWINGS_PROJECT_DIR"] = str(SERVER_PROJECT)
+os.environ.setdefault("JWADDIN_LOCAL_USE", "true")  # the server refuses to start without auth otherwise
 
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402

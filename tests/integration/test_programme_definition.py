@@ -336,9 +336,9 @@ def test_templates_write_the_definition_and_returns_made_from_them_consolidate(t
     returns = tmp_path / "returns"
     returns.mkdir()
     shutil.copy(out / "programme.json", returns / "programme.json")
-    fill_return(out / "partner_return.xlsx", returns / "alpha.xlsx", "ALP", "Alpha Council", {"ICT": (100, 2)})
-    fill_return(out / "partner_return.xlsx", returns / "beta.xlsx", "BET", "Beta Borough Council", {"ICT": (300, 6)})
-    fill_proposal(out / "workstream_proposal.xlsx", returns / "ict.xlsx")
+    fill_return(out / "return-ALP.xlsx", returns / "alpha.xlsx", "ALP", "Alpha Council", {"ICT": (100, 2)})
+    fill_return(out / "return-BET.xlsx", returns / "beta.xlsx", "BET", "Beta Borough Council", {"ICT": (300, 6)})
+    fill_proposal(out / "proposal-ict.xlsx", returns / "ict.xlsx")
     code, doc = consolidate(returns, tmp_path)
     assert {s["file"]: s["status"] for s in doc["sources"]} == {
         "alpha.xlsx": "accepted",
@@ -359,7 +359,7 @@ def test_templates_can_be_made_from_a_definition_file(tmp_path):
     assert (out / "programme.json").read_text(encoding="utf-8") == (HAMPSHIRE_DIR / "programme.json").read_text(
         encoding="utf-8"
     )
-    wb = openpyxl.load_workbook(out / "partner_return.xlsx")
+    wb = openpyxl.load_workbook(out / "return-HCC.xlsx")
     assert [c.value for c in wb["Lists"]["A"][1:4]] == ["HC", "HFRS", "HCC"]
 
 

@@ -1,0 +1,1 @@
+"""xlwings Server includes ``routers.custom.router``: the jwmodel task pane's endpoints."""
