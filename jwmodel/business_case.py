@@ -314,22 +314,28 @@ def appraise_programme(result: Consolidation, settings: AppraisalSettings = Appr
 
 
 def blank_start_findings(result: Consolidation, years: Sequence[str]) -> tuple[Finding, ...]:
-    """A START_YEAR_BLANK warning for each counted saving line with no start year.
+    """A START_YEAR_BLANK warning for each service area whose counted saving lines include some with no start year.
 
     Phasing takes such a line from the plan's first year (``phasing.Profile``'s default), so a saving
-    with nothing to say when it starts can make payback look immediate; the warning names the line.
+    with nothing to say when it starts can make payback look immediate. One warning a service area
+    (and file), at its first such line, names the line or counts them.
     """
-    found = []
+    blank: dict[tuple[str, str], list[LineShare]] = {}
     for line in result.lines:
         saving = line.kind == SAVING and (line.estimate.low < 0 or line.estimate.high < 0)
         if saving and _counts(line) and (line.profile is None or line.profile.start is None):
-            found.append(
-                Finding(
-                    "START_YEAR_BLANK",
-                    f"{line.service}: '{line.description}' has no start year, so its saving is counted from "
-                    f"{years[0]}, the plan's first year (payback may look immediate); give the year it starts, "
-                    "and a ramp if it builds up",
-                    line.where,
-                )
+            blank.setdefault((line.service, line.where.file), []).append(line)
+    found = []
+    for (service, _), lines in blank.items():
+        which = (
+            f"'{lines[0].description}' has" if len(lines) == 1 else f"{len(lines)} saving lines (the first here) have"
+        )
+        found.append(
+            Finding(
+                "START_YEAR_BLANK",
+                f"{service}: {which} no start year, so the saving is counted from {years[0]}, the plan's first "
+                "year (payback may look immediate); give the year each starts, and a ramp if it builds up",
+                lines[0].where,
             )
+        )
     return tuple(found)

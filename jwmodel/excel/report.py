@@ -349,12 +349,15 @@ def _summary_charts(
     chart.set_title({"name": "Recurring cost/(saving) by service area, £000s", "name_font": {"size": 11}})
     _bar_axes(chart)
     chart.set_legend({"position": "bottom"})
-    rows = max(CHART_ROWS, last - first + 9)
+    rows = min(max(CHART_ROWS, last - first + 9), 2 * CHART_ROWS)  # no taller than a printed page
     size = {"x_size": 450, "y_size": rows * 20, "object_position": 3}
     ws.insert_chart(row, 0, chart, size)
     if appraisal is not None and appraisal.tornado.bars:
         ws.insert_chart(row, 0, _tornado(b, appraisal), {**size, "x_offset": 460})
     ws.write_blank(row + rows, 8, None, b.f.text)  # the used range, and so the page, reaches under the charts
+    if last - first + 1 > ONE_PAGE_SERVICES:  # a Summary longer than one page: the charts start a page
+        narrowest = 30 + 8 * 11  # the columns' least width: the largest scale, so the safe side
+        xlsx_cells.keep_chart_on_one_page(ws, row, chart=rows * 15, width=narrowest)
 
 
 def _bar_axes(chart: object) -> None:
@@ -463,6 +466,8 @@ def _line_sheet(b: _Book, name: str, title: str, lines: Sequence[LineShare], tot
     b.text_cell(ws, 0, 0, title, b.f.title)
     headers = [LINES.column(k).header for k in _LINE_KEYS] + [SOURCE]
     write_headers(ws, 2, headers, b.f.head, widths=[*_LINE_WIDTHS.values(), 56])
+    for col in (_LINE_KEYS.index("low"), _LINE_KEYS.index("high")):  # over figures: right, as the figures
+        b.text_cell(ws, 2, col, headers[col], b.f.head_right)
     row = 3
     for line in lines:
         counted = line.included
@@ -862,7 +867,7 @@ def _table_sheet(b: _Book, table: Table, title: str, rows: Sequence[Sequence[obj
     ws = b.sheet(table.sheet)
     b.text_cell(ws, 0, 0, title, b.f.title)
     xlsx_cells.write_declared_rows(ws, table, rows, top=2, head=b.f.head, note=b.f.bold, widths=widths)
-    for key in ("message", "taken", "reasons"):
+    for key in ("message", "taken", "reasons", "sha256"):
         if key in table.keys:
             col = table.keys.index(key)
             ws.set_column(col, col, widths[key], b.f.wrap)
@@ -877,7 +882,7 @@ def _findings(b: _Book, result: Consolidation) -> None:
 
 def _sources(b: _Book, sources: Sequence[SourceRecord]) -> None:
     rows = list(sources_rows(sources))
-    widths = {"file": 34, "sha256": 20, "kind": 18, "status": 20, "taken": 60, "reasons": 60}
+    widths = {"file": 34, "sha256": 36, "kind": 18, "status": 20, "taken": 56, "reasons": 56}  # a digest on 2 lines
     _table_sheet(b, SOURCES, f"Sources: every file in the folder ({len(rows)})", rows, widths)
 
 

@@ -54,7 +54,9 @@ def fit_text(text: str) -> str:
 
 def write_value(ws: Any, row: int, col: int, value: object, fmt: object = None) -> None:
     """Write ``value`` into ``ws`` at (row, col), 0-based, by its type; text always as text."""
-    if value is None:
+    if type(value) is str:  # the commonest case first: a table of findings or sources is mostly text
+        ws.write_string(row, col, fit_text(value), fmt)
+    elif value is None:
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
@@ -99,7 +101,8 @@ def write_declared_rows(
     shown = rows if len(rows) <= room + 1 else rows[:room]
     for i, values in enumerate(shown, start=top + 1):
         for col, value in enumerate(values):
-            write_value(ws, i, col, value)
+            if value is not None:  # a blank with no format is no cell at all: nothing to write
+                write_value(ws, i, col, value)
     if len(shown) < len(rows):
         more = f"... and {len(rows) - len(shown):,} more rows than a sheet holds: the JSON output lists them all"
         write_value(ws, top + 1 + len(shown), 0, more, note)

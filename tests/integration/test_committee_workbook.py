@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -85,21 +86,36 @@ def test_payback_is_na_with_nothing_to_pay_back_and_says_when_it_is_beyond_the_p
     assert by_service["Legal Services"][4] == pytest.approx(1.6795, abs=1e-4)  # kept whole; shown 1.7
 
 
-def test_a_saving_line_with_no_start_year_is_warned_about(tmp_path, hampshire_folder):
+def test_saving_lines_with_no_start_year_are_warned_about_once_a_service_area(tmp_path, hampshire_folder):
     _, proposals = hampshire_submissions()
-    legal = next(p for p in proposals if p.service.name == "Legal Services")
-    blank = dataclasses.replace(legal.saving_lines[0], profile=None)  # no start year, no ramp
-    legal = dataclasses.replace(legal, saving_lines=(blank, legal.saving_lines[1]))
-    write_workstream_proposal(hampshire_folder / "proposal-legal-services.xlsx", HAMPSHIRE_SETUP, legal)
+    for name, file, blanked in (
+        ("Legal Services", "proposal-legal-services.xlsx", 1),  # its second line is an additional cost
+        ("Estates & Property Services", "proposal-estates-and-property-services.xlsx", 2),
+    ):
+        proposal = next(p for p in proposals if p.service.name == name)
+        lines = [dataclasses.replace(x, profile=None) for x in proposal.saving_lines[:blanked]]
+        proposal = dataclasses.replace(proposal, saving_lines=(*lines, *proposal.saving_lines[blanked:]))
+        write_workstream_proposal(hampshire_folder / file, HAMPSHIRE_SETUP, proposal)
     out = tmp_path / "out"
     assert (
         main(["consolidate", str(hampshire_folder), "-o", str(out / "c.xlsx"), "--json", str(out / "s.json"), "-q"])
         == 0
     )
     doc = json.loads((out / "s.json").read_text(encoding="utf-8"))
-    warned = [f for f in doc["findings"] if f["code"] == "START_YEAR_BLANK"]
+    warned = sorted((f for f in doc["findings"] if f["code"] == "START_YEAR_BLANK"), key=lambda f: f["file"])
     assert [(f["severity"], f["file"], f["sheet"], f["cell"]) for f in warned] == [
-        ("warning", "proposal-legal-services.xlsx", "Saving lines", "A5")
+        ("warning", "proposal-estates-and-property-services.xlsx", "Saving lines", "A5"),
+        ("warning", "proposal-legal-services.xlsx", "Saving lines", "A5"),
     ]
-    assert "2012/13" in warned[0]["message"]  # the year it is counted from
+    assert "2 saving lines" in warned[0]["message"] and "2012/13" in warned[1]["message"]  # how many; from when
     assert doc["totals"]["recurring"] == {"low": -182, "high": -337}  # the figures themselves are unchanged
+
+
+def test_compare_prints_every_figure_in_the_one_number_style(capsys):
+    code = main(["compare", str(HAMPSHIRE_DIR), "--with", "Learning & Development=HC and HCC", "--workers", "0"])
+    assert code == 0
+    table = capsys.readouterr().out.split("central case", 1)[1]
+    # HFRS leaves L&D: it no longer takes 15% of L&D's (8)/(54) recurring or 25/32 one-off:
+    # +1.2 and +8.1 recurring, (3.75) and (4.8) one-off, shown whole with the falls in brackets
+    assert re.search(r"HFRS\s+change\s+1\s+8\s+\(4\)\s+\(5\)\s+\(\d+\)\s+\d\.\d\s*$", table, re.MULTILINE), table
+    assert "+" not in table and not re.search(r"\d\.\d\d", table)  # no signs, no second decimals
