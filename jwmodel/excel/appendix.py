@@ -176,7 +176,7 @@ def _appraisal(document: docx.document.Document, appraisal: ProgrammeAppraisal) 
 
 def _bracketed(value: float, _: object = None) -> str:
     """An axis label in the one number style: (250) for a saving of 250."""
-    return money(Decimal(repr(value)))
+    return money(Decimal(repr(float(value))))
 
 
 def _png(fig: object) -> io.BytesIO:
