@@ -17,7 +17,6 @@ import dataclasses
 import io
 import re
 import shutil
-import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -36,7 +35,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from jwmodel.business_case import ProgrammeAppraisal  # noqa: E402
 from jwmodel.consolidation import Consolidation  # noqa: E402
 from jwmodel.excel.atomic import replacing  # noqa: E402
-from jwmodel.excel.libreoffice import LibreOfficeError, soffice  # noqa: E402
+from jwmodel.excel.libreoffice import to_pdf  # noqa: E402
 from jwmodel.report_text import incomplete_banner, money, payback, percent, sources_line  # noqa: E402
 from jwmodel.submissions import SourceRecord  # noqa: E402
 from jwmodel.tables import Table  # noqa: E402
@@ -297,23 +296,18 @@ def _only(workbook: Path, sheets: Sequence[str], copy: Path) -> None:
 
 
 def summary_pdf(workbook: str | Path, path: str | Path, *, timeout: float = 300) -> Path:
-    """The consolidated workbook's summary pages (``SUMMARY_SHEETS``) as a PDF, by LibreOffice.
+    """The consolidated workbook's summary pages (``SUMMARY_SHEETS``) as a PDF, printed by LibreOffice
+    (``jwmodel.excel.libreoffice.to_pdf``) from a copy with the other sheets hidden.
 
     Raises:
         LibreOfficeError: LibreOffice is not installed, or gave no PDF.
     """
     workbook, path = Path(workbook), Path(path)
-    binary = soffice()
     with tempfile.TemporaryDirectory(prefix="jwmodel-pdf-") as folder:
-        copy = Path(folder) / (path.stem + ".xlsx")
+        copy = Path(folder) / "copy" / (path.stem + ".xlsx")
+        copy.parent.mkdir()
         _only(workbook, SUMMARY_SHEETS, copy)
-        profile = (Path(folder) / "profile").as_uri()
-        command = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck"]
-        command += ["--convert-to", "pdf", "--outdir", folder, str(copy)]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-        made = Path(folder) / (path.stem + ".pdf")
-        if done.returncode != 0 or not made.exists():
-            raise LibreOfficeError(f"LibreOffice gave no PDF of {workbook.name} (exit {done.returncode})")
+        (made,) = to_pdf([copy], Path(folder) / "pdf", timeout=timeout)
         with replacing(path, ".pdf") as tmp:
             shutil.copyfile(made, tmp)
     return path
