@@ -30,7 +30,7 @@ __all__ = [
     "write_templates",
 ]
 
-__version__ = "0.1.0"
+from jwmodel.version import VERSION as __version__  # noqa: E402
 
 _SERVICE = {"Report", "Run", "UsageError", "check_files", "compare", "consolidate_folder", "write_templates"}
 

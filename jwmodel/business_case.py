@@ -23,7 +23,7 @@ from jwmodel.discounting import STPR, DiscountError, DiscountSchedule, npv_of_co
 from jwmodel.figures import FigureError, figure
 from jwmodel.findings import Finding
 from jwmodel.model import Category, frozen_map
-from jwmodel.money import allocate
+from jwmodel.money import POUND, split_units
 from jwmodel.optimism import OptimismBias, bias_from
 from jwmodel.phasing import SAVING, Cashflow, PhasingError, financial_years, phase_line, total_cashflow
 
@@ -154,9 +154,19 @@ def _empty(n: int) -> Totals:
 
 
 def _phased(line: LineShare, years: tuple[str, ...]) -> dict[Case, Cashflow] | Finding:
-    """The line under every case by ``phase_line``, or the finding that leaves it out of the appraisal."""
+    """The line under every case by ``phase_line``, or the finding that leaves it out of the appraisal.
+
+    Cases with the same figure (a line whose low and high are equal, or a midpoint at one end) share
+    one phasing.
+    """
     try:
-        return {case: phase_line(line.kind, case_value(line.estimate, case), line.profile, years) for case in Case}
+        by_case: dict[Case, Cashflow] = {}
+        by_amount: dict[Decimal, Cashflow] = {}
+        for case in Case:
+            amount = case_value(line.estimate, case)
+            if amount not in by_amount:
+                by_amount[amount] = phase_line(line.kind, amount, line.profile, years)
+            by_case[case] = by_amount[amount]
     except PhasingError as exc:
         return Finding(
             "PHASING_OUTSIDE_PLAN",
@@ -164,24 +174,54 @@ def _phased(line: LineShare, years: tuple[str, ...]) -> dict[Case, Cashflow] | F
             f"(the plan runs {years[0]} to {years[-1]})",
             line.where,
         )
+    return by_case
 
 
-def _add(line: LineShare, phased: Mapping[Case, Cashflow], service: Totals, partners: Mapping[str, Totals]) -> None:
-    """Add a line's flows to its service's totals and its partners' shares (each year split exactly to £1)."""
-    split: dict[Decimal, dict[str, Decimal]] = {}  # each distinct yearly amount is split once
+Units = dict[Case, tuple[list[int], list[int]]]
+"""case -> (savings by year, costs by year) in whole pounds (units of ``POUND``), accumulated in place."""
+
+
+def _empty_units(n: int) -> Units:
+    return {c: ([0] * n, [0] * n) for c in Case}
+
+
+def _in_pounds(units: Units) -> Totals:
+    """Whole pounds back to £000s: the same figures, on the same grid, as adding each share in £000s."""
+    return {c: ([v * POUND for v in s], [v * POUND for v in k]) for c, (s, k) in units.items()}
+
+
+def _pound_units(value: Decimal) -> int:
+    """A phased figure in whole pounds (phasing puts every figure on the £1 grid)."""
+    units = value / POUND
+    if units != units.to_integral_value():  # pragma: no cover - phase_line gives figures to £1
+        raise AppraisalError(f"{value} is more precise than £1")
+    return int(units)
+
+
+def _add(line: LineShare, phased: Mapping[Case, Cashflow], service: Totals, partners: Mapping[str, Units]) -> None:
+    """Add a line's flows to its service's totals and its partners' shares (each year split exactly to £1).
+
+    Each distinct yearly figure is split once between the line's partners by ``split_units`` (the
+    split ``allocate`` makes, in whole pounds), and the shares are added up in whole pounds.
+    """
+    weights = line.percentages
+    targets = [p for p in weights if p in partners] if weights else []
+    split: dict[Decimal, dict[str, int]] = {}
     for case, flow in phased.items():
         for stream, values in enumerate((flow.savings, flow.costs)):
+            row = service[case][stream]
+            rows = [(p, partners[p][case][stream]) for p in targets]
             for year, value in enumerate(values):
                 if not value:
                     continue
-                service[case][stream][year] += value
-                if not line.percentages:
+                row[year] += value
+                if not weights:
                     continue
-                if value not in split:
-                    split[value] = allocate(value, line.percentages)
-                for partner, share in split[value].items():
-                    if partner in partners:
-                        partners[partner][case][stream][year] += share
+                shares = split.get(value)
+                if shares is None:
+                    shares = split[value] = split_units(_pound_units(value), weights)
+                for partner, units in rows:
+                    units[year] += shares[partner]
 
 
 def _accumulate(
@@ -189,7 +229,7 @@ def _accumulate(
 ) -> tuple[dict[str, Totals], dict[str, Totals], list[Finding]]:
     """Every counted line phased and totalled by service and by partner, with the lines left out."""
     services: dict[str, Totals] = {s.service: _empty(len(years)) for s in result.services}
-    partners: dict[str, Totals] = {p: _empty(len(years)) for p in result.partners}
+    partners: dict[str, Units] = {p: _empty_units(len(years)) for p in result.partners}
     findings: list[Finding] = []
     for line in result.lines:
         if not _counts(line):
@@ -199,7 +239,7 @@ def _accumulate(
             findings.append(phased)
             continue
         _add(line, phased, services.setdefault(line.service, _empty(len(years))), partners)
-    return services, partners, findings
+    return services, {p: _in_pounds(units) for p, units in partners.items()}, findings
 
 
 def _flows(totals: Totals, years: tuple[str, ...], bias: OptimismBias | None) -> dict[Case, Cashflow]:

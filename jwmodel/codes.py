@@ -191,6 +191,26 @@ class Code(StrEnum):
     RESUBMISSION_UNDECIDED = "RESUBMISSION_UNDECIDED", _E, "several submissions whose covers do not say which is final"
     PERIOD_CONFLICT = "PERIOD_CONFLICT", _E, "submissions from one sender for different financial years"
 
+    # --- monitoring returns and the tracker (after approval; jwmodel.monitoring, jwmodel.tracking) ---
+    BAD_PERIOD = "BAD_PERIOD", _E, "a monitoring return's period is not a financial year or a quarter (2012/13 Q1)"
+    MONITORING_LINE_UNKNOWN = (
+        "MONITORING_LINE_UNKNOWN",
+        _E,
+        "a monitoring return reports a line ID that is not in the approved version; not counted",
+    )
+    MONITORING_LINE_TWICE = (
+        "MONITORING_LINE_TWICE",
+        _E,
+        "a line is reported twice for one period; only the first report is counted",
+    )
+    MEASURE_UNKNOWN = "MEASURE_UNKNOWN", _E, "a measurement of a measure that is not in the benefits register"
+    PERIOD_OUTSIDE_PLAN = "PERIOD_OUTSIDE_PLAN", _E, "a monitoring return for a period outside the version's plan"
+    SIGN_OFF_MISSING = "SIGN_OFF_MISSING", _W, "a return marked final that nobody signed off"
+    RETURN_DRAFT = "RETURN_DRAFT", _I, "a draft return: it counts in the figures only with --include-drafts"
+    RETURN_REOPENED = "RETURN_REOPENED", _W, "a return sent after the final, signed-off one for its period reopens it"
+    RETURN_LATE = "RETURN_LATE", _I, "a return that came after the date it was due"
+    RETURN_OUTSTANDING = "RETURN_OUTSTANDING", _W, "a return due by now has not come: it is on the chase list"
+
 
 def markdown_table() -> str:
     """The table of codes in docs/intake.md, generated from the registry."""

@@ -27,6 +27,7 @@ from jwmodel.codes import Code
 from jwmodel.errors import JwmodelError
 from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.model import BaselineEntry, Partner
+from jwmodel.monitoring import MonitoringPlan, MonitoringReturn, PlanError, plan_from_dict, plan_to_dict
 from jwmodel.phasing import PhasingError, financial_years
 from jwmodel.submissions import PartnerReturn, ProgrammeSetup, WorkstreamProposal, most_shared
 
@@ -49,7 +50,7 @@ __all__ = [
 
 FILE_NAME = "programme.json"  # beside the returns, and beside the templates it was made with
 FORMAT = "jwmodel programme definition"
-_KEYS = ("format", "name", "financial_year", "partners", "service_areas")
+_KEYS = ("format", "name", "financial_year", "partners", "service_areas", "monitoring")
 _MAX_TEXT = 255  # a partner's or service area's name: far more than any needs, far less than a cell holds
 
 
@@ -65,6 +66,7 @@ class ProgrammeDefinition:
     services: tuple[str, ...]
     name: str = ""
     financial_year: str = ""
+    monitoring: MonitoringPlan = MonitoringPlan()  # after approval: benefits register, targets, returns due
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "partners", tuple(self.partners))
@@ -210,8 +212,17 @@ def from_dict(data: object, *, source: str = FILE_NAME) -> ProgrammeDefinition:
         tuple(services),
         _text(data, "name", "name", source),
         _text(data, "financial_year", "financial_year", source),
+        _monitoring(data, source),
     )
     return validated(definition, source=source)
+
+
+def _monitoring(data: Mapping[str, object], source: str) -> MonitoringPlan:
+    """The definition's monitoring section (benefits register, targets, returns due): empty when there is none."""
+    try:
+        return plan_from_dict(data["monitoring"], source=source) if "monitoring" in data else MonitoringPlan()
+    except PlanError as exc:
+        raise DefinitionError(str(exc)) from exc
 
 
 def from_text(text: str, *, source: str = FILE_NAME) -> ProgrammeDefinition:
@@ -231,13 +242,16 @@ def from_text(text: str, *, source: str = FILE_NAME) -> ProgrammeDefinition:
 
 def to_dict(definition: ProgrammeDefinition) -> dict[str, object]:
     """The JSON form of a definition (:func:`from_dict` reads it back to an equal one)."""
-    return {
+    data: dict[str, object] = {
         "format": FORMAT,
         "name": definition.name,
         "financial_year": definition.financial_year,
         "partners": [{"code": p.code, "name": p.name} for p in definition.partners],
         "service_areas": list(definition.services),
     }
+    if definition.monitoring != MonitoringPlan():
+        data["monitoring"] = plan_to_dict(definition.monitoring)
+    return data
 
 
 def to_text(definition: ProgrammeDefinition) -> str:
@@ -380,6 +394,8 @@ def in_programme_terms(
     (a name equal to it only after NFKC normalisation becomes it) and, for a return, the programme's
     partner (its name as the programme gives it, not as the cover does)."""
     rename = _renamer(definition)
+    if isinstance(submission, MonitoringReturn):  # it names no service area: its lines are the version's
+        return submission
     if isinstance(submission, PartnerReturn):
         partner = definition.partner(submission.partner.code) or submission.partner
         baseline = tuple(_entry(e, rename) for e in submission.baseline)

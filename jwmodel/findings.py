@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jwmodel.codes import Code, Severity
+from jwmodel.compact import compact_pickle
 
 __all__ = ["Severity", "Code", "Location", "Finding", "a1", "column_letter", "NOWHERE"]
 
@@ -32,6 +33,7 @@ def a1(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a figure came from: file name, sheet and A1 cell (each may be empty)."""
@@ -50,6 +52,7 @@ class Location:
 NOWHERE = Location()
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True, init=False)
 class Finding:
     """A problem or observation: its code (whose severity comes from the registry), sentence, place, value.

@@ -13,16 +13,25 @@ text (a service area, a driver's name, a partner code) instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from decimal import Decimal
+from typing import TypeVar
 
-from jwmodel.consolidation import Consolidation
-from jwmodel.findings import a1
+from jwmodel.appraisal import Cashflow, payback_switching_value, payback_years, switching_value
+from jwmodel.business_case import AppraisalSettings, ProgrammeAppraisal, appraise_programme
+from jwmodel.consolidation import Consolidation, consolidate
+from jwmodel.discounting import HEALTH, STPR, DiscountSchedule, npv_of_costs_and_savings, schedule_from
+from jwmodel.figures import MAX_FIGURE
+from jwmodel.findings import NOWHERE, Finding, Location, a1
 from jwmodel.model import Method, ParticipationOption, Programme, Range
 from jwmodel.money import allocate
+from jwmodel.options_scoring import score_options, weight_sensitivities
 from jwmodel.tables import Kind, Scope, Table
 from jwmodel.tables import inputs as t
+from jwmodel.tables.outputs import FINDINGS, findings_rows
+
+T = TypeVar("T")
 
 __all__ = [
     "CONTROL_SHEET",
@@ -47,6 +56,19 @@ __all__ = [
     "checks_plan",
     "summary_total_cell",
     "partners_total_cell",
+    "discount_cell",
+    "appraisal_plan",
+    "option_scores_rows",
+    "options_plan",
+    "findings_block",
+    "findings_plan",
+    "NOT_PAID_BACK",
+    "NO_SWITCHING_VALUE",
+    "SAVED_MARK",
+    "SAVED_SHEET",
+    "saves_figures",
+    "saved_rows",
+    "with_saved_figures",
 ]
 
 CONTROL_SHEET = "Read me"
@@ -197,6 +219,7 @@ class SheetPlan:
     cells: dict[tuple[int, int], object] = field(default_factory=dict)
     headers: frozenset[tuple[int, int]] = frozenset()
     widths: tuple[tuple[int, int, float], ...] = ()
+    inputs: frozenset[tuple[int, int]] = frozenset()  # cells a person may change (left unlocked)
 
 
 def model_partners(programme: Programme) -> tuple[str, ...]:
@@ -543,3 +566,256 @@ def summary_total_cell(result: Consolidation) -> tuple[int, int]:
 def partners_total_cell(result: Consolidation) -> tuple[int, int]:
     """The By partner sheet's all-partners Total low cell, 0-based."""
     return (SPILL_ANCHOR[0] + len(result.services) + 1, 1 + 2 * len(result.partners))
+
+
+# --- Appraisal, Options and Findings (issue 13: every function family in the model workbook) ----------------------
+#
+# Each JW_ formula below is written with the result the add-in gives for the cells it reads: the engine's figure
+# at the add-in's precision (NPV to £1, payback and switching values to 0.0001, weights at which the best option
+# changes to 0.01), so a reader that does not calculate shows the batch's figures.
+
+NPV_PLACES = Decimal("0.001")  # JW_NPV's precision: £1 when figures are £000s
+YEARS_PLACES = Decimal("0.0001")  # JW_PAYBACK's and JW_SWITCHING_VALUE's (and JW_OPTION_SCORES' weighted score)
+WEIGHT_PLACES = Decimal("0.01")  # JW_OPTION_SCORES: the weights at which the best option changes
+NOT_PAID_BACK = "not within these years"  # JW_PAYBACK when cumulative savings never catch up
+NO_SWITCHING_VALUE = "no scaling of the savings reaches it"  # JW_SWITCHING_VALUE when no scaling reaches 0
+APPRAISAL_TOP = 3  # the rate and payback-limit cells, then the cash flows below them
+OPTION_WEIGHTS = (25, 50, 25)  # prudent, central, optimistic NPV: the default weights, to be edited
+
+
+def discount_cell(schedule: DiscountSchedule) -> str:
+    """The text a person types for ``schedule`` (STPR, health, or a rate such as 3.5%), read back by
+    ``jwmodel.discounting.schedule_from``: the one rule the add-in's rate arguments follow."""
+    for token, named in (("STPR", STPR), ("health", HEALTH)):
+        if schedule == named:
+            return token
+    (_, percent), *rest = schedule.bands
+    token = f"{percent.normalize():f}%"
+    if rest or schedule_from(token) != schedule:
+        raise ValueError(f"the discount schedule {schedule.name!r} cannot be typed in one cell")
+    return token
+
+
+def _at(value: Decimal | None, places: Decimal, none: str) -> object:
+    return none if value is None else value.quantize(places)
+
+
+def _case_rows(
+    case: object, flow: Cashflow, row: int, n: int
+) -> tuple[dict[tuple[int, int], object], tuple[str, str, str]]:
+    """A case's savings, costs and net (native sum) by year; returns the cells and the three rows' ranges."""
+    cells: dict[tuple[int, int], object] = {}
+    for offset, (label, values) in enumerate((("Savings", flow.savings), ("Costs", flow.costs))):
+        cells[(row + offset, 0)] = str(case)
+        cells[(row + offset, 1)] = label
+        for k, v in enumerate(values):
+            cells[(row + offset, 2 + k)] = v
+    cells[(row + 2, 0)] = str(case)
+    cells[(row + 2, 1)] = "Net cost/(saving)"
+    for k, v in enumerate(flow.net):
+        cells[(row + 2, 2 + k)] = Formula(f"={a1(row, 2 + k)}+{a1(row + 1, 2 + k)}", v, kind="money")
+    spans = tuple(f"{a1(row + i, 2)}:{a1(row + i, 1 + n)}" for i in range(3))
+    return cells, spans  # type: ignore[return-value]
+
+
+def _headline(flow: Cashflow, spans: tuple[str, str, str], settings: AppraisalSettings) -> list[Formula]:
+    """NPV, payback and the two switching values of one case, each a JW_ formula over the case's rows."""
+    savings, costs, net = spans
+    rate, limit = a1(APPRAISAL_TOP, 1), a1(APPRAISAL_TOP + 1, 1)
+    npv = npv_of_costs_and_savings(list(flow.net), settings.schedule)
+    payback = payback_years(list(flow.net))
+    npv_switch = switching_value(flow.savings, flow.costs, settings.schedule)
+    payback_switch = payback_switching_value(flow.savings, flow.costs, settings.payback_limit_years)
+    return [
+        Formula(f"=JW_NPV({net},{rate})", npv.quantize(NPV_PLACES), kind="money"),
+        Formula(f"=JW_PAYBACK({net})", _at(payback, YEARS_PLACES, NOT_PAID_BACK), kind="years"),
+        Formula(
+            f"=JW_SWITCHING_VALUE({savings},{costs},{rate})",
+            _at(npv_switch, YEARS_PLACES, NO_SWITCHING_VALUE),
+            kind="percent1",
+        ),
+        Formula(
+            f"=JW_SWITCHING_VALUE({savings},{costs},{rate},{limit})",
+            _at(payback_switch, YEARS_PLACES, NO_SWITCHING_VALUE),
+            kind="percent1",
+        ),
+    ]
+
+
+APPRAISAL_HEADS = ("Case", "NPV (£000s)", "Payback (years)", "NPV switching value %", "Payback switching value %")
+
+
+def appraisal_plan(appraisal: ProgrammeAppraisal) -> SheetPlan:
+    """Appraisal: each case's cash flows by year, then its NPV (JW_NPV), payback (JW_PAYBACK) and
+    switching values (JW_SWITCHING_VALUE), read from those rows and the rate and limit cells."""
+    settings, years = appraisal.settings, appraisal.years
+    cells: dict[tuple[int, int], object] = {
+        (APPRAISAL_TOP, 0): "Discount rate or schedule (STPR, health, or a rate such as 3.5%)",
+        (APPRAISAL_TOP, 1): discount_cell(settings.schedule),
+        (APPRAISAL_TOP + 1, 0): "Payback limit for the payback switching value (years)",
+        (APPRAISAL_TOP + 1, 1): settings.payback_limit_years,
+    }
+    top = APPRAISAL_TOP + 3
+    heads = {(top, c) for c in range(2 + len(years))}
+    cells.update({(top, c): h for c, h in enumerate(("Case", "Measure", *years))})
+    row, spans = top + 1, {}
+    for c in appraisal.cases:
+        rows, spans[c.case] = _case_rows(c.case, c.cashflow, row, len(years))
+        cells.update(rows)
+        row += 3
+    row += 1
+    heads |= {(row, c) for c in range(len(APPRAISAL_HEADS))}
+    cells.update({(row, c): h for c, h in enumerate(APPRAISAL_HEADS)})
+    for c in appraisal.cases:
+        row += 1
+        cells[(row, 0)] = str(c.case)
+        for col, formula in enumerate(_headline(c.cashflow, spans[c.case], settings), start=1):
+            cells[(row, col)] = formula
+    return SheetPlan(
+        "Appraisal",
+        "Appraisal over the plan: NPV, payback and switching values per case, £000s",
+        f"Cash flows: cost positive, saving negative; NPV benefit positive, year 0 ({years[0]}) undiscounted. "
+        "JW_NPV, JW_PAYBACK and JW_SWITCHING_VALUE read the rows above and the rate and limit cells.",
+        cells,
+        frozenset(heads),
+        ((0, 0, 22), (1, 1, 30), (2, 1 + max(len(years), 4), 14)),
+        inputs=frozenset({(APPRAISAL_TOP, 1), (APPRAISAL_TOP + 1, 1)}),
+    )
+
+
+def _alternatives(programme: Programme, result: Consolidation) -> list[tuple[str, dict[str, str]]]:
+    """The options in use, then each service area's other participation options, one at a time."""
+    in_use = dict(result.options_in_use)
+    found = [("Options in use", in_use)]
+    for s in programme.services:
+        for o in s.options:
+            if o.name != in_use.get(s.name):
+                found.append((f"{s.name}: {o.name}", {**in_use, s.name: o.name}))
+    return found
+
+
+def option_scores_rows(
+    options: Mapping[str, Mapping[str, Decimal | None]], weights: Mapping[str, Decimal]
+) -> list[list[object]]:
+    """What JW_OPTION_SCORES gives: each option's weighted score and rank, then for each criterion the
+    weights below and above which the best option changes ('' where it never does)."""
+    scored = {x.name: x for x in score_options(options, weights)}
+    rows: list[list[object]] = [["Option", "Weighted score", "Rank"]]
+    rows += [[name, scored[name].weighted_total.quantize(YEARS_PLACES), scored[name].rank] for name in options]
+    rows += [["", "", ""], ["Criterion", "Best option changes below weight", "Best option changes above weight"]]
+    for w in weight_sensitivities(options, weights):
+        rows.append([w.criterion, *(_change(v) for v in (w.nearest_top_change_below, w.nearest_top_change_above))])
+    return rows
+
+
+def _change(value: Decimal | None) -> object:
+    return "" if value is None or abs(value) > MAX_FIGURE else value.quantize(WEIGHT_PLACES)
+
+
+OPTION_CRITERIA = ("NPV prudent", "NPV central", "NPV optimistic")
+
+
+def options_plan(programme: Programme, result: Consolidation, settings: AppraisalSettings) -> SheetPlan:
+    """Options: the programme's NPV under each participation option (one change at a time), scored by
+    JW_OPTION_SCORES with weights per case; scores and weights are inputs to edit or extend."""
+    top = 3
+    cells: dict[tuple[int, int], object] = {(top, c): h for c, h in enumerate(("Option", *OPTION_CRITERIA))}
+    scores: dict[str, dict[str, Decimal | None]] = {}
+    inputs: set[tuple[int, int]] = set()
+    for i, (name, chosen) in enumerate(_alternatives(programme, result), start=top + 1):
+        cases = appraise_programme(consolidate(programme, options=chosen), settings).cases
+        npv = {f"NPV {c.case}": c.npv.quantize(NPV_PLACES) for c in cases}
+        scores[name] = {k: npv[k] for k in OPTION_CRITERIA}
+        cells[(i, 0)] = name
+        for col, k in enumerate(OPTION_CRITERIA, start=1):
+            cells[(i, col)] = npv[k]
+            inputs.add((i, col))
+    last = top + len(scores)
+    weights_row = last + 2
+    cells[(weights_row, 0)] = "Weights"
+    weights = dict(zip(OPTION_CRITERIA, (Decimal(w) for w in OPTION_WEIGHTS), strict=True))
+    for col, k in enumerate(OPTION_CRITERIA, start=1):
+        cells[(weights_row, col)] = weights[k]
+        inputs.add((weights_row, col))
+    table = f"{a1(top, 0)}:{a1(last, len(OPTION_CRITERIA))}"
+    weights_ref = f"{a1(weights_row, 1)}:{a1(weights_row, len(OPTION_CRITERIA))}"
+    cells[(weights_row + 2, 0)] = Formula(
+        f"=JW_OPTION_SCORES({table},{weights_ref})", option_scores_rows(scores, weights), spill=True, kind="number"
+    )
+    return SheetPlan(
+        "Options",
+        "Options appraisal: the programme under each participation option, scored by JW_OPTION_SCORES",
+        "Scores: the programme's NPV (£000s, benefit positive) with one service area's option changed at a time; "
+        "weights per case. Add criteria (Quality, Resilience...) as columns and their weights to score them too.",
+        cells,
+        frozenset({*((top, c) for c in range(1 + len(OPTION_CRITERIA))), (weights_row, 0)}),
+        ((0, 0, 44), (1, 3, 18)),
+        inputs=frozenset(inputs),
+    )
+
+
+def findings_block(findings: Sequence[Finding]) -> list[list[object]]:
+    """What JW_FINDINGS gives: the Findings table's columns, a row per finding, or one row saying none."""
+    rows: list[list[object]] = [list(FINDINGS.headers())]
+    for row in findings_rows(findings):
+        rows.append([v if v is None or isinstance(v, str | int | float | Decimal) else str(v) for v in row])
+    if len(rows) == 1:
+        rows.append(["none", "", *("" for _ in FINDINGS.columns[2:-2]), "no findings", ""])
+    return rows
+
+
+def _nowhere(x: T) -> T:
+    """``x`` with every location left out (the model workbook's tables hold no file, sheet or cell of a return)."""
+    changes: dict[str, object] = {}
+    for f in fields(x):  # type: ignore[arg-type]
+        value = getattr(x, f.name)
+        if isinstance(value, Location):
+            changes[f.name] = NOWHERE
+        elif isinstance(value, tuple) and value and is_dataclass(value[0]):
+            changes[f.name] = tuple(_nowhere(v) for v in value)
+        elif is_dataclass(value) and not isinstance(value, type):
+            changes[f.name] = _nowhere(value)
+    return replace(x, **changes)  # type: ignore[type-var]
+
+
+def _as_tables(programme: Programme) -> Programme:
+    """The programme as the model workbook's tables hold it: no reading findings, no file locations."""
+    return _nowhere(replace(programme, findings=()))
+
+
+def findings_plan(programme: Programme, result: Consolidation, tables: Sequence[InputTable]) -> SheetPlan:
+    """Findings: JW_FINDINGS over the input tables, with the findings of the programme they hold."""
+    t = {x.sheet: x for x in tables}
+    names = ("Saving lines", "Rules", "Baseline", "Drivers", "One-off costs", "Partners")
+    text = "=JW_FINDINGS(" + ",".join(t[n].ref for n in names) + ")"
+    findings = consolidate(_as_tables(programme), options=dict(result.options_in_use)).findings
+    return SheetPlan(
+        "Findings",
+        "Findings of the tables: what is wrong or worth knowing, by JW_FINDINGS",
+        "Computed from the input tables (the consolidated workbook's Findings sheet also locates each finding "
+        "in the partner's file).",
+        {SPILL_ANCHOR: Formula(text, findings_block(findings), spill=True, kind="text")},
+        frozenset(),
+        ((0, 1, 14), (2, 4, 14), (5, 5, 100), (6, 6, 16)),
+    )
+
+
+SAVED_SHEET = "Saved figures"  # hidden: each spilling table's figures as saved, the fallback of its formula
+SAVED_MARK = " (saved figures: the add-in is not loaded)"
+
+
+def saves_figures(rows: Sequence[Sequence[object]]) -> bool:
+    """Whether a spilling result is a table under a header, which falls back to its saved figures."""
+    return len(rows) >= 2 and isinstance(rows[0][0], str) and bool(rows[0][0])
+
+
+def saved_rows(rows: Sequence[Sequence[object]]) -> list[list[object]]:
+    """The saved figures as the fallback shows them: the first header marked as saved."""
+    return [[f"{rows[0][0]}{SAVED_MARK}", *rows[0][1:]], *(list(r) for r in rows[1:])]
+
+
+def with_saved_figures(formula: str, saved: str) -> str:
+    """``=IFERROR(JW_X(...),saved)``: with the add-in, JW_X's result; without it (Excel after a
+    recalculation, and LibreOffice, which recalculates every array formula when it opens a file) the
+    figures saved with the workbook in the range ``saved`` (cells, so no text is put in a formula)."""
+    return f"=IFERROR({formula.removeprefix('=')},{saved})"

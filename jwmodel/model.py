@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from jwmodel.compact import compact_pickle
 from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.phasing import Profile
 
@@ -136,6 +137,7 @@ class Method(StrEnum):
     NONE = "none"
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Range:
     """A low and a high figure in £000s (see the module docstring for which way they run)."""
@@ -157,12 +159,14 @@ class Range:
         return self.low <= self.high
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Partner:
     code: str
     name: str = ""
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class BaselineEntry:
     """One partner's baseline for one service area (net of charges from the other partners)."""
@@ -182,6 +186,7 @@ class BaselineEntry:
         return None if self.gross is None else derived_net(self.gross, self.charges)
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ControlTotal:
     """A partner's own stated totals, to be compared with the sum of its rows."""
@@ -193,6 +198,7 @@ class ControlTotal:
     where_fte: Location = NOWHERE
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class SavingLine:
     """A recurring full-year cost or saving estimate for a service area."""
@@ -208,6 +214,7 @@ class SavingLine:
     profile: Profile | None = None  # when it starts and how it builds up; None: full effect from the plan's first year
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class OneOffCost:
     """A one-off cost of change for a service area."""
@@ -223,6 +230,7 @@ class OneOffCost:
     only_if_partner: str | None = None
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ApportionmentRule:
     """How amounts are split: fixed percentages, baseline, a driver, one sole bearer, or none.
@@ -243,6 +251,7 @@ class ApportionmentRule:
         object.__setattr__(self, "percentages", frozen_map(self.percentages))
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ParticipationOption:
     """Which partners join a service area under an option, and how its amounts are split."""
@@ -257,6 +266,7 @@ class ParticipationOption:
         object.__setattr__(self, "partners", tuple(self.partners))
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ServiceArea:
     name: str
@@ -278,6 +288,7 @@ class ServiceArea:
         return None
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class DriverValue:
     """A partner's value of a cost driver for a service (time spent, users of a shared system)."""

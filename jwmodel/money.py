@@ -7,10 +7,12 @@ computed from baselines or drivers are whole numbers that add up to exactly 100.
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from types import MappingProxyType
 
 from jwmodel.errors import JwmodelError
 
@@ -86,8 +88,33 @@ def _ratio(key: str, raw: object) -> tuple[int, int]:
     return numerator, denominator
 
 
-def _weights(weights: Mapping[str, object]) -> dict[str, int]:
+def _weights(weights: Mapping[str, object]) -> Mapping[str, int]:
     """Weights as whole numbers in the same proportions (scaled by a common denominator)."""
+    return _scaled_weights(weights)[0]
+
+
+def _scaled_weights(weights: Mapping[str, object]) -> tuple[Mapping[str, int], int]:
+    """The whole-number weights and their total.
+
+    A hashable mapping of weights (a ``FrozenMap``: the percentages every line of a service is
+    split by, for each of its figures) is scaled once and remembered; the result is read only.
+    """
+    if isinstance(weights, Hashable):
+        try:
+            return _scaled_once(weights)
+        except TypeError:  # a value that cannot be hashed (a signalling NaN): refused by _scaled
+            pass
+    scaled = _scaled(weights)
+    return scaled, sum(scaled.values())
+
+
+@functools.lru_cache(maxsize=4096)
+def _scaled_once(weights: Mapping[str, object]) -> tuple[Mapping[str, int], int]:
+    scaled = _scaled(weights)
+    return MappingProxyType(scaled), sum(scaled.values())
+
+
+def _scaled(weights: Mapping[str, object]) -> dict[str, int]:
     if not weights:
         raise MoneyError("nothing to split between: no weights given")
     ratios = {key: _ratio(key, raw) for key, raw in weights.items()}
@@ -106,10 +133,9 @@ def split_units(units: int, weights: Mapping[str, object]) -> dict[str, int]:
     A negative ``units`` is split as its magnitude, then negated, so the split is symmetric.
     Integer arithmetic throughout: every remainder has the same denominator, the total weight.
     """
-    scaled = _weights(weights)
+    scaled, total = _scaled_weights(weights)
     sign = -1 if units < 0 else 1
     magnitude = abs(units)
-    total = sum(scaled.values())
     shares = {}
     remainders = {}
     for key, w in scaled.items():

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
+from jwmodel.compact import compact_pickle
 from jwmodel.errors import JwmodelError
 from jwmodel.money import POUND, MoneyError, allocate, round_to_pound, to_decimal
 
@@ -59,6 +60,8 @@ _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$", re.ASCII)  # "٢٠١٢/١٣" is refused, as other scripts' digits are everywhere
 
+_NIL = Decimal("0.000")  # nothing, on the £1 grid
+_FULL = (_HUNDRED,)  # the default ramp and timing: everything in the start year
 K = TypeVar("K", bound=Hashable)
 
 
@@ -96,6 +99,7 @@ def _percentages(values: Iterable[object], what: str) -> tuple[Decimal, ...]:
     return tuple(result)
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Profile:
     """When a line starts and how it builds up or is spent.
@@ -135,6 +139,9 @@ class Profile:
             raise PhasingError(f"the start year {self.start!r} is not in the plan ({', '.join(years)})") from None
 
 
+_DEFAULT = Profile()  # the plan's first year, in full: a line with no profile (frozen, so shared)
+
+
 def _amount(value: object) -> Decimal:
     try:
         amount = to_decimal(value)
@@ -170,14 +177,23 @@ def phase_recurring(full_year_amount: object, profile: Profile, years: Sequence[
     """
     amount = _amount(full_year_amount)
     _check_years(years)
+    return _recurring(amount, profile, years)
+
+
+def _recurring(amount: Decimal, profile: Profile, years: Sequence[str]) -> tuple[Decimal, ...]:
+    """``phase_recurring`` of an amount and years already checked."""
     start = profile.start_index(years)
+    ramp = profile.ramp
+    if ramp == _FULL:  # the full effect from the start: the amount itself (already on the £1 grid)
+        whole = round_to_pound(amount)
+        return (_NIL,) * start + (whole,) * (len(years) - start)
     result: list[Decimal] = []
     for index in range(len(years)):
         if index < start:
-            result.append(_ZERO.quantize(POUND))
+            result.append(_NIL)
             continue
-        step = min(index - start, len(profile.ramp) - 1)
-        result.append(round_to_pound(amount * profile.ramp[step] / _HUNDRED))
+        step = min(index - start, len(ramp) - 1)
+        result.append(round_to_pound(amount * ramp[step] / _HUNDRED))
     return tuple(result)
 
 
@@ -198,7 +214,14 @@ def phase_one_off(amount: object, profile: Profile, years: Sequence[str]) -> tup
     """
     value = _amount(amount)
     _check_years(years)
+    return _one_off(value, profile, years)
+
+
+def _one_off(value: Decimal, profile: Profile, years: Sequence[str]) -> tuple[Decimal, ...]:
+    """``phase_one_off`` of an amount and years already checked."""
     start = profile.start_index(years)
+    if profile.one_off_timing == _FULL and start < len(years):  # all of it in the start year
+        return (_NIL,) * start + (round_to_pound(value),) + (_NIL,) * (len(years) - start - 1)
     weights: dict[str, Decimal] = {}
     for step, percent in enumerate(profile.one_off_timing):
         if start + step >= len(years):
@@ -210,7 +233,7 @@ def phase_one_off(amount: object, profile: Profile, years: Sequence[str]) -> tup
             continue
         weights[years[start + step]] = percent
     shares = allocate(value, weights)
-    return tuple(shares.get(year, _ZERO.quantize(POUND)) for year in years)
+    return tuple(shares.get(year, _NIL) for year in years)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +266,19 @@ class Cashflow:
                 f"{self.years[positive]}: savings of {self.savings[positive]} is positive; savings hold only "
                 "savings (negative), a recurring additional cost goes in costs"
             )
+
+    @classmethod
+    def _checked(cls, years: tuple[str, ...], savings: tuple[Decimal, ...], costs: tuple[Decimal, ...]) -> Cashflow:
+        """A cash flow phasing has made: tuples of ``Decimal`` a year each, savings never positive.
+
+        The checks of ``__post_init__`` hold by construction, so they are not run again (the
+        appraisal phases every line three times).
+        """
+        flow = object.__new__(cls)
+        object.__setattr__(flow, "years", years)
+        object.__setattr__(flow, "savings", savings)
+        object.__setattr__(flow, "costs", costs)
+        return flow
 
     @classmethod
     def zero(cls, years: Sequence[str]) -> Cashflow:
@@ -305,14 +341,16 @@ def phase_line(kind: str, amount: object, profile: Profile | None, years: Sequen
             one-off timing running past its end.
     """
     years = tuple(years)
-    profile = profile or Profile()
-    nothing = tuple(_ZERO.quantize(POUND) for _ in years)
-    if kind == ONE_OFF:
-        return Cashflow(years, nothing, phase_one_off(amount, profile, years))
-    if kind != SAVING:
+    profile = profile or _DEFAULT
+    if kind != ONE_OFF and kind != SAVING:
         raise PhasingError(f"kind must be '{SAVING}' or '{ONE_OFF}', got {kind!r}")
-    phased = phase_recurring(amount, profile, years)
-    return Cashflow(years, nothing, phased) if _amount(amount) > 0 else Cashflow(years, phased, nothing)
+    value = _amount(amount)
+    _check_years(years)
+    nothing = (_NIL,) * len(years)
+    if kind == ONE_OFF:
+        return Cashflow._checked(years, nothing, _one_off(value, profile, years))
+    phased = _recurring(value, profile, years)
+    return Cashflow._checked(years, nothing, phased) if value > 0 else Cashflow._checked(years, phased, nothing)
 
 
 def phase_lines(lines: Iterable[tuple[K, str, object, Profile]], years: Sequence[str]) -> dict[K, Cashflow]:

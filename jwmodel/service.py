@@ -267,7 +267,9 @@ class Run:
         from jwmodel.excel.atomic import check_target
         from jwmodel.excel.model_workbook import write_model_workbook
 
-        return write_model_workbook(check_target(path), self.programme, self.consolidation, self.sources)
+        return write_model_workbook(
+            check_target(path), self.programme, self.consolidation, self.sources, appraisal=self.appraisal
+        )
 
     def summary(self) -> dict[str, Any]:
         """The summary JSON document (docs/summary-json.md)."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from jwmodel.codes import Code
+from jwmodel.compact import compact_pickle
 from jwmodel.findings import Finding, Location
 from jwmodel.model import (
     BaselineEntry,
@@ -51,6 +52,7 @@ WORKSTREAM_PROPOSAL = "jwmodel workstream proposal"
 TEMPLATE_VERSION = "1.0"
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ProgrammeSetup:
     """The lists a programme office sets before sending templates out, or as a file's Lists sheet gives them.
@@ -101,6 +103,7 @@ def most_shared(setups: Iterable[ProgrammeSetup | None]) -> tuple[ProgrammeSetup
     return first[best], counts[best]
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Cover:
     template: str
@@ -112,6 +115,7 @@ class Cover:
     submission_version: str = ""
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class PartnerReturn:
     cover: Cover
@@ -122,6 +126,7 @@ class PartnerReturn:
     file: str = ""
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class WorkstreamProposal:
     cover: Cover
@@ -150,12 +155,14 @@ class SourceKind(StrEnum):
 
     PARTNER_RETURN = "partner return"
     WORKSTREAM_PROPOSAL = "workstream proposal"
+    MONITORING_RETURN = "monitoring return"
     UNKNOWN = "unknown"
     LOCK_FILE = "lock file"
     TEMPORARY_FILE = "temporary file"
     OTHER = "other"
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class SourceRecord:
     """One input file in the intake register: what it was, what became of it and why."""

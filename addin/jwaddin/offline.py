@@ -21,6 +21,9 @@ from pathlib import Path
 __all__ = ["JwFormula", "jw_formulas", "officejs_args", "officejs_value", "book_json", "saved_block", "payload"]
 
 _CALL = re.compile(r"^=?(JW_[A-Z_]+)\((.*)\)$", re.DOTALL)
+_SAVED = re.compile(
+    r"^=?IFERROR\((JW_[A-Z_]+\(.*\)),'[^']+'![A-Z]+\d+:[A-Z]+\d+\)$", re.DOTALL
+)  # layout.with_saved_figures
 _REF = re.compile(
     r"^(?:(?P<sheet>'[^']+'|[A-Za-z0-9_.]+)!)?\$?(?P<c1>[A-Z]+)\$?(?P<r1>\d+)(?::\$?(?P<c2>[A-Z]+)\$?(?P<r2>\d+))?$"
 )
@@ -78,7 +81,8 @@ def jw_formulas(path: str | Path) -> Iterator[JwFormula]:
                 if isinstance(value, ArrayFormula):
                     ref, value = value.ref, value.text
                 if isinstance(value, str) and value.startswith("=") and "JW_" in value:
-                    match = _CALL.match(value.strip())
+                    saved = _SAVED.match(value.strip())  # the call inside IFERROR(call,saved figures)
+                    match = _CALL.match(saved.group(1) if saved else value.strip())
                     if not match:
                         raise ValueError(f"{ws.title}!{cell.coordinate}: cannot read the formula {value!r}")
                     yield JwFormula(ws.title, cell.coordinate, value, match.group(1), _split_args(match.group(2)), ref)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "jwmodel_lite"
-VERSION = re.search(r'^__version__ = "([^"]+)"', (ROOT / "jwmodel" / "__init__.py").read_text(), re.M)[1]  # jwmodel's
+VERSION = re.search(r'^VERSION = "([^"]+)"', (ROOT / "jwmodel" / "version.py").read_text(), re.M)[1]  # jwmodel's
 REQUIRES = ("openpyxl==3.1.5", "et-xmlfile==2.0.0")
 PACKAGES = {"jwmodel": ROOT / "jwmodel", "jwaddin": ROOT / "addin" / "jwaddin"}
 DATE = (2012, 4, 1, 0, 0, 0)  # fixed, so the same source gives the same wheel

@@ -16,7 +16,14 @@ from jwmodel.examples import hampshire_2012 as hampshire
 from jwmodel.excel import schema as s
 from jwmodel.excel.model_workbook import write_model_workbook
 from jwmodel.excel.programme_file import write_definition
-from jwmodel.excel.templates import proposal_name, return_name, slug, write_partner_return, write_workstream_proposal
+from jwmodel.excel.templates import (
+    proposal_name,
+    return_name,
+    slug,
+    write_monitoring_return,
+    write_partner_return,
+    write_workstream_proposal,
+)
 from jwmodel.model import ControlTotal
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 
@@ -89,6 +96,7 @@ def build(root: Path) -> list[Path]:
     written = [
         write_partner_return(root / "partner_return.xlsx", HAMPSHIRE_SETUP),
         write_workstream_proposal(root / "workstream_proposal.xlsx", HAMPSHIRE_SETUP),
+        write_monitoring_return(root / "monitoring_return.xlsx", HAMPSHIRE_SETUP),
     ]
     returns, proposals = hampshire_submissions()
     for r in returns:

@@ -29,6 +29,8 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -66,6 +68,32 @@ _DDE_CALL = re.compile(r"\bDDE(?:AUTO)?\s*\(", re.I)  # =DDE("app";"topic";"item
 _FORMULA_KEPT = 8_192  # Excel's longest formula; text past it is counted, not kept
 _WARNINGS_PER_SHEET = 20  # of one code; then one "and N more" finding
 _LINK_PART = re.compile(r"externallinks/externallink\d*\.xml\Z")
+_CHUNK = 1 << 16  # bytes inflated and parsed at a time
+_QUICK_PART_BYTES = 1 << 20  # a part up to this size is inflated whole and may be checked the quick way
+
+# The quick way through a sheet (_SheetScan.quick): its sheet data as Excel, LibreOffice, XlsxWriter and
+# openpyxl write it, matched whole by one linear pattern, so the facts can be taken from it by pattern
+# without a Python call per element: rows, and in them cells whose first attribute is an upper-case r
+# (no leading zero), each with at most a formula and a value; attribute values plain (no & < >).
+_ATTRS = rb'(?: (?!r=)[A-Za-z_][A-Za-z0-9_.:-]*="[^"<>&]*")*'
+_FORMULA = rb"<f" + _ATTRS + rb"(?:/>|>[^<]*</f>)"
+_PLAIN_CELL = (
+    rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"' + _ATTRS + rb"(?:/>|>(?:" + _FORMULA + rb")?(?:<v>[^<]*</v>|<v/>)?</c>)"
+)
+_PLAIN_ROW = rb'<row(?: r="[1-9][0-9]{0,6}")?' + _ATTRS + rb"(?:/>|>(?:" + _PLAIN_CELL + rb")*</row>)"
+_PLAIN_SHEET_DATA = re.compile(rb"(?:" + _PLAIN_ROW + rb")*")
+_PLAIN_PROLOG = re.compile(
+    rb'(?:\xef\xbb\xbf)?(?:<\?xml version="1\.0"(?: encoding="(?:UTF-8|utf-8)")?(?: standalone="(?:yes|no)")?\?>)?'
+)
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]+)"')
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]+)"(' + _ATTRS + rb")>"
+    rb"(?:<f" + _ATTRS + rb"/>|<f" + _ATTRS + rb">([^<]*)</f>)(?:<v>([^<]*)</v>|(<v/>))?</c>"
+)
+_KIND = re.compile(rb' t="([^"]*)"')
+_MAYBE_OUTSIDE = re.compile(rb"[|\[]|dde", re.I)  # what any warning of _formula_warnings needs in the formula
+_ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,19 +441,37 @@ class _Parse:
             self.package.where,
         )
 
-    def run(self, handler: _Handler | None) -> None:
+    def run(self, handler: _Handler | None, data: bytes | None = None) -> None:
         """Parse the part with ``handler``; with None, only its prolog (a DTD can be nowhere else:
-        no DTD, no entity) while every byte is still inflated and counted."""
+        no DTD, no entity) while every byte is still inflated and counted. ``data``: the part's
+        bytes, already inflated and counted by :meth:`inflate`."""
         parser = self.parser
         if handler is not None:
             handler.bind(parser)
         else:
             parser.StartElementHandler = self._root
-        package, limits = self.package, self.package.limits
         literal_only = handler is not None and handler.literal_only
+        pieces = self.inflate() if data is None else (data[i : i + _CHUNK] for i in range(0, len(data), _CHUNK))
+        for chunk in pieces:
+            if literal_only and b"&" in chunk:
+                raise _reject(
+                    "CORRUPT_XML",
+                    (
+                        f"the part {self.info.filename} writes a relationship with an escaped character "
+                        "(&...;), which readers take in different ways; a genuine workbook never does: "
+                        "save it again from Excel"
+                    ),
+                    self.package.where,
+                )
+            self._parse(chunk, False)
+        self._parse(b"", True)
+
+    def inflate(self) -> Iterator[bytes]:
+        """The part's bytes as they inflate, each counted against the caps before it is used."""
+        package, limits = self.package, self.package.limits
         size = 0
         with package.zf.open(self.info) as stream:
-            while chunk := stream.read(1 << 16):
+            while chunk := stream.read(_CHUNK):
                 size += len(chunk)
                 package.inflated += len(chunk)
                 if size > limits.max_part_bytes or package.inflated > limits.max_total_bytes:
@@ -439,18 +485,11 @@ class _Parse:
                         ),
                         package.where,
                     )
-                if literal_only and b"&" in chunk:
-                    raise _reject(
-                        "CORRUPT_XML",
-                        (
-                            f"the part {self.info.filename} writes a relationship with an escaped character "
-                            "(&...;), which readers take in different ways; a genuine workbook never does: "
-                            "save it again from Excel"
-                        ),
-                        package.where,
-                    )
-                self._parse(chunk, False)
-        self._parse(b"", True)
+                yield chunk
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        """Part of the part's bytes (already inflated and counted) to the parser."""
+        self._parse(data, final)
 
     @staticmethod
     def _root(name: str, attrs: dict[str, str]) -> None:
@@ -571,6 +610,32 @@ class _SharedStrings(_Handler):
     def text(self, data: str) -> None:
         self.length += len(data)
 
+    def quick(self, parse: _Parse, data: bytes) -> bool:
+        """The count of si elements and the first sst's uniqueCount with no Python call per element: expat
+        hands each start to a dict's setdefault (the first attributes of each name) and each end to a
+        list's append. Only for a part too small to hold a text over the cap; False when a cap is passed
+        (the full parse says which, where)."""
+        limits = self.package.limits
+        if parse.info.file_size > limits.max_text_chars:
+            return False
+        first: dict[str, dict[str, str]] = {}
+        ends: list[str] = []
+        parse.parser.StartElementHandler = first.setdefault
+        parse.parser.EndElementHandler = ends.append
+        parse.feed(data, True)
+        sst = next((attrs for name, attrs in first.items() if _LOCAL[name] == "sst"), None)
+        self.seen_sst = sst is not None
+        self.declared = sst.get("uniqueCount") if sst is not None else None
+        self.count = sum(n for name, n in Counter(ends).items() if _LOCAL[name] == "si")
+        declared = self.declared
+        too_many = (
+            declared is not None
+            and declared.isascii()
+            and declared.isdigit()
+            and int(declared) > limits.max_shared_strings
+        )
+        return self.count <= limits.max_shared_strings and not too_many
+
     def string_ends(self) -> None:
         """The string before this point is complete: its length against the cap (text between two
         strings counts with it, so the check is never more lenient than the reader)."""
@@ -592,6 +657,38 @@ class _Package:
     def parse(self, name: str, handler: _Handler | None) -> None:
         self.parsed.add(_fold(name))
         _Parse(self, self.entries[_fold(name)]).run(handler)
+
+    def whole(self, name: str) -> bytes | None:
+        """The part's bytes, inflated and counted, when it is small enough to hold (see _QUICK_PART_BYTES)
+        and no cap can be passed while it inflates (zipfile inflates no more than the size the entry
+        states); else None, and it is to be parsed as it inflates."""
+        info, limits = self.entries[_fold(name)], self.limits
+        if info.file_size > min(_QUICK_PART_BYTES, limits.max_part_bytes):
+            return None
+        if self.inflated + info.file_size > limits.max_total_bytes:
+            return None
+        self.parsed.add(_fold(name))
+        return b"".join(_Parse(self, info).inflate())
+
+    def either_way(self, name: str, quick: Callable[[_Parse, bytes], bool], handler: Callable[[], _Handler]) -> None:
+        """Parse a part the quick way where ``quick`` can tell all it must, else with ``handler()``'s handler.
+
+        ``quick`` is given a fresh parse and the whole part, and answers True when it has told all
+        a full parse would; False, or any rejection it meets, and whatever it found is dropped and
+        the part is parsed in full, so what is found never depends on which way was taken.
+        """
+        data = self.whole(name)
+        if data is not None:
+            kept = len(self.findings)
+            try:
+                if quick(_Parse(self, self.entries[_fold(name)]), data):
+                    return
+            except _Rejected:
+                pass
+            del self.findings[kept:]
+            _Parse(self, self.entries[_fold(name)]).run(handler(), data)
+        else:
+            self.parse(name, handler())
 
     def inspect(self) -> Inspection:
         base = self._workbook_folder()
@@ -688,8 +785,14 @@ class _Package:
         name = f"{base}sharedStrings.xml"
         if _fold(name) not in self.entries:
             return
-        sst = _SharedStrings(self, name)
-        self.parse(name, sst)
+        found = [_SharedStrings(self, name)]
+
+        def fresh() -> _SharedStrings:
+            found[0] = _SharedStrings(self, name)
+            return found[0]
+
+        self.either_way(name, found[0].quick, fresh)
+        sst = found[0]
         sst.string_ends()
         if sst.declared is not None and sst.declared.isascii() and sst.declared.isdigit():
             if int(sst.declared) > sst.count:
@@ -709,9 +812,14 @@ class _Package:
         seen = self.sheet_parts.get(_fold(path))
         if seen is not None:
             return dataclasses.replace(seen, name=name, hidden=hidden)
-        scan = _SheetScan(self, name)
-        self.parse(path, scan)
-        facts = self.sheet_parts[_fold(path)] = scan.facts(hidden)
+        found = [_SheetScan(self, name)]
+
+        def fresh() -> _SheetScan:
+            found[0] = _SheetScan(self, name)
+            return found[0]
+
+        self.either_way(path, found[0].quick, fresh)
+        facts = self.sheet_parts[_fold(path)] = found[0].facts(hidden)
         return facts
 
     def _long_strings_left(self) -> None:
@@ -985,6 +1093,81 @@ class _SheetScan(_Handler):
             self.hidden_data.setdefault(cell.col, a1(cell.row, cell.col))
         cell.finish(self)
 
+    # --- the quick way ------------------------------------------------------------------------
+
+    def quick(self, parse: _Parse, data: bytes) -> bool:
+        """The sheet's facts with no Python call per cell, where its sheet data is plainly written.
+
+        expat parses every byte as the full parse does (DTDs, well-formedness, encoding); the handlers
+        run before the first sheetData and after it, and the sheet data between is matched whole by
+        ``_PLAIN_SHEET_DATA``, from which the cells' count, extent and formulas are taken by pattern.
+        False (the part is then parsed in full) for anything else: another encoding, comments or
+        processing instructions, a prefixed or empty sheetData, character references, error cells,
+        hidden rows or columns, watched shared texts, or a cap passed.
+        """
+        prolog = _PLAIN_PROLOG.match(data)
+        start = data.find(b"<sheetData>")
+        end = data.find(b"</sheetData>", start)
+        if (
+            self.watch_strings
+            or prolog is None
+            or data.find(b"<?", prolog.end()) >= 0
+            or b"<!" in data
+            or start < 0
+            or end < 0
+        ):
+            return False
+        body = data[start + 11 : end]
+        if (
+            b"&#" in body
+            or b't="e"' in body
+            or b' hidden="1"' in body
+            or b' hidden="true"' in body
+            or _PLAIN_SHEET_DATA.fullmatch(body) is None
+        ):
+            return False
+        parser = parse.parser
+        self.bind(parser)
+        parse.feed(data[: start + 11])
+        self.apply_ends()
+        if self.state != 1 or self.hidden_columns:  # a sheetData met before, or data in hidden columns to find
+            return False
+        parser.StartElementHandler = parser.EndElementHandler = None
+        parse.feed(data[start + 11 : end + 12])
+        self.state = 2
+        self.bind(parser)
+        parse.feed(data[end + 12 :], True)
+        return self._plain_cells(body) and (b"<f" not in body or self._plain_formulas(body))
+
+    def _plain_cells(self, body: bytes) -> bool:
+        """Count and extent of the cells of plain sheet data (every cell is at its r); False past a cap."""
+        letters = _CELL_COLUMN.findall(body)
+        if letters:
+            self.count = len(letters)
+            self.last_row = max(map(int, _CELL_ROW.findall(body)))
+            self.last_col = max(_column(c.decode("ascii")) for c in set(letters)) + 1
+        limits = self.limits
+        return self.count <= limits.max_cells and self.last_row <= limits.max_row and self.last_col <= limits.max_col
+
+    def _plain_formulas(self, body: bytes) -> bool:
+        """Formulas with no stored result, and those reaching outside the workbook, in plain sheet data."""
+        cells = list(_FORMULA_CELL.finditer(body))
+        if len(cells) != body.count(b"<f"):
+            return False
+        for cell in cells:
+            at, formula, value = cell.group(1).decode("ascii"), cell.group(3), cell.group(4)
+            if value is None and cell.group(5) is not None:
+                value = b""  # <v/>
+            if value is None or (value == b"" and _kind(cell.group(2)) != b"str"):
+                self.no_result.append(at)
+            elif formula and _MAYBE_OUTSIDE.search(formula):
+                if b"\r" in formula:  # expat would turn line ends into \n
+                    return False
+                for entity, char in _ENTITIES:
+                    formula = formula.replace(entity, char)
+                _formula_warnings(self, formula.decode("utf-8")[:_FORMULA_KEPT], at)
+        return True
+
     def facts(self, hidden: bool) -> SheetFacts:
         self.apply_ends()
         self._warn_dimension()
@@ -1111,6 +1294,12 @@ class _Cell:
                 scan.error("BAD_TEXT", _too_long(length, scan.limits), at)
         if self.inline > scan.limits.max_text_chars:
             scan.error("BAD_TEXT", _too_long(self.inline, scan.limits), at)
+
+
+def _kind(attributes: bytes) -> bytes | None:
+    """A plain cell's t="", from its attributes as written."""
+    found = _KIND.search(attributes)
+    return found.group(1) if found else None
 
 
 def _too_long(length: int, limits: Limits) -> str:

@@ -21,35 +21,49 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
+from jwmodel.business_case import ProgrammeAppraisal, appraise_programme
 from jwmodel.consolidation import Consolidation
 from jwmodel.excel.atomic import replacing
 from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, mark_output, write_declared_rows, write_value
+from jwmodel.findings import a1
 from jwmodel.layout import (
     FOLDER_CELL,
     HEADER_ROW,
+    SAVED_SHEET,
     SPILL_ANCHOR,
     STATUS_CELL,
     Formula,
     InputTable,
     SheetPlan,
+    appraisal_plan,
     by_partner_rows,
     checks_plan,
+    findings_plan,
     input_tables,
+    options_plan,
     partners_total_cell,
+    saved_rows,
+    saves_figures,
     shares_plan,
     summary_rows,
     summary_total_cell,
+    with_saved_figures,
 )
 from jwmodel.model import Programme
 from jwmodel.submissions import SourceRecord
 from jwmodel.tables import Kind
 from jwmodel.tables.outputs import SOURCES, sources_rows
 
-__all__ = ["CREATED", "UDF_MODULE", "SHEETS", "README_LINES", "write_model_workbook"]
+__all__ = ["CREATED", "UDF_MODULE", "SHEETS", "PROTECTED", "README_LINES", "CALC_ID", "write_model_workbook"]
 
 CREATED = dt.datetime(2012, 4, 1)  # fixed, so regenerating the workbook gives identical bytes
 UDF_MODULE = "jwaddin.functions"
 MONEY = "#,##0.0##;(#,##0.0##);0"
+CALC_ID = 191029  # Excel 365's calculation engine: an older id makes Excel recalculate everything on opening
+# Sheets of formulas, protected (no password) so a formula cannot be typed over; their input cells are unlocked.
+# The add-in's consolidation script writes Shares and Checks: it unprotects them first.
+PROTECTED = ("Summary", "By partner", "Shares", "Checks", "Appraisal", "Options", "Findings")
+PROTECTION = {"format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True}
 NUMBER_KINDS = frozenset({Kind.FTE, Kind.NUMBER, Kind.INTEGER, Kind.PERCENT})
 WIDE = ("Description", "Notes", "Basis", "Service area", "Option", "Name")
 
@@ -59,6 +73,9 @@ SHEETS = (
     "By partner",
     "Shares",
     "Checks",
+    "Appraisal",
+    "Options",
+    "Findings",
     "Partners",
     "Baseline",
     "Saving lines",
@@ -66,6 +83,7 @@ SHEETS = (
     "Drivers",
     "One-off costs",
     "xlwings.conf",
+    SAVED_SHEET,
 )
 
 README_LINES = (
@@ -73,11 +91,12 @@ README_LINES = (
     "Units: £000s; sign: cost positive, saving negative.",
     (
         "Edit the tables on the input sheets (Partners, Baseline, Saving lines, Rules, Drivers, One-off "
-        "costs); Summary, By partner, Shares and Checks recalculate."
+        "costs); Summary, By partner, Shares, Checks, Appraisal, Options and Findings recalculate."
     ),
     (
-        "Without the add-in the JW_ cells keep the figures saved with the file until Excel recalculates them "
-        "(then #NAME?). See docs/excel-addin.md."
+        "The JW_ functions need the jwaddin add-in to recalculate. Without it the workbook shows the figures "
+        "saved with it (it does not recalculate on opening), but a JW_ cell shows #NAME? once it is recalculated "
+        "(an input changed, or F9). See docs/excel-addin.md."
     ),
     (
         "To fill the tables from partner returns: put the folder in B6, then run the script "
@@ -92,7 +111,12 @@ def _write_plan(wb: object, ws: object, plan: SheetPlan, f: dict[str, object]) -
     for first, last, width in plan.widths:
         ws.set_column(first, last, width)  # type: ignore[attr-defined]
     for (row, col), value in sorted(plan.cells.items()):
-        _write_cell(ws, row, col, value, f, head=(row, col) in plan.headers)
+        if (row, col) in plan.inputs:
+            write_value(ws, row, col, value, f["input"] if isinstance(value, str) else f["input_num"])
+        else:
+            _write_cell(ws, row, col, value, f, head=(row, col) in plan.headers)
+    top = min((r for r, _ in plan.headers), default=SPILL_ANCHOR[0] - 1)
+    ws.freeze_panes(top + 1, 1)  # type: ignore[attr-defined]
 
 
 def _write_cell(ws: object, row: int, col: int, value: object, f: dict[str, object], *, head: bool = False) -> None:
@@ -101,7 +125,9 @@ def _write_cell(ws: object, row: int, col: int, value: object, f: dict[str, obje
         return
     fmt = f[value.kind]
     if value.spill:
-        _write_spill(ws, row, col, value.text, value.value, fmt, fmt)  # type: ignore[arg-type]
+        rows = value.value
+        header = f["head"] if len(rows) > 1 else None  # type: ignore[arg-type]
+        _write_spill(ws, row, col, value.text, rows, fmt, f["text"], header, f["saved"])  # type: ignore[arg-type]
     elif isinstance(value.value, str):
         ws.write_formula(row, col, value.text, f["text"], value.value)  # type: ignore[attr-defined]
     else:
@@ -123,10 +149,13 @@ def _write_spill(
     fmt: object,
     text_fmt: object,
     header_fmt: object = None,
+    saved: _Saved | None = None,
 ) -> None:
     """A dynamic-array formula laid out as Excel saves one: the anchor holds the formula, every
     cell it spills into holds its cached value."""
     last_row, last_col = row + len(rows) - 1, col + max(len(r) for r in rows) - 1
+    if saved is not None and saves_figures(rows):
+        formula = with_saved_figures(formula, saved.place(rows))
     ws.write_dynamic_array_formula(row, col, last_row, last_col, formula, fmt, _cached(rows[0][0]))  # type: ignore[attr-defined]
     for i, values in enumerate(rows):
         for j, value in enumerate(values):
@@ -136,6 +165,30 @@ def _write_spill(
                 header_fmt if (header_fmt is not None and i == 0) else (text_fmt if isinstance(value, str) else fmt)
             )
             write_value(ws, row + i, col + j, value, cell_fmt)
+
+
+class _Saved:
+    """The hidden Saved figures sheet: each spilling table's saved figures, placed one under another."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[int, list[list[object]]]] = []
+        self.next = 0
+
+    def place(self, rows: Sequence[Sequence[object]]) -> str:
+        block = saved_rows(rows)
+        top, width = self.next, max(len(r) for r in block)
+        self.blocks.append((top, block))
+        self.next = top + len(block) + 1
+        return f"'{SAVED_SHEET}'!{a1(top, 0)}:{a1(top + len(block) - 1, width - 1)}"
+
+    def write(self, wb: object, f: dict[str, object]) -> None:
+        ws = wb.add_worksheet(SAVED_SHEET)  # type: ignore[attr-defined]
+        for top, block in self.blocks:
+            for i, values in enumerate(block):
+                for j, value in enumerate(values):
+                    write_value(ws, top + i, j, value, f["text"])
+        ws.hide()
+        ws.protect("", PROTECTION)
 
 
 def _write_table(wb: object, ws: object, table: InputTable, f: dict[str, object]) -> None:
@@ -159,7 +212,49 @@ def _write_table(wb: object, ws: object, table: InputTable, f: dict[str, object]
     for i, row in enumerate(rows):
         for col, value in enumerate(row):
             write_value(ws, HEADER_ROW + 1 + i, col, value, columns[col]["format"])
-    ws.freeze_panes(HEADER_ROW + 1, 0)  # type: ignore[attr-defined]
+    _drop_downs(ws, table, last)
+    ws.freeze_panes(HEADER_ROW + 1, 1)  # type: ignore[attr-defined]
+
+
+DROP_DOWN_ROWS = 500  # a drop-down reaches this far below the table's last row, for rows a person adds
+
+
+def _drop_downs(ws: object, table: InputTable, last: int) -> None:
+    """A drop-down on every choice column, listing the declaration's choices (an Excel table carries
+    a column's validation to the rows added to it)."""
+    choices = {c.header: c.choices for c in (table.declared.columns if table.declared else ()) if c.choices}
+    for col, header in enumerate(table.headers):
+        if header in choices:
+            ws.data_validation(  # type: ignore[attr-defined]
+                HEADER_ROW + 1,
+                col,
+                last + DROP_DOWN_ROWS,
+                col,
+                {
+                    "validate": "list",
+                    "source": list(choices[header]),
+                    "error_title": header,
+                    "error_message": f"{header}: choose one of " + ", ".join(choices[header]),
+                },
+            )
+
+
+def _red_where_failed(ws: object, plan: SheetPlan, f: dict[str, object]) -> None:
+    """A check that does not give OK turns red (conditional formatting, so it follows recalculation)."""
+    for (row, col), value in plan.cells.items():
+        if isinstance(value, Formula) and value.text.startswith("=JW_CHECK_TOTAL("):
+            rule = {"type": "cell", "criteria": "not equal to", "value": '"OK"', "format": f["failed"]}
+            ws.conditional_format(row, col, row, col, rule)  # type: ignore[attr-defined]
+
+
+def _red_errors(ws: object, plan: SheetPlan, f: dict[str, object]) -> None:
+    """On the Findings sheet, a row whose severity is error turns red."""
+    (row, col), formula = next(iter(plan.cells.items()))
+    rows = formula.value  # type: ignore[attr-defined]
+    first, last = row + 1, row + max(len(rows) - 1, 1) + DROP_DOWN_ROWS
+    severity = "$" + a1(first, col).rstrip("0123456789") + str(first + 1)  # the row's own severity cell
+    rule = {"type": "formula", "criteria": f'={severity}="error"', "format": f["failed"]}
+    ws.conditional_format(first, col, last, col + len(rows[0]) - 1, rule)  # type: ignore[attr-defined]
 
 
 def _formats(wb: object) -> dict[str, object]:
@@ -173,10 +268,14 @@ def _formats(wb: object) -> dict[str, object]:
         "number": add({"num_format": "#,##0.0##"}),
         "percent": add({"num_format": "0"}),
         "bold": add({"bold": True}),
-        "input": add({"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"}),
+        "input": add({"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF", "locked": False}),
         "text_in": add({}),
         "money_in": add({"num_format": MONEY}),
         "number_in": add({"num_format": "#,##0.0##"}),
+        "years": add({"num_format": "0.0"}),
+        "percent1": add({"num_format": "0.0"}),
+        "input_num": add({"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF", "locked": False}),
+        "failed": add({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
     }
 
 
@@ -206,7 +305,8 @@ def _spill_sheet(
     ws.set_column(1, len(rows[0]) - 1, 12)
     ws.write_string(0, 0, title, f["title"])
     ws.write_string(1, 0, note, f["note"])
-    _write_spill(ws, *SPILL_ANCHOR, formula, rows, f["money"], f["text"], f["head"])
+    _write_spill(ws, *SPILL_ANCHOR, formula, rows, f["money"], f["text"], f["head"], f["saved"])  # type: ignore[arg-type]
+    ws.freeze_panes(SPILL_ANCHOR[0] + 1, 1)
 
 
 def _outputs(wb: object, f: dict[str, object], tables: Sequence[InputTable], result: Consolidation) -> None:
@@ -240,16 +340,57 @@ def _sources(wb: object, f: dict[str, object], sources: Sequence[SourceRecord]) 
     write_declared_rows(ws, SOURCES, rows, top=0, head=f["head"], note=f["bold"], widths=widths)
 
 
+def _computed_sheets(
+    wb: object,
+    f: dict[str, object],
+    programme: Programme,
+    result: Consolidation,
+    tables: Sequence[InputTable],
+    appraisal: ProgrammeAppraisal,
+) -> None:
+    """Shares, Checks, Appraisal, Options and Findings: each a plan from ``jwmodel.layout``."""
+    for plan in (
+        shares_plan(programme, result, tables),
+        checks_plan(programme, result, tables, summary_total_cell(result), partners_total_cell(result)),
+        appraisal_plan(appraisal),
+        options_plan(programme, result, appraisal.settings),
+        findings_plan(programme, result, tables),
+    ):
+        ws = wb.add_worksheet(plan.name)  # type: ignore[attr-defined]
+        _write_plan(wb, ws, plan, f)
+        if plan.name == "Checks":
+            _red_where_failed(ws, plan, f)
+        elif plan.name == "Findings":
+            _red_errors(ws, plan, f)
+
+
+def _protect(wb: object) -> None:
+    """Protect the sheets of formulas (no password): their locked cells cannot be typed over."""
+    for name in PROTECTED:
+        wb.get_worksheet_by_name(name).protect("", PROTECTION)  # type: ignore[attr-defined]
+
+
 def write_model_workbook(
-    path: str | Path, programme: Programme, result: Consolidation, sources: Sequence[SourceRecord] = ()
+    path: str | Path,
+    programme: Programme,
+    result: Consolidation,
+    sources: Sequence[SourceRecord] = (),
+    *,
+    appraisal: ProgrammeAppraisal | None = None,
 ) -> Path:
     """Write the model workbook to ``path`` atomically and return the path.
+
+    Every formula is saved with its result and the workbook does not ask to be recalculated on
+    opening, so Excel without the add-in, LibreOffice and readers that do not calculate show the
+    figures saved with it.
 
     Args:
         path: where to write the .xlsx.
         programme: the inputs (partners, baseline, saving lines, rules, drivers, one-off costs).
         result: ``consolidate(programme, options=...)``: the options in use and the cached figures.
         sources: the intake register, when the inputs came from a folder of returns.
+        appraisal: the appraisal whose settings (plan years, discount rate, payback limit) the Appraisal
+            and Options sheets use; by default ``appraise_programme(result)`` (the default settings).
 
     Returns:
         The path written.
@@ -259,18 +400,16 @@ def write_model_workbook(
     path = Path(path)
     with replacing(path, ".xlsx") as tmp:
         wb = xlsxwriter.Workbook(tmp, WORKBOOK_OPTIONS)
+        wb.set_calc_mode("auto", calc_id=CALC_ID)
+        wb.calc_on_load = False  # no fullCalcOnLoad: open showing the saved figures (XlsxWriter has no setter)
         mark_output(wb, "model workbook")
         properties = {"title": "Joint working model", "author": "jwmodel", "created": CREATED}
         wb.set_properties({**properties, "comments": f"UDF module: {UDF_MODULE}"})
-        f = _formats(wb)
+        f = {**_formats(wb), "saved": _Saved()}
         tables = input_tables(programme, result)
         _read_me(wb, f, sources)
         _outputs(wb, f, tables, result)
-        for plan in (
-            shares_plan(programme, result, tables),
-            checks_plan(programme, result, tables, summary_total_cell(result), partners_total_cell(result)),
-        ):
-            _write_plan(wb, wb.add_worksheet(plan.name), plan, f)
+        _computed_sheets(wb, f, programme, result, tables, appraisal or appraise_programme(result))
         for table in tables:
             _write_table(wb, wb.add_worksheet(table.sheet), table, f)
         ws = wb.add_worksheet("xlwings.conf")
@@ -279,6 +418,8 @@ def write_model_workbook(
         ws.write_string(0, 1, UDF_MODULE)
         if sources:
             _sources(wb, f, sources)
+        f["saved"].write(wb, f)  # type: ignore[attr-defined]
+        _protect(wb)
         wb.get_worksheet_by_name("Summary").activate()
         wb.close()
     return path

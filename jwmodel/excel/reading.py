@@ -46,6 +46,18 @@ from jwmodel.model import (
     ServiceArea,
     derived_net,
 )
+from jwmodel.monitoring import (
+    LineReport,
+    LineStatus,
+    Measurement,
+    MonitoringReturn,
+    PeriodError,
+    ReturnStatus,
+    SignOff,
+    SpendReport,
+    check_period,
+    period_year,
+)
 from jwmodel.phasing import Profile
 from jwmodel.rules import submission_findings, unlisted_partner, unlisted_service
 from jwmodel.submissions import (
@@ -58,6 +70,7 @@ from jwmodel.submissions import (
     submission_number_problem,
 )
 from jwmodel.tables import Scope, Table, inputs
+from jwmodel.tables import monitoring as monitoring_tables
 from jwmodel.tables.inputs import (
     RowProblem,
     check_financial_year,
@@ -406,10 +419,8 @@ def _cover_common(reader: _Reader, values: dict[str, tuple[object, Location]], t
     )
 
 
-def _read_partner_return(
-    reader: _Reader, cover_values: dict[str, tuple[object, Location]], setup: ProgrammeSetup
-) -> PartnerReturn | None:
-    cover = _cover_common(reader, cover_values, s.PARTNER_RETURN)
+def _cover_partner(reader: _Reader, cover_values: dict[str, tuple[object, Location]], setup: ProgrammeSetup) -> str:
+    """The partner code on a return's cover, checked against the file's list of partners."""
     code_raw, code_at = cover_values.get("partner_code", (None, Location(reader.file, s.COVER)))
     code = parse_text(code_raw)
     if code and (problem := code_problem(code)):
@@ -419,6 +430,14 @@ def _read_partner_return(
         reader.error("PARTNER_MISSING", "choose your partner code on the cover", code_at)
     elif unknown := unlisted_partner(code, known, "", code_at):
         reader.findings.append(unknown)
+    return code
+
+
+def _read_partner_return(
+    reader: _Reader, cover_values: dict[str, tuple[object, Location]], setup: ProgrammeSetup
+) -> PartnerReturn | None:
+    cover = _cover_common(reader, cover_values, s.PARTNER_RETURN)
+    code = _cover_partner(reader, cover_values, setup)
     name = parse_text(cover_values.get("partner_name", (None, None))[0])
 
     def stated(key: str, label: str, money: bool) -> tuple[Decimal | None, Location]:
@@ -698,7 +717,13 @@ def _read_proposal(
     return WorkstreamProposal(cover, area, tuple(lines), tuple(costs), tuple(drivers), setup, reader.file)
 
 
-def _taken(submission: PartnerReturn | WorkstreamProposal) -> str:
+def _taken(submission: PartnerReturn | WorkstreamProposal | MonitoringReturn) -> str:
+    if isinstance(submission, MonitoringReturn):
+        return (
+            f"partner {submission.partner}, {submission.period} ({submission.status.value}): "
+            f"{len(submission.lines)} lines, {len(submission.spend)} one-off costs, "
+            f"{len(submission.measurements)} measurements"
+        )
     if isinstance(submission, PartnerReturn):
         totals = " and stated totals" if submission.control_total else ""
         return f"partner {submission.partner.code}: {len(submission.baseline)} baseline rows{totals}"
@@ -712,6 +737,7 @@ def _taken(submission: PartnerReturn | WorkstreamProposal) -> str:
 TEMPLATE_SHEETS = {
     s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.LISTS),
     s.WORKSTREAM_PROPOSAL: (s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS),
+    s.MONITORING_RETURN: (s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.LISTS),
 }
 
 
@@ -833,19 +859,25 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
     for r in range(len(cover_sheet.rows)):
         if parse_text(cover_sheet.get(r, 0)) == "Template":
             template, template_at = parse_text(cover_sheet.get(r, 1)), cover_sheet.at(r, 1)
-    fields = {s.PARTNER_RETURN: s.PARTNER_COVER, s.WORKSTREAM_PROPOSAL: s.PROPOSAL_COVER}.get(template)
+    fields = {
+        s.PARTNER_RETURN: s.PARTNER_COVER,
+        s.WORKSTREAM_PROPOSAL: s.PROPOSAL_COVER,
+        s.MONITORING_RETURN: s.MONITORING_COVER,
+    }.get(template)
     if fields is None:
         reader.error(
             "TEMPLATE_UNKNOWN",
             (
-                f"the cover names the template {template!r}; use the '{s.PARTNER_RETURN}' or "
-                f"'{s.WORKSTREAM_PROPOSAL}' template, version {s.VERSION}"
+                f"the cover names the template {template!r}; use the '{s.PARTNER_RETURN}', "
+                f"'{s.WORKSTREAM_PROPOSAL}' or '{s.MONITORING_RETURN}' template, version {s.VERSION}"
             ),
             template_at,
             template,
         )
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", tuple(reader.findings))
-    kind = "partner return" if template == s.PARTNER_RETURN else "workstream proposal"
+    kind = {s.PARTNER_RETURN: "partner return", s.MONITORING_RETURN: "monitoring return"}.get(
+        template, "workstream proposal"
+    )
     values = reader.cover(cover_sheet, fields)
     version = parse_text(values.get("version", (None, None))[0])
     if version != s.VERSION:
@@ -862,9 +894,11 @@ def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamPropo
         return None, SourceRecord(name, digest, kind, Status.REJECTED, "", tuple(reader.findings))
     _sheet_checks(reader, template)
     setup = _setup(reader)
-    reading = _read_partner_return if template == s.PARTNER_RETURN else _read_proposal
+    reading = {s.PARTNER_RETURN: _read_partner_return, s.MONITORING_RETURN: _read_monitoring_return}.get(
+        template, _read_proposal
+    )
     submission = reading(reader, values, setup)
-    if submission is not None:  # the rules over the whole file, as consolidation runs them (jwmodel.rules)
+    if submission is not None and not isinstance(submission, MonitoringReturn):  # the rules over the whole file
         reader.findings.extend(submission_findings(submission))
     findings = tuple(reader.findings)
     if any(f.severity is Severity.ERROR for f in findings) or submission is None:
@@ -881,3 +915,169 @@ def read_submission(
     if problem is not None:
         return None, SourceRecord(display_name(path), "", "unknown", Status.REJECTED, "", (problem,))
     return read_workbook_bytes(data, display_name(path), limits=limits)
+
+
+# --- the monitoring return (after approval: jwmodel.monitoring) -----------------------------------
+
+
+def _cover_text(values: dict[str, tuple[object, Location]], key: str) -> tuple[str, Location | None]:
+    raw, where = values.get(key, (None, None))
+    return parse_text(raw), where
+
+
+def _cover_date(reader: _Reader, values: dict[str, tuple[object, Location]], key: str, label: str) -> str:
+    raw, where = values.get(key, (None, None))
+    try:
+        return parse_date(raw)
+    except CellError as exc:
+        reader.error("NOT_A_DATE", f"{label}: {exc}", where, raw)
+        return ""
+
+
+def _monitoring_period(reader: _Reader, values: dict[str, tuple[object, Location]], year: str) -> str:
+    period, where = _cover_text(values, "period")
+    try:
+        period = check_period(period)
+    except PeriodError as exc:
+        reader.error("BAD_PERIOD", f"Period: {exc}", where or Location(reader.file, s.COVER), period[:100])
+        return ""
+    if year and period_year(period) != year:
+        reader.error(
+            "BAD_PERIOD",
+            f"Period: {period} is not in the financial year {year} the cover gives: correct one of them",
+            where or Location(reader.file, s.COVER),
+            period,
+        )
+        return ""
+    return period
+
+
+def _return_status(reader: _Reader, values: dict[str, tuple[object, Location]]) -> ReturnStatus | None:
+    text, where = _cover_text(values, "return_status")
+    for choice in s.RETURN_STATUSES:
+        if text.lower() == choice.lower():
+            return ReturnStatus(choice)
+    reader.error(
+        "NOT_IN_LIST",
+        f"Status must be one of: {', '.join(s.RETURN_STATUSES)}; got {text!r}",
+        where or Location(reader.file, s.COVER),
+        text,
+    )
+    return None
+
+
+def _read_monitoring_return(
+    reader: _Reader, values: dict[str, tuple[object, Location]], setup: ProgrammeSetup
+) -> MonitoringReturn | None:
+    cover = _cover_common(reader, values, s.MONITORING_RETURN)
+    code = _cover_partner(reader, values, setup)
+    period = _monitoring_period(reader, values, cover.financial_year)
+    status = _return_status(reader, values)
+    sign_off = SignOff(
+        _cover_text(values, "signed_by")[0],
+        _cover_text(values, "signed_role")[0],
+        _cover_date(reader, values, "signed_date", "Sign-off date"),
+    )
+    fte_raw, fte_at = values.get("fte_released", (None, Location(reader.file, s.COVER)))
+    try:
+        fte = parse_number(fte_raw)
+    except CellError as exc:
+        reader.error("NOT_A_NUMBER", f"FTE released in the period: {exc}", fte_at, fte_raw)
+        fte = None
+    lines = _delivered(reader)
+    spend = _spent(reader)
+    measurements = _measured(reader)
+    if status is None or not period:
+        return None
+    return MonitoringReturn(cover, code, period, status, sign_off, lines, spend, measurements, fte, setup, reader.file)
+
+
+def _rows_of(reader: _Reader, declared: Table) -> tuple[_Sheet, _Columns] | None:
+    sheet = reader.sheet(declared.sheet)
+    columns = reader.table(sheet, declared) if sheet is not None else None
+    return None if sheet is None or columns is None else (sheet, columns)
+
+
+def _line_id(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, seen: dict[str, str]) -> str:
+    """A row's line ID: VALUE_MISSING when blank, MONITORING_LINE_TWICE when an earlier row gives it."""
+    line_id = reader.text(sheet, r, columns["line_id"])
+    where = sheet.at(r, columns["line_id"])
+    if not line_id:
+        reader.error("VALUE_MISSING", "a row has figures but no line ID: give the ID from the approved version", where)
+    elif line_id in seen:
+        reader.error(
+            "MONITORING_LINE_TWICE",
+            f"line {line_id} is given twice in this return (also {seen[line_id]}): give it once",
+            where,
+            line_id,
+        )
+        return ""
+    else:
+        seen[line_id] = a1(r, columns["line_id"])
+    return line_id
+
+
+def _delivered(reader: _Reader) -> tuple[LineReport, ...]:
+    found = _rows_of(reader, monitoring_tables.DELIVERED)
+    if found is None:
+        return ()
+    sheet, columns = found
+    seen: dict[str, str] = {}
+    reports = []
+    for r in columns.rows:
+        line_id = _line_id(reader, sheet, r, columns, seen)
+        delivered = reader.number(sheet, r, columns["delivered"], "Delivered in period", money=True)
+        forecast = reader.number(sheet, r, columns["forecast"], "Forecast for the year", money=True)
+        status = _choice(reader, sheet, r, columns["status"], monitoring_tables.LINE_STATUSES, "Status")
+        comment = reader.text(sheet, r, columns["comment"])
+        if delivered is None and sheet.get(r, columns["delivered"]) is None:
+            reader.error(
+                "VALUE_MISSING",
+                f"line {line_id!r}: give the saving delivered in the period (0 if none)",
+                sheet.at(r, columns["delivered"]),
+            )
+        elif line_id and delivered is not None and status:
+            where = sheet.at(r, columns["line_id"])
+            reports.append(LineReport(line_id, delivered, forecast, LineStatus(status), comment, where))
+    return tuple(reports)
+
+
+def _spent(reader: _Reader) -> tuple[SpendReport, ...]:
+    found = _rows_of(reader, monitoring_tables.SPEND)
+    if found is None:
+        return ()
+    sheet, columns = found
+    seen: dict[str, str] = {}
+    spend = []
+    for r in columns.rows:
+        line_id = _line_id(reader, sheet, r, columns, seen)
+        spent = reader.number(sheet, r, columns["spent"], "Spent to date", money=True)
+        comment = reader.text(sheet, r, columns["comment"])
+        if spent is None and sheet.get(r, columns["spent"]) is None:
+            continue  # a listed cost with nothing spent or known yet
+        if line_id and spent is not None:
+            spend.append(SpendReport(line_id, spent, comment, sheet.at(r, columns["line_id"])))
+    return tuple(spend)
+
+
+def _measured(reader: _Reader) -> tuple[Measurement, ...]:
+    found = _rows_of(reader, monitoring_tables.MEASUREMENTS)
+    if found is None:
+        return ()
+    sheet, columns = found
+    points = []
+    for r in columns.rows:
+        measure = reader.text(sheet, r, columns["measure"])
+        value = reader.number(sheet, r, columns["value"], f"measure {measure!r}")
+        raw = sheet.get(r, columns["date"])
+        try:
+            date = parse_date(raw)
+        except CellError as exc:
+            reader.error("NOT_A_DATE", f"Date measured: {exc}", sheet.at(r, columns["date"]), raw)
+            continue
+        comment = reader.text(sheet, r, columns["comment"])
+        if not measure:
+            reader.error("VALUE_MISSING", "a measurement has no measure named", sheet.at(r, columns["measure"]))
+        elif value is not None:
+            points.append(Measurement(measure, value, date, comment, sheet.at(r, columns["measure"])))
+    return tuple(points)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jwmodel.tables import inputs as i
+from jwmodel.tables import monitoring as m
 
 VERSION = "1.0"
 PARTNER_RETURN = "jwmodel partner return"
@@ -75,3 +76,20 @@ PROPOSAL_COVER = (
 )
 
 HEADER_ROW = i.HEADER_ROW
+
+# --- the monitoring return (after approval: jwmodel.monitoring) ------------------------------------
+MONITORING_RETURN = "jwmodel monitoring return"
+DELIVERED, SPEND, MEASUREMENTS = m.DELIVERED.sheet, m.SPEND.sheet, m.MEASUREMENTS.sheet
+RETURN_STATUSES = ("Draft", "Final")  # jwmodel.monitoring.ReturnStatus
+MONITORING_COVER = (
+    *COMMON_COVER_START,
+    CoverField("partner_code", "Partner code", "Choose from the list", kind="partner"),
+    CoverField("partner_name", "Partner name", "Full name of your organisation"),
+    CoverField("period", "Period", "The quarter (2012/13 Q1) or the year (2012/13) this return is for"),
+    *COMMON_COVER_END,
+    CoverField("return_status", "Status", "Draft or Final: a draft is not counted unless drafts are asked for"),
+    CoverField("signed_by", "Signed off by", "The officer who signs the return off", required=False),
+    CoverField("signed_role", "Sign-off role", "e.g. Section 151 officer", required=False),
+    CoverField("signed_date", "Sign-off date", "The date it was signed off", kind="date", required=False),
+    CoverField("fte_released", "FTE released in the period", "Posts no longer needed", kind="number", required=False),
+)

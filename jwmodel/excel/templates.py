@@ -13,9 +13,10 @@ Table headers are locked and look like headers, not like the yellow input cells 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -27,10 +28,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.excel import schema as s
 from jwmodel.excel.atomic import OutputError, check_folder, check_target, replacing
-from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, write_value
+from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, page_setup, write_value
 from jwmodel.model import Partner
+from jwmodel.monitoring import MonitoringReturn
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 from jwmodel.tables import Column, Kind, Scope, Table, inputs
+from jwmodel.tables import monitoring as monitoring_tables
 
 if TYPE_CHECKING:  # pragma: no cover
     from jwmodel.definition import ProgrammeDefinition
@@ -40,15 +43,21 @@ __all__ = [
     "slug",
     "return_name",
     "proposal_name",
+    "monitoring_name",
+    "TemplateKind",
+    "KINDS",
     "template_files",
     "write_templates",
     "write_partner_return",
     "write_workstream_proposal",
+    "write_monitoring_return",
 ]
 
 CREATED = dt.datetime(2012, 4, 1)  # fixed, so regenerating a template gives identical bytes
 SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OFF: 8}
 MIN_ROWS = {s.BASELINE: 15, s.OPTIONS: 5, s.DRIVERS: 5, s.SAVINGS: 30, s.ONE_OFF: 10}
+SPARE_ROWS |= {s.DELIVERED: 5, s.SPEND: 3, s.MEASUREMENTS: 5}  # the monitoring return's tables
+MIN_ROWS |= {s.DELIVERED: 20, s.SPEND: 10, s.MEASUREMENTS: 10}
 MONEY = "#,##0.0##;(#,##0.0##);0"
 
 PARTNER_INSTRUCTIONS = (
@@ -143,6 +152,18 @@ def _workbook(path: Path, title: str) -> tuple[Workbook, _Formats]:
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties({"title": title, "author": "jwmodel", "created": CREATED, "comments": f"{title} {s.VERSION}"})
     return wb, _Formats(wb)
+
+
+def _close(wb: Workbook) -> None:
+    """Every sheet set up for print and screen as every workbook jwmodel writes is (``page_setup``:
+    A4 landscape, fitted to the page width, header and footer), then the file written. A sheet with
+    a table repeats and freezes its title, guidance and header rows; the Lists sheet its header row.
+    The footer's middle names the template version instead of a date, so regenerating gives the same file."""
+    title = wb.doc_properties.get("title", "jwmodel template")
+    for ws in wb.worksheets():
+        rows = s.HEADER_ROW + 1 if ws.tables else 1 if ws.name == s.LISTS else 0
+        page_setup(ws, programme=title, sheet_title=ws.name, header_rows=rows, date=f"template {s.VERSION}")
+    wb.close()
 
 
 def _protect(ws: Worksheet) -> None:
@@ -251,6 +272,7 @@ LIST_NAMES = {
     s.METHODS: "=Methods",
     s.CATEGORIES: "=Categories",
     s.ONE_OFF_TYPES: "=OneOffTypes",
+    monitoring_tables.LINE_STATUSES: "=LineStatuses",  # added to the Lists sheet by write_monitoring_return
 }
 
 
@@ -394,7 +416,7 @@ def write_partner_return(
         _table(wb, f, inputs.BASELINE, guidance, (), rows)
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
-        wb.close()
+        _close(wb)
 
     _atomic(path, write)
     return path
@@ -428,7 +450,7 @@ def write_workstream_proposal(
         _proposal_tables(wb, f, codes, data)
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
-        wb.close()
+        _close(wb)
 
     _atomic(path, write)
     return path
@@ -456,7 +478,7 @@ def slug(text: str) -> str:
 
 def return_name(code: str) -> str:
     """The file name of a partner's return, e.g. ``return-HC.xlsx`` (as in the worked examples)."""
-    return f"return-{re.sub(r'[^A-Za-z0-9]+', '-', code).strip('-') or 'partner'}.xlsx"
+    return f"return-{_code_part(code)}.xlsx"
 
 
 def proposal_name(service: str) -> str:
@@ -464,21 +486,71 @@ def proposal_name(service: str) -> str:
     return f"proposal-{slug(service) or 'service'}.xlsx"
 
 
+def monitoring_name(code: str) -> str:
+    """The file name of a partner's monitoring return, e.g. ``monitoring-HC.xlsx``."""
+    return f"monitoring-{_code_part(code)}.xlsx"
+
+
+def _code_part(code: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", code).strip("-") or "partner"
+
+
 @dataclass(frozen=True, slots=True)
 class TemplateFile:
-    """One template to send: its file name, and the partner or the service area it is for."""
+    """One template to send: its file name, its kind (a name in :data:`KINDS`) and the partner or the
+    service area it is for."""
 
     name: str
+    kind: str
     partner: Partner | None = None
     service: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TemplateKind:
+    """A kind of template ``jwmodel templates`` sends: one per partner or one per service area, its
+    file name, and the writer that pre-fills (and locks) the partner or service area on its cover."""
+
+    name: str
+    per: str  # "partner" or "service"
+    file_name: Callable[[str], str]
+    write: Callable[[Path, ProgrammeSetup, TemplateFile], Path]
+
+
+KINDS = (
+    TemplateKind(
+        s.PARTNER_RETURN,
+        "partner",
+        return_name,
+        lambda to, setup, f: write_partner_return(to, setup, partner=f.partner),
+    ),
+    TemplateKind(
+        s.WORKSTREAM_PROPOSAL,
+        "service",
+        proposal_name,
+        lambda to, setup, f: write_workstream_proposal(to, setup, service=f.service),
+    ),
+    TemplateKind(  # used after approval, each period; sent with the others so partners have it
+        s.MONITORING_RETURN,
+        "partner",
+        monitoring_name,
+        lambda to, setup, f: write_monitoring_return(to, setup, partner=f.partner),
+    ),
+)
+"""Every kind of template, in the order they are written: a new kind is one more entry."""
+
+
 def template_files(definition: ProgrammeDefinition) -> tuple[TemplateFile, ...]:
-    """Every template a programme sends, in the definition's order: a return per partner, then a
-    proposal per service area. Two names that would give the same file name (ignoring case, as
-    Windows and macOS do) are told apart by a number: ``proposal-ict-2.xlsx``."""
-    wanted = [TemplateFile(return_name(p.code), partner=p) for p in definition.partners]
-    wanted += [TemplateFile(proposal_name(service), service=service) for service in definition.services]
+    """Every template a programme sends, kind by kind (:data:`KINDS`), in the definition's order:
+    a return per partner, a proposal per service area, a monitoring return per partner. Two names
+    that would give the same file name (ignoring case, as Windows and macOS do) are told apart by a
+    number: ``proposal-ict-2.xlsx``."""
+    wanted = []
+    for kind in KINDS:
+        if kind.per == "partner":
+            wanted += [TemplateFile(kind.file_name(p.code), kind.name, partner=p) for p in definition.partners]
+        else:
+            wanted += [TemplateFile(kind.file_name(x), kind.name, service=x) for x in definition.services]
     taken: set[str] = set()
     files = []
     for item in wanted:
@@ -487,7 +559,7 @@ def template_files(definition: ProgrammeDefinition) -> tuple[TemplateFile, ...]:
             n += 1
             name = item.name.replace(".xlsx", f"-{n}.xlsx")
         taken.add(name.casefold())
-        files.append(TemplateFile(name, item.partner, item.service))
+        files.append(dataclasses.replace(item, name=name))
     return tuple(files)
 
 
@@ -502,8 +574,9 @@ def _refuse_overwriting(paths: Sequence[Path]) -> None:
 
 
 def write_templates(folder: str | Path, definition: ProgrammeDefinition, *, force: bool = False) -> list[Path]:
-    """Write into ``folder`` one partner return per partner and one workstream proposal per service
-    area, made from ``definition``, and the definition itself (``programme.json``) beside them.
+    """Write into ``folder`` every template the programme sends (:func:`template_files`: a partner
+    return and a monitoring return per partner, a workstream proposal per service area), made from
+    ``definition``, and the definition itself (``programme.json``) beside them.
 
     Args:
         folder: where to write (made if missing).
@@ -526,11 +599,115 @@ def write_templates(folder: str | Path, definition: ProgrammeDefinition, *, forc
         _refuse_overwriting(targets)
     folder.mkdir(parents=True, exist_ok=True)
     setup = definition.setup
-    written = []
-    for item, target in zip(files, targets, strict=False):
-        if item.partner:
-            written.append(write_partner_return(target, setup, partner=item.partner))
-        else:
-            written.append(write_workstream_proposal(target, setup, service=item.service))
+    writers = {kind.name: kind.write for kind in KINDS}
+    written = [writers[item.kind](target, setup, item) for item, target in zip(files, targets, strict=False)]
     written.append(write_definition(targets[-1], definition))
     return written
+
+
+# --- the monitoring return (after approval: jwmodel.monitoring) -----------------------------------
+
+MONITORING_INSTRUCTIONS = (
+    "How to complete this monitoring return",
+    "",
+    "1. Cover: choose your partner code, give the period (a quarter such as 2012/13 Q1, or a year) and its year.",
+    "   Status: Draft while you work on it; Final once signed off (name, role such as Section 151 officer, date).",
+    "   A resubmission after a final return reopens the period: give it the next submission number.",
+    "2. Savings delivered: one row per line of the approved business case, by its Line ID. Give the saving delivered",
+    "   in the period and the forecast for the whole financial year, for the whole line (all partners: the tracker",
+    "   splits it by the line's own rule). Sign convention as in the business case: cost positive, saving negative.",
+    "   Status: on track, at risk, delivered or dropped; say why a figure differs from plan in the comment.",
+    "3. One-off spend: each one-off cost's spend to date (cumulative from the start), by its Line ID.",
+    "4. Benefits: each measurement of a non-financial benefit named in the benefits register, with its date.",
+    "5. Save as .xlsx and send the file to the programme office. Check it first with: jwmodel check <this file>",
+)
+DELIVERED_GUIDANCE = "The whole line, £000s: cost positive, saving negative. Forecast: the whole financial year."
+SPEND_GUIDANCE = "Spend to date on each one-off cost of change, cumulative from the start (£000s)."
+MEASUREMENTS_GUIDANCE = "Measurements of the non-financial benefits in the programme's benefits register."
+
+
+def _monitoring_lists(wb: Workbook, f: _Formats) -> None:
+    """The line statuses and return statuses, beside the programme's lists on the Lists sheet."""
+    ws = wb.get_worksheet_by_name(s.LISTS)
+    for col, (header, values, name) in enumerate(
+        (
+            ("Line status", monitoring_tables.LINE_STATUSES, "LineStatuses"),
+            ("Return status", s.RETURN_STATUSES, "ReturnStatuses"),
+        ),
+        start=10,
+    ):
+        ws.write_string(0, col, header, f.bold)
+        for row, value in enumerate(values, start=1):
+            ws.write_string(row, col, value)
+        letter = xlsxwriter.utility.xl_col_to_name(col)
+        wb.define_name(name, f"='{s.LISTS}'!${letter}$2:${letter}${len(values) + 1}")
+
+
+def _monitoring_cover_values(setup: ProgrammeSetup, data: MonitoringReturn | None) -> dict[str, object]:
+    values = _cover_values(s.MONITORING_RETURN, data.cover if data else None, setup)
+    values["return_status"] = "Draft"
+    if data:
+        partner = next((p.name for p in setup.partners if p.code == data.partner), "")
+        values.update(
+            partner_code=data.partner,
+            partner_name=partner,
+            period=data.period,
+            return_status=data.status.value,
+            signed_by=data.sign_off.name,
+            signed_role=data.sign_off.role,
+            signed_date=data.sign_off.date,
+            fte_released=data.fte_released,
+        )
+    return values
+
+
+def write_monitoring_return(
+    path: str | Path,
+    setup: ProgrammeSetup,
+    data: MonitoringReturn | None = None,
+    *,
+    lines: Sequence[dict[str, object]] = (),
+    partner: Partner | None = None,
+) -> Path:
+    """Write a monitoring return: blank (with ``lines``, the approved version's lines as rows of
+    ``tables.monitoring.DELIVERED``/``SPEND`` keyed ``line_id``, ``service``, ``description``, when given),
+    or filled with ``data``; ``lines`` then gives each line's service and description."""
+    path = Path(path)
+    about = {str(x["line_id"]): x for x in lines}
+
+    def rows(reports: Sequence[object], cells) -> list[dict[str, object]]:
+        return [{**about.get(r.line_id, {}), **cells(r)} for r in reports]  # type: ignore[attr-defined]
+
+    def write(target: Path) -> None:
+        wb, f = _workbook(target, s.MONITORING_RETURN)
+        _instructions(wb, f, MONITORING_INSTRUCTIONS)
+        values, fixed = _monitoring_cover_values(setup, data), FIXED
+        if partner:  # ready to send to this partner (jwmodel templates)
+            values.update(partner_code=partner.code, partner_name=partner.name)
+            fixed = FIXED | {"partner_code", "partner_name"}
+        _cover(wb, f, s.MONITORING_COVER, "Monitoring return: benefits delivered", values, fixed)
+        status_row = 2 + [x.key for x in s.MONITORING_COVER].index("return_status")
+        wb.get_worksheet_by_name(s.COVER).data_validation(
+            status_row, 1, status_row, 1, {"validate": "list", "source": "=ReturnStatuses"}
+        )
+        if data:
+            delivered = rows(data.lines, lambda r: {**_cells_of(r), "status": r.status.value})
+            spend = rows(data.spend, _cells_of)
+            measured = [_cells_of(m) for m in data.measurements]
+        else:
+            delivered, spend, measured = list(lines), [], []
+        _table(wb, f, monitoring_tables.DELIVERED, DELIVERED_GUIDANCE, (), delivered)
+        _table(wb, f, monitoring_tables.SPEND, SPEND_GUIDANCE, (), spend)
+        _table(wb, f, monitoring_tables.MEASUREMENTS, MEASUREMENTS_GUIDANCE, (), measured)
+        _lists(wb, f, setup)
+        _monitoring_lists(wb, f)
+        wb.get_worksheet_by_name(s.COVER).activate()
+        _close(wb)
+
+    _atomic(path, write)
+    return path
+
+
+def _cells_of(report: object) -> dict[str, object]:
+    """A report's fields by name (its ``where`` left out): the cells of its row."""
+    return {k: getattr(report, k) for k in report.__slots__ if k != "where"}  # type: ignore[attr-defined]

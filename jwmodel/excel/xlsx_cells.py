@@ -16,8 +16,9 @@ from typing import Any
 
 from jwmodel.tables import Table
 from jwmodel.tables.outputs import flat, printable
+from jwmodel.version import VERSION
 
-__all__ = [
+__all__: list[str] = [
     "WORKBOOK_OPTIONS",
     "CELL_LIMIT",
     "ROW_LIMIT",
@@ -106,3 +107,201 @@ def write_declared_rows(
         ws.set_column(col, col, width)
     if shown:
         ws.autofilter(top, 0, top + len(shown), len(table.columns) - 1)
+
+
+# Page and screen set-up, and the one number style ------------------------------------------------
+#
+# Every workbook jwmodel writes (consolidated, receipts, model, tracker, ...) uses these, so a sheet
+# prints and reads the same whichever writer made it:
+#
+#     fmt = styles(wb)                                   # the shared cell formats, one set per workbook
+#     write_headers(ws, 3, ["Service area", "Low", "High"], fmt.head, widths=[34, 11, 11])
+#     write_value(ws, 4, 1, Decimal("-56"), fmt.money)  # (56): whole £000s, saving in brackets
+#     write_figure(ws, 5, 2, None, fmt.years)          # "n/a": a figure with no meaning
+#     page_setup(ws, programme="Hampshire 2012", sheet_title="Summary", header_rows=4, header_cols=1)
+#
+# Number formats (Excel's own, so the figure stays a number): MONEY on summary sheets (whole £000s,
+# savings bracketed, as Appendix A), MONEY_EXACT on detail sheets only (£000s to £1), PERCENT for
+# whole-number percentages stored as percentages (40 means 40%), YEARS for years and payback (one
+# decimal), FTE. The terminal's text follows the same style: ``jwmodel.report_text.money`` and friends.
+
+MONEY = "#,##0;(#,##0);0"
+MONEY_EXACT = "#,##0.000;(#,##0.000);0.000"
+PERCENT = '0"%";-0"%";0"%"'
+YEARS = "0.0"
+FTE = "#,##0.0"
+NOT_APPLICABLE = "n/a"  # written where a figure has no meaning (payback with no flows, no savings to scale)
+
+CHAR_WIDTH = 1.1  # Excel column width units per character of Calibri 11, with a little room
+WIDTH_MIN, WIDTH_MAX = 6, 60
+LINE_HEIGHT = 15  # points per line of Calibri 11
+
+__all__ += [
+    "MONEY",
+    "MONEY_EXACT",
+    "PERCENT",
+    "YEARS",
+    "FTE",
+    "NOT_APPLICABLE",
+    "Styles",
+    "styles",
+    "write_figure",
+    "write_headers",
+    "fit_width",
+    "set_widths",
+    "page_setup",
+    "page_header_text",
+]
+
+
+class Styles:
+    """The cell formats every writer shares, made once per workbook (``styles(wb)``)."""
+
+    def __init__(self, wb: Any) -> None:
+        add = wb.add_format
+        self.title = add({"bold": True, "font_size": 14})
+        self.bold = add({"bold": True})
+        self.note = add({"italic": True, "font_color": "#595959"})
+        self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.head = add({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
+        self.head_right = add({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom", "align": "right"})
+        self.head_center = add({"bold": True, "bottom": 1, "align": "center", "valign": "bottom"})
+        self.text = add({})
+        self.money = add({"num_format": MONEY})
+        self.money_exact = add({"num_format": MONEY_EXACT})
+        self.percent = add({"num_format": PERCENT})
+        self.years = add({"num_format": YEARS})
+        self.fte = add({"num_format": FTE})
+        self.total = add({"num_format": MONEY, "bold": True, "top": 1, "bottom": 6})
+        self.total_exact = add({"num_format": MONEY_EXACT, "bold": True, "top": 1, "bottom": 6})
+        self.fte_total = add({"num_format": FTE, "bold": True, "top": 1, "bottom": 6})
+        self.not_applicable = add({"align": "right", "font_color": "#595959"})
+        self.banner = add({"bold": True, "font_size": 14, "font_color": "#FFFFFF", "bg_color": "#C00000"})
+        self.big = add({"bold": True, "font_size": 12, "num_format": MONEY})
+
+
+def styles(wb: Any) -> Styles:
+    """The shared :class:`Styles` of XlsxWriter workbook ``wb`` (made on the first call, kept on it)."""
+    held = getattr(wb, "_jwmodel_styles", None)
+    if held is None:
+        held = Styles(wb)
+        wb._jwmodel_styles = held
+    return held
+
+
+def write_figure(ws: Any, row: int, col: int, value: object, fmt: object = None, *, na: Any = None) -> None:
+    """A figure in the one number style; ``None`` is "n/a" (a figure with no meaning), right-aligned.
+
+    ``na`` is the format for "n/a" (default: the format given, so it lines up with the figures).
+    """
+    if value is None:
+        ws.write_string(row, col, NOT_APPLICABLE, na if na is not None else fmt)
+    else:
+        write_value(ws, row, col, value, fmt)
+
+
+def fit_width(values: Sequence[object], *, minimum: int = WIDTH_MIN, maximum: int = WIDTH_MAX) -> int:
+    """A column width (Excel units) that shows the longest of ``values`` as text, within the bounds."""
+    longest = max((len(_shown(v)) for v in values), default=0)
+    return int(max(minimum, min(maximum, round(longest * CHAR_WIDTH + 2))))
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return f"({abs(value):,.0f})" if value < 0 else f"{value:,.0f}"
+    return str(value)
+
+
+def set_widths(ws: Any, widths: Sequence[float], *, first_col: int = 0) -> None:
+    """Set the widths of consecutive columns from ``first_col``."""
+    for col, width in enumerate(widths, start=first_col):
+        ws.set_column(col, col, width)
+
+
+def write_headers(
+    ws: Any, row: int, headers: Sequence[str], fmt: object, *, widths: Sequence[float], first_col: int = 0
+) -> None:
+    """Column headers on ``row`` that wrap within their columns, with the row tall enough for them.
+
+    The row's height is set from the longest wrapped header, so a header never runs over the first
+    row of figures (a reader that does not fit rows to wrapped text shows it whole too).
+    """
+    lines = 1
+    for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=first_col):
+        write_value(ws, row, col, header, fmt)
+        lines = max(lines, _wrapped_lines(str(header), width))
+    ws.set_row(row, LINE_HEIGHT * lines + 3)
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes when wrapped at word breaks in a column ``width`` wide."""
+    room = max(1, int((width - 1) / CHAR_WIDTH))
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, 0
+        used = len(word) if not used else used + 1 + len(word)
+        while used > room:  # a word longer than the column breaks inside it
+            lines, used = lines + 1, used - room
+    return lines
+
+
+def page_header_text(text: str, limit: int = 80) -> str:
+    """``text`` safe in a page header or footer: '&' doubled, cut to ``limit`` characters."""
+    text = printable(text).replace("\n", " ")
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("&", "&&")
+
+
+def page_setup(
+    ws: Any,
+    *,
+    programme: str,
+    sheet_title: str,
+    header_rows: int = 0,
+    header_cols: int = 0,
+    version: str | None = None,
+    date: str | None = None,
+    one_page: bool = False,
+    freeze: bool = True,
+) -> None:
+    """Print and screen set-up every sheet jwmodel writes shares.
+
+    A4 landscape, fitted to the page width (and to one page tall with ``one_page``), the first
+    ``header_rows`` rows and ``header_cols`` columns repeated on every printed page and frozen on
+    screen, a header naming the programme (left) and the sheet (right), and a footer with
+    "Page x of y", the date the workbook was written and "jwmodel VERSION".
+
+    Args:
+        ws: an XlsxWriter worksheet.
+        programme: the programme's name (or what the workbook is about), shown in the page header.
+        sheet_title: the sheet's name as a reader knows it, shown in the page header.
+        header_rows: rows at the top that label the columns (print titles; panes frozen below them).
+        header_cols: columns at the left that label the rows (print titles; panes frozen right of them).
+        version: jwmodel's version (default: the installed one).
+        date: the date to show (default: today, ISO 8601).
+        one_page: fit the whole sheet on one page (a summary for a committee).
+        freeze: freeze the header rows and columns on screen.
+    """
+    import datetime
+
+    if version is None:
+        version = VERSION
+    date = date or datetime.date.today().isoformat()
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    ws.fit_to_pages(1, 1 if one_page else 0)
+    if header_rows:
+        ws.repeat_rows(0, header_rows - 1)
+    if header_cols:
+        ws.repeat_columns(0, header_cols - 1)
+    if freeze and (header_rows or header_cols):
+        ws.freeze_panes(header_rows, header_cols)
+    ws.set_header(f"&L{page_header_text(programme)}&R{page_header_text(sheet_title)}", {"margin": 0.3})
+    ws.set_footer(
+        f"&LPage &P of &N&C{page_header_text(date, 20)}&Rjwmodel {page_header_text(version, 20)}", {"margin": 0.3}
+    )

@@ -92,7 +92,18 @@ def test_outputs_are_jw_formulas_spilling_as_dynamic_arrays(formulas):
     by_name = {}
     for f in formulas:
         by_name.setdefault(f.name, []).append(f)
-    assert set(by_name) == {"JW_SAVINGS_SUMMARY", "JW_BY_PARTNER", "JW_SHARES", "JW_APPORTION", "JW_CHECK_TOTAL"}
+    assert set(by_name) == {
+        "JW_SAVINGS_SUMMARY",
+        "JW_BY_PARTNER",
+        "JW_SHARES",
+        "JW_APPORTION",
+        "JW_CHECK_TOTAL",
+        "JW_NPV",
+        "JW_PAYBACK",
+        "JW_SWITCHING_VALUE",
+        "JW_OPTION_SCORES",
+        "JW_FINDINGS",
+    }
     (summary,) = by_name["JW_SAVINGS_SUMMARY"]
     assert (summary.sheet, summary.cell, summary.ref) == ("Summary", "A4", "A4:K12")
     assert summary.args == ("SavingLinesTable[#All]", "RulesTable[#All]", "OneOffCostsTable[#All]")

@@ -154,3 +154,37 @@ def test_settings_from_typed_options_read_the_rate_and_bias_by_the_one_rule():
 def test_settings_that_cannot_be_read_name_the_setting(kwargs, message):
     with pytest.raises(AppraisalError, match=message):
         settings_from(**kwargs)
+
+
+def test_each_partners_share_of_each_year_is_split_to_the_pound_and_written_on_the_grid():
+    """One line of -1 (£1,000 saved a year) at 33/33/34, one of -0.002 at 50/50 that splits 1/1:
+    worked by hand, each partner's figure is the sum of its shares, written to 3 places."""
+    from jwmodel.model import (
+        ApportionmentRule,
+        Category,
+        Method,
+        ParticipationOption,
+        Partner,
+        Programme,
+        Range,
+        SavingLine,
+        ServiceArea,
+    )
+
+    fixed = {"A": D(33), "B": D(33), "C": D(34)}
+    programme = Programme(
+        partners=(Partner("A"), Partner("B"), Partner("C")),
+        services=(
+            ServiceArea("S", (ParticipationOption("all", ("A", "B", "C"), ApportionmentRule(Method.FIXED, fixed)),)),
+            ServiceArea(
+                "T", (ParticipationOption("two", ("A", "B"), ApportionmentRule(Method.FIXED, {"A": 50, "B": 50})),)
+            ),
+        ),
+        saving_lines=(
+            SavingLine("S", "one", Category.CASHABLE_STAFFING, Range(D(-1), D(-1))),
+            SavingLine("T", "two", Category.CASHABLE_STAFFING, Range(D("-0.002"), D("-0.002"))),
+        ),
+    )
+    appraisal = appraise_programme(consolidate(programme), AppraisalSettings("2012/13", 2))
+    savings = {p.name: [str(v) for v in p.cashflow.savings] for p in appraisal.by_partner}
+    assert savings == {"A": ["-0.331", "-0.331"], "B": ["-0.331", "-0.331"], "C": ["-0.340", "-0.340"]}

@@ -23,7 +23,7 @@ def test_regenerating_gives_the_committed_workbooks_by_meaning(regenerated):
     """Cells, formulas, cached values, validations, tables and names: not bytes, so an XlsxWriter
     upgrade that lays out the XML differently does not break it."""
     root, written = regenerated
-    assert len(written) == 22  # 2 templates, 10 Hampshire and 8 East Herts submissions, 2 programme definitions
+    assert len(written) == 23  # 3 templates, 10 Hampshire and 8 East Herts submissions, 2 programme definitions
     for path in [*written, root / "joint_working_model.xlsx"]:
         committed = WORKBOOKS / path.relative_to(root)
         assert committed.exists(), f"{committed} is not committed: run `make workbooks`"

@@ -198,3 +198,50 @@ def test_a_decimal_is_accepted_wherever_a_number_is():
         parse_number(Decimal("NaN"))
     with pytest.raises(CellError):
         parse_number(Decimal("Infinity"))
+
+
+# --- weights scaled once (issue 14): a line's percentages are a FrozenMap, split for every figure ---
+
+
+def test_weights_given_as_a_frozen_map_split_as_the_same_weights_given_as_a_dict():
+    from jwmodel.model import FrozenMap
+
+    frozen = FrozenMap({"HC": Decimal(27), "HFRS": Decimal(7), "HCC": Decimal(66)})
+    assert split_units(100, frozen) == {"HC": 27, "HFRS": 7, "HCC": 66}
+    # 101 units: quotas 27.27, 7.07, 66.66; the one unit left goes to the largest remainder, HCC
+    assert split_units(101, frozen) == {"HC": 27, "HFRS": 7, "HCC": 67}
+    # -7 units split as 7 then negated: quotas 1.89, 0.49, 4.62; two left go to HC (.89) and HCC (.62)
+    assert split_units(-7, frozen) == {"HC": -2, "HFRS": 0, "HCC": -5}
+    assert allocate(Decimal("-10"), frozen) == {
+        "HC": Decimal("-2.700"),
+        "HFRS": Decimal("-0.700"),
+        "HCC": Decimal("-6.600"),
+    }
+    # 0.001 three ways at 27/7/66: the one unit goes to the largest remainder, HCC (0.66 of a unit)
+    assert allocate(Decimal("0.001"), frozen) == {
+        "HC": Decimal("0.000"),
+        "HFRS": Decimal("0.000"),
+        "HCC": Decimal("0.001"),
+    }
+
+
+def test_frozen_weights_equal_but_in_another_order_keep_the_order_they_are_given_in():
+    from jwmodel.model import FrozenMap
+
+    first = FrozenMap({"A": Decimal(1), "B": Decimal(2)})
+    second = FrozenMap({"B": Decimal(2), "A": Decimal(1)})  # equal (and so one cache entry) but ordered B, A
+    assert list(allocate(Decimal("3"), first)) == ["A", "B"]
+    assert list(allocate(Decimal("3"), second)) == ["B", "A"]
+    assert allocate(Decimal("3"), second) == {"A": Decimal("1.000"), "B": Decimal("2.000")}
+
+
+def test_frozen_weights_that_cannot_be_used_are_refused_every_time():
+    from jwmodel.model import FrozenMap
+
+    negative = FrozenMap({"A": Decimal(-1), "B": Decimal(2)})
+    zero = FrozenMap({"A": Decimal(0)})
+    for _ in range(2):  # a refusal is not remembered as a result
+        with pytest.raises(MoneyError, match="weight for 'A': -1 is negative"):
+            allocate(Decimal(1), negative)
+        with pytest.raises(MoneyError, match="all weights are zero"):
+            allocate(Decimal(1), zero)

@@ -210,3 +210,43 @@ def test_per_service_totals_add_up_to_the_lines(lines):
     additional = sum((a for _, k, a in lines if k == SAVING and a > 0), D(0))
     assert total.total_costs == sum((a for _, k, a in lines if k == ONE_OFF), D(0)) + 5 * additional
     assert total.total_savings == 5 * sum((a for _, k, a in lines if k == SAVING and a < 0), D(0))
+
+
+# --- the default ramp and timing phased directly (issue 14) -----------------------------------
+
+
+def test_a_line_with_no_profile_is_its_amount_every_year_on_the_pound_grid():
+    flow = phase_line(SAVING, D("-12.5"), None, PLAN)
+    assert [str(v) for v in flow.savings] == ["-12.500"] * 5  # written to £1, as a ramp of 100% gives it
+    assert [str(v) for v in flow.costs] == ["0.000"] * 5
+    cost = phase_line(SAVING, D("3"), Profile("2014/15"), PLAN)
+    assert [str(v) for v in cost.costs] == ["0.000", "0.000", "3.000", "3.000", "3.000"]
+    assert [str(v) for v in phase_line(SAVING, D("-0"), None, PLAN).savings] == ["0.000"] * 5  # never -0.000
+
+
+def test_a_one_off_cost_spent_in_its_start_year_is_all_there():
+    flow = phase_line(ONE_OFF, D("250.5"), Profile("2013/14"), PLAN)
+    assert [str(v) for v in flow.costs] == ["0.000", "250.500", "0.000", "0.000", "0.000"]
+    assert [str(v) for v in phase_one_off(D("-1"), Profile(), PLAN)] == ["-1.000", "0.000", "0.000", "0.000", "0.000"]
+    assert [str(v) for v in phase_one_off(D("0"), Profile("2016/17"), PLAN)] == ["0.000"] * 5
+
+
+def test_a_ramp_written_100_0_is_the_full_ramp():
+    assert phase_recurring(D("-7.001"), Profile(ramp=(D("100.0"),)), PLAN) == (D("-7.001"),) * 5
+    assert phase_one_off(D("9"), Profile(one_off_timing=(D("100.00"),)), PLAN)[0] == D("9.000")
+
+
+def test_a_phased_cash_flow_is_equal_to_one_built_and_checked_from_its_figures():
+    for kind, amount, profile in (
+        (SAVING, "-100", Profile("2013/14", (D(50), D(100)))),
+        (SAVING, "40", None),
+        (ONE_OFF, "100", Profile(one_off_timing=(D(25), D(75)))),
+    ):
+        flow = phase_line(kind, D(amount), profile, PLAN)
+        assert flow == Cashflow(flow.years, flow.savings, flow.costs)
+        assert all(type(v) is Decimal for v in (*flow.savings, *flow.costs)) and type(flow.years) is tuple
+
+
+def test_phase_line_still_refuses_an_unknown_kind_before_reading_the_amount():
+    with pytest.raises(PhasingError, match="kind must be 'saving' or 'one-off', got 'other'"):
+        phase_line("other", "not a number", None, PLAN)
