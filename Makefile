@@ -33,6 +33,10 @@ demo: $(DEMO_STAMP)
 	@echo "East Herts and Stevenage (ILLUSTRATIVE figures): what changes if North Herts joins"
 	$(BIN)/jwmodel compare workbooks/examples/east-herts-stevenage-2011 --with "*=EHC, SBC and NHDC" \
 	    --base-name "Two councils" --name "With North Herts" --json out/east-herts-comparison.json
+	@echo
+	@echo "Hampshire 2012 after approval (ILLUSTRATIVE returns): the benefits tracked against the approved version"
+	-$(BIN)/jwmodel track $(EXAMPLE)-monitoring/approved-version.json $(EXAMPLE)-monitoring/returns --as-of 2015-05-29 \
+	    -o out/tracker.xlsx --json out/tracker.json
 
 test: $(STAMP) libreoffice
 	$(BIN)/python -m pytest
@@ -60,7 +64,13 @@ workbooks: $(STAMP)
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis
 
-# The consolidation benchmark (bench/README.md): generates bench/data/n1000 once (kept, git-ignored),
-# then times jwmodel consolidate beside the naive pandas loop, a raw python-calamine read and unzipping.
+# The consolidation benchmark (bench/README.md): generates bench/data/realistic-n1000 and n1000 once (kept,
+# git-ignored), then times jwmodel consolidate beside the naive pandas loop, a raw python-calamine read and unzipping.
 bench: $(STAMP) libreoffice
 	$(BIN)/python bench/run.py --n 1000
+
+# The Hampshire Summary as LibreOffice prints it, rendered to PNG for README.md and docs/consolidate.md.
+.PHONY: docs-images
+docs-images: $(STAMP) libreoffice
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[docs]'
+	$(BIN)/python docs/render_summary.py --out docs/images

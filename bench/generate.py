@@ -65,11 +65,31 @@ from jwmodel.model import (
 )
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
 
-__all__ = ["Plan", "generate", "plan", "manifest_path", "load_manifest"]
+__all__ = ["Plan", "Shape", "SHAPES", "generate", "plan", "default_folder", "manifest_path", "load_manifest"]
 
-MAX_PARTNERS = 12
-SERVICES = 60
-RETURN_SHARE = 0.7  # the rest are workstream proposals
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What a generated folder looks like: the programme's size and what each file holds (ranges inclusive)."""
+
+    name: str
+    partners: int  # at most: fewer when there are fewer returns
+    services: int
+    return_share: float  # the share of files that are partner returns; the rest are workstream proposals
+    return_services: tuple[int, int]  # service areas on a return's Baseline sheet
+    lines: tuple[int, int]  # saving lines in a proposal
+    costs: tuple[int, int]  # one-off costs in a proposal
+
+
+# Today's stress case: a programme far beyond a real one (12 partners, 60 service areas, 20-200 lines a proposal).
+OVERSIZED = Shape("oversized", 12, 60, 0.7, (10, 50), (20, 200), (0, 8))
+# Shaped like the bundled examples (3 partners, 5-7 service areas, 17 lines in all in Hampshire), at the top
+# of the range a real programme has: 12 partners, 30 service areas, 5-30 areas a return, 3-20 lines a proposal.
+REALISTIC = Shape("realistic", 12, 30, 12 / 42, (5, 30), (3, 20), (0, 3))
+SHAPES = {x.name: x for x in (OVERSIZED, REALISTIC)}
+MAX_PARTNERS = OVERSIZED.partners
+SERVICES = OVERSIZED.services
+RETURN_SHARE = OVERSIZED.return_share
 YEAR = "2012/13"
 FORMULA_SHARE = 0.5  # files whose computed cells hold formulas (with their stored results)
 
@@ -143,14 +163,14 @@ _SAVING_WORDS = (
 )
 
 
-def programme_setup(partners: int) -> ProgrammeSetup:
+def programme_setup(partners: int, services: int = SERVICES) -> ProgrammeSetup:
     codes = [f"P{i + 1:02d}" for i in range(partners)]
     names = [f"{_PLACES[i % len(_PLACES)]} {_ORGS[(i // len(_PLACES)) % len(_ORGS)]} {i + 1}" for i in range(partners)]
     services = [
         _SERVICE_NAMES[i]
         if i < len(_SERVICE_NAMES)
         else f"{_SERVICE_NAMES[i % len(_SERVICE_NAMES)]} ({i // len(_SERVICE_NAMES) + 1})"
-        for i in range(SERVICES)
+        for i in range(services)
     ]
     return ProgrammeSetup(tuple(Partner(c, n) for c, n in zip(codes, names, strict=True)), tuple(services), YEAR)
 
@@ -164,18 +184,19 @@ class Plan:
     n_returns: int
     n_proposals: int
     partners: int
+    shape: Shape = OVERSIZED
 
     @classmethod
-    def make(cls, n: int, seed: int = 0) -> Plan:
+    def make(cls, n: int, seed: int = 0, shape: Shape = OVERSIZED) -> Plan:
         if n < 2:
             raise ValueError("generate at least 2 files (a return and a proposal)")
-        n_proposals = max(1, round(n * (1 - RETURN_SHARE)))
+        n_proposals = min(n - 1, max(1, round(n * (1 - shape.return_share))))
         n_returns = n - n_proposals
-        return cls(n, seed, n_returns, n_proposals, min(MAX_PARTNERS, n_returns))
+        return cls(n, seed, n_returns, n_proposals, min(shape.partners, n_returns), shape)
 
     @property
     def setup(self) -> ProgrammeSetup:
-        return programme_setup(self.partners)
+        return programme_setup(self.partners, self.shape.services)
 
     def kind(self, i: int) -> tuple[str, int, int]:
         """('return', partner index, submission) or ('proposal', service index, submission) of file i."""
@@ -184,32 +205,32 @@ class Plan:
         is_proposal = ((i + 1) * self.n_proposals) // self.n > proposals_before
         if is_proposal:
             j = proposals_before
-            return "proposal", j % SERVICES, j // SERVICES + 1
+            return "proposal", j % self.shape.services, j // self.shape.services + 1
         j = i - proposals_before
         return "return", j % self.partners, j // self.partners + 1
 
     def final_submission(self, kind: str, index: int) -> int:
         """The highest submission number of a partner's returns (a service's proposals); 0 if none."""
-        count, groups = (self.n_returns, self.partners) if kind == "return" else (self.n_proposals, SERVICES)
+        count, groups = (self.n_returns, self.partners) if kind == "return" else (self.n_proposals, self.shape.services)
         return count // groups + (1 if index < count % groups else 0)
 
     def final_return_services(self, partner: int) -> list[int]:
         """The service indexes in the final return of ``partner``."""
         submission = self.final_submission("return", partner)
-        return _return_services(self.seed, partner, submission)
+        return _return_services(self, partner, submission)
 
 
-def plan(n: int, seed: int = 0) -> Plan:
-    return Plan.make(n, seed)
+def plan(n: int, seed: int = 0, shape: str = "oversized") -> Plan:
+    return Plan.make(n, seed, SHAPES[shape])
 
 
 def _rng(*key: object) -> random.Random:
     return random.Random(":".join(map(str, key)))
 
 
-def _return_services(seed: int, partner: int, submission: int) -> list[int]:
-    rng = _rng(seed, "services", partner, submission)
-    return sorted(rng.sample(range(SERVICES), rng.randint(10, 50)))
+def _return_services(p: Plan, partner: int, submission: int) -> list[int]:
+    rng = _rng(p.seed, "services", partner, submission)
+    return sorted(rng.sample(range(p.shape.services), rng.randint(*p.shape.return_services)))
 
 
 def _money(rng: random.Random, low: int, high: int) -> Decimal:
@@ -235,7 +256,7 @@ def return_data(p: Plan, partner_index: int, submission: int) -> PartnerReturn:
     partner = setup.partners[partner_index]
     rng = _rng(p.seed, "return", partner_index, submission)
     entries = []
-    for k in _return_services(p.seed, partner_index, submission):
+    for k in _return_services(p, partner_index, submission):
         gross = _money(rng, 20, 6000)
         charges = Decimal(rng.randint(0, int(gross) // 4)) if rng.random() < 0.6 else None
         net = gross - (charges or 0)
@@ -296,7 +317,7 @@ def proposal_data(p: Plan, service_index: int, submission: int) -> WorkstreamPro
             )
 
     lines = []
-    for i in range(rng.randint(20, 200)):
+    for i in range(rng.randint(*p.shape.lines)):
         category = rng.choices(list(Category), weights=(40, 25, 20, 5, 10))[0]
         a, b = _money(rng, 1, 400), _money(rng, 0, 150)
         estimate = Range(a + b, a) if category is Category.ADDITIONAL_COST else Range(-a, -a - b)
@@ -315,7 +336,7 @@ def proposal_data(p: Plan, service_index: int, submission: int) -> WorkstreamPro
             )
         )
     costs = []
-    for i in range(rng.randint(0, 8)):
+    for i in range(rng.randint(*p.shape.costs)):
         a, b = _money(rng, 1, 300), _money(rng, 0, 100)
         costs.append(OneOffCost(service, f"Change cost ({i + 1})", rng.choice(list(OneOffType)), Range(a, a + b)))
     area = ServiceArea(service, tuple(options))
@@ -468,14 +489,24 @@ def _expected(entries: list[dict]) -> dict:
 
 
 def generate(
-    outdir: str | Path, n: int, *, seed: int = 0, libreoffice: float = 0.1, jobs: int | None = None, quiet: bool = True
+    outdir: str | Path,
+    n: int,
+    *,
+    seed: int = 0,
+    libreoffice: float = 0.1,
+    jobs: int | None = None,
+    quiet: bool = True,
+    shape: str = "oversized",
 ) -> dict:
-    """Write ``n`` files into ``outdir`` (emptied of .xlsx first) and the manifest beside it; return the manifest."""
+    """Write ``n`` files into ``outdir`` (emptied of .xlsx first) and the manifest beside it; return the manifest.
+
+    ``shape``: "oversized" (:data:`OVERSIZED`, the default) or "realistic" (:data:`REALISTIC`).
+    """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     for old in outdir.glob("*.xlsx"):
         old.unlink()
-    p = plan(n, seed)
+    p = plan(n, seed, shape)
     jobs = jobs or max(1, len(os.sched_getaffinity(0)))
     clock = time.perf_counter()
     work = [(p, i, str(outdir)) for i in range(n)]
@@ -502,8 +533,9 @@ def generate(
         "n": n,
         "seed": seed,
         "fingerprint": fingerprint(),
+        "shape": p.shape.name,
         "partners": p.partners,
-        "services": SERVICES,
+        "services": p.shape.services,
         "returns": p.n_returns,
         "proposals": p.n_proposals,
         "libreoffice": len(chosen),
@@ -514,6 +546,11 @@ def generate(
     }
     manifest_path(outdir).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
+
+
+def default_folder(n: int, shape: str = "oversized") -> Path:
+    """Where a generated folder goes by default: bench/data/n<N> (oversized), bench/data/realistic-n<N>."""
+    return Path(__file__).resolve().parent / "data" / (f"n{n}" if shape == "oversized" else f"{shape}-n{n}")
 
 
 def fingerprint() -> str:
@@ -572,9 +609,12 @@ def main(argv: list[str] | None = None) -> int:
         help="share of files re-saved by LibreOffice (default 0.1; 0 for none)",
     )
     ap.add_argument("--jobs", type=int, default=None, help="processes writing files (default: the cores available)")
+    ap.add_argument("--shape", choices=sorted(SHAPES), default="oversized", help="what the files look like")
     args = ap.parse_args(argv)
-    out = Path(args.out) if args.out else Path(__file__).resolve().parent / "data" / f"n{args.n}"
-    m = generate(out, args.n, seed=args.seed, libreoffice=args.libreoffice, jobs=args.jobs, quiet=False)
+    out = Path(args.out) if args.out else default_folder(args.n, args.shape)
+    m = generate(
+        out, args.n, seed=args.seed, libreoffice=args.libreoffice, jobs=args.jobs, quiet=False, shape=args.shape
+    )
     print(
         f"{out}: {m['n']} files ({m['returns']} returns, {m['proposals']} proposals, {m['formulas']} with "
         f"formulas, {m['libreoffice']} re-saved by LibreOffice), {m['bytes'] / 1e6:.1f} MB"

@@ -16,7 +16,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jwmodel.business_case import AppraisalSettings
-    from jwmodel.service import Report, Run, UsageError, check_files, compare, consolidate_folder, write_templates
+    from jwmodel.service import (  # versions (issue 11)
+        Report,
+        Run,
+        Tracking,
+        UsageError,
+        check_files,
+        compare,
+        consolidate_folder,
+        load_version,
+        save_version,
+        track,
+        version_of,
+        write_templates,
+    )
 
 __all__ = [
     "__version__",
@@ -28,11 +41,24 @@ __all__ = [
     "compare",
     "consolidate_folder",
     "write_templates",
+    "load_version",
+    "save_version",
+    "version_of",
+    "Verification",
+    "verify_version",
+    "compare_versions",
+    "write_changes",
+    "Tracking",
+    "track",
 ]
 
 from jwmodel.version import VERSION as __version__  # noqa: E402
 
-_SERVICE = {"Report", "Run", "UsageError", "check_files", "compare", "consolidate_folder", "write_templates"}
+_SERVICE = {"Report", "Run", "UsageError", "check_files", "compare", "consolidate_folder"}
+_SERVICE |= {"load_version", "save_version", "version_of", "Verification", "verify_version", "compare_versions"}
+_SERVICE |= {"write_changes"}  # versions of the business case (issue 11)
+_SERVICE |= {"write_templates"}  # templates to send (issue 13)
+_SERVICE |= {"Tracking", "track"}  # after approval: tracking the benefits (issue 11)
 
 
 def __getattr__(name: str) -> Any:

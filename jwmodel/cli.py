@@ -54,7 +54,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
     from jwmodel.excel.batch import is_output
 
     folder = Path(args.folder).resolve()
-    for path in (args.output, args.json, args.model):
+    for path in (args.output, args.json, args.model, args.appendix, args.save_version):
         if path:
             target = check_target(path)
             if target.is_file() and target.resolve().parent == folder and not is_output(target):
@@ -91,21 +91,48 @@ def _print_run(run: Run, args: argparse.Namespace) -> None:
         print(text)
         print()
     print(sources_line(run.sources))
-    written = [args.output, *(x for x in (args.model, args.json, args.tables, args.receipts) if x)]
+    extra = (
+        args.model,
+        args.json,
+        args.tables,
+        args.receipts,
+        args.appendix,
+        args.save_version,
+        getattr(args, "written_pdf", None),
+    )
+    written = [args.output, *(x for x in extra if x)]
     print("Wrote " + ", ".join(str(x) for x in written))
 
 
-def _write(run: Run, args: argparse.Namespace) -> None:
-    """Every output, the workbook first, then the model, the JSON, the tables and the receipts."""
-    run.write_workbook(args.output)
-    if args.model:
-        run.write_model(args.model)
-    if args.json:
-        run.write_json(args.json)
-    if args.tables:
-        run.write_tables(args.tables)
-    if args.receipts:
-        run.write_receipts(args.receipts)
+def _write(run: Run, args: argparse.Namespace) -> dict[str, float]:
+    """Every output, the workbook first, then the model, the JSON, the tables and the receipts; seconds each took."""
+    seconds: dict[str, float] = {}
+    progress = False if args.quiet else None
+    for stage, target, write in (
+        ("workbook", args.output, lambda path: run.write_workbook(path, progress=progress)),
+        ("model", args.model, run.write_model),
+        ("json", args.json, run.write_json),
+        ("tables", args.tables, run.write_tables),
+        ("receipts", args.receipts, run.write_receipts),
+    ):
+        if target:
+            clock = time.perf_counter()
+            write(target)
+            seconds[stage] = time.perf_counter() - clock
+    if args.appendix:
+        clock = time.perf_counter()
+        _write_appendix(run, args)
+        seconds["appendix"] = time.perf_counter() - clock
+    _save_version(run, args)
+    return seconds
+
+
+def _write_appendix(run: Run, args: argparse.Namespace) -> None:
+    """The committee appendix (--appendix), and the Summary as a PDF beside it where LibreOffice is installed."""
+    _, pdf = run.write_appendix(args.appendix, workbook=args.output)
+    args.written_pdf = pdf
+    if pdf is None and not args.quiet:
+        print("jwmodel: LibreOffice is not installed: no PDF of the workbook's summary pages", file=sys.stderr)
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
@@ -125,9 +152,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         if args.receipts:
             run.write_receipts(args.receipts)
         return _nothing_usable(run)
-    clock = time.perf_counter()
-    _write(run, args)
-    timings = {**run.timings, "write": time.perf_counter() - clock}
+    timings = {**run.timings, **_write(run, args)}
     _print_run(run, args)
     if args.profile:
         total = sum(timings.values())
@@ -304,6 +329,8 @@ def parser() -> argparse.ArgumentParser:
     _compare_parser(sub)
     _check_parser(sub)
     _templates_parser(sub)
+    _versions_parsers(sub)
+    _track_parser(sub)
     return p
 
 
@@ -349,6 +376,13 @@ def _consolidate_parser(sub: Any) -> None:  # argparse's sub-parsers action
         help="read files on an existing Dask cluster (scheduler address); the workers must reach the same paths",
     )
     _programme_argument(c)
+    c.add_argument(
+        "--appendix",
+        metavar="FILE",
+        help="also write the financial appendix for a committee report as Word (.docx), and the workbook's Summary "
+        "as a PDF beside it where LibreOffice is installed",
+    )
+    _save_version_arguments(c)
     c.add_argument("--profile", action="store_true", help="print the time taken by each stage")
     _appraisal_arguments(c)
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
@@ -443,6 +477,146 @@ def _templates_parser(sub: Any) -> None:  # argparse's sub-parsers action
     )
     t.add_argument("--force", action="store_true", help="replace templates and programme.json already in OUTDIR")
     t.set_defaults(run=cmd_templates)
+
+
+# --- versions of the business case (issue 11): consolidate --save-version, verify, changes -------------
+
+
+def _save_version_arguments(c: argparse.ArgumentParser) -> None:
+    c.add_argument(
+        "--save-version",
+        metavar="FILE",
+        help="also save this consolidation as a named, self-contained version file (JSON) to verify and compare",
+    )
+    c.add_argument(
+        "--version-name",
+        metavar="NAME",
+        help="the saved version's name, e.g. \"Cabinet April 2012\" (default: FILE's name)",
+    )
+
+
+def _save_version(run: Run, args: argparse.Namespace) -> None:
+    from jwmodel.service import save_version
+
+    if args.save_version:
+        save_version(run, args.save_version, args.version_name or Path(args.save_version).stem)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Rerun a saved version on its folder: 0 when every figure reproduces, 1 naming what moved."""
+    from jwmodel.service import verify_version
+
+    result = verify_version(args.version, args.folder, workers=args.workers)
+    version = result.version
+    print(f"Version '{version.name}' ({version.created}, jwmodel {version.jwmodel_version}) on {args.folder}")
+    if result.rerun is not None and result.rerun.jwmodel_version != version.jwmodel_version:
+        print(f"  rerun with jwmodel {result.rerun.jwmodel_version}")
+    for label, files in (
+        ("changed since the version (SHA-256 differs)", result.changed),
+        ("in the version but not in the folder", result.missing),
+        ("in the folder but not in the version", result.added),
+    ):
+        for name in files:
+            print(f"  file {label}: {name}")
+    if result.ok:
+        print(f"Every figure reproduces ({len(version.inputs)} input files).")
+        return OK
+    print(f"{len(result.moved)} figure(s) did not reproduce:")
+    for moved in result.moved:
+        print(f"  {moved.figure}: {moved.old} in the version, {moved.new} now")
+    return USAGE_OR_NOTHING
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    """What moved between two saved versions, as a workbook and/or JSON, and a short account printed."""
+    from jwmodel.excel.atomic import check_target
+    from jwmodel.service import compare_versions, write_changes
+
+    for path in (args.output, args.json):
+        if path:
+            check_target(path)
+    found = compare_versions(args.old, args.new)
+    print(f"Changes from '{found.old_name}' ({found.old_created}) to '{found.new_name}' ({found.new_created}):")
+    print(
+        f"  {len(found.parameters)} parameters, {len(found.inputs)} input files, {len(found.figures)} figures, "
+        f"{len(found.lines)} lines differ"
+    )
+    for line in found.lines:
+        fields = ", ".join(f.field for f in line.fields)
+        print(f"  {line.status} {line.line_id} ({line.service}: {line.description}): {fields}")
+    for finding in found.findings:
+        print(f"  {finding}")
+    written = write_changes(found, workbook=args.output, json_path=args.json)
+    if written:
+        print("Wrote " + ", ".join(str(p) for p in written))
+    return OK
+
+
+def _versions_parsers(sub: Any) -> None:  # argparse's sub-parsers action
+    """``jwmodel verify VERSION FOLDER`` and ``jwmodel changes OLD NEW``."""
+    v = sub.add_parser("verify", help="rerun a saved version on its folder and check every figure reproduces")
+    v.add_argument("version", help="the version file (consolidate --save-version)")
+    v.add_argument("folder", help="the folder of returns it was made from")
+    v.add_argument("--workers", type=int, default=None, help="worker processes reading files")
+    v.set_defaults(run=cmd_verify)
+    c = sub.add_parser("changes", help="what moved between two saved versions: totals, services, partners, lines")
+    c.add_argument("old", help="the earlier version file")
+    c.add_argument("new", help="the later version file")
+    c.add_argument("-o", "--output", metavar="FILE", help="write the changes workbook (.xlsx) here")
+    c.add_argument("--json", metavar="FILE", help="write the changes as JSON here")
+    c.set_defaults(run=cmd_changes)
+
+
+# --- after approval: jwmodel track -----------------------------------------------------------------
+
+
+def cmd_track(args: argparse.Namespace) -> int:
+    from jwmodel.excel.atomic import check_target
+    from jwmodel.service import track
+
+    for path in (args.output, args.json):
+        if path:
+            check_target(path)
+    result = track(
+        args.version,
+        args.folder,
+        include_drafts=args.include_drafts,
+        as_of=args.as_of,
+        case=args.case,
+        workers=args.workers,
+        programme=args.programme,
+    )
+    t = result.tracker
+    print(f"Tracked {result.version} against {len(t.periods)} periods of returns ({', '.join(t.periods[-1:])} last)")
+    print(f"Programme to the end of {t.current_year or '-'}: {t.programme.rag.value}, variance {t.programme.variance}")
+    for p in t.by_partner:
+        print(f"  {p.name}: {p.rag.value}, variance {p.variance}")
+    for o in t.chase:
+        print(f"  chase {o.partner}: {o.period} due {o.due}, {o.days_late} days late ({o.contact or 'no contact'})")
+    for f in result.findings:
+        if f.severity.value == "error":
+            print(f"  {f}")
+    print(f"Wrote {result.write_workbook(args.output)}")
+    if args.json:
+        print(f"Wrote {result.write_json(args.json)}")
+    if args.receipts:
+        print(f"Wrote {len(result.write_receipts(args.receipts))} receipts to {args.receipts}")
+    return OK if result.complete else SOME_REJECTED
+
+
+def _track_parser(sub: Any) -> None:  # argparse's sub-parsers action
+    t = sub.add_parser("track", help="track an approved version against a folder of monitoring returns")
+    t.add_argument("version", help="the approved version's file (jwmodel consolidate --save-version)")
+    t.add_argument("folder", help="folder holding the monitoring returns")
+    t.add_argument("-o", "--output", default="tracker.xlsx", help="tracker workbook to write (default: tracker.xlsx)")
+    t.add_argument("--json", help="also write the tracker JSON here")
+    t.add_argument("--include-drafts", action="store_true", help="count returns whose cover says Draft")
+    t.add_argument("--receipts", metavar="DIR", help="write one receipt workbook per return, listing its issues")
+    t.add_argument("--as-of", help="the date outstanding returns are counted to, e.g. 2015-05-29 (default: today)")
+    t.add_argument("--case", default="central", help="the case the plan is taken under (default: central)")
+    t.add_argument("--workers", type=int, default=None, help="worker processes reading files")
+    _programme_argument(t)
+    t.set_defaults(run=cmd_track)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

@@ -210,6 +210,25 @@ class Code(StrEnum):
     RETURN_REOPENED = "RETURN_REOPENED", _W, "a return sent after the final, signed-off one for its period reopens it"
     RETURN_LATE = "RETURN_LATE", _I, "a return that came after the date it was due"
     RETURN_OUTSTANDING = "RETURN_OUTSTANDING", _W, "a return due by now has not come: it is on the chase list"
+    # --- lines' identity, versions and targets (jwmodel.identity, jwmodel.versions; issue 11) ---
+    LINE_ID_BAD = "LINE_ID_BAD", _E, "a line ID holds something other than letters, digits and - _ . /"
+    LINE_ID_DUPLICATE = "LINE_ID_DUPLICATE", _E, "two lines of one file have one ID"
+    LINE_ID_CLASH = "LINE_ID_CLASH", _W, "two lines from different files have one ID; both are counted"
+    LINE_ID_VANISHED = "LINE_ID_VANISHED", _W, "a line of the older version has no line with its ID in the newer one"
+    TARGET_DUPLICATE = "TARGET_DUPLICATE", _E, "a partner return gives one savings target twice for a year"
+    TARGET_UNKNOWN = "TARGET_UNKNOWN", _W, "a line is tagged to a plan target its partner's return does not give"
+    SAVING_CLAIMED_TWICE = (
+        "SAVING_CLAIMED_TWICE",
+        _W,
+        "a line's saving is also claimed by another line of the programme",
+    )
+    SAVING_CLAIMED_ELSEWHERE = "SAVING_CLAIMED_ELSEWHERE", _W, "a line's saving is also claimed by another programme"
+    # --- the consolidated workbook's appraisal (issue 13) ------------------------------------------
+    START_YEAR_BLANK = (
+        "START_YEAR_BLANK",
+        _W,
+        "a saving line with no start year is counted from the plan's first year; payback may look immediate",
+    )
 
 
 def markdown_table() -> str:

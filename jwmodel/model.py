@@ -8,11 +8,11 @@ bigger (so ``low >= high`` as signed numbers); for a one-off cost *low* is the s
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from jwmodel.compact import compact_pickle
 from jwmodel.findings import NOWHERE, Finding, Location
@@ -32,6 +32,7 @@ __all__ = [
     "ParticipationOption",
     "ServiceArea",
     "DriverValue",
+    "SavingsTarget",
     "Programme",
     "FrozenMap",
     "frozen_map",
@@ -65,6 +66,23 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+    # The dict's own views and look-ups (read only), not Mapping's generic ones: the engine walks
+    # every line's shares and percentages several times.
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def get(self, key: K, default: Any = None) -> Any:
+        return self._items.get(key, default)
+
+    def keys(self) -> KeysView[K]:
+        return self._items.keys()
+
+    def values(self) -> ValuesView[V]:
+        return self._items.values()
+
+    def items(self) -> ItemsView[K, V]:
+        return self._items.items()
 
     def __hash__(self) -> int:
         if self._hash is None:
@@ -212,6 +230,10 @@ class SavingLine:
     note: str = ""
     where: Location = NOWHERE
     profile: Profile | None = None  # when it starts and how it builds up; None: full effect from the plan's first year
+    line_id: str = ""  # the line's stable ID (jwmodel.identity): typed in the ID column, or given from its place
+    plan_partner: str | None = None  # the partner whose financial plan already holds this saving (None: a new saving)
+    plan_target: str = ""  # which of that partner's savings targets it delivers (jwmodel.targets)
+    also_claimed_by: str = ""  # another programme (or a line ID of this one) that also counts this saving
 
 
 @compact_pickle
@@ -228,6 +250,7 @@ class OneOffCost:
     profile: Profile | None = None  # when it is spent; None: all in the plan's first year
     sole_bearer: str | None = None
     only_if_partner: str | None = None
+    line_id: str = ""  # the cost's stable ID (jwmodel.identity): typed in the ID column, or given from its place
 
 
 @compact_pickle
@@ -302,6 +325,18 @@ class DriverValue:
 
 
 @dataclass(frozen=True, slots=True)
+class SavingsTarget:
+    """A partner's financial-plan savings target for one year: an amount of saving to find (positive, £000s)."""
+
+    partner: str
+    name: str
+    year: str
+    amount: Decimal
+    note: str = ""
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
 class Programme:
     """Everything the partners and workstreams submitted, as read (with what reading found)."""
 
@@ -313,6 +348,7 @@ class Programme:
     one_off_costs: tuple[OneOffCost, ...] = ()
     drivers: tuple[DriverValue, ...] = ()
     findings: tuple[Finding, ...] = ()
+    targets: tuple[SavingsTarget, ...] = ()  # the partners' financial-plan savings targets (jwmodel.targets)
 
     def __post_init__(self) -> None:
         for f in fields(self):  # every field is a tuple: a list given is copied into one

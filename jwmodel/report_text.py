@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from jwmodel.apportionment import describe_shares
 from jwmodel.appraisal import Case
@@ -13,7 +13,14 @@ from jwmodel.findings import Finding, Severity
 from jwmodel.submissions import SourceRecord, Status
 
 __all__ = [
-    "figure",
+    "NOT_APPLICABLE",
+    "BEYOND_PLAN",
+    "money",
+    "percent",
+    "years",
+    "fte",
+    "payback",
+    "payback_shown",
     "comparison_table",
     "appraisal_table",
     "appendix_a",
@@ -26,10 +33,68 @@ __all__ = [
 ]
 
 
-def figure(value: Decimal) -> str:
-    """Appendix A style: (56) for a saving of 56, 14 for a cost, decimals only where needed."""
-    text = f"{abs(value):,.3f}".rstrip("0").rstrip(".")
-    return f"({text})" if value < 0 else text
+# The one number style (the workbook's number formats, jwmodel.excel.xlsx_cells, show the same) -------
+
+NOT_APPLICABLE = "n/a"  # a figure with no meaning: payback with nothing to pay back, no savings to scale
+BEYOND_PLAN = "beyond plan"  # payback that does not come within the plan's years
+
+
+def money(value: Decimal | int | None, *, exact: bool = False) -> str:
+    """£000s as Appendix A shows them: whole, savings (negative) in brackets: (56), 14, 1,234.
+
+    ``exact`` gives the figure to £1 (three places), for a line's detail only. ``None`` is "n/a".
+    Halves round away from zero, as a spreadsheet shows them.
+    """
+    if value is None:
+        return NOT_APPLICABLE
+    places = 3 if exact else 0
+    shown = f"{_rounded(abs(Decimal(value)), places):,.{places}f}"
+    return f"({shown})" if value < 0 else shown
+
+
+def percent(value: Decimal | int | None) -> str:
+    """A percentage stored as a percentage (40 is 40%), shown whole: 40%, (54%) for a negative one; "n/a"."""
+    if value is None:
+        return NOT_APPLICABLE
+    shown = f"{_rounded(abs(Decimal(value)), 0):,.0f}%"
+    return f"({shown})" if value < 0 else shown
+
+
+def years(value: Decimal | int | None) -> str:
+    """Years (and changes in years) to one decimal: 2.4, (0.3); "n/a" for ``None``."""
+    if value is None:
+        return NOT_APPLICABLE
+    shown = f"{_rounded(abs(Decimal(value)), 1):,.1f}"
+    return f"({shown})" if value < 0 else shown
+
+
+def fte(value: Decimal | int) -> str:
+    """Full-time equivalents to one decimal: 216.3."""
+    return f"{_rounded(Decimal(value), 1):,.1f}"
+
+
+def payback_shown(value: Decimal | None) -> Decimal | str:
+    """Payback as every output shows it: the years, or why there is no figure.
+
+    ``appraisal.payback_years`` gives 0 when cumulative net benefit is never negative (nothing to
+    pay back: no flows at all, or savings from the first year with no cost before them) and None
+    when it is still negative at the end of the plan. Those are "n/a" and "beyond plan".
+    """
+    if value is None:
+        return BEYOND_PLAN
+    if value == 0:
+        return NOT_APPLICABLE
+    return value
+
+
+def payback(value: Decimal | None) -> str:
+    """Payback in years to one decimal, "n/a" or "beyond plan" (see :func:`payback_shown`)."""
+    shown = payback_shown(value)
+    return shown if isinstance(shown, str) else years(shown)
+
+
+def _rounded(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _table(header: Sequence[Sequence[str]], rows: Sequence[Sequence[str]], width0: int) -> list[str]:
@@ -52,7 +117,7 @@ def appendix_a(result: Consolidation) -> str:
         (
             s.service,
             *(
-                figure(v)
+                money(v)
                 for v in (
                     s.cashable.low,
                     s.cashable.high,
@@ -67,13 +132,13 @@ def appendix_a(result: Consolidation) -> str:
     ]
     lines = ["Appendix A: recurring full year estimated cost/(saving), £000s", *_table(header, rows, width)]
     lines += ["", "One-off costs of change, £000s"]
-    rows = [(s.service, figure(s.one_off.low), figure(s.one_off.high)) for s in [*result.services, result.total]]
+    rows = [(s.service, money(s.one_off.low), money(s.one_off.high)) for s in [*result.services, result.total]]
     lines += _table([("Service area", "Low", "High")], rows, width)
     if result.total.non_cashable.low or result.total.non_cashable.high:
         lines += [
             "",
             "Non-cashable (not in the totals): "
-            f"{figure(result.total.non_cashable.low)} to {figure(result.total.non_cashable.high)}",
+            f"{money(result.total.non_cashable.low)} to {money(result.total.non_cashable.high)}",
         ]
     return "\n".join(lines)
 
@@ -81,7 +146,7 @@ def appendix_a(result: Consolidation) -> str:
 def partner_table(result: Consolidation) -> str:
     width = max(len("Partner"), *(len(p) for p in result.partners)) + 2 if result.partners else 10
     rows = [
-        (p.partner, figure(p.recurring.low), figure(p.recurring.high), figure(p.one_off.low), figure(p.one_off.high))
+        (p.partner, money(p.recurring.low), money(p.recurring.high), money(p.one_off.low), money(p.one_off.high))
         for p in result.by_partner
     ]
     lines = (
@@ -106,9 +171,9 @@ def partner_table(result: Consolidation) -> str:
 def baseline_table(result: Consolidation) -> str:
     rows = []
     for b in result.baseline:
-        stated = "" if b.stated_net is None else figure(b.stated_net)
-        stated_fte = "" if b.stated_fte is None else f"{b.stated_fte:,}"
-        rows.append((b.partner, figure(b.net), f"{b.fte:,}", stated, stated_fte))
+        stated = "" if b.stated_net is None else money(b.stated_net)
+        stated_fte = "" if b.stated_fte is None else fte(b.stated_fte)
+        rows.append((b.partner, money(b.net), fte(b.fte), stated, stated_fte))
     if not rows:
         return ""
     return "\n".join(
@@ -158,7 +223,7 @@ def error_lines(sources: Sequence[SourceRecord], findings: Sequence[Finding]) ->
 
 def appraisal_table(appraisal: ProgrammeAppraisal) -> str:
     """Net cost/(saving) by year per case, with NPV (benefit positive) and payback."""
-    years = list(appraisal.years)
+    years_ = list(appraisal.years)
     settings = appraisal.settings
     bias = (
         f"; optimism bias: costs +{settings.bias.cost_uplift_percent}%, "
@@ -170,73 +235,70 @@ def appraisal_table(appraisal: ProgrammeAppraisal) -> str:
         f"Appraisal, £000s: net cost/(saving) by year; NPV at the {settings.schedule.name} (benefit positive){bias}"
     ]
 
-    def q(value: Decimal | None, places: int) -> str:
-        return "never" if value is None else f"{value.quantize(Decimal(1).scaleb(-places)):,}"
-
-    header = [("Case", *years, "NPV", "Payback (years)")]
+    header = [("Case", *years_, "NPV", "Payback (years)")]
     rows = [
-        (c.case.value, *(figure(v) for v in c.cashflow.net), q(c.npv, 1), q(c.payback_years, 2))
+        (c.case.value, *(money(v) for v in c.cashflow.net), money(c.npv), payback(c.payback_years))
         for c in appraisal.cases
     ]
     lines += _table(header, rows, 12)
     lines += ["", "By partner (central case)"]
     rows = [
-        (p.name, *(figure(v) for v in p.cashflow.net), q(p.npv[Case.CENTRAL], 1), q(p.payback_years, 2))
+        (p.name, *(money(v) for v in p.cashflow.net), money(p.npv[Case.CENTRAL]), payback(p.payback_years))
         for p in appraisal.by_partner
     ]
-    lines += _table([("Partner", *years, "NPV", "Payback (years)")], rows, 12)
+    lines += _table([("Partner", *years_, "NPV", "Payback (years)")], rows, 12)
     lines += [
         "",
         "Switching values: how far savings can fall before NPV reaches 0 / payback passes "
         f"{settings.payback_limit_years} years",
     ]
     for w in appraisal.switching:
-        pct = lambda v: "n/a (no net saving to scale)" if v is None else f"{q(v, 1)}%"  # noqa: E731
-        lines.append(f"  {w.subject}: {pct(w.npv_percent)} / {pct(w.payback_percent)}")
+        lines.append(f"  {w.subject}: {percent(w.npv_percent)} / {percent(w.payback_percent)}")
+    lines.append(f"  ({NOT_APPLICABLE}: no net saving to scale)")
     return "\n".join(lines)
 
 
 def comparison_table(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal]]) -> str:
-    """Per partner, side by side: recurring share (low/high), one-off share, central NPV and payback."""
+    """Per partner, side by side: recurring share (low/high), one-off share, central NPV and payback.
+
+    Every figure in the one number style (:func:`money`, :func:`payback`, :func:`years`); the change
+    between two runs too, so a fall is bracketed like a saving.
+    """
     lines = []
     for name, result, appraisal in runs:
         opts = sorted(set(result.options_in_use.values()))
-        npv = appraisal.case(Case.CENTRAL).npv.quantize(Decimal("0.1"))
         lines.append(
-            f"{name}: options {'; '.join(opts)}; programme NPV {npv:,} "
-            f"(central), recurring {figure(result.total.recurring.low)} to {figure(result.total.recurring.high)}"
+            f"{name}: options {'; '.join(opts)}; programme NPV {money(appraisal.case(Case.CENTRAL).npv)} "
+            f"(central), recurring {money(result.total.recurring.low)} to {money(result.total.recurring.high)}"
         )
     header = [("Partner", "Case", "Recurring low", "Recurring high", "One-off low", "One-off high", "NPV", "Payback")]
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for i, partner in enumerate(runs[0][1].partners):
-        figures = []
+        figures: list[tuple[Decimal, ...] | None] = []
+        paybacks: list[Decimal | str] = []
         for name, result, appraisal in runs:
             p, a = result.by_partner[i], appraisal.by_partner[i]
             if not any(partner in line.shares for line in result.lines if line.included):
                 rows.append((partner, name, "not a participant", "", "", "", "", ""))
                 figures.append(None)
                 continue
-            npv = a.npv[Case.CENTRAL].quantize(Decimal("0.1"))
-            payback = a.payback_years.quantize(Decimal("0.01")) if a.payback_years is not None else None
-            figures.append((p.recurring.low, p.recurring.high, p.one_off.low, p.one_off.high, npv, payback))
-            rows.append(
-                (
-                    partner,
-                    name,
-                    *(figure(v) for v in figures[-1][:4]),
-                    f"{npv:,}",
-                    "never" if payback is None else str(payback),
-                )
+            figures.append((p.recurring.low, p.recurring.high, p.one_off.low, p.one_off.high, a.npv[Case.CENTRAL]))
+            paybacks.append(payback_shown(a.payback_years))
+            rows.append((partner, name, *(money(v) for v in figures[-1]), payback(a.payback_years)))
+        if len(figures) == 2 and figures[0] is not None and figures[1] is not None:
+            before, after = figures
+            delta = [y - x for x, y in zip(before, after, strict=True)]
+            moved = (
+                years(paybacks[1] - paybacks[0])
+                if isinstance(paybacks[0], Decimal) and isinstance(paybacks[1], Decimal)
+                else ""
             )
-        if len(figures) == 2 and all(figures):
-            (a, b) = figures
-            delta = [b[k] - a[k] for k in range(5)]
-            payback = "" if a[5] is None or b[5] is None else f"{b[5] - a[5]:+}"
-            rows.append((partner, "change", *(figure(v) for v in delta[:4]), f"{delta[4]:+,}", payback))
+            rows.append((partner, "change", *(money(v) for v in delta), moved))
         rows.append(("", "", "", "", "", "", "", ""))
     lines += [
         "",
-        "£000s (cost positive, saving negative); NPV (benefit positive) and payback in years, central case",
+        "£000s (cost positive, saving negative: savings and falls in brackets); NPV (benefit positive) and payback "
+        "in years, central case",
         *_table(header, rows[:-1], 10),
     ]
     return "\n".join(lines)

@@ -15,9 +15,11 @@ from decimal import Decimal
 
 from jwmodel.codes import Code, Severity
 from jwmodel.findings import Finding, Location
+from jwmodel.identity import duplicate_id_findings
 from jwmodel.model import ZERO, BaselineEntry, ControlTotal, Method, OneOffCost, ParticipationOption, SavingLine
 from jwmodel.money import POUND, display
 from jwmodel.submissions import PartnerReturn, WorkstreamProposal
+from jwmodel.targets import target_row_findings
 
 __all__ = [
     "line_findings",
@@ -236,7 +238,7 @@ def return_findings(submission: PartnerReturn) -> tuple[Finding, ...]:
     found, _ = baseline_findings(submission.baseline)
     if submission.control_total is not None:
         found += control_total_findings(submission.control_total, submission.baseline)
-    return found
+    return found + target_row_findings(submission.targets)  # a target given twice for a year (jwmodel.targets)
 
 
 def minimum_percent_findings(service: str, option: ParticipationOption) -> tuple[Finding, ...]:
@@ -263,6 +265,7 @@ def proposal_findings(submission: WorkstreamProposal) -> tuple[Finding, ...]:
         found.extend(minimum_percent_findings(submission.service.name, option))
     for line in (*submission.saving_lines, *submission.one_off_costs):
         found.extend(line_findings(line))
+    found.extend(duplicate_id_findings((*submission.saving_lines, *submission.one_off_costs)))
     return tuple(found)
 
 

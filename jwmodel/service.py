@@ -28,9 +28,14 @@ from jwmodel.model import Programme
 from jwmodel.submissions import SourceRecord, Status
 from jwmodel.tables import Kind, Table
 from jwmodel.tables.outputs import OUTPUTS, Output, flat, printable
+from jwmodel.version import VERSION
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
+
+    from jwmodel.changes import Changes, Moved
+    from jwmodel.targets import TargetCoverage
+    from jwmodel.versions import Version
 
 __all__ = [
     "Run",
@@ -42,6 +47,15 @@ __all__ = [
     "option_problems",
     "DEFAULT_FIRST_YEAR",
     "write_templates",
+    "version_of",
+    "save_version",
+    "load_version",
+    "Verification",
+    "verify_version",
+    "compare_versions",
+    "write_changes",
+    "Tracking",
+    "track",
 ]
 
 DEFAULT_FIRST_YEAR = "2012/13"  # the plan's first year when neither the settings nor the covers give one
@@ -248,11 +262,25 @@ class Run:
 
     # Outputs -----------------------------------------------------------------------------------
 
-    def write_workbook(self, path: str | Path) -> Path:
-        """The consolidated workbook (Summary, Appraisal, ..., Findings, Sources), written atomically."""
-        from jwmodel.excel.report import write_consolidated
+    def write_workbook(self, path: str | Path, *, progress: bool | None = False) -> Path:
+        """The consolidated workbook (Summary, Baseline, ..., Sources, Read me), written atomically.
 
-        return write_consolidated(path, self.consolidation, self.sources, self.appraisal, programme=self.programme_line)
+        ``progress``: show "Writing the workbook" counting its sheets (None: on a terminal only).
+        """
+        from jwmodel.excel.progress import stage
+        from jwmodel.excel.report import SHEETS, write_consolidated
+
+        name = self.definition.name if self.definition is not None else ""
+        with stage("writing the workbook", show=progress, total=len(SHEETS) + 1) as step:
+            return write_consolidated(
+                path,
+                self.consolidation,
+                self.sources,
+                self.appraisal,
+                programme=self.programme_line,
+                programme_name=name,
+                on_step=step,
+            )
 
     @property
     def programme_line(self) -> str:
@@ -271,11 +299,56 @@ class Run:
             check_target(path), self.programme, self.consolidation, self.sources, appraisal=self.appraisal
         )
 
+    # --- the committee appendix (issue 13, part 4) ---------------------------------------------
+
+    def write_appendix(self, path: str | Path, *, workbook: str | Path | None = None) -> tuple[Path, Path | None]:
+        """The financial appendix as a Word document, and the workbook's summary pages as a PDF.
+
+        Args:
+            path: the .docx to write (atomically).
+            workbook: the consolidated workbook already written; its Summary is rendered by
+                LibreOffice to ``path`` with the suffix .pdf.
+
+        Returns:
+            (the .docx, the .pdf or None when no workbook was given or LibreOffice is not installed).
+
+        Raises:
+            UsageError: python-docx or matplotlib is not installed (``pip install 'jwmodel[appendix]'``).
+        """
+        from jwmodel.excel.atomic import check_target
+
+        try:
+            from jwmodel.excel.appendix import summary_pdf, write_appendix
+        except ImportError as exc:
+            raise UsageError(
+                f"the appendix needs python-docx and matplotlib ({exc.name} is missing): "
+                "pip install 'jwmodel[appendix]'"
+            ) from exc
+        from jwmodel.excel.libreoffice import LibreOfficeError
+
+        docx_path = write_appendix(
+            check_target(path), self.consolidation, self.appraisal, self.sources, programme=self.programme_line
+        )
+        if workbook is None:
+            return docx_path, None
+        try:
+            return docx_path, summary_pdf(workbook, docx_path.with_suffix(".pdf"))
+        except LibreOfficeError:
+            return docx_path, None
+
     def summary(self) -> dict[str, Any]:
         """The summary JSON document (docs/summary-json.md)."""
-        from jwmodel.summary import summary
+        from jwmodel.summary import summary, targets_section
 
-        return summary(self.consolidation, self.sources, self.appraisal)
+        document = summary(self.consolidation, self.sources, self.appraisal)
+        document["targets"] = targets_section(self.target_coverage())  # issue 11: the partners' plan targets
+        return document
+
+    def target_coverage(self) -> tuple[TargetCoverage, ...]:
+        """Each partner's savings targets, year by year, and how much of each the programme covers."""
+        from jwmodel.targets import coverage
+
+        return coverage(self.programme, self.consolidation.lines, self.settings.plan)
 
     def write_json(self, path: str | Path) -> Path:
         """The summary JSON, written atomically."""
@@ -394,13 +467,18 @@ def _consolidated(
     options: Mapping[str, str],
     settings: AppraisalSettings | None,
     timings: dict[str, float],
+    progress: bool | None = False,
 ) -> Run:
+    from jwmodel.excel.progress import stage
+
     clock = time.perf_counter()
-    result = consolidate(programme, options=options)
+    with stage("consolidating", show=progress):
+        result = consolidate(programme, options=options)
     timings["consolidate"] = time.perf_counter() - clock
     clock = time.perf_counter()
     settings = _settings(settings, financial_year)
-    appraisal = appraise_programme(result, settings)
+    with stage("appraising", show=progress):
+        appraisal = appraise_programme(result, settings)
     result = dataclasses.replace(result, findings=(*result.findings, *appraisal.findings))
     timings["appraise"] = time.perf_counter() - clock
     return Run(
@@ -464,7 +542,9 @@ def consolidate_folder(
     options = dict(options or {})
     if reading.programme.partners or reading.programme.services:
         _check_options(reading.programme, options)
-    run = _consolidated(folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings)
+    run = _consolidated(
+        folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings, progress
+    )
     return dataclasses.replace(run, definition=reading.definition)
 
 
@@ -522,3 +602,310 @@ def write_templates(folder: str | Path, programme: ProgrammeSource, *, force: bo
         except DefinitionError as exc:
             raise UsageError(str(exc)) from exc
     return write(folder, definition, force=force)
+
+
+# --- versions of the business case (issue 11; jwmodel.versions) ---------------------------------------
+
+
+def _inputs(run: Run) -> dict[str, str]:
+    """Every file the run read (name -> SHA-256), and the folder's programme definition when there is one."""
+    from jwmodel.excel.files import sha256_of
+    from jwmodel.excel.programme_file import beside
+
+    inputs = {s.file: s.sha256 for s in run.sources if s.sha256}
+    definition = beside(run.folder)
+    if definition is not None:
+        inputs[definition.name] = sha256_of(definition.read_bytes())
+    return inputs
+
+
+def version_of(run: Run, name: str, *, created: str | None = None) -> Version:
+    """The run as a named :class:`~jwmodel.versions.Version` (``created``: ISO date, default today)."""
+    import datetime
+
+    from jwmodel.versions import make_version
+
+    return make_version(
+        name,
+        created=created or datetime.date.today().isoformat(),
+        jwmodel_version=VERSION,
+        inputs=_inputs(run),
+        options=run.options,
+        settings=run.settings,
+        financial_year=run.financial_year,
+        programme=run.programme,
+        result=run.consolidation,
+        summary=run.summary(),
+    )
+
+
+def save_version(run: Run, path: str | Path, name: str, *, created: str | None = None) -> Path:
+    """Save the run as a named, self-contained version file (JSON, written atomically).
+
+    Args:
+        run: a consolidation (``consolidate_folder``).
+        path: the version file to write.
+        name: the version's name, such as "Cabinet April 2012".
+        created: the date it is saved as (ISO); default today.
+
+    Returns:
+        The path written.
+    """
+    from jwmodel.versions import version_to_json
+
+    return write_json(path, version_to_json(version_of(run, name, created=created)))
+
+
+def load_version(path: str | Path) -> Version:
+    """The version saved in ``path``.
+
+    Raises:
+        UsageError: the file cannot be read, is not JSON, or is not a jwmodel version (one line, naming it).
+    """
+    from jwmodel.versions import VersionError, version_from_json
+
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        return version_from_json(document)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the version file ({exc.strerror or exc})") from exc
+    except (ValueError, VersionError, TypeError) as exc:
+        raise UsageError(f"{path}: not a usable jwmodel version file: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """A version rerun on a folder: the input files that differ and the figures that moved.
+
+    ``changed``: files whose SHA-256 differs; ``missing``: the version's files not in the folder;
+    ``added``: files read now that the version did not have; ``moved``: every figure (path, saved,
+    now) that did not reproduce; ``rerun``: the version the rerun makes (its ``jwmodel_version`` is
+    the jwmodel that reran it). ``ok`` is True when every figure reproduces.
+    """
+
+    version: Version
+    run: Run
+    changed: tuple[str, ...]
+    missing: tuple[str, ...]
+    added: tuple[str, ...]
+    moved: tuple[Moved, ...]
+    rerun: Version | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.moved
+
+
+def verify_version(version: Version | str | Path, folder: str | Path, *, workers: int | None = None) -> Verification:
+    """Rerun a saved version on ``folder`` with its own options and settings, and compare every figure.
+
+    Args:
+        version: a :class:`~jwmodel.versions.Version` or the path of its file.
+        folder: the folder of returns the version was made from (its ``programme.json`` is used).
+        workers: as for :func:`consolidate_folder`.
+
+    Returns:
+        A :class:`Verification`: ``ok`` when every figure reproduces; else the files and figures that moved.
+
+    Raises:
+        UsageError: the version file cannot be read, or ``folder`` is not a folder.
+    """
+    from jwmodel.changes import figure_differences
+
+    if isinstance(version, str | Path):
+        version = load_version(version)
+    run = consolidate_folder(folder, options=dict(version.options), settings=version.settings, workers=workers)
+    now = _inputs(run)
+    saved = version.inputs
+    rerun = version_of(run, version.name, created=version.created)
+    return Verification(
+        version,
+        run,
+        tuple(f for f in saved if f in now and now[f] != saved[f]),
+        tuple(f for f in saved if f not in now),
+        tuple(f for f in now if f not in saved),
+        figure_differences(version.figures, rerun.figures),
+        rerun,
+    )
+
+
+def compare_versions(old: Version | str | Path, new: Version | str | Path) -> Changes:
+    """What moved between two versions (each a :class:`~jwmodel.versions.Version` or the path of its file).
+
+    Returns:
+        A :class:`jwmodel.changes.Changes`: parameters, input files, totals, service areas, partners and
+        lines (added, removed, changed, each change with the file and cell behind it), and findings.
+
+    Raises:
+        UsageError: a version file cannot be read.
+    """
+    from jwmodel.changes import changes
+
+    old = load_version(old) if isinstance(old, str | Path) else old
+    new = load_version(new) if isinstance(new, str | Path) else new
+    return changes(old, new)
+
+
+def write_changes(
+    found: Changes, *, workbook: str | Path | None = None, json_path: str | Path | None = None
+) -> list[Path]:
+    """Write the changes as a workbook and/or JSON (each atomically); the paths written."""
+    from jwmodel.changes import changes_to_json
+    from jwmodel.excel.changes import write_changes_workbook
+
+    written = []
+    if workbook is not None:
+        written.append(write_changes_workbook(workbook, found))
+    if json_path is not None:
+        written.append(write_json(json_path, changes_to_json(found)))
+    return written
+
+
+# --- after approval: tracking the benefits (jwmodel track) -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tracking:
+    """One run of the tracker: an approved version against a folder of monitoring returns.
+
+    ``tracker`` holds every figure (:class:`jwmodel.tracking.Tracker`); ``sources`` is the folder's intake
+    register, each return that does not count marked (superseded, a draft left out).
+    """
+
+    folder: Path
+    version: str
+    tracker: Any  # jwmodel.tracking.Tracker
+    sources: tuple[SourceRecord, ...]
+    as_of: str
+    include_drafts: bool = False
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return (*(f for s in self.sources for f in s.findings), *self.tracker.findings)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def complete(self) -> bool:
+        """No file rejected, no error finding and no return outstanding."""
+        rejected = any(s.status == Status.REJECTED for s in self.sources)
+        return not rejected and not self.errors and not self.tracker.chase
+
+    def to_json(self) -> dict[str, Any]:
+        """The tracker JSON: a section per declared tracker table (``by_line``, ``by_partner``, ``by_service``,
+        ``targets``, ``one_off_spend``, ``measures``, ``outstanding``, ``chase``), then findings and sources."""
+        from decimal import Decimal
+
+        from jwmodel.summary import findings_section, number, sources_section
+        from jwmodel.tables.monitoring import TRACKER_TABLES, tracker_rows
+        from jwmodel.tables.outputs import as_dicts
+
+        def section(table: Table, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+            return as_dicts(table, ([number(v) if isinstance(v, Decimal) else v for v in row] for row in rows))
+
+        document: dict[str, Any] = {
+            "version": self.version,
+            "as_of": self.as_of,
+            "case": self.tracker.case.value,
+            "years": list(self.tracker.years),
+            "current_year": self.tracker.current_year,
+            "periods": list(self.tracker.periods),
+            "include_drafts": self.include_drafts,
+        }
+        for table in TRACKER_TABLES:
+            document[table.name] = section(table, tracker_rows(self.tracker, table))
+        document["findings"] = findings_section(self.findings)
+        document["sources"] = sources_section(self.sources)
+        return document
+
+    def write_json(self, path: str | Path) -> Path:
+        """The tracker JSON, written atomically."""
+        return write_json(path, self.to_json())
+
+    def write_receipts(self, folder: str | Path) -> list[Path]:
+        """One receipt workbook per monitoring return read into ``folder``, as ``Run.write_receipts``."""
+        from jwmodel.excel.atomic import check_folder
+        from jwmodel.excel.receipts import write_receipts
+
+        return write_receipts(check_folder(folder), tuple(s for s in self.sources if s.sha256))
+
+    def write_workbook(self, path: str | Path) -> Path:
+        """The tracker workbook (charts, a sheet per table, Findings, Sources), written atomically."""
+        from jwmodel.excel.tracker import write_tracker
+
+        return write_tracker(path, self.tracker, self.sources, version=self.version, as_of=self.as_of)
+
+
+def track(
+    version: str | Path | Any,
+    folder: str | Path,
+    *,
+    include_drafts: bool = False,
+    as_of: str | None = None,
+    case: str = "central",
+    workers: int | None = None,
+    programme: ProgrammeSource | None = None,
+    extractor: Callable[..., Any] | None = None,
+) -> Tracking:
+    """Track an approved version against a folder of monitoring returns.
+
+    Args:
+        version: the approved version: its file (``jwmodel.save_version``), or the ``Version`` loaded.
+        folder: the folder of monitoring returns (only its top level is read).
+        include_drafts: count returns whose cover says Draft (by default only Final ones count).
+        as_of: the date (ISO) outstanding returns are counted to (default: today).
+        case: the case the plan is taken under: prudent, central (the default) or optimistic.
+        workers: worker processes reading files (default: the cores available; 0 reads in this process).
+        programme: the programme definition (its monitoring section: benefits register, targets, returns
+            due) and lists every file is held to; by default ``folder``'s ``programme.json``.
+        extractor: an alternative to ``jwmodel.excel.intake.extract_all`` (e.g. on Dask).
+
+    Returns:
+        The :class:`Tracking`.
+
+    Raises:
+        UsageError: ``folder`` is not a folder, the version or the programme definition cannot be read, or
+            ``as_of`` or ``case`` is not one.
+    """
+    import datetime as dt
+
+    from jwmodel.cases import Case
+    from jwmodel.excel.monitoring_intake import read_monitoring_folder, settle_records
+    from jwmodel.monitoring import MonitoringPlan, resolve_returns
+    from jwmodel.tracking import track as track_lines
+    from jwmodel.versions import Version
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    try:
+        chosen, day = Case(case), dt.date.fromisoformat(as_of).isoformat() if as_of else dt.date.today().isoformat()
+    except ValueError as exc:
+        raise UsageError(
+            f"--case is prudent, central or optimistic and --as-of a date such as 2015-05-29 ({exc})"
+        ) from exc
+    approved, path = (version, None) if isinstance(version, Version) else (load_version(version), Path(version))
+    plan_lines, years, targets = _version_plan(approved)
+    definition = _definition(programme, folder)
+    returns, records = read_monitoring_folder(
+        folder, definition=definition, workers=workers, extractor=extractor, leave_out=[path] if path else []
+    )
+    resolved = resolve_returns(returns, include_drafts=include_drafts)
+    plan = definition.monitoring if definition is not None else MonitoringPlan()
+    partners = approved.programme.partner_codes
+    tracker = track_lines(plan_lines, years, resolved, plan, partners=partners, targets=targets, as_of=day, case=chosen)
+    return Tracking(folder, approved.name, tracker, settle_records(records, resolved.left_out), day, include_drafts)
+
+
+def _version_plan(version: Version) -> tuple[tuple[Any, ...], tuple[str, ...], tuple[Any, ...]]:
+    """The approved version's lines with their IDs (consolidated under its own options), its plan years and its
+    partners' savings targets with the lines tagged to each (``jwmodel.targets.coverage``)."""
+    from jwmodel.targets import coverage
+    from jwmodel.tracking import PlannedLine
+
+    result = consolidate(version.programme, options=version.options)
+    years = version.settings.plan
+    lines = tuple(PlannedLine(share.line_id, share) for share in result.lines)
+    return lines, years, coverage(version.programme, result.lines, years)

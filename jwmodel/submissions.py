@@ -24,6 +24,7 @@ from jwmodel.model import (
     Partner,
     Programme,
     SavingLine,
+    SavingsTarget,
     ServiceArea,
     frozen_map,
 )
@@ -124,6 +125,7 @@ class PartnerReturn:
     control_total: ControlTotal | None = None
     setup: ProgrammeSetup | None = None
     file: str = ""
+    targets: tuple[SavingsTarget, ...] = ()  # its financial-plan savings targets by year (jwmodel.targets)
 
 
 @compact_pickle
@@ -226,10 +228,22 @@ def submission_number_problem(text: str) -> str:
 
 def beats(a: Cover, b: Cover) -> bool | None:
     """Whether cover ``a`` is later than ``b``: by submission number, else by date; None if neither says."""
-    na, nb = submission_number(a.submission_version), submission_number(b.submission_version)
+    return _later(_order_key(a), _order_key(b))
+
+
+_OrderKey = tuple[int | None, str]
+
+
+def _order_key(cover: Cover) -> _OrderKey:
+    """What decides which of two covers is later: the submission number (None if it is none) and the date."""
+    return submission_number(cover.submission_version), _date(cover.submitted)
+
+
+def _later(a: _OrderKey, b: _OrderKey) -> bool | None:
+    """:func:`beats` on two covers' order keys."""
+    (na, da), (nb, db) = a, b
     if na is not None and nb is not None and na != nb:
         return na > nb
-    da, db = _date(a.submitted), _date(b.submitted)
     if da and db and da != db:
         return da > db
     return None
@@ -243,17 +257,19 @@ def _date(value: object) -> str:
 def latest(covers: Sequence[Cover]) -> int | None:
     """The index of the cover that ``beats`` every other one, or None when no cover does.
 
-    Linear: ``beats`` is antisymmetric (``a`` beats ``b`` and ``b`` beats ``a`` never both hold),
-    so a cover that beats all others, if there is one, wins every comparison it meets in one pass
-    and nothing displaces it afterwards; a second pass checks that the survivor does beat all.
+    Linear: at most 2(n - 1) comparisons of order keys, each cover's read once. ``beats`` is
+    antisymmetric (``a`` beats ``b`` and ``b`` beats ``a`` never both hold), so a cover that beats all
+    others, if there is one, wins every comparison it meets in one pass and nothing displaces it
+    afterwards; a second pass checks that the survivor does beat all.
     """
     if not covers:
         return None
+    keys = [_order_key(c) for c in covers]
     best = 0
-    for i in range(1, len(covers)):
-        if beats(covers[i], covers[best]):
+    for i in range(1, len(keys)):
+        if _later(keys[i], keys[best]):
             best = i
-    if all(beats(covers[best], c) for i, c in enumerate(covers) if i != best):
+    if all(_later(keys[best], k) for i, k in enumerate(keys) if i != best):
         return best
     return None
 
@@ -396,5 +412,6 @@ def assemble(
         one_off_costs=tuple(c for p in kept_proposals for c in p.one_off_costs),
         drivers=tuple(d for p in kept_proposals for d in p.drivers),
         findings=tuple(f for _, f in outcomes.values()),
+        targets=tuple(t for r in kept_returns for t in r.targets),
     )
     return Assembly(programme, outcomes)

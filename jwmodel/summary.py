@@ -29,6 +29,7 @@ __all__ = [
     "findings_section",
     "sources_section",
     "incomplete_section",
+    "targets_section",
 ]
 
 SCHEMA_VERSION = 1
@@ -257,3 +258,26 @@ def comparison(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal]]) ->
             for name, result, appraisal in runs
         ],
     }
+
+
+def targets_section(rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """The ``targets`` key: each partner's savings target by year and what the programme delivers of it.
+
+    ``rows`` are ``jwmodel.targets.TargetCoverage``; amounts are savings as positive figures (£000s).
+    """
+    return [
+        {
+            "partner": t.partner,
+            "target": t.target,
+            "year": t.year,
+            "amount": number(t.amount),
+            "delivered": {"low": _maybe(t.delivered_low), "high": _maybe(t.delivered_high)},
+            "covered_percent": {"low": _maybe(t.covered_low_percent), "high": _maybe(t.covered_high_percent)},
+            "lines": list(t.lines),
+        }
+        for t in rows
+    ]
+
+
+def _maybe(value: Decimal | None) -> int | float | None:
+    return None if value is None else number(value)

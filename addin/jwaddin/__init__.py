@@ -8,6 +8,6 @@ the result; the rules live in ``jwmodel``. Imported with no xlwings runtime (or 
 installed at all) the functions are plain Python callables. See docs/excel-addin.md.
 """
 
-__all__ = ["__version__"]
+from jwmodel.version import VERSION as __version__  # one version for the engine and the add-in
 
-from jwmodel.version import VERSION as __version__  # the add-in ships with the engine  # noqa: E402
+__all__ = ["__version__"]

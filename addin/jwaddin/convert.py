@@ -22,6 +22,7 @@ from decimal import Decimal
 from jwaddin import _runtime
 from jwaddin._runtime import FunctionInputError
 from jwmodel.cells import CellError, parse_number, parse_text
+from jwmodel.identity import with_given_ids
 from jwmodel.layout import MODEL_TABLES
 from jwmodel.model import (
     ApportionmentRule,
@@ -379,9 +380,13 @@ def saving_lines(table: Table) -> tuple[SavingLine, ...]:
                 table.text(row, "only_if_partner") or None,
                 table.note(row),
                 profile=_profile(table, row, n, timing=False),
+                line_id=table.text(row, "line_id"),
+                plan_partner=table.text(row, "plan_partner") or None,
+                plan_target=table.text(row, "plan_target"),
+                also_claimed_by=table.text(row, "also_claimed_by"),
             )
         )
-    return tuple(lines)
+    return with_given_ids(lines)  # a blank ID given as the reader gives it (jwmodel.identity)
 
 
 def one_off_costs(table: Table) -> tuple[OneOffCost, ...]:
@@ -398,9 +403,10 @@ def one_off_costs(table: Table) -> tuple[OneOffCost, ...]:
                 profile=_profile(table, row, n, timing=True),
                 sole_bearer=table.text(row, "sole_bearer") or None,
                 only_if_partner=table.text(row, "only_if_partner") or None,
+                line_id=table.text(row, "line_id"),
             )
         )
-    return tuple(costs)
+    return with_given_ids(costs)
 
 
 def baseline(table: Table) -> tuple[BaselineEntry, ...]:

@@ -23,10 +23,9 @@ from jwmodel.cases import AppraisalError
 from jwmodel.consolidation import consolidate
 from jwmodel.discounting import DiscountError, DiscountSchedule, npv_of_costs_and_savings, schedule_from
 from jwmodel.figures import MAX_FIGURE, FigureError, figure
-from jwmodel.layout import by_partner_rows, summary_rows
+from jwmodel.layout import by_partner_rows, findings_block, option_scores_rows, summary_rows
 from jwmodel.money import MoneyError, allocate, negative_weight, whole_percent_shares
-from jwmodel.options_scoring import MAX_CRITERIA, MAX_SCORES, score_options, weight_sensitivities
-from jwmodel.tables.outputs import FINDINGS, findings_rows
+from jwmodel.options_scoring import MAX_CRITERIA, MAX_SCORES
 
 __all__ = [
     "jw_shares",
@@ -199,11 +198,7 @@ def jw_findings(
         partners_table=partners_table,
     )
     result = consolidate(programme, options=chosen)
-    rows: list[list[object]] = [list(FINDINGS.headers())]  # the Findings table's columns, as everywhere
-    rows += [[_cell(v) for v in row] for row in findings_rows(result.findings)]
-    if len(rows) == 1:
-        rows.append(["none", "", *("" for _ in FINDINGS.columns[2:-2]), "no findings", ""])
-    return rows
+    return [[_cell(v) for v in row] for row in findings_block(result.findings)]  # as the model workbook saves it
 
 
 def _cell(value: object) -> object:
@@ -367,11 +362,6 @@ def _option_rows(rows: list[list[object]], criteria: list[str]) -> dict[str, dic
     return options
 
 
-def _change_weight(value: Decimal | None) -> object:
-    """A weight at which the best option changes, to 0.01; blank if none, or none within 10^12."""
-    return "" if value is None or abs(value) > MAX_FIGURE else excel_value(value.quantize(Decimal("0.01")))
-
-
 @func
 @arg(
     "scores_table",
@@ -394,17 +384,6 @@ def jw_option_scores(scores_table, weights):
     criteria_weights = {c: number(v, f"weights, {c}") or Decimal(0) for c, v in zip(criteria, values, strict=True)}
     options = _option_rows(rows, criteria)
     try:
-        scored = {x.name: x for x in score_options(options, criteria_weights)}
-        sensitivity = weight_sensitivities(options, criteria_weights)
+        return excel_rows(option_scores_rows(options, criteria_weights))  # as the model workbook saves it
     except AppraisalError as exc:
         raise FunctionInputError(str(exc)) from exc
-    out: list[list[object]] = [["Option", "Weighted score", "Rank"]]
-    out += [
-        [name, _result(scored[name].weighted_total, "0.0001", "scores_table"), scored[name].rank] for name in options
-    ]
-    out += [["", "", ""], ["Criterion", "Best option changes below weight", "Best option changes above weight"]]
-    out += [
-        [w.criterion, _change_weight(w.nearest_top_change_below), _change_weight(w.nearest_top_change_above)]
-        for w in sensitivity
-    ]
-    return out

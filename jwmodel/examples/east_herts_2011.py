@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+from jwmodel.identity import with_given_ids
 from jwmodel.model import (
     ApportionmentRule,
     BaselineEntry,
@@ -237,4 +238,5 @@ def control_totals() -> tuple[ControlTotal, ...]:
 
 
 def programme() -> Programme:
-    return Programme(PARTNERS, SERVICES, baseline_entries(), control_totals(), SAVING_LINES, ONE_OFF_COSTS)
+    lines, costs = with_given_ids(SAVING_LINES), with_given_ids(ONE_OFF_COSTS)  # the IDs the templates carry
+    return Programme(PARTNERS, SERVICES, baseline_entries(), control_totals(), lines, costs)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal as D
 
+from jwmodel.identity import with_given_ids
 from jwmodel.model import (
     ApportionmentRule,
     BaselineEntry,
@@ -272,7 +273,7 @@ def programme() -> Programme:
         services=SERVICES,
         baseline=baseline_entries(),
         control_totals=control_totals(),
-        saving_lines=SAVING_LINES,
-        one_off_costs=ONE_OFF_COSTS,
+        saving_lines=with_given_ids(SAVING_LINES),  # the IDs the templates carry (jwmodel.identity)
+        one_off_costs=with_given_ids(ONE_OFF_COSTS),
         drivers=DRIVERS,
     )

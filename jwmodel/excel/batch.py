@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jwmodel.definition import ProgrammeDefinition, assumed, in_programme_terms, list_findings
-from jwmodel.excel.intake import Admission, Extracted, extract_all, failed, scan_folder
+from jwmodel.excel.intake import Admission, Extracted, failed, reader_pool, scan_folder
 from jwmodel.excel.schema import LISTS
 from jwmodel.excel.xlsx_cells import OUTPUT_PROPERTY
 from jwmodel.findings import Finding, Location
@@ -110,7 +110,7 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
 
 def _stub(x: PartnerReturn | WorkstreamProposal) -> PartnerReturn | WorkstreamProposal:
     if isinstance(x, PartnerReturn):
-        return dataclasses.replace(x, baseline=(), control_total=None)
+        return dataclasses.replace(x, baseline=(), control_total=None, targets=())
     return dataclasses.replace(
         x, service=ServiceArea(x.service.name, (), x.service.where), saving_lines=(), one_off_costs=(), drivers=()
     )
@@ -118,7 +118,7 @@ def _stub(x: PartnerReturn | WorkstreamProposal) -> PartnerReturn | WorkstreamPr
 
 def _is_stub(x: object) -> bool:
     if isinstance(x, PartnerReturn):
-        return not x.baseline and x.control_total is None
+        return not x.baseline and x.control_total is None and not x.targets
     return isinstance(x, WorkstreamProposal) and not (
         x.service.options or x.saving_lines or x.one_off_costs or x.drivers
     )
@@ -288,13 +288,16 @@ def read_folder(
 
     clock = time.perf_counter()
     bar, update = _progress(len(candidates), progress)
-    with bar:
-        extracted = _extract_compact(extractor or extract_all, candidates, workers, update)
+    with bar, reader_pool() as local:  # workers forked once, before records accumulate, for every chunk
+        extracted = _extract_compact(extractor or local, candidates, workers, update)
     timings["read"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    programme, sources, year, definition = settle(
-        _skip_outputs(extracted, candidates), records, definition, folder=str(folder)
-    )
+    from jwmodel.excel.progress import stage
+
+    with stage("assembling", show=progress):
+        programme, sources, year, definition = settle(
+            _skip_outputs(extracted, candidates), records, definition, folder=str(folder)
+        )
     timings["assemble"] = time.perf_counter() - clock
     return Reading(programme, sources, year, definition)

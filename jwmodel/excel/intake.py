@@ -54,6 +54,7 @@ __all__ = [
     "failed",
     "findings_not_listed",
     "lost",
+    "reader_pool",
     "scan_folder",
     "timed_out",
 ]
@@ -375,22 +376,21 @@ class _Slot:
 
 
 class _Pool:
-    """Reader workers, each fed a few paths at a time through its own pipe, replaced when one fails."""
+    """Reader workers, each fed a few paths at a time through its own pipe, replaced when one fails.
 
-    def __init__(
-        self,
-        paths: Sequence[Path],
-        done: Callable[[int, Extracted], None],
-        *,
-        workers: int,
-        timeout: float,
-        limits: Limits,
-        depth: int,
-    ) -> None:
+    Workers start on the first :meth:`run` and serve every later one, so they are forked once, while the
+    main process is small: a worker forked later from a main process holding thousands of records would
+    carry a copy of its page tables (and count its pages in its RSS). Only a replacement for a worker that
+    crashed or hung is forked later.
+    """
+
+    def __init__(self, *, workers: int, timeout: float, limits: Limits, depth: int) -> None:
         self.ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-        self.paths, self.done, self.timeout, self.limits, self.depth = paths, done, timeout, limits, depth
-        self.queue = deque(range(len(paths)))
-        self.workers = min(workers, len(paths))
+        self.timeout, self.limits, self.depth = timeout, limits, depth
+        self.paths: Sequence[Path] = ()
+        self.done: Callable[[int, Extracted], None] = lambda index, outcome: None
+        self.queue: deque[int] = deque()
+        self.workers = workers
         self.slots: list[_Slot] = []
 
     def _spawn(self) -> _Slot:
@@ -402,9 +402,11 @@ class _Pool:
         child.close()
         return _Slot(process, parent)
 
-    def run(self) -> None:
-        """Start the workers; until every path has its record: feed them, wait, collect, replace any that failed."""
-        while len(self.slots) < self.workers:
+    def run(self, paths: Sequence[Path], done: Callable[[int, Extracted], None]) -> None:
+        """Start the workers not yet started; until every path has its record (``done(index, record)``): feed
+        them, wait, collect, replace any that failed."""
+        self.paths, self.done, self.queue = paths, done, deque(range(len(paths)))
+        while len(self.slots) < min(self.workers, len(paths)):
             self.slots.append(self._spawn())
         while self.queue or any(s.pending for s in self.slots):
             self._feed()
@@ -522,30 +524,59 @@ def extract_all(
     the next one) and send back each file's compact record as soon as it is read, so the worker
     and the file it was reading are always known: a crash rejects only that file, and the files
     queued behind it go to the fresh worker. SIGTERM while reading stops the workers and exits
-    (status 143); if this process is killed outright, the workers go too.
+    (status 143); if this process is killed outright, the workers go too. To read several lists
+    of paths with the same workers, use :func:`reader_pool`.
     """
-    if workers is None:
-        workers = default_workers()
-    results: list[Extracted | None] = [None] * len(paths)
+    with reader_pool(timeout=timeout, limits=limits, depth=depth) as extractor:
+        return extractor(paths, workers=workers, on_result=on_result)
 
-    def done(index: int, outcome: Extracted) -> None:
-        results[index] = outcome
-        if on_result:
-            on_result(outcome)
 
-    if workers == 0 or not paths:
-        for i, path in enumerate(paths):
-            done(i, extract(path, limits))
+@contextmanager
+def reader_pool(
+    *, timeout: float = 120.0, limits: Limits = _LIMITS, depth: int = 8
+) -> Iterator[Callable[..., list[Extracted]]]:
+    """An extractor with :func:`extract_all`'s signature (``extractor(paths, *, workers=None, on_result=None)``)
+    whose workers start on its first call and serve every later call until the ``with`` block ends.
+
+    A folder read a chunk at a time (``batch.read_folder``) so forks its workers once, before any record
+    has accumulated in this process, not again for each chunk from a process that has grown. Nothing
+    starts if it is never called. Leaving the block stops the workers (killing them if it is left by an
+    exception); SIGTERM inside it stops them and exits, as for :func:`extract_all`.
+    """
+    pools: dict[int, _Pool] = {}
+
+    def extractor(
+        paths: Sequence[Path], *, workers: int | None = None, on_result: Callable[[Extracted], None] | None = None
+    ) -> list[Extracted]:
+        workers = default_workers() if workers is None else workers
+        results: list[Extracted | None] = [None] * len(paths)
+
+        def done(index: int, outcome: Extracted) -> None:
+            results[index] = outcome
+            if on_result:
+                on_result(outcome)
+
+        if workers == 0 or not paths:
+            for i, path in enumerate(paths):
+                done(i, extract(path, limits))
+            return results  # type: ignore[return-value]
+        pool = pools.setdefault(workers, _Pool(workers=workers, timeout=timeout, limits=limits, depth=depth))
+        try:
+            with _no_automatic_gc():
+                pool.run(paths, done)
+        except BaseException:
+            pools.pop(workers).close(now=True)
+            raise
         return results  # type: ignore[return-value]
-    with sigterm_exits(), _no_automatic_gc():
-        pool = _Pool(paths, done, workers=workers, timeout=timeout, limits=limits, depth=depth)
+
+    with sigterm_exits():
         finished = False
         try:
-            pool.run()
+            yield extractor
             finished = True
         finally:
-            pool.close(now=not finished)
-    return results  # type: ignore[return-value]
+            for pool in pools.values():
+                pool.close(now=not finished)
 
 
 # --- in the parent, as each file comes back --------------------------------------------------------

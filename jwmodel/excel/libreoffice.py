@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jwmodel.errors import JwmodelError
 
-__all__ = ["LibreOfficeError", "soffice", "resave"]
+__all__ = ["LibreOfficeError", "soffice", "resave", "to_pdf"]
 
 _PROFILE = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -51,11 +51,22 @@ def resave(files: Sequence[str | Path], outdir: str | Path, *, timeout: float = 
     Returns the new paths (same names as the inputs, in ``outdir``, which must differ from the
     inputs' folder so nothing submitted is overwritten).
     """
+    return _convert(files, outdir, "xlsx:Calc MS Excel 2007 XML", ".xlsx", timeout=timeout)
+
+
+def to_pdf(files: Sequence[str | Path], outdir: str | Path, *, timeout: float = 300) -> list[Path]:
+    """Print each workbook to PDF in ``outdir`` as LibreOffice Calc prints it (every sheet, its page set-up)."""
+    return _convert(files, outdir, "pdf:calc_pdf_Export", ".pdf", timeout=timeout)
+
+
+def _convert(
+    files: Sequence[str | Path], outdir: str | Path, target: str, suffix: str, *, timeout: float
+) -> list[Path]:
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     sources = [Path(f).resolve() for f in files]
     if any(src.parent == outdir.resolve() for src in sources):
-        raise LibreOfficeError("resave writes to a different folder than its inputs")
+        raise LibreOfficeError("LibreOffice writes to a different folder than its inputs")
     with tempfile.TemporaryDirectory(prefix="jwmodel-lo-") as profile:
         user = Path(profile) / "user"
         user.mkdir()
@@ -67,13 +78,13 @@ def resave(files: Sequence[str | Path], outdir: str | Path, *, timeout: float = 
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
+            target,
             "--outdir",
             str(outdir),
             *map(str, sources),
         ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    results = [outdir / (src.stem + ".xlsx") for src in sources]
+    results = [outdir / (src.stem + suffix) for src in sources]
     missing = [p.name for p in results if not p.exists()]
     if done.returncode != 0 or missing:
         raise LibreOfficeError(

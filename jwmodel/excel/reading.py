@@ -7,6 +7,8 @@ Input files are read once into memory and never written to.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,10 +28,12 @@ from jwmodel.cells import (
     text_problem,
     to_pounds,
 )
+from jwmodel.codes import Code
 from jwmodel.excel import schema as s
 from jwmodel.excel.files import display_name, read_regular_file, sha256_of
 from jwmodel.excel.guard import Inspection, Limits, inspect_package
 from jwmodel.findings import Finding, Location, Severity, a1
+from jwmodel.identity import given_line_id, line_id_problem
 from jwmodel.model import (
     ApportionmentRule,
     BaselineEntry,
@@ -43,6 +47,7 @@ from jwmodel.model import (
     Partner,
     Range,
     SavingLine,
+    SavingsTarget,
     ServiceArea,
     derived_net,
 )
@@ -83,6 +88,9 @@ from jwmodel.tables.inputs import (
 __all__ = ["read_submission", "read_workbook_bytes", "sha256_of", "TEMPLATE_SHEETS"]
 
 
+_a1 = functools.lru_cache(maxsize=1 << 16)(a1)  # the same cells are named in every file of a programme
+
+
 class _Sheet:
     """A sheet's cells from A1, with locations rendered for findings."""
 
@@ -90,13 +98,19 @@ class _Sheet:
         self.file, self.name, self.rows = file, name, rows
 
     def get(self, row: int, col: int) -> object:
-        if row < len(self.rows) and col < len(self.rows[row]):
-            value = self.rows[row][col]
-            return None if value == "" else value
-        return None
+        try:
+            value = self.rows[row][col]  # row and col are never negative
+        except IndexError:
+            return None
+        return None if value == "" else value
+
+    def filled(self, row: int, first: int, stop: int | None = None) -> bool:
+        """Whether any cell of the row from column ``first`` (to ``stop``) holds something."""
+        cells = self.rows[row][first:stop]
+        return cells.count("") != len(cells)  # python-calamine gives "" for an empty cell
 
     def at(self, row: int, col: int) -> Location:
-        return Location(self.file, self.name, a1(row, col))
+        return Location(self.file, self.name, _a1(row, col))
 
 
 class _Unreadable(Exception):
@@ -199,7 +213,9 @@ class _Reader:
 
     def table(self, sheet: _Sheet, declared: Table, codes: Sequence[str] = ()) -> _Columns | None:
         """Where the declared table's columns are on the sheet and which rows hold data."""
-        required = [h for c in declared.columns_in(Scope.ALL) if not c.per_partner for h in c.headers()]
+        required = [
+            h for c in declared.columns_in(Scope.ALL) if not c.per_partner and not c.optional for h in c.headers()
+        ]
         for r in range(min(len(sheet.rows), 50)):
             if parse_text(sheet.get(r, 0)) == required[0]:
                 headers = {
@@ -217,9 +233,7 @@ class _Reader:
                     )
                     return None
                 width = max(headers.values()) + 1
-                data = [
-                    i for i in range(r + 1, len(sheet.rows)) if any(sheet.get(i, c) is not None for c in range(width))
-                ]
+                data = [i for i in range(r + 1, len(sheet.rows)) if sheet.filled(i, 0, width)]
                 self._outside(sheet, r, width)
                 self._hidden(sheet, data)
                 return _Columns.of(declared, headers, data)
@@ -232,6 +246,8 @@ class _Reader:
 
     def _outside(self, sheet: _Sheet, header_row: int, width: int) -> None:
         for i in range(header_row, len(sheet.rows)):
+            if not sheet.filled(i, width):
+                continue
             for c in range(width, len(sheet.rows[i])):
                 if sheet.get(i, c) is not None:
                     self.error(
@@ -260,8 +276,8 @@ class _Reader:
 
     def extras(self, sheet: _Sheet, r: int, columns: _Columns, note: str) -> str:
         """The row's note with what was typed in declared columns no domain field takes."""
-        values = {c.key: self.text(sheet, r, columns[c.key]) for c in unmapped(columns.table) if c.key in columns}
-        return with_extras(columns.table, note, values)
+        values = {key: self.text(sheet, r, col) for key, col in columns.extra}
+        return with_extras(columns.table, note, values) if any(values.values()) else note  # nothing to add
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +288,7 @@ class _Columns:
     by_key: dict[str, int]
     by_partner: dict[str, dict[str, int]]
     rows: list[int]
+    extra: tuple[tuple[str, int], ...] = ()  # (key, column) of the declared columns no domain field takes
 
     @classmethod
     def of(cls, table: Table, headers: dict[str, int], rows: list[int]) -> _Columns:
@@ -288,7 +305,8 @@ class _Columns:
                 if code is not None:
                     by_partner.setdefault(column.key, {})[code] = col
                     break
-        return cls(table, by_key, by_partner, rows)
+        extra = tuple((c.key, by_key[c.key]) for c in unmapped(table) if c.key in by_key)
+        return cls(table, by_key, by_partner, rows, extra)
 
     def __getitem__(self, key: str) -> int:
         return self.by_key[key]
@@ -297,10 +315,15 @@ class _Columns:
         return key in self.by_key
 
 
+@functools.lru_cache(maxsize=64)
+def _lowered(choices: tuple[str, ...]) -> dict[str, str]:
+    return {c.lower(): c for c in choices}
+
+
 def _choice(reader: _Reader, sheet: _Sheet, row: int, col: int, choices: Iterable[str], what: str) -> str | None:
     value = reader.text(sheet, row, col)
-    options = list(choices)
-    lowered = {c.lower(): c for c in options}
+    options = tuple(choices)
+    lowered = _lowered(options)
     if value.lower() in lowered:
         return lowered[value.lower()]
     reader.error(
@@ -320,6 +343,20 @@ def _profile(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, *, timin
         value = start if problem.key == year_key else text
         reader.error(problem.code, str(problem), sheet.at(r, columns[problem.key]), value)
         return None, False
+
+
+def _line_id(
+    reader: _Reader, sheet: _Sheet, row: tuple[int, int], columns: _Columns, service: str, *, one_off: bool
+) -> str:
+    """The row's ID as typed, or given from the service area and ``row`` (sheet row, data row number); '' if bad."""
+    r, position = row
+    typed = reader.text(sheet, r, columns["line_id"]).strip() if "line_id" in columns else ""
+    if not typed:
+        return given_line_id(service, one_off=one_off, position=position)
+    if problem := line_id_problem(typed):
+        reader.error(Code.LINE_ID_BAD, f"ID: {problem}", sheet.at(r, columns["line_id"]), typed[:100])
+        return ""
+    return typed
 
 
 def _low_high(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, what: str) -> Range | None:
@@ -344,6 +381,27 @@ def _setup(reader: _Reader) -> ProgrammeSetup:
     sheet = reader.sheet(s.LISTS)
     if sheet is None:
         return ProgrammeSetup((), ())
+    key = repr(sheet.rows)  # the cells' values and their types (True, 1 and 1.0 are told apart)
+    known = _LISTS_READ.get(key)
+    if known is not None:
+        return known
+    kept = len(reader.findings)
+    setup = _lists(reader, sheet)
+    if len(reader.findings) == kept:  # no finding: the setup depends on nothing but the cells
+        if len(_LISTS_READ) >= _LISTS_KEPT:
+            _LISTS_READ.clear()
+        _LISTS_READ[key] = setup
+    return setup
+
+
+# The Lists sheets read in this process without a finding, by their cells: every file of a programme
+# carries the same Lists sheet, so it is checked once; a file whose Lists differ (in any cell) is
+# checked in full, and it is still compared with the programme's after reading.
+_LISTS_READ: dict[str, ProgrammeSetup] = {}
+_LISTS_KEPT = 16
+
+
+def _lists(reader: _Reader, sheet: _Sheet) -> ProgrammeSetup:
     headers = {parse_text(sheet.get(0, c)): c for c in range(len(sheet.rows[0]) if sheet.rows else 0)}
     codes = headers.get("Partner code")
     names = headers.get("Partner name")
@@ -453,12 +511,48 @@ def _read_partner_return(
     stated_fte, fte_at = stated("stated_fte", "Stated total FTE", False)
 
     entries = _read_baseline(reader, code, setup)
+    targets = _read_targets(reader, code) if s.TARGETS in reader.book.sheet_names else []
     control = (
         ControlTotal(code, stated_net, stated_fte, net_at, fte_at)
         if (stated_net is not None or stated_fte is not None)
         else None
     )
-    return PartnerReturn(cover, Partner(code, name), tuple(entries), control, setup, reader.file)
+    return PartnerReturn(cover, Partner(code, name), tuple(entries), control, setup, reader.file, tuple(targets))
+
+
+def _read_targets(reader: _Reader, code: str) -> list[SavingsTarget]:
+    """The return's financial-plan savings targets: one row per target and year, an amount of saving (0 or more)."""
+    sheet = reader.sheet(s.TARGETS)
+    columns = reader.table(sheet, inputs.TARGETS) if sheet is not None else None
+    if sheet is None or columns is None:
+        return []
+    targets = []
+    for r in columns.rows:
+        name = reader.text(sheet, r, columns["target"])
+        year = reader.text(sheet, r, columns["year"])
+        amount = reader.number(sheet, r, columns["amount"], "Saving target", money=True)
+        note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
+        for key, value in (("target", name), ("year", year), ("amount", amount)):
+            if value in ("", None) and sheet.get(r, columns[key]) is None:
+                reader.error(
+                    "VALUE_MISSING", "a target row needs its target, year and saving", sheet.at(r, columns[key])
+                )
+        try:
+            if year:
+                check_financial_year(year, "year", "Year")
+        except RowProblem as problem:
+            reader.error(problem.code, str(problem), sheet.at(r, columns["year"]), year)
+            continue
+        if amount is not None and amount < 0:
+            reader.error(
+                "NEGATIVE",
+                f"the saving target {amount} is negative: give the saving to find as a positive figure",
+                sheet.at(r, columns["amount"]),
+                amount,
+            )
+        elif name and year and amount is not None:
+            targets.append(SavingsTarget(code, name, year, amount, note, sheet.at(r, columns["target"])))
+    return targets
 
 
 def _read_baseline(reader: _Reader, code: str, setup: ProgrammeSetup) -> list[BaselineEntry]:
@@ -524,7 +618,7 @@ class _Proposal:
 
     def partner(self, sheet: _Sheet, r: int, col: int, what: str) -> str:
         code = self.reader.code(sheet, r, col, what)
-        if unknown := unlisted_partner(code, self.codes, what, sheet.at(r, col)):
+        if code and (unknown := unlisted_partner(code, self.codes, what, sheet.at(r, col))):
             self.reader.findings.append(unknown)
         return code
 
@@ -653,7 +747,7 @@ class _Proposal:
             return []
         sheet, columns = found
         reader, lines = self.reader, []
-        for r in columns.rows:
+        for position, r in enumerate(columns.rows, start=1):
             description = reader.text(sheet, r, columns["description"])
             where = sheet.at(r, columns["description"])
             category = _choice(reader, sheet, r, columns["category"], s.CATEGORIES, "Category")
@@ -665,13 +759,22 @@ class _Proposal:
             bearer, condition = self.bearer_and_condition(sheet, r, columns)
             profile, ok = _profile(reader, sheet, r, columns, timing=False)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
-            if category and ok:
-                lines.append(
-                    SavingLine(
-                        self.service, description, Category(category), estimate, bearer, condition, note, where, profile
-                    )
+            line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=False)
+            if category and ok and line_id:
+                line = SavingLine(
+                    self.service, description, Category(category), estimate, bearer, condition, note, where, profile
                 )
+                lines.append(dataclasses.replace(line, line_id=line_id, **self.tags(sheet, r, columns)))
         return lines
+
+    def tags(self, sheet: _Sheet, r: int, columns: _Columns) -> dict[str, object]:
+        """A saving line's tags against double counting (jwmodel.targets); blank where a column is absent."""
+        text = {
+            k: self.reader.text(sheet, r, columns[k]) if k in columns else ""
+            for k in ("plan_target", "also_claimed_by")
+        }
+        plan = self.partner(sheet, r, columns["plan_partner"], "in the plan of") if "plan_partner" in columns else ""
+        return {"plan_partner": plan or None, **text}
 
     def one_off_costs(self) -> list[OneOffCost]:
         found = self.table(inputs.ONE_OFF_COSTS)
@@ -679,7 +782,7 @@ class _Proposal:
             return []
         sheet, columns = found
         reader, costs = self.reader, []
-        for r in columns.rows:
+        for position, r in enumerate(columns.rows, start=1):
             description = reader.text(sheet, r, columns["description"])
             where = sheet.at(r, columns["description"])
             kind = _choice(reader, sheet, r, columns["type"], s.ONE_OFF_TYPES, "Type")
@@ -689,10 +792,20 @@ class _Proposal:
             profile, ok = _profile(reader, sheet, r, columns, timing=True)
             bearer, condition = self.bearer_and_condition(sheet, r, columns)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
-            if kind and ok:
+            line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=True)
+            if kind and ok and line_id:
                 costs.append(
                     OneOffCost(
-                        self.service, description, OneOffType(kind), estimate, note, where, profile, bearer, condition
+                        self.service,
+                        description,
+                        OneOffType(kind),
+                        estimate,
+                        note,
+                        where,
+                        profile,
+                        bearer,
+                        condition,
+                        line_id,
                     )
                 )
         return costs
@@ -734,8 +847,9 @@ def _taken(submission: PartnerReturn | WorkstreamProposal | MonitoringReturn) ->
     )
 
 
+OPTIONAL_SHEETS = frozenset({s.TARGETS})  # a file from a template older than the sheet is read without it
 TEMPLATE_SHEETS = {
-    s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.LISTS),
+    s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.TARGETS, s.LISTS),
     s.WORKSTREAM_PROPOSAL: (s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS),
     s.MONITORING_RETURN: (s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.LISTS),
 }
@@ -796,7 +910,7 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
                 Location(reader.file, facts.name, ref),
             )
     for name in expected:
-        if name not in reader.book.sheet_names:
+        if name not in reader.book.sheet_names and name not in OPTIONAL_SHEETS:
             similar = [
                 n for n in reader.book.sheet_names if n.lower().replace(" ", "") == name.lower().replace(" ", "")
             ]
@@ -998,7 +1112,7 @@ def _rows_of(reader: _Reader, declared: Table) -> tuple[_Sheet, _Columns] | None
     return None if sheet is None or columns is None else (sheet, columns)
 
 
-def _line_id(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, seen: dict[str, str]) -> str:
+def _reported_line_id(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, seen: dict[str, str]) -> str:
     """A row's line ID: VALUE_MISSING when blank, MONITORING_LINE_TWICE when an earlier row gives it."""
     line_id = reader.text(sheet, r, columns["line_id"])
     where = sheet.at(r, columns["line_id"])
@@ -1025,7 +1139,7 @@ def _delivered(reader: _Reader) -> tuple[LineReport, ...]:
     seen: dict[str, str] = {}
     reports = []
     for r in columns.rows:
-        line_id = _line_id(reader, sheet, r, columns, seen)
+        line_id = _reported_line_id(reader, sheet, r, columns, seen)
         delivered = reader.number(sheet, r, columns["delivered"], "Delivered in period", money=True)
         forecast = reader.number(sheet, r, columns["forecast"], "Forecast for the year", money=True)
         status = _choice(reader, sheet, r, columns["status"], monitoring_tables.LINE_STATUSES, "Status")
@@ -1050,7 +1164,7 @@ def _spent(reader: _Reader) -> tuple[SpendReport, ...]:
     seen: dict[str, str] = {}
     spend = []
     for r in columns.rows:
-        line_id = _line_id(reader, sheet, r, columns, seen)
+        line_id = _reported_line_id(reader, sheet, r, columns, seen)
         spent = reader.number(sheet, r, columns["spent"], "Spent to date", money=True)
         comment = reader.text(sheet, r, columns["comment"])
         if spent is None and sheet.get(r, columns["spent"]) is None:

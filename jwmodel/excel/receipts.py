@@ -15,7 +15,7 @@ from pathlib import Path
 import xlsxwriter
 
 from jwmodel.excel.atomic import replacing
-from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, mark_output, write_value
+from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, mark_output, page_setup, styles, write_headers, write_value
 from jwmodel.submissions import SourceRecord
 from jwmodel.tables.outputs import FINDINGS, SOURCES, findings_rows, sources_rows
 
@@ -32,26 +32,30 @@ def receipt_name(record: SourceRecord) -> str:
     return f"receipt-{stem}-{digest}.xlsx"
 
 
+_WIDTHS = {"severity": 10, "code": 26, "file": 30, "sheet": 14, "cell": 8, "message": 70, "value": 18}
+
+
 def _write(path: Path, record: SourceRecord) -> None:
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     mark_output(wb, "receipt")
     ws = wb.add_worksheet("Receipt")
-    bold = wb.add_format({"bold": True})
-    ws.write_string(0, 0, "Receipt for your submission", wb.add_format({"bold": True, "font_size": 14}))
+    f = styles(wb)
+    widths = [_WIDTHS[k] for k in FINDINGS.keys]
+    for col, (key, width) in enumerate(zip(FINDINGS.keys, widths, strict=True)):
+        ws.set_column(col, col, width, f.wrap if key in ("message", "value") else None)
+    ws.set_column(1, 1, max(_WIDTHS["code"], 40))  # the register's values (a file's name, its digest) read whole
+    ws.write_string(0, 0, "Receipt for your submission", f.title)
     source = next(sources_rows([record]))
     for row, (column, value) in enumerate(zip(SOURCES.columns, source, strict=True), start=2):
-        ws.write_string(row, 0, column.header, bold)
-        write_value(ws, row, 1, value)
+        ws.write_string(row, 0, column.header, f.bold)
+        write_value(ws, row, 1, value, f.wrap)
     first = 3 + len(SOURCES.columns)
-    ws.write_string(first, 0, f"Issues: {len(record.findings)}" if record.findings else "No issues: thank you.", bold)
-    for col, header in enumerate(FINDINGS.headers()):
-        ws.write_string(first + 1, col, header, bold)
+    ws.write_string(first, 0, f"Issues: {len(record.findings)}" if record.findings else "No issues: thank you.", f.bold)
+    write_headers(ws, first + 1, FINDINGS.headers(), f.head, widths=widths)
     for row, values in enumerate(findings_rows(record.findings), start=first + 2):
         for col, value in enumerate(values):
             write_value(ws, row, col, value)
-    ws.set_column(0, 1, 26)
-    ws.set_column(2, 4, 16)
-    ws.set_column(FINDINGS.keys.index("message"), FINDINGS.keys.index("message"), 120)
+    page_setup(ws, programme=f"Receipt: {record.file}", sheet_title="Receipt", header_rows=first + 2)
     wb.close()
 
 

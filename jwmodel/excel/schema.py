@@ -24,6 +24,7 @@ OPTIONS = i.OPTIONS.sheet
 DRIVERS = i.DRIVERS.sheet
 SAVINGS = i.SAVING_LINES.sheet
 ONE_OFF = i.ONE_OFF_COSTS.sheet
+TARGETS = i.TARGETS.sheet  # a partner return's savings targets (issue 11)
 
 YES, NO = i.YES, i.NO
 CATEGORIES = i.SAVING_LINES.column("category").choices

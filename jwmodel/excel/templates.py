@@ -54,8 +54,8 @@ __all__ = [
 ]
 
 CREATED = dt.datetime(2012, 4, 1)  # fixed, so regenerating a template gives identical bytes
-SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OFF: 8}
-MIN_ROWS = {s.BASELINE: 15, s.OPTIONS: 5, s.DRIVERS: 5, s.SAVINGS: 30, s.ONE_OFF: 10}
+SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OFF: 8, s.TARGETS: 5}
+MIN_ROWS = {s.BASELINE: 15, s.OPTIONS: 5, s.DRIVERS: 5, s.SAVINGS: 30, s.ONE_OFF: 10, s.TARGETS: 10}
 SPARE_ROWS |= {s.DELIVERED: 5, s.SPEND: 3, s.MEASUREMENTS: 5}  # the monitoring return's tables
 MIN_ROWS |= {s.DELIVERED: 20, s.SPEND: 10, s.MEASUREMENTS: 10}
 MONEY = "#,##0.0##;(#,##0.0##);0"
@@ -414,6 +414,15 @@ def write_partner_return(
             rows = [{"service": name} for name in setup.services]
         guidance = "One row per service area; net = gross direct cost less charges from the other partners."
         _table(wb, f, inputs.BASELINE, guidance, (), rows)
+        targets = [inputs.target_cells(t) for t in (data.targets if data else ())]  # issue 11: plan targets
+        _table(
+            wb,
+            f,
+            inputs.TARGETS,
+            "Optional: your financial plan's savings targets, one row a target a year.",
+            (),
+            targets,
+        )
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
         _close(wb)

@@ -9,6 +9,7 @@ over a folder that holds one knows it is an output, not a submission.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -127,8 +128,8 @@ def write_declared_rows(
 
 MONEY = "#,##0;(#,##0);0"
 MONEY_EXACT = "#,##0.000;(#,##0.000);0.000"
-PERCENT = '0"%";-0"%";0"%"'
-YEARS = "0.0"
+PERCENT = '0"%";(0"%");0"%"'
+YEARS = "0.0;(0.0);0.0"
 FTE = "#,##0.0"
 NOT_APPLICABLE = "n/a"  # written where a figure has no meaning (payback with no flows, no savings to scale)
 
@@ -147,6 +148,8 @@ __all__ += [
     "styles",
     "write_figure",
     "write_headers",
+    "note_height",
+    "keep_chart_on_one_page",
     "fit_width",
     "set_widths",
     "page_setup",
@@ -162,6 +165,7 @@ class Styles:
         self.title = add({"bold": True, "font_size": 14})
         self.bold = add({"bold": True})
         self.note = add({"italic": True, "font_color": "#595959"})
+        self.note_wrap = add({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
         self.wrap = add({"text_wrap": True, "valign": "top"})
         self.head = add({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom"})
         self.head_right = add({"bold": True, "bottom": 1, "text_wrap": True, "valign": "bottom", "align": "right"})
@@ -221,18 +225,52 @@ def set_widths(ws: Any, widths: Sequence[float], *, first_col: int = 0) -> None:
 
 
 def write_headers(
-    ws: Any, row: int, headers: Sequence[str], fmt: object, *, widths: Sequence[float], first_col: int = 0
+    ws: Any,
+    row: int,
+    headers: Sequence[str],
+    fmt: object,
+    *,
+    widths: Sequence[float],
+    first_col: int = 0,
+    label_cols: int = 0,
+    label_fmt: object = None,
 ) -> None:
     """Column headers on ``row`` that wrap within their columns, with the row tall enough for them.
 
     The row's height is set from the longest wrapped header, so a header never runs over the first
-    row of figures (a reader that does not fit rows to wrapped text shows it whole too).
+    row of figures (a reader that does not fit rows to wrapped text shows it whole too). The first
+    ``label_cols`` headers (over text that labels the rows) take ``label_fmt`` (e.g. left-aligned
+    where ``fmt`` is right-aligned over figures).
     """
     lines = 1
-    for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=first_col):
-        write_value(ws, row, col, header, fmt)
+    for i, (header, width) in enumerate(zip(headers, widths, strict=True)):
+        write_value(ws, row, first_col + i, header, label_fmt if i < label_cols and label_fmt is not None else fmt)
         lines = max(lines, _wrapped_lines(str(header), width))
     ws.set_row(row, LINE_HEIGHT * lines + 3)
+
+
+def note_height(text: str, width: float) -> float:
+    """The height (points) of a row holding ``text`` wrapped in columns ``width`` wide in all."""
+    return LINE_HEIGHT * _wrapped_lines(text, width) + 3
+
+
+# A4 landscape less the margins page_setup sets, in points; a column's width unit is about 7 pixels.
+PAGE_WIDTH, PAGE_HEIGHT = 842 - 72, 595 - 108 - 24
+
+
+def keep_chart_on_one_page(ws: Any, row: int, *, chart: float, width: float) -> None:
+    """Start a chart placed at ``row`` on a new printed page unless it fits whole on the first one.
+
+    ``chart``: its height (points); ``width``: the sheet's printed width (column width units), from
+    which the fit-to-width scale follows. The rows above take the heights set on them (15 points
+    otherwise). A chart that starts a page (a blank row above it: leave row ``row - 1`` empty) and
+    is no taller than a page is never cut across pages.
+    """
+    heights = {r: info.height for r, info in ws.row_info.items() if info.height is not None}  # set_row's
+    above = sum(heights.get(r, LINE_HEIGHT) for r in range(row))
+    scale = min(1.0, PAGE_WIDTH / max(1.0, width * 7 * 0.75))
+    if (above + chart) * scale > PAGE_HEIGHT * 0.92:
+        ws.set_h_pagebreaks([max(1, row - 1)])  # a row of room above it: a chart touching a break prints on both pages
 
 
 def _wrapped_lines(text: str, width: float) -> int:
@@ -248,6 +286,7 @@ def _wrapped_lines(text: str, width: float) -> int:
     return lines
 
 
+@functools.cache
 def page_header_text(text: str, limit: int = 80) -> str:
     """``text`` safe in a page header or footer: '&' doubled, cut to ``limit`` characters."""
     text = printable(text).replace("\n", " ")
@@ -281,7 +320,7 @@ def page_setup(
         sheet_title: the sheet's name as a reader knows it, shown in the page header.
         header_rows: rows at the top that label the columns (print titles; panes frozen below them).
         header_cols: columns at the left that label the rows (print titles; panes frozen right of them).
-        version: jwmodel's version (default: the installed one).
+        version: jwmodel's version (default: ``jwmodel.version.VERSION``).
         date: the date to show (default: today, ISO 8601).
         one_page: fit the whole sheet on one page (a summary for a committee).
         freeze: freeze the header rows and columns on screen.

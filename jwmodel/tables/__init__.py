@@ -61,6 +61,7 @@ class Column:
     help: str = ""
     per_partner: bool = False
     scope: Scope = Scope.ALL
+    optional: bool = False  # a file from a template older than the column may lack it (read as blank)
 
     def headers(self, partners: Sequence[str] = ()) -> tuple[str, ...]:
         if self.per_partner:

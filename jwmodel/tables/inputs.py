@@ -32,6 +32,7 @@ from jwmodel.model import (
     ParticipationOption,
     Partner,
     SavingLine,
+    SavingsTarget,
 )
 from jwmodel.phasing import PhasingError, Profile, financial_years
 from jwmodel.tables import Column, Kind, Scope, Table
@@ -47,6 +48,8 @@ __all__ = [
     "SAVING_LINES",
     "ONE_OFF_COSTS",
     "INPUT_TABLES",
+    "TARGETS",
+    "target_cells",
     "RowProblem",
     "split_partners",
     "join_partners",
@@ -172,6 +175,35 @@ DRIVERS = Table(
     sheet="Drivers",
 )
 
+# A line's stable ID (issue 11; the rules are in jwmodel.identity): optional, so older files read as before.
+_LINE_ID_HELP = (
+    "The line's stable ID, followed through versions and monitoring returns; left blank it is given from the "
+    "service area and row, e.g. {example}, and kept from then on"
+)
+
+# Tags against double counting (issue 11; the rules are in jwmodel.targets): optional, older files read as before.
+_TAGS = (
+    Column(
+        "plan_partner",
+        "In the plan of",
+        Kind.CODE,
+        help="The partner whose financial plan already holds this saving; blank for a new saving",
+        optional=True,
+    ),
+    Column(
+        "plan_target",
+        "Plan target",
+        help="Which of that partner's savings targets (the Targets sheet of its return) the line delivers",
+        optional=True,
+    ),
+    Column(
+        "also_claimed_by",
+        "Also claimed by",
+        help="Another programme that also counts this saving, or the ID of another line of this programme",
+        optional=True,
+    ),
+)
+
 SAVING_LINES = Table(
     "saving_lines",
     "Saving lines: recurring full-year cost/(saving), £000s",
@@ -191,6 +223,8 @@ SAVING_LINES = Table(
             help="Percent of the full-year effect in each year from the start, e.g. 50, 100",
         ),
         _NOTES,
+        Column("line_id", "ID", help=_LINE_ID_HELP.format(example="LD-S01"), optional=True),
+        *_TAGS,
     ),
     excel_name="SavingLinesTable",
     sheet="Saving lines",
@@ -215,12 +249,36 @@ ONE_OFF_COSTS = Table(
             help="Percent spent in each year from the first, adding up to 100, e.g. 60, 40",
         ),
         _NOTES,
+        Column("line_id", "ID", help=_LINE_ID_HELP.format(example="LD-C01"), optional=True),
     ),
     excel_name="OneOffCostsTable",
     sheet="One-off costs",
 )
 
 INPUT_TABLES = (PARTNERS, BASELINE, OPTIONS, DRIVERS, SAVING_LINES, ONE_OFF_COSTS)
+
+TARGETS = Table(
+    "targets",
+    "Financial-plan savings targets by year (£000s of saving, as positive figures)",
+    (
+        Column("partner", "Partner", Kind.CODE, required=True, help="The partner's code", scope=Scope.MODEL),
+        Column(
+            "target", "Target", required=True, help="The target's name in your financial plan, e.g. 'MTFP: support'"
+        ),
+        Column("year", "Year", Kind.YEAR, required=True, help="The financial year, e.g. 2013/14"),
+        Column(
+            "amount",
+            "Saving target (£000s)",
+            Kind.MONEY,
+            required=True,
+            help="The saving your plan must find in the year, as a positive figure",
+        ),
+        _NOTES,
+    ),
+    excel_name="TargetsTable",
+    sheet="Targets",
+)
+"""A partner return's savings targets (issue 11): not a model-workbook table (yet), so not in INPUT_TABLES."""
 
 # The keys the domain takes for each table; a declared column outside these is kept in the note.
 _MAPPED = {
@@ -254,10 +312,27 @@ _MAPPED = {
             "start_year",
             "ramp",
             "note",
+            "line_id",
+            "plan_partner",
+            "plan_target",
+            "also_claimed_by",
         }
     ),
+    "targets": frozenset({"partner", "target", "year", "amount", "note"}),
     "one_off_costs": frozenset(
-        {"service", "description", "type", "low", "high", "sole_bearer", "only_if_partner", "year", "timing", "note"}
+        {
+            "service",
+            "description",
+            "type",
+            "low",
+            "high",
+            "sole_bearer",
+            "only_if_partner",
+            "year",
+            "timing",
+            "note",
+            "line_id",
+        }
     ),
 }
 
@@ -435,6 +510,10 @@ def saving_line_cells(line: SavingLine) -> dict[str, object]:
         "start_year": start,
         "ramp": ramp,
         "note": line.note,
+        "line_id": line.line_id,
+        "plan_partner": line.plan_partner or "",
+        "plan_target": line.plan_target,
+        "also_claimed_by": line.also_claimed_by,
     }
 
 
@@ -451,4 +530,15 @@ def one_off_cells(cost: OneOffCost) -> dict[str, object]:
         "year": year,
         "timing": timing,
         "note": cost.note,
+        "line_id": cost.line_id,
+    }
+
+
+def target_cells(target: SavingsTarget) -> dict[str, object]:
+    return {
+        "partner": target.partner,
+        "target": target.name,
+        "year": target.year,
+        "amount": target.amount,
+        "note": target.note,
     }

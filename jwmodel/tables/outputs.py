@@ -94,6 +94,7 @@ SOURCES = Table(
     sheet="Sources",
 )
 
+_LINE_ID = _c("line_id", "ID", help="the line's stable ID (jwmodel.identity); last, so other columns keep their place")
 _LINE = (
     _c("service", "Service area"),
     _c("kind", "Kind", Kind.CHOICE, "saving (recurring) or one-off"),
@@ -111,6 +112,7 @@ LINES = Table(
         _c("apportioned", "Apportioned", Kind.CHOICE),
         _c("basis", "Basis", help="how the line is split between partners"),
         *_WHERE,
+        _LINE_ID,
     ),
 )
 
@@ -128,6 +130,7 @@ BY_PARTNER = Table(
             "True where the share counts in the partner's recurring or one-off total (non-cashable does not)",
         ),
         *_WHERE,
+        _LINE_ID,
     ),
 )
 
@@ -242,6 +245,7 @@ def lines_rows(result: Consolidation) -> Iterator[Row]:
             line.apportioned,
             line.basis,
             *_where(line),
+            line.line_id,
         )
 
 
@@ -255,7 +259,7 @@ def line_share_rows(result: Consolidation) -> Iterator[Row]:
         for partner in result.partners:
             share = line.shares.get(partner)
             if share is not None:
-                yield (partner, *_line(line), share.low, share.high, _counted(line), *_where(line))
+                yield (partner, *_line(line), share.low, share.high, _counted(line), *_where(line), line.line_id)
 
 
 def partners_rows(result: Consolidation) -> Iterator[Row]:

@@ -111,14 +111,46 @@ def test_workbook_has_two_native_charts_and_every_formula_has_a_cached_result(tm
                 assert xml.count("<f>") == xml.count("</f><v>"), f"{name} has a formula without a cached value"
 
 
-def test_by_partner_sheet_shows_every_line_fully_allocated(tmp_path):
+def test_by_partner_sheet_shows_every_service_fully_allocated(tmp_path):
     run(HAMPSHIRE_DIR, tmp_path)
     rows = sheet(tmp_path / "consolidated.xlsx", "By partner")
-    header = next(i for i, r in enumerate(rows) if r[:3] == ["Service area", "Kind", "Description"])
-    lines = [r for r in rows[header + 1 :] if r and r[0]]
-    assert len(lines) == 17  # 11 saving lines and 6 one-off costs
-    for r in lines:
-        assert r[-2:] == [0, 0], r  # unallocated low/high
+    # two matrices (recurring, one-off): HC, HFRS, HCC, All partners, Service area total, Not allocated (low, high)
+    groups = [i for i, r in enumerate(rows) if r[:2] == ["Service area", "HC"]]
+    assert len(groups) == 2
+    totals = []
+    for first in groups:
+        assert [v for v in rows[first] if v][1:] == [
+            "HC",
+            "HFRS",
+            "HCC",
+            "All partners",
+            "Service area total",
+            "Not allocated",
+        ]
+        body = rows[first + 2 : first + 2 + 8]  # 7 service areas and the Total row
+        assert [r[0] for r in body][-1] == "Total"
+        for r in body:
+            assert r[11:13] == [0, 0], r  # not allocated: every line of every service area is split in full
+            assert r[7:9] == r[9:11], r  # all partners = the service area's own total
+        totals.append(body[-1][7:9])
+    assert totals == [[-182, -337], [96, 124]]  # Appendix A's recurring and one-off totals
+
+
+def test_every_line_is_listed_with_the_file_and_cell_it_came_from(tmp_path):
+    run(HAMPSHIRE_DIR, tmp_path)
+    listed = {}
+    for name in ("Savings", "One-off costs"):
+        rows = sheet(tmp_path / "consolidated.xlsx", name)
+        header = next(i for i, r in enumerate(rows) if r[:2] == ["Service area", "Description"])
+        listed[name] = [r for r in rows[header + 1 :] if r and r[0] and r[0] != "Total"]
+    assert len(listed["Savings"]) == 11 and len(listed["One-off costs"]) == 6  # Hampshire's 17 lines
+    legal = [r for r in listed["Savings"] if r[0] == "Legal Services"]
+    assert [r[-1] for r in legal] == [
+        "proposal-legal-services.xlsx: 'Saving lines'!A5",
+        "proposal-legal-services.xlsx: 'Saving lines'!A6",
+    ]
+    one_off = sheet(tmp_path / "consolidated.xlsx", "One-off costs")
+    assert [r for r in one_off if r and r[0] == "Total"][0][3:5] == [96, 124]
 
 
 def test_partner_text_is_written_as_text_never_as_a_formula(tmp_path, hampshire_folder):

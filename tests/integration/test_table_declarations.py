@@ -51,7 +51,8 @@ RISK = Column("risk", "Risk rating", Kind.TEXT, help="A throwaway column for the
 def risk_column(monkeypatch):
     """The saving lines declaration with one more optional column before its notes."""
     columns = inputs.SAVING_LINES.columns
-    patched = dataclasses.replace(inputs.SAVING_LINES, columns=(*columns[:-1], RISK, columns[-1]))
+    notes = inputs.SAVING_LINES.keys.index("note")
+    patched = dataclasses.replace(inputs.SAVING_LINES, columns=(*columns[:notes], RISK, *columns[notes:]))
     monkeypatch.setattr(inputs, "SAVING_LINES", patched)
     return patched
 
@@ -68,7 +69,7 @@ def test_a_column_added_to_one_declaration_appears_in_every_surface(risk_column,
     # the template
     path = write_workstream_proposal(tmp_path / "proposal.xlsx", HAMPSHIRE_SETUP, proposal)
     wb, headers, _ = _table_columns(path, "Saving lines", "SavingLinesTable")
-    assert headers[-2:] == ["Risk rating", "Notes"]
+    assert headers[headers.index("Notes") - 1 :][:2] == ["Risk rating", "Notes"]
     # the reader: a value typed in it reaches the line, kept in its note
     col = headers.index("Risk rating") + 1
     wb["Saving lines"].cell(inputs.HEADER_ROW + 2, col, "high")

@@ -7,12 +7,15 @@ group (a higher submission number, else a later date), and none is final when no
 
 from __future__ import annotations
 
+import random
+import re
 import time
 from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jwmodel import submissions
 from jwmodel.findings import Severity
 from jwmodel.model import BaselineEntry, Partner
 from jwmodel.submissions import (
@@ -137,6 +140,91 @@ def test_resolving_ten_thousand_resubmissions_takes_about_ten_times_as_long_as_a
     large = min(seconds(10_000) for _ in range(3))
     assert large < 30 * small + 0.05  # pairwise comparison is 100 times (60 s at 10,000 in this order)
     assert large < 1.0
+
+
+def _comparisons(monkeypatch, group: list[PartnerReturn]) -> tuple[int, int]:
+    """Comparisons of two covers, and covers' numbers parsed, while ``assemble`` resolves ``group``."""
+    counts = {"compare": 0, "parse": 0}
+    compare, parse = submissions._later, submissions.submission_number
+
+    def counted_compare(a, b):
+        counts["compare"] += 1
+        return compare(a, b)
+
+    def counted_parse(text):
+        counts["parse"] += 1
+        return parse(text)
+
+    with monkeypatch.context() as m:
+        m.setattr(submissions, "_later", counted_compare)
+        m.setattr(submissions, "submission_number", counted_parse)
+        assembly = assemble(group, [])
+    assert len(assembly.outcomes) >= len(group) - 1  # every file but the final one accounted for
+    return counts["compare"], counts["parse"]
+
+
+def _orders(n: int) -> dict[str, list[PartnerReturn]]:
+    """One partner's n submissions: numbered in order, in reverse, shuffled, and all alike (undecided)."""
+    ordered = _group(n)
+    shuffled = ordered[:]
+    random.Random(n).shuffle(shuffled)
+    alike = [
+        PartnerReturn(Cover("t", "1.0", "2012/13", "", "", "2012-04-01", "1"), Partner("HC", "HC"), file=f"r{i}")
+        for i in range(n)
+    ]
+    return {"ordered": ordered, "reversed": ordered[::-1], "shuffled": shuffled, "undecided": alike}
+
+
+def test_five_thousand_submissions_for_one_partner_take_at_most_five_times_the_work_of_a_thousand(monkeypatch):
+    """Counted, not timed: comparing every pair would be 25 times the work (12.5 million comparisons)."""
+    small, large = _orders(1_000), _orders(5_000)
+    for order in small:
+        compared_small, parsed_small = _comparisons(monkeypatch, small[order])
+        compared_large, parsed_large = _comparisons(monkeypatch, large[order])
+        assert compared_small <= 2 * 999 and compared_large <= 2 * 4_999, order  # two passes at most
+        assert parsed_small <= 1_000 and parsed_large <= 5_000, order  # each cover's number read once
+        assert compared_large <= 5 * (compared_small + 2), (order, compared_small, compared_large)  # 2(n - 1)
+
+
+_DIGITS = re.compile(r"[0-9]{1,6}")
+
+
+def _stated_rule_final(covers: list[Cover]) -> int | None:
+    """The rule as the docs state it, pairwise, for any cover: a number is 1 to 6 ASCII digits (anything else
+    is no number); a higher number is later, else (no number on either, or the same) a later ISO date."""
+
+    def number(text: object) -> int | None:
+        return int(text) if isinstance(text, str) and _DIGITS.fullmatch(text) else None
+
+    def later(a: Cover, b: Cover) -> bool:
+        na, nb = number(a.submission_version), number(b.submission_version)
+        if na is not None and nb is not None and na != nb:
+            return na > nb
+        da = a.submitted if isinstance(a.submitted, str) else ""
+        db = b.submitted if isinstance(b.submitted, str) else ""
+        return bool(da and db and da > db)
+
+    finals = [i for i, c in enumerate(covers) if all(later(c, d) for j, d in enumerate(covers) if j != i)]
+    assert len(finals) <= 1
+    return finals[0] if finals else None
+
+
+any_cover = st.builds(
+    lambda n, d: Cover("jwmodel partner return", "1.0", "2012/13", submitted=d, submission_version=n),
+    st.one_of(
+        st.sampled_from(["", "1", "2", "3", "02", "10", "999999", "1000000", "²", "1.5", " 2", "x"]),
+        st.integers(0, 12).map(str),
+        st.none(),
+        st.integers(),
+    ),
+    st.one_of(st.sampled_from(["", "2012-04-01", "2012-04-02", "2012-05-01", "2013-01-01"]), st.none(), st.integers()),
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(any_cover, min_size=1, max_size=30))
+def test_the_linear_resolution_gives_the_stated_pairwise_rule_on_any_covers(group):
+    assert latest(group) == _stated_rule_final(group)
 
 
 def test_an_undecided_group_names_ten_files_and_counts_the_rest():
