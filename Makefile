@@ -36,8 +36,9 @@ demo: $(DEMO_STAMP)
 	    --base-name "Two councils" --name "With North Herts" --json out/east-herts-comparison.json
 	@echo
 	@echo "Hampshire 2012 after approval (ILLUSTRATIVE returns): the benefits tracked against the approved version"
-	-$(BIN)/jwmodel track $(EXAMPLE)-monitoring/approved-version.json $(EXAMPLE)-monitoring/returns --as-of 2015-05-29 \
-	    -o out/tracker.xlsx --json out/tracker.json
+	@# exit status 2 is the tracker's "written, with returns late or in error" (the example has some): expected here
+	$(BIN)/jwmodel track $(EXAMPLE)-monitoring/approved-version.json $(EXAMPLE)-monitoring/returns --as-of 2015-05-29 \
+	    -o out/tracker.xlsx --json out/tracker.json || [ $$? -eq 2 ]
 
 test: $(STAMP) libreoffice
 	$(BIN)/python -m pytest

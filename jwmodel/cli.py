@@ -437,11 +437,12 @@ def _version_argument(p: argparse.ArgumentParser) -> None:
 def _templates_parser(sub: Any) -> None:  # argparse's sub-parsers action
     t = sub.add_parser(
         "templates",
-        help="write the templates to send: a partner return per partner and a workstream proposal per service area",
+        help="write the templates to send: a return and a monitoring return per partner, a proposal per service area",
         description=(
             "Write, from the programme definition, one partner return per partner (return-CODE.xlsx, its cover "
-            "pre-filled with the partner's code and name and the financial year) and one workstream proposal per "
-            "service area (proposal-NAME.xlsx), and the definition itself (programme.json) beside them. Give the "
+            "pre-filled with the partner's code and name and the financial year), one workstream proposal per "
+            "service area (proposal-NAME.xlsx), one monitoring return per partner for after approval "
+            "(monitoring-CODE.xlsx), and the definition itself (programme.json) beside them. Give the "
             "programme with --programme FILE, or with --partner and --service (and --year, --name). Files already "
             "in OUTDIR are never replaced unless --force is given."
         ),

@@ -13,9 +13,10 @@ Table headers are locked and look like headers, not like the yellow input cells 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.excel import schema as s
 from jwmodel.excel.atomic import OutputError, check_folder, check_target, replacing
-from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, write_value
+from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, page_setup, write_value
 from jwmodel.model import Partner
 from jwmodel.monitoring import MonitoringReturn
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
@@ -42,6 +43,9 @@ __all__ = [
     "slug",
     "return_name",
     "proposal_name",
+    "monitoring_name",
+    "TemplateKind",
+    "KINDS",
     "template_files",
     "write_templates",
     "write_partner_return",
@@ -148,6 +152,18 @@ def _workbook(path: Path, title: str) -> tuple[Workbook, _Formats]:
     wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     wb.set_properties({"title": title, "author": "jwmodel", "created": CREATED, "comments": f"{title} {s.VERSION}"})
     return wb, _Formats(wb)
+
+
+def _close(wb: Workbook) -> None:
+    """Every sheet set up for print and screen as every workbook jwmodel writes is (``page_setup``:
+    A4 landscape, fitted to the page width, header and footer), then the file written. A sheet with
+    a table repeats and freezes its title, guidance and header rows; the Lists sheet its header row.
+    The footer's middle names the template version instead of a date, so regenerating gives the same file."""
+    title = wb.doc_properties.get("title", "jwmodel template")
+    for ws in wb.worksheets():
+        rows = s.HEADER_ROW + 1 if ws.tables else 1 if ws.name == s.LISTS else 0
+        page_setup(ws, programme=title, sheet_title=ws.name, header_rows=rows, date=f"template {s.VERSION}")
+    wb.close()
 
 
 def _protect(ws: Worksheet) -> None:
@@ -409,7 +425,7 @@ def write_partner_return(
         )
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
-        wb.close()
+        _close(wb)
 
     _atomic(path, write)
     return path
@@ -443,7 +459,7 @@ def write_workstream_proposal(
         _proposal_tables(wb, f, codes, data)
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
-        wb.close()
+        _close(wb)
 
     _atomic(path, write)
     return path
@@ -459,6 +475,143 @@ def _proposal_tables(wb: Workbook, f: _Formats, codes: Sequence[str], data: Work
     _table(wb, f, inputs.SAVING_LINES, SAVINGS_GUIDANCE, codes, lines)
     costs = [inputs.one_off_cells(c) for c in (data.one_off_costs if data else ())]
     _table(wb, f, inputs.ONE_OFF_COSTS, ONE_OFF_GUIDANCE, codes, costs)
+
+
+# --- templates ready to send: one per partner, one per service area ---------------------------------
+
+
+def slug(text: str) -> str:
+    """A name as part of a file name: lower case letters and digits joined by '-' ('&' read as 'and')."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", "and")).strip("-")
+
+
+def return_name(code: str) -> str:
+    """The file name of a partner's return, e.g. ``return-HC.xlsx`` (as in the worked examples)."""
+    return f"return-{_code_part(code)}.xlsx"
+
+
+def proposal_name(service: str) -> str:
+    """The file name of a service area's workstream proposal, e.g. ``proposal-legal-services.xlsx``."""
+    return f"proposal-{slug(service) or 'service'}.xlsx"
+
+
+def monitoring_name(code: str) -> str:
+    """The file name of a partner's monitoring return, e.g. ``monitoring-HC.xlsx``."""
+    return f"monitoring-{_code_part(code)}.xlsx"
+
+
+def _code_part(code: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", code).strip("-") or "partner"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateFile:
+    """One template to send: its file name, its kind (a name in :data:`KINDS`) and the partner or the
+    service area it is for."""
+
+    name: str
+    kind: str
+    partner: Partner | None = None
+    service: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateKind:
+    """A kind of template ``jwmodel templates`` sends: one per partner or one per service area, its
+    file name, and the writer that pre-fills (and locks) the partner or service area on its cover."""
+
+    name: str
+    per: str  # "partner" or "service"
+    file_name: Callable[[str], str]
+    write: Callable[[Path, ProgrammeSetup, TemplateFile], Path]
+
+
+KINDS = (
+    TemplateKind(
+        s.PARTNER_RETURN,
+        "partner",
+        return_name,
+        lambda to, setup, f: write_partner_return(to, setup, partner=f.partner),
+    ),
+    TemplateKind(
+        s.WORKSTREAM_PROPOSAL,
+        "service",
+        proposal_name,
+        lambda to, setup, f: write_workstream_proposal(to, setup, service=f.service),
+    ),
+    TemplateKind(  # used after approval, each period; sent with the others so partners have it
+        s.MONITORING_RETURN,
+        "partner",
+        monitoring_name,
+        lambda to, setup, f: write_monitoring_return(to, setup, partner=f.partner),
+    ),
+)
+"""Every kind of template, in the order they are written: a new kind is one more entry."""
+
+
+def template_files(definition: ProgrammeDefinition) -> tuple[TemplateFile, ...]:
+    """Every template a programme sends, kind by kind (:data:`KINDS`), in the definition's order:
+    a return per partner, a proposal per service area, a monitoring return per partner. Two names
+    that would give the same file name (ignoring case, as Windows and macOS do) are told apart by a
+    number: ``proposal-ict-2.xlsx``."""
+    wanted = []
+    for kind in KINDS:
+        if kind.per == "partner":
+            wanted += [TemplateFile(kind.file_name(p.code), kind.name, partner=p) for p in definition.partners]
+        else:
+            wanted += [TemplateFile(kind.file_name(x), kind.name, service=x) for x in definition.services]
+    taken: set[str] = set()
+    files = []
+    for item in wanted:
+        name, n = item.name, 1
+        while name.casefold() in taken:
+            n += 1
+            name = item.name.replace(".xlsx", f"-{n}.xlsx")
+        taken.add(name.casefold())
+        files.append(dataclasses.replace(item, name=name))
+    return tuple(files)
+
+
+def _refuse_overwriting(paths: Sequence[Path]) -> None:
+    there = [p for p in paths if p.exists()]
+    if there:
+        more = f" and {len(there) - 1} more" if len(there) > 1 else ""
+        raise OutputError(
+            f"{there[0]}{more} already exist{'s' if len(there) == 1 else ''}; nothing was written. "
+            "Give another folder, or add --force to replace them"
+        )
+
+
+def write_templates(folder: str | Path, definition: ProgrammeDefinition, *, force: bool = False) -> list[Path]:
+    """Write into ``folder`` every template the programme sends (:func:`template_files`: a partner
+    return and a monitoring return per partner, a workstream proposal per service area), made from
+    ``definition``, and the definition itself (``programme.json``) beside them.
+
+    Args:
+        folder: where to write (made if missing).
+        definition: the programme (already checked: ``jwmodel.definition.validated``).
+        force: replace files that are already there; without it nothing is written if any is.
+
+    Returns:
+        The paths written: the templates in the definition's order, then ``programme.json``.
+
+    Raises:
+        OutputError: a file is already there (without ``force``), or the folder cannot be written.
+    """
+    from jwmodel.definition import FILE_NAME
+    from jwmodel.excel.programme_file import write_definition
+
+    folder = check_folder(folder)
+    files = template_files(definition)
+    targets = [check_target(folder / f.name) for f in files] + [check_target(folder / FILE_NAME)]
+    if not force:
+        _refuse_overwriting(targets)
+    folder.mkdir(parents=True, exist_ok=True)
+    setup = definition.setup
+    writers = {kind.name: kind.write for kind in KINDS}
+    written = [writers[item.kind](target, setup, item) for item, target in zip(files, targets, strict=False)]
+    written.append(write_definition(targets[-1], definition))
+    return written
 
 
 # --- the monitoring return (after approval: jwmodel.monitoring) -----------------------------------
@@ -523,6 +676,7 @@ def write_monitoring_return(
     data: MonitoringReturn | None = None,
     *,
     lines: Sequence[dict[str, object]] = (),
+    partner: Partner | None = None,
 ) -> Path:
     """Write a monitoring return: blank (with ``lines``, the approved version's lines as rows of
     ``tables.monitoring.DELIVERED``/``SPEND`` keyed ``line_id``, ``service``, ``description``, when given),
@@ -536,9 +690,11 @@ def write_monitoring_return(
     def write(target: Path) -> None:
         wb, f = _workbook(target, s.MONITORING_RETURN)
         _instructions(wb, f, MONITORING_INSTRUCTIONS)
-        _cover(
-            wb, f, s.MONITORING_COVER, "Monitoring return: benefits delivered", _monitoring_cover_values(setup, data)
-        )
+        values, fixed = _monitoring_cover_values(setup, data), FIXED
+        if partner:  # ready to send to this partner (jwmodel templates)
+            values.update(partner_code=partner.code, partner_name=partner.name)
+            fixed = FIXED | {"partner_code", "partner_name"}
+        _cover(wb, f, s.MONITORING_COVER, "Monitoring return: benefits delivered", values, fixed)
         status_row = 2 + [x.key for x in s.MONITORING_COVER].index("return_status")
         wb.get_worksheet_by_name(s.COVER).data_validation(
             status_row, 1, status_row, 1, {"validate": "list", "source": "=ReturnStatuses"}
@@ -555,7 +711,7 @@ def write_monitoring_return(
         _lists(wb, f, setup)
         _monitoring_lists(wb, f)
         wb.get_worksheet_by_name(s.COVER).activate()
-        wb.close()
+        _close(wb)
 
     _atomic(path, write)
     return path
@@ -564,99 +720,3 @@ def write_monitoring_return(
 def _cells_of(report: object) -> dict[str, object]:
     """A report's fields by name (its ``where`` left out): the cells of its row."""
     return {k: getattr(report, k) for k in report.__slots__ if k != "where"}  # type: ignore[attr-defined]
-
-
-# --- templates ready to send: one per partner, one per service area ---------------------------------
-
-
-def slug(text: str) -> str:
-    """A name as part of a file name: lower case letters and digits joined by '-' ('&' read as 'and')."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", "and")).strip("-")
-
-
-def return_name(code: str) -> str:
-    """The file name of a partner's return, e.g. ``return-HC.xlsx`` (as in the worked examples)."""
-    return f"return-{re.sub(r'[^A-Za-z0-9]+', '-', code).strip('-') or 'partner'}.xlsx"
-
-
-def proposal_name(service: str) -> str:
-    """The file name of a service area's workstream proposal, e.g. ``proposal-legal-services.xlsx``."""
-    return f"proposal-{slug(service) or 'service'}.xlsx"
-
-
-MONITORING_FILE = "monitoring_return.xlsx"
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateFile:
-    """One template to send: its file name, and the partner or the service area it is for."""
-
-    name: str
-    partner: Partner | None = None
-    service: str | None = None
-
-
-def template_files(definition: ProgrammeDefinition) -> tuple[TemplateFile, ...]:
-    """Every template a programme sends, in the definition's order: a return per partner, then a
-    proposal per service area. Two names that would give the same file name (ignoring case, as
-    Windows and macOS do) are told apart by a number: ``proposal-ict-2.xlsx``."""
-    wanted = [TemplateFile(return_name(p.code), partner=p) for p in definition.partners]
-    wanted += [TemplateFile(proposal_name(service), service=service) for service in definition.services]
-    taken: set[str] = set()
-    files = []
-    for item in wanted:
-        name, n = item.name, 1
-        while name.casefold() in taken:
-            n += 1
-            name = item.name.replace(".xlsx", f"-{n}.xlsx")
-        taken.add(name.casefold())
-        files.append(TemplateFile(name, item.partner, item.service))
-    return tuple(files)
-
-
-def _refuse_overwriting(paths: Sequence[Path]) -> None:
-    there = [p for p in paths if p.exists()]
-    if there:
-        more = f" and {len(there) - 1} more" if len(there) > 1 else ""
-        raise OutputError(
-            f"{there[0]}{more} already exist{'s' if len(there) == 1 else ''}; nothing was written. "
-            "Give another folder, or add --force to replace them"
-        )
-
-
-def write_templates(folder: str | Path, definition: ProgrammeDefinition, *, force: bool = False) -> list[Path]:
-    """Write into ``folder`` one partner return per partner and one workstream proposal per service
-    area, made from ``definition``, and the definition itself (``programme.json``) beside them.
-
-    Args:
-        folder: where to write (made if missing).
-        definition: the programme (already checked: ``jwmodel.definition.validated``).
-        force: replace files that are already there; without it nothing is written if any is.
-
-    Returns:
-        The paths written: the templates in the definition's order, the blank monitoring return
-        (``monitoring_return.xlsx``, used after approval), then ``programme.json``.
-
-    Raises:
-        OutputError: a file is already there (without ``force``), or the folder cannot be written.
-    """
-    from jwmodel.definition import FILE_NAME
-    from jwmodel.excel.programme_file import write_definition
-
-    folder = check_folder(folder)
-    files = template_files(definition)
-    names = [f.name for f in files] + [MONITORING_FILE, FILE_NAME]
-    targets = [check_target(folder / name) for name in names]
-    if not force:
-        _refuse_overwriting(targets)
-    folder.mkdir(parents=True, exist_ok=True)
-    setup = definition.setup
-    written = []
-    for item, target in zip(files, targets, strict=False):
-        if item.partner:
-            written.append(write_partner_return(target, setup, partner=item.partner))
-        else:
-            written.append(write_workstream_proposal(target, setup, service=item.service))
-    written.append(write_monitoring_return(targets[-2], setup))  # after approval: one blank for every partner
-    written.append(write_definition(targets[-1], definition))
-    return written

@@ -81,7 +81,7 @@ def test_the_committed_template_has_the_declared_tables_and_cover(tmp_path):
         main(["templates", str(tmp_path), "--programme", str(WORKBOOKS / "examples/hampshire-2012/programme.json")])
         == 0
     )
-    for path in (tmp_path / "monitoring_return.xlsx", WORKBOOKS / "monitoring_return.xlsx"):
+    for path in (tmp_path / "monitoring-HC.xlsx", WORKBOOKS / "monitoring_return.xlsx"):
         wb = openpyxl.load_workbook(path)
         assert wb.sheetnames == [s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.LISTS]
         for table in (DELIVERED, SPEND, MEASUREMENTS):

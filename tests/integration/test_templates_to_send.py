@@ -43,17 +43,23 @@ def test_one_return_per_partner_and_one_proposal_per_service_with_the_cover_fill
     out = tmp_path / "to-send"
     assert main(["templates", str(out), *PROGRAMME]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
+        "monitoring-ALP.xlsx",
+        "monitoring-BET.xlsx",
         "programme.json",
         "proposal-ict.xlsx",
         "proposal-learning-and-development.xlsx",
         "return-ALP.xlsx",
         "return-BET.xlsx",
     ]
-    assert capsys.readouterr().out.count("Wrote ") == 5
-    for code, name in (("ALP", "Alpha Council"), ("BET", "Beta Borough Council")):
-        fields = cover(out / f"return-{code}.xlsx")
+    assert capsys.readouterr().out.count("Wrote ") == 7
+    for code, name, kind in (
+        ("ALP", "Alpha Council", "return"),
+        ("BET", "Beta Borough Council", "return"),
+        ("ALP", "Alpha Council", "monitoring"),
+    ):
+        fields = cover(out / f"{kind}-{code}.xlsx")
         assert (fields["Partner code"].value, fields["Partner name"].value) == (code, name)
-        assert fields["Financial year"].value == "2013/14"
+        assert fields["Financial year"].value == "2013/14", kind
         assert fields["Partner code"].protection.locked and fields["Partner name"].protection.locked
         assert not fields["Contact name"].protection.locked  # still the partner's to fill in
     for file, service in (
@@ -109,7 +115,7 @@ def test_files_already_there_are_never_replaced_without_force(tmp_path, capsys):
     capsys.readouterr()
     assert main(["templates", str(tmp_path), *PROGRAMME]) == 1
     assert capsys.readouterr().err == (
-        f"jwmodel: {tmp_path / 'return-ALP.xlsx'} and 3 more already exist; nothing was written. "
+        f"jwmodel: {tmp_path / 'return-ALP.xlsx'} and 5 more already exist; nothing was written. "
         "Give another folder, or add --force to replace them\n"
     )
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # programme.json not written either
@@ -126,17 +132,18 @@ def test_names_that_would_give_one_file_name_get_their_own(tmp_path):
         "proposal-ict-2.xlsx",
         "proposal-ict-3.xlsx",
         "proposal-ict-and-digital.xlsx",
+        "monitoring-A.xlsx",
     ]
     written = jwmodel.write_templates(tmp_path, definition)
     assert [cover(p)["Service area"].value for p in written[1:5]] == ["ICT", "ICT!", "ict.", "ICT & Digital"]
 
 
-@pytest.mark.parametrize("name", ["return-ALP.xlsx", "proposal-ict.xlsx"])
+@pytest.mark.parametrize("name", ["return-ALP.xlsx", "proposal-ict.xlsx", "monitoring-BET.xlsx"])
 def test_table_headers_are_locked_and_not_coloured_like_inputs(tmp_path, name):
     main(["templates", str(tmp_path), *PROGRAMME])
     wb = openpyxl.load_workbook(tmp_path / name)
     tables = [(ws, t) for ws in wb.worksheets for t in ws.tables.values()]
-    assert len(tables) == (1 if name.startswith("return") else 4)
+    assert len(tables) == {"return": 2, "proposal": 4, "monitoring": 3}[name.split("-")[0]]  # return: Baseline, Targets
     for ws, table in tables:
         assert ws.protection.sheet, ws.title
         header_row = ws[table.ref.split(":")[0]].row
