@@ -309,12 +309,12 @@ class DriverValue:
 
 @dataclass(frozen=True, slots=True)
 class SavingsTarget:
-    """A partner's financial-plan savings target for one year: an amount of saving to find (positive, £000s)."""
+    """A partner's financial-plan savings target for a year (£000s, a saving negative), named as in its plan."""
 
     partner: str
-    name: str
     year: str
     amount: Decimal
+    name: str = ""
     note: str = ""
     where: Location = NOWHERE
 

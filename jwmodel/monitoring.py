@@ -27,6 +27,7 @@ from enum import StrEnum
 from jwmodel.codes import Code
 from jwmodel.errors import JwmodelError
 from jwmodel.findings import NOWHERE, Finding, Location
+from jwmodel.model import SavingsTarget  # one class for a partner's plan target: a return's or the definition's
 from jwmodel.money import MoneyError, to_decimal
 from jwmodel.phasing import PhasingError, financial_years
 from jwmodel.submissions import Cover, ProgrammeSetup, latest
@@ -208,15 +209,6 @@ class BenefitMeasure:
     target_date: str
     source: str = ""
     owner: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class SavingsTarget:
-    """A partner's financial-plan savings target for a year (£000s, a saving negative)."""
-
-    partner: str
-    year: str
-    amount: Decimal
 
 
 @dataclass(frozen=True, slots=True)
