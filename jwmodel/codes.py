@@ -216,7 +216,6 @@ class Code(StrEnum):
     LINE_ID_CLASH = "LINE_ID_CLASH", _W, "two lines from different files have one ID; both are counted"
     LINE_ID_VANISHED = "LINE_ID_VANISHED", _W, "a line of the older version has no line with its ID in the newer one"
     TARGET_DUPLICATE = "TARGET_DUPLICATE", _E, "a partner return gives one savings target twice for a year"
-    TARGET_NOT_SAVING = "TARGET_NOT_SAVING", _E, "a savings target typed as a positive figure (a saving is negative)"
     TARGET_UNKNOWN = "TARGET_UNKNOWN", _W, "a line is tagged to a plan target its partner's return does not give"
     SAVING_CLAIMED_TWICE = (
         "SAVING_CLAIMED_TWICE",

@@ -28,7 +28,6 @@ from enum import StrEnum
 from jwmodel.codes import Code
 from jwmodel.errors import JwmodelError
 from jwmodel.findings import NOWHERE, Finding, Location
-from jwmodel.model import SavingsTarget  # one class for a partner's plan target: a return's or the definition's
 from jwmodel.money import MoneyError, to_decimal
 from jwmodel.phasing import PhasingError, financial_years
 from jwmodel.submissions import Cover, ProgrammeSetup, latest

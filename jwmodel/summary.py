@@ -263,7 +263,7 @@ def comparison(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal]]) ->
 def targets_section(rows: Sequence[Any]) -> list[dict[str, Any]]:
     """The ``targets`` key: each partner's savings target by year and what the programme delivers of it.
 
-    ``rows`` are ``jwmodel.targets.TargetCoverage``; amounts are £000s, a saving negative.
+    ``rows`` are ``jwmodel.targets.TargetCoverage``; amounts are savings as positive figures (£000s).
     """
     return [
         {

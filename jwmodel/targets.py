@@ -1,15 +1,15 @@
 """Targets: how much of each partner's financial-plan savings targets the programme's lines cover.
 
 A partner return can state the partner's savings targets by year (its Targets sheet: a target's
-name, the financial year and the saving to find, £000s, a saving negative as everywhere). A saving
+name, the financial year and the saving to find, £000s, as a positive figure). A saving
 line tagged as in a partner's plan (``plan_partner``) names which of its targets it delivers
 (``plan_target``); the rules over tags and double counting are in :mod:`jwmodel.claims`.
 
 :func:`coverage` gives, for each target and year, what the lines tagged to it deliver: the
 partner's own share of each such line (split by the line's rule, as every figure is), phased by the
-line's profile over the plan's years (``jwmodel.phasing.phase_line``), low and high (a saving
-negative; a tagged line that is an additional cost in a case reduces the delivery), and the share of
-the target that covers, to 0.1% (``jwmodel.tracking.percent``, the tracker's rounding).
+line's profile over the plan's years (``jwmodel.phasing.phase_line``), low and high, as a positive
+saving (a tagged line that is an additional cost in a case reduces the delivery), and the share of
+the target that covers, to 0.1% (``jwmodel.money.percent``, as the tracker rounds).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Protocol
 
 from jwmodel.claims import target_key
 from jwmodel.model import ZERO, Programme, Range, SavingLine
+from jwmodel.money import percent
 from jwmodel.phasing import SAVING, PhasingError, phase_line
-from jwmodel.tracking import percent
 
 __all__ = ["Share", "TargetCoverage", "coverage"]
 
@@ -41,7 +41,7 @@ class Share(Protocol):
 class TargetCoverage:
     """One target in one year: the saving to find, what the tagged lines deliver (low, high) and the share covered.
 
-    Amounts are £000s, a saving negative. ``delivered_*`` is None for a year outside the plan;
+    Amounts are £000s of saving, positive. ``delivered_*`` is None for a year outside the plan;
     ``covered_*_percent`` is delivered over the target, to 0.1% (None with no delivery or a target of 0).
     """
 
@@ -71,7 +71,7 @@ def _tagged(programme: Programme) -> dict[tuple[str, str], list[SavingLine]]:
 
 
 def _delivered(lines: Sequence[SavingLine], partner: str, consolidated: Sequence[Share], years: Sequence[str]):
-    """(low, high) by year: the partner's share of the lines, phased (a saving negative); None if unphaseable."""
+    """(low, high) by year: the partner's share of the lines, phased, as a positive saving; None if unphaseable."""
     shares = {(x.line_id, x.service): x for x in consolidated if x.kind == SAVING and x.included}
     low = dict.fromkeys(years, ZERO)
     high = dict.fromkeys(years, ZERO)
@@ -85,8 +85,8 @@ def _delivered(lines: Sequence[SavingLine], partner: str, consolidated: Sequence
         except PhasingError:
             return None
         for year, lo, hi in zip(years, *flows, strict=True):
-            low[year] += lo
-            high[year] += hi
+            low[year] -= lo
+            high[year] -= hi
     return low, high
 
 

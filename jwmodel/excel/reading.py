@@ -521,7 +521,7 @@ def _read_partner_return(
 
 
 def _read_targets(reader: _Reader, code: str) -> list[SavingsTarget]:
-    """The return's financial-plan savings targets: one row per target and year, a saving (0 or negative)."""
+    """The return's financial-plan savings targets: one row per target and year, an amount of saving (0 or more)."""
     sheet = reader.sheet(s.TARGETS)
     columns = reader.table(sheet, inputs.TARGETS) if sheet is not None else None
     if sheet is None or columns is None:
@@ -543,15 +543,15 @@ def _read_targets(reader: _Reader, code: str) -> list[SavingsTarget]:
         except RowProblem as problem:
             reader.error(problem.code, str(problem), sheet.at(r, columns["year"]), year)
             continue
-        if amount is not None and amount > 0:
+        if amount is not None and amount < 0:
             reader.error(
-                Code.TARGET_NOT_SAVING,
-                f"the saving target {amount} is positive: a saving is negative here, as everywhere: type ({amount})",
+                "NEGATIVE",
+                f"the saving target {amount} is negative: give the saving to find as a positive figure",
                 sheet.at(r, columns["amount"]),
                 amount,
             )
         elif name and year and amount is not None:
-            targets.append(SavingsTarget(code, year, amount, name, note, sheet.at(r, columns["target"])))
+            targets.append(SavingsTarget(code, name, year, amount, note, sheet.at(r, columns["target"])))
     return targets
 
 

@@ -259,7 +259,7 @@ INPUT_TABLES = (PARTNERS, BASELINE, OPTIONS, DRIVERS, SAVING_LINES, ONE_OFF_COST
 
 TARGETS = Table(
     "targets",
-    "Financial-plan savings targets by year (£000s, a saving negative)",
+    "Financial-plan savings targets by year (£000s of saving, as positive figures)",
     (
         Column("partner", "Partner", Kind.CODE, required=True, help="The partner's code", scope=Scope.MODEL),
         Column(
@@ -271,7 +271,7 @@ TARGETS = Table(
             "Saving target (£000s)",
             Kind.MONEY,
             required=True,
-            help="The saving your plan must find in the year: a saving, so negative, e.g. (700)",
+            help="The saving your plan must find in the year, as a positive figure",
         ),
         _NOTES,
     ),

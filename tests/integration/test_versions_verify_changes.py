@@ -135,6 +135,9 @@ def test_jwmodel_changes_writes_the_workbook_and_json_from_two_version_files(run
     counted = [r for r in rows[3:] if r[0] == "LD-S01" and r[5] == "counted"]
     assert counted and counted[0][6:8] == [True, False]
     assert {r[0] for r in rows[3:]} == {"LD-S01", "LD-S02", "LD-C01"}
+    lines = openpyxl.load_workbook(tmp_path / "c.xlsx")["Lines"]  # the shared page set-up: A4 landscape, titles
+    assert lines.page_setup.orientation == "landscape" and lines.print_title_rows == "$1:$3"
+    assert "Cabinet April 2012 to Without HFRS" in lines.oddHeader.left.text
 
 
 def test_a_line_dropped_between_versions_is_removed_and_its_id_vanishing_is_a_finding(runs):

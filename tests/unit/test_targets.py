@@ -22,9 +22,9 @@ def _programme(**tags_by_id):
     programme = hampshire_2012.programme()
     lines = tuple(replace(x, **tags_by_id.get(x.line_id, {})) for x in programme.saving_lines)
     targets = (
-        SavingsTarget("HCC", "2013/14", D(-20), REVIEW, where=Location("return-HCC.xlsx", "Targets", "A5")),
-        SavingsTarget("HCC", "2014/15", D(-20), REVIEW),
-        SavingsTarget("HC", "2013/14", D(-10), "Estates"),
+        SavingsTarget("HCC", REVIEW, "2013/14", D(20), where=Location("return-HCC.xlsx", "Targets", "A5")),
+        SavingsTarget("HCC", REVIEW, "2014/15", D(20)),
+        SavingsTarget("HC", "Estates", "2013/14", D(10)),
     )
     return replace(programme, saving_lines=lines, targets=targets)
 
@@ -36,10 +36,10 @@ def test_a_partner_covers_its_target_with_its_own_share_of_the_tagged_lines_phas
     rows = coverage(programme, consolidate(programme).lines, YEARS)
     by_year = {(r.partner, r.target, r.year): r for r in rows}
     first = by_year[("HCC", REVIEW, "2013/14")]
-    assert (first.delivered_low, first.delivered_high) == (D("-3.6"), D("-8.775"))
+    assert (first.delivered_low, first.delivered_high) == (D("3.6"), D("8.775"))
     assert (first.covered_low_percent, first.covered_high_percent) == (D("18.0"), D("43.9"))  # 3.6/20, 8.775/20
     second = by_year[("HCC", REVIEW, "2014/15")]
-    assert (second.delivered_low, second.delivered_high) == (D("-7.2"), D("-17.55"))
+    assert (second.delivered_low, second.delivered_high) == (D("7.2"), D("17.55"))
     assert second.covered_high_percent == D("87.8")  # 87.75% to 0.1, halves up
     assert first.lines == ("LD-S01",)
     untagged = by_year[("HC", "Estates", "2013/14")]
@@ -52,8 +52,8 @@ def test_a_tagged_additional_cost_reduces_what_a_target_is_delivered():
     programme = _programme(**{"LD-S01": tag, "LD-S02": tag})
     rows = {r.year: r for r in coverage(programme, consolidate(programme).lines, YEARS) if r.partner == "HCC"}
     assert (rows["2013/14"].delivered_low, rows["2013/14"].delivered_high) == (
-        D("-3.6") + D("3.6"),
-        D("-8.775") - D("6.75"),
+        D("3.6") - D("3.6"),
+        D("8.775") + D("6.75"),
     )
     assert rows["2013/14"].lines == ("LD-S01", "LD-S02")
 
@@ -67,7 +67,7 @@ def test_a_line_that_does_not_count_delivers_nothing():
 
 
 def test_a_target_year_outside_the_plan_has_no_delivery_rather_than_a_wrong_one():
-    programme = replace(_programme(), targets=(SavingsTarget("HCC", "2020/21", D(-5), REVIEW),))
+    programme = replace(_programme(), targets=(SavingsTarget("HCC", REVIEW, "2020/21", D(5)),))
     (row,) = coverage(programme, consolidate(programme).lines, YEARS)
     assert (row.delivered_low, row.covered_low_percent) == (None, None)
 
@@ -95,6 +95,6 @@ def test_a_saving_claimed_twice_inside_the_programme_or_by_another_programme_is_
 
 
 def test_a_target_given_twice_for_a_year_is_an_error():
-    a = SavingsTarget("HCC", "2013/14", D(-20), REVIEW)
-    found = target_row_findings((a, replace(a, name=REVIEW.lower(), amount=D(-5)), replace(a, year="2014/15")))
+    a = SavingsTarget("HCC", REVIEW, "2013/14", D(20))
+    found = target_row_findings((a, replace(a, name=REVIEW.lower(), amount=D(5)), replace(a, year="2014/15")))
     assert [(f.code, f.severity) for f in found] == [(Code.TARGET_DUPLICATE, Severity.ERROR)]

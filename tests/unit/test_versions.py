@@ -120,7 +120,7 @@ _line = st.builds(
 _cost = st.builds(
     OneOffCost, _text, _text, st.sampled_from(list(OneOffType)), st.builds(Range, _money, _money), line_id=_text
 )
-_target = st.builds(SavingsTarget, _text, st.sampled_from(["2012/13", "2013/14"]), _money, _text, _text)
+_target = st.builds(SavingsTarget, _text, _text, st.sampled_from(["2012/13", "2013/14"]), _money, _text)
 
 
 @settings(max_examples=60, deadline=None)
