@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from jwmodel.apportionment import option_shares
+from jwmodel.claims import target_findings
 from jwmodel.codes import Code
 from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.identity import programme_id_findings
@@ -34,7 +35,6 @@ from jwmodel.model import (
 from jwmodel.money import MoneyError, allocate, display
 from jwmodel.phasing import Profile
 from jwmodel.rules import baseline_findings, control_total_findings, has_error, line_findings
-from jwmodel.targets import target_findings
 
 __all__ = [
     "LineKind",
@@ -223,7 +223,7 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
     """
     findings: list[Finding] = list(programme.findings)
     findings.extend(programme_id_findings(programme))  # lines' IDs (jwmodel.identity)
-    findings.extend(target_findings(programme))  # targets and double counting (jwmodel.targets)
+    findings.extend(target_findings(programme))  # targets and double counting (jwmodel.claims)
     chosen = _options_chosen(programme, options or {}, findings)
     in_use = {
         service.name: _chosen_option(service, chosen.get(service.name), findings) for service in programme.services

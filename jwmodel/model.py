@@ -326,7 +326,11 @@ class DriverValue:
 
 @dataclass(frozen=True, slots=True)
 class SavingsTarget:
-    """A partner's financial-plan savings target for one year: an amount of saving to find (positive, £000s)."""
+    """A partner's financial-plan savings target for one year, named as in its plan: an amount of saving to find.
+
+    ``amount`` is £000s of saving as a positive figure (a target is what is to be found, and the
+    tracker compares positive savings delivered with it); see ``jwmodel.targets``.
+    """
 
     partner: str
     name: str

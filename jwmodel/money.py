@@ -26,6 +26,7 @@ __all__ = [
     "apportion",
     "whole_percent_shares",
     "display",
+    "percent",
 ]
 
 POUND = Decimal("0.001")
@@ -223,3 +224,13 @@ def display(value: Decimal | int) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """``part`` as a percentage of ``whole`` to 0.1 (halves up); None when ``whole`` is 0.
+
+    The one rounding of a percentage shown to 0.1: a target's coverage, a measure's progress.
+    """
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

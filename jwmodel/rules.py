@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from jwmodel.claims import target_row_findings
 from jwmodel.codes import Code, Severity
 from jwmodel.findings import Finding, Location
 from jwmodel.identity import duplicate_id_findings
 from jwmodel.model import ZERO, BaselineEntry, ControlTotal, Method, OneOffCost, ParticipationOption, SavingLine
 from jwmodel.money import POUND, display
 from jwmodel.submissions import PartnerReturn, WorkstreamProposal
-from jwmodel.targets import target_row_findings
 
 __all__ = [
     "line_findings",
@@ -238,7 +238,7 @@ def return_findings(submission: PartnerReturn) -> tuple[Finding, ...]:
     found, _ = baseline_findings(submission.baseline)
     if submission.control_total is not None:
         found += control_total_findings(submission.control_total, submission.baseline)
-    return found + target_row_findings(submission.targets)  # a target given twice for a year (jwmodel.targets)
+    return found + target_row_findings(submission.targets)  # a target given twice for a year (jwmodel.claims)
 
 
 def minimum_percent_findings(service: str, option: ParticipationOption) -> tuple[Finding, ...]:

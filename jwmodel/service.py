@@ -341,7 +341,8 @@ class Run:
         from jwmodel.summary import summary, targets_section
 
         document = summary(self.consolidation, self.sources, self.appraisal)
-        document["targets"] = targets_section(self.target_coverage())  # issue 11: the partners' plan targets
+        if self.programme.targets:  # issue 11: the partners' plan targets (the key only where a return gives some)
+            document["targets"] = targets_section(self.target_coverage())
         return document
 
     def target_coverage(self) -> tuple[TargetCoverage, ...]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
 from jwmodel.cases import Case, case_value
@@ -37,7 +37,7 @@ from jwmodel.codes import Code
 from jwmodel.consolidation import LineKind, LineShare
 from jwmodel.findings import Finding, Location
 from jwmodel.model import ZERO
-from jwmodel.money import POUND, allocate
+from jwmodel.money import POUND, allocate, percent
 from jwmodel.monitoring import (
     BenefitMeasure,
     Better,
@@ -95,13 +95,6 @@ def rag(plan: Decimal, forecast: Decimal, *, dropped: bool = False) -> Rag:
     if worse > abs(plan) * RED_TOLERANCE:
         return RED
     return AMBER if worse > 0 else GREEN
-
-
-def percent(part: Decimal, whole: Decimal) -> Decimal | None:
-    """``part`` as a percentage of ``whole`` to 0.1 (halves up); None when ``whole`` is 0."""
-    if not whole:
-        return None
-    return (part * _HUNDRED / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 A *Read me* sheet names the two versions and counts the changes; then one sheet per declared table
 of :mod:`jwmodel.tables.versions` (parameters, input files, figures, lines), and the findings.
-Every value is written by ``xlsx_cells.write_value`` (text as text, never a formula).
+Every value is written by ``xlsx_cells.write_value`` (text as text, never a formula); every sheet has
+the shared formats and page set-up (``xlsx_cells.styles``, ``xlsx_cells.page_setup``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ import xlsxwriter
 
 from jwmodel.changes import ADDED, CHANGED, REMOVED, Changes
 from jwmodel.excel.atomic import replacing
-from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, mark_output, write_declared_rows, write_value
+from jwmodel.excel.xlsx_cells import (
+    WORKBOOK_OPTIONS,
+    Styles,
+    mark_output,
+    page_setup,
+    styles,
+    write_declared_rows,
+    write_value,
+)
 from jwmodel.tables.outputs import FINDINGS, findings_rows
 from jwmodel.tables.versions import CHANGE_TABLES, FIGURES, INPUTS, LINES, PARAMETERS, rows_of
 
@@ -27,11 +36,16 @@ _WIDTHS = {
 }
 
 
-def _read_me(wb: xlsxwriter.Workbook, found: Changes, formats: dict[str, object]) -> None:
+def _about(found: Changes) -> str:
+    return f"Changes: {found.old_name} to {found.new_name}"
+
+
+def _read_me(wb: xlsxwriter.Workbook, found: Changes, formats: Styles) -> None:
     ws = wb.add_worksheet("Read me")
+    page_setup(ws, programme=_about(found), sheet_title="Read me", one_page=True, freeze=False)
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 70)
-    write_value(ws, 0, 0, f"What has changed since '{found.old_name}'", formats["title"])
+    write_value(ws, 0, 0, f"What has changed since '{found.old_name}'", formats.title)
     count = {s: sum(1 for x in found.lines if x.status == s) for s in (ADDED, REMOVED, CHANGED)}
     rows = (
         ("Before", f"{found.old_name} ({found.old_created})"),
@@ -47,7 +61,7 @@ def _read_me(wb: xlsxwriter.Workbook, found: Changes, formats: dict[str, object]
         ("", "Nothing has changed." if found.none else "Each sheet lists only what differs."),
     )
     for r, (label, value) in enumerate(rows, start=2):
-        write_value(ws, r, 0, label, formats["bold"])
+        write_value(ws, r, 0, label, formats.bold)
         write_value(ws, r, 1, value)
 
 
@@ -58,17 +72,14 @@ def write_changes_workbook(path: str | Path, found: Changes) -> Path:
         wb = xlsxwriter.Workbook(tmp, WORKBOOK_OPTIONS)
         wb.set_properties({"title": f"jwmodel changes: {found.old_name} to {found.new_name}", "author": "jwmodel"})
         mark_output(wb, "changes workbook")
-        formats = {
-            "title": wb.add_format({"bold": True, "font_size": 14}),
-            "bold": wb.add_format({"bold": True}),
-            "head": wb.add_format({"bold": True, "bottom": 1, "text_wrap": True}),
-        }
+        formats = styles(wb)
         _read_me(wb, found, formats)
         for table in (*CHANGE_TABLES, FINDINGS):
             rows = list(findings_rows(found.findings)) if table is FINDINGS else list(rows_of(table, found))
             ws = wb.add_worksheet(table.sheet)
-            write_value(ws, 0, 0, f"{table.title}: {len(rows)}", formats["title"])
+            page_setup(ws, programme=_about(found), sheet_title=table.sheet, header_rows=3)
+            write_value(ws, 0, 0, f"{table.title}: {len(rows)}", formats.title)
             widths = _WIDTHS.get(table.name) if table is not FINDINGS else {"message": 100, "file": 40}
-            write_declared_rows(ws, table, rows, top=2, head=formats["head"], note=formats["bold"], widths=widths)
+            write_declared_rows(ws, table, rows, top=2, head=formats.head, note=formats.bold, widths=widths)
         wb.close()
     return path

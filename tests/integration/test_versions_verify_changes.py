@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -135,6 +136,9 @@ def test_jwmodel_changes_writes_the_workbook_and_json_from_two_version_files(run
     counted = [r for r in rows[3:] if r[0] == "LD-S01" and r[5] == "counted"]
     assert counted and counted[0][6:8] == [True, False]
     assert {r[0] for r in rows[3:]} == {"LD-S01", "LD-S02", "LD-C01"}
+    lines = openpyxl.load_workbook(tmp_path / "c.xlsx")["Lines"]  # the shared page set-up: A4 landscape, titles
+    assert lines.page_setup.orientation == "landscape" and lines.print_title_rows == "$1:$3"
+    assert "Cabinet April 2012 to Without HFRS" in lines.oddHeader.left.text
 
 
 def test_a_line_dropped_between_versions_is_removed_and_its_id_vanishing_is_a_finding(runs):
@@ -214,3 +218,39 @@ def test_verify_reproduces_every_figure_then_names_the_file_and_figures_an_input
     out = capsys.readouterr().out
     assert "changed since the version (SHA-256 differs): proposal-learning-and-development.xlsx" in out
     assert "totals.cashable.low: -69 in the version, -67 now" in out
+
+
+def test_verify_names_a_file_gone_from_the_folder_and_what_it_took_with_it(tmp_path):
+    folder = tmp_path / "returns"
+    shutil.copytree(Path("workbooks/examples/hampshire-2012"), folder)
+    run = jwmodel.consolidate_folder(folder, workers=0)
+    version = jwmodel.version_of(run, "Cabinet April 2012", created="2012-04-24")
+    (folder / "proposal-legal-services.xlsx").unlink()
+    result = jwmodel.verify_version(version, folder, workers=0)
+    assert result.missing == ("proposal-legal-services.xlsx",) and not result.changed and not result.added
+    moved = {m.figure: (m.old, m.new) for m in result.moved}
+    assert moved["lines[LS-S01].low"] == (-8, None)  # its lines are gone with it
+    assert moved["by_service[Legal Services].cashable.low"] == (-8 + 2, None)  # LS-S01 (8) and LS-S02 2 (a cost)
+
+
+def test_text_a_partner_typed_is_written_to_the_changes_workbook_as_text(runs, tmp_path):
+    with_fire, _ = runs
+    programme = with_fire.programme
+    hostile = '=HYPERLINK("http://example.invalid","click")'
+    lines = tuple(replace(x, description=hostile) if x.line_id == "LS-S01" else x for x in programme.saving_lines)
+    from jwmodel.service import _consolidated
+
+    run = _consolidated(
+        with_fire.folder,
+        replace(programme, saving_lines=lines),
+        with_fire.read_sources,
+        with_fire.financial_year,
+        {},
+        None,
+        {},
+    )
+    found = jwmodel.compare_versions(jwmodel.version_of(with_fire, "A"), jwmodel.version_of(run, "B"))
+    assert [(x.line_id, [f.field for f in x.fields]) for x in found.lines] == [("LS-S01", ["description"])]
+    (path,) = jwmodel.write_changes(found, workbook=tmp_path / "c.xlsx")
+    cells = [c for row in openpyxl.load_workbook(path)["Lines"].iter_rows() for c in row if c.value == hostile]
+    assert cells and all(c.data_type == "s" for c in cells)  # a string, never a formula
