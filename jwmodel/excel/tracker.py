@@ -18,7 +18,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.excel.atomic import replacing
-from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, mark_output, write_declared_rows, write_value
+from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, mark_output, page_setup, write_declared_rows, write_value
 from jwmodel.submissions import SourceRecord
 from jwmodel.tables import Kind, Table
 from jwmodel.tables.monitoring import TRACKER_TABLES, tracker_rows
@@ -38,8 +38,8 @@ _WIDTHS = {"description": 48, "comment": 48, "service": 28, "measure": 36, "cont
 
 
 class _Book:
-    def __init__(self, wb: Workbook) -> None:
-        self.wb = wb
+    def __init__(self, wb: Workbook, title: str) -> None:
+        self.wb, self.programme = wb, title
         self.title = wb.add_format({"bold": True, "font_size": 14})
         self.head = wb.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
         self.bold = wb.add_format({"bold": True})
@@ -48,6 +48,7 @@ class _Book:
 
 def _read_me(b: _Book, tracker: Tracker, version: str, as_of: str) -> None:
     ws = b.wb.add_worksheet("Read me")
+    page_setup(ws, programme=b.programme, sheet_title="Read me", freeze=False)
     ws.set_column(0, 0, 130)
     lines = (
         f"Version tracked: {version}",
@@ -124,6 +125,7 @@ def _measure_block(b: _Book, ws: Worksheet, row: int, col: int, m: MeasureTrack)
 
 def _charts(b: _Book, tracker: Tracker) -> None:
     ws = b.wb.add_worksheet("Charts")
+    page_setup(ws, programme=b.programme, sheet_title="Charts", freeze=False)
     ws.set_column(0, 0, 14)
     ws.set_column(1, 3, 18)
     row = 0
@@ -135,6 +137,7 @@ def _charts(b: _Book, tracker: Tracker) -> None:
 
 def _table(b: _Book, table: Table, title: str, rows: Sequence[Sequence[object]]) -> None:
     ws = b.wb.add_worksheet(table.sheet)
+    page_setup(ws, programme=b.programme, sheet_title=table.sheet, header_rows=3)
     write_value(ws, 0, 0, title, b.title)
     widths = {k: w for k, w in _WIDTHS.items() if k in table.keys}
     widths |= {c.key: 16 for c in table.columns if c.kind is Kind.MONEY}
@@ -161,7 +164,7 @@ def write_tracker(
         wb = xlsxwriter.Workbook(tmp, WORKBOOK_OPTIONS)
         wb.set_properties({"title": "Joint working: benefits tracker", "author": "jwmodel"})
         mark_output(wb, "benefits tracker")
-        b = _Book(wb)
+        b = _Book(wb, f"Benefits tracker: {version}" if version else "Benefits tracker")
         _read_me(b, tracker, version, as_of)
         _charts(b, tracker)
         for table in TRACKER_TABLES:

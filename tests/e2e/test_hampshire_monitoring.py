@@ -213,3 +213,16 @@ def test_the_reopened_period_and_the_draft_are_recorded(tracked):
     assert {"RETURN_REOPENED", "RETURN_DRAFT", "RETURN_LATE", "RETURN_OUTSTANDING"} <= codes
     superseded = [s["file"] for s in tracked["sources"] if s["status"] == "superseded"]
     assert superseded == ["monitoring-HCC-2013-14-Q2.xlsx"]
+
+
+def test_the_command_prints_what_docs_tracking_shows(tmp_path, capsys):
+    import re
+
+    from jwmodel.cli import main
+
+    page = (EXAMPLE.parents[2] / "docs" / "tracking.md").read_text(encoding="utf-8")
+    shown = re.search(r"```\n(Tracked .*?)```", page, re.S).group(1).splitlines()
+    argv = ["track", str(VERSION), str(FOLDER), "--as-of", ex.AS_OF, "-o", str(tmp_path / "t.xlsx"), "--workers", "0"]
+    assert main(argv) == 2  # a return is outstanding
+    printed = capsys.readouterr().out.splitlines()
+    assert len(shown) == 6 and all(line in printed for line in shown), (shown, printed)

@@ -33,8 +33,9 @@ def values(path: Path, name: str) -> list[list[object]]:
 def written(tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("tracker")
     argv = ["track", str(EXAMPLE / ex.VERSION_FILE), str(FOLDER), "-o", str(out / "tracker.xlsx")]
-    code = main([*argv, "--json", str(out / "tracker.json"), "--as-of", ex.AS_OF, "--workers", "0"])
-    assert code == 2  # written, but a return is outstanding (and the example has no error)
+    options = ["--json", str(out / "tracker.json"), "--as-of", ex.AS_OF, "--workers", "0", "--receipts", str(out / "r")]
+    assert main([*argv, *options]) == 2  # written, but a return is outstanding (and the example has no error)
+    assert len(list((out / "r").glob("*.xlsx"))) == len(list(FOLDER.glob("*.xlsx"))) == 36  # a receipt per return
     return out / "tracker.xlsx", json.loads((out / "tracker.json").read_text(encoding="utf-8"))
 
 
