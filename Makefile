@@ -33,6 +33,10 @@ demo: $(DEMO_STAMP)
 	@echo "East Herts and Stevenage (ILLUSTRATIVE figures): what changes if North Herts joins"
 	$(BIN)/jwmodel compare workbooks/examples/east-herts-stevenage-2011 --with "*=EHC, SBC and NHDC" \
 	    --base-name "Two councils" --name "With North Herts" --json out/east-herts-comparison.json
+	@echo
+	@echo "Hampshire 2012 after approval (ILLUSTRATIVE returns): the benefits tracked against the approved version"
+	-$(BIN)/jwmodel track $(EXAMPLE)-monitoring/approved-version.json $(EXAMPLE)-monitoring/returns --as-of 2015-05-29 \
+	    -o out/tracker.xlsx --json out/tracker.json
 
 test: $(STAMP) libreoffice
 	$(BIN)/python -m pytest

@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from jwmodel.service import (  # versions (issue 11)
         Report,
         Run,
+        Tracking,
         UsageError,
         check_files,
         compare,
         consolidate_folder,
         load_version,
         save_version,
+        track,
         version_of,
         write_templates,
     )
@@ -46,6 +48,8 @@ __all__ = [
     "verify_version",
     "compare_versions",
     "write_changes",
+    "Tracking",
+    "track",
 ]
 
 from jwmodel.version import VERSION as __version__  # noqa: E402
@@ -54,6 +58,7 @@ _SERVICE = {"Report", "Run", "UsageError", "check_files", "compare", "consolidat
 _SERVICE |= {"load_version", "save_version", "version_of", "Verification", "verify_version", "compare_versions"}
 _SERVICE |= {"write_changes"}  # versions of the business case (issue 11)
 _SERVICE |= {"write_templates"}  # templates to send (issue 13)
+_SERVICE |= {"Tracking", "track"}  # after approval: tracking the benefits (issue 11)
 
 
 def __getattr__(name: str) -> Any:

@@ -12,7 +12,7 @@ recurring savings; its ``costs`` are the one-off costs of change and any recurri
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -306,5 +306,30 @@ def appraise_programme(result: Consolidation, settings: AppraisalSettings = Appr
         by_partner=tuple(_subject(n, f, settings) for n, f in by_partner.items()),
         switching=_switching_values(central, by_service, settings),
         tornado=tornado(by_service, settings.schedule),
-        findings=tuple(findings),
+        findings=(*findings, *blank_start_findings(result, years)),
     )
+
+
+# --- A blank start year (issue 13): the default said, not left to look like an immediate payback ---
+
+
+def blank_start_findings(result: Consolidation, years: Sequence[str]) -> tuple[Finding, ...]:
+    """A START_YEAR_BLANK warning for each counted saving line with no start year.
+
+    Phasing takes such a line from the plan's first year (``phasing.Profile``'s default), so a saving
+    with nothing to say when it starts can make payback look immediate; the warning names the line.
+    """
+    found = []
+    for line in result.lines:
+        saving = line.kind == SAVING and (line.estimate.low < 0 or line.estimate.high < 0)
+        if saving and _counts(line) and (line.profile is None or line.profile.start is None):
+            found.append(
+                Finding(
+                    "START_YEAR_BLANK",
+                    f"{line.service}: '{line.description}' has no start year, so its saving is counted from "
+                    f"{years[0]}, the plan's first year (payback may look immediate); give the year it starts, "
+                    "and a ramp if it builds up",
+                    line.where,
+                )
+            )
+    return tuple(found)

@@ -26,6 +26,7 @@ __all__ = [
     "text_problem",
 ]
 
+_NINE_PLACES = Decimal("1e-9")
 _NUMBER = re.compile(r"^(?P<neg>-)?£?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$", re.ASCII)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -38,7 +39,7 @@ def _from_float(value: float) -> Decimal:
     if value != value or value in (float("inf"), float("-inf")):
         raise CellError(f"expected a number, got {value!r}")
     # A double carries ~15 significant digits; anything past 9 decimals is binary noise.
-    return Decimal(repr(value)).quantize(Decimal("1e-9")).normalize() if abs(value) < 1e15 else Decimal(repr(value))
+    return Decimal(repr(value)).quantize(_NINE_PLACES).normalize() if abs(value) < 1e15 else Decimal(repr(value))
 
 
 def parse_number(value: object) -> Decimal | None:
@@ -97,6 +98,8 @@ def to_pounds(value: Decimal) -> Decimal:
 
 def parse_text(value: object) -> str:
     """A cell as stripped text; numbers that are whole come back without '.0'."""
+    if value.__class__ is str:  # the usual case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -162,12 +165,13 @@ def _looks_like(text: str, ch: str, retype: str) -> str:
 
 def code_problem(code: str) -> str:
     """Why a partner code cannot be trusted ('' if it can): lookalike letters, invisible characters."""
-    hidden = text_problem(code)
-    if hidden:
-        return hidden
-    for ch in code:
-        if ord(ch) > 127:
-            return _looks_like(code, ch, "the code")
+    if not (code.isascii() and code.isprintable() and len(code) <= EXCEL_TEXT_LIMIT):  # else nothing hidden or alike
+        hidden = text_problem(code)
+        if hidden:
+            return hidden
+        for ch in code:
+            if ord(ch) > 127:
+                return _looks_like(code, ch, "the code")
     if not _CODE.match(code):
         return f"{code!r} is not a plain code (letters, digits, spaces, & . _ -)"
     return ""

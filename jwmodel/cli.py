@@ -330,6 +330,7 @@ def parser() -> argparse.ArgumentParser:
     _check_parser(sub)
     _templates_parser(sub)
     _versions_parsers(sub)
+    _track_parser(sub)
     return p
 
 
@@ -563,6 +564,58 @@ def _versions_parsers(sub: Any) -> None:  # argparse's sub-parsers action
     c.add_argument("-o", "--output", metavar="FILE", help="write the changes workbook (.xlsx) here")
     c.add_argument("--json", metavar="FILE", help="write the changes as JSON here")
     c.set_defaults(run=cmd_changes)
+
+
+# --- after approval: jwmodel track -----------------------------------------------------------------
+
+
+def cmd_track(args: argparse.Namespace) -> int:
+    from jwmodel.excel.atomic import check_target
+    from jwmodel.service import track
+
+    for path in (args.output, args.json):
+        if path:
+            check_target(path)
+    result = track(
+        args.version,
+        args.folder,
+        include_drafts=args.include_drafts,
+        as_of=args.as_of,
+        case=args.case,
+        workers=args.workers,
+        programme=args.programme,
+    )
+    t = result.tracker
+    print(f"Tracked {result.version} against {len(t.periods)} periods of returns ({', '.join(t.periods[-1:])} last)")
+    print(f"Programme to the end of {t.current_year or '-'}: {t.programme.rag.value}, variance {t.programme.variance}")
+    for p in t.by_partner:
+        print(f"  {p.name}: {p.rag.value}, variance {p.variance}")
+    for o in t.chase:
+        print(f"  chase {o.partner}: {o.period} due {o.due}, {o.days_late} days late ({o.contact or 'no contact'})")
+    for f in result.findings:
+        if f.severity.value == "error":
+            print(f"  {f}")
+    print(f"Wrote {result.write_workbook(args.output)}")
+    if args.json:
+        print(f"Wrote {result.write_json(args.json)}")
+    if args.receipts:
+        print(f"Wrote {len(result.write_receipts(args.receipts))} receipts to {args.receipts}")
+    return OK if result.complete else SOME_REJECTED
+
+
+def _track_parser(sub: Any) -> None:  # argparse's sub-parsers action
+    t = sub.add_parser("track", help="track an approved version against a folder of monitoring returns")
+    t.add_argument("version", help="the approved version's file (jwmodel consolidate --save-version)")
+    t.add_argument("folder", help="folder holding the monitoring returns")
+    t.add_argument("-o", "--output", default="tracker.xlsx", help="tracker workbook to write (default: tracker.xlsx)")
+    t.add_argument("--json", help="also write the tracker JSON here")
+    t.add_argument("--include-drafts", action="store_true", help="count returns whose cover says Draft")
+    t.add_argument("--receipts", metavar="DIR", help="write one receipt workbook per return, listing its issues")
+    t.add_argument("--as-of", help="the date outstanding returns are counted to, e.g. 2015-05-29 (default: today)")
+    t.add_argument("--case", default="central", help="the case the plan is taken under (default: central)")
+    t.add_argument("--workers", type=int, default=None, help="worker processes reading files")
+    _programme_argument(t)
+    t.set_defaults(run=cmd_track)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

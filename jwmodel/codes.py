@@ -223,6 +223,12 @@ class Code(StrEnum):
         "a line's saving is also claimed by another line of the programme",
     )
     SAVING_CLAIMED_ELSEWHERE = "SAVING_CLAIMED_ELSEWHERE", _W, "a line's saving is also claimed by another programme"
+    # --- the consolidated workbook's appraisal (issue 13) ------------------------------------------
+    START_YEAR_BLANK = (
+        "START_YEAR_BLANK",
+        _W,
+        "a saving line with no start year is counted from the plan's first year; payback may look immediate",
+    )
 
 
 def markdown_table() -> str:

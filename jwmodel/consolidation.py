@@ -178,14 +178,19 @@ class Consolidation:
 
 def _index(lines: Sequence[LineShare]) -> dict[tuple[str, str, str], Range]:
     """Each partner's share by (partner, service, kind), built once: the tables ask for every cell."""
-    index: dict[tuple[str, str, str], Range] = {}
+    sums: dict[tuple[str, str, str], list[Decimal]] = {}  # low and high added apart: no Range made a line
     for line in lines:
         if not line.included or (line.kind is LineKind.SAVING and line.category is Category.NON_CASHABLE):
             continue
         for partner, share in line.shares.items():
             key = (partner, line.service, line.kind)
-            index[key] = index.get(key, Range()) + share
-    return index
+            pair = sums.get(key)
+            if pair is None:
+                sums[key] = [ZERO + share.low, ZERO + share.high]
+            else:
+                pair[0] += share.low
+                pair[1] += share.high
+    return {key: Range(low, high) for key, (low, high) in sums.items()}
 
 
 def split_range(estimate: Range, percentages: Mapping[str, Decimal]) -> dict[str, Range]:
@@ -238,7 +243,7 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         )
         for line in (*programme.saving_lines, *programme.one_off_costs)
     ]
-    services = tuple(_service_totals(name, lines) for name in _service_names(programme, lines, findings))
+    services = _services_totals(_service_names(programme, lines, findings), lines)
     total = sum(services, ServiceTotals("Total"))
     return Consolidation(
         partners=programme.partner_codes,
@@ -246,7 +251,7 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         total=ServiceTotals("Total", total.cashable, total.procurement, total.non_cashable, total.one_off),
         apportionment=tuple(apportionment),
         lines=tuple(lines),
-        by_partner=tuple(_partner_totals(code, lines) for code in programme.partner_codes),
+        by_partner=_partners_totals(programme.partner_codes, lines),
         baseline=_baseline(programme, findings),
         options_in_use={name: o.name for name, o in in_use.items() if o is not None},
         baseline_entries=programme.baseline,
@@ -510,29 +515,34 @@ class _LineBuilder:
         )
 
 
-def _service_totals(service: str, lines: Sequence[LineShare]) -> ServiceTotals:
-    columns = {"cashable": Range(), "procurement": Range(), "non_cashable": Range(), "one_off": Range()}
+def _services_totals(names: Sequence[str], lines: Sequence[LineShare]) -> tuple[ServiceTotals, ...]:
+    """Each service's Appendix A row: its included lines' figures by column, in one pass over the lines."""
+    columns = {name: dict.fromkeys(("cashable", "procurement", "non_cashable", "one_off"), Range()) for name in names}
     for line in lines:
-        if line.service != service or not line.included:
+        if not line.included or line.service not in columns:
             continue
         column = "one_off" if line.kind is LineKind.ONE_OFF else Category(line.category).column
-        columns[column] += line.estimate
-    return ServiceTotals(service, **columns)
+        totals = columns[line.service]
+        totals[column] += line.estimate
+    return tuple(ServiceTotals(name, **columns[name]) for name in names)
 
 
-def _partner_totals(partner: str, lines: Sequence[LineShare]) -> PartnerTotals:
-    recurring = non_cashable = one_off = Range()
+def _partners_totals(partners: Sequence[str], lines: Sequence[LineShare]) -> tuple[PartnerTotals, ...]:
+    """Each partner's share of the included lines (recurring, non-cashable, one-off), in one pass."""
+    sums = {p: [ZERO] * 6 for p in partners}  # low and high of each column, added apart
     for line in lines:
-        share = line.shares.get(partner) if line.included else None
-        if share is None:
+        if not line.included:
             continue
         if line.kind is LineKind.ONE_OFF:
-            one_off += share
-        elif line.category is Category.NON_CASHABLE:
-            non_cashable += share
+            column = 4
         else:
-            recurring += share
-    return PartnerTotals(partner, recurring, non_cashable, one_off)
+            column = 2 if line.category is Category.NON_CASHABLE else 0
+        for partner, share in line.shares.items():
+            pair = sums.get(partner)
+            if pair is not None:
+                pair[column] += share.low
+                pair[column + 1] += share.high
+    return tuple(PartnerTotals(p, *(Range(sums[p][i], sums[p][i + 1]) for i in (0, 2, 4))) for p in partners)
 
 
 def _check_partner_codes(programme: Programme, known: set[str], findings: list[Finding]) -> None:

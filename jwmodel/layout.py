@@ -220,6 +220,7 @@ class SheetPlan:
     headers: frozenset[tuple[int, int]] = frozenset()
     widths: tuple[tuple[int, int, float], ...] = ()
     inputs: frozenset[tuple[int, int]] = frozenset()  # cells a person may change (left unlocked)
+    numbers: str = "number"  # the number format of the plain figures on the sheet: number, money, money_whole
 
 
 def model_partners(programme: Programme) -> tuple[str, ...]:
@@ -613,7 +614,7 @@ def _case_rows(
     cells[(row + 2, 0)] = str(case)
     cells[(row + 2, 1)] = "Net cost/(saving)"
     for k, v in enumerate(flow.net):
-        cells[(row + 2, 2 + k)] = Formula(f"={a1(row, 2 + k)}+{a1(row + 1, 2 + k)}", v, kind="money")
+        cells[(row + 2, 2 + k)] = Formula(f"={a1(row, 2 + k)}+{a1(row + 1, 2 + k)}", v, kind="money_whole")
     spans = tuple(f"{a1(row + i, 2)}:{a1(row + i, 1 + n)}" for i in range(3))
     return cells, spans  # type: ignore[return-value]
 
@@ -627,7 +628,7 @@ def _headline(flow: Cashflow, spans: tuple[str, str, str], settings: AppraisalSe
     npv_switch = switching_value(flow.savings, flow.costs, settings.schedule)
     payback_switch = payback_switching_value(flow.savings, flow.costs, settings.payback_limit_years)
     return [
-        Formula(f"=JW_NPV({net},{rate})", npv.quantize(NPV_PLACES), kind="money"),
+        Formula(f"=JW_NPV({net},{rate})", npv.quantize(NPV_PLACES), kind="money_whole"),
         Formula(f"=JW_PAYBACK({net})", _at(payback, YEARS_PLACES, NOT_PAID_BACK), kind="years"),
         Formula(
             f"=JW_SWITCHING_VALUE({savings},{costs},{rate})",
@@ -680,6 +681,7 @@ def appraisal_plan(appraisal: ProgrammeAppraisal) -> SheetPlan:
         frozenset(heads),
         ((0, 0, 22), (1, 1, 30), (2, 1 + max(len(years), 4), 14)),
         inputs=frozenset({(APPRAISAL_TOP, 1), (APPRAISAL_TOP + 1, 1)}),
+        numbers="money_whole",
     )
 
 
@@ -740,7 +742,7 @@ def options_plan(programme: Programme, result: Consolidation, settings: Appraisa
     table = f"{a1(top, 0)}:{a1(last, len(OPTION_CRITERIA))}"
     weights_ref = f"{a1(weights_row, 1)}:{a1(weights_row, len(OPTION_CRITERIA))}"
     cells[(weights_row + 2, 0)] = Formula(
-        f"=JW_OPTION_SCORES({table},{weights_ref})", option_scores_rows(scores, weights), spill=True, kind="number"
+        f"=JW_OPTION_SCORES({table},{weights_ref})", option_scores_rows(scores, weights), spill=True, kind="money_whole"
     )
     return SheetPlan(
         "Options",
@@ -801,7 +803,7 @@ def findings_plan(programme: Programme, result: Consolidation, tables: Sequence[
 
 
 SAVED_SHEET = "Saved figures"  # hidden: each spilling table's figures as saved, the fallback of its formula
-SAVED_MARK = " (saved figures: the add-in is not loaded)"
+SAVED_MARK = " (figures as the workbook was written: the add-in is not loaded)"
 
 
 def _headed(rows: Sequence[Sequence[object]]) -> bool:
@@ -809,14 +811,14 @@ def _headed(rows: Sequence[Sequence[object]]) -> bool:
 
 
 def saves_figures(rows: Sequence[Sequence[object]]) -> bool:
-    """Whether a spilling result falls back to its saved figures: any with a figure in it."""
-    return any(v not in (None, "") for row in rows for v in row)
+    """Whether a spilling result falls back to its saved figures: a table under a header, whose header
+    can say the figures are saved ones. Shares' one-row results do not (nothing would say so, and the
+    consolidation script rewrites them)."""
+    return _headed(rows)
 
 
 def saved_rows(rows: Sequence[Sequence[object]]) -> list[list[object]]:
-    """The saved figures as the fallback shows them: a table's first header marked as saved."""
-    if not _headed(rows):
-        return [list(r) for r in rows]
+    """The saved figures as the fallback shows them: the table's first header marked as saved."""
     return [[f"{rows[0][0]}{SAVED_MARK}", *rows[0][1:]], *(list(r) for r in rows[1:])]
 
 

@@ -6,8 +6,9 @@ delivered in the period and the forecast for the year (Appendix A's sign: cost p
 negative, £000s, the whole line, which the tracker apportions by the line's own rule), a status and
 a comment; the one-off spend to date per cost; FTE released; and measurements of the non-financial
 benefits. The programme definition's ``monitoring`` section holds the *benefits register* (each
-measure's baseline and target), the partners' savings *targets* by year and the *schedule* of returns
-due (who owes which return for which period, by when).
+measure's baseline and target) and the *schedule* of returns due (who owes which return for which
+period, by when). The partners' savings targets are the business case's (``jwmodel.targets``: each
+partner return's Targets sheet, and the lines tagged to each target), kept in the approved version.
 
 :func:`resolve_returns` decides which returns count: a draft only with ``include_drafts``, the latest of
 several for one partner and period by their covers (``submissions.latest``), a resubmission after a
@@ -48,7 +49,6 @@ __all__ = [
     "Measurement",
     "MonitoringReturn",
     "BenefitMeasure",
-    "SavingsTarget",
     "ReturnDue",
     "MonitoringPlan",
     "plan_from_dict",
@@ -211,15 +211,6 @@ class BenefitMeasure:
 
 
 @dataclass(frozen=True, slots=True)
-class SavingsTarget:
-    """A partner's financial-plan savings target for a year (£000s, a saving negative)."""
-
-    partner: str
-    year: str
-    amount: Decimal
-
-
-@dataclass(frozen=True, slots=True)
 class ReturnDue:
     """One partner owes one return for one period by a date."""
 
@@ -234,18 +225,17 @@ class MonitoringPlan:
     """The programme definition's ``monitoring`` section."""
 
     benefits: tuple[BenefitMeasure, ...] = ()
-    targets: tuple[SavingsTarget, ...] = ()
     schedule: tuple[ReturnDue, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("benefits", "targets", "schedule"):
+        for name in ("benefits", "schedule"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def measure(self, name: str) -> BenefitMeasure | None:
         return next((m for m in self.benefits if m.measure == name), None)
 
 
-_SECTION_KEYS = ("benefits", "targets", "returns_due")
+_SECTION_KEYS = ("benefits", "returns_due")
 _MEASURE_KEYS = ("measure", "unit", "better", "baseline", "baseline_date", "target", "target_date", "source", "owner")
 
 
@@ -330,7 +320,7 @@ def plan_from_dict(data: object, *, source: str = "programme.json") -> Monitorin
     """The ``monitoring`` section of a programme definition, checked.
 
     ``{"benefits": [{"measure", "unit", "better": "higher"|"lower", "baseline", "baseline_date", "target",
-    "target_date", "source", "owner"}], "targets": [{"partner", "year", "amount"}], "returns_due":
+    "target_date", "source", "owner"}], "returns_due":
     [{"partners": ["HC", ...], "return": "jwmodel monitoring return", "period": "2012/13 Q1", "due":
     "2012-07-31"}]}``; every list may be left out.
 
@@ -338,7 +328,7 @@ def plan_from_dict(data: object, *, source: str = "programme.json") -> Monitorin
         PlanError: the first problem, naming ``source`` and the entry (``monitoring.benefits[1].target``).
     """
     if not isinstance(data, dict):
-        raise _fail(source, "monitoring", "expected an object with benefits, targets and returns_due")
+        raise _fail(source, "monitoring", "expected an object with benefits and returns_due")
     unknown = sorted(set(data) - set(_SECTION_KEYS))
     if unknown:
         raise _fail(source, "monitoring", f"unknown key {unknown[0]!r}; the keys are: {', '.join(_SECTION_KEYS)}")
@@ -349,26 +339,12 @@ def plan_from_dict(data: object, *, source: str = "programme.json") -> Monitorin
     if len(set(names)) != len(names):
         twice = next(n for n in names if names.count(n) > 1)
         raise _fail(source, "monitoring.benefits", f"the measure {twice!r} is given twice")
-    targets = tuple(
-        SavingsTarget(_str(x, "partner", at, source), _year(x, at, source), _number(x, "amount", at, source))
-        for i, x in enumerate(_items(data, "targets", source))
-        for at in (f"monitoring.targets[{i}]",)
-    )
     schedule = tuple(
         due
         for i, x in enumerate(_items(data, "returns_due", source))
         for due in _dues(x, f"monitoring.returns_due[{i}]", source)
     )
-    return MonitoringPlan(benefits, targets, schedule)
-
-
-def _year(item: Mapping[str, object], at: str, source: str) -> str:
-    text = _str(item, "year", at, source)
-    try:
-        financial_years(text, 1)
-    except PhasingError as exc:
-        raise _fail(source, f"{at}.year", str(exc)) from exc
-    return text
+    return MonitoringPlan(benefits, schedule)
 
 
 def _plain(value: Decimal) -> int | float:
@@ -395,7 +371,6 @@ def plan_to_dict(plan: MonitoringPlan) -> dict[str, object]:
             }
             for m in plan.benefits
         ],
-        "targets": [{"partner": t.partner, "year": t.year, "amount": _plain(t.amount)} for t in plan.targets],
         "returns_due": [
             {"partners": partners, "return": kind, "period": period, "due": due}
             for (kind, period, due), partners in grouped.items()

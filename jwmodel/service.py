@@ -54,6 +54,8 @@ __all__ = [
     "verify_version",
     "compare_versions",
     "write_changes",
+    "Tracking",
+    "track",
 ]
 
 DEFAULT_FIRST_YEAR = "2012/13"  # the plan's first year when neither the settings nor the covers give one
@@ -757,3 +759,153 @@ def write_changes(
     if json_path is not None:
         written.append(write_json(json_path, changes_to_json(found)))
     return written
+
+
+# --- after approval: tracking the benefits (jwmodel track) -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tracking:
+    """One run of the tracker: an approved version against a folder of monitoring returns.
+
+    ``tracker`` holds every figure (:class:`jwmodel.tracking.Tracker`); ``sources`` is the folder's intake
+    register, each return that does not count marked (superseded, a draft left out).
+    """
+
+    folder: Path
+    version: str
+    tracker: Any  # jwmodel.tracking.Tracker
+    sources: tuple[SourceRecord, ...]
+    as_of: str
+    include_drafts: bool = False
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return (*(f for s in self.sources for f in s.findings), *self.tracker.findings)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def complete(self) -> bool:
+        """No file rejected, no error finding and no return outstanding."""
+        rejected = any(s.status == Status.REJECTED for s in self.sources)
+        return not rejected and not self.errors and not self.tracker.chase
+
+    def to_json(self) -> dict[str, Any]:
+        """The tracker JSON: a section per declared tracker table (``by_line``, ``by_partner``, ``by_service``,
+        ``targets``, ``one_off_spend``, ``measures``, ``outstanding``, ``chase``), then findings and sources."""
+        from decimal import Decimal
+
+        from jwmodel.summary import findings_section, number, sources_section
+        from jwmodel.tables.monitoring import TRACKER_TABLES, tracker_rows
+        from jwmodel.tables.outputs import as_dicts
+
+        def section(table: Table, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+            return as_dicts(table, ([number(v) if isinstance(v, Decimal) else v for v in row] for row in rows))
+
+        document: dict[str, Any] = {
+            "version": self.version,
+            "as_of": self.as_of,
+            "case": self.tracker.case.value,
+            "years": list(self.tracker.years),
+            "current_year": self.tracker.current_year,
+            "periods": list(self.tracker.periods),
+            "include_drafts": self.include_drafts,
+        }
+        for table in TRACKER_TABLES:
+            document[table.name] = section(table, tracker_rows(self.tracker, table))
+        document["findings"] = findings_section(self.findings)
+        document["sources"] = sources_section(self.sources)
+        return document
+
+    def write_json(self, path: str | Path) -> Path:
+        """The tracker JSON, written atomically."""
+        return write_json(path, self.to_json())
+
+    def write_receipts(self, folder: str | Path) -> list[Path]:
+        """One receipt workbook per monitoring return read into ``folder``, as ``Run.write_receipts``."""
+        from jwmodel.excel.atomic import check_folder
+        from jwmodel.excel.receipts import write_receipts
+
+        return write_receipts(check_folder(folder), tuple(s for s in self.sources if s.sha256))
+
+    def write_workbook(self, path: str | Path) -> Path:
+        """The tracker workbook (charts, a sheet per table, Findings, Sources), written atomically."""
+        from jwmodel.excel.tracker import write_tracker
+
+        return write_tracker(path, self.tracker, self.sources, version=self.version, as_of=self.as_of)
+
+
+def track(
+    version: str | Path | Any,
+    folder: str | Path,
+    *,
+    include_drafts: bool = False,
+    as_of: str | None = None,
+    case: str = "central",
+    workers: int | None = None,
+    programme: ProgrammeSource | None = None,
+    extractor: Callable[..., Any] | None = None,
+) -> Tracking:
+    """Track an approved version against a folder of monitoring returns.
+
+    Args:
+        version: the approved version: its file (``jwmodel.save_version``), or the ``Version`` loaded.
+        folder: the folder of monitoring returns (only its top level is read).
+        include_drafts: count returns whose cover says Draft (by default only Final ones count).
+        as_of: the date (ISO) outstanding returns are counted to (default: today).
+        case: the case the plan is taken under: prudent, central (the default) or optimistic.
+        workers: worker processes reading files (default: the cores available; 0 reads in this process).
+        programme: the programme definition (its monitoring section: benefits register, targets, returns
+            due) and lists every file is held to; by default ``folder``'s ``programme.json``.
+        extractor: an alternative to ``jwmodel.excel.intake.extract_all`` (e.g. on Dask).
+
+    Returns:
+        The :class:`Tracking`.
+
+    Raises:
+        UsageError: ``folder`` is not a folder, the version or the programme definition cannot be read, or
+            ``as_of`` or ``case`` is not one.
+    """
+    import datetime as dt
+
+    from jwmodel.cases import Case
+    from jwmodel.excel.monitoring_intake import read_monitoring_folder, settle_records
+    from jwmodel.monitoring import MonitoringPlan, resolve_returns
+    from jwmodel.tracking import track as track_lines
+    from jwmodel.versions import Version
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    try:
+        chosen, day = Case(case), dt.date.fromisoformat(as_of).isoformat() if as_of else dt.date.today().isoformat()
+    except ValueError as exc:
+        raise UsageError(
+            f"--case is prudent, central or optimistic and --as-of a date such as 2015-05-29 ({exc})"
+        ) from exc
+    approved, path = (version, None) if isinstance(version, Version) else (load_version(version), Path(version))
+    plan_lines, years, targets = _version_plan(approved)
+    definition = _definition(programme, folder)
+    returns, records = read_monitoring_folder(
+        folder, definition=definition, workers=workers, extractor=extractor, leave_out=[path] if path else []
+    )
+    resolved = resolve_returns(returns, include_drafts=include_drafts)
+    plan = definition.monitoring if definition is not None else MonitoringPlan()
+    partners = approved.programme.partner_codes
+    tracker = track_lines(plan_lines, years, resolved, plan, partners=partners, targets=targets, as_of=day, case=chosen)
+    return Tracking(folder, approved.name, tracker, settle_records(records, resolved.left_out), day, include_drafts)
+
+
+def _version_plan(version: Version) -> tuple[tuple[Any, ...], tuple[str, ...], tuple[Any, ...]]:
+    """The approved version's lines with their IDs (consolidated under its own options), its plan years and its
+    partners' savings targets with the lines tagged to each (``jwmodel.targets.coverage``)."""
+    from jwmodel.targets import coverage
+    from jwmodel.tracking import PlannedLine
+
+    result = consolidate(version.programme, options=version.options)
+    years = version.settings.plan
+    lines = tuple(PlannedLine(share.line_id, share) for share in result.lines)
+    return lines, years, coverage(version.programme, result.lines, years)

@@ -16,8 +16,9 @@ programme definition's monitoring section, and gives every figure of the tracker
   this one) with the plan to the same point. Worse by more than :data:`RED_TOLERANCE` of the plan
   (for a saving: a forecast saving below 80% of the planned saving) is red; worse at all is amber;
   at or better than plan is green. A dropped line is red. "Worse" is more cost or less saving.
-* **Targets**: each partner's financial-plan savings target for a year against its share of the
-  forecast (coverage = forecast / target, as a percentage to 0.1).
+* **Targets**: each partner's financial-plan savings target for a year (``jwmodel.targets``: a positive
+  saving) against its share of the lines tagged to it, as positive savings: plan, actual and forecast;
+  coverage = forecast / target, as a percentage to 0.1 (met at 100, partly met above 0).
 * **One-off spend** to date (the latest return giving it) against the budget (the whole cost under
   the case), with the same RAG rule; **measures** against their baseline and target over time.
 
@@ -52,6 +53,7 @@ from jwmodel.monitoring import (
     period_year,
 )
 from jwmodel.phasing import PhasingError, phase_line
+from jwmodel.targets import TargetCoverage
 
 __all__ = [
     "RED_TOLERANCE",
@@ -211,7 +213,13 @@ class Track:
 
 @dataclass(frozen=True, slots=True)
 class TargetTrack:
+    """A partner's financial-plan savings target for a year against its share of the lines tagged to it.
+
+    Savings here are positive figures, as the target is (``jwmodel.targets``).
+    """
+
     partner: str
+    name: str
     year: str
     target: Decimal
     plan: Decimal
@@ -219,6 +227,7 @@ class TargetTrack:
     forecast: Decimal
     coverage: Decimal | None  # forecast as a percentage of the target
     state: str  # "met", "partly met", "not met"
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,15 +396,22 @@ def _total(name: str, figures: Figures, current: int, fte: Decimal | None = None
 # --- targets, spend and measures -----------------------------------------------------------------
 
 
-def _targets(plan: MonitoringPlan, partners: Mapping[str, Track], years: tuple[str, ...]) -> tuple[TargetTrack, ...]:
+def _targets(
+    targets: Sequence[TargetCoverage], lines: Sequence[LineTrack], years: tuple[str, ...]
+) -> tuple[TargetTrack, ...]:
+    """Each target against its partner's share of the lines tagged to it (savings as positive figures)."""
+    by_id = {t.line_id: t for t in lines if t.counted}
     rows = []
-    for t in plan.targets:
-        track = partners.get(t.partner)
-        if track is None or t.year not in years:
+    for target in targets:
+        if target.year not in years:
             continue
-        i = years.index(t.year)
-        f = track.figures
-        coverage = percent(f.forecast[i], t.amount)
+        i = years.index(target.year)
+        shares = [f for line_id in target.lines if (t := by_id.get(line_id)) and (f := t.shares.get(target.partner))]
+        plan = -sum((f.plan[i] for f in shares), _NIL)
+        known = [f.actual[i] for f in shares if f.actual[i] is not None]
+        actual = -sum(known, _NIL) if known or not shares else None
+        forecast = -sum((f.forecast[i] for f in shares), _NIL)
+        coverage = percent(forecast, target.amount)
         state = (
             "met"
             if coverage is not None and coverage >= _HUNDRED
@@ -403,7 +419,20 @@ def _targets(plan: MonitoringPlan, partners: Mapping[str, Track], years: tuple[s
             if coverage and coverage > 0
             else "not met"
         )
-        rows.append(TargetTrack(t.partner, t.year, t.amount, f.plan[i], f.actual[i], f.forecast[i], coverage, state))
+        rows.append(
+            TargetTrack(
+                target.partner,
+                target.target,
+                target.year,
+                target.amount,
+                plan,
+                actual,
+                forecast,
+                coverage,
+                state,
+                target.lines,
+            )
+        )
     return tuple(rows)
 
 
@@ -518,6 +547,7 @@ def track(
     plan: MonitoringPlan,
     *,
     partners: Sequence[str],
+    targets: Sequence[TargetCoverage] = (),
     as_of: str,
     case: Case = Case.CENTRAL,
 ) -> Tracker:
@@ -527,8 +557,9 @@ def track(
         lines: the approved version's lines with their IDs (saving lines and one-off costs).
         years: the version's plan years.
         returns: the monitoring returns that count (``monitoring.resolve_returns``).
-        plan: the programme definition's monitoring section (benefits, targets, schedule).
+        plan: the programme definition's monitoring section (benefits register, returns due).
         partners: the programme's partner codes, in order.
+        targets: the partners' savings targets with the lines tagged to each (``jwmodel.targets.coverage``).
         as_of: the date (ISO) the outstanding returns are counted to.
         case: the case the plan is taken under (central by default).
 
@@ -564,7 +595,7 @@ def track(
         tuple(by_partner.values()),
         tuple(_total(name, f, current) for name, f in services.items()),
         _total("Programme", total, current),
-        _targets(plan, by_partner, years),
+        _targets(targets, by_line, years),
         _spend(lines, used, case, findings),
         _measures(plan, used, findings),
         late,

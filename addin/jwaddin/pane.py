@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jwmodel
 from jwmodel.findings import Severity
-from jwmodel.report_text import figure, incomplete_banner, sources_line
+from jwmodel.report_text import incomplete_banner, money, sources_line
 from jwmodel.submissions import Status
 from jwmodel.tables.outputs import SOURCES, flat, sources_rows
 
@@ -86,8 +86,8 @@ def run_status(folder: str, run: jwmodel.Run, shown: Callable[[str], str] = str)
     total = run.consolidation.total if run.usable else None
     totals = (
         (
-            ("Recurring cost/(saving)", figure(total.recurring.low), figure(total.recurring.high)),
-            ("One-off costs", figure(total.one_off.low), figure(total.one_off.high)),
+            ("Recurring cost/(saving)", money(total.recurring.low), money(total.recurring.high)),
+            ("One-off costs", money(total.one_off.low), money(total.one_off.high)),
         )
         if total is not None
         else ()

@@ -15,7 +15,8 @@ Learning & Development and Facilities Management. The story the returns tell:
 * a return outstanding: HC's 2014/15 Q4 return has not come by the date the tracker is run;
 * a draft: HFRS's 2014/15 Q4 return is a draft (counted only with ``--include-drafts``);
 * a period reopened: HCC resubmits its final, signed-off 2013/14 Q2 return to correct an FM figure;
-* targets partly met: each partner's financial-plan savings targets against its share;
+* a target partly met: each partner's financial-plan savings targets (in the approved version, with the
+  lines tagged to them) against its share of those lines;
 * two benefit measures: customer satisfaction (higher is better) and time to fix ICT incidents (lower).
 
 This module is data only; ``jwmodel.excel.monitoring_example`` writes the workbooks from it.
@@ -26,11 +27,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal as D
 
-from jwmodel.monitoring import BenefitMeasure, Better, MonitoringPlan, ReturnDue, SavingsTarget, quarters
+from jwmodel.model import SavingsTarget
+from jwmodel.monitoring import BenefitMeasure, Better, MonitoringPlan, ReturnDue, quarters
 
 ILLUSTRATIVE = "ILLUSTRATIVE: invented to show the tracker; the published papers give no actuals"
 VERSION_NAME = "Cabinet April 2012"
 VERSION_FILE = "approved-version.json"
+VERSION_CREATED = "2012-04-24"
+BUSINESS_CASE = "business-case"  # the approved version's returns and proposals (with targets and tags)
+RETURNS = "returns"  # the monitoring returns and the programme definition with its monitoring section
 FIRST_YEAR, YEARS = "2012/13", 3
 PERIODS = quarters(FIRST_YEAR, YEARS)  # 2012/13 Q1 ... 2014/15 Q4
 AS_OF = "2015-05-29"  # the day the tracker in docs/tracking.md was run
@@ -184,14 +189,42 @@ BENEFITS = (
     ),
 )
 
-# Each partner's financial-plan savings targets by year (£000s, saving negative): ILLUSTRATIVE.
+# Each partner's financial-plan savings targets by year (a saving to find, positive £000s) and the lines
+# whose saving its plan counts on (the partner's share of each): ILLUSTRATIVE. They are in the approved
+# version (its returns' Targets sheets and its lines' tags: jwmodel.targets).
 TARGETS = (
-    SavingsTarget("HC", "2013/14", D(-150)),
-    SavingsTarget("HC", "2014/15", D(-200)),
-    SavingsTarget("HFRS", "2014/15", D(-1)),
-    SavingsTarget("HCC", "2013/14", D(-55)),
-    SavingsTarget("HCC", "2014/15", D(-60)),
+    SavingsTarget("HC", "Support services MTFP savings", "2013/14", D(150)),
+    SavingsTarget("HC", "Support services MTFP savings", "2014/15", D(200)),
+    SavingsTarget("HFRS", "Outsourced legal and communications", "2014/15", D(10)),
+    SavingsTarget("HCC", "Corporate Services Review", "2013/14", D(25)),
+    SavingsTarget("HCC", "Corporate Services Review", "2014/15", D(30)),
 )
+TAGS = {  # (service, description) -> (partner, target) whose plan the line delivers
+    ("Estates & Property Services", "Reduced staffing in the joint Estates and Property team"): (
+        "HC",
+        "Support services MTFP savings",
+    ),
+    ("Estates & Property Services", "Brought-in services: procured Estates and Property Management"): (
+        "HC",
+        "Support services MTFP savings",
+    ),
+    ("Legal Services", "In-house delivery of legal work HFRS now outsources"): (
+        "HFRS",
+        "Outsourced legal and communications",
+    ),
+    ("Media & Communications", "Reduced duplication of campaigns and external supplier costs"): (
+        "HFRS",
+        "Outsourced legal and communications",
+    ),
+    ("Facilities Management", "Combined delivery services: reduced staff numbers"): (
+        "HCC",
+        "Corporate Services Review",
+    ),
+    ("Learning & Development", "Shared IT systems and in-house leadership programmes"): (
+        "HCC",
+        "Corporate Services Review",
+    ),
+}
 
 
 def due_date(period: str) -> str:
@@ -224,4 +257,4 @@ REOPENED = ("HCC", "2013/14 Q2")  # a final return resubmitted
 def plan() -> MonitoringPlan:
     """The programme definition's monitoring section: the register, the targets and the returns due."""
     schedule = tuple(ReturnDue(p, period, due_date(period)) for period in PERIODS for p in ("HC", "HFRS", "HCC"))
-    return MonitoringPlan(BENEFITS, TARGETS, schedule)
+    return MonitoringPlan(BENEFITS, schedule)

@@ -4,8 +4,8 @@
 costs, the apportionment table with its footnotes, each partner's share, the appraisal table and the
 charts as images (matplotlib), ready to paste into a cabinet report template. Every figure comes from
 the output-table declarations (``jwmodel.tables.outputs``: the rows the JSON, the DataFrames and the
-workbooks are made from), in the Appendix A style of ``jwmodel.report_text.figure``: (56) for a
-saving, exact to £1, nothing rounded away.
+workbooks are made from), in the one number style (``jwmodel.report_text``): whole £000s with
+savings in brackets, as Appendix A; percentages whole; payback to one decimal, or "n/a".
 
 :func:`summary_pdf` renders the consolidated workbook's Summary as a PDF with LibreOffice (the other
 sheets hidden in a copy), where LibreOffice is installed.
@@ -37,9 +37,8 @@ from jwmodel.business_case import ProgrammeAppraisal  # noqa: E402
 from jwmodel.consolidation import Consolidation  # noqa: E402
 from jwmodel.excel.atomic import replacing  # noqa: E402
 from jwmodel.excel.libreoffice import LibreOfficeError, soffice  # noqa: E402
-from jwmodel.report_text import figure, incomplete_banner, sources_line  # noqa: E402
+from jwmodel.report_text import incomplete_banner, money, payback, percent, sources_line  # noqa: E402
 from jwmodel.submissions import SourceRecord  # noqa: E402
-from jwmodel.summary import rounded  # noqa: E402
 from jwmodel.tables import Table  # noqa: E402
 from jwmodel.tables.outputs import (  # noqa: E402
     APPORTIONMENT,
@@ -58,14 +57,15 @@ TITLE = "Financial appendix: joint working business case"
 SUMMARY_SHEETS = ("Summary",)  # the consolidated workbook's pages the PDF holds
 RECURRING = ("cashable", "procurement", "recurring", "non_cashable")
 CHART_WIDTH = Cm(16)
+_FIGURE = re.compile(r"^\(?[\d,]+(?:\.\d+)?%?\)?$|^n/a$|^beyond plan$")  # a cell shown right-aligned
 
 
 def _cell(value: object) -> str:
-    """A figure in the Appendix A style, text as it is, nothing for an empty cell."""
+    """A figure in the one number style (whole £000s, savings bracketed), text as it is, nothing for none."""
     if value is None:
         return ""
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return figure(Decimal(value))
+        return money(Decimal(value))
     return str(value)
 
 
@@ -81,7 +81,7 @@ def _table(document: docx.document.Document, header: Sequence[str], rows: Iterab
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):
             cell.text = _cell(value)
-            if not isinstance(value, str):
+            if _FIGURE.match(cell.text):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if values[0] == "Total":
                 for run in cell.paragraphs[0].runs:
@@ -134,7 +134,7 @@ def _apportionment(document: docx.document.Document, result: Consolidation) -> N
                 "Yes" if line["in_use"] else "",
                 str(line["method"]),
                 str(line["driver"] or ""),
-                *(shares.get(p) for p in partners),  # type: ignore[attr-defined]
+                *(_percent(shares.get(p)) for p in partners),  # type: ignore[attr-defined]
             ]
         )
     document.add_heading("Apportionment between partners, %", level=2)
@@ -143,6 +143,11 @@ def _apportionment(document: docx.document.Document, result: Consolidation) -> N
     notes.append("Percentages are whole numbers adding up to 100; a blank means the partner does not take part.")
     for i, note in enumerate(notes, start=1):
         document.add_paragraph(f"[{i}] {note}" if i < len(notes) else note).runs[0].font.size = Pt(8)
+
+
+def _percent(value: object) -> str:
+    """A partner's share: a whole percentage, nothing where the partner does not take part."""
+    return "" if value is None else percent(Decimal(str(value)))
 
 
 def _partners(document: docx.document.Document, result: Consolidation) -> None:
@@ -165,16 +170,13 @@ def _appraisal(document: docx.document.Document, appraisal: ProgrammeAppraisal) 
         values = dict(zip(keys, row, strict=True))
         if values["scope"] == "programme":
             net.setdefault(str(values["case"]), []).append(values["net"])
-    rows = []
-    for c in appraisal.cases:
-        payback = rounded(c.payback_years, 2)
-        npv = Decimal(str(rounded(c.npv)))
-        rows.append([str(c.case), *net[str(c.case)], npv, "n/a" if payback is None else f"{payback:.2f}"])
+    rows = [[str(c.case), *net[str(c.case)], c.npv, payback(c.payback_years)] for c in appraisal.cases]
     _table(document, ["Case", *appraisal.years, "NPV", "Payback (years)"], rows)
 
 
 def _bracketed(value: float, _: object = None) -> str:
-    return f"({abs(value):,.0f})" if value < 0 else f"{value:,.0f}"
+    """An axis label in the one number style: (250) for a saving of 250."""
+    return money(Decimal(repr(value)))
 
 
 def _png(fig: object) -> io.BytesIO:
@@ -261,7 +263,10 @@ def write_appendix(
     for line in (banner, sources_line(sources) if sources else "", programme):
         if line:
             document.add_paragraph(line).runs[0].bold = line == banner
-    document.add_paragraph("All figures £000s; cost positive, saving in brackets.")
+    document.add_paragraph(
+        "All figures £000s, to the nearest £1,000; cost positive, saving in brackets. Totals are of the exact "
+        "figures, so a column may differ from the sum of its rounded figures by 1."
+    )
     _appendix_a(document, result)
     _apportionment(document, result)
     _partners(document, result)

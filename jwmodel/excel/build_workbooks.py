@@ -13,8 +13,10 @@ from jwmodel.consolidation import consolidate
 from jwmodel.definition import FILE_NAME, ProgrammeDefinition, validated
 from jwmodel.examples import east_herts_2011 as east_herts
 from jwmodel.examples import hampshire_2012 as hampshire
+from jwmodel.examples import hampshire_2012_monitoring as hampshire_monitoring
 from jwmodel.excel import schema as s
 from jwmodel.excel.model_workbook import write_model_workbook
+from jwmodel.excel.monitoring_example import write_monitoring_example
 from jwmodel.excel.programme_file import write_definition
 from jwmodel.excel.templates import (
     proposal_name,
@@ -115,6 +117,8 @@ def build(root: Path) -> list[Path]:
     for folder, definition in ((EXAMPLE_DIR, HAMPSHIRE), (EAST_HERTS_DIR, EAST_HERTS)):
         written.append(write_definition(root / folder / FILE_NAME, validated(definition)))
     write_example(root)  # the model workbook; checked by tests/integration/test_addin_workbook.py
+    returns, proposals = hampshire_submissions()  # after approval: monitored 2012/13 to 2014/15 (ILLUSTRATIVE)
+    written += write_monitoring_example(hampshire_monitoring, root, HAMPSHIRE, returns, proposals)
     return written
 
 

@@ -73,20 +73,19 @@ _QUICK_PART_BYTES = 1 << 20  # a part up to this size is inflated whole and may 
 
 # The quick way through a sheet (_SheetScan.quick): its sheet data as Excel, LibreOffice, XlsxWriter and
 # openpyxl write it, matched whole by one linear pattern, so the facts can be taken from it by pattern
-# without a Python call per element: rows, and in them cells whose first attribute is an upper-case r
-# (no leading zero), each with at most a formula and a value; attribute values plain (no & < >).
+# without a Python call per element: rows, each with its r first, and in them cells whose first
+# attribute is an upper-case r in that row (no leading zero), each with at most a formula and a value;
+# attribute values plain (no & < >). So the last row holding a cell is the last such row.
 _ATTRS = rb'(?: (?!r=)[A-Za-z_][A-Za-z0-9_.:-]*="[^"<>&]*")*'
 _FORMULA = rb"<f" + _ATTRS + rb"(?:/>|>[^<]*</f>)"
-_PLAIN_CELL = (
-    rb'<c r="[A-Z]{1,3}[1-9][0-9]{0,6}"' + _ATTRS + rb"(?:/>|>(?:" + _FORMULA + rb")?(?:<v>[^<]*</v>|<v/>)?</c>)"
-)
-_PLAIN_ROW = rb'<row(?: r="[1-9][0-9]{0,6}")?' + _ATTRS + rb"(?:/>|>(?:" + _PLAIN_CELL + rb")*</row>)"
+_PLAIN_CELL = rb'<c r="[A-Z]{1,3}(?P=row)"' + _ATTRS + rb"(?:/>|>(?:" + _FORMULA + rb")?(?:<v>[^<]*</v>|<v/>)?</c>)"
+_PLAIN_ROW = rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ATTRS + rb"(?:/>|>(?:" + _PLAIN_CELL + rb")*</row>)"
 _PLAIN_SHEET_DATA = re.compile(rb"(?:" + _PLAIN_ROW + rb")*")
 _PLAIN_PROLOG = re.compile(
     rb'(?:\xef\xbb\xbf)?(?:<\?xml version="1\.0"(?: encoding="(?:UTF-8|utf-8)")?(?: standalone="(?:yes|no)")?\?>)?'
 )
 _CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})')
-_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]+)"')
+_FILLED_ROW = re.compile(rb'<row r="([0-9]+)"[^>]*><c ')  # in plain sheet data: a row with a cell
 _FORMULA_CELL = re.compile(
     rb'<c r="([A-Z]{1,3}[0-9]+)"(' + _ATTRS + rb")>"
     rb"(?:<f" + _ATTRS + rb"/>|<f" + _ATTRS + rb">([^<]*)</f>)(?:<v>([^<]*)</v>|(<v/>))?</c>"
@@ -1140,11 +1139,11 @@ class _SheetScan(_Handler):
         return self._plain_cells(body) and (b"<f" not in body or self._plain_formulas(body))
 
     def _plain_cells(self, body: bytes) -> bool:
-        """Count and extent of the cells of plain sheet data (every cell is at its r); False past a cap."""
+        """Count and extent of the cells of plain sheet data (every cell at its r, in its row); False past a cap."""
         letters = _CELL_COLUMN.findall(body)
         if letters:
             self.count = len(letters)
-            self.last_row = max(map(int, _CELL_ROW.findall(body)))
+            self.last_row = max(map(int, _FILLED_ROW.findall(body)))
             self.last_col = max(_column(c.decode("ascii")) for c in set(letters)) + 1
         limits = self.limits
         return self.count <= limits.max_cells and self.last_row <= limits.max_row and self.last_col <= limits.max_col

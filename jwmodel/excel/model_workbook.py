@@ -31,12 +31,22 @@ from pathlib import Path
 from jwmodel.business_case import ProgrammeAppraisal, appraise_programme
 from jwmodel.consolidation import Consolidation
 from jwmodel.excel.atomic import replacing
-from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, mark_output, write_declared_rows, write_value
+from jwmodel.excel.xlsx_cells import (
+    MONEY_EXACT,
+    WORKBOOK_OPTIONS,
+    mark_output,
+    page_setup,
+    styles,
+    write_declared_rows,
+    write_value,
+)
 from jwmodel.findings import a1
 from jwmodel.layout import (
+    CHECK_FILE_CELL,
     FOLDER_CELL,
     HEADER_ROW,
     SAVED_SHEET,
+    SCRIPT_BUTTONS,
     SPILL_ANCHOR,
     STATUS_CELL,
     Formula,
@@ -65,7 +75,7 @@ __all__ = ["CREATED", "UDF_MODULE", "SHEETS", "PROTECTED", "README_LINES", "CALC
 
 CREATED = dt.datetime(2012, 4, 1)  # fixed, so regenerating the workbook gives identical bytes
 UDF_MODULE = "jwaddin.functions"
-MONEY = "#,##0.0##;(#,##0.0##);0"
+PROGRAMME = "Joint working model"  # the page header's left part
 CALC_ID = 191029  # Excel 365's calculation engine: an older id makes Excel recalculate everything on opening
 # Sheets of formulas, protected (no password) so a formula cannot be typed over; their input cells are unlocked.
 # Not Shares and Checks: the add-in's consolidation script rewrites them, and xlwings Lite and Server cannot
@@ -121,10 +131,12 @@ def _write_plan(wb: object, ws: object, plan: SheetPlan, f: dict[str, object]) -
     for (row, col), value in sorted(plan.cells.items()):
         if (row, col) in plan.inputs:
             write_value(ws, row, col, value, f["input"] if isinstance(value, str) else f["input_num"])
+        elif isinstance(value, Decimal | int) and not isinstance(value, bool):
+            write_value(ws, row, col, value, f[plan.numbers])
         else:
             _write_cell(ws, row, col, value, f, head=(row, col) in plan.headers)
     top = min((r for r, _ in plan.headers), default=SPILL_ANCHOR[0] - 1)
-    ws.freeze_panes(top + 1, 1)  # type: ignore[attr-defined]
+    page_setup(ws, programme=PROGRAMME, sheet_title=plan.name, header_rows=top + 1, header_cols=1)
 
 
 def _write_cell(ws: object, row: int, col: int, value: object, f: dict[str, object], *, head: bool = False) -> None:
@@ -221,7 +233,7 @@ def _write_table(wb: object, ws: object, table: InputTable, f: dict[str, object]
         for col, value in enumerate(row):
             write_value(ws, HEADER_ROW + 1 + i, col, value, columns[col]["format"])
     _drop_downs(ws, table, last)
-    ws.freeze_panes(HEADER_ROW + 1, 1)  # type: ignore[attr-defined]
+    page_setup(ws, programme=PROGRAMME, sheet_title=table.sheet, header_rows=HEADER_ROW + 1, header_cols=1)
 
 
 DROP_DOWN_ROWS = 500  # a drop-down reaches this far below the table's last row, for rows a person adds
@@ -266,24 +278,30 @@ def _red_errors(ws: object, plan: SheetPlan, f: dict[str, object]) -> None:
 
 
 def _formats(wb: object) -> dict[str, object]:
+    """The shared styles (``xlsx_cells.styles``: the one number style) by the kinds the plans name, and
+    the model's own: input cells (unlocked), failed checks, the scripts' buttons."""
+    st = styles(wb)
     add = wb.add_format  # type: ignore[attr-defined]
+    entry = {"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF", "locked": False}
     return {
-        "title": add({"bold": True, "font_size": 14}),
-        "note": add({"italic": True, "font_color": "#595959"}),
-        "head": add({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"}),
-        "text": add({}),
-        "money": add({"num_format": MONEY}),
+        "title": st.title,
+        "note": st.note,
+        "head": st.head,
+        "text": st.text,
+        "bold": st.bold,
+        "money": st.money_exact,  # a formula's £000s on a detail sheet: to £1
+        "money_whole": st.money,  # summary figures (Summary, Appraisal, Options): whole £000s, as Appendix A
         "number": add({"num_format": "#,##0.0##"}),
-        "percent": add({"num_format": "0"}),
-        "bold": add({"bold": True}),
-        "input": add({"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF", "locked": False}),
+        "percent": st.percent,
+        "percent1": st.percent,  # switching values: whole-number percentages
+        "years": st.years,
+        "input": add(entry),
+        "input_num": add(entry),
         "text_in": add({}),
-        "money_in": add({"num_format": MONEY}),
+        "money_in": add({"num_format": MONEY_EXACT}),  # what a person typed is shown as typed, to £1
         "number_in": add({"num_format": "#,##0.0##"}),
-        "years": add({"num_format": "0.0"}),
-        "percent1": add({"num_format": "0.0"}),
-        "input_num": add({"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF", "locked": False}),
         "failed": add({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        "button": add({"bold": True, "align": "center", "border": 1, "bg_color": "#D9E1F2"}),
     }
 
 
@@ -303,18 +321,31 @@ def _read_me(wb: object, f: dict[str, object], sources: Sequence[SourceRecord]) 
         else "not run: the tables hold the figures the workbook was generated with"
     )
     ws.write_string(STATUS_CELL[0], 1, status)
+    ws.write_string(CHECK_FILE_CELL[0], 0, "Return to check", f["bold"])
+    ws.write_blank(*CHECK_FILE_CELL, None, f["input"])
+    ws.set_column(2, 2, 22)
+    for text, (row, col) in SCRIPT_BUTTONS.values():  # xlwings Lite and Server run a script from its cell
+        ws.write_string(row, col, text, f["button"])
+    page_setup(ws, programme=PROGRAMME, sheet_title="Read me", freeze=False)
 
 
 def _spill_sheet(
-    wb: object, f: dict[str, object], name: str, title: str, note: str, formula: str, rows: list[list[object]]
+    wb: object,
+    f: dict[str, object],
+    name: str,
+    title: str,
+    note: str,
+    formula: str,
+    rows: list[list[object]],
+    money: str = "money",
 ) -> None:
     ws = wb.add_worksheet(name)  # type: ignore[attr-defined]
     ws.set_column(0, 0, 32)
     ws.set_column(1, len(rows[0]) - 1, 12)
     ws.write_string(0, 0, title, f["title"])
     ws.write_string(1, 0, note, f["note"])
-    _write_spill(ws, *SPILL_ANCHOR, formula, rows, f["money"], f["text"], f["head"], f["saved"])  # type: ignore[arg-type]
-    ws.freeze_panes(SPILL_ANCHOR[0] + 1, 1)
+    _write_spill(ws, *SPILL_ANCHOR, formula, rows, f[money], f["text"], f["head"], f["saved"])  # type: ignore[arg-type]
+    page_setup(ws, programme=PROGRAMME, sheet_title=name, header_rows=SPILL_ANCHOR[0] + 1, header_cols=1)
 
 
 def _outputs(wb: object, f: dict[str, object], tables: Sequence[InputTable], result: Consolidation) -> None:
@@ -328,6 +359,7 @@ def _outputs(wb: object, f: dict[str, object], tables: Sequence[InputTable], res
         "Computed by JW_SAVINGS_SUMMARY from the Saving lines, Rules and One-off costs tables.",
         f"=JW_SAVINGS_SUMMARY({t['Saving lines'].ref},{t['Rules'].ref},{t['One-off costs'].ref})",
         summary_rows(result),
+        money="money_whole",
     )
     _spill_sheet(
         wb,
@@ -346,6 +378,7 @@ def _sources(wb: object, f: dict[str, object], sources: Sequence[SourceRecord]) 
     rows = list(sources_rows(sources))
     widths = {"file": 44, "sha256": 66, "kind": 22, "status": 22, "taken": 80, "reasons": 80}
     write_declared_rows(ws, SOURCES, rows, top=0, head=f["head"], note=f["bold"], widths=widths)
+    page_setup(ws, programme=PROGRAMME, sheet_title=ws.name, header_rows=1, header_cols=1)
 
 
 def _computed_sheets(

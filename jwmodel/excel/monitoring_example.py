@@ -8,7 +8,7 @@ one importer of the examples) passes in as ``example``; the lines are the approv
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,14 @@ from typing import Any
 from jwmodel.definition import FILE_NAME, ProgrammeDefinition, validated
 from jwmodel.excel import schema as s
 from jwmodel.excel.programme_file import write_definition
-from jwmodel.excel.templates import write_monitoring_return
+from jwmodel.excel.templates import (
+    proposal_name,
+    return_name,
+    write_monitoring_return,
+    write_partner_return,
+    write_workstream_proposal,
+)
+from jwmodel.model import SavingLine
 from jwmodel.monitoring import (
     LineReport,
     LineStatus,
@@ -125,21 +132,64 @@ def _first_of_reopened(example: Any, r: MonitoringReturn, ids: Mapping[tuple[str
     return dataclasses.replace(r, lines=lines)
 
 
+def _business_case(
+    example: Any, folder: Path, definition: ProgrammeDefinition, returns: Sequence[Any], proposals: Sequence[Any]
+) -> list[Path]:
+    """The approved business case's returns (with their Targets sheets) and proposals (lines tagged to targets)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    setup = definition.setup
+    written = [write_definition(folder / FILE_NAME, validated(definition))]
+    for r in returns:
+        targets = tuple(t for t in example.TARGETS if t.partner == r.partner.code)
+        path = folder / return_name(r.partner.code)
+        written.append(write_partner_return(path, setup, dataclasses.replace(r, targets=targets)))
+    for p in proposals:
+        lines = tuple(_tagged(example, x) for x in p.saving_lines)
+        path = folder / proposal_name(p.service.name)
+        written.append(write_workstream_proposal(path, setup, dataclasses.replace(p, saving_lines=lines)))
+    return written
+
+
+def _tagged(example: Any, line: SavingLine) -> SavingLine:
+    tag = example.TAGS.get((line.service, line.description))
+    return line if tag is None else dataclasses.replace(line, plan_partner=tag[0], plan_target=tag[1])
+
+
+def _ids(run: Any) -> tuple[dict[tuple[str, str], str], dict[str, str], list[dict[str, object]]]:
+    """The version's saving-line IDs by (service, description), one-off cost IDs by service, and each line's cells."""
+    ids, cost_ids, about = {}, {}, []
+    for share in run.consolidation.lines:
+        about.append({"line_id": share.line_id, "service": share.service, "description": share.description})
+        if share.kind == "saving":
+            ids[(share.service, share.description)] = share.line_id
+        else:
+            cost_ids[share.service] = share.line_id
+    return ids, cost_ids, about
+
+
 def write_monitoring_example(
     example: Any,
     root: Path,
     definition: ProgrammeDefinition,
-    ids: Mapping[tuple[str, str], str],
-    cost_ids: Mapping[str, str],
-    about: Iterable[Mapping[str, object]],
+    returns: Sequence[Any],
+    proposals: Sequence[Any],
 ) -> list[Path]:
-    """The example folder under ``root`` (the workbooks/ folder): programme.json with the monitoring section,
-    and every return. ``about`` gives each line's ID, service and description (shown beside its figures)."""
-    folder = root / FOLDER
+    """The example under ``root`` (the workbooks/ folder): the approved business case (``business-case/``: the
+    Hampshire returns and proposals with the partners' targets and the lines tagged to them), the approved
+    version made from it (``approved-version.json``), and the monitoring returns (``returns/``, with the
+    programme definition and its monitoring section)."""
+    from jwmodel.service import consolidate_folder, save_version
+
+    base = root / FOLDER
+    written = _business_case(example, base / example.BUSINESS_CASE, definition, returns, proposals)
+    run = consolidate_folder(base / example.BUSINESS_CASE, workers=0, progress=False)
+    version = base / example.VERSION_FILE
+    written.append(save_version(run, version, example.VERSION_NAME, created=example.VERSION_CREATED))
+    ids, cost_ids, about = _ids(run)
+    folder = base / example.RETURNS
     folder.mkdir(parents=True, exist_ok=True)
     monitored = dataclasses.replace(definition, monitoring=example.plan())
-    written = [write_definition(folder / FILE_NAME, validated(monitored))]
-    about = list(about)
+    written.append(write_definition(folder / FILE_NAME, validated(monitored)))
     for name, r in example_returns(example, ids, cost_ids):
         written.append(write_monitoring_return(folder / name, definition.setup, r, lines=about))
     return written

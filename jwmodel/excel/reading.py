@@ -8,6 +8,7 @@ Input files are read once into memory and never written to.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -87,6 +88,9 @@ from jwmodel.tables.inputs import (
 __all__ = ["read_submission", "read_workbook_bytes", "sha256_of", "TEMPLATE_SHEETS"]
 
 
+_a1 = functools.lru_cache(maxsize=1 << 16)(a1)  # the same cells are named in every file of a programme
+
+
 class _Sheet:
     """A sheet's cells from A1, with locations rendered for findings."""
 
@@ -94,13 +98,19 @@ class _Sheet:
         self.file, self.name, self.rows = file, name, rows
 
     def get(self, row: int, col: int) -> object:
-        if row < len(self.rows) and col < len(self.rows[row]):
-            value = self.rows[row][col]
-            return None if value == "" else value
-        return None
+        try:
+            value = self.rows[row][col]  # row and col are never negative
+        except IndexError:
+            return None
+        return None if value == "" else value
+
+    def filled(self, row: int, first: int, stop: int | None = None) -> bool:
+        """Whether any cell of the row from column ``first`` (to ``stop``) holds something."""
+        cells = self.rows[row][first:stop]
+        return cells.count("") != len(cells)  # python-calamine gives "" for an empty cell
 
     def at(self, row: int, col: int) -> Location:
-        return Location(self.file, self.name, a1(row, col))
+        return Location(self.file, self.name, _a1(row, col))
 
 
 class _Unreadable(Exception):
@@ -223,9 +233,7 @@ class _Reader:
                     )
                     return None
                 width = max(headers.values()) + 1
-                data = [
-                    i for i in range(r + 1, len(sheet.rows)) if any(sheet.get(i, c) is not None for c in range(width))
-                ]
+                data = [i for i in range(r + 1, len(sheet.rows)) if sheet.filled(i, 0, width)]
                 self._outside(sheet, r, width)
                 self._hidden(sheet, data)
                 return _Columns.of(declared, headers, data)
@@ -238,6 +246,8 @@ class _Reader:
 
     def _outside(self, sheet: _Sheet, header_row: int, width: int) -> None:
         for i in range(header_row, len(sheet.rows)):
+            if not sheet.filled(i, width):
+                continue
             for c in range(width, len(sheet.rows[i])):
                 if sheet.get(i, c) is not None:
                     self.error(
@@ -266,8 +276,8 @@ class _Reader:
 
     def extras(self, sheet: _Sheet, r: int, columns: _Columns, note: str) -> str:
         """The row's note with what was typed in declared columns no domain field takes."""
-        values = {c.key: self.text(sheet, r, columns[c.key]) for c in unmapped(columns.table) if c.key in columns}
-        return with_extras(columns.table, note, values)
+        values = {key: self.text(sheet, r, col) for key, col in columns.extra}
+        return with_extras(columns.table, note, values) if any(values.values()) else note  # nothing to add
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +288,7 @@ class _Columns:
     by_key: dict[str, int]
     by_partner: dict[str, dict[str, int]]
     rows: list[int]
+    extra: tuple[tuple[str, int], ...] = ()  # (key, column) of the declared columns no domain field takes
 
     @classmethod
     def of(cls, table: Table, headers: dict[str, int], rows: list[int]) -> _Columns:
@@ -294,7 +305,8 @@ class _Columns:
                 if code is not None:
                     by_partner.setdefault(column.key, {})[code] = col
                     break
-        return cls(table, by_key, by_partner, rows)
+        extra = tuple((c.key, by_key[c.key]) for c in unmapped(table) if c.key in by_key)
+        return cls(table, by_key, by_partner, rows, extra)
 
     def __getitem__(self, key: str) -> int:
         return self.by_key[key]
@@ -303,10 +315,15 @@ class _Columns:
         return key in self.by_key
 
 
+@functools.lru_cache(maxsize=64)
+def _lowered(choices: tuple[str, ...]) -> dict[str, str]:
+    return {c.lower(): c for c in choices}
+
+
 def _choice(reader: _Reader, sheet: _Sheet, row: int, col: int, choices: Iterable[str], what: str) -> str | None:
     value = reader.text(sheet, row, col)
-    options = list(choices)
-    lowered = {c.lower(): c for c in options}
+    options = tuple(choices)
+    lowered = _lowered(options)
     if value.lower() in lowered:
         return lowered[value.lower()]
     reader.error(
@@ -364,6 +381,27 @@ def _setup(reader: _Reader) -> ProgrammeSetup:
     sheet = reader.sheet(s.LISTS)
     if sheet is None:
         return ProgrammeSetup((), ())
+    key = repr(sheet.rows)  # the cells' values and their types (True, 1 and 1.0 are told apart)
+    known = _LISTS_READ.get(key)
+    if known is not None:
+        return known
+    kept = len(reader.findings)
+    setup = _lists(reader, sheet)
+    if len(reader.findings) == kept:  # no finding: the setup depends on nothing but the cells
+        if len(_LISTS_READ) >= _LISTS_KEPT:
+            _LISTS_READ.clear()
+        _LISTS_READ[key] = setup
+    return setup
+
+
+# The Lists sheets read in this process without a finding, by their cells: every file of a programme
+# carries the same Lists sheet, so it is checked once; a file whose Lists differ (in any cell) is
+# checked in full, and it is still compared with the programme's after reading.
+_LISTS_READ: dict[str, ProgrammeSetup] = {}
+_LISTS_KEPT = 16
+
+
+def _lists(reader: _Reader, sheet: _Sheet) -> ProgrammeSetup:
     headers = {parse_text(sheet.get(0, c)): c for c in range(len(sheet.rows[0]) if sheet.rows else 0)}
     codes = headers.get("Partner code")
     names = headers.get("Partner name")
@@ -580,7 +618,7 @@ class _Proposal:
 
     def partner(self, sheet: _Sheet, r: int, col: int, what: str) -> str:
         code = self.reader.code(sheet, r, col, what)
-        if unknown := unlisted_partner(code, self.codes, what, sheet.at(r, col)):
+        if code and (unknown := unlisted_partner(code, self.codes, what, sheet.at(r, col))):
             self.reader.findings.append(unknown)
         return code
 

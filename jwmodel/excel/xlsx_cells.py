@@ -128,8 +128,8 @@ def write_declared_rows(
 
 MONEY = "#,##0;(#,##0);0"
 MONEY_EXACT = "#,##0.000;(#,##0.000);0.000"
-PERCENT = '0"%";-0"%";0"%"'
-YEARS = "0.0"
+PERCENT = '0"%";(0"%");0"%"'
+YEARS = "0.0;(0.0);0.0"
 FTE = "#,##0.0"
 NOT_APPLICABLE = "n/a"  # written where a figure has no meaning (payback with no flows, no savings to scale)
 

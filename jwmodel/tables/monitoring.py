@@ -132,16 +132,18 @@ BY_SERVICE = Table(
 )
 TARGETS = Table(
     "targets",
-    "Each partner's financial-plan savings targets against its share of the forecast",
+    "Each partner's financial-plan savings targets against its share of the lines tagged to them (savings positive)",
     (
         _c("partner", "Partner"),
+        _c("name", "Target"),
         _c("year", "Year"),
-        _c("target", "Target (£000s)", Kind.MONEY),
-        _c("plan", "Plan share (£000s)", Kind.MONEY),
-        _c("actual", "Actual share (£000s)", Kind.MONEY),
-        _c("forecast", "Forecast share (£000s)", Kind.MONEY),
+        _c("target", "Target saving (£000s)", Kind.MONEY),
+        _c("plan", "Plan share (£000s saving)", Kind.MONEY),
+        _c("actual", "Actual share (£000s saving)", Kind.MONEY),
+        _c("forecast", "Forecast share (£000s saving)", Kind.MONEY),
         _c("coverage", "Coverage (% of target)", Kind.NUMBER),
-        _c("state", "Target"),
+        _c("state", "Met"),
+        _c("lines", "Lines tagged"),
     ),
     sheet="Targets",
 )
@@ -258,7 +260,7 @@ def tracker_rows(tracker: Tracker, table: Table) -> Iterator[Row]:
             yield from _totals(s)
     elif table is TARGETS:
         for x in t.targets:
-            yield (x.partner, x.year, x.target, x.plan, x.actual, x.forecast, x.coverage, x.state)
+            yield (x.partner, x.name, x.year, x.target, x.plan, x.actual, x.forecast, x.coverage, x.state, x.lines)
     elif table is ONE_OFF_SPEND:
         for s in t.spend:
             yield (s.line_id, s.service, s.description, s.budget, s.spent, s.variance, s.rag and s.rag.value, s.comment)

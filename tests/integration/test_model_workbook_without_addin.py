@@ -167,7 +167,7 @@ def test_libreoffice_without_the_add_in_shows_the_figures_not_name_errors(writte
     )
     wb = openpyxl.load_workbook(tmp_path / "lo" / model.name, data_only=True)
     sheets = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
-    for name in ("Summary", "By partner", "Shares", "Appraisal", "Checks", "Options", "Findings"):
+    for name in ("Summary", "By partner", "Appraisal", "Checks", "Options", "Findings"):
         errors = [v for row in sheets[name] for v in row if isinstance(v, str) and v.startswith("#")]
         assert not errors, f"{name}: {errors[:3]}"
     assert_figures(sheets, document)

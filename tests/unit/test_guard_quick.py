@@ -47,6 +47,9 @@ CASES = {
     "inline string": '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>',
     "character reference": '<row r="1"><c r="A1"><f>&#124;x</f><v>1</v></c></row>',
     "line ends in a formula": '<row r="1"><c r="A1"><f>cmd|\'x\'!A0\r\n</f><v>1</v></c></row>',
+    "a cell named in another row": '<row r="2"><c r="C7"><v>1</v></c>' + '<c r="D2"><v>1</v></c></row>',
+    "a row without r": '<row r="1"><c r="A1"><v>1</v></c></row><row><c r="A2"><v>1</v></c></row>',
+    "far empty rows": '<row r="9"/><row r="1"><c r="B1"><v>1</v></c></row><row r="9999" ht="20"></row>',
     "prefixed cells": '<x:row xmlns:x="urn:x" r="1"><x:c r="XFD1"><x:v>1</x:v></x:c></x:row>',
     "not well-formed": '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="XFD2" r="A2"><v>1</v></c></row>',
     "empty": "",
@@ -62,6 +65,7 @@ QUICK = {  # the cases the quick way tells in full; the others it leaves to the 
     "dde call",
     "many warnings",
     "last allowed",
+    "far empty rows",
     "empty",
 }
 AROUND = {
@@ -123,6 +127,14 @@ def test_the_facts_of_plain_sheet_data_worked_out_by_hand(monkeypatch):
     # A1, B1, C3, D3, then B4, C4, D4: 7 cells, the last row 4 and the last column D
     assert (facts.cells, facts.last_row, facts.last_col) == (7, 4, 4)
     assert facts.formulas_without_result == ("B4", "C4", "D4")
+
+
+def test_the_last_row_is_the_last_holding_a_cell_the_quick_way(monkeypatch):
+    fast, full, taken = both_ways(package(sheet_xml(CASES["far empty rows"])), monkeypatch)
+    same(fast, full)
+    assert taken == [True]
+    facts = fast.sheet("S")
+    assert (facts.cells, facts.last_row, facts.last_col) == (1, 1, 2)  # B1 alone
 
 
 def test_formulas_reaching_outside_are_warned_of_at_their_cells_the_quick_way(monkeypatch):
