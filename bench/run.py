@@ -453,7 +453,8 @@ def run_dataset(args: argparse.Namespace, dataset: str) -> dict:
                 problems.append("the Dask run's summary JSON differs from the local run's")
     if "naive" not in args.skip:
         rows.append(run_baseline("naive", folder, args.naive_limit or None, 1))
-    text, extra = report(dataset, rows, (load_before, os.getloadavg()[0]))
+    load = (load_before, os.getloadavg()[0])
+    text, extra = report(dataset, rows, load)
     print(text)
     print(
         "check: "
@@ -465,7 +466,15 @@ def run_dataset(args: argparse.Namespace, dataset: str) -> dict:
     )
     for p in problems[:20]:
         print(f"  {p}")
-    return {"dataset": dataset, "n": manifest["n"], "folder": str(folder), "rows": rows, **extra, "problems": problems}
+    return {
+        "dataset": dataset,
+        "n": manifest["n"],
+        "folder": str(folder),
+        "load": load,
+        "rows": rows,
+        **extra,
+        "problems": problems,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,11 +37,13 @@ def test_the_workers_of_a_pool_serve_every_call_and_do_not_grow_with_the_main_pr
         first = extractor(files[:4], workers=2)
         workers = {pid: p for pid, p in _children().items() if pid not in before}
         assert len(workers) == 2  # started on the first call, idle between calls
+        started = {pid: p.memory_info().rss for pid, p in workers.items()}
+        main = psutil.Process().memory_info().rss
         ballast = bytearray(os.urandom(1024)) * (150 * 1024)  # 150 MB the main process now holds, touched
         second = extractor(files[4:], workers=2)
         assert {pid for pid in _children() if pid not in before} == set(workers)  # the same two processes
-        rss = {pid: p.memory_info().rss for pid, p in workers.items()}
-        assert psutil.Process().memory_info().rss > 150e6 > max(rss.values()) + 50e6, (rss, len(ballast))
+        grown = {pid: p.memory_info().rss - started[pid] for pid, p in workers.items()}
+        assert psutil.Process().memory_info().rss - main > 140e6 > max(grown.values()) + 90e6, (grown, len(ballast))
     assert not {pid for pid in _children() if pid not in before}  # stopped on leaving
     assert [r.file for _, r in first + second] == [f.name for f in files]
     assert first + second == extract_all(files, workers=0)  # the same records as one process reading them all
