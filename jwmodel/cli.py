@@ -24,6 +24,7 @@ from jwmodel.report_text import (
     baseline_table,
     error_lines,
     findings_table,
+    money,
     partner_table,
     sources_line,
 )
@@ -582,9 +583,13 @@ def cmd_track(args: argparse.Namespace) -> int:
     )
     t = result.tracker
     print(f"Tracked {result.version} against {len(t.periods)} periods of returns ({', '.join(t.periods[-1:])} last)")
-    print(f"Programme to the end of {t.current_year or '-'}: {t.programme.rag.value}, variance {t.programme.variance}")
+    print("Variance: forecast less plan to date, £000s (cost positive: in brackets, better than plan)")
+    programme = t.programme
+    print(
+        f"Programme to the end of {t.current_year or '-'}: {programme.rag.value}, variance {money(programme.variance)}"
+    )
     for p in t.by_partner:
-        print(f"  {p.name}: {p.rag.value}, variance {p.variance}")
+        print(f"  {p.name}: {p.rag.value}, variance {money(p.variance)}")
     for o in t.chase:
         print(f"  chase {o.partner}: {o.period} due {o.due}, {o.days_late} days late ({o.contact or 'no contact'})")
     for f in result.findings:

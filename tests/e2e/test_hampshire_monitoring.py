@@ -225,4 +225,4 @@ def test_the_command_prints_what_docs_tracking_shows(tmp_path, capsys):
     argv = ["track", str(VERSION), str(FOLDER), "--as-of", ex.AS_OF, "-o", str(tmp_path / "t.xlsx"), "--workers", "0"]
     assert main(argv) == 2  # a return is outstanding
     printed = capsys.readouterr().out.splitlines()
-    assert len(shown) == 6 and all(line in printed for line in shown), (shown, printed)
+    assert len(shown) == 7 and all(line in printed for line in shown), (shown, printed)
