@@ -18,6 +18,8 @@ from jwmodel.money import round_to_pound
 __all__ = [
     "CellError",
     "parse_number",
+    "parse_percent",
+    "is_percent_format",
     "parse_text",
     "parse_date",
     "to_pounds",
@@ -89,6 +91,43 @@ def parse_number(value: object) -> Decimal | None:
         )
         raise CellError(beyond_limit(shown))
     return number
+
+
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')  # quoted text, an escaped character, [colour] or [>=1]
+
+
+def is_percent_format(code: str) -> bool:
+    """Whether an Excel number format shows the cell's value as a percentage (``0%``, ``0.00%``): a ``%``
+    outside quoted text, escapes and brackets. ``0"%"`` shows a whole number with a sign, and is not one."""
+    return "%" in _FORMAT_LITERALS.sub("", code or "")
+
+
+def parse_percent(value: object, *, percent_format: bool = False) -> Decimal | None:
+    """A percentage cell as the percentage a person means (25 for 25%), ``None`` if empty.
+
+    The one rule, with no guessing from the size of the figure:
+
+    * text is read as typed, a trailing ``%`` allowed: ``"25%"`` and ``"25"`` are both 25;
+    * a number in a cell formatted as a percentage is what Excel shows: 0.25 shows as 25%, so it is 25
+      (Excel stores 25 typed into such a cell as 0.25);
+    * a number in any other cell is the percentage itself: 25 is 25, and 0.25 is a quarter of one per cent.
+
+    Raises:
+        CellError: not a number (as :func:`parse_number`), or text with a ``%`` and no number.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("%"):
+            number = parse_number(text[:-1].rstrip())
+            if number is None:
+                raise CellError(f"expected a percentage such as 25 or 25%, got {value!r}")
+            return number
+        return parse_number(text)
+    number = parse_number(value)
+    if number is None or not percent_format:
+        return number
+    scaled = number * 100
+    return Decimal(int(scaled)) if scaled == scaled.to_integral_value() else scaled.normalize()  # 100, not 1E+2
 
 
 def to_pounds(value: Decimal) -> Decimal:

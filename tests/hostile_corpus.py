@@ -552,10 +552,10 @@ def build(folder: Path) -> list[Case]:
         "percent-sum.xlsx",
         "Options",
         "J5",
-        44,
+        0.44,  # 44 typed in the % cell (0.00%) is held as 0.44: 40/15/44
         "PERCENT_SUM",
         src=EXAMPLE / "proposal-learning-and-development.xlsx",
-        at="A5",
+        at="H5:J5",
         what="percentages adding up to 99",
     )
     cell(

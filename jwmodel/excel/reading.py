@@ -21,9 +21,11 @@ from jwmodel.cells import (
     EXCEL_TEXT_LIMIT,
     CellError,
     code_problem,
+    is_percent_format,
     name_problem,
     parse_date,
     parse_number,
+    parse_percent,
     parse_text,
     text_problem,
     to_pounds,
@@ -122,8 +124,10 @@ class _Unreadable(Exception):
 
 
 class _Reader:
-    def __init__(self, file: str, book: python_calamine.CalamineWorkbook, inspection: Inspection) -> None:
-        self.file = file
+    def __init__(
+        self, file: str, book: python_calamine.CalamineWorkbook, inspection: Inspection, data: bytes = b""
+    ) -> None:
+        self.file, self.data = file, data
         self.book = book
         self.inspection = inspection
         self.findings: list[Finding] = []
@@ -174,6 +178,42 @@ class _Reader:
                 )
             value = rounded
         return value
+
+    def percent(
+        self, sheet: _Sheet, row: int, col: int, what: str, formatted: frozenset[tuple[int, int]]
+    ) -> Decimal | None:
+        """A percentage cell as the percentage meant (``jwmodel.cells.parse_percent``: 25%, 25 and 0.25 shown as
+        25% are all 25), ``formatted`` being the cells formatted as a percentage."""
+        raw = sheet.get(row, col)
+        try:
+            return parse_percent(raw, percent_format=(row, col) in formatted)
+        except CellError as exc:
+            self.error("NOT_A_NUMBER", f"{what}: {exc}", sheet.at(row, col), raw)
+            return None
+
+    def percent_formatted(self, sheet: _Sheet, rows: Sequence[int], cols: Sequence[int]) -> frozenset[tuple[int, int]]:
+        """Which of these cells (0-based) are formatted as a percentage, from the file's styles (openpyxl reads
+        them; calamine does not give number formats). Only the cells asked about are looked at."""
+        if not rows or not cols or not self.data:
+            return frozenset()
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several unrelated types for a damaged package
+            raise _Unreadable(sheet.name, exc) from exc
+        try:
+            cells = book[sheet.name].iter_rows(
+                min_row=min(rows) + 1, max_row=max(rows) + 1, min_col=min(cols) + 1, max_col=max(cols) + 1
+            )
+            return frozenset(
+                (min(rows) + i, min(cols) + j)
+                for i, row in enumerate(cells)
+                for j, cell in enumerate(row)
+                if is_percent_format(getattr(cell, "number_format", ""))
+            )
+        finally:
+            book.close()
 
     def text(self, sheet: _Sheet, row: int, col: int) -> str:
         value = parse_text(sheet.get(row, col))
@@ -631,6 +671,7 @@ class _Proposal:
     def __init__(self, reader: _Reader, service: str, setup: ProgrammeSetup) -> None:
         self.reader, self.service = reader, service
         self.codes = [p.code for p in setup.partners]
+        self.percent_cells: frozenset[tuple[int, int]] | None = None  # the Options cells formatted as %, once asked
 
     def partner(self, sheet: _Sheet, r: int, col: int, what: str) -> str:
         code = self.reader.code(sheet, r, col, what)
@@ -697,12 +738,16 @@ class _Proposal:
             reader.error(
                 "NOT_WHOLE", "Minimum % must be a whole number", sheet.at(r, columns["minimum_percent"]), minimum
             )
-        percentages = {}
+        percentages, cells = {}, columns.by_partner.get("percent", {})
         if method is Method.FIXED:
-            for code, col in columns.by_partner.get("percent", {}).items():
-                value = reader.number(sheet, r, col, f"% {code}")
+            if self.percent_cells is None:  # looked up once, and only where fixed percentages are used
+                self.percent_cells = reader.percent_formatted(sheet, columns.rows, tuple(cells.values()))
+            for code, col in cells.items():
+                value = reader.percent(sheet, r, col, f"% {code}", self.percent_cells)
                 if value is not None:
                     percentages[code] = value
+            if cells:  # what is wrong with fixed percentages is in the option's % cells
+                where = Location(reader.file, sheet.name, f"{a1(r, min(cells.values()))}:{a1(r, max(cells.values()))}")
         bearer = self.partner(sheet, r, columns["sole_bearer"], f"option {name!r} sole bearer")
         driver = reader.text(sheet, r, columns["driver"])
         rule = ApportionmentRule(method, percentages, driver, bearer, int(minimum) if minimum is not None else 1, where)
@@ -958,7 +1003,7 @@ def read_workbook_bytes(
             Location(name),
         )
         return None, SourceRecord(name, digest, "unknown", Status.REJECTED, "", (*inspection.findings, finding))
-    reader = _Reader(name, book, inspection)
+    reader = _Reader(name, book, inspection, data)
     reader.findings.extend(inspection.findings)
     try:
         return _read(reader, digest)

@@ -141,6 +141,9 @@ class _Formats:
         self.input_money = wb.add_format(
             {"locked": False, "bg_color": "#FFF2CC", "num_format": MONEY, "border": 1, "border_color": "#BFBFBF"}
         )
+        self.input_percent = wb.add_format(  # 25 or 25% typed shows 25.00%, held as 0.25 (cells.parse_percent)
+            {"locked": False, "bg_color": "#FFF2CC", "num_format": "0.00%", "border": 1, "border_color": "#BFBFBF"}
+        )
         self.input_date = wb.add_format(
             {"locked": False, "bg_color": "#FFF2CC", "num_format": "yyyy-mm-dd", "border": 1, "border_color": "#BFBFBF"}
         )
@@ -301,7 +304,9 @@ def _rows(
             ws.write_blank(first + r, col, None, fmt)
     for r, row in enumerate(rows):
         for col, (value, kind) in enumerate(zip(row, kinds, strict=True)):
-            write_value(ws, first + r, col, _typed(value, numeric=kind in NUMERIC), formats[col])
+            typed = _typed(value, numeric=kind in NUMERIC)
+            percent = kind is Kind.PERCENT and isinstance(typed, Decimal)
+            write_value(ws, first + r, col, typed / 100 if percent else typed, formats[col])  # a % cell holds 0.25
 
 
 def _typed(value: object, *, numeric: bool) -> object:
@@ -351,7 +356,7 @@ def _table(
     kinds = inputs.kinds_of(table, codes, Scope.ALL)
     columns = []
     for col, (header, kind) in enumerate(zip(headers, kinds, strict=True)):
-        fmt = f.input_money if kind in NUMERIC else f.input_text
+        fmt = f.input_percent if kind is Kind.PERCENT else f.input_money if kind in NUMERIC else f.input_text
         columns.append({"header": header, "format": fmt, "header_format": f.header})
         width = 48 if header in ("Description", "Notes", "Basis", "Service area") else max(12, len(header) + 2)
         ws.set_column(col, col, width)  # no column format: the header row stays locked, not an input

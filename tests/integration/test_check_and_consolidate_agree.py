@@ -100,12 +100,13 @@ CASES = {
         "accepted with warnings",
         [(Code.BASELINE_TOTAL_MISMATCH, "Cover", "B12")],
     ),
-    # Learning & Development's fixed split 40/15/44 adds up to 99
+    # Learning & Development's fixed split 40/15/44 adds up to 99 (44 typed in its % cell is held as 0.44);
+    # found in the option's % cells
     "fixed percentages not 100": (
         "proposal-learning-and-development.xlsx",
-        {("Options", "J5"): 44},
+        {("Options", "J5"): 0.44},
         "rejected",
-        [(Code.PERCENT_SUM, "Options", "A5")],
+        [(Code.PERCENT_SUM, "Options", "H5:J5")],
     ),
     # Facilities Management is split by share of baseline between 3 partners: "(56)" typed as the
     # minimum % reads as -56, below 0
