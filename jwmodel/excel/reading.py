@@ -10,10 +10,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from xml.parsers import expat
 
 import python_calamine
 
@@ -21,7 +23,6 @@ from jwmodel.cells import (
     EXCEL_TEXT_LIMIT,
     CellError,
     code_problem,
-    is_percent_format,
     name_problem,
     parse_date,
     parse_number,
@@ -34,6 +35,7 @@ from jwmodel.codes import Code
 from jwmodel.excel import schema as s
 from jwmodel.excel.files import display_name, read_regular_file, sha256_of
 from jwmodel.excel.guard import Inspection, Limits, inspect_package
+from jwmodel.excel.number_formats import percent_cells
 from jwmodel.findings import Finding, Location, Severity, a1
 from jwmodel.identity import given_line_id, line_id_problem
 from jwmodel.model import (
@@ -192,28 +194,15 @@ class _Reader:
             return None
 
     def percent_formatted(self, sheet: _Sheet, rows: Sequence[int], cols: Sequence[int]) -> frozenset[tuple[int, int]]:
-        """Which of these cells (0-based) are formatted as a percentage, from the file's styles (openpyxl reads
-        them; calamine does not give number formats). Only the cells asked about are looked at."""
+        """Which of these cells (0-based) are formatted as a percentage, from the package's styles
+        (calamine does not give number formats; ``number_formats`` reads only the parts needed)."""
         if not rows or not cols or not self.data:
             return frozenset()
-        import openpyxl
-
+        wanted = {(r, c) for r in rows for c in cols}
         try:
-            book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises several unrelated types for a damaged package
+            return percent_cells(self.data, sheet.name, wanted)
+        except (zipfile.BadZipFile, KeyError, ValueError, expat.ExpatError) as exc:  # not as a workbook should be
             raise _Unreadable(sheet.name, exc) from exc
-        try:
-            cells = book[sheet.name].iter_rows(
-                min_row=min(rows) + 1, max_row=max(rows) + 1, min_col=min(cols) + 1, max_col=max(cols) + 1
-            )
-            return frozenset(
-                (min(rows) + i, min(cols) + j)
-                for i, row in enumerate(cells)
-                for j, cell in enumerate(row)
-                if is_percent_format(getattr(cell, "number_format", ""))
-            )
-        finally:
-            book.close()
 
     def text(self, sheet: _Sheet, row: int, col: int) -> str:
         value = parse_text(sheet.get(row, col))
