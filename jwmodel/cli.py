@@ -130,6 +130,9 @@ def _write_appendix(run: Run, args: argparse.Namespace) -> None:
         print("jwmodel: LibreOffice is not installed: no PDF of the workbook's summary pages", file=sys.stderr)
 
 
+AS_OF_HELP = "the date outstanding returns are counted to, e.g. 2015-05-29 (default: today)"
+
+
 def cmd_consolidate(args: argparse.Namespace) -> int:
     from jwmodel.service import consolidate_folder
 
@@ -142,6 +145,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         extractor=_dask_extractor(args.dask) if args.dask else None,
         progress=False if args.quiet else None,
         programme=args.programme,
+        as_of=args.as_of,
     )
     if not run.usable:
         if args.receipts:
@@ -379,6 +383,7 @@ def _consolidate_parser(sub: Any) -> None:  # argparse's sub-parsers action
     )
     _save_version_arguments(c)
     c.add_argument("--profile", action="store_true", help="print the time taken by each stage")
+    c.add_argument("--as-of", help=AS_OF_HELP)
     _appraisal_arguments(c)
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     c.set_defaults(run=cmd_consolidate)
@@ -611,7 +616,7 @@ def _track_parser(sub: Any) -> None:  # argparse's sub-parsers action
     t.add_argument("--json", help="also write the tracker JSON here")
     t.add_argument("--include-drafts", action="store_true", help="count returns whose cover says Draft")
     t.add_argument("--receipts", metavar="DIR", help="write one receipt workbook per return, listing its issues")
-    t.add_argument("--as-of", help="the date outstanding returns are counted to, e.g. 2015-05-29 (default: today)")
+    t.add_argument("--as-of", help=AS_OF_HELP)
     t.add_argument("--case", default="central", help="the case the plan is taken under (default: central)")
     t.add_argument("--workers", type=int, default=None, help="worker processes reading files")
     _programme_argument(t)

@@ -30,7 +30,7 @@ from jwmodel.errors import JwmodelError
 from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.money import MoneyError, to_decimal
 from jwmodel.phasing import PhasingError, financial_years
-from jwmodel.submissions import Cover, ProgrammeSetup, latest
+from jwmodel.submissions import PARTNER_RETURN, WORKSTREAM_PROPOSAL, Cover, ProgrammeSetup, latest
 
 __all__ = [
     "MONITORING_RETURN",
@@ -57,6 +57,12 @@ __all__ = [
     "resolve_returns",
     "Outstanding",
     "outstanding",
+    "BUSINESS_CASE_RETURNS",
+    "Received",
+    "received",
+    "business_case_dues",
+    "monitoring_dues",
+    "late_findings",
 ]
 
 MONITORING_RETURN = "jwmodel monitoring return"
@@ -190,6 +196,11 @@ class MonitoringReturn:
     def __post_init__(self) -> None:
         for name in ("lines", "spend", "measurements"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    @property
+    def kind(self) -> str:
+        """Which return it is, as a schedule names it (:class:`ReturnDue`)."""
+        return MONITORING_RETURN
 
 
 # --- the programme definition's monitoring section ----------------------------------------------
@@ -499,20 +510,24 @@ def _days(later: str, earlier: str) -> int:
 
 
 def outstanding(
-    schedule: Iterable[ReturnDue], received: Sequence[MonitoringReturn], *, as_of: str
+    schedule: Iterable[ReturnDue], received: Sequence[MonitoringReturn | Received], *, as_of: str
 ) -> tuple[Outstanding, ...]:
     """Every scheduled return that came late or has not come by ``as_of`` (ISO), due date first.
+
+    A due is met by a return of its kind (a partner return, a workstream proposal, or, for any other
+    name, a monitoring return) from its partner (a proposal: its service area) for its period.
 
     A return counts as received on its cover's submission date (any status: a draft has been sent);
     days late are counted to that date, or to ``as_of`` for one not received. The contact is the one
     on the partner's last return (by period, then submission date).
     """
-    by_due: dict[tuple[str, str], list[MonitoringReturn]] = {}
+    by_due: dict[tuple[str, str, str], list[MonitoringReturn | Received]] = {}
     for r in received:
-        by_due.setdefault((r.partner, r.period), []).append(r)
+        by_due.setdefault((_due_kind(r.kind), r.partner, r.period), []).append(r)
     rows: list[Outstanding] = []
     for due in schedule:
-        got = sorted(d for r in by_due.get((due.partner, due.period), ()) if (d := r.cover.submitted or as_of))
+        key = (_due_kind(due.kind), due.partner, due.period)
+        got = sorted(d for r in by_due.get(key, ()) if (d := r.cover.submitted or as_of))
         contact, email = _contact(due.partner, received)
         if got:
             if got[0] > due.due:
@@ -538,9 +553,74 @@ def outstanding(
     return tuple(sorted(rows, key=lambda o: (o.due, o.partner)))
 
 
-def _contact(partner: str, received: Sequence[MonitoringReturn]) -> tuple[str, str]:
+def _contact(partner: str, received: Sequence[MonitoringReturn | Received]) -> tuple[str, str]:
     mine = [r for r in received if r.partner == partner]
     if not mine:
         return "", ""
     last = max(mine, key=lambda r: (period_order(r.period), r.cover.submitted))
     return last.cover.contact, last.cover.email
+
+
+# --- business-case returns on the schedule (issue 11, part 7: ``consolidate`` lists them) -------------
+
+BUSINESS_CASE_RETURNS = (PARTNER_RETURN, WORKSTREAM_PROPOSAL)
+
+
+def _due_kind(kind: str) -> str:
+    """The kind a due is matched on: a business-case return by its name, any other name a monitoring return."""
+    return kind if kind in BUSINESS_CASE_RETURNS else MONITORING_RETURN
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A business-case return as received: who sent it (a partner code; a proposal: its service area), the
+    financial year on its cover (the period it is due for) and its cover (submission date, contact)."""
+
+    partner: str
+    period: str
+    cover: Cover
+    kind: str
+
+
+def received(submissions: Iterable[object]) -> tuple[Received, ...]:
+    """The partner returns and workstream proposals read, as :func:`outstanding` matches them to their dues.
+
+    One whose cover gives no financial year (or not one such as 2011/12) cannot meet a due and is left out.
+    """
+    found = []
+    for x in submissions:
+        cover = getattr(x, "cover", None)
+        if cover is None or cover.template not in BUSINESS_CASE_RETURNS:
+            continue
+        who = x.partner.code if cover.template == PARTNER_RETURN else x.service.name  # type: ignore[attr-defined]
+        try:
+            period = check_period(cover.financial_year)
+        except PeriodError:
+            continue
+        found.append(Received(who, period, cover, cover.template))
+    return tuple(found)
+
+
+def business_case_dues(schedule: Iterable[ReturnDue]) -> tuple[ReturnDue, ...]:
+    """The dues on a schedule for partner returns and workstream proposals (``consolidate`` lists them)."""
+    return tuple(d for d in schedule if d.kind in BUSINESS_CASE_RETURNS)
+
+
+def monitoring_dues(schedule: Iterable[ReturnDue]) -> tuple[ReturnDue, ...]:
+    """The dues on a schedule for monitoring returns (``track`` lists them)."""
+    return tuple(d for d in schedule if d.kind not in BUSINESS_CASE_RETURNS)
+
+
+def late_findings(rows: Iterable[Outstanding], as_of: str) -> Iterable[Finding]:
+    """RETURN_OUTSTANDING for each return on the chase list, RETURN_LATE for each that came late."""
+    for o in rows:
+        who = f"service area {o.partner}" if o.kind == WORKSTREAM_PROPOSAL else f"partner {o.partner}"
+        if o.chase:
+            message = (
+                f"{who}: the {o.kind} for {o.period} was due on {o.due} and has not come by {as_of} "
+                f"({o.days_late} days late)"
+            )
+            yield Finding(Code.RETURN_OUTSTANDING, message, Location(), o.partner)
+        else:
+            message = f"{who}: the {o.kind} for {o.period} was due on {o.due} and came on {o.received}"
+            yield Finding(Code.RETURN_LATE, f"{message} ({o.days_late} days late)", Location(), o.partner)

@@ -11,10 +11,12 @@ users all call these functions; none of them orchestrates on its own.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,7 @@ from jwmodel.consolidation import Consolidation, consolidate
 from jwmodel.definition import DefinitionError, ProgrammeDefinition
 from jwmodel.findings import Finding, Severity
 from jwmodel.model import Programme
+from jwmodel.monitoring import business_case_dues
 from jwmodel.submissions import SourceRecord, Status
 from jwmodel.tables import Kind, Table
 from jwmodel.tables.outputs import OUTPUTS, Output, flat, printable
@@ -34,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
     from jwmodel.changes import Changes, Moved
+    from jwmodel.monitoring import Outstanding, Received
     from jwmodel.targets import TargetCoverage
     from jwmodel.versions import Version
 
@@ -222,6 +226,13 @@ class Run:
     settings: AppraisalSettings = AppraisalSettings()
     read_sources: tuple[SourceRecord, ...] = field(default=(), repr=False)  # the register before consolidation
     definition: ProgrammeDefinition | None = None  # the programme every file was held to (given, or assumed)
+    outstanding: tuple[Outstanding, ...] = ()  # business-case returns the definition's schedule lists, late or not come
+    as_of: str = ""  # the date (ISO) ``outstanding`` is counted to
+
+    @property
+    def chase(self) -> tuple[Outstanding, ...]:
+        """The chase list: the business-case returns due that have not come."""
+        return tuple(o for o in self.outstanding if o.chase)
 
     @property
     def usable(self) -> bool:
@@ -258,7 +269,7 @@ class Run:
             settings or self.settings,
             dict(self.timings),
         )
-        return dataclasses.replace(run, definition=self.definition)
+        return _with_outstanding(dataclasses.replace(run, definition=self.definition), self.outstanding, self.as_of)
 
     # Outputs -----------------------------------------------------------------------------------
 
@@ -343,6 +354,8 @@ class Run:
         document = summary(self.consolidation, self.sources, self.appraisal)
         if self.programme.targets:  # issue 11: the partners' plan targets (the key only where a return gives some)
             document["targets"] = targets_section(self.target_coverage())
+        if self.definition is not None and business_case_dues(self.definition.monitoring.schedule):
+            document.update(_late_sections(self.outstanding))  # issue 11: who has not sent a return
         return document
 
     def target_coverage(self) -> tuple[TargetCoverage, ...]:
@@ -497,6 +510,47 @@ def _consolidated(
     )
 
 
+def _late_sections(rows: Sequence[Outstanding]) -> dict[str, list[dict[str, Any]]]:
+    """The summary's ``outstanding`` and ``chase`` keys: the tracker's tables, over business-case returns."""
+    from jwmodel.summary import number
+    from jwmodel.tables.monitoring import CHASE, OUTSTANDING, outstanding_rows
+    from jwmodel.tables.outputs import as_dicts
+
+    def section(table: Table, chosen: Iterable[Outstanding]) -> list[dict[str, Any]]:
+        return as_dicts(
+            table, ([number(v) if isinstance(v, Decimal) else v for v in r] for r in outstanding_rows(chosen))
+        )
+
+    return {"outstanding": section(OUTSTANDING, rows), "chase": section(CHASE, (o for o in rows if o.chase))}
+
+
+def _day(as_of: str | None) -> str:
+    """``as_of`` checked (an ISO date), or today."""
+    try:
+        return datetime.date.fromisoformat(as_of).isoformat() if as_of else datetime.date.today().isoformat()
+    except ValueError as exc:
+        raise UsageError(f"--as-of is a date such as 2015-05-29; got {as_of!r}") from exc
+
+
+def _late_returns(
+    definition: ProgrammeDefinition | None, got: Sequence[Received], as_of: str
+) -> tuple[Outstanding, ...]:
+    """The business-case returns the definition's schedule lists (``monitoring.returns_due``) that came late or not."""
+    from jwmodel.monitoring import outstanding
+
+    dues = business_case_dues(definition.monitoring.schedule) if definition is not None else ()
+    return outstanding(dues, got, as_of=as_of) if dues else ()
+
+
+def _with_outstanding(run: Run, rows: tuple[Outstanding, ...], as_of: str) -> Run:
+    """The run with the returns late or outstanding, and their findings (RETURN_LATE, RETURN_OUTSTANDING)."""
+    from jwmodel.monitoring import late_findings
+
+    found = tuple(late_findings(rows, as_of))
+    result = dataclasses.replace(run.consolidation, findings=(*run.consolidation.findings, *found))
+    return dataclasses.replace(run, consolidation=result, findings=result.findings, outstanding=rows, as_of=as_of)
+
+
 def consolidate_folder(
     folder: str | Path,
     *,
@@ -506,6 +560,7 @@ def consolidate_folder(
     extractor: Callable[..., Any] | None = None,
     progress: bool | None = None,
     programme: ProgrammeSource | None = None,
+    as_of: str | None = None,
 ) -> Run:
     """Read, consolidate and appraise a folder of partner returns and workstream proposals.
 
@@ -522,19 +577,23 @@ def consolidate_folder(
             process, with no isolation: for debugging and runtimes without processes).
         extractor: an alternative to ``jwmodel.excel.intake.extract_all`` (e.g. on Dask).
         progress: show a progress bar while reading (default: only on a terminal).
+        as_of: the date (ISO) returns due are counted to (default: today): where the definition's
+            ``monitoring.returns_due`` lists partner returns or workstream proposals, ``run.outstanding``
+            holds those late or not come (RETURN_LATE, RETURN_OUTSTANDING) and ``run.chase`` those not come.
 
     Returns:
         The :class:`Run`. ``run.usable`` is False when nothing could be used (every file rejected).
 
     Raises:
-        UsageError: ``folder`` is not a folder, an option or service area does not exist, or the
-            programme definition cannot be read or used.
+        UsageError: ``folder`` is not a folder, an option or service area does not exist, ``as_of`` is not a
+            date, or the programme definition cannot be read or used.
     """
     from jwmodel.excel.batch import read_folder
 
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder")
+    day = _day(as_of)
     definition = _definition(programme, folder)
     timings: dict[str, float] = {}
     reading = read_folder(
@@ -546,7 +605,8 @@ def consolidate_folder(
     run = _consolidated(
         folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings, progress
     )
-    return dataclasses.replace(run, definition=reading.definition)
+    late = _late_returns(reading.definition, reading.received, day)
+    return _with_outstanding(dataclasses.replace(run, definition=reading.definition), late, day)
 
 
 def compare(

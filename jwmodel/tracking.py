@@ -48,6 +48,8 @@ from jwmodel.monitoring import (
     MonitoringReturn,
     Outstanding,
     Resolved,
+    late_findings,
+    monitoring_dues,
     outstanding,
     period_order,
     period_year,
@@ -577,8 +579,8 @@ def track(
     for t in counted:
         services[t.service] = services.get(t.service, Figures.zero(years, current)) + t.figures
     total = sum((t.figures for t in counted), Figures.zero(years, current))
-    late = outstanding(plan.schedule, returns.received, as_of=as_of)
-    findings.extend(_late_findings(late, as_of))
+    late = outstanding(monitoring_dues(plan.schedule), returns.received, as_of=as_of)
+    findings.extend(late_findings(late, as_of))
     return Tracker(
         years,
         years[current] if current >= 0 else "",
@@ -594,19 +596,6 @@ def track(
         late,
         tuple(findings),
     )
-
-
-def _late_findings(rows: Iterable[Outstanding], as_of: str) -> Iterable[Finding]:
-    for o in rows:
-        if o.chase:
-            message = (
-                f"partner {o.partner}: the {o.kind} for {o.period} was due on {o.due} and has not come by {as_of} "
-                f"({o.days_late} days late)"
-            )
-            yield Finding(Code.RETURN_OUTSTANDING, message, Location(), o.partner)
-        else:
-            message = f"partner {o.partner}: the {o.kind} for {o.period} was due on {o.due} and came on {o.received}"
-            yield Finding(Code.RETURN_LATE, f"{message} ({o.days_late} days late)", Location(), o.partner)
 
 
 def _partners(

@@ -382,7 +382,9 @@ def saving_lines(table: Table) -> tuple[SavingLine, ...]:
                 profile=_profile(table, row, n, timing=False),
                 line_id=table.text(row, "line_id"),
                 plan_partner=table.text(row, "plan_partner") or None,
-                plan_target=table.text(row, "plan_target"),
+                # no plan target: the model workbook holds no partner's Targets table, so a line's target could
+                # only be reported as unknown (TARGET_UNKNOWN); the batch checks tags against the returns' targets
+                plan_target="",
                 also_claimed_by=table.text(row, "also_claimed_by"),
             )
         )

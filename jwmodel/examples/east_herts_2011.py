@@ -9,6 +9,11 @@ management and back-fill) of up to £25,000 for each authority.
 EVERY FIGURE IS ILLUSTRATIVE: the report gives no baselines or savings. They are invented to be
 plausible for district councils and labelled so in the returns and in every output. The example
 exists to show how each council's share, payback and NPV change when a third partner joins.
+
+The report says "savings targets have already been set within the MTFP and some of the work will be
+to enable the delivery of already identified savings": each council's return gives its MTFP savings
+targets (``TARGETS``, ILLUSTRATIVE too) and the lines that deliver them are tagged to them
+(``TAGS``; ``jwmodel.targets`` works out how much of each target the programme covers).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from jwmodel.model import (
     Programme,
     Range,
     SavingLine,
+    SavingsTarget,
     ServiceArea,
 )
 from jwmodel.phasing import Profile
@@ -83,6 +89,23 @@ def _p(start: str, *ramp: int) -> Profile:
     return Profile(start, ramp=tuple(D(r) for r in ramp))
 
 
+# Each council's MTFP savings targets by year (a saving to find, positive £000s): ILLUSTRATIVE.
+EHC_TARGET = "Shared services savings in the MTFP"
+SBC_TARGET = "Support services efficiencies (MTFP)"
+TARGETS = (
+    SavingsTarget("EHC", EHC_TARGET, "2012/13", D(40), ILLUSTRATIVE),
+    SavingsTarget("EHC", EHC_TARGET, "2013/14", D(60), ILLUSTRATIVE),
+    SavingsTarget("SBC", SBC_TARGET, "2012/13", D(30), ILLUSTRATIVE),
+    SavingsTarget("SBC", SBC_TARGET, "2013/14", D(100), ILLUSTRATIVE),
+)
+# The lines whose saving a council's MTFP already counts on (its share of each), by description.
+TAGS = {
+    "Joint FM management and contracts": ("EHC", EHC_TARGET),
+    "Shared strategic financial advice team": ("EHC", EHC_TARGET),
+    "Shared ICT infrastructure and licences": ("SBC", SBC_TARGET),
+    "Joint ICT procurement": ("SBC", SBC_TARGET),
+}
+
 C = Category
 SAVING_LINES = tuple(
     SavingLine(
@@ -93,6 +116,8 @@ SAVING_LINES = tuple(
         only_if_partner=only_if,
         note=ILLUSTRATIVE,
         profile=profile,
+        plan_partner=TAGS.get(description, (None, ""))[0],
+        plan_target=TAGS.get(description, (None, ""))[1],
     )
     for service, description, category, low, high, only_if, profile in (
         (
@@ -239,4 +264,4 @@ def control_totals() -> tuple[ControlTotal, ...]:
 
 def programme() -> Programme:
     lines, costs = with_given_ids(SAVING_LINES), with_given_ids(ONE_OFF_COSTS)  # the IDs the templates carry
-    return Programme(PARTNERS, SERVICES, baseline_entries(), control_totals(), lines, costs)
+    return Programme(PARTNERS, SERVICES, baseline_entries(), control_totals(), lines, costs, targets=TARGETS)

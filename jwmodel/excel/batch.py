@@ -22,6 +22,7 @@ from jwmodel.excel.schema import LISTS
 from jwmodel.excel.xlsx_cells import OUTPUT_PROPERTY
 from jwmodel.findings import Finding, Location
 from jwmodel.model import Programme, ServiceArea
+from jwmodel.monitoring import Received, received
 from jwmodel.submissions import (
     PartnerReturn,
     ProgrammeSetup,
@@ -43,6 +44,7 @@ class Reading:
     sources: tuple[SourceRecord, ...]
     financial_year: str = ""  # the one most used submissions give on their covers
     definition: ProgrammeDefinition | None = None  # the one every file was held to (given or assumed)
+    received: tuple[Received, ...] = ()  # the returns and proposals read, with their covers (who sent what, when)
 
 
 def _progress(total: int, show: bool | None):
@@ -296,8 +298,7 @@ def read_folder(
     from jwmodel.excel.progress import stage
 
     with stage("assembling", show=progress):
-        programme, sources, year, definition = settle(
-            _skip_outputs(extracted, candidates), records, definition, folder=str(folder)
-        )
+        kept = _skip_outputs(extracted, candidates)
+        programme, sources, year, definition = settle(kept, records, definition, folder=str(folder))
     timings["assemble"] = time.perf_counter() - clock
-    return Reading(programme, sources, year, definition)
+    return Reading(programme, sources, year, definition, received([x for x, _ in kept]))

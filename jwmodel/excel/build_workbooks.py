@@ -64,6 +64,7 @@ def submissions(example, setup: ProgrammeSetup, submitted: str) -> tuple[list[Pa
             tuple(e for e in programme.baseline if e.partner == p.code),
             ControlTotal(p.code, totals[p.code].net, totals[p.code].fte),
             setup,
+            targets=tuple(t for t in programme.targets if t.partner == p.code),
         )
         for p in programme.partners
     ]

@@ -7,7 +7,7 @@ tables are made here from a :class:`jwmodel.tracking.Tracker` (one place a track
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jwmodel.monitoring import LineStatus, Outstanding
@@ -20,6 +20,7 @@ __all__ = [
     "SPEND",
     "MEASUREMENTS",
     "RETURN_TABLES",
+    "outstanding_rows",
     "BY_LINE",
     "BY_PARTNER",
     "BY_SERVICE",
@@ -216,7 +217,8 @@ def _totals(t: Track, *extra: Any) -> Iterator[Row]:
         yield (t.name, *row, t.rag.value, t.variance, *extra)
 
 
-def _outstanding(rows: tuple[Outstanding, ...]) -> Iterator[Row]:
+def outstanding_rows(rows: Iterable[Outstanding]) -> Iterator[Row]:
+    """The rows of the Outstanding and Chase list tables (the tracker's; consolidate's for business-case returns)."""
     for o in rows:
         yield (o.partner, o.kind, o.period, o.due, o.state, o.days_late, o.received, o.contact, o.email)
 
@@ -267,8 +269,8 @@ def tracker_rows(tracker: Tracker, table: Table) -> Iterator[Row]:
     elif table is MEASURES:
         yield from _measures(t)
     elif table is OUTSTANDING:
-        yield from _outstanding(t.outstanding)
+        yield from outstanding_rows(t.outstanding)
     elif table is CHASE:
-        yield from _outstanding(t.chase)
+        yield from outstanding_rows(t.chase)
     else:
         raise KeyError(f"no tracker table {table.name!r}")
