@@ -18,7 +18,14 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.excel.atomic import replacing
-from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, mark_output, page_setup, write_declared_rows, write_value
+from jwmodel.excel.xlsx_cells import (
+    WORKBOOK_OPTIONS,
+    mark_output,
+    page_setup,
+    styles,
+    write_declared_rows,
+    write_value,
+)
 from jwmodel.submissions import SourceRecord
 from jwmodel.tables import Kind, Table
 from jwmodel.tables.monitoring import TRACKER_TABLES, tracker_rows
@@ -28,7 +35,6 @@ from jwmodel.tracking import RED_TOLERANCE, MeasureTrack, Track, Tracker
 __all__ = ["write_tracker", "SHEETS", "RAG_RULE"]
 
 SHEETS = ("Read me", "Charts", *(t.sheet for t in TRACKER_TABLES), FINDINGS.sheet, SOURCES.sheet)
-MONEY = "#,##0.000;(#,##0.000);0"
 RAG_RULE = (
     f"RAG: red when the forecast to the end of the current year is worse than plan by more than "
     f"{RED_TOLERANCE * 100:.0f}% of it (for a saving: a forecast saving below {100 - RED_TOLERANCE * 100:.0f}% of "
@@ -40,10 +46,8 @@ _WIDTHS = {"description": 48, "comment": 48, "service": 28, "measure": 36, "cont
 class _Book:
     def __init__(self, wb: Workbook, title: str) -> None:
         self.wb, self.programme = wb, title
-        self.title = wb.add_format({"bold": True, "font_size": 14})
-        self.head = wb.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
-        self.bold = wb.add_format({"bold": True})
-        self.money = wb.add_format({"num_format": MONEY})
+        shared = styles(wb)  # the one number style: the tracker's figures are exact (to £1), as detail sheets are
+        self.title, self.head, self.bold, self.money = shared.title, shared.head, shared.bold, shared.money_exact
 
 
 def _read_me(b: _Book, tracker: Tracker, version: str, as_of: str) -> None:
