@@ -67,6 +67,21 @@ def _convert(
     sources = [Path(f).resolve() for f in files]
     if any(src.parent == outdir.resolve() for src in sources):
         raise LibreOfficeError("LibreOffice writes to a different folder than its inputs")
+    done = _run_soffice(sources, outdir, target, timeout=timeout)
+    if _crashed(done):  # a crash on starting (seen on a first run after install): once more, a new profile
+        done = _run_soffice(sources, outdir, target, timeout=timeout)
+    results = [outdir / (src.stem + suffix) for src in sources]
+    missing = [p.name for p in results if not p.exists()]
+    if done.returncode != 0 or missing:
+        raise LibreOfficeError(
+            f"LibreOffice did not save {', '.join(missing) or 'the files'} (exit {done.returncode}): "
+            f"{done.stderr.strip() or done.stdout.strip()}"
+        )
+    return results
+
+
+def _run_soffice(sources: Sequence[Path], outdir: Path, target: str, *, timeout: float) -> subprocess.CompletedProcess:
+    """One soffice run converting ``sources`` into ``outdir``, with a private profile of its own."""
     with tempfile.TemporaryDirectory(prefix="jwmodel-lo-") as profile:
         user = Path(profile) / "user"
         user.mkdir()
@@ -83,12 +98,9 @@ def _convert(
             str(outdir),
             *map(str, sources),
         ]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    results = [outdir / (src.stem + suffix) for src in sources]
-    missing = [p.name for p in results if not p.exists()]
-    if done.returncode != 0 or missing:
-        raise LibreOfficeError(
-            f"LibreOffice did not save {', '.join(missing) or 'the files'} (exit {done.returncode}): "
-            f"{done.stderr.strip() or done.stdout.strip()}"
-        )
-    return results
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def _crashed(done: subprocess.CompletedProcess) -> bool:
+    """Whether soffice died of a signal (killed, or aborted: exit 134), rather than refusing a file."""
+    return done.returncode < 0 or done.returncode >= 128

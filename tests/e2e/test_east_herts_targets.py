@@ -66,7 +66,8 @@ def test_the_shares_used_are_whole_percentages_that_add_up():
 
 def test_each_councils_coverage_of_its_mtfp_targets_in_the_summary(tmp_path):
     out = tmp_path / "summary.json"
-    assert main(["consolidate", str(FOLDER), "--json", str(out), "-q"]) == 0
+    workbook = tmp_path / "consolidated.xlsx"  # not the default, which is in the working directory
+    assert main(["consolidate", str(FOLDER), "-o", str(workbook), "--json", str(out), "-q"]) == 0
     rows = json.loads(out.read_text())["targets"]
     assert {(r["partner"], r["year"]): D(str(r["amount"])) for r in rows} == TARGETS
     for row in rows:
