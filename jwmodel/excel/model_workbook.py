@@ -33,6 +33,7 @@ from jwmodel.consolidation import Consolidation
 from jwmodel.excel.atomic import replacing
 from jwmodel.excel.xlsx_cells import (
     MONEY_EXACT,
+    NUMBER_IN,
     WORKBOOK_OPTIONS,
     mark_output,
     page_setup,
@@ -291,7 +292,7 @@ def _formats(wb: object) -> dict[str, object]:
         "bold": st.bold,
         "money": st.money_exact,  # a formula's £000s on a detail sheet: to £1
         "money_whole": st.money,  # summary figures (Summary, Appraisal, Options): whole £000s, as Appendix A
-        "number": add({"num_format": "#,##0.0##"}),
+        "number": add({"num_format": NUMBER_IN}),
         "percent": st.percent,
         "percent1": st.percent,  # switching values: whole-number percentages
         "years": st.years,
@@ -299,7 +300,7 @@ def _formats(wb: object) -> dict[str, object]:
         "input_num": add(entry),
         "text_in": add({}),
         "money_in": add({"num_format": MONEY_EXACT}),  # what a person typed is shown as typed, to £1
-        "number_in": add({"num_format": "#,##0.0##"}),
+        "number_in": add({"num_format": NUMBER_IN}),
         "failed": add({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
         "button": add({"bold": True, "align": "center", "border": 1, "bg_color": "#D9E1F2"}),
     }

@@ -28,7 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from jwmodel.excel import schema as s
 from jwmodel.excel.atomic import OutputError, check_folder, check_target, replacing
-from jwmodel.excel.xlsx_cells import WORKBOOK_OPTIONS, page_setup, write_value
+from jwmodel.excel.xlsx_cells import MONEY_IN, WORKBOOK_OPTIONS, page_setup, write_value
 from jwmodel.model import Partner
 from jwmodel.monitoring import MonitoringReturn
 from jwmodel.submissions import Cover, PartnerReturn, ProgrammeSetup, WorkstreamProposal
@@ -58,7 +58,6 @@ SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OF
 MIN_ROWS = {s.BASELINE: 15, s.OPTIONS: 5, s.DRIVERS: 5, s.SAVINGS: 30, s.ONE_OFF: 10, s.TARGETS: 10}
 SPARE_ROWS |= {s.DELIVERED: 5, s.SPEND: 3, s.MEASUREMENTS: 5}  # the monitoring return's tables
 MIN_ROWS |= {s.DELIVERED: 20, s.SPEND: 10, s.MEASUREMENTS: 10}
-MONEY = "#,##0.0##;(#,##0.0##);0"
 
 PARTNER_INSTRUCTIONS = (
     "How to complete this partner return",
@@ -139,7 +138,7 @@ class _Formats:
             {"locked": False, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"}
         )
         self.input_money = wb.add_format(
-            {"locked": False, "bg_color": "#FFF2CC", "num_format": MONEY, "border": 1, "border_color": "#BFBFBF"}
+            {"locked": False, "bg_color": "#FFF2CC", "num_format": MONEY_IN, "border": 1, "border_color": "#BFBFBF"}
         )
         self.input_percent = wb.add_format(  # 25 or 25% typed shows 25.00%, held as 0.25 (cells.parse_percent)
             {"locked": False, "bg_color": "#FFF2CC", "num_format": "0.00%", "border": 1, "border_color": "#BFBFBF"}

@@ -134,6 +134,9 @@ MONEY_EXACT = "#,##0.000;(#,##0.000);0.000"
 PERCENT = '0"%";(0"%");0"%"'
 YEARS = "0.0;(0.0);0.0"
 FTE = "#,##0.0"
+# Input cells show what a person typed, as typed: up to three decimals (£1 in £000s), none forced.
+NUMBER_IN = "#,##0.0##"
+MONEY_IN = "#,##0.0##;(#,##0.0##);0"
 NOT_APPLICABLE = "n/a"  # written where a figure has no meaning (payback with no flows, no savings to scale)
 
 CHAR_WIDTH = 1.1  # Excel column width units per character of Calibri 11, with a little room
@@ -146,6 +149,8 @@ __all__ += [
     "PERCENT",
     "YEARS",
     "FTE",
+    "NUMBER_IN",
+    "MONEY_IN",
     "NOT_APPLICABLE",
     "Styles",
     "styles",
