@@ -240,7 +240,7 @@ class Code(StrEnum):
     RECHARGE_CHARGES_DIFFER = (
         "RECHARGE_CHARGES_DIFFER",
         _W,
-        "a baseline row's charges from other partners are not what its return says it pays in the baseline year",
+        "a baseline row's charges from other partners are not what its return pays them in the baseline year",
     )
     RECHARGE_OUTSIDE_PLAN = "RECHARGE_OUTSIDE_PLAN", _I, "a recharge row's years fall outside the plan; not counted"
     # --- the consolidated workbook's appraisal (issue 13) ------------------------------------------
