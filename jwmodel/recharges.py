@@ -150,7 +150,7 @@ def recharge_years(recharge: Recharge, years: Sequence[str]) -> tuple[str, ...]:
 
 def _label(r: Recharge) -> str:
     towards = "to" if r.direction is RechargeDirection.PAYS else "from"
-    return f"{r.partner} {r.direction.value} {r.amount} {towards} {r.counterparty} for {r.service}"
+    return f"{r.partner} {r.direction.value} {display(r.amount)} {towards} {r.counterparty} for {r.service}"
 
 
 def _span(r: Recharge) -> str:
@@ -357,7 +357,7 @@ def _unmatched(group: Sequence[RechargeMatch], partners: set[str]) -> Finding:
     elsewhere = (
         f"{other}'s return states no such charge on its Recharges sheet"
         if other in partners
-        else f"{other} sent no return in this consolidation"
+        else f"{other} has no return in this consolidation (none came, or it was rejected)"
     )
     message = (
         f"{charge}: {stated_by} says it {verb} {display(amount or ZERO)} a year (here), but {elsewhere} "

@@ -249,7 +249,8 @@ def summary(
 def recharges_section(result: Consolidation) -> dict[str, Any]:
     """The ``recharges`` key: each charge with both sides, the baseline with recharges eliminated, the schedule."""
     recharges = result.recharges
-    assert recharges is not None
+    if recharges is None:
+        raise ValueError("the consolidation holds no recharges (no return states any)")
     total = recharges.total
 
     def rows(table: Any, values: Any) -> list[dict[str, Any]]:

@@ -234,7 +234,6 @@ RECHARGES = Table(
         _c("paid_at", "Payer's row", help="file: 'sheet'!cell of the payer's row"),
         _c("received_at", "Receiver's row", help="file: 'sheet'!cell of the receiver's row"),
     ),
-    sheet="Recharges",
 )
 
 RECHARGE_ELIMINATION = Table(
