@@ -199,7 +199,8 @@ def charges_findings(
     baseline: Iterable[BaselineEntry], recharges: Sequence[Recharge], year: str
 ) -> tuple[Finding, ...]:
     """Each baseline row's "Charges from other partners" against the pays rows of the same partner and
-    service area in the baseline ``year`` (a blank charge is 0): RECHARGE_CHARGES_DIFFER where they differ.
+    service area in the baseline ``year`` (a blank charge is 0): RECHARGE_CHARGES_DIFFER where they differ,
+    and where a partner pays for a service area it gives no baseline row for (located at the pays row).
 
     Only partners that state recharges are checked: a return without the Recharges sheet reads as before.
     """
@@ -209,7 +210,9 @@ def charges_findings(
         if r.direction is RechargeDirection.PAYS and year in recharge_years(r, (year,)):
             paid.setdefault((r.partner, r.service), []).append(r)
     found: list[Finding] = []
+    rows_of = set()
     for entry in baseline:
+        rows_of.add((entry.partner, entry.service))
         if entry.partner not in stating:
             continue
         rows = paid.get((entry.partner, entry.service), [])
@@ -225,6 +228,15 @@ def charges_findings(
             "(or that cost is counted twice, here and at the partner that runs the service): correct one of them"
         )
         found.append(Finding(Code.RECHARGE_CHARGES_DIFFER, message, entry.where, entry.charges))
+    for (partner, service), rows in paid.items():
+        if (partner, service) not in rows_of:  # paid, but no baseline row holds the payment: nothing to eliminate
+            total = sum((r.amount for r in rows), ZERO)
+            message = (
+                f"{partner} says it pays {display(total)} for {service} in {year} but gives no baseline row for "
+                f"{service}; give the row (its gross holding what it pays, its charges taking it out again), or "
+                "correct the Recharges sheet; nothing is eliminated for it"
+            )
+            found.append(Finding(Code.RECHARGE_CHARGES_DIFFER, message, rows[0].where, total))
     return tuple(found)
 
 
@@ -382,7 +394,8 @@ def _eliminations(
     for e in programme.baseline:
         net[e.service] += e.net
         gross[e.service] += e.net + (e.charges if e.charges is not None else ZERO)
+    rows = {(e.partner, e.service) for e in programme.baseline}  # a payment is eliminated from the row holding it
     for m in matches:
-        if m.year == baseline_year and m.paid is not None and m.service in eliminated:
+        if m.year == baseline_year and m.paid is not None and (m.payer, m.service) in rows:
             eliminated[m.service] += m.paid
     return tuple(Elimination(n, gross[n], eliminated[n], net[n]) for n in names)

@@ -143,6 +143,22 @@ def test_charges_left_out_of_the_baseline_are_reported_and_the_elimination_remov
     assert (ict.net, ict.consolidated) == (D(1650), D(1500))
 
 
+def test_a_payment_for_a_service_with_no_baseline_row_is_reported_and_not_eliminated():
+    # C (net 200, no charges) says it pays A 80 for HR, where it gives no baseline row: nothing holds the 80
+    at_c = Location("return-C.xlsx", "Recharges", "A5")
+    recharges = (
+        *_both_sides(150, 150),
+        Recharge("C", "A", PAYS, "HR", D(80), where=at_c),
+        Recharge("A", "C", RECEIVES, "HR", D(80), where=AT_A),
+    )
+    result = _run(_programme(recharges))
+    (finding,) = result.findings
+    assert (finding.code, finding.where, finding.value) == (Code.RECHARGE_CHARGES_DIFFER, at_c, D(80))
+    assert "no baseline row for HR" in finding.message
+    # ICT as before: 1,650 - 150 = 1,500; HR has no baseline rows and nothing is eliminated from it
+    assert result.total.eliminated == D(150) and result.total.consolidated == D(1500)
+
+
 def test_a_charge_between_partners_not_both_taking_part_is_matched_but_not_scheduled():
     recharges = (
         *_both_sides(150, 150),
