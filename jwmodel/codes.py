@@ -223,6 +223,26 @@ class Code(StrEnum):
         "a line's saving is also claimed by another line of the programme",
     )
     SAVING_CLAIMED_ELSEWHERE = "SAVING_CLAIMED_ELSEWHERE", _W, "a line's saving is also claimed by another programme"
+    # --- recharges between partners (jwmodel.recharges; issue 12) ----------------------------------
+    RECHARGE_SELF = "RECHARGE_SELF", _E, "a recharge row names the return's own partner as the other partner"
+    RECHARGE_YEARS = "RECHARGE_YEARS", _E, "a recharge row's to year is before its from year"
+    RECHARGE_DUPLICATE = (
+        "RECHARGE_DUPLICATE",
+        _E,
+        "a return states one charge (other partner, pays or receives, service area) twice for a year",
+    )
+    RECHARGE_MISMATCH = (
+        "RECHARGE_MISMATCH",
+        _W,
+        "the payer and the receiver state different amounts for one charge; the payer's is eliminated",
+    )
+    RECHARGE_ONE_SIDED = "RECHARGE_ONE_SIDED", _W, "a charge between partners stated by one of them only"
+    RECHARGE_CHARGES_DIFFER = (
+        "RECHARGE_CHARGES_DIFFER",
+        _W,
+        "a baseline row's charges from other partners are not what its return pays them in the baseline year",
+    )
+    RECHARGE_OUTSIDE_PLAN = "RECHARGE_OUTSIDE_PLAN", _I, "a recharge row's years fall outside the plan; not counted"
     # --- the consolidated workbook's appraisal (issue 13) ------------------------------------------
     START_YEAR_BLANK = (
         "START_YEAR_BLANK",

@@ -34,6 +34,7 @@ from jwmodel.model import (
 )
 from jwmodel.money import MoneyError, allocate, display
 from jwmodel.phasing import Profile
+from jwmodel.recharges import Recharges
 from jwmodel.rules import baseline_findings, control_total_findings, has_error, line_findings
 
 __all__ = [
@@ -163,6 +164,7 @@ class Consolidation:
     shares_by_service: Mapping[tuple[str, str, str], Range] = field(
         default_factory=FrozenMap, compare=False, repr=False
     )
+    recharges: Recharges | None = None  # matched, eliminated and scheduled over the plan's years (jwmodel.recharges)
 
     def __post_init__(self) -> None:
         for name in ("partners", "services", "apportionment", "lines", "by_partner", "baseline", "baseline_entries"):

@@ -33,6 +33,8 @@ __all__ = [
     "ServiceArea",
     "DriverValue",
     "SavingsTarget",
+    "RechargeDirection",
+    "Recharge",
     "Programme",
     "FrozenMap",
     "frozen_map",
@@ -340,6 +342,45 @@ class SavingsTarget:
     where: Location = NOWHERE
 
 
+class RechargeDirection(StrEnum):
+    """Which side of a charge between partners a return states (``jwmodel.recharges``)."""
+
+    PAYS = "pays"
+    RECEIVES = "receives"
+
+
+@compact_pickle
+@dataclass(frozen=True, slots=True)
+class Recharge:
+    """A charge a partner's return states it pays to, or receives from, another partner for a service.
+
+    ``amount`` is £000s a year (0 or more) in every financial year from ``from_year`` to ``to_year``;
+    a blank ``from_year`` means from the baseline year, a blank ``to_year`` to the plan's last year.
+    ``jwmodel.recharges`` matches the payer's statement with the receiver's and eliminates the charge.
+    """
+
+    partner: str  # the partner whose return states the charge
+    counterparty: str
+    direction: RechargeDirection
+    service: str
+    amount: Decimal
+    from_year: str = ""
+    to_year: str = ""
+    note: str = ""
+    where: Location = NOWHERE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "direction", RechargeDirection(self.direction))
+
+    @property
+    def payer(self) -> str:
+        return self.partner if self.direction is RechargeDirection.PAYS else self.counterparty
+
+    @property
+    def receiver(self) -> str:
+        return self.counterparty if self.direction is RechargeDirection.PAYS else self.partner
+
+
 @dataclass(frozen=True, slots=True)
 class Programme:
     """Everything the partners and workstreams submitted, as read (with what reading found)."""
@@ -353,6 +394,7 @@ class Programme:
     drivers: tuple[DriverValue, ...] = ()
     findings: tuple[Finding, ...] = ()
     targets: tuple[SavingsTarget, ...] = ()  # the partners' financial-plan savings targets (jwmodel.targets)
+    recharges: tuple[Recharge, ...] = ()  # charges between partners, as each return states them (jwmodel.recharges)
 
     def __post_init__(self) -> None:
         for f in fields(self):  # every field is a tuple: a list given is copied into one

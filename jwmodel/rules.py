@@ -19,6 +19,7 @@ from jwmodel.findings import Finding, Location
 from jwmodel.identity import duplicate_id_findings
 from jwmodel.model import ZERO, BaselineEntry, ControlTotal, Method, OneOffCost, ParticipationOption, SavingLine
 from jwmodel.money import POUND, display
+from jwmodel.recharges import charges_findings, recharge_row_findings
 from jwmodel.submissions import PartnerReturn, WorkstreamProposal
 
 __all__ = [
@@ -234,11 +235,14 @@ def fixed_percentage_findings(service: str, option: ParticipationOption) -> tupl
 
 
 def return_findings(submission: PartnerReturn) -> tuple[Finding, ...]:
-    """Every single-file rule over a partner return: its baseline rows and its stated totals."""
+    """Every single-file rule over a partner return: its baseline rows, its stated totals, targets and recharges."""
     found, _ = baseline_findings(submission.baseline)
     if submission.control_total is not None:
         found += control_total_findings(submission.control_total, submission.baseline)
-    return found + target_row_findings(submission.targets)  # a target given twice for a year (jwmodel.claims)
+    found += target_row_findings(submission.targets)  # a target given twice for a year (jwmodel.claims)
+    found += recharge_row_findings(submission.recharges)  # jwmodel.recharges: itself, years, twice for a year
+    year = submission.cover.financial_year  # the baseline's year: its charges are what it pays then
+    return found + (charges_findings(submission.baseline, submission.recharges, year) if year else ())
 
 
 def minimum_percent_findings(service: str, option: ParticipationOption) -> tuple[Finding, ...]:

@@ -495,6 +495,7 @@ def _consolidated(
         appraisal = appraise_programme(result, settings)
     result = dataclasses.replace(result, findings=(*result.findings, *appraisal.findings))
     timings["appraise"] = time.perf_counter() - clock
+    result = _with_recharges(programme, result, settings, financial_year)
     return Run(
         folder=folder,
         programme=programme,
@@ -508,6 +509,23 @@ def _consolidated(
         settings=settings,
         read_sources=read_sources,
     )
+
+
+def _with_recharges(
+    programme: Programme, result: Consolidation, settings: AppraisalSettings, financial_year: str
+) -> Consolidation:
+    """The consolidation with the partners' recharges matched, eliminated and scheduled (``jwmodel.recharges``),
+    over the baseline rows that count, under the options in use; its findings added once (a return's own rules
+    were reported when it was read)."""
+    if not programme.recharges:
+        return result
+    from jwmodel.recharges import reconcile
+
+    counted = dataclasses.replace(programme, baseline=result.baseline_entries)
+    recharges = reconcile(counted, result.options_in_use, settings.plan, financial_year)
+    known = {(f.code, f.message, f.where, repr(f.value)) for f in result.findings}
+    added = tuple(f for f in recharges.findings if (f.code, f.message, f.where, repr(f.value)) not in known)
+    return dataclasses.replace(result, findings=(*result.findings, *added), recharges=recharges)
 
 
 def _late_sections(rows: Sequence[Outstanding]) -> dict[str, list[dict[str, Any]]]:

@@ -23,6 +23,7 @@ from jwmodel.model import (
     OneOffCost,
     Partner,
     Programme,
+    Recharge,
     SavingLine,
     SavingsTarget,
     ServiceArea,
@@ -126,6 +127,7 @@ class PartnerReturn:
     setup: ProgrammeSetup | None = None
     file: str = ""
     targets: tuple[SavingsTarget, ...] = ()  # its financial-plan savings targets by year (jwmodel.targets)
+    recharges: tuple[Recharge, ...] = ()  # the charges it pays to and receives from other partners (jwmodel.recharges)
 
 
 @compact_pickle
@@ -413,5 +415,6 @@ def assemble(
         drivers=tuple(d for p in kept_proposals for d in p.drivers),
         findings=tuple(f for _, f in outcomes.values()),
         targets=tuple(t for r in kept_returns for t in r.targets),
+        recharges=tuple(x for r in kept_returns for x in r.recharges),
     )
     return Assembly(programme, outcomes)

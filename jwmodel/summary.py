@@ -17,7 +17,19 @@ from jwmodel.findings import Finding, Severity
 from jwmodel.model import Range
 from jwmodel.report_text import incomplete_banner
 from jwmodel.submissions import SourceRecord, Status
-from jwmodel.tables.outputs import FINDINGS, SOURCES, as_dicts, findings_rows, sources_rows
+from jwmodel.tables.outputs import (
+    FINDINGS,
+    RECHARGE_ELIMINATION,
+    RECHARGE_SCHEDULE,
+    RECHARGES,
+    SOURCES,
+    as_dicts,
+    findings_rows,
+    recharge_elimination_rows,
+    recharge_schedule_rows,
+    recharges_rows,
+    sources_rows,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -30,6 +42,7 @@ __all__ = [
     "sources_section",
     "incomplete_section",
     "targets_section",
+    "recharges_section",
 ]
 
 SCHEMA_VERSION = 1
@@ -228,7 +241,35 @@ def summary(
     }
     if appraisal is not None:
         document["appraisal"] = appraisal_section(appraisal)
+    if result.recharges is not None:  # issue 12: only where a return states recharges
+        document["recharges"] = recharges_section(result)
     return document
+
+
+def recharges_section(result: Consolidation) -> dict[str, Any]:
+    """The ``recharges`` key: each charge with both sides, the baseline with recharges eliminated, the schedule."""
+    recharges = result.recharges
+    if recharges is None:
+        raise ValueError("the consolidation holds no recharges (no return states any)")
+    total = recharges.total
+
+    def rows(table: Any, values: Any) -> list[dict[str, Any]]:
+        return as_dicts(table, ([_json_value(v) for v in row] for row in values))
+
+    return {
+        "baseline_year": recharges.baseline_year,
+        "charges": rows(RECHARGES, recharges_rows(result)),
+        "elimination": {
+            "by_service": rows(RECHARGE_ELIMINATION, recharge_elimination_rows(result)),
+            "total": {
+                "gross": number(total.gross),
+                "eliminated": number(total.eliminated),
+                "consolidated": number(total.consolidated),
+                "net": number(total.net),
+            },
+        },
+        "schedule": rows(RECHARGE_SCHEDULE, recharge_schedule_rows(result)),
+    }
 
 
 def comparison(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal]]) -> dict[str, Any]:

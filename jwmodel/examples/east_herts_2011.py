@@ -14,6 +14,13 @@ The report says "savings targets have already been set within the MTFP and some 
 to enable the delivery of already identified savings": each council's return gives its MTFP savings
 targets (``TARGETS``, ILLUSTRATIVE too) and the lines that deliver them are tagged to them
 (``TAGS``; ``jwmodel.targets`` works out how much of each target the programme covers).
+
+ICT is hosted by Stevenage and recharged (``RECHARGES``, ILLUSTRATIVE, issue 12): SBC's data centre
+already hosts East Herts' servers (120 a year in the baseline year 2011/12, so East Herts' ICT baseline
+is gross 1,570 less 120 of charges from SBC = net 1,450, as before); from 2013/14 the shared
+infrastructure is SBC's and East Herts pays 300 a year, and North Herts 200 a year if it joins. Each
+side states each charge on its return; they match, so the example is clean (mismatches are shown in
+tests/unit/test_recharges.py).
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ from jwmodel.model import (
     Partner,
     Programme,
     Range,
+    Recharge,
+    RechargeDirection,
     SavingLine,
     SavingsTarget,
     ServiceArea,
@@ -63,6 +72,27 @@ BASELINE = {
     "SBC": ((880, "21.0"), (690, "16.0"), (1820, "31.0"), (450, "7.5")),
     "NHDC": ((540, "12.0"), (470, "10.5"), (1260, "20.0"), (340, "5.0")),
 }
+
+# Gross direct cost and charges from the other partners where a council pays another (ICT hosted by SBC):
+# the net above is gross less charges. ILLUSTRATIVE.
+GROSS_AND_CHARGES = {("EHC", "ICT"): (1570, 120)}
+
+# Charges between the councils, as each return states them: (partner, other, pays/receives, amount a year,
+# from year, to year, basis). ILLUSTRATIVE: SBC hosts ICT; the two sides of each charge agree.
+PAYS, RECEIVES = RechargeDirection.PAYS, RechargeDirection.RECEIVES
+HOSTING = "ILLUSTRATIVE: EHC's servers in SBC's data centre"
+SHARED_ICT = "ILLUSTRATIVE: the shared ICT infrastructure, hosted by SBC"
+RECHARGES = tuple(
+    Recharge(partner, other, direction, "ICT", D(amount), start, end, basis)
+    for partner, other, direction, amount, start, end, basis in (
+        ("EHC", "SBC", PAYS, 120, "", "2012/13", HOSTING),
+        ("EHC", "SBC", PAYS, 300, "2013/14", "", SHARED_ICT),
+        ("SBC", "EHC", RECEIVES, 120, "", "2012/13", HOSTING),
+        ("SBC", "EHC", RECEIVES, 300, "2013/14", "", SHARED_ICT),
+        ("SBC", "NHDC", RECEIVES, 200, "2013/14", "", f"{SHARED_ICT}, if North Herts joins"),
+        ("NHDC", "SBC", PAYS, 200, "2013/14", "", f"{SHARED_ICT}, if North Herts joins"),
+    )
+)
 
 
 def _options() -> tuple[ParticipationOption, ...]:
@@ -248,8 +278,12 @@ ONE_OFF_COSTS = (
 
 
 def baseline_entries() -> tuple[BaselineEntry, ...]:
+    def gross_and_charges(partner: str, service: str) -> tuple[D | None, D | None]:
+        given = GROSS_AND_CHARGES.get((partner, service))
+        return (D(given[0]), D(given[1])) if given else (None, None)
+
     return tuple(
-        BaselineEntry(partner, service, D(net), D(fte), note=ILLUSTRATIVE)
+        BaselineEntry(partner, service, D(net), D(fte), *gross_and_charges(partner, service), note=ILLUSTRATIVE)
         for partner, rows in BASELINE.items()
         for service, (net, fte) in zip(SERVICES_IN_ORDER, rows, strict=False)
     )
@@ -264,4 +298,6 @@ def control_totals() -> tuple[ControlTotal, ...]:
 
 def programme() -> Programme:
     lines, costs = with_given_ids(SAVING_LINES), with_given_ids(ONE_OFF_COSTS)  # the IDs the templates carry
-    return Programme(PARTNERS, SERVICES, baseline_entries(), control_totals(), lines, costs, targets=TARGETS)
+    return Programme(
+        PARTNERS, SERVICES, baseline_entries(), control_totals(), lines, costs, targets=TARGETS, recharges=RECHARGES
+    )

@@ -65,6 +65,7 @@ def submissions(example, setup: ProgrammeSetup, submitted: str) -> tuple[list[Pa
             ControlTotal(p.code, totals[p.code].net, totals[p.code].fte),
             setup,
             targets=tuple(t for t in programme.targets if t.partner == p.code),
+            recharges=tuple(x for x in programme.recharges if x.partner == p.code),
         )
         for p in programme.partners
     ]

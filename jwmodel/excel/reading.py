@@ -50,6 +50,7 @@ from jwmodel.model import (
     ParticipationOption,
     Partner,
     Range,
+    Recharge,
     SavingLine,
     SavingsTarget,
     ServiceArea,
@@ -557,12 +558,82 @@ def _read_partner_return(
 
     entries = _read_baseline(reader, code, setup)
     targets = _read_targets(reader, code) if s.TARGETS in reader.book.sheet_names else []
+    recharges = _read_recharges(reader, code, setup) if s.RECHARGES in reader.book.sheet_names else []
     control = (
         ControlTotal(code, stated_net, stated_fte, net_at, fte_at)
         if (stated_net is not None or stated_fte is not None)
         else None
     )
-    return PartnerReturn(cover, Partner(code, name), tuple(entries), control, setup, reader.file, tuple(targets))
+    return PartnerReturn(
+        cover, Partner(code, name), tuple(entries), control, setup, reader.file, tuple(targets), tuple(recharges)
+    )
+
+
+def _read_recharges(reader: _Reader, code: str, setup: ProgrammeSetup) -> list[Recharge]:
+    """The return's charges to and from the other partners (jwmodel.recharges): one row a charge and period.
+
+    Each cell is checked where it is typed (a partner or service area not in the lists, a negative amount,
+    a year that is none); the rules over the rows together (itself as the other partner, years the wrong way
+    round, a charge given twice for a year) are ``jwmodel.recharges.recharge_row_findings``, run with the rest.
+    """
+    sheet = reader.sheet(s.RECHARGES)
+    columns = reader.table(sheet, inputs.RECHARGES) if sheet is not None else None
+    if sheet is None or columns is None:
+        return []
+    recharges = []
+    for r in columns.rows:
+        recharge = _recharge_row(reader, sheet, r, columns, code, setup)
+        if recharge is not None:
+            recharges.append(recharge)
+    return recharges
+
+
+def _recharge_row(
+    reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, code: str, setup: ProgrammeSetup
+) -> Recharge | None:
+    table = inputs.RECHARGES
+    service = reader.text(sheet, r, columns["service"])
+    other = reader.code(sheet, r, columns["counterparty"], table.column("counterparty").header)
+    direction_raw = reader.text(sheet, r, columns["direction"])
+    amount = reader.number(sheet, r, columns["amount"], table.column("amount").header, money=True)
+    missing = [c.key for c in table.required if c.key in columns and sheet.get(r, columns[c.key]) is None]
+    if missing:
+        headers = ", ".join(table.column(k).header for k in missing)
+        reader.error("VALUE_MISSING", f"a recharge row needs {headers}", sheet.at(r, columns[missing[0]]))
+        return None
+    ok = True
+    if unknown := unlisted_service(service, setup.services, sheet.at(r, columns["service"])):
+        reader.findings.append(unknown)
+        ok = False
+    known = [p.code for p in setup.partners]
+    if unknown := unlisted_partner(other, known, "Other partner", sheet.at(r, columns["counterparty"])):
+        reader.findings.append(unknown)
+        ok = False
+    choices = table.column("direction").choices
+    direction = _choice(reader, sheet, r, columns["direction"], choices, "Pays or receives") if direction_raw else None
+    if amount is not None and amount < 0:
+        reader.error(
+            "NEGATIVE",
+            f"{service}: the recharge amount {amount} is negative: give what is paid or received as a positive figure "
+            "and say which in 'Pays or receives'",
+            sheet.at(r, columns["amount"]),
+            str(amount),
+        )
+        ok = False
+    years = []
+    for key in ("from_year", "to_year"):
+        year = reader.text(sheet, r, columns[key]) if key in columns else ""
+        try:
+            if year:
+                check_financial_year(year, key, table.column(key).header)
+        except RowProblem as problem:
+            reader.error(problem.code, str(problem), sheet.at(r, columns[key]), year[:100])
+            ok = False
+        years.append(year)
+    note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]) if "note" in columns else "")
+    if not ok or direction is None or amount is None:
+        return None
+    return Recharge(code, other, direction, service, amount, years[0], years[1], note, sheet.at(r, 0))
 
 
 def _read_targets(reader: _Reader, code: str) -> list[SavingsTarget]:
@@ -889,7 +960,9 @@ def _taken(submission: PartnerReturn | WorkstreamProposal | MonitoringReturn) ->
         )
     if isinstance(submission, PartnerReturn):
         totals = " and stated totals" if submission.control_total else ""
-        return f"partner {submission.partner.code}: {len(submission.baseline)} baseline rows{totals}"
+        n = len(submission.recharges)
+        recharges = f", {n} recharge{'s' if n != 1 else ''}" if n else ""
+        return f"partner {submission.partner.code}: {len(submission.baseline)} baseline rows{totals}{recharges}"
     return (
         f"{submission.service.name}: {len(submission.service.options)} options, "
         f"{len(submission.saving_lines)} saving lines, "
@@ -897,9 +970,9 @@ def _taken(submission: PartnerReturn | WorkstreamProposal | MonitoringReturn) ->
     )
 
 
-OPTIONAL_SHEETS = frozenset({s.TARGETS})  # a file from a template older than the sheet is read without it
+OPTIONAL_SHEETS = frozenset({s.TARGETS, s.RECHARGES})  # a file from a template older than the sheet is read without it
 TEMPLATE_SHEETS = {
-    s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.TARGETS, s.LISTS),
+    s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.TARGETS, s.RECHARGES, s.LISTS),
     s.WORKSTREAM_PROPOSAL: (s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS),
     s.MONITORING_RETURN: (s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.LISTS),
 }

@@ -53,8 +53,20 @@ from jwmodel.excel.xlsx_cells import (
 from jwmodel.model import Range
 from jwmodel.report_text import incomplete_banner, payback_shown, sources_line
 from jwmodel.submissions import SourceRecord
-from jwmodel.tables import Table
-from jwmodel.tables.outputs import FINDINGS, LINES, SOURCES, findings_rows, sources_rows
+from jwmodel.tables import Kind, Table
+from jwmodel.tables.outputs import (
+    FINDINGS,
+    LINES,
+    RECHARGE_ELIMINATION,
+    RECHARGE_SCHEDULE,
+    RECHARGES,
+    SOURCES,
+    findings_rows,
+    recharge_elimination_rows,
+    recharge_schedule_rows,
+    recharges_rows,
+    sources_rows,
+)
 
 __all__ = ["write_consolidated", "SHEETS"]
 
@@ -67,6 +79,7 @@ SHEETS = (
     "By partner",
     "Appraisal",
     "Sensitivity",
+    "Recharges",
     "Findings",
     "Sources",
     "Read me",
@@ -859,6 +872,53 @@ def _sensitivity(b: _Book, appraisal: ProgrammeAppraisal) -> None:
     b.finish(ws, header_cols=1)
 
 
+# Recharges between partners (jwmodel.recharges) -----------------------------------------------------
+
+
+def _recharges(b: _Book, result: Consolidation) -> None:
+    """The recharge schedule, the baseline with recharges eliminated, and each charge as both sides state it."""
+    ws = b.sheet("Recharges")
+    b.text_cell(ws, 0, 0, "Recharges between partners (£000s a year)", b.f.title)
+    recharges = result.recharges
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 10, 14)
+    if recharges is None:
+        b.text_cell(ws, 2, 0, "No partner return states charges to or from the other partners.", b.f.note)
+        b.finish(ws)
+        return
+    row = _recharge_table(b, ws, 2, RECHARGE_SCHEDULE, list(recharge_schedule_rows(result)))
+    elimination = list(recharge_elimination_rows(result))
+    total = recharges.total
+    elimination.append(("Total", total.gross, total.eliminated, total.consolidated, total.net))
+    b.text_cell(ws, row + 1, 0, f"The baseline year: {recharges.baseline_year}", b.f.bold)
+    row = _recharge_table(b, ws, row + 2, RECHARGE_ELIMINATION, elimination)
+    note = (
+        "Each cost is counted once: a partner's gross includes what it pays the others, and its charges from other "
+        "partners take it out again; the partner that runs the service keeps the whole cost (what it receives is "
+        "not deducted). See docs/apportionment.md, 'Recharges between partners'."
+    )
+    b.wrapped(ws, row, note, 6, 120)
+    _recharge_table(b, ws, row + 2, RECHARGES, list(recharges_rows(result)))
+    b.finish(ws, header_rows=1)
+
+
+def _recharge_table(b: _Book, ws: Worksheet, top: int, table: Table, rows: Sequence[Sequence[object]]) -> int:
+    """A declared table's title, headers and rows from row ``top``; returns the row after it."""
+    b.text_cell(ws, top, 0, table.title, b.f.bold)
+    kinds = [c.kind for c in table.columns]
+    b.headers(ws, top + 1, table.headers(), [30, *([14] * (len(kinds) - 1))], labels=1)
+    for i, values in enumerate(rows, start=top + 2):
+        for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+            if kind is Kind.MONEY:
+                b.num(ws, i, col, value)  # type: ignore[arg-type]
+            else:
+                b.text_cell(ws, i, col, "yes" if value is True else "no" if value is False else value)
+    if not rows:
+        b.text_cell(ws, top + 2, 0, "none", b.f.note)
+        return top + 4
+    return top + 2 + len(rows) + 1
+
+
 # Findings and sources --------------------------------------------------------------------------
 
 
@@ -924,6 +984,7 @@ def write_consolidated(
             lambda: _by_partner(b, result),
             lambda: _appraisal(b, appraisal) if appraisal is not None else None,
             lambda: _sensitivity(b, appraisal) if appraisal is not None else None,
+            lambda: _recharges(b, result),
             lambda: _findings(b, result),
             lambda: _sources(b, sources),
             lambda: _read_me(b, result, sources, programme),

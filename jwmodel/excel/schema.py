@@ -25,6 +25,7 @@ DRIVERS = i.DRIVERS.sheet
 SAVINGS = i.SAVING_LINES.sheet
 ONE_OFF = i.ONE_OFF_COSTS.sheet
 TARGETS = i.TARGETS.sheet  # a partner return's savings targets (issue 11)
+RECHARGES = i.RECHARGES.sheet  # a partner return's charges to and from the other partners (issue 12)
 
 YES, NO = i.YES, i.NO
 CATEGORIES = i.SAVING_LINES.column("category").choices

@@ -56,6 +56,8 @@ __all__ = [
 CREATED = dt.datetime(2012, 4, 1)  # fixed, so regenerating a template gives identical bytes
 SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OFF: 8, s.TARGETS: 5}
 MIN_ROWS = {s.BASELINE: 15, s.OPTIONS: 5, s.DRIVERS: 5, s.SAVINGS: 30, s.ONE_OFF: 10, s.TARGETS: 10}
+SPARE_ROWS |= {s.RECHARGES: 5}  # a partner return's charges to and from the other partners (issue 12)
+MIN_ROWS |= {s.RECHARGES: 10}
 SPARE_ROWS |= {s.DELIVERED: 5, s.SPEND: 3, s.MEASUREMENTS: 5}  # the monitoring return's tables
 MIN_ROWS |= {s.DELIVERED: 20, s.SPEND: 10, s.MEASUREMENTS: 10}
 
@@ -85,6 +87,11 @@ PARTNER_INSTRUCTIONS = (
     ),
     "6. Save as .xlsx (not .xls, .xlsb or .csv), remove any password, and send the file to the programme office.",
     "   Before sending you can check it with: jwmodel check <this file>",
+)
+RECHARGES_GUIDANCE = (
+    "Optional: each charge you pay to or receive from another partner, one row a charge; the other partner states "
+    "it from its side and the two must agree to £1. What you pay in the budget year must equal the Baseline's "
+    "charges from other partners. Blank years: from the budget year to the end of the plan."
 )
 PROPOSAL_INSTRUCTIONS = (
     "How to complete this workstream proposal",
@@ -278,14 +285,14 @@ LIST_NAMES = {
 }
 
 
-def _validation(column: Column) -> str | None:
+def _validation(column: Column) -> str | list[str] | None:
     """The named list a column's drop-down offers, if any."""
     if column.key == "service":
         return "=ServiceAreas"
     if column.kind is Kind.CODE:
         return "=PartnerCodes"
     if column.kind is Kind.CHOICE:
-        return LIST_NAMES[column.choices]
+        return LIST_NAMES.get(column.choices) or list(column.choices)  # a short list held in the validation itself
     return None
 
 
@@ -427,6 +434,9 @@ def write_partner_return(
             (),
             targets,
         )
+        if data is None or data.recharges:  # a filled return stating none reads as one from before the sheet
+            recharges = [inputs.recharge_cells(x) for x in (data.recharges if data else ())]
+            _table(wb, f, inputs.RECHARGES, RECHARGES_GUIDANCE, (), recharges)
         _lists(wb, f, setup)
         wb.get_worksheet_by_name(s.COVER).activate()
         _close(wb)

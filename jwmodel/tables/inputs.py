@@ -31,6 +31,8 @@ from jwmodel.model import (
     OneOffType,
     ParticipationOption,
     Partner,
+    Recharge,
+    RechargeDirection,
     SavingLine,
     SavingsTarget,
 )
@@ -50,6 +52,8 @@ __all__ = [
     "INPUT_TABLES",
     "TARGETS",
     "target_cells",
+    "RECHARGES",
+    "recharge_cells",
     "RowProblem",
     "split_partners",
     "join_partners",
@@ -280,6 +284,46 @@ TARGETS = Table(
 )
 """A partner return's savings targets (issue 11): not a model-workbook table (yet), so not in INPUT_TABLES."""
 
+RECHARGES = Table(
+    "recharges",
+    "Recharges between partners: what you pay to and receive from each other partner (£000s a year)",
+    (
+        Column("partner", "Partner", Kind.CODE, required=True, help="The partner's code", scope=Scope.MODEL),
+        Column("service", "Service area", Kind.TEXT, required=True, help="The service area the charge is for"),
+        Column(
+            "counterparty",
+            "Other partner",
+            Kind.CODE,
+            required=True,
+            help="The partner you pay, or that pays you (not yourself)",
+        ),
+        Column(
+            "direction",
+            "Pays or receives",
+            Kind.CHOICE,
+            required=True,
+            choices=tuple(d.value for d in RechargeDirection),
+            help="pays: you pay the other partner; receives: the other partner pays you",
+        ),
+        Column(
+            "amount",
+            "Amount (£000s a year)",
+            Kind.MONEY,
+            required=True,
+            help="The charge for a full year, 0 or more; the same in every year from the first to the last",
+        ),
+        Column(
+            "from_year", "From year", Kind.YEAR, help="The first financial year it is charged; blank: the baseline's"
+        ),
+        Column("to_year", "To year", Kind.YEAR, help="The last financial year it is charged; blank: to the plan's end"),
+        Column("note", "Basis / notes", help="What the charge is for and how it is worked out"),
+    ),
+    excel_name="RechargesTable",
+    sheet="Recharges",
+)
+"""A partner return's charges to and from the other partners (issue 12): optional, so older returns read as
+before; not a model-workbook table (as ``TARGETS``), so not in INPUT_TABLES."""
+
 # The keys the domain takes for each table; a declared column outside these is kept in the note.
 _MAPPED = {
     "partners": frozenset({"code", "name", "stated_net", "stated_fte"}),
@@ -319,6 +363,9 @@ _MAPPED = {
         }
     ),
     "targets": frozenset({"partner", "target", "year", "amount", "note"}),
+    "recharges": frozenset(
+        {"partner", "service", "counterparty", "direction", "amount", "from_year", "to_year", "note"}
+    ),
     "one_off_costs": frozenset(
         {
             "service",
@@ -541,4 +588,17 @@ def target_cells(target: SavingsTarget) -> dict[str, object]:
         "year": target.year,
         "amount": target.amount,
         "note": target.note,
+    }
+
+
+def recharge_cells(recharge: Recharge) -> dict[str, object]:
+    return {
+        "partner": recharge.partner,
+        "service": recharge.service,
+        "counterparty": recharge.counterparty,
+        "direction": recharge.direction.value,
+        "amount": recharge.amount,
+        "from_year": recharge.from_year,
+        "to_year": recharge.to_year,
+        "note": recharge.note,
     }

@@ -34,6 +34,9 @@ __all__ = [
     "APPORTIONMENT",
     "SUMMARY",
     "APPRAISAL",
+    "RECHARGES",
+    "RECHARGE_ELIMINATION",
+    "RECHARGE_SCHEDULE",
     "OUTPUTS",
     "Output",
     "findings_rows",
@@ -45,6 +48,9 @@ __all__ = [
     "apportionment_rows",
     "appendix_a_rows",
     "appraisal_rows",
+    "recharges_rows",
+    "recharge_elimination_rows",
+    "recharge_schedule_rows",
     "as_dicts",
     "flat",
     "printable",
@@ -212,6 +218,49 @@ APPRAISAL = Table(
     ),
 )
 
+RECHARGES = Table(
+    "recharges",
+    "Recharges between partners: each charge as the payer and the receiver state it",
+    (
+        _c("service", "Service area"),
+        _c("payer", "Payer", Kind.CODE),
+        _c("receiver", "Receiver", Kind.CODE, "the partner that hosts the service and invoices"),
+        _c("year", "Year", Kind.YEAR),
+        _c("paid", "Paid £000s", Kind.MONEY, "what the payer says it pays; blank where it states none"),
+        _c("received", "Received £000s", Kind.MONEY, "what the receiver says it receives; blank where it states none"),
+        _c("difference", "Difference £000s", Kind.MONEY, "paid less received (a blank side counts as 0)"),
+        _c("status", "Status", Kind.CHOICE, "matched (equal to £1), differs, payer only or receiver only"),
+        _c("in_schedule", "In schedule", Kind.CHOICE, "both take part in the service area under the option in use"),
+        _c("paid_at", "Payer's row", help="file: 'sheet'!cell of the payer's row"),
+        _c("received_at", "Receiver's row", help="file: 'sheet'!cell of the receiver's row"),
+    ),
+)
+
+RECHARGE_ELIMINATION = Table(
+    "recharge_elimination",
+    "Baseline by service area in the baseline year: recharges between partners eliminated",
+    (
+        _c("service", "Service area"),
+        _c("gross", "Gross £000s", Kind.MONEY, "the partners' gross: net plus charges from other partners"),
+        _c("eliminated", "Recharges eliminated £000s", Kind.MONEY, "what the payers say they pay each other"),
+        _c("consolidated", "Programme baseline £000s", Kind.MONEY, "gross less recharges: each cost counted once"),
+        _c("net", "Net as stated £000s", Kind.MONEY, "the partners' net baselines added up"),
+    ),
+)
+
+RECHARGE_SCHEDULE = Table(
+    "recharge_schedule",
+    "Recharge schedule: what each partner invoices each other for hosted services, by year",
+    (
+        _c("year", "Year", Kind.YEAR),
+        _c("invoiced_by", "Invoiced by", Kind.CODE, "the partner that hosts the service"),
+        _c("invoiced_to", "Invoiced to", Kind.CODE, "the partner that pays"),
+        _c("service", "Service area"),
+        _c("amount", "Amount £000s", Kind.MONEY, "the receiver's amount (the payer's where the receiver gives none)"),
+        _c("status", "Status", Kind.CHOICE, "matched, differs, payer only or receiver only"),
+    ),
+)
+
 Row = tuple[Any, ...]
 
 
@@ -331,6 +380,40 @@ def appraisal_rows(appraisal: ProgrammeAppraisal) -> Iterator[Row]:
             yield from flow(scope, x.name, "central", x.cashflow)
 
 
+def _at(where: Any) -> str:
+    return str(where)
+
+
+def recharges_rows(result: Consolidation) -> Iterator[Row]:
+    """Each charge in each year, both sides (none where no return states recharges)."""
+    for m in result.recharges.matches if result.recharges else ():
+        yield (
+            m.service,
+            m.payer,
+            m.receiver,
+            m.year,
+            m.paid,
+            m.received,
+            m.difference,
+            m.status,
+            m.applies,
+            _at(m.paid_at),
+            _at(m.received_at),
+        )
+
+
+def recharge_elimination_rows(result: Consolidation) -> Iterator[Row]:
+    """Each service area's baseline before and after eliminating recharges (none where no return states any)."""
+    for e in result.recharges.eliminations if result.recharges else ():
+        yield (e.service, e.gross, e.eliminated, e.consolidated, e.net)
+
+
+def recharge_schedule_rows(result: Consolidation) -> Iterator[Row]:
+    """The recharge schedule: by year of the plan, who invoices whom for which service area."""
+    for m in result.recharges.schedule if result.recharges else ():
+        yield (m.year, m.receiver, m.payer, m.service, m.invoiced, m.status)
+
+
 @dataclass(frozen=True, slots=True)
 class Output:
     """A table and how to get its rows from a run (``programme``, ``consolidation``, ``appraisal``...)."""
@@ -347,6 +430,9 @@ OUTPUTS: tuple[Output, ...] = (
     Output(BASELINE, lambda run: baseline_rows(run.consolidation)),
     Output(APPORTIONMENT, lambda run: apportionment_rows(run.consolidation)),
     Output(APPRAISAL, lambda run: appraisal_rows(run.appraisal)),
+    Output(RECHARGES, lambda run: recharges_rows(run.consolidation)),
+    Output(RECHARGE_ELIMINATION, lambda run: recharge_elimination_rows(run.consolidation)),
+    Output(RECHARGE_SCHEDULE, lambda run: recharge_schedule_rows(run.consolidation)),
     Output(FINDINGS, lambda run: findings_rows(run.findings)),
     Output(SOURCES, lambda run: sources_rows(run.sources)),
 )

@@ -62,8 +62,8 @@ def test_the_comparison_by_meaning_sees_a_changed_cell_a_validation_and_a_table(
     [
         (
             "partner_return.xlsx",
-            [s.INSTRUCTIONS, s.COVER, s.BASELINE, s.TARGETS, s.LISTS],
-            {s.BASELINE: "BaselineTable", s.TARGETS: "TargetsTable"},
+            [s.INSTRUCTIONS, s.COVER, s.BASELINE, s.TARGETS, s.RECHARGES, s.LISTS],
+            {s.BASELINE: "BaselineTable", s.TARGETS: "TargetsTable", s.RECHARGES: "RechargesTable"},
         ),
         (
             "workstream_proposal.xlsx",
