@@ -56,6 +56,7 @@ from jwmodel.model import (
     derived_net,
 )
 from jwmodel.monitoring import (
+    DriverActual,
     LineReport,
     LineStatus,
     Measurement,
@@ -886,6 +887,7 @@ def _taken(submission: PartnerReturn | WorkstreamProposal | MonitoringReturn) ->
             f"partner {submission.partner}, {submission.period} ({submission.status.value}): "
             f"{len(submission.lines)} lines, {len(submission.spend)} one-off costs, "
             f"{len(submission.measurements)} measurements"
+            + (f", {len(submission.actuals)} actual drivers" if submission.actuals else "")
         )
     if isinstance(submission, PartnerReturn):
         totals = " and stated totals" if submission.control_total else ""
@@ -897,11 +899,11 @@ def _taken(submission: PartnerReturn | WorkstreamProposal | MonitoringReturn) ->
     )
 
 
-OPTIONAL_SHEETS = frozenset({s.TARGETS})  # a file from a template older than the sheet is read without it
+OPTIONAL_SHEETS = frozenset({s.TARGETS, s.ACTUALS})  # a file from a template older than the sheet is read without it
 TEMPLATE_SHEETS = {
     s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.TARGETS, s.LISTS),
     s.WORKSTREAM_PROPOSAL: (s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS),
-    s.MONITORING_RETURN: (s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.LISTS),
+    s.MONITORING_RETURN: (s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.ACTUALS, s.LISTS),
 }
 
 
@@ -1151,9 +1153,12 @@ def _read_monitoring_return(
     lines = _delivered(reader)
     spend = _spent(reader)
     measurements = _measured(reader)
+    actuals = _actual_drivers(reader)
     if status is None or not period:
         return None
-    return MonitoringReturn(cover, code, period, status, sign_off, lines, spend, measurements, fte, setup, reader.file)
+    return MonitoringReturn(
+        cover, code, period, status, sign_off, lines, spend, measurements, fte, setup, reader.file, actuals
+    )
 
 
 def _rows_of(reader: _Reader, declared: Table) -> tuple[_Sheet, _Columns] | None:
@@ -1245,3 +1250,60 @@ def _measured(reader: _Reader) -> tuple[Measurement, ...]:
         elif value is not None:
             points.append(Measurement(measure, value, date, comment, sheet.at(r, columns["measure"])))
     return tuple(points)
+
+
+def _actual_drivers(reader: _Reader) -> tuple[DriverActual, ...]:
+    """The Actual drivers sheet (the yearly true-up): each row's service, driver, year and value, all required;
+    one driver of a service given twice for a year is ACTUALS_TWICE (only the first counts)."""
+    found = _rows_of(reader, monitoring_tables.ACTUALS)
+    if found is None:
+        return ()
+    sheet, columns = found
+    seen: dict[tuple[str, str, str], str] = {}
+    actuals = []
+    for r in columns.rows:
+        service, driver = reader.text(sheet, r, columns["service"]), reader.text(sheet, r, columns["driver"])
+        year = reader.text(sheet, r, columns["year"])
+        value = reader.number(sheet, r, columns["value"], f"actual '{driver}'")
+        basis = reader.text(sheet, r, columns["basis"])
+        blank = [
+            k
+            for k, v in (("service", service), ("driver", driver), ("year", year), ("value", value))
+            if v in ("", None)
+        ]
+        for key in blank:
+            if sheet.get(r, columns[key]) is None:
+                reader.error(
+                    "VALUE_MISSING",
+                    "an actual driver needs its service area, driver, year and value",
+                    sheet.at(r, columns[key]),
+                )
+        try:
+            if year:
+                check_financial_year(year, "year", "Year")
+        except RowProblem as problem:
+            reader.error(problem.code, str(problem), sheet.at(r, columns["year"]), year)
+            continue
+        if value is not None and value < 0:
+            reader.error(
+                "NEGATIVE",
+                f"the actual '{driver}' is {value}: a driver is 0 or more",
+                sheet.at(r, columns["value"]),
+                value,
+            )
+            continue
+        if blank:
+            continue
+        key = (service.casefold(), driver.casefold(), year)
+        if key in seen:
+            reader.error(
+                "ACTUALS_TWICE",
+                f"{service}: the actual '{driver}' for {year} is given twice in this return (also {seen[key]}): "
+                "give it once",
+                sheet.at(r, columns["driver"]),
+                driver,
+            )
+            continue
+        seen[key] = a1(r, columns["driver"])
+        actuals.append(DriverActual(service, driver, year, value, basis, sheet.at(r, columns["service"])))
+    return tuple(actuals)
