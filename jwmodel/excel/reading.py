@@ -1153,7 +1153,7 @@ def _read_monitoring_return(
     lines = _delivered(reader)
     spend = _spent(reader)
     measurements = _measured(reader)
-    actuals = _actual_drivers(reader)
+    actuals = _actual_drivers(reader) if s.ACTUALS in reader.book.sheet_names else ()
     if status is None or not period:
         return None
     return MonitoringReturn(
