@@ -214,7 +214,7 @@ class Code(StrEnum):
     ACTUALS_TWICE = (
         "ACTUALS_TWICE",
         _E,
-        "a monitoring return gives one driver's actual for a service and year twice; only the first counts",
+        "a monitoring return gives one driver's actual for a service and year twice: the return is refused",
     )
     ACTUALS_MISSING = (
         "ACTUALS_MISSING",

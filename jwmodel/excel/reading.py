@@ -1254,7 +1254,7 @@ def _measured(reader: _Reader) -> tuple[Measurement, ...]:
 
 def _actual_drivers(reader: _Reader) -> tuple[DriverActual, ...]:
     """The Actual drivers sheet (the yearly true-up): each row's service, driver, year and value, all required;
-    one driver of a service given twice for a year is ACTUALS_TWICE (only the first counts)."""
+    one driver of a service given twice for a year is ACTUALS_TWICE (an error: the return is refused)."""
     found = _rows_of(reader, monitoring_tables.ACTUALS)
     if found is None:
         return ()
