@@ -219,7 +219,7 @@ class Code(StrEnum):
     ACTUALS_MISSING = (
         "ACTUALS_MISSING",
         _E,
-        "a partner taking part in a driver- or baseline-based split gave no actual for the year: the estimate stands",
+        "a partner in a driver- or baseline-based split gave no actual for the year: its estimate stands",
     )
     ACTUALS_SERVICE_UNKNOWN = (
         "ACTUALS_SERVICE_UNKNOWN",
@@ -229,7 +229,7 @@ class Code(StrEnum):
     ACTUALS_NOT_USED = (
         "ACTUALS_NOT_USED",
         _W,
-        "an actual driver the service's split does not use (another driver, an agreed split, a partner not in it)",
+        "an actual driver the split does not use (another driver, an agreed split, a partner not in it)",
     )
     # --- lines' identity, versions and targets (jwmodel.identity, jwmodel.versions; issue 11) ---
     LINE_ID_BAD = "LINE_ID_BAD", _E, "a line ID holds something other than letters, digits and - _ . /"

@@ -143,7 +143,7 @@ def test_table_headers_are_locked_and_not_coloured_like_inputs(tmp_path, name):
     main(["templates", str(tmp_path), *PROGRAMME])
     wb = openpyxl.load_workbook(tmp_path / name)
     tables = [(ws, t) for ws in wb.worksheets for t in ws.tables.values()]
-    assert len(tables) == {"return": 2, "proposal": 4, "monitoring": 3}[name.split("-")[0]]  # return: Baseline, Targets
+    assert len(tables) == {"return": 2, "proposal": 4, "monitoring": 4}[name.split("-")[0]]  # return: Baseline, Targets
     for ws, table in tables:
         assert ws.protection.sheet, ws.title
         header_row = ws[table.ref.split(":")[0]].row
