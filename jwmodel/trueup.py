@@ -368,7 +368,10 @@ def _service(
     else:
         values = {p: stated[p] for p in row.partners}
         actual, refused = _actual_shares(row, programme, values)
-        findings += refused
+        where = min((a.where for a in values.values() if a.where.file), key=str, default=Location())
+        findings += [
+            Finding(f.code, f"{f.message} (the actual drivers for {settings.year})", where, f.value) for f in refused
+        ]
         if actual is None:
             decision = Decision.UNUSABLE
         else:

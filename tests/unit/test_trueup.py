@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jwmodel.consolidation import consolidate
+from jwmodel.findings import Location
 from jwmodel.model import (
     ApportionmentRule,
     BaselineEntry,
@@ -167,6 +168,36 @@ def test_actuals_for_an_unknown_service_or_an_unused_driver_are_reported_where_t
     assert codes == ["ACTUALS_NOT_USED", "ACTUALS_SERVICE_UNKNOWN"]
 
 
+def test_actuals_that_cannot_give_a_split_leave_the_estimate_standing_with_a_located_error():
+    # Every Facilities actual is 0: there is no basis to split on (SHARES_IMPOSSIBLE), located to an actual's row.
+    where = Location("monitoring-A.xlsx", "Actual drivers", "A5")
+    returns = [
+        *_returns()[:1],
+        _return("B", "2012/13 Q4", (LEGAL, "Cases", 40)),
+        _return("C", "2012/13 Q4", (LEGAL, "Cases", 20)),
+    ]
+    returns[0] = MonitoringReturn(
+        returns[0].cover,
+        "A",
+        "2012/13 Q4",
+        actuals=(
+            DriverActual(LEGAL, "Cases", "2012/13", D(40)),
+            DriverActual(FM, "baseline net", "2012/13", D(0), "", where),
+        ),
+    )
+    returns.append(
+        MonitoringReturn(
+            returns[0].cover, "B", "2012/13 Q3", actuals=(DriverActual(FM, "baseline net", "2012/13", D(0)),)
+        )
+    )
+    t = _run(returns)
+    fm = next(s for s in t.services if s.service == FM)
+    assert fm.decision is Decision.UNUSABLE and dict(fm.trued_up) == {"A": 60, "B": 40}
+    assert set(fm.payments.values()) == {D(0)}
+    (finding,) = t.findings
+    assert finding.code == "SHARES_IMPOSSIBLE" and finding.where == where and "2012/13" in finding.message
+
+
 def test_settlement_uses_the_fewest_transfers():
     # Greedy (largest payer to largest receiver) would take 4: A->C 4, B->D 3, A->E 1, B->E 1. B and C clear
     # each other (4 - 4), and A, D, E do (5 - 3 - 2): 1 + 2 = 3 transfers.
@@ -244,6 +275,8 @@ def test_true_up_payments_always_add_up_to_zero(amounts, legal, fm, cap):
     t = true_up(programme, consolidate(programme), _returns(legal, fm), YEARS, TrueUpSettings("2012/13", cap=cap))
     for s in t.services:
         assert sum(s.payments.values(), D(0)) == 0
+        if s.decision is not Decision.TRUED_UP:  # within tolerance (or not trued up): nothing moves, nobody pays
+            assert s.trued_up == s.estimated and set(s.payments.values()) <= {D(0)}
         assert sum(s.paid.values(), D(0)) == sum(s.due.values(), D(0)) == s.amount
         assert all(v == v.quantize(D("0.001")) for v in s.payments.values())
     assert sum(t.balances.values(), D(0)) == 0
