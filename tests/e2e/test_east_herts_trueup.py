@@ -13,6 +13,7 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from jwmodel.cli import main
 from jwmodel.examples import east_herts_2011_actuals as ex
@@ -116,3 +117,19 @@ def test_a_summary_json_is_refused_with_a_usage_error_that_says_what_to_give(tmp
 def test_a_year_outside_the_plan_is_a_usage_error(tmp_path, capsys):
     assert main(["true-up", str(VERSION), str(FOLDER), "-o", str(tmp_path / "t.xlsx"), "--year", "2030/31"]) == 1
     assert "not a year of the version's plan" in capsys.readouterr().err
+
+
+@pytest.mark.libreoffice
+def test_returns_resaved_by_libreoffice_give_the_same_true_up(tmp_path, libreoffice):
+    import shutil
+
+    import jwmodel
+    from jwmodel.excel.libreoffice import resave
+
+    folder = tmp_path / "lo"
+    resave(sorted(FOLDER.glob("*.xlsx")), folder)
+    shutil.copy(FOLDER / "programme.json", folder / "programme.json")
+    ours, theirs = jwmodel.true_up(VERSION, FOLDER, workers=0), jwmodel.true_up(VERSION, folder, workers=0)
+    assert theirs.complete and len(theirs.sources) == 2
+    for key in ("services", "shares", "payments", "settlements"):
+        assert theirs.to_json()[key] == ours.to_json()[key], key
