@@ -1262,48 +1262,46 @@ def _actual_drivers(reader: _Reader) -> tuple[DriverActual, ...]:
     seen: dict[tuple[str, str, str], str] = {}
     actuals = []
     for r in columns.rows:
-        service, driver = reader.text(sheet, r, columns["service"]), reader.text(sheet, r, columns["driver"])
-        year = reader.text(sheet, r, columns["year"])
-        value = reader.number(sheet, r, columns["value"], f"actual '{driver}'")
-        basis = reader.text(sheet, r, columns["basis"])
-        blank = [
-            k
-            for k, v in (("service", service), ("driver", driver), ("year", year), ("value", value))
-            if v in ("", None)
-        ]
-        for key in blank:
-            if sheet.get(r, columns[key]) is None:
-                reader.error(
-                    "VALUE_MISSING",
-                    "an actual driver needs its service area, driver, year and value",
-                    sheet.at(r, columns[key]),
-                )
-        try:
-            if year:
-                check_financial_year(year, "year", "Year")
-        except RowProblem as problem:
-            reader.error(problem.code, str(problem), sheet.at(r, columns["year"]), year)
+        actual = _actual_row(reader, sheet, r, columns)
+        if actual is None:
             continue
-        if value is not None and value < 0:
-            reader.error(
-                "NEGATIVE",
-                f"the actual '{driver}' is {value}: a driver is 0 or more",
-                sheet.at(r, columns["value"]),
-                value,
-            )
-            continue
-        if blank:
-            continue
-        key = (service.casefold(), driver.casefold(), year)
+        key = (actual.service.casefold(), actual.driver.casefold(), actual.year)
         if key in seen:
             reader.error(
                 "ACTUALS_TWICE",
-                f"{service}: the actual '{driver}' for {year} is given twice in this return (also {seen[key]}): "
-                "give it once",
+                f"{actual.service}: the actual '{actual.driver}' for {actual.year} is given twice in this return "
+                f"(also {seen[key]}): give it once",
                 sheet.at(r, columns["driver"]),
-                driver,
+                actual.driver,
             )
             continue
         seen[key] = a1(r, columns["driver"])
-        actuals.append(DriverActual(service, driver, year, value, basis, sheet.at(r, columns["service"])))
+        actuals.append(actual)
     return tuple(actuals)
+
+
+def _actual_row(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns) -> DriverActual | None:
+    """One row of the Actual drivers sheet, or None with its problems reported (each located to its cell)."""
+    service, driver = reader.text(sheet, r, columns["service"]), reader.text(sheet, r, columns["driver"])
+    year = reader.text(sheet, r, columns["year"])
+    value = reader.number(sheet, r, columns["value"], f"actual '{driver}'")
+    basis = reader.text(sheet, r, columns["basis"])
+    given = (("service", service), ("driver", driver), ("year", year), ("value", value))
+    blank = [key for key, v in given if v in ("", None)]
+    for key in blank:
+        if sheet.get(r, columns[key]) is None:
+            message = "an actual driver needs its service area, driver, year and value"
+            reader.error("VALUE_MISSING", message, sheet.at(r, columns[key]))
+    try:
+        if year:
+            check_financial_year(year, "year", "Year")
+    except RowProblem as problem:
+        reader.error(problem.code, str(problem), sheet.at(r, columns["year"]), year)
+        return None
+    if value is not None and value < 0:
+        message = f"the actual '{driver}' is {value}: a driver is 0 or more"
+        reader.error("NEGATIVE", message, sheet.at(r, columns["value"]), value)
+        return None
+    if blank or value is None:
+        return None
+    return DriverActual(service, driver, year, value, basis, sheet.at(r, columns["service"]))
