@@ -39,6 +39,10 @@ demo: $(DEMO_STAMP)
 	@# exit status 2 is the tracker's "written, with returns late or in error" (the example has some): expected here
 	$(BIN)/jwmodel track $(EXAMPLE)-monitoring/approved-version.json $(EXAMPLE)-monitoring/returns --as-of 2015-05-29 \
 	    -o out/tracker.xlsx --json out/tracker.json || [ $$? -eq 2 ]
+	@echo
+	@echo "East Herts and Stevenage after year 1 (ILLUSTRATIVE actuals): the yearly true-up of the shares"
+	$(BIN)/jwmodel true-up workbooks/examples/east-herts-stevenage-2011-actuals/approved-version.json \
+	    workbooks/examples/east-herts-stevenage-2011-actuals -o out/true-up.xlsx --json out/true-up.json
 
 test: $(STAMP) libreoffice
 	$(BIN)/python -m pytest

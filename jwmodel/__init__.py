@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         Report,
         Run,
         Tracking,
+        TrueUpRun,
         UsageError,
         check_files,
         compare,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         load_version,
         save_version,
         track,
+        true_up,
         version_of,
         write_outputs,
         write_templates,
@@ -51,6 +53,8 @@ __all__ = [
     "write_changes",
     "Tracking",
     "track",
+    "TrueUpRun",
+    "true_up",
     "write_outputs",
 ]
 
@@ -61,6 +65,7 @@ _SERVICE |= {"load_version", "save_version", "version_of", "Verification", "veri
 _SERVICE |= {"write_changes"}  # versions of the business case (issue 11)
 _SERVICE |= {"write_templates"}  # templates to send (issue 13)
 _SERVICE |= {"Tracking", "track"}  # after approval: tracking the benefits (issue 11)
+_SERVICE |= {"TrueUpRun", "true_up"}  # the yearly true-up on actual drivers (issue 12)
 _SERVICE |= {"write_outputs"}  # every output, on both cores where it pays (issue 14)
 
 

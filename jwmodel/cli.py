@@ -330,6 +330,7 @@ def parser() -> argparse.ArgumentParser:
     _templates_parser(sub)
     _versions_parsers(sub)
     _track_parser(sub)
+    _true_up_parser(sub)
     return p
 
 
@@ -621,6 +622,74 @@ def _track_parser(sub: Any) -> None:  # argparse's sub-parsers action
     t.add_argument("--workers", type=int, default=None, help="worker processes reading files")
     _programme_argument(t)
     t.set_defaults(run=cmd_track)
+
+
+# --- after approval: jwmodel true-up (the yearly true-up on actual drivers) ----------------------------
+
+
+def cmd_true_up(args: argparse.Namespace) -> int:
+    from jwmodel.excel.atomic import check_target
+    from jwmodel.service import true_up
+
+    for path in (args.output, args.json):
+        if path:
+            check_target(path)
+    result = true_up(
+        args.version,
+        args.folder,
+        year=args.year,
+        tolerance=args.tolerance,
+        cap=args.cap,
+        case=args.case,
+        include_drafts=args.include_drafts,
+        workers=args.workers,
+        programme=args.programme,
+    )
+    r = result.result
+    cap = "no damping" if r.cap is None else f"damping cap {r.cap} points"
+    print(f"True-up of {result.version} for {r.year} ({r.case.value} case, tolerance {r.tolerance} points, {cap})")
+    print("Balancing payment: trued-up share less paid, £000s (positive pays; in brackets, receives)")
+    for s in r.services:
+        moved = "" if s.moved is None else f", largest move {s.moved} point{'' if s.moved == 1 else 's'}"
+        damped = ", damped" if s.damped else ""
+        print(f"  {s.service}: {s.decision.value}{moved}{damped}")
+    for partner, balance in r.balances.items():
+        print(f"  {partner}: {money(balance, exact=True)}")
+    for x in r.settlements:
+        print(f"  {x.payer} pays {x.payee} {money(x.amount, exact=True)}")
+    for f in result.findings:
+        if f.severity.value == "error":
+            print(f"  {f}")
+    print(f"Wrote {result.write_workbook(args.output)}")
+    if args.json:
+        print(f"Wrote {result.write_json(args.json)}")
+    return OK if result.complete else SOME_REJECTED
+
+
+def _cap(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number of percentage points, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"0 or more percentage points, not {value}")
+    return value
+
+
+def _true_up_parser(sub: Any) -> None:  # argparse's sub-parsers action
+    t = sub.add_parser("true-up", help="true up a year's shares on the actual drivers the monitoring returns state")
+    t.add_argument("version", help="the approved version's file (jwmodel consolidate --save-version)")
+    t.add_argument("folder", help="folder holding the monitoring returns (their Actual drivers sheets)")
+    t.add_argument("-o", "--output", default="true-up.xlsx", help="true-up workbook to write (default: true-up.xlsx)")
+    t.add_argument("--json", help="also write the true-up JSON here")
+    t.add_argument("--year", help="the financial year to true up (default: the latest year the returns give)")
+    t.add_argument("--tolerance", default="3", help="points a share may move before the split is trued up (default 3)")
+    t.add_argument("--cap", type=_cap, default=None, help="damping: the most a share may move in a year, whole points")
+    t.add_argument("--case", default="central", help="the case the year's amounts are taken under (default: central)")
+    t.add_argument("--include-drafts", action="store_true", help="count returns whose cover says Draft")
+    t.add_argument("--workers", type=int, default=None, help="worker processes reading files")
+    _programme_argument(t)
+    t.set_defaults(run=cmd_true_up)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

@@ -210,6 +210,27 @@ class Code(StrEnum):
     RETURN_REOPENED = "RETURN_REOPENED", _W, "a return sent after the final, signed-off one for its period reopens it"
     RETURN_LATE = "RETURN_LATE", _I, "a return that came after the date it was due"
     RETURN_OUTSTANDING = "RETURN_OUTSTANDING", _W, "a return due by now has not come: it is on the chase list"
+    # --- the yearly true-up on actual drivers (jwmodel.trueup; issue 12) -------------------------------
+    ACTUALS_TWICE = (
+        "ACTUALS_TWICE",
+        _E,
+        "a monitoring return gives one driver's actual for a service and year twice: the return is refused",
+    )
+    ACTUALS_MISSING = (
+        "ACTUALS_MISSING",
+        _E,
+        "a partner in a driver- or baseline-based split gave no actual for the year: its estimate stands",
+    )
+    ACTUALS_SERVICE_UNKNOWN = (
+        "ACTUALS_SERVICE_UNKNOWN",
+        _E,
+        "an actual driver for a service area that is not in the approved version; not used",
+    )
+    ACTUALS_NOT_USED = (
+        "ACTUALS_NOT_USED",
+        _W,
+        "an actual driver the split does not use (another driver, an agreed split, a partner not in it)",
+    )
     # --- lines' identity, versions and targets (jwmodel.identity, jwmodel.versions; issue 11) ---
     LINE_ID_BAD = "LINE_ID_BAD", _E, "a line ID holds something other than letters, digits and - _ . /"
     LINE_ID_DUPLICATE = "LINE_ID_DUPLICATE", _E, "two lines of one file have one ID"

@@ -47,6 +47,7 @@ __all__ = [
     "LineReport",
     "SpendReport",
     "Measurement",
+    "DriverActual",
     "MonitoringReturn",
     "BenefitMeasure",
     "ReturnDue",
@@ -178,6 +179,19 @@ class Measurement:
 
 
 @dataclass(frozen=True, slots=True)
+class DriverActual:
+    """A partner's actual value of an apportionment driver of a service for a financial year (the yearly
+    true-up, ``jwmodel.trueup``): a named driver ("Users of the shared system") or ``baseline net``."""
+
+    service: str
+    driver: str
+    year: str
+    value: Decimal
+    basis: str = ""  # how it was measured ("payroll at 31 March 2013")
+    where: Location = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
 class MonitoringReturn:
     """One partner's monitoring return for one period."""
 
@@ -192,9 +206,10 @@ class MonitoringReturn:
     fte_released: Decimal | None = None
     setup: ProgrammeSetup | None = None
     file: str = ""
+    actuals: tuple[DriverActual, ...] = ()  # the Actual drivers sheet (optional: older returns have none)
 
     def __post_init__(self) -> None:
-        for name in ("lines", "spend", "measurements"):
+        for name in ("lines", "spend", "measurements", "actuals"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @property

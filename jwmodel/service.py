@@ -60,6 +60,8 @@ __all__ = [
     "write_changes",
     "Tracking",
     "track",
+    "TrueUpRun",
+    "true_up",
 ]
 
 DEFAULT_FIRST_YEAR = "2012/13"  # the plan's first year when neither the settings nor the covers give one
@@ -988,6 +990,175 @@ def _version_plan(version: Version) -> tuple[tuple[Any, ...], tuple[str, ...], t
     years = version.settings.plan
     lines = tuple(PlannedLine(share.line_id, share) for share in result.lines)
     return lines, years, coverage(version.programme, result.lines, years)
+
+
+# --- after approval: the yearly true-up on actual drivers (jwmodel true-up; issue 12) ----------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrueUpRun:
+    """One year's true-up of an approved version on a folder of monitoring returns (their Actual drivers).
+
+    ``result`` holds every figure (:class:`jwmodel.trueup.TrueUp`); ``sources`` is the folder's intake register,
+    each return that does not count marked; ``returns_findings`` what deciding which returns count found.
+    """
+
+    folder: Path
+    version: str
+    result: Any  # jwmodel.trueup.TrueUp
+    sources: tuple[SourceRecord, ...]
+    returns_findings: tuple[Finding, ...] = ()
+    include_drafts: bool = False
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return (*(f for s in self.sources for f in s.findings), *self.returns_findings, *self.result.findings)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def complete(self) -> bool:
+        """No file rejected and no error finding (every split that should be trued up was)."""
+        return not any(s.status == Status.REJECTED for s in self.sources) and not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        """The true-up JSON (docs/summary-json.md, "The true-up JSON"): the settings, then a section per
+        declared true-up table (``services``, ``shares``, ``payments``, ``settlements``), findings and sources."""
+        from decimal import Decimal
+
+        from jwmodel.summary import findings_section, number, sources_section
+        from jwmodel.tables.outputs import TRUE_UP_TABLES, as_dicts, true_up_rows
+
+        def cell(v: Any) -> Any:
+            if isinstance(v, Decimal):
+                return number(v)
+            return list(v) if isinstance(v, tuple) else v
+
+        r = self.result
+        document: dict[str, Any] = {
+            "version": self.version,
+            "year": r.year,
+            "case": r.case.value,
+            "tolerance": number(r.tolerance),
+            "cap": r.cap,
+            "include_drafts": self.include_drafts,
+        }
+        for table in TRUE_UP_TABLES:
+            document[table.name] = as_dicts(table, ([cell(v) for v in row] for row in true_up_rows(r, table)))
+        document["findings"] = findings_section(self.findings)
+        document["sources"] = sources_section(self.sources)
+        return document
+
+    def write_json(self, path: str | Path) -> Path:
+        """The true-up JSON, written atomically."""
+        return write_json(path, self.to_json())
+
+    def write_workbook(self, path: str | Path) -> Path:
+        """The true-up workbook (Summary, Shares, Payments, Findings, Sources), written atomically."""
+        from jwmodel.excel.trueup import write_true_up
+
+        return write_true_up(path, self.result, self.sources, self.findings, version=self.version)
+
+
+def _true_up_settings(year: str, tolerance: object, cap: object, case: str) -> Any:
+    from jwmodel.cases import Case
+    from jwmodel.money import MoneyError, to_decimal
+    from jwmodel.trueup import TrueUpSettings
+
+    try:
+        chosen = Case(case)
+        points = to_decimal(tolerance)
+    except (ValueError, MoneyError) as exc:
+        raise UsageError(
+            f"--case is prudent, central or optimistic and --tolerance a number of points ({exc})"
+        ) from exc
+    if points < 0:
+        raise UsageError(f"--tolerance is 0 or more percentage points, not {tolerance}")
+    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 0):
+        raise UsageError(f"--cap is a whole number of percentage points, 0 or more, not {cap!r}")
+    return TrueUpSettings(year, points, cap, chosen)
+
+
+def _true_up_year(year: str | None, returns: Sequence[Any], plan: Sequence[str]) -> str:
+    """The year asked for, else the latest year any return states an actual for; one of the plan's years."""
+    if year is None:
+        stated = sorted({a.year for r in returns for a in r.actuals})
+        if not stated:
+            raise UsageError("no return in the folder states an actual driver: nothing to true up (give --year)")
+        year = stated[-1]
+    if year not in plan:
+        raise UsageError(f"--year {year} is not a year of the version's plan ({plan[0]} to {plan[-1]})")
+    return year
+
+
+def _approved(path: str | Path) -> Version:
+    """The version file, or a usage error that says what to give instead of a consolidated summary JSON."""
+    try:
+        return load_version(path)
+    except UsageError:
+        try:
+            document = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            document = None
+        if isinstance(document, dict) and "totals" in document and "format" not in document:
+            raise UsageError(
+                f"{path}: a consolidated summary JSON holds the figures but not the rules, drivers and lines a "
+                "true-up needs: save the approved case with jwmodel consolidate --save-version and give that file"
+            ) from None
+        raise
+
+
+def true_up(
+    version: str | Path | Any,
+    folder: str | Path,
+    *,
+    year: str | None = None,
+    tolerance: object = "3",
+    cap: int | None = None,
+    case: str = "central",
+    include_drafts: bool = False,
+    workers: int | None = None,
+    programme: ProgrammeSource | None = None,
+    extractor: Callable[..., Any] | None = None,
+) -> TrueUpRun:
+    """True up a year of an approved version on the actual drivers the partners' monitoring returns state.
+
+    Args:
+        version: the approved version: its file (``jwmodel.save_version``), or the ``Version`` loaded. A
+            consolidated summary JSON does not hold the rules and lines a true-up needs: save a version.
+        folder: the folder of monitoring returns (only its top level is read).
+        year: the financial year to true up (default: the latest year any return states an actual for).
+        tolerance: percentage points a share may move before the split is trued up (default 3).
+        cap: damping: the most a share may move in the year, in whole points (default: no cap).
+        case: the case the year's shared amounts are taken under: prudent, central (default) or optimistic.
+        include_drafts: count returns whose cover says Draft.
+        workers, programme, extractor: as for :func:`track`.
+
+    Raises:
+        UsageError: ``folder`` is not a folder, the version cannot be read, or an option is not one.
+    """
+    from jwmodel.excel.monitoring_intake import read_monitoring_folder, settle_records
+    from jwmodel.monitoring import resolve_returns
+    from jwmodel.trueup import true_up as true_up_year
+    from jwmodel.versions import Version
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    approved, path = (version, None) if isinstance(version, Version) else (_approved(version), Path(version))
+    plan = approved.settings.plan
+    definition = _definition(programme, folder)
+    returns, records = read_monitoring_folder(
+        folder, definition=definition, workers=workers, extractor=extractor, leave_out=[path] if path else []
+    )
+    resolved = resolve_returns(returns, include_drafts=include_drafts)
+    settings = _true_up_settings(_true_up_year(year, resolved.used, plan), tolerance, cap, case)
+    result = consolidate(approved.programme, options=approved.options)
+    trued = true_up_year(approved.programme, result, resolved.used, plan, settings)
+    sources = settle_records(records, resolved.left_out)
+    return TrueUpRun(folder, approved.name, trued, sources, resolved.findings, include_drafts)
 
 
 # --- Writing the outputs on both cores (issue 14, part 6) --------------------------------------------

@@ -12,11 +12,12 @@ from pathlib import Path
 from jwmodel.consolidation import consolidate
 from jwmodel.definition import FILE_NAME, ProgrammeDefinition, validated
 from jwmodel.examples import east_herts_2011 as east_herts
+from jwmodel.examples import east_herts_2011_actuals as east_herts_actuals
 from jwmodel.examples import hampshire_2012 as hampshire
 from jwmodel.examples import hampshire_2012_monitoring as hampshire_monitoring
 from jwmodel.excel import schema as s
 from jwmodel.excel.model_workbook import write_model_workbook
-from jwmodel.excel.monitoring_example import write_monitoring_example
+from jwmodel.excel.monitoring_example import write_actuals_example, write_monitoring_example
 from jwmodel.excel.programme_file import write_definition
 from jwmodel.excel.templates import (
     proposal_name,
@@ -121,6 +122,7 @@ def build(root: Path) -> list[Path]:
     write_example(root)  # the model workbook; checked by tests/integration/test_addin_workbook.py
     returns, proposals = hampshire_submissions()  # after approval: monitored 2012/13 to 2014/15 (ILLUSTRATIVE)
     written += write_monitoring_example(hampshire_monitoring, root, HAMPSHIRE, returns, proposals)
+    written += write_actuals_example(east_herts_actuals, root, EAST_HERTS, root / EAST_HERTS_DIR)  # true-up, year 1
     return written
 
 

@@ -25,6 +25,7 @@ from jwmodel.excel.templates import (
 )
 from jwmodel.model import SavingLine
 from jwmodel.monitoring import (
+    DriverActual,
     LineReport,
     LineStatus,
     Measurement,
@@ -36,7 +37,7 @@ from jwmodel.monitoring import (
 )
 from jwmodel.submissions import Cover
 
-__all__ = ["FOLDER", "file_name", "example_returns", "write_monitoring_example"]
+__all__ = ["FOLDER", "file_name", "example_returns", "write_monitoring_example", "write_actuals_example"]
 
 FOLDER = Path("examples") / "hampshire-2012-monitoring"
 _STATUS = {"o": LineStatus.ON_TRACK, "r": LineStatus.AT_RISK, "d": LineStatus.DELIVERED, "x": LineStatus.DROPPED}
@@ -192,4 +193,37 @@ def write_monitoring_example(
     written.append(write_definition(folder / FILE_NAME, validated(monitored)))
     for name, r in example_returns(example, ids, cost_ids):
         written.append(write_monitoring_return(folder / name, definition.setup, r, lines=about))
+    return written
+
+
+# --- East Herts after year 1: the actual drivers for the yearly true-up (issue 12) --------------------
+
+
+def _actuals_return(example: Any, partner: str) -> MonitoringReturn:
+    contact, email, submitted = example.CONTACTS[partner]
+    cover = Cover(s.MONITORING_RETURN, s.VERSION, period_year(example.PERIOD), contact, email, submitted, "1")
+    name, role = example.SIGN_OFF[partner]
+    actuals = tuple(
+        DriverActual(service, example.DRIVER, example.YEAR, value, example.BASIS)
+        for service, value in example.ACTUALS[partner].items()
+    )
+    return MonitoringReturn(
+        cover, partner, example.PERIOD, ReturnStatus.FINAL, SignOff(name, role, submitted), actuals=actuals
+    )
+
+
+def write_actuals_example(example: Any, root: Path, definition: ProgrammeDefinition, business_case: Path) -> list[Path]:
+    """The East Herts true-up example under ``root`` (the workbooks/ folder): the approved version made from the
+    business case folder ``business_case`` (``approved-version.json``), the programme definition, and each
+    council's year-end monitoring return with its actual drivers (``example``: its data module)."""
+    from jwmodel.service import consolidate_folder, save_version
+
+    folder = root / "examples" / example.FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    run = consolidate_folder(business_case, workers=0, progress=False)
+    written = [save_version(run, folder / example.VERSION_FILE, example.VERSION_NAME, created=example.VERSION_CREATED)]
+    written.append(write_definition(folder / FILE_NAME, validated(definition)))
+    for partner in example.ACTUALS:
+        r = _actuals_return(example, partner)
+        written.append(write_monitoring_return(folder / file_name(partner, example.PERIOD), definition.setup, r))
     return written

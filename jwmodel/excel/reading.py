@@ -57,6 +57,7 @@ from jwmodel.model import (
     derived_net,
 )
 from jwmodel.monitoring import (
+    DriverActual,
     LineReport,
     LineStatus,
     Measurement,
@@ -957,6 +958,7 @@ def _taken(submission: PartnerReturn | WorkstreamProposal | MonitoringReturn) ->
             f"partner {submission.partner}, {submission.period} ({submission.status.value}): "
             f"{len(submission.lines)} lines, {len(submission.spend)} one-off costs, "
             f"{len(submission.measurements)} measurements"
+            + (f", {len(submission.actuals)} actual drivers" if submission.actuals else "")
         )
     if isinstance(submission, PartnerReturn):
         totals = " and stated totals" if submission.control_total else ""
@@ -970,11 +972,11 @@ def _taken(submission: PartnerReturn | WorkstreamProposal | MonitoringReturn) ->
     )
 
 
-OPTIONAL_SHEETS = frozenset({s.TARGETS, s.RECHARGES})  # a file from a template older than the sheet is read without it
+OPTIONAL_SHEETS = frozenset({s.TARGETS, s.RECHARGES, s.ACTUALS})  # a file from a template older than the sheet is read without it
 TEMPLATE_SHEETS = {
     s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.TARGETS, s.RECHARGES, s.LISTS),
     s.WORKSTREAM_PROPOSAL: (s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS),
-    s.MONITORING_RETURN: (s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.LISTS),
+    s.MONITORING_RETURN: (s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.ACTUALS, s.LISTS),
 }
 
 
@@ -1224,9 +1226,12 @@ def _read_monitoring_return(
     lines = _delivered(reader)
     spend = _spent(reader)
     measurements = _measured(reader)
+    actuals = _actual_drivers(reader) if s.ACTUALS in reader.book.sheet_names else ()
     if status is None or not period:
         return None
-    return MonitoringReturn(cover, code, period, status, sign_off, lines, spend, measurements, fte, setup, reader.file)
+    return MonitoringReturn(
+        cover, code, period, status, sign_off, lines, spend, measurements, fte, setup, reader.file, actuals
+    )
 
 
 def _rows_of(reader: _Reader, declared: Table) -> tuple[_Sheet, _Columns] | None:
@@ -1318,3 +1323,58 @@ def _measured(reader: _Reader) -> tuple[Measurement, ...]:
         elif value is not None:
             points.append(Measurement(measure, value, date, comment, sheet.at(r, columns["measure"])))
     return tuple(points)
+
+
+def _actual_drivers(reader: _Reader) -> tuple[DriverActual, ...]:
+    """The Actual drivers sheet (the yearly true-up): each row's service, driver, year and value, all required;
+    one driver of a service given twice for a year is ACTUALS_TWICE (an error: the return is refused)."""
+    found = _rows_of(reader, monitoring_tables.ACTUALS)
+    if found is None:
+        return ()
+    sheet, columns = found
+    seen: dict[tuple[str, str, str], str] = {}
+    actuals = []
+    for r in columns.rows:
+        actual = _actual_row(reader, sheet, r, columns)
+        if actual is None:
+            continue
+        key = (actual.service.casefold(), actual.driver.casefold(), actual.year)
+        if key in seen:
+            reader.error(
+                "ACTUALS_TWICE",
+                f"{actual.service}: the actual '{actual.driver}' for {actual.year} is given twice in this return "
+                f"(also {seen[key]}): give it once",
+                sheet.at(r, columns["driver"]),
+                actual.driver,
+            )
+            continue
+        seen[key] = a1(r, columns["driver"])
+        actuals.append(actual)
+    return tuple(actuals)
+
+
+def _actual_row(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns) -> DriverActual | None:
+    """One row of the Actual drivers sheet, or None with its problems reported (each located to its cell)."""
+    service, driver = reader.text(sheet, r, columns["service"]), reader.text(sheet, r, columns["driver"])
+    year = reader.text(sheet, r, columns["year"])
+    value = reader.number(sheet, r, columns["value"], f"actual '{driver}'")
+    basis = reader.text(sheet, r, columns["basis"])
+    given = (("service", service), ("driver", driver), ("year", year), ("value", value))
+    blank = [key for key, v in given if v in ("", None)]
+    for key in blank:
+        if sheet.get(r, columns[key]) is None:
+            message = "an actual driver needs its service area, driver, year and value"
+            reader.error("VALUE_MISSING", message, sheet.at(r, columns[key]))
+    try:
+        if year:
+            check_financial_year(year, "year", "Year")
+    except RowProblem as problem:
+        reader.error(problem.code, str(problem), sheet.at(r, columns["year"]), year)
+        return None
+    if value is not None and value < 0:
+        message = f"the actual '{driver}' is {value}: a driver is 0 or more"
+        reader.error("NEGATIVE", message, sheet.at(r, columns["value"]), value)
+        return None
+    if blank or value is None:
+        return None
+    return DriverActual(service, driver, year, value, basis, sheet.at(r, columns["service"]))

@@ -82,6 +82,7 @@ HEADER_ROW = i.HEADER_ROW
 # --- the monitoring return (after approval: jwmodel.monitoring) ------------------------------------
 MONITORING_RETURN = "jwmodel monitoring return"
 DELIVERED, SPEND, MEASUREMENTS = m.DELIVERED.sheet, m.SPEND.sheet, m.MEASUREMENTS.sheet
+ACTUALS = m.ACTUALS.sheet  # actual drivers for the yearly true-up (issue 12; optional: older returns lack it)
 RETURN_STATUSES = ("Draft", "Final")  # jwmodel.monitoring.ReturnStatus
 MONITORING_COVER = (
     *COMMON_COVER_START,

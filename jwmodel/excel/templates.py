@@ -58,8 +58,8 @@ SPARE_ROWS = {s.BASELINE: 5, s.OPTIONS: 3, s.DRIVERS: 3, s.SAVINGS: 15, s.ONE_OF
 MIN_ROWS = {s.BASELINE: 15, s.OPTIONS: 5, s.DRIVERS: 5, s.SAVINGS: 30, s.ONE_OFF: 10, s.TARGETS: 10}
 SPARE_ROWS |= {s.RECHARGES: 5}  # a partner return's charges to and from the other partners (issue 12)
 MIN_ROWS |= {s.RECHARGES: 10}
-SPARE_ROWS |= {s.DELIVERED: 5, s.SPEND: 3, s.MEASUREMENTS: 5}  # the monitoring return's tables
-MIN_ROWS |= {s.DELIVERED: 20, s.SPEND: 10, s.MEASUREMENTS: 10}
+SPARE_ROWS |= {s.DELIVERED: 5, s.SPEND: 3, s.MEASUREMENTS: 5, s.ACTUALS: 5}  # the monitoring return's tables
+MIN_ROWS |= {s.DELIVERED: 20, s.SPEND: 10, s.MEASUREMENTS: 10, s.ACTUALS: 10}
 
 PARTNER_INSTRUCTIONS = (
     "How to complete this partner return",
@@ -642,11 +642,17 @@ MONITORING_INSTRUCTIONS = (
     "   Status: on track, at risk, delivered or dropped; say why a figure differs from plan in the comment.",
     "3. One-off spend: each one-off cost's spend to date (cumulative from the start), by its Line ID.",
     "4. Benefits: each measurement of a non-financial benefit named in the benefits register, with its date.",
+    "   Actual drivers (once a year, for the yearly true-up of the shares): your own actual value of each driver a",
+    "   service's split uses (as named in the approved version; 'baseline net' for share of baseline), and its year.",
     "5. Save as .xlsx and send the file to the programme office. Check it first with: jwmodel check <this file>",
 )
 DELIVERED_GUIDANCE = "The whole line, £000s: cost positive, saving negative. Forecast: the whole financial year."
 SPEND_GUIDANCE = "Spend to date on each one-off cost of change, cumulative from the start (£000s)."
 MEASUREMENTS_GUIDANCE = "Measurements of the non-financial benefits in the programme's benefits register."
+ACTUALS_GUIDANCE = (
+    "Once a year: your own actual value of each driver a service's split uses ('baseline net' for share of "
+    "baseline), for the yearly true-up."
+)
 
 
 def _monitoring_lists(wb: Workbook, f: _Formats) -> None:
@@ -717,11 +723,13 @@ def write_monitoring_return(
             delivered = rows(data.lines, lambda r: {**_cells_of(r), "status": r.status.value})
             spend = rows(data.spend, _cells_of)
             measured = [_cells_of(m) for m in data.measurements]
+            actuals = [_cells_of(a) for a in data.actuals]
         else:
-            delivered, spend, measured = list(lines), [], []
+            delivered, spend, measured, actuals = list(lines), [], [], []
         _table(wb, f, monitoring_tables.DELIVERED, DELIVERED_GUIDANCE, (), delivered)
         _table(wb, f, monitoring_tables.SPEND, SPEND_GUIDANCE, (), spend)
         _table(wb, f, monitoring_tables.MEASUREMENTS, MEASUREMENTS_GUIDANCE, (), measured)
+        _table(wb, f, monitoring_tables.ACTUALS, ACTUALS_GUIDANCE, (), actuals)
         _lists(wb, f, setup)
         _monitoring_lists(wb, f)
         wb.get_worksheet_by_name(s.COVER).activate()

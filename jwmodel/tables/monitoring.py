@@ -19,6 +19,7 @@ __all__ = [
     "DELIVERED",
     "SPEND",
     "MEASUREMENTS",
+    "ACTUALS",
     "RETURN_TABLES",
     "outstanding_rows",
     "BY_LINE",
@@ -85,7 +86,27 @@ MEASUREMENTS = Table(
     sheet="Benefits",
 )
 
-RETURN_TABLES = (DELIVERED, SPEND, MEASUREMENTS)
+ACTUALS = Table(
+    "actuals",
+    "Actual drivers for the yearly true-up: your own actual values",
+    (
+        Column("service", "Service area", required=True, help="As in the approved version"),
+        Column(
+            "driver",
+            "Driver",
+            required=True,
+            help="The driver the service's split uses, as named in the approved version; 'baseline net' for a split "
+            "by share of baseline",
+        ),
+        Column("year", "Year", Kind.YEAR, required=True, help="The financial year the value is for, e.g. 2012/13"),
+        Column("value", "Actual value", Kind.NUMBER, required=True, help="Your own value; £000s for baseline net"),
+        Column("basis", "Basis", help="How it was measured (payroll at 31 March, cases closed in the year)"),
+    ),
+    excel_name="ActualsTable",
+    sheet="Actual drivers",
+)
+
+RETURN_TABLES = (DELIVERED, SPEND, MEASUREMENTS, ACTUALS)
 
 # --- the tracker ---------------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from jwmodel.business_case import ProgrammeAppraisal
@@ -22,6 +23,7 @@ from jwmodel.findings import Finding
 from jwmodel.model import Category
 from jwmodel.submissions import SourceRecord
 from jwmodel.tables import Column, Kind, Table
+from jwmodel.trueup import TrueUp
 
 __all__ = [
     "JOIN",
@@ -54,6 +56,12 @@ __all__ = [
     "as_dicts",
     "flat",
     "printable",
+    "TRUE_UP_SERVICES",
+    "TRUE_UP_SHARES",
+    "TRUE_UP_PAYMENTS",
+    "TRUE_UP_SETTLEMENTS",
+    "TRUE_UP_TABLES",
+    "true_up_rows",
 ]
 
 JOIN = "; "  # how a list value (a source's reasons) is written into one cell
@@ -462,3 +470,113 @@ def as_dicts(table: Table, rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]
     """Rows as dictionaries keyed by the table's column keys."""
     keys = table.keys
     return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+# --- the yearly true-up (jwmodel true-up; jwmodel.trueup) ---------------------------------------------
+
+TRUE_UP_SERVICES = Table(
+    "services",
+    "Each service area's split: trued up, within tolerance, or not trued up",
+    (
+        _c("service", "Service area"),
+        _c("option", "Participation option"),
+        _c("driver", "Trued up on", help="'baseline net' or the driver's name; blank for an agreed split"),
+        _c("decision", "Decision"),
+        _c("moved", "Largest move (points)", Kind.NUMBER, "the largest move of any share, estimate to actual"),
+        _c("damped", "Damping applied"),
+        _c("amount", "Shared amount for the year (£000s)", Kind.MONEY, "the shared lines' phased net figure"),
+        _c("lines", "Lines", help="the IDs of the lines whose year figures make the amount"),
+    ),
+    sheet="Summary",
+)
+TRUE_UP_SHARES = Table(
+    "shares",
+    "Shares by service area and partner: estimated, actual, trued up, and the balancing payment",
+    (
+        _c("service", "Service area"),
+        _c("partner", "Partner"),
+        _c("actual_value", "Actual driver", Kind.NUMBER, "the value the partner stated on its return"),
+        _c("basis", "Basis", help="how the partner measured it"),
+        _c("estimated", "Estimated share (%)", Kind.NUMBER),
+        _c("actual", "Actual share (%)", Kind.NUMBER),
+        _c("move", "Move (points)", Kind.NUMBER),
+        _c("decision", "Tolerance decision"),
+        _c("damped", "Damping applied"),
+        _c("trued_up", "Trued-up share (%)", Kind.NUMBER),
+        _c("paid", "Paid at the estimate (£000s)", Kind.MONEY),
+        _c("due", "Trued-up share (£000s)", Kind.MONEY),
+        _c("balancing_payment", "Balancing payment (£000s)", Kind.MONEY, "trued-up share less paid: positive pays"),
+    ),
+    sheet="Shares",
+)
+TRUE_UP_PAYMENTS = Table(
+    "payments",
+    "Each partner's balancing payment over every service area (positive: it pays; they add up to 0)",
+    (
+        _c("partner", "Partner"),
+        _c("paid", "Paid at the estimates (£000s)", Kind.MONEY),
+        _c("due", "Trued-up shares (£000s)", Kind.MONEY),
+        _c("balancing_payment", "Balancing payment (£000s)", Kind.MONEY, "positive when it pays"),
+        _c("direction", "Pays or receives"),
+    ),
+    sheet="Payments",
+)
+TRUE_UP_SETTLEMENTS = Table(
+    "settlements",
+    "From whom to whom: the fewest transfers that settle every balance",
+    (_c("payer", "Pays"), _c("payee", "To"), _c("amount", "Amount (£000s)", Kind.MONEY)),
+    sheet="Payments",
+)
+TRUE_UP_TABLES = (TRUE_UP_SERVICES, TRUE_UP_SHARES, TRUE_UP_PAYMENTS, TRUE_UP_SETTLEMENTS)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _share_rows(found: TrueUp) -> Iterator[Row]:
+    for s in found.services:
+        payments = s.payments
+        for p in s.estimated:
+            stated = s.values.get(p)
+            actual = None if s.actual is None else s.actual[p]
+            move = None if actual is None else actual - s.estimated[p]
+            yield (
+                s.service,
+                p,
+                None if stated is None else stated.value,
+                "" if stated is None else stated.basis,
+                s.estimated[p],
+                actual,
+                move,
+                s.decision.value,
+                _yes(s.damped),
+                s.trued_up[p],
+                s.paid[p],
+                s.due[p],
+                payments[p],
+            )
+
+
+def _payment_rows(found: TrueUp) -> Iterator[Row]:
+    zero = Decimal("0.000")
+    for p, balance in found.balances.items():
+        paid = sum((s.paid.get(p, zero) for s in found.services), zero)
+        due = sum((s.due.get(p, zero) for s in found.services), zero)
+        direction = "pays" if balance > 0 else "receives" if balance < 0 else "nothing to settle"
+        yield (p, paid, due, balance, direction)
+
+
+def true_up_rows(found: TrueUp, table: Table) -> Iterator[Row]:
+    """The rows of one of :data:`TRUE_UP_TABLES` for a year's true-up."""
+    if table is TRUE_UP_SERVICES:
+        for s in found.services:
+            yield (s.service, s.option, s.driver, s.decision.value, s.moved, _yes(s.damped), s.amount, s.lines)
+    elif table is TRUE_UP_SHARES:
+        yield from _share_rows(found)
+    elif table is TRUE_UP_PAYMENTS:
+        yield from _payment_rows(found)
+    elif table is TRUE_UP_SETTLEMENTS:
+        yield from ((x.payer, x.payee, x.amount) for x in found.settlements)
+    else:
+        raise KeyError(f"no true-up table {table.name!r}")

@@ -26,7 +26,7 @@ from jwmodel.monitoring import (
     resolve_returns,
 )
 from jwmodel.submissions import Cover
-from jwmodel.tables.monitoring import DELIVERED, MEASUREMENTS, SPEND
+from jwmodel.tables.monitoring import ACTUALS, DELIVERED, MEASUREMENTS, SPEND
 from jwmodel.tracking import track
 
 WORKBOOKS = Path(__file__).resolve().parents[2] / "workbooks"
@@ -83,8 +83,8 @@ def test_the_committed_template_has_the_declared_tables_and_cover(tmp_path):
     )
     for path in (tmp_path / "monitoring-HC.xlsx", WORKBOOKS / "monitoring_return.xlsx"):
         wb = openpyxl.load_workbook(path)
-        assert wb.sheetnames == [s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.LISTS]
-        for table in (DELIVERED, SPEND, MEASUREMENTS):
+        assert wb.sheetnames == [s.INSTRUCTIONS, s.COVER, s.DELIVERED, s.SPEND, s.MEASUREMENTS, s.ACTUALS, s.LISTS]
+        for table in (DELIVERED, SPEND, MEASUREMENTS, ACTUALS):
             ws = wb[table.sheet]
             assert [c.value for c in ws[s.HEADER_ROW + 1]][: len(table.columns)] == list(table.headers())
             assert table.excel_name in ws.tables

@@ -23,8 +23,9 @@ def test_regenerating_gives_the_committed_workbooks_by_meaning(regenerated):
     """Cells, formulas, cached values, validations, tables and names: not bytes, so an XlsxWriter
     upgrade that lays out the XML differently does not break it."""
     root, written = regenerated
-    assert len(written) == 72  # 3 templates, 10 Hampshire and 8 East Herts submissions, 2 programme definitions;
-    # the monitoring example: its business case (10 submissions, programme.json), version, programme.json, 36 returns
+    assert len(written) == 76  # 3 templates, 10 Hampshire and 8 East Herts submissions, 2 programme definitions;
+    # the monitoring example: its business case (10 submissions, programme.json), version, programme.json, 36 returns;
+    # the East Herts true-up example: its version, programme.json and 2 year-end returns with actual drivers
     for path in [*written, root / "joint_working_model.xlsx"]:
         committed = WORKBOOKS / path.relative_to(root)
         assert committed.exists(), f"{committed} is not committed: run `make workbooks`"

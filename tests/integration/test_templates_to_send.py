@@ -143,8 +143,8 @@ def test_table_headers_are_locked_and_not_coloured_like_inputs(tmp_path, name):
     main(["templates", str(tmp_path), *PROGRAMME])
     wb = openpyxl.load_workbook(tmp_path / name)
     tables = [(ws, t) for ws in wb.worksheets for t in ws.tables.values()]
-    # a return: Baseline, Targets, Recharges
-    assert len(tables) == {"return": 3, "proposal": 4, "monitoring": 3}[name.split("-")[0]]
+    # a return: Baseline, Targets, Recharges; a monitoring return: Delivered, Spend, Measurements, Actual drivers
+    assert len(tables) == {"return": 3, "proposal": 4, "monitoring": 4}[name.split("-")[0]]
     for ws, table in tables:
         assert ws.protection.sheet, ws.title
         header_row = ws[table.ref.split(":")[0]].row
