@@ -972,7 +972,8 @@ def _taken(submission: PartnerReturn | WorkstreamProposal | MonitoringReturn) ->
     )
 
 
-OPTIONAL_SHEETS = frozenset({s.TARGETS, s.RECHARGES, s.ACTUALS})  # a file from a template older than the sheet is read without it
+# A file from a template older than one of these sheets is read without it.
+OPTIONAL_SHEETS = frozenset({s.TARGETS, s.RECHARGES, s.ACTUALS})
 TEMPLATE_SHEETS = {
     s.PARTNER_RETURN: (s.INSTRUCTIONS, s.COVER, s.BASELINE, s.TARGETS, s.RECHARGES, s.LISTS),
     s.WORKSTREAM_PROPOSAL: (s.INSTRUCTIONS, s.COVER, s.OPTIONS, s.DRIVERS, s.SAVINGS, s.ONE_OFF, s.LISTS),
