@@ -24,10 +24,12 @@ if TYPE_CHECKING:
         check_files,
         compare,
         consolidate_folder,
+        leaver_statement,
         load_version,
         save_version,
         track,
         version_of,
+        write_leaver,
         write_outputs,
         write_templates,
     )
@@ -52,6 +54,8 @@ __all__ = [
     "Tracking",
     "track",
     "write_outputs",
+    "leaver_statement",
+    "write_leaver",
 ]
 
 from jwmodel.version import VERSION as __version__  # noqa: E402
@@ -62,6 +66,7 @@ _SERVICE |= {"write_changes"}  # versions of the business case (issue 11)
 _SERVICE |= {"write_templates"}  # templates to send (issue 13)
 _SERVICE |= {"Tracking", "track"}  # after approval: tracking the benefits (issue 11)
 _SERVICE |= {"write_outputs"}  # every output, on both cores where it pays (issue 14)
+_SERVICE |= {"leaver_statement", "write_leaver"}  # a partner leaving the partnership (issue 12)
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jwmodel.business_case import ProgrammeAppraisal
+from jwmodel.business_case import ProgrammeAppraisal, options_by_year
 from jwmodel.consolidation import Consolidation, LineShare
 from jwmodel.findings import Finding
 from jwmodel.model import Category
@@ -34,6 +34,9 @@ __all__ = [
     "APPORTIONMENT",
     "SUMMARY",
     "APPRAISAL",
+    "OPTIONS_BY_YEAR",
+    "LEAVER",
+    "LEAVER_SHARES",
     "OUTPUTS",
     "Output",
     "findings_rows",
@@ -45,6 +48,9 @@ __all__ = [
     "apportionment_rows",
     "appendix_a_rows",
     "appraisal_rows",
+    "options_by_year_rows",
+    "leaver_rows",
+    "leaver_shares_rows",
     "as_dicts",
     "flat",
     "printable",
@@ -212,6 +218,49 @@ APPRAISAL = Table(
     ),
 )
 
+OPTIONS_BY_YEAR = Table(
+    "options_by_year",
+    "Participation options in force by year",
+    (
+        _c("service", "Service area"),
+        _c("year", "Year", Kind.YEAR),
+        _c("option", "Option in force", help="the participation option in force in the year (docs/apportionment.md)"),
+    ),
+)
+
+LEAVER = Table(
+    "leaver",
+    "Leaver statement: what the leaving partner owes, by case",
+    (
+        _c("partner", "Partner", Kind.CODE),
+        _c("last_year", "Last year", Kind.YEAR, "the partner leaves at the end of this year"),
+        _c("case", "Case", Kind.CHOICE),
+        _c("one_off_costs", "Shared one-off costs to date", Kind.MONEY, "its share, to the end of its last year"),
+        _c(
+            "net_recurring",
+            "Net recurring cost/(saving) to date",
+            Kind.MONEY,
+            "its share of recurring savings (negative) and additional costs, to the end of its last year",
+        ),
+        _c("owed", "Owed", Kind.MONEY, "one-off costs plus net recurring cost/(saving), where positive; else 0"),
+    ),
+    sheet="Leaver statement",
+)
+
+LEAVER_SHARES = Table(
+    "leaver_shares",
+    "The remaining partners' shares without the leaver",
+    (
+        _c("service", "Service area"),
+        _c("option", "Option in force"),
+        _c("partner", "Partner", Kind.CODE),
+        _c("before", "Share with the leaver", Kind.PERCENT),
+        _c("after", "Share without", Kind.PERCENT, "blank where it cannot be worked out (see Findings)"),
+        _c("basis", "Basis", help="how the share without the leaver is found"),
+    ),
+    sheet="Remaining shares",
+)
+
 Row = tuple[Any, ...]
 
 
@@ -296,6 +345,24 @@ def apportionment_rows(result: Consolidation) -> Iterator[Row]:
             yield (*head, partner, percent)
 
 
+def options_by_year_rows(result: Consolidation, years: Sequence[str]) -> Iterator[Row]:
+    """Each service area's option in force in each year of the plan."""
+    for service, options in options_by_year(result, years).items():
+        for year, option in zip(years, options, strict=True):
+            yield (service, year, option)
+
+
+def leaver_rows(statement: Any) -> Iterator[Row]:
+    """A leaver statement's cases (``jwmodel.leaving.LeaverStatement``)."""
+    for c in statement.cases:
+        yield (statement.partner, statement.last_year, c.case.value, c.one_off_costs, c.net_recurring, c.owed)
+
+
+def leaver_shares_rows(statement: Any) -> Iterator[Row]:
+    for s in statement.shares:
+        yield (s.service, s.option, s.partner, s.before, s.after, s.basis)
+
+
 def appendix_a_rows(result: Consolidation) -> Iterator[Row]:
     for s in result.services:
         yield (
@@ -347,6 +414,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output(BASELINE, lambda run: baseline_rows(run.consolidation)),
     Output(APPORTIONMENT, lambda run: apportionment_rows(run.consolidation)),
     Output(APPRAISAL, lambda run: appraisal_rows(run.appraisal)),
+    Output(OPTIONS_BY_YEAR, lambda run: options_by_year_rows(run.consolidation, run.appraisal.years)),
     Output(FINDINGS, lambda run: findings_rows(run.findings)),
     Output(SOURCES, lambda run: sources_rows(run.sources)),
 )
