@@ -306,3 +306,11 @@ def test_each_years_partner_shares_add_up_exactly_to_the_years_total_whatever_op
     for year in range(len(YEARS)):
         assert sum((p.cashflow.net[year] for p in appraisal.by_partner), D(0)) == total.net[year]
         assert sum((p.cashflow.savings[year] for p in appraisal.by_partner), D(0)) == total.savings[year]
+
+
+def test_an_option_not_in_use_whose_chain_cannot_be_followed_is_a_warning_saying_it_would_be_an_error():
+    two, joins, other = _options()
+    broken = ParticipationOption(joins.name, joins.partners, joins.rule, from_year="2013/14", before="No such option")
+    result = consolidate(_programme((two, broken, other)))  # the default, "A and B", is in use
+    unusable = [f for f in result.findings if f.code == Code.OPTION_UNUSABLE]
+    assert len(unusable) == 1 and "(OPTION_BEFORE_UNKNOWN if this option is chosen)" in unusable[0].message
