@@ -298,9 +298,7 @@ def _timelines(
     timelines: dict[str, tuple[Step, ...]] = {}
     for service in programme.services:
         option = in_use.get(service.name)
-        for (
-            other
-        ) in service.options:  # an option not in use whose chain cannot be followed: a warning, as for its split
+        for other in service.options:  # an option not in use whose chain cannot be followed: a warning, as a split
             if other is not option and other.from_year:
                 findings.extend(
                     Finding(Code.OPTION_UNUSABLE, f"{f.message} ({f.code} if this option is chosen)", f.where)
