@@ -5,10 +5,12 @@ template older than the columns reads exactly as before; a year that is not a fi
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import openpyxl
 from jwaddin.convert import programme_from_tables
 
+import jwmodel
 from jwmodel.consolidation import consolidate
 from jwmodel.examples import east_herts_2011
 from jwmodel.excel.build_workbooks import EAST_HERTS_SETUP, submissions
@@ -98,3 +100,26 @@ def test_the_addins_conversion_reads_the_start_year_and_the_option_before():
     assert consolidate(programme, options={"ICT": east_herts_2011.JOINS}).options_in_use == {
         "ICT": east_herts_2011.JOINS
     }
+
+
+EAST_HERTS_FOLDER = Path(__file__).resolve().parents[2] / "workbooks" / "examples" / "east-herts-stevenage-2011"
+
+
+def test_the_workbook_marks_the_options_in_force_and_says_which_figures_follow_them(tmp_path):
+    run = jwmodel.consolidate_folder(EAST_HERTS_FOLDER, options={"*": east_herts_2011.JOINS}, workers=0)
+    path = run.write_workbook(tmp_path / "c.xlsx")
+    ws = openpyxl.load_workbook(path)["Apportionment"]
+    marks = {(ws.cell(r, 1).value, ws.cell(r, 2).value): ws.cell(r, 4).value for r in range(4, ws.max_row + 1)}
+    assert marks[("ICT", east_herts_2011.JOINS)] == "IN USE from 2013/14"
+    assert marks[("ICT", east_herts_2011.TWO)] == "IN FORCE to 2012/13"
+    assert marks[("ICT", east_herts_2011.THREE)] in (None, "")
+    notes = [ws.cell(r, 1).value or "" for r in range(1, ws.max_row + 1)]
+    assert any(n.startswith("Participation over time:") and "Appendix A" in n for n in notes)
+
+
+def test_the_options_by_year_table_has_a_row_per_service_area_and_year():
+    run = jwmodel.consolidate_folder(EAST_HERTS_FOLDER, options={"*": east_herts_2011.JOINS}, workers=0)
+    table, rows = run.table("options_by_year")
+    assert table.keys == ("service", "year", "option")
+    assert ("ICT", "2012/13", east_herts_2011.TWO) in rows and ("ICT", "2013/14", east_herts_2011.JOINS) in rows
+    assert len(rows) == 5 * 5  # five service areas, five plan years (2011/12 to 2015/16)
