@@ -478,7 +478,7 @@ def rules(table: Table) -> tuple[tuple[ServiceArea, ...], dict[str, str]]:
             try:
                 inputs.check_financial_year(from_year, "from_year", "From year")
             except inputs.RowProblem as exc:
-                raise FunctionInputError(f"{table.where(n, 'from_year')}: {exc}") from None
+                raise FunctionInputError(f"{table.where(n, 'from_year')}: {str(exc).partition(': ')[2]}") from None
         options.setdefault(service, []).append(
             ParticipationOption(name, partner_list, rule, default, from_year=from_year, before=before)
         )

@@ -8,6 +8,8 @@ import dataclasses
 from pathlib import Path
 
 import openpyxl
+import pytest
+from jwaddin._runtime import FunctionInputError
 from jwaddin.convert import programme_from_tables
 
 import jwmodel
@@ -123,3 +125,11 @@ def test_the_options_by_year_table_has_a_row_per_service_area_and_year():
     assert table.keys == ("service", "year", "option")
     assert ("ICT", "2012/13", east_herts_2011.TWO) in rows and ("ICT", "2013/14", east_herts_2011.JOINS) in rows
     assert len(rows) == 5 * 5  # five service areas, five plan years (2011/12 to 2015/16)
+
+
+def test_the_addins_conversion_refuses_a_from_year_that_is_not_a_financial_year():
+    header = inputs.OPTIONS.headers(("EHC", "SBC"))
+    row = dict.fromkeys(header, "")
+    row.update({"Service area": "ICT", "Option": "x", "Partners": "EHC, SBC", "Method": "none", "From year": "2013"})
+    with pytest.raises(FunctionInputError, match="rules_table, row 1, From year: expected a financial year such as 2013/14"):
+        programme_from_tables(rules_table=[list(header), [row[h] for h in header]])
