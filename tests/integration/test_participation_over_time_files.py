@@ -131,5 +131,7 @@ def test_the_addins_conversion_refuses_a_from_year_that_is_not_a_financial_year(
     header = inputs.OPTIONS.headers(("EHC", "SBC"))
     row = dict.fromkeys(header, "")
     row.update({"Service area": "ICT", "Option": "x", "Partners": "EHC, SBC", "Method": "none", "From year": "2013"})
-    with pytest.raises(FunctionInputError, match="rules_table, row 1, From year: expected a financial year such as 2013/14"):
+    with pytest.raises(
+        FunctionInputError, match="rules_table, row 1, From year: expected a financial year such as 2013/14"
+    ):
         programme_from_tables(rules_table=[list(header), [row[h] for h in header]])
