@@ -197,6 +197,15 @@ class Consolidation:
         object.__setattr__(self, "shares_by_service", frozen_map(self.shares_by_service))
         object.__setattr__(self, "timelines", frozen_map(self.timelines))
 
+    def participates(self, partner: str) -> bool:
+        """Whether the partner takes a share of some counted line, in some year (participation over time)."""
+        for line in self.lines:
+            if line.included and partner in line.shares:
+                return True
+            if any(p.applies and p.percentages and partner in p.percentages for p in line.phases):
+                return True
+        return False
+
     def partner_service(self, partner: str, service: str, kind: str = "saving") -> Range:
         """A partner's share of one service's included lines of a kind ('saving' counts recurring only)."""
         return self.shares_by_service.get((partner, service, kind), Range())

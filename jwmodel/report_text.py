@@ -284,7 +284,7 @@ def comparison_table(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal
         paybacks: list[Decimal | str] = []
         for name, result, appraisal in runs:
             p, a = result.by_partner[i], appraisal.by_partner[i]
-            if not any(partner in line.shares for line in result.lines if line.included):
+            if not result.participates(partner):
                 rows.append((partner, name, "not a participant", "", "", "", "", ""))
                 figures.append(None)
                 continue

@@ -260,7 +260,7 @@ def comparison(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal]]) ->
                 "by_partner": [
                     {
                         "partner": p.partner,
-                        "participates": any(p.partner in line.shares for line in result.lines if line.included),
+                        "participates": result.participates(p.partner),
                         "recurring": _range(p.recurring),
                         "one_off": _range(p.one_off),
                         "npv_central": rounded(a.npv[Case.CENTRAL]),

@@ -314,3 +314,14 @@ def test_an_option_not_in_use_whose_chain_cannot_be_followed_is_a_warning_saying
     result = consolidate(_programme((two, broken, other)))  # the default, "A and B", is in use
     unusable = [f for f in result.findings if f.code == Code.OPTION_UNUSABLE]
     assert len(unusable) == 1 and "(OPTION_BEFORE_UNKNOWN if this option is chosen)" in unusable[0].message
+
+
+def test_a_partner_that_leaves_before_the_end_of_the_plan_still_participates_and_one_never_in_force_does_not():
+    options = (
+        *_options(),
+        ParticipationOption("A leaves in 2014/15", ("B", "C"), _fixed(B=70, C=30), from_year="2014/15", before=JOINS),
+    )
+    leaves = consolidate(_programme(options), options={"S": "A leaves in 2014/15"})
+    assert leaves.participates("A")  # in 2012/13 and 2013/14, though not under the option in use
+    assert not any("A" in line.shares for line in leaves.lines)  # Appendix A's shares: the option in use only
+    assert not consolidate(_programme()).participates("C")  # "A and B" throughout
