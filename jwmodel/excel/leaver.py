@@ -51,7 +51,8 @@ def write_leaver_workbook(path: str | Path, statement: LeaverStatement) -> Path:
         ):
             ws = wb.add_worksheet(table.sheet or table.title)
             page_setup(ws, programme=about, sheet_title=table.sheet or table.title, header_rows=4)
-            write_value(ws, 0, 0, f"{about}: {table.title}" if table is LEAVER else table.title, formats.title)
+            title = f"{about}: what {statement.partner} owes, by case" if table is LEAVER else table.title
+            write_value(ws, 0, 0, title, formats.title)
             note = (
                 f"£000s. Rule: {LEAVER_RULE}. Years counted: {', '.join(statement.years)}."
                 if table is LEAVER
