@@ -272,7 +272,7 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
     _check_partner_codes(programme, set(programme.partner_codes), findings)
     lines = []
     for line in (*programme.saving_lines, *programme.one_off_costs):
-        phases = _phases(line, timelines.get(line.service, ()), programme, in_force)
+        phases = _phases(line, timelines.get(line.service, ()), programme, in_force, findings)
         lines.append(
             _line_share(
                 line,
@@ -327,18 +327,30 @@ def _phases(
     steps: Sequence[Step],
     programme: Programme,
     in_force: Mapping[tuple[str, str], Mapping[str, Decimal] | None],
+    findings: list[Finding],
 ) -> tuple[LinePhase, ...]:
-    """The line under each option of its service's timeline (none where the option does not change)."""
+    """The line under each option of its service's timeline (none where the option does not change).
+
+    A line that counts under an option in force before the option in use, which gives no split, is reported as
+    not apportioned in those years (under the option in use, ``_line_share`` reports it).
+    """
     service = programme.service(line.service)
     if not steps or service is None:
         return ()
     phases = []
     for name in dict.fromkeys(step.option for step in steps):
         option = service.option(name)
-        _, percentages = _basis(
+        basis, percentages = _basis(
             line.service, option, {line.service: in_force.get((line.service, name))}, line.sole_bearer
         )
-        phases.append(LinePhase(name, line_applies(line, option), percentages))
+        applies = line_applies(line, option)
+        if applies and percentages is None and name != steps[-1].option and line.estimate != Range():
+            message = (
+                f"{line.service}: '{line.description}': in the years '{name}' is in force it cannot be split between "
+                f"partners ({basis}); it is in the service's flows those years but in no partner's share"
+            )
+            findings.append(Finding(Code.NOT_APPORTIONED, message, line.where))
+        phases.append(LinePhase(name, applies, percentages))
     return tuple(phases)
 
 

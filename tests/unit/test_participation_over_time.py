@@ -326,3 +326,16 @@ def test_a_partner_that_leaves_before_the_end_of_the_plan_still_participates_and
     shared = [line for line in leaves.lines if not line.description.startswith("A's own")]  # A's own: sole bearer
     assert not any("A" in line.shares for line in shared)  # Appendix A's shares: the option in use only
     assert not consolidate(_programme()).participates("C")  # "A and B" throughout
+
+
+def test_a_line_counted_while_an_option_with_no_split_is_in_force_is_reported_not_apportioned_those_years():
+    two, joins, other = _options()
+    nothing_shared = ParticipationOption(TWO, ("A", "B"), ApportionmentRule(Method.NONE), default=True)
+    result = consolidate(_programme((nothing_shared, joins, other)), options={"S": JOINS})
+    found = [f for f in result.findings if f.code == Code.NOT_APPORTIONED]
+    assert {f.message.split("'")[1] for f in found} == {"Shared saving", "Set-up"}  # A's own study: its sole bearer
+    assert all("in the years 'A and B' is in force" in f.message for f in found)
+    net = _partner_net(_programme((nothing_shared, joins, other)), {"S": JOINS})
+    # 2012/13: nothing is split but A's own study (0.050); from 2013/14 as before
+    assert [net[p][0] for p in ("A", "B", "C")] == [D("0.050"), D("0.000"), D("0.000")]
+    assert net["A"][1:] == (D("-0.056"), D("-0.056"))
