@@ -35,6 +35,14 @@ demo: $(DEMO_STAMP)
 	$(BIN)/jwmodel compare workbooks/examples/east-herts-stevenage-2011 --with "*=EHC, SBC and NHDC" \
 	    --base-name "Two councils" --name "With North Herts" --json out/east-herts-comparison.json
 	@echo
+	@echo "East Herts and Stevenage (ILLUSTRATIVE): North Herts joining in 2013/14, the third year of the plan"
+	$(BIN)/jwmodel compare workbooks/examples/east-herts-stevenage-2011 --with "*=North Herts joins in 2013/14" \
+	    --base-name "Two councils" --name "North Herts from 2013/14" --json out/east-herts-joins-2013.json
+	@echo
+	@echo "East Herts and Stevenage (ILLUSTRATIVE): the leaver statement if East Herts left after 2013/14"
+	$(BIN)/jwmodel leaver workbooks/examples/east-herts-stevenage-2011 --partner EHC --after 2013/14 \
+	    --option "*=North Herts joins in 2013/14" -o out/east-herts-leaver.xlsx --json out/east-herts-leaver.json
+	@echo
 	@echo "Hampshire 2012 after approval (ILLUSTRATIVE returns): the benefits tracked against the approved version"
 	@# exit status 2 is the tracker's "written, with returns late or in error" (the example has some): expected here
 	$(BIN)/jwmodel track $(EXAMPLE)-monitoring/approved-version.json $(EXAMPLE)-monitoring/returns --as-of 2015-05-29 \

@@ -25,11 +25,13 @@ if TYPE_CHECKING:
         check_files,
         compare,
         consolidate_folder,
+        leaver_statement,
         load_version,
         save_version,
         track,
         true_up,
         version_of,
+        write_leaver,
         write_outputs,
         write_templates,
     )
@@ -56,6 +58,8 @@ __all__ = [
     "TrueUpRun",
     "true_up",
     "write_outputs",
+    "leaver_statement",
+    "write_leaver",
 ]
 
 from jwmodel.version import VERSION as __version__  # noqa: E402
@@ -67,6 +71,7 @@ _SERVICE |= {"write_templates"}  # templates to send (issue 13)
 _SERVICE |= {"Tracking", "track"}  # after approval: tracking the benefits (issue 11)
 _SERVICE |= {"TrueUpRun", "true_up"}  # the yearly true-up on actual drivers (issue 12)
 _SERVICE |= {"write_outputs"}  # every output, on both cores where it pays (issue 14)
+_SERVICE |= {"leaver_statement", "write_leaver"}  # a partner leaving the partnership (issue 12)
 
 
 def __getattr__(name: str) -> Any:

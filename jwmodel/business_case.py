@@ -12,7 +12,7 @@ recurring savings; its ``costs`` are the one-off costs of change and any recurri
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,6 +25,8 @@ from jwmodel.findings import Finding
 from jwmodel.model import Category, frozen_map
 from jwmodel.money import POUND, split_units
 from jwmodel.optimism import OptimismBias, bias_from
+from jwmodel.participation import in_force as in_force_years
+from jwmodel.participation import outside_plan_findings
 from jwmodel.phasing import SAVING, Cashflow, PhasingError, financial_years, phase_line, total_cashflow
 
 __all__ = [
@@ -34,6 +36,8 @@ __all__ = [
     "SwitchingValue",
     "ProgrammeAppraisal",
     "appraise_programme",
+    "options_by_year",
+    "partner_flows",
     "settings_from",
 ]
 
@@ -146,7 +150,7 @@ Totals = dict[Case, tuple[list[Decimal], list[Decimal]]]
 
 
 def _counts(line: LineShare) -> bool:
-    return line.included and not (line.kind == SAVING and line.category == Category.NON_CASHABLE.value)
+    return line.counts_in_some_year and not (line.kind == SAVING and line.category == Category.NON_CASHABLE.value)
 
 
 def _empty(n: int) -> Totals:
@@ -224,22 +228,79 @@ def _add(line: LineShare, phased: Mapping[Case, Cashflow], service: Totals, part
                     units[year] += shares[partner]
 
 
+def _add_by_year(
+    line: LineShare,
+    phased: Mapping[Case, Cashflow],
+    service: Totals,
+    partners: Mapping[str, Units],
+    options: Sequence[str],
+) -> None:
+    """``_add`` for a line whose service's option changes over the plan (``options``: the option in force by year).
+
+    In each year the line counts only if it applies under the option then in force, and its figure is
+    split by that option's percentages, exactly to £1.
+    """
+    phases = {phase.option: phase for phase in line.phases}
+    split: dict[tuple[Decimal, str], dict[str, int]] = {}
+    for case, flow in phased.items():
+        for stream, values in enumerate((flow.savings, flow.costs)):
+            row = service[case][stream]
+            for year, value in enumerate(values):
+                phase = phases.get(options[year])
+                if not value or phase is None or not phase.applies:
+                    continue
+                row[year] += value
+                weights = phase.percentages
+                if not weights:
+                    continue
+                shares = split.get((value, phase.option))
+                if shares is None:
+                    shares = split[(value, phase.option)] = split_units(_pound_units(value), weights)
+                for partner, units in shares.items():
+                    if partner in partners:
+                        partners[partner][case][stream][year] += units
+
+
+def options_by_year(result: Consolidation, years: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Each service area's option in force in each year of the plan (the option in use throughout where it does
+    not change over the plan)."""
+    return {
+        name: in_force_years(result.timelines[name], years) if name in result.timelines else (option,) * len(years)
+        for name, option in result.options_in_use.items()
+    }
+
+
 def _accumulate(
-    result: Consolidation, years: tuple[str, ...]
+    result: Consolidation, years: tuple[str, ...], select: Callable[[LineShare], bool] | None = None
 ) -> tuple[dict[str, Totals], dict[str, Totals], list[Finding]]:
-    """Every counted line phased and totalled by service and by partner, with the lines left out."""
+    """Every counted line (that ``select`` keeps, or all) phased and totalled by service and by partner, with
+    the lines left out."""
     services: dict[str, Totals] = {s.service: _empty(len(years)) for s in result.services}
     partners: dict[str, Units] = {p: _empty_units(len(years)) for p in result.partners}
+    in_force = {name: in_force_years(steps, years) for name, steps in result.timelines.items()}
     findings: list[Finding] = []
     for line in result.lines:
-        if not _counts(line):
+        if not _counts(line) or (select is not None and not select(line)):
             continue
         phased = _phased(line, years)
         if isinstance(phased, Finding):
             findings.append(phased)
             continue
-        _add(line, phased, services.setdefault(line.service, _empty(len(years))), partners)
+        totals = services.setdefault(line.service, _empty(len(years)))
+        if line.phases and line.service in in_force:
+            _add_by_year(line, phased, totals, partners, in_force[line.service])
+        else:
+            _add(line, phased, totals, partners)
     return services, {p: _in_pounds(units) for p, units in partners.items()}, findings
+
+
+def partner_flows(
+    result: Consolidation, years: tuple[str, ...], select: Callable[[LineShare], bool] | None = None
+) -> dict[str, dict[Case, Cashflow]]:
+    """Each partner's flows by year under every case, of the counted lines ``select`` keeps (or all), split year
+    by year exactly as the appraisal splits them (no optimism bias)."""
+    _, partners, _ = _accumulate(result, tuple(years), select)
+    return {name: _flows(totals, years, None) for name, totals in partners.items()}
 
 
 def _flows(totals: Totals, years: tuple[str, ...], bias: OptimismBias | None) -> dict[Case, Cashflow]:
@@ -306,8 +367,13 @@ def appraise_programme(result: Consolidation, settings: AppraisalSettings = Appr
         by_partner=tuple(_subject(n, f, settings) for n, f in by_partner.items()),
         switching=_switching_values(central, by_service, settings),
         tornado=tornado(by_service, settings.schedule),
-        findings=(*findings, *blank_start_findings(result, years)),
+        findings=(*findings, *blank_start_findings(result, years), *_timeline_findings(result, years)),
     )
+
+
+def _timeline_findings(result: Consolidation, years: Sequence[str]) -> tuple[Finding, ...]:
+    """A warning for each option starting outside the plan (jwmodel.participation)."""
+    return tuple(f for name, steps in result.timelines.items() for f in outside_plan_findings(name, steps, years))
 
 
 # --- A blank start year (issue 13): the default said, not left to look like an immediate payback ---

@@ -220,6 +220,31 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return OK if base.complete else SOME_REJECTED
 
 
+def cmd_leaver(args: argparse.Namespace) -> int:
+    """The leaver statement of one partner leaving at the end of a plan year (``jwmodel.leaving``)."""
+    from jwmodel.excel.atomic import check_target
+    from jwmodel.report_text import leaver_text
+    from jwmodel.service import leaver_statement, write_leaver
+
+    for path in (args.output, args.json):
+        if path:
+            check_target(path)
+    run, statement = leaver_statement(
+        args.folder,
+        args.partner,
+        args.after,
+        options=_options(args.option),
+        settings=_settings(args),
+        workers=args.workers,
+        programme=args.programme,
+    )
+    print(leaver_text(statement))
+    written = write_leaver(statement, workbook=args.output, json_path=args.json)
+    if written:
+        print("Wrote " + ", ".join(str(x) for x in written))
+    return OK if run.complete and not statement.findings else SOME_REJECTED
+
+
 UNCHECKED_LISTS = (
     "no programme.json beside this file (and no --programme FILE): its Lists sheet was not compared with "
     "the programme's own partners and service areas"
@@ -326,6 +351,7 @@ def parser() -> argparse.ArgumentParser:
 
     _consolidate_parser(sub)
     _compare_parser(sub)
+    _leaver_parser(sub)
     _check_parser(sub)
     _templates_parser(sub)
     _versions_parsers(sub)
@@ -418,6 +444,29 @@ def _compare_parser(sub: Any) -> None:  # argparse's sub-parsers action
     _programme_argument(m)
     _appraisal_arguments(m)
     m.set_defaults(run=cmd_compare)
+
+
+def _leaver_parser(sub: Any) -> None:  # argparse's sub-parsers action
+    m = sub.add_parser(
+        "leaver",
+        help="the leaver statement: what a partner leaving after a plan year owes, and the others' shares after",
+    )
+    m.add_argument("folder")
+    m.add_argument("--partner", required=True, help="the leaving partner's code, e.g. EHC")
+    m.add_argument("--after", required=True, metavar="YEAR", help="its last plan year, e.g. 2013/14")
+    m.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="SERVICE=OPTION",
+        help='the options in use ("*=OPTION" for every service area that has it; default: the defaults)',
+    )
+    m.add_argument("-o", "--output", help="write the leaver statement workbook (.xlsx)")
+    m.add_argument("--json", help="write the leaver statement as JSON")
+    m.add_argument("--workers", type=int, default=None)
+    _programme_argument(m)
+    _appraisal_arguments(m)
+    m.set_defaults(run=cmd_leaver)
 
 
 def _check_parser(sub: Any) -> None:  # argparse's sub-parsers action

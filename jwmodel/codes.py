@@ -158,6 +158,26 @@ class Code(StrEnum):
     OPTION_NONE = "OPTION_NONE", _E, "a proposal gives no participation option, so nothing in it is apportioned"
     LINE_CONDITION_NOT_MET = "LINE_CONDITION_NOT_MET", _I, "a line that applies only if a partner joins; not counted"
     PHASING_OUTSIDE_PLAN = "PHASING_OUTSIDE_PLAN", _E, "a line's phasing falls outside the plan's years; not appraised"
+    OPTION_BEFORE_UNKNOWN = (
+        "OPTION_BEFORE_UNKNOWN",
+        _E,
+        "an option's 'Before then' names no option of its service area (or is blank with no default)",
+    )
+    OPTION_TIMELINE = (
+        "OPTION_TIMELINE",
+        _E,
+        "options in force before one another run in a circle, or a start year is not a usable year",
+    )
+    OPTION_START_OUTSIDE_PLAN = (
+        "OPTION_START_OUTSIDE_PLAN",
+        _W,
+        "an option starts before the plan's first year or after its last",
+    )
+    LEAVER_SHARES_UNDECIDED = (
+        "LEAVER_SHARES_UNDECIDED",
+        _W,
+        "a leaver statement cannot give the remaining partners' shares: no option names them",
+    )
 
     # --- the programme definition (the partners and service areas are the programme office's) ---
     PROGRAMME_ASSUMED = (

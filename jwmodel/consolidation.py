@@ -33,6 +33,7 @@ from jwmodel.model import (
     frozen_map,
 )
 from jwmodel.money import MoneyError, allocate, display
+from jwmodel.participation import Step, timeline
 from jwmodel.phasing import Profile
 from jwmodel.recharges import Recharges
 from jwmodel.rules import baseline_findings, control_total_findings, has_error, line_findings
@@ -42,6 +43,8 @@ __all__ = [
     "ServiceTotals",
     "ApportionmentRow",
     "LineShare",
+    "LinePhase",
+    "line_applies",
     "PartnerBaseline",
     "PartnerTotals",
     "Consolidation",
@@ -93,11 +96,26 @@ class ApportionmentRow:
     driver: str = ""
     sole_bearer: str = ""
     basis: str = ""  # where driver values come from, e.g. "ILLUSTRATIVE ASSUMPTION..."
+    from_year: str = ""  # the plan year the option starts in ('' : every year)
+    before: str = ""  # the option in force before then ('' : the default)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "partners", tuple(self.partners))
         if self.shares is not None:
             object.__setattr__(self, "shares", frozen_map(self.shares))
+
+
+@dataclass(frozen=True, slots=True)
+class LinePhase:
+    """A line under one option of its service area's timeline: whether it applies then, and its split then."""
+
+    option: str
+    applies: bool
+    percentages: Mapping[str, Decimal] | None = None
+
+    def __post_init__(self) -> None:
+        if self.percentages is not None:
+            object.__setattr__(self, "percentages", frozen_map(self.percentages))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +139,12 @@ class LineShare:
     profile: Profile | None = None
     percentages: Mapping[str, Decimal] | None = None  # the split applied (for phasing by partner)
     line_id: str = ""  # the line's stable ID (jwmodel.identity)
+    phases: tuple[LinePhase, ...] = ()  # by option in force, where its service's options change over the plan
+
+    @property
+    def counts_in_some_year(self) -> bool:
+        """Counted in the appraisal in at least one year: included, or applying under an option in force earlier."""
+        return self.included or any(p.applies for p in self.phases)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", LineKind(self.kind))
@@ -165,6 +189,7 @@ class Consolidation:
         default_factory=FrozenMap, compare=False, repr=False
     )
     recharges: Recharges | None = None  # matched, eliminated and scheduled over the plan's years (jwmodel.recharges)
+    timelines: Mapping[str, tuple[Step, ...]] = field(default_factory=FrozenMap)  # services whose option changes
 
     def __post_init__(self) -> None:
         for name in ("partners", "services", "apportionment", "lines", "by_partner", "baseline", "baseline_entries"):
@@ -172,6 +197,16 @@ class Consolidation:
         object.__setattr__(self, "findings", tuple(self.findings))
         object.__setattr__(self, "options_in_use", frozen_map(self.options_in_use))
         object.__setattr__(self, "shares_by_service", frozen_map(self.shares_by_service))
+        object.__setattr__(self, "timelines", frozen_map(self.timelines))
+
+    def participates(self, partner: str) -> bool:
+        """Whether the partner takes a share of some counted line, in some year (participation over time)."""
+        for line in self.lines:
+            if line.included and partner in line.shares:
+                return True
+            if any(p.applies and p.percentages and partner in p.percentages for p in line.phases):
+                return True
+        return False
 
     def partner_service(self, partner: str, service: str, kind: str = "saving") -> Range:
         """A partner's share of one service's included lines of a kind ('saving' counts recurring only)."""
@@ -230,21 +265,25 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
     in_use = {
         service.name: _chosen_option(service, chosen.get(service.name), findings) for service in programme.services
     }
+    timelines = _timelines(programme, in_use, findings)
     found, counted = baseline_findings(programme.baseline)  # the single-file rules, as check runs them
     findings.extend(found)
     programme = replace(programme, baseline=counted)  # a baseline row with an error is not counted
 
-    apportionment, shares_in_use = _apportionment_table(programme, in_use, findings)
+    apportionment, shares_in_use, in_force = _apportionment_table(programme, in_use, findings, timelines)
     _check_partner_codes(programme, set(programme.partner_codes), findings)
-    lines = [
-        _line_share(
-            line,
-            *_basis(line.service, in_use.get(line.service), shares_in_use, line.sole_bearer),
-            _included(line, in_use, findings),
-            findings,
+    lines = []
+    for line in (*programme.saving_lines, *programme.one_off_costs):
+        phases = _phases(line, timelines.get(line.service, ()), programme, in_force, findings)
+        lines.append(
+            _line_share(
+                line,
+                *_basis(line.service, in_use.get(line.service), shares_in_use, line.sole_bearer),
+                _included(line, in_use, findings, phases),
+                findings,
+                phases,
+            )
         )
-        for line in (*programme.saving_lines, *programme.one_off_costs)
-    ]
     services = _services_totals(_service_names(programme, lines, findings), lines)
     total = sum(services, ServiceTotals("Total"))
     return Consolidation(
@@ -259,7 +298,68 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         baseline_entries=programme.baseline,
         findings=_once(findings),
         shares_by_service=_index(lines),
+        timelines=timelines,
     )
+
+
+def _timelines(
+    programme: Programme, in_use: Mapping[str, ParticipationOption | None], findings: list[Finding]
+) -> dict[str, tuple[Step, ...]]:
+    """The steps of options in force, for each service area whose option in use starts in a year."""
+    timelines: dict[str, tuple[Step, ...]] = {}
+    for service in programme.services:
+        option = in_use.get(service.name)
+        for other in service.options:  # an option not in use whose chain cannot be followed: a warning, as a split
+            if other is not option and other.from_year:
+                findings.extend(
+                    Finding(Code.OPTION_UNUSABLE, f"{f.message} ({f.code} if this option is chosen)", f.where)
+                    for f in timeline(service, other)[1]
+                )
+        if option is None or not option.from_year:
+            continue
+        steps, found = timeline(service, option)
+        findings.extend(found)
+        if len(steps) > 1:
+            timelines[service.name] = steps
+    return timelines
+
+
+def _phases(
+    line: SavingLine | OneOffCost,
+    steps: Sequence[Step],
+    programme: Programme,
+    in_force: Mapping[tuple[str, str], Mapping[str, Decimal] | None],
+    findings: list[Finding],
+) -> tuple[LinePhase, ...]:
+    """The line under each option of its service's timeline (none where the option does not change).
+
+    A line that counts under an option in force before the option in use, which gives no split, is reported as
+    not apportioned in those years (under the option in use, ``_line_share`` reports it).
+    """
+    service = programme.service(line.service)
+    if not steps or service is None:
+        return ()
+    phases = []
+    for name in dict.fromkeys(step.option for step in steps):
+        option = service.option(name)
+        basis, percentages = _basis(
+            line.service, option, {line.service: in_force.get((line.service, name))}, line.sole_bearer
+        )
+        applies = line_applies(line, option)
+        if applies and percentages is None and name != steps[-1].option and line.estimate != Range():
+            message = (
+                f"{line.service}: '{line.description}': in the years '{name}' is in force it cannot be split between "
+                f"partners ({basis}); it is in the service's flows those years but in no partner's share"
+            )
+            findings.append(Finding(Code.NOT_APPORTIONED, message, line.where))
+        phases.append(LinePhase(name, applies, percentages))
+    return tuple(phases)
+
+
+def line_applies(line: SavingLine | OneOffCost, option: ParticipationOption | None) -> bool:
+    """Whether a line counts under a participation option: its condition, and nothing else (the one predicate)."""
+    partner = line.only_if_partner
+    return not partner or (option is not None and partner in option.partners)
 
 
 def _options_chosen(programme: Programme, options: Mapping[str, str], findings: list[Finding]) -> dict[str, str]:
@@ -282,10 +382,27 @@ def _options_chosen(programme: Programme, options: Mapping[str, str], findings: 
 
 
 def _included(
-    line: SavingLine | OneOffCost, in_use: Mapping[str, ParticipationOption | None], findings: list[Finding]
+    line: SavingLine | OneOffCost,
+    in_use: Mapping[str, ParticipationOption | None],
+    findings: list[Finding],
+    phases: Sequence[LinePhase] = (),
 ) -> bool:
     option = in_use.get(line.service)
-    return _condition_met(line.service, line.description, line.only_if_partner, option, line.where, findings)
+    if line_applies(line, option):
+        return True
+    earlier = [p.option for p in phases if p.applies]
+    under = f"under option '{option.name if option else 'none'}' it is not counted"
+    if earlier:
+        under += " in Appendix A, only in the appraisal's years when " + " or ".join(f"'{o}'" for o in earlier)
+        under += " is in force"
+    findings.append(
+        Finding(
+            Code.LINE_CONDITION_NOT_MET,
+            f"{line.service}: '{line.description}' applies only when {line.only_if_partner} participates; {under}",
+            line.where,
+        )
+    )
+    return False
 
 
 def _service_names(programme: Programme, lines: Sequence[LineShare], findings: list[Finding]) -> list[str]:
@@ -309,28 +426,6 @@ def _once(findings: Sequence[Finding]) -> tuple[Finding, ...]:
             seen.add(key)
             kept.append(f)
     return tuple(kept)
-
-
-def _condition_met(
-    service: str,
-    description: str,
-    partner: str | None,
-    option: ParticipationOption | None,
-    where: Location,
-    findings: list[Finding],
-) -> bool:
-    """A line that applies only when a partner participates counts only under an option including it."""
-    if not partner or (option is not None and partner in option.partners):
-        return True
-    findings.append(
-        Finding(
-            Code.LINE_CONDITION_NOT_MET,
-            f"{service}: '{description}' applies only when {partner} participates; under option "
-            f"'{option.name if option else 'none'}' it is not counted",
-            where,
-        )
-    )
-    return False
 
 
 def _chosen_option(service: ServiceArea, chosen: str | None, findings: list[Finding]) -> ParticipationOption | None:
@@ -373,14 +468,26 @@ def _apportionment_table(
     programme: Programme,
     in_use: Mapping[str, ParticipationOption | None],
     findings: list[Finding],
-) -> tuple[list[ApportionmentRow], dict[str, Mapping[str, Decimal] | None]]:
+    timelines: Mapping[str, Sequence[Step]],
+) -> tuple[
+    list[ApportionmentRow],
+    dict[str, Mapping[str, Decimal] | None],
+    dict[tuple[str, str], Mapping[str, Decimal] | None],
+]:
+    """Every option's row; the shares of the option in use by service; the shares of every option in force."""
     rows: list[ApportionmentRow] = []
     shares_in_use: dict[str, Mapping[str, Decimal] | None] = {}
+    in_force: dict[tuple[str, str], Mapping[str, Decimal] | None] = {}
     for service in programme.services:
+        forced = {step.option for step in timelines.get(service.name, ())}
         for option in service.options:
             used = in_use.get(service.name) is option
             shares = option_shares(
-                service.name, option, baseline=programme.baseline, drivers=programme.drivers, in_use=used
+                service.name,
+                option,
+                baseline=programme.baseline,
+                drivers=programme.drivers,
+                in_use=used or option.name in forced,  # an option in force in some year is used: its errors count
             )
             findings.extend(shares.findings)
             rule = option.rule
@@ -407,11 +514,15 @@ def _apportionment_table(
                     rule.driver,
                     rule.sole_bearer,
                     basis,
+                    option.from_year or "",
+                    option.before or "",
                 )
             )
             if used:
                 shares_in_use[service.name] = shares.percentages
-    return rows, shares_in_use
+            if used or option.name in forced:
+                in_force[(service.name, option.name)] = shares.percentages
+    return rows, shares_in_use, in_force
 
 
 def _basis(
@@ -441,6 +552,7 @@ def _line_share(
     percentages: Mapping[str, Decimal] | None,
     included: bool,
     findings: list[Finding],
+    phases: tuple[LinePhase, ...] = (),
 ) -> LineShare:
     saving = isinstance(line, SavingLine)
     share = _LineBuilder(
@@ -453,10 +565,13 @@ def _line_share(
         line.where,
         line.profile,
         line.line_id,
+        phases,
     )
     found = line_findings(line)  # the single-file rules, as check runs them: an error and it is not counted
     findings.extend(found)
-    if has_error(found) or not included:
+    if has_error(found):
+        return replace(share.make({}, included=False, apportioned=False), phases=())
+    if not included:
         return share.make({}, included=False, apportioned=False)
     estimate = line.estimate
     if estimate == Range():
@@ -491,6 +606,7 @@ class _LineBuilder:
     where: Location
     profile: Profile | None
     line_id: str = ""
+    phases: tuple[LinePhase, ...] = ()
 
     def make(
         self,
@@ -514,6 +630,7 @@ class _LineBuilder:
             self.profile,
             percentages,
             self.line_id,
+            self.phases,
         )
 
 

@@ -279,13 +279,20 @@ class ApportionmentRule:
 @compact_pickle
 @dataclass(frozen=True, slots=True)
 class ParticipationOption:
-    """Which partners join a service area under an option, and how its amounts are split."""
+    """Which partners join a service area under an option, and how its amounts are split.
+
+    ``from_year`` (a financial year such as "2012/13") makes the option start in that year of the plan:
+    before then the option named ``before`` is in force (blank: the service area's default), which may
+    itself start in a year; ``jwmodel.participation`` follows the chain. None: in force in every year.
+    """
 
     name: str
     partners: tuple[str, ...]
     rule: ApportionmentRule
     default: bool = False
     where: Location = NOWHERE
+    from_year: str | None = None
+    before: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "partners", tuple(self.partners))

@@ -10,6 +10,7 @@ from jwmodel.appraisal import Case
 from jwmodel.business_case import ProgrammeAppraisal
 from jwmodel.consolidation import Consolidation
 from jwmodel.findings import Finding, Severity
+from jwmodel.participation import describe_steps
 from jwmodel.submissions import SourceRecord, Status
 
 __all__ = [
@@ -261,6 +262,9 @@ def appraisal_table(appraisal: ProgrammeAppraisal) -> str:
 def comparison_table(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal]]) -> str:
     """Per partner, side by side: recurring share (low/high), one-off share, central NPV and payback.
 
+    Under each run's options, the years each option is in force in a service area whose option changes
+    over the plan ("ICT: 'EHC and SBC' to 2012/13; 'North Herts joins in 2013/14' from 2013/14").
+
     Every figure in the one number style (:func:`money`, :func:`payback`, :func:`years`); the change
     between two runs too, so a fall is bracketed like a saving.
     """
@@ -271,6 +275,8 @@ def comparison_table(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal
             f"{name}: options {'; '.join(opts)}; programme NPV {money(appraisal.case(Case.CENTRAL).npv)} "
             f"(central), recurring {money(result.total.recurring.low)} to {money(result.total.recurring.high)}"
         )
+        for service, steps in result.timelines.items():
+            lines.append(f"  {service}: {describe_steps(steps)}")
     header = [("Partner", "Case", "Recurring low", "Recurring high", "One-off low", "One-off high", "NPV", "Payback")]
     rows: list[tuple[str, ...]] = []
     for i, partner in enumerate(runs[0][1].partners):
@@ -278,7 +284,7 @@ def comparison_table(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal
         paybacks: list[Decimal | str] = []
         for name, result, appraisal in runs:
             p, a = result.by_partner[i], appraisal.by_partner[i]
-            if not any(partner in line.shares for line in result.lines if line.included):
+            if not result.participates(partner):
                 rows.append((partner, name, "not a participant", "", "", "", "", ""))
                 figures.append(None)
                 continue
@@ -301,4 +307,42 @@ def comparison_table(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal
         "in years, central case",
         *_table(header, rows[:-1], 10),
     ]
+    return "\n".join(lines)
+
+
+def leaver_text(statement: object) -> str:
+    """A leaver statement (``jwmodel.leaving.LeaverStatement``) in words and two small tables."""
+    from jwmodel.tables.outputs import leaver_rows, leaver_shares_rows
+
+    s = statement  # type: ignore[assignment]
+    central = s.case(Case.CENTRAL)  # type: ignore[attr-defined]
+    verdict = (
+        f"owes {money(central.owed)}"
+        if central.owed
+        else "owes nothing: its net savings to date cover its share of the shared one-off costs to date"
+    )
+    lines = [
+        f"Leaver statement: {s.partner} leaving at the end of {s.last_year} "  # type: ignore[attr-defined]
+        f"({', '.join(s.years)}): central case, it {verdict}",  # type: ignore[attr-defined]
+        "",
+        "£000s to £1, savings in brackets; owed = its share of the shared one-off costs to date plus its net "
+        "recurring cost/(saving) to date, where positive",
+        *_table(
+            [("Case", "One-off costs", "Net recurring", "Owed")],
+            [(r[2], money(r[3], exact=True), money(r[4], exact=True), money(r[5], exact=True)) for r in leaver_rows(s)],
+            12,
+        ),
+        "",
+        "The remaining partners' shares (percent)",
+        *_table(
+            [("Service area", "Option", "Partner", "With", "Without", "Basis")],
+            [
+                (r[0], r[1], r[2], "" if r[3] is None else f"{r[3]}", "?" if r[4] is None else f"{r[4]}", r[5])
+                for r in leaver_shares_rows(s)
+            ],
+            max([len("Service area"), *(len(r.service) for r in s.shares)]) + 2,  # type: ignore[attr-defined]
+        ),
+    ]
+    for f in s.findings:  # type: ignore[attr-defined]
+        lines.append(str(f))
     return "\n".join(lines)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
     from jwmodel.changes import Changes, Moved
+    from jwmodel.leaving import LeaverStatement
     from jwmodel.monitoring import Outstanding, Received
     from jwmodel.targets import TargetCoverage
     from jwmodel.versions import Version
@@ -48,6 +49,8 @@ __all__ = [
     "consolidate_folder",
     "check_files",
     "compare",
+    "leaver_statement",
+    "write_leaver",
     "option_problems",
     "DEFAULT_FIRST_YEAR",
     "write_templates",
@@ -360,6 +363,20 @@ class Run:
             document.update(_late_sections(self.outstanding))  # issue 11: who has not sent a return
         return document
 
+    def leaver(self, partner: str, after: str) -> LeaverStatement:
+        """The leaver statement of ``partner`` leaving at the end of the plan year ``after`` (``jwmodel.leaving``).
+
+        Raises:
+            UsageError: ``partner`` is not a partner, or ``after`` is not a year of the plan.
+        """
+        from jwmodel.leaving import LeavingError
+        from jwmodel.leaving import leaver_statement as statement
+
+        try:
+            return statement(self.programme, self.consolidation, self.settings, partner, after)
+        except LeavingError as exc:
+            raise UsageError(str(exc)) from exc
+
     def target_coverage(self) -> tuple[TargetCoverage, ...]:
         """Each partner's savings targets, year by year, and how much of each the programme covers."""
         from jwmodel.targets import coverage
@@ -651,6 +668,45 @@ def compare(
         return base, base
     _check_options(base.programme, dict(alternative))
     return base, base.with_options({**dict(options or {}), **dict(alternative)})
+
+
+def leaver_statement(
+    folder: str | Path,
+    partner: str,
+    after: str,
+    *,
+    options: Mapping[str, str] | None = None,
+    settings: AppraisalSettings | None = None,
+    workers: int | None = None,
+    programme: ProgrammeSource | None = None,
+) -> tuple[Run, LeaverStatement]:
+    """The folder consolidated under ``options``, and the leaver statement of ``partner`` leaving after ``after``.
+
+    ``after`` is the partner's last plan year (e.g. "2013/14"); the rule is in ``jwmodel.leaving`` and
+    docs/apportionment.md ("Leaving the partnership"). Other arguments are as for :func:`consolidate_folder`.
+
+    Raises:
+        UsageError: as :func:`consolidate_folder`; ``partner`` is not a partner, or ``after`` not a year of the plan.
+    """
+    run = consolidate_folder(folder, options=options, settings=settings, workers=workers, programme=programme)
+    if not run.usable:
+        raise UsageError(f"nothing usable in {folder}: no accepted partner return or workstream proposal")
+    return run, run.leaver(partner, after)
+
+
+def write_leaver(
+    statement: LeaverStatement, *, workbook: str | Path | None = None, json_path: str | Path | None = None
+) -> list[Path]:
+    """Write a leaver statement as a workbook and/or JSON (each atomically); the paths written."""
+    from jwmodel.excel.leaver import write_leaver_workbook
+    from jwmodel.summary import leaver_section
+
+    written = []
+    if workbook is not None:
+        written.append(write_leaver_workbook(workbook, statement))
+    if json_path is not None:
+        written.append(write_json(json_path, leaver_section(statement)))
+    return written
 
 
 # --- templates ready to send (issue 13, part 7) -------------------------------------------------------

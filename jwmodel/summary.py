@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from jwmodel.appraisal import Case
-from jwmodel.business_case import ProgrammeAppraisal
+from jwmodel.business_case import ProgrammeAppraisal, options_by_year
 from jwmodel.consolidation import ApportionmentRow, Consolidation, PartnerBaseline, PartnerTotals, ServiceTotals
 from jwmodel.findings import Finding, Severity
 from jwmodel.model import Range
@@ -43,6 +43,8 @@ __all__ = [
     "incomplete_section",
     "targets_section",
     "recharges_section",
+    "options_by_year_section",
+    "leaver_section",
 ]
 
 SCHEMA_VERSION = 1
@@ -180,6 +182,7 @@ def _totals(t: ServiceTotals) -> dict[str, Any]:
 
 
 def _apportionment(row: ApportionmentRow) -> dict[str, Any]:
+    timing = {"from_year": row.from_year, "before": row.before or None} if row.from_year else {}
     return {
         "service": row.service,
         "option": row.option,
@@ -190,6 +193,7 @@ def _apportionment(row: ApportionmentRow) -> dict[str, Any]:
         "driver": row.driver or None,
         "driver_basis": row.basis or None,
         "shares": {p: number(v) for p, v in row.shares.items()} if row.shares is not None else None,
+        **timing,  # only for an option with a start year (participation over time), so older summaries read the same
     }
 
 
@@ -241,6 +245,8 @@ def summary(
     }
     if appraisal is not None:
         document["appraisal"] = appraisal_section(appraisal)
+        if result.timelines:  # the key only where an option in use starts in a year (participation over time)
+            document["options_by_year"] = options_by_year_section(result, appraisal.years)
     if result.recharges is not None:  # issue 12: only where a return states recharges
         document["recharges"] = recharges_section(result)
     return document
@@ -272,6 +278,13 @@ def recharges_section(result: Consolidation) -> dict[str, Any]:
     }
 
 
+def options_by_year_section(result: Consolidation, years: Sequence[str]) -> dict[str, dict[str, str]]:
+    """The ``options_by_year`` key: per service area, the option in force in each year of the plan."""
+    return {
+        service: dict(zip(years, options, strict=True)) for service, options in options_by_year(result, years).items()
+    }
+
+
 def comparison(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal]]) -> dict[str, Any]:
     """Each run's options and, per partner, recurring share, one-off share, central NPV and payback."""
     return {
@@ -281,13 +294,14 @@ def comparison(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal]]) ->
             {
                 "name": name,
                 "options_in_use": dict(result.options_in_use),
+                "options_by_year": options_by_year_section(result, appraisal.years),
                 "totals": {"recurring": _range(result.total.recurring), "one_off": _range(result.total.one_off)},
                 "npv_central": rounded(appraisal.case(Case.CENTRAL).npv),
                 "payback_years_central": rounded(appraisal.case(Case.CENTRAL).payback_years, 2),
                 "by_partner": [
                     {
                         "partner": p.partner,
-                        "participates": any(p.partner in line.shares for line in result.lines if line.included),
+                        "participates": result.participates(p.partner),
                         "recurring": _range(p.recurring),
                         "one_off": _range(p.one_off),
                         "npv_central": rounded(a.npv[Case.CENTRAL]),
@@ -322,3 +336,30 @@ def targets_section(rows: Sequence[Any]) -> list[dict[str, Any]]:
 
 def _maybe(value: Decimal | None) -> int | float | None:
     return None if value is None else number(value)
+
+
+def leaver_section(statement: Any) -> dict[str, Any]:
+    """A leaver statement (``jwmodel.leaving.LeaverStatement``) as JSON, keyed as ``LEAVER`` and ``LEAVER_SHARES``."""
+    from jwmodel.tables.outputs import LEAVER, LEAVER_SHARES, leaver_rows, leaver_shares_rows
+
+    def section(table: Any, rows: Any) -> list[dict[str, Any]]:
+        return as_dicts(table, ([_json_value(v) for v in row] for row in rows))
+
+    return {
+        "units": "GBP thousands",
+        "partner": statement.partner,
+        "last_year": statement.last_year,
+        "years": list(statement.years),
+        "rule": LEAVER_RULE,
+        "owed_central": number(statement.owed),
+        "cases": section(LEAVER, leaver_rows(statement)),
+        "remaining_shares": section(LEAVER_SHARES, leaver_shares_rows(statement)),
+        "findings": findings_section(statement.findings),
+    }
+
+
+LEAVER_RULE = (
+    "the leaver owes its share of the shared one-off costs incurred to the end of its last year less its share of "
+    "the net recurring savings delivered to then (savings less recurring additional costs), where that is positive; "
+    "otherwise nothing (docs/apportionment.md, Leaving the partnership)"
+)

@@ -472,7 +472,16 @@ def rules(table: Table) -> tuple[tuple[ServiceArea, ...], dict[str, str]]:
             raise FunctionInputError(f"{table.where(n, 'option')}: name the participation option (e.g. 'All partners')")
         default = table.choice(row, n, "default") == YES
         partner_list = split_partners(table.text(row, "partners"))
-        options.setdefault(service, []).append(ParticipationOption(name, partner_list, _rule(table, row, n), default))
+        rule = _rule(table, row, n)
+        from_year, before = table.text(row, "from_year") or None, table.text(row, "before") or None
+        if from_year:
+            try:
+                inputs.check_financial_year(from_year, "from_year", "From year")
+            except inputs.RowProblem as exc:
+                raise FunctionInputError(f"{table.where(n, 'from_year')}: {str(exc).partition(': ')[2]}") from None
+        options.setdefault(service, []).append(
+            ParticipationOption(name, partner_list, rule, default, from_year=from_year, before=before)
+        )
         if table.choice(row, n, "in_use") == YES:
             if service in chosen:
                 raise FunctionInputError(

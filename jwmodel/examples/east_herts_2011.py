@@ -52,6 +52,8 @@ FINANCIAL_YEAR = "2011/12"
 ILLUSTRATIVE = "ILLUSTRATIVE: invented for the example; the report gives no figures"
 TWO = "EHC and SBC"
 THREE = "EHC, SBC and NHDC"
+JOINS = "North Herts joins in 2013/14"  # participation over time: two councils to 2012/13, three from 2013/14
+JOIN_YEAR = "2013/14"
 
 PARTNERS = (
     Partner("EHC", "East Herts Council"),
@@ -99,6 +101,9 @@ def _options() -> tuple[ParticipationOption, ...]:
     return (
         ParticipationOption(TWO, ("EHC", "SBC"), ApportionmentRule(Method.BASELINE), default=True),
         ParticipationOption(THREE, ("EHC", "SBC", "NHDC"), ApportionmentRule(Method.BASELINE)),
+        ParticipationOption(
+            JOINS, ("EHC", "SBC", "NHDC"), ApportionmentRule(Method.BASELINE), from_year=JOIN_YEAR, before=TWO
+        ),
     )
 
 

@@ -787,7 +787,21 @@ class _Proposal:
             and (_choice(reader, sheet, r, columns["default"], (s.YES, s.NO), "Default") or s.NO) == s.YES
         )
         rule = self.rule(sheet, r, columns, name)
-        return ParticipationOption(name, partners, rule, default, where)
+        from_year, before = self.timing(sheet, r, columns)
+        return ParticipationOption(name, partners, rule, default, where, from_year, before)
+
+    def timing(self, sheet: _Sheet, r: int, columns: _Columns) -> tuple[str | None, str | None]:
+        """An option's From year and Before then (participation over time), None where blank or absent."""
+        reader = self.reader
+        year = reader.text(sheet, r, columns["from_year"]).strip() if "from_year" in columns else ""
+        before = reader.text(sheet, r, columns["before"]).strip() if "before" in columns else ""
+        if year:
+            try:
+                inputs.check_financial_year(year, "from_year", inputs.OPTIONS.column("from_year").header)
+            except inputs.RowProblem as problem:
+                reader.error(problem.code, str(problem), sheet.at(r, columns["from_year"]), year)
+                year = ""
+        return year or None, before or None
 
     def rule(self, sheet: _Sheet, r: int, columns: _Columns, name: str) -> ApportionmentRule:
         reader = self.reader

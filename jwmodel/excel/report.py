@@ -51,6 +51,7 @@ from jwmodel.excel.xlsx_cells import (
     write_value,
 )
 from jwmodel.model import Range
+from jwmodel.participation import step_years
 from jwmodel.report_text import incomplete_banner, payback_shown, sources_line
 from jwmodel.submissions import SourceRecord
 from jwmodel.tables import Kind, Table
@@ -561,11 +562,14 @@ def _apportionment(b: _Book, result: Consolidation) -> None:
     ws.set_column(len(widths) - 1, len(widths) - 1, widths[-1], b.f.wrap)
     ws.set_column(7, 7, widths[7], b.f.wrap)
     write_headers(ws, 2, headers, b.f.head, widths=widths)
+    spans = {service: step_years(steps) for service, steps in result.timelines.items()}
     for i, row in enumerate(result.apportionment, start=3):
         b.text_cell(ws, i, 0, row.service)
         b.text_cell(ws, i, 1, row.option)
         b.text_cell(ws, i, 2, ", ".join(row.partners))
-        b.text_cell(ws, i, 3, "IN USE" if row.in_use else "", b.f.bold)
+        span = spans.get(row.service, {}).get(row.option)
+        used = ("IN USE" if row.in_use else "IN FORCE") + (f" {span}" if span else "")
+        b.text_cell(ws, i, 3, used if row.in_use or span else "", b.f.bold)
         b.text_cell(ws, i, 4, "default" if row.default else "")
         b.text_cell(ws, i, 5, row.method.value)
         b.text_cell(ws, i, 6, row.driver or row.sole_bearer)
@@ -579,7 +583,17 @@ def _apportionment(b: _Book, result: Consolidation) -> None:
             value = row.shares.get(p) if row.shares else None
             b.num(ws, i, 8 + j, value, b.f.percent)
         b.text_cell(ws, i, 8 + len(partners), row.basis, b.f.wrap)
+    if spans:
+        b.wrapped(ws, len(result.apportionment) + 4, TIMELINE_NOTE, 7, sum(widths[:8]))
     b.finish(ws, header_rows=3, header_cols=1)
+
+
+TIMELINE_NOTE = (
+    "Participation over time: where an option in use starts in a year, the option before it is in force until then "
+    "(IN FORCE). Appendix A, the line sheets and By partner show full-year figures under the option IN USE, the one "
+    "in force at the end of the plan; the Appraisal follows the option in force year by year, each year's figure "
+    "split by that option's percentages (docs/apportionment.md, Participation over time)."
+)
 
 
 # By partner ------------------------------------------------------------------------------------

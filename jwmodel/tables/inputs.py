@@ -161,6 +161,20 @@ OPTIONS = Table(
             "percent", "% {partner}", Kind.PERCENT, per_partner=True, help="With fixed percentages: the partner's %"
         ),
         _NOTES,
+        # Participation over time (issue 12; rules in jwmodel.participation): optional, older files read as before.
+        Column(
+            "from_year",
+            "From year",
+            Kind.YEAR,
+            help="The plan year the option starts in, e.g. 2013/14 (a partner joins or leaves then); blank: every year",
+            optional=True,
+        ),
+        Column(
+            "before",
+            "Before then",
+            help="With a From year: the option in force before that year; blank: the default option",
+            optional=True,
+        ),
     ),
     excel_name="OptionsTable",
     sheet="Options",
@@ -341,6 +355,8 @@ _MAPPED = {
             "minimum_percent",
             "percent",
             "note",
+            "from_year",
+            "before",
         }
     ),
     "drivers": frozenset({"service", "driver", "value", "basis"}),
@@ -531,6 +547,8 @@ def option_cells(service: str, option: ParticipationOption, *, in_use: bool | No
         "minimum_percent": rule.minimum_percent if computed else None,
         "percent": dict(rule.percentages) if rule.method is Method.FIXED else {},
         "note": "",
+        "from_year": option.from_year or "",
+        "before": option.before or "",
     }
 
 

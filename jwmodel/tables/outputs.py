@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jwmodel.business_case import ProgrammeAppraisal
+from jwmodel.business_case import ProgrammeAppraisal, options_by_year
 from jwmodel.consolidation import Consolidation, LineShare
 from jwmodel.findings import Finding
 from jwmodel.model import Category
@@ -39,6 +39,9 @@ __all__ = [
     "RECHARGES",
     "RECHARGE_ELIMINATION",
     "RECHARGE_SCHEDULE",
+    "OPTIONS_BY_YEAR",
+    "LEAVER",
+    "LEAVER_SHARES",
     "OUTPUTS",
     "Output",
     "findings_rows",
@@ -53,6 +56,9 @@ __all__ = [
     "recharges_rows",
     "recharge_elimination_rows",
     "recharge_schedule_rows",
+    "options_by_year_rows",
+    "leaver_rows",
+    "leaver_shares_rows",
     "as_dicts",
     "flat",
     "printable",
@@ -269,6 +275,49 @@ RECHARGE_SCHEDULE = Table(
     ),
 )
 
+OPTIONS_BY_YEAR = Table(
+    "options_by_year",
+    "Participation options in force by year",
+    (
+        _c("service", "Service area"),
+        _c("year", "Year", Kind.YEAR),
+        _c("option", "Option in force", help="the participation option in force in the year (docs/apportionment.md)"),
+    ),
+)
+
+LEAVER = Table(
+    "leaver",
+    "Leaver statement: what the leaving partner owes, by case",
+    (
+        _c("partner", "Partner", Kind.CODE),
+        _c("last_year", "Last year", Kind.YEAR, "the partner leaves at the end of this year"),
+        _c("case", "Case", Kind.CHOICE),
+        _c("one_off_costs", "Shared one-off costs to date", Kind.MONEY, "its share, to the end of its last year"),
+        _c(
+            "net_recurring",
+            "Net recurring cost/(saving) to date",
+            Kind.MONEY,
+            "its share of recurring savings (negative) and additional costs, to the end of its last year",
+        ),
+        _c("owed", "Owed", Kind.MONEY, "one-off costs plus net recurring cost/(saving), where positive; else 0"),
+    ),
+    sheet="Leaver statement",
+)
+
+LEAVER_SHARES = Table(
+    "leaver_shares",
+    "The remaining partners' shares without the leaver",
+    (
+        _c("service", "Service area"),
+        _c("option", "Option in force"),
+        _c("partner", "Partner", Kind.CODE),
+        _c("before", "Share with the leaver", Kind.PERCENT),
+        _c("after", "Share without", Kind.PERCENT, "blank where it cannot be worked out (see Findings)"),
+        _c("basis", "Basis", help="how the share without the leaver is found"),
+    ),
+    sheet="Remaining shares",
+)
+
 Row = tuple[Any, ...]
 
 
@@ -351,6 +400,24 @@ def apportionment_rows(result: Consolidation) -> Iterator[Row]:
         for partner in row.partners or ("",):
             percent = row.shares.get(partner) if row.shares else None
             yield (*head, partner, percent)
+
+
+def options_by_year_rows(result: Consolidation, years: Sequence[str]) -> Iterator[Row]:
+    """Each service area's option in force in each year of the plan."""
+    for service, options in options_by_year(result, years).items():
+        for year, option in zip(years, options, strict=True):
+            yield (service, year, option)
+
+
+def leaver_rows(statement: Any) -> Iterator[Row]:
+    """A leaver statement's cases (``jwmodel.leaving.LeaverStatement``)."""
+    for c in statement.cases:
+        yield (statement.partner, statement.last_year, c.case.value, c.one_off_costs, c.net_recurring, c.owed)
+
+
+def leaver_shares_rows(statement: Any) -> Iterator[Row]:
+    for s in statement.shares:
+        yield (s.service, s.option, s.partner, s.before, s.after, s.basis)
 
 
 def appendix_a_rows(result: Consolidation) -> Iterator[Row]:
@@ -441,6 +508,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output(RECHARGES, lambda run: recharges_rows(run.consolidation)),
     Output(RECHARGE_ELIMINATION, lambda run: recharge_elimination_rows(run.consolidation)),
     Output(RECHARGE_SCHEDULE, lambda run: recharge_schedule_rows(run.consolidation)),
+    Output(OPTIONS_BY_YEAR, lambda run: options_by_year_rows(run.consolidation, run.appraisal.years)),
     Output(FINDINGS, lambda run: findings_rows(run.findings)),
     Output(SOURCES, lambda run: sources_rows(run.sources)),
 )
