@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from jwmodel.apportionment import option_shares
+from jwmodel.apportionment import describe_shares, line_shares, option_shares
 from jwmodel.claims import target_findings
 from jwmodel.codes import Code
+from jwmodel.conditions import unknown_names
 from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.identity import programme_id_findings
 from jwmodel.model import (
@@ -45,6 +46,7 @@ __all__ = [
     "PartnerTotals",
     "Consolidation",
     "consolidate",
+    "line_applies",
     "split_range",
 ]
 
@@ -91,7 +93,8 @@ class ApportionmentRow:
     shares: Mapping[str, Decimal] | None
     driver: str = ""
     sole_bearer: str = ""
-    basis: str = ""  # where driver values come from, e.g. "ILLUSTRATIVE ASSUMPTION..."
+    basis: str = ""  # where driver values come from, e.g. "ILLUSTRATIVE ASSUMPTION..."; a line's own split: which line
+    line_id: str = ""  # a line's own split (its ID): the row is the line's rule, not the option's
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "partners", tuple(self.partners))
@@ -234,15 +237,14 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
 
     apportionment, shares_in_use = _apportionment_table(programme, in_use, findings)
     _check_partner_codes(programme, set(programme.partner_codes), findings)
-    lines = [
-        _line_share(
-            line,
-            *_basis(line.service, in_use.get(line.service), shares_in_use, line.sole_bearer),
-            _included(line, in_use, findings),
-            findings,
-        )
-        for line in (*programme.saving_lines, *programme.one_off_costs)
-    ]
+    lines = []
+    for line in (*programme.saving_lines, *programme.one_off_costs):
+        included = _included(programme, line, in_use.get(line.service), findings)
+        if line.own_rule is None:
+            basis = _basis(line.service, in_use.get(line.service), shares_in_use)
+        else:  # not worked out (nor shown in the apportionment) for a line that does not count
+            basis = _own_basis(programme, line, in_use.get(line.service) if included else None, findings, apportionment)
+        lines.append(_line_share(line, *basis, included, findings))
     services = _services_totals(_service_names(programme, lines, findings), lines)
     total = sum(services, ServiceTotals("Total"))
     return Consolidation(
@@ -279,11 +281,42 @@ def _options_chosen(programme: Programme, options: Mapping[str, str], findings: 
     return chosen
 
 
+def line_applies(line: SavingLine | OneOffCost, option: ParticipationOption | None) -> bool:
+    """Whether a line counts under ``option`` (the participation option in use for its service area).
+
+    The one predicate: a line with no condition always counts; a line with a condition counts only when
+    it holds under the option (and never where the service area has no option in use). A pure function
+    of the line and the option, so it can be asked once per option a service area has over time.
+    """
+    if line.condition is None:
+        return True
+    return option is not None and line.condition.holds(option)
+
+
 def _included(
-    line: SavingLine | OneOffCost, in_use: Mapping[str, ParticipationOption | None], findings: list[Finding]
+    programme: Programme, line: SavingLine | OneOffCost, option: ParticipationOption | None, findings: list[Finding]
 ) -> bool:
-    option = in_use.get(line.service)
-    return _condition_met(line.service, line.description, line.only_if_partner, option, line.where, findings)
+    """Whether the line counts, reporting why not: a condition naming what does not exist, or not holding."""
+    if line.condition is None:
+        return True
+    label = f"{line.service}: '{line.description}'"
+    service = programme.service(line.service)
+    options = tuple(o.name for o in service.options) if service is not None else ()
+    unknown = unknown_names(line.condition, (), options, label, line.where)  # partners: PARTNER_NO_RETURN
+    if unknown:
+        findings.extend(unknown)
+        return False
+    if line_applies(line, option):
+        return True
+    findings.append(
+        Finding(
+            Code.LINE_CONDITION_NOT_MET,
+            f"{label} applies if {line.condition.text or line.condition}; under option "
+            f"'{option.name if option else 'none'}' it does not, so it is not counted",
+            line.where,
+        )
+    )
+    return False
 
 
 def _service_names(programme: Programme, lines: Sequence[LineShare], findings: list[Finding]) -> list[str]:
@@ -307,28 +340,6 @@ def _once(findings: Sequence[Finding]) -> tuple[Finding, ...]:
             seen.add(key)
             kept.append(f)
     return tuple(kept)
-
-
-def _condition_met(
-    service: str,
-    description: str,
-    partner: str | None,
-    option: ParticipationOption | None,
-    where: Location,
-    findings: list[Finding],
-) -> bool:
-    """A line that applies only when a partner participates counts only under an option including it."""
-    if not partner or (option is not None and partner in option.partners):
-        return True
-    findings.append(
-        Finding(
-            Code.LINE_CONDITION_NOT_MET,
-            f"{service}: '{description}' applies only when {partner} participates; under option "
-            f"'{option.name if option else 'none'}' it is not counted",
-            where,
-        )
-    )
-    return False
 
 
 def _chosen_option(service: ServiceArea, chosen: str | None, findings: list[Finding]) -> ParticipationOption | None:
@@ -416,10 +427,8 @@ def _basis(
     service: str,
     option: ParticipationOption | None,
     shares_in_use: Mapping[str, Mapping[str, Decimal] | None],
-    sole_bearer: str | None,
 ) -> tuple[str, Mapping[str, Decimal] | None]:
-    if sole_bearer:
-        return f"sole bearer {sole_bearer}", {sole_bearer: Decimal(100)}
+    """How a line with no rule of its own is split: the service's option in use."""
     if option is None:
         return "no participation option", None
     percentages = shares_in_use.get(service)
@@ -431,6 +440,54 @@ def _basis(
         Method.SOLE_BEARER: f"sole bearer {option.rule.sole_bearer}",
     }.get(method, method.value)
     return f"{option.name}: {detail}", percentages
+
+
+def _own_basis(
+    programme: Programme,
+    line: SavingLine | OneOffCost,
+    option: ParticipationOption | None,
+    findings: list[Finding],
+    apportionment: list[ApportionmentRow],
+) -> tuple[str, Mapping[str, Decimal] | None]:
+    """How a line with its own rule is split: a sole bearer bears it all (whatever the service's rule);
+    another rule is applied among the participants of the option in use, and shown in the apportionment."""
+    rule = line.own_rule
+    assert rule is not None
+    if rule.method is Method.SOLE_BEARER and line.rule is None:  # the Sole bearer column, as always
+        return f"sole bearer {rule.sole_bearer}", {rule.sole_bearer: Decimal(100)}
+    detail = {
+        Method.DRIVER: f"driver: {rule.driver}",
+        Method.SOLE_BEARER: f"sole bearer {rule.sole_bearer}",
+    }.get(rule.method, rule.method.value)
+    if option is None:  # no option in use, or the line does not count
+        return f"own rule: {detail}", None
+    shares = line_shares(
+        line.service,
+        line.description,
+        option,
+        rule,
+        baseline=programme.baseline,
+        drivers=programme.drivers,
+        where=line.where,
+    )
+    findings.extend(shares.findings)
+    split = describe_shares(shares.percentages)
+    apportionment.append(
+        ApportionmentRow(
+            line.service,
+            option.name,
+            option.partners,
+            True,
+            option.default,
+            rule.method,
+            shares.percentages,
+            rule.driver,
+            rule.sole_bearer,
+            f"own split of '{line.description}'" + (f" ({line.line_id})" if line.line_id else ""),
+            line.line_id,
+        )
+    )
+    return f"own rule: {detail}" + (f" {split}" if split else ""), shares.percentages
 
 
 def _line_share(
@@ -564,7 +621,10 @@ def _check_partner_codes(programme: Programme, known: set[str], findings: list[F
                 check(code, f"{service.name} option '{option.name}'", option.where)
     for line in (*programme.saving_lines, *programme.one_off_costs):
         check(line.sole_bearer, f"{line.service}: '{line.description}' (sole bearer)", line.where)
-        check(line.only_if_partner, f"{line.service}: '{line.description}' (condition)", line.where)
+        for code in sorted(line.condition.partners) if line.condition is not None else ():
+            check(code, f"{line.service}: '{line.description}' (condition)", line.where)
+        for code in (*line.rule.percentages, line.rule.sole_bearer) if line.rule is not None else ():
+            check(code, f"{line.service}: '{line.description}' (own split)", line.where)
     for driver in programme.drivers:
         check(driver.partner, f"{driver.service} driver '{driver.driver}'", driver.where)
 

@@ -162,6 +162,7 @@ def partner_table(result: Consolidation) -> str:
         if row.in_use:
             split = describe_shares(row.shares) or row.method.value
             driver = f" ({row.driver}{': ' + row.basis if row.basis else ''})" if row.driver else ""
+            driver = f" ({row.basis})" if row.line_id and not row.driver else driver  # a line's own split
             lines.append(
                 f"  {row.service}: {row.option}: {row.method.value}{driver} {split if row.shares else ''}".rstrip()
             )

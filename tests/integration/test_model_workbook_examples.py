@@ -30,6 +30,7 @@ import xlwings.server  # noqa: E402
 from jwaddin.convert import programme_from_tables  # noqa: E402
 from jwaddin.offline import _Book, jw_formulas, officejs_args, payload, saved_block  # noqa: E402
 
+from jwmodel.conditions import Condition  # noqa: E402
 from jwmodel.definition import from_setup  # noqa: E402
 from jwmodel.excel.build_workbooks import slug, submissions  # noqa: E402
 from jwmodel.excel.model_workbook import write_model_workbook  # noqa: E402
@@ -119,7 +120,7 @@ def generated_programme() -> Programme:
         OneOffCost("Payroll", "System", OneOffType.IT, Range(D(90), D(120)), profile=timing),
         OneOffCost("Payroll", "North data", OneOffType.IT, Range(D(10), D(15)), sole_bearer="NORTH"),
         OneOffCost("Revenues", "Redundancy", OneOffType.HR, Range(D(40), D(70)), profile=timing),
-        OneOffCost("Revenues", "East link", OneOffType.IT, Range(D(30), D(45)), only_if_partner="EAST"),
+        OneOffCost("Revenues", "East link", OneOffType.IT, Range(D(30), D(45)), condition=Condition.joins("EAST")),
         OneOffCost("Fleet", "Depot", OneOffType.OTHER, Range(D(25), D(25)), sole_bearer="EAST"),
     )
     return Programme(GEN_PARTNERS, services, tuple(baseline), totals, lines, costs, drivers)
@@ -297,7 +298,7 @@ def test_the_tables_give_back_the_batchs_lines_with_their_bearers_conditions_and
     programme, _ = programme_from_tables(
         savings=table("SavingLinesTable"), one_off=table("OneOffCostsTable"), rules_table=table("RulesTable")
     )
-    strip = lambda x: (x.service, x.description, x.estimate, x.sole_bearer, x.only_if_partner, x.note, x.profile)  # noqa: E731
+    strip = lambda x: (x.service, x.description, x.estimate, x.sole_bearer, x.condition, x.rule, x.note, x.profile)  # noqa: E731
     assert [strip(x) for x in programme.saving_lines] == [strip(x) for x in batch.programme.saving_lines]
     assert [strip(x) for x in programme.one_off_costs] == [strip(x) for x in batch.programme.one_off_costs]
     option = lambda o: (  # noqa: E731

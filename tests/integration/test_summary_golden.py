@@ -26,6 +26,7 @@ import pytest
 
 from jwmodel.business_case import AppraisalSettings, appraise_programme
 from jwmodel.cli import main
+from jwmodel.conditions import Condition
 from jwmodel.consolidation import consolidate
 from jwmodel.discounting import schedule_from
 from jwmodel.examples import hampshire_2012
@@ -143,7 +144,7 @@ def _saving(rng: random.Random, service: str, k: int, members: tuple[str, ...]) 
         rng.choice(tuple(Category)),
         Range(low, high),
         sole_bearer=members[-1] if rng.random() < 0.08 else None,
-        only_if_partner=rng.choice(members) if rng.random() < 0.08 else None,
+        condition=Condition.joins(rng.choice(members)) if rng.random() < 0.08 else None,
         profile=profile,
     )
 
