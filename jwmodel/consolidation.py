@@ -311,8 +311,8 @@ def _included(
     findings.append(
         Finding(
             Code.LINE_CONDITION_NOT_MET,
-            f"{label} applies if {line.condition.text or line.condition}; under option "
-            f"'{option.name if option else 'none'}' it does not, so it is not counted",
+            f"{label}: 'Applies if' is '{line.condition}'; under option '{option.name if option else 'none'}' "
+            "it does not hold, so the line is not counted",
             line.where,
         )
     )
