@@ -384,7 +384,7 @@ def _own_terms(table: Table, row: Sequence[object], n: int) -> dict[str, object]
             "rule": rule_from_cell(table.text(row, "rule")),
         }
     except RowProblem as problem:
-        raise FunctionInputError(f"{table.where(n, problem.key)}: {problem}") from None
+        raise FunctionInputError(f"{table.what}, row {n}: {problem}") from None  # the message names the column
 
 
 def saving_lines(table: Table) -> tuple[SavingLine, ...]:

@@ -92,9 +92,9 @@ _SPLIT = Column(
     "rule",
     "Own split",
     help=(
-        "Blank: the service area's rule. Or the line's own split among the partners in the option in use: "
-        "'share of baseline', 'share of baseline (FTE)', 'driver: headcount', 'fixed: EHC 40%, SBC 60%' or "
-        "'sole bearer: EHC'; add '; minimum 5%' to a baseline or driver split for a floor other than 1%"
+        "Blank: the service area's rule. Or the line's own split among the option's partners: 'share of "
+        "baseline', 'share of baseline (FTE)', 'driver: headcount', 'fixed: EHC 40%, SBC 60%', 'sole bearer: EHC'; "
+        "add '; minimum 5%' to change the 1% floor"
     ),
     optional=True,
 )
