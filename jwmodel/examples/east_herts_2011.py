@@ -114,13 +114,13 @@ SAVING_LINES = tuple(
         description,
         category,
         Range(D(low), D(high)),
-        condition=parse_condition(only_if) if only_if else None,
+        condition=parse_condition(applies_if) if applies_if else None,
         note=ILLUSTRATIVE,
         profile=profile,
         plan_partner=TAGS.get(description, (None, ""))[0],
         plan_target=TAGS.get(description, (None, ""))[1],
     )
-    for service, description, category, low, high, only_if, profile in (
+    for service, description, category, low, high, applies_if, profile in (
         (
             "Facilities Management",
             "Joint FM management and contracts",

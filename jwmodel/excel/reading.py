@@ -807,7 +807,8 @@ class _Proposal:
             reader.error(problem.code, f"{label}: {problem}", sheet.at(r, columns[problem.key]), cells[problem.key])
             return None
         ok = self.known(condition, label, sheet.at(r, columns["condition"])) if condition is not None else True
-        if rule is not None:
+        if rule is not None:  # what is wrong with it when applied is located to its cell
+            rule = dataclasses.replace(rule, where=sheet.at(r, columns["rule"]))
             for code in (*rule.percentages, rule.sole_bearer):
                 if code and (unknown := unlisted_partner(code, self.codes, "Own split", sheet.at(r, columns["rule"]))):
                     reader.findings.append(unknown)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from jwmodel.cli import main
 from jwmodel.conditions import parse_condition
 from jwmodel.excel.reading import read_submission
+from jwmodel.findings import Location
 from jwmodel.model import ApportionmentRule, Method
 from jwmodel.submissions import Status
 
@@ -57,7 +61,11 @@ def test_a_typed_condition_and_own_split_are_read(tmp_path):
     assert record.status == Status.ACCEPTED, record.findings
     first, second = read.saving_lines
     assert first.condition.text == 'HFRS does not join or option "HC and HCC"'
-    assert second.rule == ApportionmentRule(Method.BASELINE_FTE, minimum_percent=5)
+    assert second.rule == ApportionmentRule(
+        Method.BASELINE_FTE,
+        minimum_percent=5,
+        where=Location(PROPOSAL.name, "Saving lines", _cell_of(_header(), "Own split", 6)),
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,3 +104,25 @@ def test_an_older_file_with_only_if_partner_participates_and_no_own_split_reads_
     assert read.saving_lines[0].condition == parse_condition("HFRS joins")
     assert read.saving_lines[1].condition is None
     assert all(x.rule is None for x in read.saving_lines)
+
+
+def test_an_own_split_that_cannot_be_applied_is_reported_at_its_cell_when_the_folder_is_consolidated(tmp_path):
+    folder = tmp_path / "hampshire"
+    shutil.copytree(PROPOSAL.parent, folder)
+    book = openpyxl.load_workbook(PROPOSAL)
+    sheet = book["Saving lines"]
+    header = [c.value for c in sheet[4]]
+    sheet.cell(6, header.index("Own split") + 1).value = "fixed: HC 50%, HCC 40%"  # L&D's default is HC, HFRS, HCC
+    book.save(folder / PROPOSAL.name)
+    out = tmp_path / "s.json"
+    assert main(["consolidate", str(folder), "--json", str(out), "-q"]) == 2  # outputs written, with an error
+    findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
+    cell = _cell_of(header, "Own split", 6)
+    at_cell = {
+        f["code"]: f["message"]
+        for f in findings
+        if (f["file"], f["sheet"], f["cell"]) == (PROPOSAL.name, "Saving lines", cell)
+    }
+    assert "add up to 90, not 100" in at_cell["PERCENT_SUM"]
+    assert "no percentage for HFRS" in at_cell["PERCENT_MISSING"]
+    assert "own split of 'Combined training resources" in at_cell["PERCENT_SUM"]
