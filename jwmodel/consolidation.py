@@ -94,7 +94,7 @@ class ApportionmentRow:
     driver: str = ""
     sole_bearer: str = ""
     basis: str = ""  # where driver values come from, e.g. "ILLUSTRATIVE ASSUMPTION..."; a line's own split: which line
-    line_id: str = ""  # a line's own split (its ID): the row is the line's rule, not the option's
+    line: str = ""  # a line's own split: the line (its ID, else its description); the row is its rule, not the option's
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "partners", tuple(self.partners))
@@ -484,7 +484,7 @@ def _own_basis(
             rule.driver,
             rule.sole_bearer,
             f"own split of '{line.description}'" + (f" ({line.line_id})" if line.line_id else ""),
-            line.line_id,
+            line.line_id or line.description or "(no ID or description)",
         )
     )
     return f"own rule: {detail}" + (f" {split}" if split else ""), shares.percentages

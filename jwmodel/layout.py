@@ -415,7 +415,7 @@ def _shares_row(
         (row, 3): rule.driver if rule.method is Method.DRIVER else "",
         (row, 4): rule.minimum_percent,
     }
-    in_use = next((r for r in result.apportionment if r.service == service and r.in_use and not r.line_id), None)
+    in_use = next((r for r in result.apportionment if r.service == service and r.in_use and not r.line), None)
     if in_use is None or not in_use.shares or any(p not in partners for p in option.partners):
         cells[(row, cols.weights)] = "not computable from these partners' figures: see the consolidation's findings"
         return cells

@@ -161,8 +161,8 @@ def partner_table(result: Consolidation) -> str:
     for row in result.apportionment:
         if row.in_use:
             split = describe_shares(row.shares) or row.method.value
-            driver = f" ({row.driver}{': ' + row.basis if row.basis and not row.line_id else ''})" if row.driver else ""
-            own = f"{row.basis}: " if row.line_id else ""  # a line's own split: which line
+            driver = f" ({row.driver}{': ' + row.basis if row.basis and not row.line else ''})" if row.driver else ""
+            own = f"{row.basis}: " if row.line else ""  # a line's own split: which line
             lines.append(
                 f"  {row.service}: {row.option}: {own}{row.method.value}{driver} {split if row.shares else ''}".rstrip()
             )

@@ -168,7 +168,7 @@ def _totals(t: ServiceTotals) -> dict[str, Any]:
 
 def _apportionment(row: ApportionmentRow) -> dict[str, Any]:
     """An option's row; a line's own split adds ``line`` (its ID), its ``driver_basis`` naming the line."""
-    line = {"line": row.line_id} if row.line_id else {}  # option rows as before: no key added
+    line = {"line": row.line} if row.line else {}  # option rows as before: no key added
     return {
         **line,
         "service": row.service,

@@ -66,11 +66,11 @@ def test_with_north_herts_the_redundancy_split_is_worked_from_three_councils_fte
         "NHDC": Range(D("9.479"), D("14.108")),
     }
     assert sum((r.low for r in line.shares.values()), D(0)) == D("37.917")
-    own = [r for r in result.apportionment if r.line_id]
+    own = [r for r in result.apportionment if r.line]
     assert [(r.service, r.option, r.method, dict(r.shares)) for r in own] == [
         ("Facilities Management", "EHC, SBC and NHDC", Method.BASELINE_FTE, {"EHC": 30, "SBC": 45, "NHDC": 25})
     ]
-    assert REDUNDANCY in own[0].basis and own[0].line_id == "FM-C01"
+    assert REDUNDANCY in own[0].basis and own[0].line == "FM-C01"
 
 
 # --- a small programme to break the rules on ----------------------------------------------------
@@ -199,7 +199,7 @@ def test_a_saving_line_with_an_own_split_is_shown_in_the_apportionment():
         line_id="PAY-S01",
     )
     result = consolidate(dataclasses.replace(programme, saving_lines=(line,)))
-    own = [r for r in result.apportionment if r.line_id == "PAY-S01"]
+    own = [r for r in result.apportionment if r.line == "PAY-S01"]
     assert len(own) == 1 and own[0].shares == {"NORTH": 75, "SOUTH": 25} and own[0].in_use
     saving = next(x for x in result.lines if x.line_id == "PAY-S01")
     assert saving.shares == {"NORTH": Range(D(-3), D(-6)), "SOUTH": Range(D(-1), D(-2))}
