@@ -6,6 +6,8 @@ import dataclasses
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jwmodel.consolidation import consolidate
 from jwmodel.examples import east_herts_2011
@@ -203,3 +205,27 @@ def test_a_saving_line_with_an_own_split_is_shown_in_the_apportionment():
     assert len(own) == 1 and own[0].shares == {"NORTH": 75, "SOUTH": 25} and own[0].in_use
     saving = next(x for x in result.lines if x.line_id == "PAY-S01")
     assert saving.shares == {"NORTH": Range(D(-3), D(-6)), "SOUTH": Range(D(-1), D(-2))}
+
+
+_fte = st.decimals(min_value=D("0.5"), max_value=D(500), places=1, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    north=_fte,
+    south=_fte,
+    low=st.integers(1, 10**7).map(lambda n: D(n) / 1000),  # a cost of 0 is not split at all
+    extra=st.integers(0, 10**6).map(lambda n: D(n) / 1000),
+)
+def test_an_fte_own_split_gives_whole_percentages_and_shares_adding_up_to_the_cost_exactly(north, south, low, extra):
+    programme = dataclasses.replace(
+        _programme(ApportionmentRule(Method.BASELINE_FTE)),
+        baseline=(BaselineEntry("NORTH", "Payroll", D(1), north), BaselineEntry("SOUTH", "Payroll", D(1), south)),
+    )
+    cost = dataclasses.replace(programme.one_off_costs[0], estimate=Range(low, low + extra))
+    _, line = _only_line(dataclasses.replace(programme, one_off_costs=(cost,)))
+    assert sum(line.percentages.values()) == 100 and all(v == v.to_integral_value() for v in line.percentages.values())
+    assert all(v >= 1 for v in line.percentages.values())  # the minimum, 1% when not given
+    assert sum((r.low for r in line.shares.values()), D(0)) == low
+    assert sum((r.high for r in line.shares.values()), D(0)) == low + extra
+    assert all(r.low <= r.high for r in line.shares.values())  # each range ordered as the cost's
