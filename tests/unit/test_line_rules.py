@@ -229,3 +229,10 @@ def test_an_fte_own_split_gives_whole_percentages_and_shares_adding_up_to_the_co
     assert sum((r.low for r in line.shares.values()), D(0)) == low
     assert sum((r.high for r in line.shares.values()), D(0)) == low + extra
     assert all(r.low <= r.high for r in line.shares.values())  # each range ordered as the cost's
+
+
+def test_an_own_sole_bearer_outside_the_option_bears_it_with_a_warning_as_an_options_sole_bearer_does():
+    result, line = _only_line(_programme(ApportionmentRule(Method.SOLE_BEARER, sole_bearer="EAST")))
+    assert line.shares == {"EAST": Range(D(10), D(20))}
+    (warning,) = [f for f in result.findings if f.code == "SOLE_BEARER_NOT_PARTICIPANT"]
+    assert warning.where == WHERE and warning.severity == "warning" and "EAST" in warning.message
