@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jwmodel.conditions import parse_condition
 from jwmodel.consolidation import consolidate
 from jwmodel.examples import east_herts_2011
 from jwmodel.findings import Location
@@ -236,3 +237,12 @@ def test_an_own_sole_bearer_outside_the_option_bears_it_with_a_warning_as_an_opt
     assert line.shares == {"EAST": Range(D(10), D(20))}
     (warning,) = [f for f in result.findings if f.code == "SOLE_BEARER_NOT_PARTICIPANT"]
     assert warning.where == WHERE and warning.severity == "warning" and "EAST" in warning.message
+
+
+def test_a_condition_naming_an_option_the_service_does_not_have_is_an_error_and_the_line_not_counted():
+    programme = _programme(ApportionmentRule(Method.BASELINE))
+    cost = dataclasses.replace(programme.one_off_costs[0], condition=parse_condition('option "All three"'))
+    result, line = _only_line(dataclasses.replace(programme, one_off_costs=(cost,)))
+    (found,) = [f for f in result.findings if f.code == "CONDITION_UNKNOWN_OPTION"]
+    assert found.where == WHERE and found.severity == "error" and '"All three"' in found.message
+    assert not line.included and result.total.one_off == Range()
