@@ -462,7 +462,9 @@ def rule_from_cell(text: str) -> ApportionmentRule | None:
     """A line's own rule as typed in its "Own split" cell (None when blank).
 
     Raises:
-        RowProblem: the text is not one of the forms (BAD_SPLIT), naming the forms.
+        RowProblem: the text is not one of the forms (LINE_RULE_BAD), naming the forms, or its fixed
+            percentages do not add up to 100 (PERCENT_SUM). What depends on the option in use (a partner
+            outside it, a driver value missing) is found when the programme is consolidated.
     """
     if not text.strip():
         return None
@@ -483,7 +485,10 @@ def rule_from_cell(text: str) -> ApportionmentRule | None:
             raise RowProblem("rule", "LINE_RULE_BAD", f"Own split: expected e.g. '; minimum 5%', got {minimum_text!r}")
         minimum = int(found.group(1))
     if method is Method.FIXED:
-        return ApportionmentRule(method, _fixed_parts(text, detail), minimum_percent=minimum)
+        percentages = _fixed_parts(text, detail)
+        if (total := sum(percentages.values(), Decimal(0))) != 100:  # whatever the option: checked as typed
+            raise RowProblem("rule", "PERCENT_SUM", f"Own split: {text!r}: the percentages add up to {total}, not 100")
+        return ApportionmentRule(method, percentages, minimum_percent=minimum)
     if method is Method.SOLE_BEARER:
         return ApportionmentRule(method, sole_bearer=detail, minimum_percent=minimum)
     return ApportionmentRule(method, driver=detail, minimum_percent=minimum)

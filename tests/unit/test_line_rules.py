@@ -246,3 +246,9 @@ def test_a_condition_naming_an_option_the_service_does_not_have_is_an_error_and_
     (found,) = [f for f in result.findings if f.code == "CONDITION_UNKNOWN_OPTION"]
     assert found.where == WHERE and found.severity == "error" and '"All three"' in found.message
     assert not line.included and result.total.one_off == Range()
+
+
+def test_fixed_percentages_typed_in_the_own_split_must_add_up_to_100_whatever_the_option():
+    with pytest.raises(RowProblem) as caught:
+        rule_from_cell("fixed: EHC 40%, SBC 50%")
+    assert caught.value.code == "PERCENT_SUM" and "add up to 90, not 100" in str(caught.value)
