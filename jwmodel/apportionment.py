@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from jwmodel.codes import Code
 from jwmodel.findings import Finding, Location, Severity
-from jwmodel.model import BaselineEntry, DriverValue, Method, ParticipationOption, frozen_map
+from jwmodel.model import ApportionmentRule, BaselineEntry, DriverValue, Method, ParticipationOption, frozen_map
 from jwmodel.money import MoneyError, whole_percent_shares
 from jwmodel.rules import fixed_percentage_findings, minimum_percent_findings
 
-__all__ = ["Shares", "option_shares", "describe_shares"]
+__all__ = ["Shares", "option_shares", "line_shares", "describe_shares"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,9 +45,10 @@ def option_shares(
 ) -> Shares:
     """Percentages for each participating partner under ``option`` of ``service``.
 
-    Fixed percentages must add up to 100 and cover exactly the participants. Baseline and driver
-    shares are whole percentages adding up to 100 with the rule's minimum each. Problems come back
-    as findings (errors when the option is in use, warnings otherwise) with no percentages.
+    Fixed percentages must add up to 100 and cover exactly the participants. Baseline (net cost or
+    FTE) and driver shares are whole percentages adding up to 100 with the rule's minimum each.
+    Problems come back as findings (errors when the option is in use, warnings otherwise) with no
+    percentages.
     """
     rule = option.rule
     asked = _Asked(
@@ -56,6 +57,32 @@ def option_shares(
         Severity.ERROR if in_use else Severity.WARNING,
         rule.where if str(rule.where) else option.where,
     )
+    return _shares(asked, baseline, drivers, in_use)
+
+
+def line_shares(
+    service: str,
+    description: str,
+    option: ParticipationOption,
+    rule: ApportionmentRule,
+    *,
+    baseline: Iterable[BaselineEntry],
+    drivers: Iterable[DriverValue],
+    where: Location,
+) -> Shares:
+    """Percentages for a line's own ``rule``, among the participants of ``option`` (the one in use).
+
+    The same rules as an option's shares (``option_shares``), applied to the line: the findings name
+    the line and are located to its cell (the rule's own location where it has one), as errors.
+    """
+    name = f"{option.name}; own split of {description!r}"
+    own = ParticipationOption(name, option.partners, rule, where=where)
+    located = rule.where if str(rule.where) else where
+    return _shares(_Asked(service, own, Severity.ERROR, located), baseline, drivers, True)
+
+
+def _shares(asked: _Asked, baseline: Iterable[BaselineEntry], drivers: Iterable[DriverValue], in_use: bool) -> Shares:
+    service, rule = asked.service, asked.option.rule
     if rule.method is Method.NONE:
         return Shares(None)
     if rule.method is Method.SOLE_BEARER:
@@ -66,6 +93,11 @@ def option_shares(
         nets = {e.partner: e.net for e in baseline if e.service == service}
         return _weighted(
             asked, nets, Code.BASELINE_MISSING, "the rule is share of baseline but there is no baseline for"
+        )
+    if rule.method is Method.BASELINE_FTE:
+        ftes = {e.partner: e.fte for e in baseline if e.service == service}
+        return _weighted(
+            asked, ftes, Code.BASELINE_MISSING, "the rule is share of baseline (FTE) but there is no baseline for"
         )
     if rule.method is Method.DRIVER:
         if not rule.driver:

@@ -24,7 +24,7 @@ from jwmodel.codes import Code
 from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.identity import id_key
 from jwmodel.model import OneOffCost, SavingLine
-from jwmodel.tables.inputs import profile_cells
+from jwmodel.tables.inputs import condition_cell, profile_cells, rule_cell
 from jwmodel.versions import Version
 
 __all__ = [
@@ -242,7 +242,8 @@ def _line_fields(line: Line | None, figures: Mapping[str, Any]) -> dict[str, tup
         fields["start year"] = (start, "row")
         fields["timing" if isinstance(line, OneOffCost) else "ramp"] = (percentages, "row")
         fields["sole bearer"] = (line.sole_bearer or "", "row")
-        fields["only if partner"] = (line.only_if_partner or "", "row")
+        fields["applies if"] = (condition_cell(line.condition), "row")
+        fields["own split"] = (rule_cell(line.rule), "row")
     for partner, percent in (figures.get("percentages") or {}).items():
         fields[f"% {partner}"] = (_money(percent), "rule")
     for partner, share in (figures.get("shares") or {}).items():

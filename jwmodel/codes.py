@@ -115,6 +115,12 @@ class Code(StrEnum):
     BAD_NAME = "BAD_NAME", _E, "a name or service area mixing scripts (a Cyrillic letter passing for a Latin one)"
     BAD_YEAR = "BAD_YEAR", _E, "a year that is not a financial year such as 2013/14"
     BAD_PERCENTAGES = "BAD_PERCENTAGES", _E, "a phasing cell that is not a list of percentages by year"
+    CONDITION_BAD = "CONDITION_BAD", _E, "an 'Applies if' cell that does not read as a condition; the line is not read"
+    LINE_RULE_BAD = (
+        "LINE_RULE_BAD",
+        _E,
+        "an 'Own split' that does not read as a split, or a line with both a sole bearer and its own split",
+    )
     ROUNDED_TO_POUND = "ROUNDED_TO_POUND", _W, "a figure given to less than £1, taken to the nearest £1"
     VALUE_MISSING = "VALUE_MISSING", _E, "a required value is blank"
     FTE_BLANK = "FTE_BLANK", _W, "a baseline row's FTE is blank and is taken as 0"
@@ -156,7 +162,21 @@ class Code(StrEnum):
     OPTION_SERVICE_UNKNOWN = "OPTION_SERVICE_UNKNOWN", _E, "an option was chosen for a service area that does not exist"
     OPTION_NO_DEFAULT = "OPTION_NO_DEFAULT", _E, "several participation options and none chosen or marked default"
     OPTION_NONE = "OPTION_NONE", _E, "a proposal gives no participation option, so nothing in it is apportioned"
-    LINE_CONDITION_NOT_MET = "LINE_CONDITION_NOT_MET", _I, "a line that applies only if a partner joins; not counted"
+    LINE_CONDITION_NOT_MET = (
+        "LINE_CONDITION_NOT_MET",
+        _I,
+        "a line whose condition does not hold under the option in use",
+    )
+    CONDITION_UNKNOWN_PARTNER = (
+        "CONDITION_UNKNOWN_PARTNER",
+        _E,
+        "a line's condition names a partner that is not in the programme; the line is not counted",
+    )
+    CONDITION_UNKNOWN_OPTION = (
+        "CONDITION_UNKNOWN_OPTION",
+        _E,
+        "a line's condition names an option its service area does not have; the line is not counted",
+    )
     PHASING_OUTSIDE_PLAN = "PHASING_OUTSIDE_PLAN", _E, "a line's phasing falls outside the plan's years; not appraised"
     OPTION_BEFORE_UNKNOWN = (
         "OPTION_BEFORE_UNKNOWN",

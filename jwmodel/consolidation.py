@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from jwmodel.apportionment import option_shares
+from jwmodel.apportionment import Shares, describe_shares, line_shares, option_shares
 from jwmodel.claims import target_findings
 from jwmodel.codes import Code
+from jwmodel.conditions import unknown_names
 from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.identity import programme_id_findings
 from jwmodel.model import (
@@ -95,9 +96,10 @@ class ApportionmentRow:
     shares: Mapping[str, Decimal] | None
     driver: str = ""
     sole_bearer: str = ""
-    basis: str = ""  # where driver values come from, e.g. "ILLUSTRATIVE ASSUMPTION..."
+    basis: str = ""  # where driver values come from, e.g. "ILLUSTRATIVE ASSUMPTION..."; a line's own split: which line
     from_year: str = ""  # the plan year the option starts in ('' : every year)
     before: str = ""  # the option in force before then ('' : the default)
+    line: str = ""  # a line's own split: the line (its ID, else its description); the row is its rule, not the option's
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "partners", tuple(self.partners))
@@ -274,16 +276,14 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
     _check_partner_codes(programme, set(programme.partner_codes), findings)
     lines = []
     for line in (*programme.saving_lines, *programme.one_off_costs):
+        option = in_use.get(line.service)
         phases = _phases(line, timelines.get(line.service, ()), programme, in_force, findings)
-        lines.append(
-            _line_share(
-                line,
-                *_basis(line.service, in_use.get(line.service), shares_in_use, line.sole_bearer),
-                _included(line, in_use, findings, phases),
-                findings,
-                phases,
-            )
-        )
+        included = _included(programme, line, option, findings, phases)
+        if line.own_rule is None:
+            basis = _basis(line.service, option, shares_in_use)
+        else:  # not worked out (nor shown in the apportionment) for a line that does not count
+            basis = _own_basis(programme, line, option if included else None, findings, apportionment)
+        lines.append(_line_share(line, *basis, included, findings, phases))
     services = _services_totals(_service_names(programme, lines, findings), lines)
     total = sum(services, ServiceTotals("Total"))
     return Consolidation(
@@ -342,9 +342,12 @@ def _phases(
     phases = []
     for name in dict.fromkeys(step.option for step in steps):
         option = service.option(name)
-        basis, percentages = _basis(
-            line.service, option, {line.service: in_force.get((line.service, name))}, line.sole_bearer
-        )
+        if line.own_rule is None:
+            basis, percentages = _basis(line.service, option, {line.service: in_force.get((line.service, name))})
+        else:
+            basis, shares = _own_split(programme, line, option)
+            percentages = shares.percentages
+            findings.extend(shares.findings)
         applies = line_applies(line, option)
         if applies and percentages is None and name != steps[-1].option and line.estimate != Range():
             message = (
@@ -357,9 +360,15 @@ def _phases(
 
 
 def line_applies(line: SavingLine | OneOffCost, option: ParticipationOption | None) -> bool:
-    """Whether a line counts under a participation option: its condition, and nothing else (the one predicate)."""
-    partner = line.only_if_partner
-    return not partner or (option is not None and partner in option.partners)
+    """Whether a line counts under ``option`` (the participation option in use for its service area).
+
+    The one predicate: a line with no condition always counts; a line with a condition counts only when
+    it holds under the option (and never where the service area has no option in use). A pure function
+    of the line and the option, so it can be asked once per option a service area has over time.
+    """
+    if line.condition is None:
+        return True
+    return option is not None and line.condition.holds(option)
 
 
 def _options_chosen(programme: Programme, options: Mapping[str, str], findings: list[Finding]) -> dict[str, str]:
@@ -382,25 +391,32 @@ def _options_chosen(programme: Programme, options: Mapping[str, str], findings: 
 
 
 def _included(
+    programme: Programme,
     line: SavingLine | OneOffCost,
-    in_use: Mapping[str, ParticipationOption | None],
+    option: ParticipationOption | None,
     findings: list[Finding],
     phases: Sequence[LinePhase] = (),
 ) -> bool:
-    option = in_use.get(line.service)
+    """Whether the line counts under the option in use, reporting why not: a condition naming what does not
+    exist, or not holding (and where it holds under an option in force in earlier years, that it counts then)."""
+    if line.condition is None:
+        return True
+    label = f"{line.service}: '{line.description}'"
+    service = programme.service(line.service)
+    options = tuple(o.name for o in service.options) if service is not None else ()
+    unknown = unknown_names(line.condition, (), options, label, line.where)  # partners: PARTNER_NO_RETURN
+    if unknown:
+        findings.extend(unknown)
+        return False
     if line_applies(line, option):
         return True
+    under = f"under option '{option.name if option else 'none'}' it does not hold, so the line is not counted"
     earlier = [p.option for p in phases if p.applies]
-    under = f"under option '{option.name if option else 'none'}' it is not counted"
     if earlier:
         under += " in Appendix A, only in the appraisal's years when " + " or ".join(f"'{o}'" for o in earlier)
         under += " is in force"
     findings.append(
-        Finding(
-            Code.LINE_CONDITION_NOT_MET,
-            f"{line.service}: '{line.description}' applies only when {line.only_if_partner} participates; {under}",
-            line.where,
-        )
+        Finding(Code.LINE_CONDITION_NOT_MET, f"{label}: 'Applies if' is '{line.condition}'; {under}", line.where)
     )
     return False
 
@@ -529,10 +545,8 @@ def _basis(
     service: str,
     option: ParticipationOption | None,
     shares_in_use: Mapping[str, Mapping[str, Decimal] | None],
-    sole_bearer: str | None,
 ) -> tuple[str, Mapping[str, Decimal] | None]:
-    if sole_bearer:
-        return f"sole bearer {sole_bearer}", {sole_bearer: Decimal(100)}
+    """How a line with no rule of its own is split: the service's option in use."""
     if option is None:
         return "no participation option", None
     percentages = shares_in_use.get(service)
@@ -544,6 +558,66 @@ def _basis(
         Method.SOLE_BEARER: f"sole bearer {option.rule.sole_bearer}",
     }.get(method, method.value)
     return f"{option.name}: {detail}", percentages
+
+
+def _own_basis(
+    programme: Programme,
+    line: SavingLine | OneOffCost,
+    option: ParticipationOption | None,
+    findings: list[Finding],
+    apportionment: list[ApportionmentRow],
+) -> tuple[str, Mapping[str, Decimal] | None]:
+    """How a line with its own rule is split under the option in use, shown in the apportionment."""
+    basis, shares = _own_split(programme, line, option)
+    findings.extend(shares.findings)
+    rule = line.own_rule
+    assert rule is not None
+    if option is None or (rule.method is Method.SOLE_BEARER and line.rule is None):
+        return basis, shares.percentages
+    apportionment.append(
+        ApportionmentRow(
+            line.service,
+            option.name,
+            option.partners,
+            True,
+            option.default,
+            rule.method,
+            shares.percentages,
+            rule.driver,
+            rule.sole_bearer,
+            f"own split of '{line.description}'" + (f" ({line.line_id})" if line.line_id else ""),
+            line=line.line_id or line.description or "(no ID or description)",
+        )
+    )
+    return basis, shares.percentages
+
+
+def _own_split(
+    programme: Programme, line: SavingLine | OneOffCost, option: ParticipationOption | None
+) -> tuple[str, Shares]:
+    """A line's own rule under an option: a sole bearer bears it all (whatever the service's rule); another rule
+    is applied among the option's participants. None where there is no option (or the line does not count)."""
+    rule = line.own_rule
+    assert rule is not None
+    if rule.method is Method.SOLE_BEARER and line.rule is None:  # the Sole bearer column, as always
+        return f"sole bearer {rule.sole_bearer}", Shares({rule.sole_bearer: Decimal(100)})
+    detail = {
+        Method.DRIVER: f"driver: {rule.driver}",
+        Method.SOLE_BEARER: f"sole bearer {rule.sole_bearer}",
+    }.get(rule.method, rule.method.value)
+    if option is None:
+        return f"own rule: {detail}", Shares(None)
+    shares = line_shares(
+        line.service,
+        line.description,
+        option,
+        rule,
+        baseline=programme.baseline,
+        drivers=programme.drivers,
+        where=line.where,
+    )
+    split = describe_shares(shares.percentages)
+    return f"own rule: {detail}" + (f" {split}" if split else ""), shares
 
 
 def _line_share(
@@ -683,7 +757,10 @@ def _check_partner_codes(programme: Programme, known: set[str], findings: list[F
                 check(code, f"{service.name} option '{option.name}'", option.where)
     for line in (*programme.saving_lines, *programme.one_off_costs):
         check(line.sole_bearer, f"{line.service}: '{line.description}' (sole bearer)", line.where)
-        check(line.only_if_partner, f"{line.service}: '{line.description}' (condition)", line.where)
+        for code in sorted(line.condition.partners) if line.condition is not None else ():
+            check(code, f"{line.service}: '{line.description}' (condition)", line.where)
+        for code in (*line.rule.percentages, line.rule.sole_bearer) if line.rule is not None else ():
+            check(code, f"{line.service}: '{line.description}' (own split)", line.where)
     for driver in programme.drivers:
         check(driver.partner, f"{driver.service} driver '{driver.driver}'", driver.where)
 

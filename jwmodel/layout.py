@@ -304,7 +304,7 @@ def by_partner_rows(result: Consolidation) -> list[list[object]]:
     return rows
 
 
-SPLIT_METHODS = (Method.BASELINE, Method.DRIVER)
+SPLIT_METHODS = (Method.BASELINE, Method.BASELINE_FTE, Method.DRIVER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,9 +359,9 @@ def _sum_where(values: str, *conditions: tuple[str, str]) -> str:
 
 def _weight_formula(tables: dict[str, InputTable], method: Method, code_cell: str, row: int) -> str:
     """A weight as a native formula; the partner code, service area and driver are cells, never text."""
-    if method is Method.BASELINE:
-        b = tables["Baseline"]
-        return _sum_where(b.ref_of("net"), (b.ref_of("partner"), code_cell), (b.ref_of("service"), a1(row, 0)))
+    if method in (Method.BASELINE, Method.BASELINE_FTE):  # net cost or FTE
+        b, key = tables["Baseline"], "net" if method is Method.BASELINE else "fte"
+        return _sum_where(b.ref_of(key), (b.ref_of("partner"), code_cell), (b.ref_of("service"), a1(row, 0)))
     d = tables["Drivers"]  # the partner's column found by its code in the header row (LibreOffice has no [#Headers])
     span = f"{d.table}[[{_escaped(d.headers[0])}]:[{_escaped(d.headers[-1])}]]"
     header_row = f"'{d.sheet}'!${HEADER_ROW + 1}:${HEADER_ROW + 1}"
@@ -379,14 +379,16 @@ def _weights(
 ) -> dict[tuple[int, int], object]:
     """Each participating partner's weight (its baseline or driver value) as a native formula."""
     rule = option.rule
-    baseline = {(e.partner, e.service): e.net for e in programme.baseline}
+    baseline = {
+        (e.partner, e.service): e.fte if rule.method is Method.BASELINE_FTE else e.net for e in programme.baseline
+    }
     drivers = {(d.service, d.driver, d.partner): d.value for d in programme.drivers}
     cells: dict[tuple[int, int], object] = {}
     for j, p in enumerate(programme.partner_codes):
         if p in option.partners:  # otherwise a blank weight: the partner does not take part
             value = (
                 baseline.get((p, service), Decimal(0))
-                if rule.method is Method.BASELINE
+                if rule.method in (Method.BASELINE, Method.BASELINE_FTE)
                 else drivers.get((service, rule.driver, p), Decimal(0))
             )
             text = _weight_formula(tables, rule.method, a1(cols.top - 1, cols.weights + j), row)
@@ -413,7 +415,7 @@ def _shares_row(
         (row, 3): rule.driver if rule.method is Method.DRIVER else "",
         (row, 4): rule.minimum_percent,
     }
-    in_use = next((r for r in result.apportionment if r.service == service and r.in_use), None)
+    in_use = next((r for r in result.apportionment if r.service == service and r.in_use and not r.line), None)
     if in_use is None or not in_use.shares or any(p not in partners for p in option.partners):
         cells[(row, cols.weights)] = "not computable from these partners' figures: see the consolidation's findings"
         return cells

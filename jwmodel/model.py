@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from jwmodel.compact import compact_pickle
+from jwmodel.conditions import Condition
 from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.phasing import Profile
 
@@ -152,6 +153,7 @@ class Method(StrEnum):
 
     FIXED = "fixed percentages"
     BASELINE = "share of baseline"
+    BASELINE_FTE = "share of baseline (FTE)"
     DRIVER = "driver"
     SOLE_BEARER = "sole bearer"
     NONE = "none"
@@ -228,7 +230,7 @@ class SavingLine:
     category: Category
     estimate: Range
     sole_bearer: str | None = None
-    only_if_partner: str | None = None
+    condition: Condition | None = None  # when the line applies (jwmodel.conditions); None: always
     note: str = ""
     where: Location = NOWHERE
     profile: Profile | None = None  # when it starts and how it builds up; None: full effect from the plan's first year
@@ -236,6 +238,12 @@ class SavingLine:
     plan_partner: str | None = None  # the partner whose financial plan already holds this saving (None: a new saving)
     plan_target: str = ""  # which of that partner's savings targets it delivers (jwmodel.targets)
     also_claimed_by: str = ""  # another programme (or a line ID of this one) that also counts this saving
+    rule: ApportionmentRule | None = None  # the line's own rule, overriding its service's (None: the service's)
+
+    @property
+    def own_rule(self) -> ApportionmentRule | None:
+        """The rule the line names itself: its own rule, or its sole bearer as one (None: the service's)."""
+        return _own_rule(self.rule, self.sole_bearer)
 
 
 @compact_pickle
@@ -251,8 +259,14 @@ class OneOffCost:
     where: Location = NOWHERE
     profile: Profile | None = None  # when it is spent; None: all in the plan's first year
     sole_bearer: str | None = None
-    only_if_partner: str | None = None
+    condition: Condition | None = None  # when the cost applies (jwmodel.conditions); None: always
     line_id: str = ""  # the cost's stable ID (jwmodel.identity): typed in the ID column, or given from its place
+    rule: ApportionmentRule | None = None  # the cost's own rule, overriding its service's (None: the service's)
+
+    @property
+    def own_rule(self) -> ApportionmentRule | None:
+        """The rule the cost names itself: its own rule, or its sole bearer as one (None: the service's)."""
+        return _own_rule(self.rule, self.sole_bearer)
 
 
 @compact_pickle
@@ -262,7 +276,9 @@ class ApportionmentRule:
 
     ``percentages`` is used with FIXED; ``driver`` names the driver with DRIVER; ``sole_bearer``
     is the partner with SOLE_BEARER; ``minimum_percent`` is each participant's floor when
-    percentages are computed (BASELINE, DRIVER).
+    percentages are computed (BASELINE on net cost, BASELINE_FTE on FTE, DRIVER). A service's option
+    holds one; a saving line or one-off cost may hold its own (``SavingLine.rule``), applied among the
+    participants of the option in use.
     """
 
     method: Method
@@ -274,6 +290,13 @@ class ApportionmentRule:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "percentages", frozen_map(self.percentages))
+
+
+def _own_rule(rule: ApportionmentRule | None, sole_bearer: str | None) -> ApportionmentRule | None:
+    """A line's own rule: the one typed in its Split column, else its Sole bearer column as a rule."""
+    if rule is not None:
+        return rule
+    return ApportionmentRule(Method.SOLE_BEARER, sole_bearer=sole_bearer) if sole_bearer else None
 
 
 @compact_pickle

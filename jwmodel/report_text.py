@@ -162,9 +162,10 @@ def partner_table(result: Consolidation) -> str:
     for row in result.apportionment:
         if row.in_use:
             split = describe_shares(row.shares) or row.method.value
-            driver = f" ({row.driver}{': ' + row.basis if row.basis else ''})" if row.driver else ""
+            driver = f" ({row.driver}{': ' + row.basis if row.basis and not row.line else ''})" if row.driver else ""
+            own = f"{row.basis}: " if row.line else ""  # a line's own split: which line
             lines.append(
-                f"  {row.service}: {row.option}: {row.method.value}{driver} {split if row.shares else ''}".rstrip()
+                f"  {row.service}: {row.option}: {own}{row.method.value}{driver} {split if row.shares else ''}".rstrip()
             )
     return "\n".join(lines)
 

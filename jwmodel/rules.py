@@ -106,6 +106,15 @@ def line_findings(line: SavingLine | OneOffCost) -> tuple[Finding, ...]:
                 line.where,
             )
         )
+    if line.rule is not None and line.sole_bearer:
+        found.append(
+            Finding(
+                Code.LINE_RULE_BAD,
+                f"{label}: the line names both a sole bearer ({line.sole_bearer}) and its own split "
+                f"({line.rule.method.value}); keep one; the line is not counted until corrected",
+                line.where,
+            )
+        )
     if not (_on_grid(estimate.low) and _on_grid(estimate.high)):
         found.append(
             Finding(
@@ -248,7 +257,7 @@ def return_findings(submission: PartnerReturn) -> tuple[Finding, ...]:
 def minimum_percent_findings(service: str, option: ParticipationOption) -> tuple[Finding, ...]:
     """A computed split's minimum %: 0 or more, and room for every participant to get it (n x minimum <= 100)."""
     rule = option.rule
-    if rule.method not in (Method.BASELINE, Method.DRIVER):
+    if rule.method not in (Method.BASELINE, Method.BASELINE_FTE, Method.DRIVER):
         return ()
     most = 100 // max(len(option.partners), 1)
     if 0 <= rule.minimum_percent <= most:

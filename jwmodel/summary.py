@@ -182,8 +182,11 @@ def _totals(t: ServiceTotals) -> dict[str, Any]:
 
 
 def _apportionment(row: ApportionmentRow) -> dict[str, Any]:
+    """An option's row; a line's own split adds ``line`` (its ID), its ``driver_basis`` naming the line."""
+    line = {"line": row.line} if row.line else {}  # option rows as before: no key added
     timing = {"from_year": row.from_year, "before": row.before or None} if row.from_year else {}
     return {
+        **line,
         "service": row.service,
         "option": row.option,
         "partners": list(row.partners),

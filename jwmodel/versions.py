@@ -46,6 +46,7 @@ from enum import Enum
 from typing import Any
 
 from jwmodel.business_case import AppraisalSettings
+from jwmodel.conditions import Condition, ConditionError, parse_condition
 from jwmodel.consolidation import Consolidation, LineShare
 from jwmodel.errors import JwmodelError
 from jwmodel.findings import Finding
@@ -261,6 +262,8 @@ def _encode(value: object) -> Any:
         return value.value
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, Condition):
+        return str(value)  # as typed: read back by the one parser
     if isinstance(value, Finding):
         return {"code": str(value.code), "message": value.message, "where": _encode(value.where), "value": _any(value)}
     if dataclasses.is_dataclass(value):
@@ -306,6 +309,11 @@ def _decode(data: Any, tp: Any, path: str) -> Any:  # one branch per kind of typ
         if not isinstance(data, tp):
             raise VersionError(f"{path}: expected {tp.__name__}, got {data!r}")
         return data
+    if tp is Condition:
+        try:
+            return parse_condition(data)
+        except ConditionError as exc:
+            raise VersionError(f"{path}: {exc}") from None
     if tp is Finding:
         where = _decode(data["where"], _hints(Finding)["where"], f"{path}.where")
         return Finding(data["code"], data["message"], where, _decode(data["value"], Any, path))
@@ -323,6 +331,8 @@ def _decode(data: Any, tp: Any, path: str) -> Any:  # one branch per kind of typ
             for f in dataclasses.fields(tp)
             if f.init and f.name in data
         }
+        if "only_if_partner" in data and "condition" not in data and data["only_if_partner"]:  # before issue 12
+            kwargs["condition"] = Condition.joins(str(data["only_if_partner"]))
         return tp(**kwargs)
     raise VersionError(f"{path}: cannot read a {tp!r}")
 

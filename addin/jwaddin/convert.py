@@ -44,7 +44,16 @@ from jwmodel.model import (
 from jwmodel.phasing import Profile
 from jwmodel.tables import Table as Declared
 from jwmodel.tables import inputs
-from jwmodel.tables.inputs import YES, RowProblem, profile_from_cells, split_partners, unmapped, with_extras
+from jwmodel.tables.inputs import (
+    YES,
+    RowProblem,
+    condition_from_cell,
+    profile_from_cells,
+    rule_from_cell,
+    split_partners,
+    unmapped,
+    with_extras,
+)
 
 __all__ = [
     "EXCEL_ERRORS",
@@ -293,7 +302,7 @@ def _cell(row: Sequence[object], col: int | None) -> object:
 
 
 def _columns(declared: Declared, headers: Sequence[str]) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-    fixed = {_key(c.header): c.key for c in declared.columns if not c.per_partner}
+    fixed = {_key(h): c.key for c in declared.columns if not c.per_partner for h in (c.header, *c.aliases)}
     columns: dict[str, int] = {}
     partner_columns: dict[str, dict[str, int]] = {}
     for col, header in enumerate(headers):
@@ -366,6 +375,18 @@ def _profile(table: Table, row: Sequence[object], n: int, *, timing: bool) -> Pr
         raise FunctionInputError(f"{table.what}, row {n}: {problem}") from None
 
 
+def _own_terms(table: Table, row: Sequence[object], n: int) -> dict[str, object]:
+    """A line's sole bearer, condition ("Applies if") and own split, read by the rules the templates' reader uses."""
+    try:
+        return {
+            "sole_bearer": table.text(row, "sole_bearer") or None,
+            "condition": condition_from_cell(table.text(row, "condition")),
+            "rule": rule_from_cell(table.text(row, "rule")),
+        }
+    except RowProblem as problem:
+        raise FunctionInputError(f"{table.what}, row {n}: {problem}") from None  # the message names the column
+
+
 def saving_lines(table: Table) -> tuple[SavingLine, ...]:
     lines = []
     for n, row in table.rows:
@@ -376,9 +397,7 @@ def saving_lines(table: Table) -> tuple[SavingLine, ...]:
                 description,
                 Category(_required_choice(table, row, n, "category")),
                 _range(table, row, n, f"saving line {description!r}"),
-                table.text(row, "sole_bearer") or None,
-                table.text(row, "only_if_partner") or None,
-                table.note(row),
+                note=table.note(row),
                 profile=_profile(table, row, n, timing=False),
                 line_id=table.text(row, "line_id"),
                 plan_partner=table.text(row, "plan_partner") or None,
@@ -386,6 +405,7 @@ def saving_lines(table: Table) -> tuple[SavingLine, ...]:
                 # only be reported as unknown (TARGET_UNKNOWN); the batch checks tags against the returns' targets
                 plan_target="",
                 also_claimed_by=table.text(row, "also_claimed_by"),
+                **_own_terms(table, row, n),  # type: ignore[arg-type]
             )
         )
     return with_given_ids(lines)  # a blank ID given as the reader gives it (jwmodel.identity)
@@ -403,9 +423,8 @@ def one_off_costs(table: Table) -> tuple[OneOffCost, ...]:
                 _range(table, row, n, f"one-off cost {description!r}"),
                 table.note(row),
                 profile=_profile(table, row, n, timing=True),
-                sole_bearer=table.text(row, "sole_bearer") or None,
-                only_if_partner=table.text(row, "only_if_partner") or None,
                 line_id=table.text(row, "line_id"),
+                **_own_terms(table, row, n),  # type: ignore[arg-type]
             )
         )
     return with_given_ids(costs)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+from jwmodel.conditions import parse_condition
 from jwmodel.identity import with_given_ids
 from jwmodel.model import (
     ApportionmentRule,
@@ -148,13 +149,13 @@ SAVING_LINES = tuple(
         description,
         category,
         Range(D(low), D(high)),
-        only_if_partner=only_if,
+        condition=parse_condition(applies_if) if applies_if else None,
         note=ILLUSTRATIVE,
         profile=profile,
         plan_partner=TAGS.get(description, (None, ""))[0],
         plan_target=TAGS.get(description, (None, ""))[1],
     )
-    for service, description, category, low, high, only_if, profile in (
+    for service, description, category, low, high, applies_if, profile in (
         (
             "Facilities Management",
             "Joint FM management and contracts",
@@ -170,7 +171,7 @@ SAVING_LINES = tuple(
             C.CASHABLE_STAFFING,
             -20,
             -35,
-            "NHDC",
+            "NHDC joins",
             _p("2013/14", 50, 100),
         ),
         (
@@ -197,7 +198,7 @@ SAVING_LINES = tuple(
             C.CASHABLE_STAFFING,
             -30,
             -45,
-            "NHDC",
+            "NHDC joins",
             _p("2013/14", 50, 100),
         ),
         (
@@ -216,8 +217,17 @@ SAVING_LINES = tuple(
             C.CASHABLE_NON_STAFF,
             -40,
             -70,
-            "NHDC",
+            "NHDC joins",
             _p("2014/15", 50, 100),
+        ),
+        (
+            "ICT",
+            "Two-council ICT support contract, only without a third council",
+            C.CASHABLE_NON_STAFF,
+            -25,
+            -40,
+            "NHDC does not join",
+            _p("2012/13", 100),
         ),
         (
             "Strategic Financial Advice",
@@ -234,7 +244,7 @@ SAVING_LINES = tuple(
             C.CASHABLE_STAFFING,
             -15,
             -25,
-            "NHDC",
+            "NHDC joins",
             _p("2013/14", 100),
         ),
     )
@@ -256,7 +266,16 @@ ONE_OFF_COSTS = (
         Range(D(60), D(90)),
         ILLUSTRATIVE,
         profile=Profile("2013/14"),
-        only_if_partner="NHDC",
+        condition=parse_condition("NHDC joins"),
+    ),
+    OneOffCost(
+        "Facilities Management",
+        "Redundancy costs, split by each council's headcount",
+        OneOffType.HR,
+        Range(D("37.917"), D("56.433")),
+        f"{ILLUSTRATIVE}; its own split: share of baseline (FTE), while the service's savings follow net cost",
+        profile=Profile("2012/13"),
+        rule=ApportionmentRule(Method.BASELINE_FTE),
     ),
     OneOffCost(
         "Human Resources",
@@ -275,7 +294,7 @@ ONE_OFF_COSTS = (
             "Report: up to £25,000 for each authority",
             profile=Profile("2011/12"),
             sole_bearer=code,
-            only_if_partner=None if code != "NHDC" else "NHDC",
+            condition=parse_condition("NHDC joins") if code == "NHDC" else None,
         )
         for code in ("EHC", "SBC", "NHDC")
     ),

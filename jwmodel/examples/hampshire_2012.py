@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal as D
 
+from jwmodel.conditions import Condition
 from jwmodel.identity import with_given_ids
 from jwmodel.model import (
     ApportionmentRule,
@@ -156,7 +157,7 @@ _SAVING_LINES = (
         "Shared IT systems and in-house leadership programmes",
         C.CASHABLE_NON_STAFF,
         Range(D(-16), D(-39)),
-        only_if_partner="HFRS",
+        condition=Condition.joins("HFRS"),
         note="Dependent on HFRS being included (report: £16,000 to £39,000)",
     ),
     SavingLine(

@@ -113,15 +113,16 @@ def _appendix_a(document: docx.document.Document, result: Consolidation) -> None
 def _apportionment(document: docx.document.Document, result: Consolidation) -> None:
     """The APPORTIONMENT rows, one line per service area and option with each partner's %, and footnotes."""
     partners = list(result.partners)
-    lines: dict[tuple[str, str], dict[str, object]] = {}
+    lines: dict[tuple[str, str, str], dict[str, object]] = {}
     for row in apportionment_rows(result):
         values = dict(zip(APPORTIONMENT.keys, row, strict=True))
-        line = lines.setdefault((values["service"], values["option"]), {**values, "shares": {}})
+        key = (values["service"], values["option"], values["basis"])  # a line's own split: its basis names it
+        line = lines.setdefault(key, {**values, "shares": {}})
         if values["partner"]:
             line["shares"][values["partner"]] = values["percent"]  # type: ignore[index]
     notes: list[str] = []
     body = []
-    for (service, option), line in lines.items():
+    for (service, option, _), line in lines.items():
         label = f"{service} [{len(notes) + 1}]" if line["basis"] else service
         if line["basis"]:
             notes.append(str(line["basis"]))

@@ -32,6 +32,7 @@ from jwmodel.cells import (
     to_pounds,
 )
 from jwmodel.codes import Code
+from jwmodel.conditions import Condition, unknown_names
 from jwmodel.excel import schema as s
 from jwmodel.excel.files import display_name, read_regular_file, sha256_of
 from jwmodel.excel.guard import Inspection, Limits, inspect_package
@@ -80,12 +81,14 @@ from jwmodel.submissions import (
     WorkstreamProposal,
     submission_number_problem,
 )
-from jwmodel.tables import Scope, Table, inputs
+from jwmodel.tables import Column, Scope, Table, inputs
 from jwmodel.tables import monitoring as monitoring_tables
 from jwmodel.tables.inputs import (
     RowProblem,
     check_financial_year,
+    condition_from_cell,
     profile_from_cells,
+    rule_from_cell,
     split_partners,
     unmapped,
     with_extras,
@@ -245,12 +248,13 @@ class _Reader:
     def table(self, sheet: _Sheet, declared: Table, codes: Sequence[str] = ()) -> _Columns | None:
         """Where the declared table's columns are on the sheet and which rows hold data."""
         required = _required(declared)
+        first = required[0].header
         for r in range(min(len(sheet.rows), 50)):
-            if parse_text(sheet.get(r, 0)) == required[0]:
+            if parse_text(sheet.get(r, 0)) == first:
                 headers = {
                     parse_text(sheet.get(r, c)): c for c in range(len(sheet.rows[r])) if parse_text(sheet.get(r, c))
                 }
-                missing = [h for h in required if h not in headers]
+                missing = [c.header for c in required if not any(c.named(h) for h in headers)]
                 if missing:
                     self.error(
                         "HEADER_MISSING",
@@ -268,7 +272,7 @@ class _Reader:
                 return _Columns.of(declared, headers, data)
         self.error(
             "TABLE_MISSING",
-            f"no table headed '{required[0]}' on this sheet; start again from the current template",
+            f"no table headed '{first}' on this sheet; start again from the current template",
             Location(self.file, sheet.name),
         )
         return None
@@ -332,9 +336,10 @@ class _Columns:
 
 
 @functools.lru_cache(maxsize=64)
-def _required(table: Table) -> tuple[str, ...]:
-    """The declared table's headers every sheet must have, in order (the first heads the table)."""
-    return tuple(h for c in table.columns_in(Scope.ALL) if not c.per_partner and not c.optional for h in c.headers())
+def _required(table: Table) -> tuple[Column, ...]:
+    """The declared table's columns every sheet must have, in order (the first heads the table); a column is
+    found by its header or an older one (``Column.aliases``)."""
+    return tuple(c for c in table.columns_in(Scope.ALL) if not c.per_partner and not c.optional)
 
 
 @functools.lru_cache(maxsize=256)  # a programme's files share their headers: found once per table
@@ -347,9 +352,10 @@ def _layout(
     by_key: dict[str, int] = {}
     fixed: set[str] = set()
     for column in table.columns_in(Scope.ALL):
-        if not column.per_partner and column.header in found:
-            by_key[column.key] = found[column.header]
-            fixed.add(column.header)
+        for header in (column.header, *column.aliases) if not column.per_partner else ():
+            if header in found and column.key not in by_key:
+                by_key[column.key] = found[header]
+                fixed.add(header)
     by_partner: dict[str, dict[str, int]] = {}
     columns = table.columns_in(Scope.ALL)
     for header, col in found.items():
@@ -732,6 +738,7 @@ class _Proposal:
     def __init__(self, reader: _Reader, service: str, setup: ProgrammeSetup) -> None:
         self.reader, self.service = reader, service
         self.codes = [p.code for p in setup.partners]
+        self.option_names: tuple[str, ...] = ()  # the proposal's options, once read (conditions may name them)
         self.percent_cells: frozenset[tuple[int, int]] | None = None  # the Options cells formatted as %, once asked
 
     def partner(self, sheet: _Sheet, r: int, col: int, what: str) -> str:
@@ -751,6 +758,7 @@ class _Proposal:
             return []
         sheet, columns = found
         options = [o for r in columns.rows if (o := self.option(sheet, r, columns)) is not None]
+        self.option_names = tuple(o.name for o in options)
         defaults = [o for o in options if o.default]
         if len(options) > 1 and len(defaults) != 1:
             self.reader.error(
@@ -872,10 +880,32 @@ class _Proposal:
                     values.append(DriverValue(self.service, driver, code, value, basis, sheet.at(r, col)))
         return values
 
-    def bearer_and_condition(self, sheet: _Sheet, r: int, columns: _Columns) -> tuple[str | None, str | None]:
+    def own_terms(self, sheet: _Sheet, r: int, columns: _Columns, label: str) -> dict[str, object] | None:
+        """A line's sole bearer, condition and own split (keyword arguments of the line); None, reported, when
+        the condition or split does not read or names what does not exist."""
+        reader = self.reader
         bearer = self.partner(sheet, r, columns["sole_bearer"], "sole bearer")
-        condition = self.partner(sheet, r, columns["only_if_partner"], "only if partner participates")
-        return bearer or None, condition or None
+        cells = {k: reader.text(sheet, r, columns[k]) if k in columns else "" for k in ("condition", "rule")}
+        try:
+            condition = condition_from_cell(cells["condition"])
+            rule = rule_from_cell(cells["rule"])
+        except RowProblem as problem:
+            reader.error(problem.code, f"{label}: {problem}", sheet.at(r, columns[problem.key]), cells[problem.key])
+            return None
+        ok = self.known(condition, label, sheet.at(r, columns["condition"])) if condition is not None else True
+        if rule is not None:  # what is wrong with it when applied is located to its cell
+            rule = dataclasses.replace(rule, where=sheet.at(r, columns["rule"]))
+            for code in (*rule.percentages, rule.sole_bearer):
+                if code and (unknown := unlisted_partner(code, self.codes, "Own split", sheet.at(r, columns["rule"]))):
+                    reader.findings.append(unknown)
+                    ok = False
+        return {"sole_bearer": bearer or None, "condition": condition, "rule": rule} if ok else None
+
+    def known(self, condition: Condition, label: str, where: Location) -> bool:
+        """Whether the condition names only listed partners and this proposal's options (else reported)."""
+        found = unknown_names(condition, self.codes, self.option_names, label, where)
+        self.reader.findings.extend(found)
+        return not found
 
     def saving_lines(self) -> list[SavingLine]:
         found = self.table(inputs.SAVING_LINES)
@@ -892,15 +922,15 @@ class _Proposal:
                 continue
             if not description:
                 reader.warn("DESCRIPTION_BLANK", "a saving line has no description", where)
-            bearer, condition = self.bearer_and_condition(sheet, r, columns)
+            terms = self.own_terms(sheet, r, columns, f"{self.service}: {description!r}")
             profile, ok = _profile(reader, sheet, r, columns, timing=False)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
             line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=False)
-            if category and ok and line_id:
+            if category and ok and line_id and terms is not None:
                 line = SavingLine(
-                    self.service, description, Category(category), estimate, bearer, condition, note, where, profile
+                    self.service, description, Category(category), estimate, note=note, where=where, profile=profile
                 )
-                lines.append(dataclasses.replace(line, line_id=line_id, **self.tags(sheet, r, columns)))
+                lines.append(dataclasses.replace(line, line_id=line_id, **terms, **self.tags(sheet, r, columns)))
         return lines
 
     def tags(self, sheet: _Sheet, r: int, columns: _Columns) -> dict[str, object]:
@@ -926,10 +956,10 @@ class _Proposal:
             if estimate is None:
                 continue
             profile, ok = _profile(reader, sheet, r, columns, timing=True)
-            bearer, condition = self.bearer_and_condition(sheet, r, columns)
+            terms = self.own_terms(sheet, r, columns, f"{self.service}: {description!r}")
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
             line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=True)
-            if kind and ok and line_id:
+            if kind and ok and line_id and terms is not None:
                 costs.append(
                     OneOffCost(
                         self.service,
@@ -939,9 +969,8 @@ class _Proposal:
                         note,
                         where,
                         profile,
-                        bearer,
-                        condition,
-                        line_id,
+                        line_id=line_id,
+                        **terms,  # type: ignore[arg-type]
                     )
                 )
         return costs

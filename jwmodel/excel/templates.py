@@ -106,7 +106,8 @@ PROPOSAL_INSTRUCTIONS = (
         "   share of baseline (from the partner returns, whole percentages, at least the minimum % each), "
         "driver (name it and fill the Drivers sheet),"
     ),
-    "   sole bearer (one partner bears everything), or none (no joint costs or savings).",
+    "   share of baseline (FTE) (the same, from each partner's FTE in the service), sole bearer (one partner bears",
+    "   everything), or none (no joint costs or savings).",
     (
         "3. Drivers: a value per partner for each driver named in Options (time spent, users of a shared "
         "system...). Say in Basis where it comes from."
@@ -116,7 +117,10 @@ PROPOSAL_INSTRUCTIONS = (
         "   Low is the smaller saving (or bigger cost), High the bigger saving. A line borne by one partner "
         "names it as sole bearer;"
     ),
-    "   a line that only applies when a partner joins names that partner in 'Only if partner participates'.",
+    "   a line that applies only under some options says when in 'Applies if': NHDC joins, NHDC does not join,",
+    '   option "EHC and SBC", EHC joins and NHDC joins, NHDC joins or SBC joins, not (...).',
+    "   A line split otherwise than its service area gives its own split in 'Own split': share of baseline,",
+    "   share of baseline (FTE), driver: headcount, fixed: EHC 40%, SBC 60%, or sole bearer: EHC.",
     "5. One-off costs of change: Low is the smaller cost, High the bigger.",
     "6. Tables have spare rows. To add more, unprotect the sheet (no password) and extend the table.",
     "7. Save as .xlsx, remove any password, and send the file to the programme office.",
@@ -322,11 +326,24 @@ def _typed(value: object, *, numeric: bool) -> object:
     return Decimal(str(value)) if numeric else str(value)
 
 
+# Columns typed in a short form of their own: the cell shows the column's help (its forms) when selected.
+_TYPED_FORMS = frozenset({"condition", "rule"})
+
+
 def _validations(ws: Worksheet, table: Table, codes: Sequence[str], first: int, last: int) -> None:
-    """A drop-down on every column that offers a list (codes, service areas, choices)."""
+    """A drop-down on every column that offers a list (codes, service areas, choices); on a column typed in a
+    form of its own, the forms as the cell's input message."""
     col = 0
     for column in table.columns_in(Scope.ALL):
         source = _validation(column)
+        if column.key in _TYPED_FORMS:
+            ws.data_validation(
+                first,
+                col,
+                last,
+                col,
+                {"validate": "any", "input_title": column.header[:32], "input_message": column.help[:255]},
+            )
         if source:
             ws.data_validation(
                 first,

@@ -62,11 +62,16 @@ class Column:
     per_partner: bool = False
     scope: Scope = Scope.ALL
     optional: bool = False  # a file from a template older than the column may lack it (read as blank)
+    aliases: tuple[str, ...] = ()  # older headers of the column, still read as it (a renamed column)
 
     def headers(self, partners: Sequence[str] = ()) -> tuple[str, ...]:
         if self.per_partner:
             return tuple(self.header.format(partner=p) for p in partners)
         return (self.header,)
+
+    def named(self, header: str) -> bool:
+        """Whether ``header`` heads this column: its header or one of its older ones (not per partner)."""
+        return not self.per_partner and (header == self.header or header in self.aliases)
 
     def partner_of(self, header: str) -> str | None:
         """The partner code a per-partner header names (``% HC`` -> ``HC``), else None."""

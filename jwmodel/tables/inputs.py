@@ -21,7 +21,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from jwmodel.conditions import Condition, ConditionError, parse_condition
 from jwmodel.model import (
+    ApportionmentRule,
     BaselineEntry,
     Category,
     ControlTotal,
@@ -59,6 +61,10 @@ __all__ = [
     "join_partners",
     "profile_cells",
     "profile_from_cells",
+    "rule_from_cell",
+    "rule_cell",
+    "condition_from_cell",
+    "condition_cell",
     "check_financial_year",
     "unmapped",
     "with_extras",
@@ -85,11 +91,27 @@ _NOTES = Column("note", "Notes", help="Anything a reader of the figures should k
 _LOW = Column("low", "Low (£000s)", Kind.MONEY, required=True, help="The prudent figure")
 _HIGH = Column("high", "High (£000s)", Kind.MONEY, required=True, help="The optimistic figure")
 _SOLE = Column("sole_bearer", "Sole bearer", Kind.CODE, help="The one partner that bears the whole line")
-_ONLY_IF = Column(
-    "only_if_partner",
-    "Only if partner participates",
-    Kind.CODE,
-    help="The line applies only when this partner takes part in the service area",
+# A line's own rule (issue 12; read by rule_from_cell): optional, so older files read as before.
+_SPLIT = Column(
+    "rule",
+    "Own split",
+    help=(
+        "Blank: the service area's rule. Or the line's own split among the option's partners: 'share of "
+        "baseline', 'share of baseline (FTE)', 'driver: headcount', 'fixed: EHC 40%, SBC 60%', 'sole bearer: EHC'; "
+        "add '; minimum 5%' to change the 1% floor"
+    ),
+    optional=True,
+)
+# When a line applies (issue 12; read by jwmodel.conditions): older files' "Only if partner participates"
+# column, holding one partner code, is read into it ("NHDC" means "NHDC joins").
+_APPLIES_IF = Column(
+    "condition",
+    "Applies if",
+    help=(
+        "Blank: always. Or when the line applies: 'NHDC joins', 'NHDC does not join', "
+        "'option \"EHC, SBC and NHDC\"', 'EHC joins and NHDC joins', 'NHDC joins or SBC joins', 'not (...)'"
+    ),
+    aliases=("Only if partner participates",),
 )
 
 PARTNERS = Table(
@@ -232,7 +254,7 @@ SAVING_LINES = Table(
         _LOW,
         _HIGH,
         _SOLE,
-        _ONLY_IF,
+        _APPLIES_IF,
         Column("start_year", "Start year", Kind.YEAR, help="The financial year it starts, e.g. 2013/14"),
         Column(
             "ramp",
@@ -243,6 +265,7 @@ SAVING_LINES = Table(
         _NOTES,
         Column("line_id", "ID", help=_LINE_ID_HELP.format(example="LD-S01"), optional=True),
         *_TAGS,
+        _SPLIT,
     ),
     excel_name="SavingLinesTable",
     sheet="Saving lines",
@@ -258,7 +281,7 @@ ONE_OFF_COSTS = Table(
         _LOW,
         _HIGH,
         _SOLE,
-        _ONLY_IF,
+        _APPLIES_IF,
         Column("year", "Year", Kind.YEAR, help="The financial year it is spent from, e.g. 2013/14"),
         Column(
             "timing",
@@ -268,6 +291,7 @@ ONE_OFF_COSTS = Table(
         ),
         _NOTES,
         Column("line_id", "ID", help=_LINE_ID_HELP.format(example="LD-C01"), optional=True),
+        _SPLIT,
     ),
     excel_name="OneOffCostsTable",
     sheet="One-off costs",
@@ -368,7 +392,8 @@ _MAPPED = {
             "low",
             "high",
             "sole_bearer",
-            "only_if_partner",
+            "condition",
+            "rule",
             "start_year",
             "ramp",
             "note",
@@ -390,7 +415,8 @@ _MAPPED = {
             "low",
             "high",
             "sole_bearer",
-            "only_if_partner",
+            "condition",
+            "rule",
             "year",
             "timing",
             "note",
@@ -471,6 +497,112 @@ def profile_from_cells(start: str, text: str, table: Table, *, timing: bool) -> 
         return Profile(start or None, ramp=tuple(values) or (Decimal(100),))
     except PhasingError as exc:
         raise RowProblem(percent_col.key, "BAD_PERCENTAGES", f"{percent_col.header}: {exc}") from exc
+
+
+_SPLIT_FORM = re.compile(r"^\s*(?P<method>[^:;]*?)\s*(?::\s*(?P<detail>[^;]*?))?\s*(?:;\s*(?P<minimum>.*?))?\s*$")
+_SPLIT_METHODS = {
+    "share of baseline": Method.BASELINE,
+    "baseline": Method.BASELINE,
+    "share of baseline (net cost)": Method.BASELINE,
+    "baseline net cost": Method.BASELINE,
+    "share of baseline (fte)": Method.BASELINE_FTE,
+    "baseline fte": Method.BASELINE_FTE,
+    "baseline (fte)": Method.BASELINE_FTE,
+    "driver": Method.DRIVER,
+    "fixed": Method.FIXED,
+    "fixed percentages": Method.FIXED,
+    "sole bearer": Method.SOLE_BEARER,
+}
+_SPLIT_EXAMPLES = (
+    "'share of baseline', 'share of baseline (FTE)', 'driver: headcount', 'fixed: EHC 40%, SBC 60%' or "
+    "'sole bearer: EHC'"
+)
+_MINIMUM = re.compile(r"^minimum\s+(\d+)\s*%?$", re.IGNORECASE | re.ASCII)
+_FIXED_PART = re.compile(r"^([A-Za-z]+)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*%?$", re.ASCII)
+
+
+def rule_from_cell(text: str) -> ApportionmentRule | None:
+    """A line's own rule as typed in its "Own split" cell (None when blank).
+
+    Raises:
+        RowProblem: the text is not one of the forms (LINE_RULE_BAD), naming the forms, or its fixed
+            percentages do not add up to 100 (PERCENT_SUM). What depends on the option in use (a partner
+            outside it, a driver value missing) is found when the programme is consolidated.
+    """
+    if not text.strip():
+        return None
+    match = _SPLIT_FORM.match(text)
+    method = _SPLIT_METHODS.get(" ".join(match.group("method").lower().split())) if match else None
+    if match is None or method is None:
+        raise RowProblem("rule", "LINE_RULE_BAD", f"Own split: {text!r} is not a split; write {_SPLIT_EXAMPLES}")
+    detail, minimum_text = (match.group("detail") or "").strip(), (match.group("minimum") or "").strip()
+    needs_detail = method in (Method.DRIVER, Method.FIXED, Method.SOLE_BEARER)
+    if needs_detail != bool(detail) or (
+        minimum_text and method not in (Method.BASELINE, Method.BASELINE_FTE, Method.DRIVER)
+    ):
+        raise RowProblem("rule", "LINE_RULE_BAD", f"Own split: {text!r} is not a split; write {_SPLIT_EXAMPLES}")
+    minimum = 1
+    if minimum_text:
+        found = _MINIMUM.match(minimum_text)
+        if found is None:
+            raise RowProblem("rule", "LINE_RULE_BAD", f"Own split: expected e.g. '; minimum 5%', got {minimum_text!r}")
+        minimum = int(found.group(1))
+    if method is Method.FIXED:
+        percentages = _fixed_parts(text, detail)
+        if (total := sum(percentages.values(), Decimal(0))) != 100:  # whatever the option: checked as typed
+            raise RowProblem("rule", "PERCENT_SUM", f"Own split: {text!r}: the percentages add up to {total}, not 100")
+        return ApportionmentRule(method, percentages, minimum_percent=minimum)
+    if method is Method.SOLE_BEARER:
+        return ApportionmentRule(method, sole_bearer=detail, minimum_percent=minimum)
+    return ApportionmentRule(method, driver=detail, minimum_percent=minimum)
+
+
+def _fixed_parts(text: str, detail: str) -> dict[str, Decimal]:
+    percentages: dict[str, Decimal] = {}
+    for part in [p.strip() for p in re.split(r",|;|\band\b", detail) if p.strip()]:
+        found = _FIXED_PART.match(part)
+        if found is None or found.group(1) in percentages:
+            raise RowProblem(
+                "rule",
+                "LINE_RULE_BAD",
+                f"Own split: {text!r}: expected each partner once with its %, e.g. 'fixed: EHC 40%, SBC 60%'; "
+                f"got {part!r}",
+            )
+        percentages[found.group(1)] = Decimal(found.group(2))
+    return percentages
+
+
+def rule_cell(rule: ApportionmentRule | None) -> str:
+    """A line's own rule as its "Own split" cell, read back by :func:`rule_from_cell` ('' for none)."""
+    if rule is None:
+        return ""
+    minimum = f"; minimum {rule.minimum_percent}%" if rule.minimum_percent != 1 else ""
+    if rule.method is Method.FIXED:
+        return "fixed: " + ", ".join(f"{p} {v.normalize():f}%" for p, v in rule.percentages.items())
+    if rule.method is Method.SOLE_BEARER:
+        return f"sole bearer: {rule.sole_bearer}"
+    if rule.method is Method.DRIVER:
+        return f"driver: {rule.driver}{minimum}"
+    return f"{rule.method.value}{minimum}"
+
+
+def condition_from_cell(text: str) -> Condition | None:
+    """A line's condition as typed in its "Applies if" cell (None when blank); a bare code means it joins.
+
+    Raises:
+        RowProblem: the text does not read as a condition (CONDITION_BAD), saying what was expected where.
+    """
+    if not text.strip():
+        return None
+    try:
+        return parse_condition(text)
+    except ConditionError as exc:
+        raise RowProblem("condition", "CONDITION_BAD", f"Applies if: {exc}") from None
+
+
+def condition_cell(condition: Condition | None) -> str:
+    """A line's condition as its "Applies if" cell: as typed, or its canonical form."""
+    return "" if condition is None else str(condition)
 
 
 def unmapped(table: Table) -> tuple[Column, ...]:
@@ -571,7 +703,8 @@ def saving_line_cells(line: SavingLine) -> dict[str, object]:
         "low": line.estimate.low,
         "high": line.estimate.high,
         "sole_bearer": line.sole_bearer or "",
-        "only_if_partner": line.only_if_partner or "",
+        "condition": condition_cell(line.condition),
+        "rule": rule_cell(line.rule),
         "start_year": start,
         "ramp": ramp,
         "note": line.note,
@@ -591,7 +724,8 @@ def one_off_cells(cost: OneOffCost) -> dict[str, object]:
         "low": cost.estimate.low,
         "high": cost.estimate.high,
         "sole_bearer": cost.sole_bearer or "",
-        "only_if_partner": cost.only_if_partner or "",
+        "condition": condition_cell(cost.condition),
+        "rule": rule_cell(cost.rule),
         "year": year,
         "timing": timing,
         "note": cost.note,

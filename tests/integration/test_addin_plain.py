@@ -148,6 +148,28 @@ def test_summary_and_by_partner_from_small_tables():
     assert by_partner[2] == ["Legal", -2, -2.75, -6, -8.25, -8, -11]
 
 
+OWN = [
+    ["Service area", "Description", "Category", "Low (£000s)", "High (£000s)", "Applies if", "Own split"],
+    ["FM", "Staff", "cashable staffing", -30, -40, None, "fixed: A 10%, B 90%"],
+    ["FM", "Manager", "additional cost", 20, 16, "B joins", None],
+    ["FM", "Two-way contract", "cashable non-staff", -100, -100, "B does not join", None],
+]
+
+
+def test_a_lines_own_split_and_condition_are_read_as_the_templates_reader_reads_them():
+    by_partner = jw_by_partner(OWN, RULES, BASELINE)
+    # Staff, own split 10/90: A -3/-4, B -27/-36. Manager, the service's 25/75 (baseline 100/300): A 5/4,
+    # B 15/12. The two-way contract applies only if B does not join, and B joins: not counted.
+    # A: -3 + 5 = 2, -4 + 4 = 0; B: -27 + 15 = -12, -36 + 12 = -24; all: -10/-24.
+    assert by_partner[1] == ["FM", 2, 0, -12, -24, -10, -24]
+
+
+def test_a_condition_that_does_not_read_names_the_row_and_column():
+    bad = [OWN[0], ["FM", "Staff", "cashable staffing", -30, -40, "B jions", None]]
+    with pytest.raises(FunctionInputError, match=r"savings_table, row 1: Applies if: 'B jions' is not a condition"):
+        jw_savings_summary(bad)
+
+
 def test_a_bad_category_names_the_row_and_the_choices():
     bad = [SAVINGS[0], ["FM", "Staff", "staffing", -30, -40]]
     with pytest.raises(

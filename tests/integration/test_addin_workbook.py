@@ -74,13 +74,13 @@ def test_inputs_are_excel_tables_and_classic_xlwings_finds_the_udf_module():
     columns = {name: [c.name for c in ws.tables[name].tableColumns] for ws in wb.worksheets for name in ws.tables}
     assert columns["SavingLinesTable"][5:9] == [
         "Sole bearer",
-        "Only if partner participates",
+        "Applies if",
         "Start year",
         "Ramp (% of full year, by year)",
     ]
     assert columns["OneOffCostsTable"][5:9] == [
         "Sole bearer",
-        "Only if partner participates",
+        "Applies if",
         "Year",
         "Timing (% by year)",
     ]

@@ -19,6 +19,7 @@ import pytest
 from jwaddin.convert import excel_value, programme_from_tables
 from openpyxl.worksheet.formula import ArrayFormula
 
+from jwmodel.conditions import Condition, Joins
 from jwmodel.consolidation import consolidate
 from jwmodel.excel.build_workbooks import HAMPSHIRE_SETUP, hampshire_submissions
 from jwmodel.excel.model_workbook import write_model_workbook
@@ -138,7 +139,15 @@ def hostile_programme() -> Programme:
         baseline=baseline,
         control_totals=(ControlTotal(a, D(1), D(1)), ControlTotal(b, None, D(6))),
         saving_lines=tuple(
-            SavingLine(s, hostile("description"), Category.CASHABLE_STAFFING, Range(D(-10), D(-20)), b, a, hostile("n"))
+            SavingLine(
+                s,
+                hostile("description"),
+                Category.CASHABLE_STAFFING,
+                Range(D(-10), D(-20)),
+                b,
+                Condition(Joins(a)),
+                hostile("n"),
+            )
             for s in services
         ),
         one_off_costs=tuple(

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from jwmodel.business_case import AppraisalSettings, appraise_programme, options_by_year
 from jwmodel.cases import Case
 from jwmodel.codes import Code
+from jwmodel.conditions import parse_condition
 from jwmodel.consolidation import consolidate
 from jwmodel.examples import hampshire_2012
 from jwmodel.model import (
@@ -67,7 +68,7 @@ def _programme(options: tuple[ParticipationOption, ...] | None = None) -> Progra
                 "Further saving with C",
                 Category.CASHABLE_STAFFING,
                 Range(D("-0.010"), D("-0.010")),
-                only_if_partner="C",
+                condition=parse_condition("C joins"),
                 profile=first,
             ),
         ),
@@ -273,7 +274,7 @@ def _programmes(draw: st.DrawFn) -> tuple[Programme, str]:
             f"line {n}",
             Category.CASHABLE_STAFFING,
             Range(D(-low) / 1000, D(-low - extra) / 1000),
-            only_if_partner=draw(st.sampled_from((None, *CODES))),
+            condition=draw(st.sampled_from((None, *(parse_condition(f"{c} joins") for c in CODES)))),
             profile=Profile(draw(st.sampled_from(YEARS)), ramp=(D(draw(st.integers(0, 100))), D(100))),
         )
         for n, (low, extra) in enumerate(

@@ -10,6 +10,7 @@ import pytest
 
 from jwmodel.business_case import AppraisalSettings
 from jwmodel.codes import Code
+from jwmodel.conditions import parse_condition
 from jwmodel.consolidation import consolidate
 from jwmodel.examples import hampshire_2012
 from jwmodel.findings import Finding, Location
@@ -77,6 +78,19 @@ def test_a_document_that_is_not_a_version_is_refused_with_a_reason(document, sai
         version_from_json(document)
 
 
+def test_a_version_written_before_conditions_reads_only_if_partner_as_the_partner_joining():
+    from jwmodel.versions import _decode, _encode
+
+    document = _encode(hampshire_2012.programme())
+    for line in document["saving_lines"]:  # as versions before issue 12 held it
+        line["only_if_partner"] = "HFRS" if line.pop("condition") else None
+        del line["rule"]
+    back = _decode(json.loads(json.dumps(document)), Programme, "programme")
+    assert back.saving_lines[0].condition == parse_condition("HFRS joins")
+    assert all(x.condition is None for x in back.saving_lines[1:])
+    assert back == hampshire_2012.programme()
+
+
 def test_a_version_missing_a_field_names_it():
     document = version_to_json(_version())
     del document["programme"]
@@ -89,7 +103,17 @@ def test_a_version_missing_a_field_names_it():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from jwmodel.model import Category, OneOffCost, OneOffType, Range, SavingLine, SavingsTarget  # noqa: E402
+from jwmodel.model import (  # noqa: E402
+    ApportionmentRule,
+    Category,
+    Method,
+    OneOffCost,
+    OneOffType,
+    Programme,
+    Range,
+    SavingLine,
+    SavingsTarget,
+)
 from jwmodel.phasing import Profile  # noqa: E402
 
 _money = st.decimals(min_value=-(10**9), max_value=10**9, places=3, allow_nan=False, allow_infinity=False)
@@ -116,6 +140,22 @@ _line = st.builds(
     plan_partner=st.one_of(st.none(), _text),
     plan_target=_text,
     also_claimed_by=_text,
+    condition=st.one_of(
+        st.none(),
+        st.sampled_from(
+            ["HFRS joins", "HFRS does not join", 'option "HC and HCC" or not (HC joins and HCC joins)']
+        ).map(parse_condition),
+    ),
+    rule=st.one_of(
+        st.none(),
+        st.sampled_from(
+            [
+                ApportionmentRule(Method.BASELINE_FTE, minimum_percent=5),
+                ApportionmentRule(Method.FIXED, {"HC": D("40.5"), "HCC": D("59.5")}),
+                ApportionmentRule(Method.DRIVER, driver="headcount"),
+            ]
+        ),
+    ),
 )
 _cost = st.builds(
     OneOffCost, _text, _text, st.sampled_from(list(OneOffType)), st.builds(Range, _money, _money), line_id=_text
@@ -129,7 +169,6 @@ def test_any_programme_round_trips_exactly(lines, costs, targets):
     programme = replace(
         hampshire_2012.programme(), saving_lines=tuple(lines), one_off_costs=tuple(costs), targets=tuple(targets)
     )
-    from jwmodel.model import Programme
     from jwmodel.versions import _decode, _encode  # the codec itself, without consolidating random figures
 
     back = _decode(json.loads(json.dumps(_encode(programme))), Programme, "programme")
