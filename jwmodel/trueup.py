@@ -7,12 +7,13 @@ year, and gives every figure of the true-up. The rules (docs/apportionment.md, "
 * **What is trued up.** Each service area whose participation option in use splits by share of baseline
   or by a driver. Its *shared amount* for the year is the year's phased net figure (``phase_line`` of
   ``case_value`` under the case agreed, central by default) of every line that counts and is split by the
-  service's own rule: a line with its own sole bearer, a line whose condition is not met and a
+  service's own rule: a line with its own sole bearer or split, a line whose condition is not met and a
   non-cashable saving are not shared and are left out. Fixed percentages, a sole bearer and "none" are
   agreed splits, not estimates: they are listed, not trued up.
 * **Actual shares** are worked out by the same function as the business case's (``option_shares``:
   whole percentages adding up to 100, the rule's minimum each, largest remainder) from the actual values:
-  ``baseline net`` for share of baseline, the driver's name for a driver.
+  ``baseline net`` for share of baseline, ``baseline FTE`` for share of baseline (FTE), the driver's name for a
+  driver.
 * **Tolerance.** The estimate stands when no partner's share moves by more than the tolerance
   (:data:`DEFAULT_TOLERANCE`, 3 percentage points); a move of exactly the tolerance stands.
 * **Damping.** With a cap (whole points a year), when a share would move by more than the cap every
@@ -66,7 +67,7 @@ __all__ = [
 ]
 
 BASELINE_NET = "baseline net"  # the actual a share-of-baseline split is trued up on
-BASELINE_FTE = "baseline FTE"  # for a split by FTE (a rule that names it as its driver)
+BASELINE_FTE = "baseline FTE"  # the actual a share-of-baseline-by-FTE split is trued up on
 DEFAULT_TOLERANCE = Decimal(3)  # percentage points: a smaller move leaves the estimate standing
 _NIL = ZERO.quantize(POUND)
 
@@ -178,6 +179,8 @@ def driver_of(method: Method, driver: str) -> str:
     driver, "" for a split that is agreed rather than estimated (fixed, sole bearer, none)."""
     if method is Method.BASELINE:
         return BASELINE_NET
+    if method is Method.BASELINE_FTE:
+        return BASELINE_FTE
     if method is Method.DRIVER:
         return driver
     return ""
@@ -291,10 +294,10 @@ def _greedy(owing: Mapping[str, Decimal]) -> list[Settlement]:
 
 def _shared(line: LineShare, row: ApportionmentRow) -> bool:
     """Whether a line is one of the service's shared lines: it counts (in the appraisal's sense: included,
-    not a non-cashable saving) and is split by the service's own rule (not by its own sole bearer)."""
+    not a non-cashable saving) and is split by the service's own rule (not by its own sole bearer or split)."""
     if line.service != row.service or not line.included or line.percentages is None:
         return False
-    if line.category is Category.NON_CASHABLE or line.basis.startswith("sole bearer"):
+    if line.category is Category.NON_CASHABLE or line.basis.startswith(("sole bearer", "own rule")):
         return False
     return line.percentages == row.shares
 
@@ -334,6 +337,9 @@ def _actual_shares(
         return None, ()
     if row.method is Method.BASELINE:
         baseline = [BaselineEntry(p, row.service, a.value, ZERO, where=a.where) for p, a in values.items()]
+        shares = option_shares(row.service, option, baseline=baseline, drivers=())
+    elif row.method is Method.BASELINE_FTE:
+        baseline = [BaselineEntry(p, row.service, ZERO, a.value, where=a.where) for p, a in values.items()]
         shares = option_shares(row.service, option, baseline=baseline, drivers=())
     else:
         drivers = [DriverValue(row.service, option.rule.driver, p, a.value, where=a.where) for p, a in values.items()]
@@ -447,7 +453,7 @@ def true_up(
     years = tuple(years)
     if settings.year not in years:
         raise ValueError(f"{settings.year} is not a year of the plan ({years[0]} to {years[-1]})")
-    in_use = [r for r in result.apportionment if r.in_use]
+    in_use = [r for r in result.apportionment if r.in_use and not r.line]  # the options' rows, not lines' own splits
     rows = [r for r in in_use if r.shares is not None]
     chosen = year_actuals(returns, settings.year)
     findings: list[Finding] = list(_stray_actuals(in_use, chosen))

@@ -15,6 +15,7 @@ import pytest
 from jwmodel.business_case import AppraisalSettings
 from jwmodel.cases import Case
 from jwmodel.codes import Code
+from jwmodel.conditions import parse_condition
 from jwmodel.consolidation import consolidate
 from jwmodel.leaving import LeavingError, leaver_statement
 from jwmodel.model import (
@@ -67,8 +68,7 @@ def _programme(*, with_b_and_c: bool = True, method: Method = Method.FIXED) -> P
                 "Further saving with C",
                 Category.CASHABLE_STAFFING,
                 Range(D("-0.010"), D("-0.010")),
-                None,
-                "C",
+                condition=parse_condition("C joins"),
                 profile=first,
             ),
         ),
