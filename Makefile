@@ -31,16 +31,19 @@ demo: $(DEMO_STAMP)
 	$(BIN)/jwmodel consolidate $(EXAMPLE) -o out/consolidated.xlsx --json out/summary.json --model out/model.xlsx \
 	    --appendix out/appendix.docx
 	@echo
-	@echo "East Herts and Stevenage (ILLUSTRATIVE figures): what changes if North Herts joins"
+	@echo "East Herts and Stevenage (ILLUSTRATIVE figures): what changes if North Herts joins from the start"
 	$(BIN)/jwmodel compare workbooks/examples/east-herts-stevenage-2011 --with "*=EHC, SBC and NHDC" \
 	    --base-name "Two councils" --name "With North Herts" --json out/east-herts-comparison.json
 	@echo
-	@echo "East Herts and Stevenage (ILLUSTRATIVE): North Herts joining in 2013/14, the third year of the plan"
+	@echo "East Herts and Stevenage (ILLUSTRATIVE). Years are counted from the shared services' start: the plan"
+	@echo "starts in 2011/12, the business case year; year 1 of the shared services is 2012/13."
+	@echo "North Herts joining in year 2 (2013/14): two councils share until then, three from 2013/14"
 	$(BIN)/jwmodel compare workbooks/examples/east-herts-stevenage-2011 --with "*=North Herts joins in 2013/14" \
 	    --base-name "Two councils" --name "North Herts from 2013/14" --json out/east-herts-joins-2013.json
 	@echo
-	@echo "East Herts and Stevenage (ILLUSTRATIVE): the leaver statement if East Herts left after 2013/14"
-	$(BIN)/jwmodel leaver workbooks/examples/east-herts-stevenage-2011 --partner EHC --after 2013/14 \
+	@echo "East Herts and Stevenage (ILLUSTRATIVE): the leaver statement if East Herts left after year 3 (2014/15),"
+	@echo "North Herts having joined in year 2"
+	$(BIN)/jwmodel leaver workbooks/examples/east-herts-stevenage-2011 --partner EHC --after 2014/15 \
 	    --option "*=North Herts joins in 2013/14" -o out/east-herts-leaver.xlsx --json out/east-herts-leaver.json
 	@echo
 	@echo "Hampshire 2012 after approval (ILLUSTRATIVE returns): the benefits tracked against the approved version"
@@ -48,7 +51,7 @@ demo: $(DEMO_STAMP)
 	$(BIN)/jwmodel track $(EXAMPLE)-monitoring/approved-version.json $(EXAMPLE)-monitoring/returns --as-of 2015-05-29 \
 	    -o out/tracker.xlsx --json out/tracker.json || [ $$? -eq 2 ]
 	@echo
-	@echo "East Herts and Stevenage after year 1 (ILLUSTRATIVE actuals): the yearly true-up of the shares"
+	@echo "East Herts and Stevenage after year 1, 2012/13 (ILLUSTRATIVE actuals): the yearly true-up of the shares"
 	$(BIN)/jwmodel true-up workbooks/examples/east-herts-stevenage-2011-actuals/approved-version.json \
 	    workbooks/examples/east-herts-stevenage-2011-actuals -o out/true-up.xlsx --json out/true-up.json
 

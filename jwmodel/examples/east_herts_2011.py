@@ -6,6 +6,13 @@ phased approach, savings aligned with each council's medium-term financial plan,
 District Council interested in joining, and the cost of building the business case (project
 management and back-fill) of up to £25,000 for each authority.
 
+HOW YEARS ARE COUNTED. The plan starts in 2011/12, the year the business case is built (its only costs
+are the councils' own £25k each); the shared services start in 2012/13. "Year 1" always means the shared
+services' first year, 2012/13, here, in the docs and in ``make demo``: North Herts joins in year 2
+(2013/14, the option "North Herts joins in 2013/14"), the true-up is after year 1 (2012/13's actuals,
+``east_herts_2011_actuals``) and the leaver statement is for East Herts leaving after year 3 (its last
+year 2014/15). ``YEAR_1`` and ``LEAVER_LAST_YEAR`` hold these years.
+
 EVERY FIGURE IS ILLUSTRATIVE: the report gives no baselines or savings. They are invented to be
 plausible for district councils and labelled so in the returns and in every output. The example
 exists to show how each council's share, payback and NPV change when a third partner joins.
@@ -53,8 +60,10 @@ FINANCIAL_YEAR = "2011/12"
 ILLUSTRATIVE = "ILLUSTRATIVE: invented for the example; the report gives no figures"
 TWO = "EHC and SBC"
 THREE = "EHC, SBC and NHDC"
+YEAR_1 = "2012/13"  # the shared services' first year (the plan's second: 2011/12 builds the business case)
 JOINS = "North Herts joins in 2013/14"  # participation over time: two councils to 2012/13, three from 2013/14
-JOIN_YEAR = "2013/14"
+JOIN_YEAR = "2013/14"  # year 2 of the shared services
+LEAVER_LAST_YEAR = "2014/15"  # the leaver statement's example: East Herts leaves after year 3
 
 PARTNERS = (
     Partner("EHC", "East Herts Council"),
