@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jwmodel
+from jwmodel.business_case import partner_flows
+from jwmodel.cases import Case
 from jwmodel.cli import main
 
 FOLDER = Path(__file__).resolve().parents[2] / "workbooks" / "examples" / "east-herts-stevenage-2011"
@@ -29,6 +32,14 @@ def test_compare_shows_the_years_each_option_is_in_force_and_north_herts_from_20
     }
     nhdc = next(p for p in second["by_partner"] if p["partner"] == "NHDC")
     assert nhdc["participates"] is True
+    # The central NPVs docs/apportionment.md quotes (regression figures: the NPV arithmetic itself is worked by hand
+    # in tests/unit/test_appraisal.py): North Herts 269 joining in year 2, East Herts 285 (350 with two councils)
+    npv = {(run["name"], p["partner"]): round(p["npv_central"]) for run in (first, second) for p in run["by_partner"]}
+    assert (npv[(second["name"], "NHDC")], npv[(second["name"], "EHC")], npv[(first["name"], "EHC")]) == (269, 285, 350)
+    # and with three councils from the start: North Herts 240, East Herts 273
+    assert main(["compare", str(FOLDER), "--with", "*=EHC, SBC and NHDC", "--json", str(tmp_path / "s.json")]) == 0
+    start = json.loads((tmp_path / "s.json").read_text())["runs"][1]["by_partner"]
+    assert {p["partner"]: round(p["npv_central"]) for p in start if p["partner"] != "SBC"} == {"EHC": 273, "NHDC": 240}
 
 
 def test_consolidate_with_the_option_gives_per_year_splits_worked_by_hand(tmp_path):
@@ -53,6 +64,32 @@ def test_consolidate_with_the_option_gives_per_year_splits_worked_by_hand(tmp_pa
     assert [net[p][0] for p in ("EHC", "SBC", "NHDC")] == [25, 25, 0]
     # 2012/13, two councils (NHDC nothing): no line of North Herts' yet
     assert net["NHDC"][1] == 0
+
+
+def test_each_year_a_line_is_split_by_the_option_in_force_and_a_line_for_north_herts_counts_from_year_2():
+    run = jwmodel.consolidate_folder(FOLDER, options={"*": JOINS}, workers=0)
+    years = run.settings.plan  # 2011/12 (the business case year), 2012/13 (year 1), ..., 2015/16
+
+    def central(description: str) -> dict[str, list]:
+        flows = partner_flows(run.consolidation, years, lambda line: line.description == description)
+        return {p: [float(s) for s in flows[p][Case.CENTRAL].savings] for p in ("EHC", "SBC", "NHDC")}
+
+    # ICT procurement: a saving of 30 to 50 from 2012/13, central 40. 2012/13, two councils by net baseline
+    # 1,450/1,820 = 44.34/55.66 -> 44/56: 17.6 / 22.4; from 2013/14 three, 1,450/1,820/1,260 of 4,530 ->
+    # 32/40/28: 12.8 / 16.0 / 11.2
+    assert central("Joint ICT procurement") == {
+        "EHC": [0, -17.6, -12.8, -12.8, -12.8],
+        "SBC": [0, -22.4, -16.0, -16.0, -16.0],
+        "NHDC": [0, 0, -11.2, -11.2, -11.2],
+    }
+    # "Further FM savings with a third council" (NHDC joins): 20 to 35 from 2013/14, ramp 50% then 100%, central
+    # 27.5: 13.75 then 27.5, at FM's 30/43/27: 4.125/5.9125/3.7125 then 8.25/11.825/7.425; to £1 by largest remainder
+    # 13,750 pounds: 4,125 + 5,912.5 + 3,712.5 = 13,749, the pound to the larger weight of the tied remainders (SBC)
+    assert central("Further FM savings with a third council") == {
+        "EHC": [0, 0, -4.125, -8.25, -8.25],
+        "SBC": [0, 0, -5.913, -11.825, -11.825],
+        "NHDC": [0, 0, -3.712, -7.425, -7.425],
+    }
 
 
 def _leaver(tmp_path, last_year: str) -> dict:
