@@ -41,6 +41,11 @@ demo: $(DEMO_STAMP)
 	$(BIN)/jwmodel compare workbooks/examples/east-herts-stevenage-2011 --with "*=North Herts joins in 2013/14" \
 	    --base-name "Two councils" --name "North Herts from 2013/14" --json out/east-herts-joins-2013.json
 	@echo
+	@echo "East Herts and Stevenage (ILLUSTRATIVE), North Herts joining in year 2, consolidated: ICT hosted by Stevenage"
+	@echo "and recharged, and the lines that apply only if North Herts joins or only if it does not, year by year"
+	$(BIN)/jwmodel consolidate workbooks/examples/east-herts-stevenage-2011 --option "*=North Herts joins in 2013/14" \
+	    -o out/east-herts.xlsx --json out/east-herts.json
+	@echo
 	@echo "East Herts and Stevenage (ILLUSTRATIVE): the leaver statement if East Herts left after year 3 (2014/15),"
 	@echo "North Herts having joined in year 2"
 	$(BIN)/jwmodel leaver workbooks/examples/east-herts-stevenage-2011 --partner EHC --after 2014/15 \

@@ -22,10 +22,12 @@ from jwmodel.report_text import (
     appendix_a,
     appraisal_table,
     baseline_table,
+    conditions_table,
     error_lines,
     findings_table,
     money,
     partner_table,
+    recharges_table,
     sources_line,
 )
 
@@ -85,12 +87,15 @@ def _print_run(run: Run, args: argparse.Namespace) -> None:
     for text in (
         appendix_a(result),
         baseline_table(result),
+        recharges_table(result),
         partner_table(result),
+        conditions_table(run.programme, result, run.settings.plan),
         appraisal_table(run.appraisal),
         findings_table(result),
     ):
-        print(text)
-        print()
+        if text:
+            print(text)
+            print()
     print(sources_line(run.sources))
     extra = (
         args.model,

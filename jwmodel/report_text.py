@@ -7,9 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from jwmodel.apportionment import describe_shares
 from jwmodel.appraisal import Case
-from jwmodel.business_case import ProgrammeAppraisal
+from jwmodel.business_case import ProgrammeAppraisal, options_by_year
 from jwmodel.consolidation import Consolidation
 from jwmodel.findings import Finding, Severity
+from jwmodel.model import Programme
 from jwmodel.participation import describe_steps
 from jwmodel.submissions import SourceRecord, Status
 
@@ -27,6 +28,8 @@ __all__ = [
     "appendix_a",
     "baseline_table",
     "partner_table",
+    "conditions_table",
+    "recharges_table",
     "findings_table",
     "sources_line",
     "incomplete_banner",
@@ -182,6 +185,82 @@ def baseline_table(result: Consolidation) -> str:
         [
             "Financial baseline (sum of rows vs the partner's stated totals), £000s",
             *_table([("Partner", "Net", "FTE", "Stated net", "Stated FTE")], rows, 10),
+        ]
+    )
+
+
+def _spans(chosen: Sequence[str], plan: Sequence[str]) -> str:
+    """Years of ``plan`` as runs: "2013/14 to 2015/16", "2012/13", "2011/12 to 2012/13 and 2015/16"; "every year";
+    "no year"."""
+    if not chosen:
+        return "no year"
+    if list(chosen) == list(plan):
+        return "every year"
+    runs: list[list[str]] = []
+    for year in chosen:
+        if runs and plan.index(year) == plan.index(runs[-1][-1]) + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return " and ".join(run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs)
+
+
+def conditions_table(programme: Programme, result: Consolidation, plan: Sequence[str]) -> str:
+    """The lines with an 'Applies if' condition, each with the plan years it applies in (the option in force each
+    year, ``business_case.options_by_year``); "" where no line has one."""
+    typed = {
+        (line.service, line.line_id, line.description): line.condition
+        for line in (*programme.saving_lines, *programme.one_off_costs)
+        if line.condition is not None
+    }
+    in_force = options_by_year(result, plan)
+    lines = []
+    for share in result.lines:
+        condition = typed.get((share.service, share.line_id, share.description))
+        if condition is None:
+            continue
+        phases = {phase.option: phase.applies for phase in share.phases}
+        options = in_force.get(share.service, ("",) * len(plan))
+        applies = [
+            y for y, o in zip(plan, options, strict=True) if (phases.get(o, False) if phases else share.included)
+        ]
+        lines.append(
+            f"  {share.service}: '{share.description}' ({condition.text or condition}): {_spans(applies, plan)}"
+        )
+    if not lines:
+        return ""
+    return "\n".join(["Lines that apply only under some options ('Applies if'): the years each applies in", *lines])
+
+
+def recharges_table(result: Consolidation) -> str:
+    """What each partner invoices another for a hosted service, year by year, whether both sides agree, and the
+    baseline before and after eliminating the charges; "" where no return states a recharge."""
+    recharges = result.recharges
+    if recharges is None or not recharges.matches:
+        return ""
+    statuses = [m.status for m in recharges.matches]
+    agreed = ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(statuses))
+    pairs = list(dict.fromkeys((m.receiver, m.payer, m.service) for m in recharges.schedule))
+    invoiced = {(m.receiver, m.payer, m.service, m.year): m.invoiced for m in recharges.schedule}
+    rows = [
+        (
+            f"{receiver} invoices {payer}",
+            service,
+            *(
+                money(invoiced[receiver, payer, service, y]) if (receiver, payer, service, y) in invoiced else "-"
+                for y in recharges.years
+            ),
+        )
+        for receiver, payer, service in pairs
+    ]
+    total = recharges.total
+    return "\n".join(
+        [
+            f"Recharges between partners, £000s a year (charge-years stated by both sides: {agreed})",
+            *_table([("Who invoices whom", "Service area", *recharges.years)], rows, 24),
+            f"Baseline {recharges.baseline_year}: gross {money(total.gross)} less charges eliminated "
+            f"{money(total.eliminated)} = {money(total.consolidated)}, each cost counted once (the partners' net "
+            f"baselines add up to {money(total.net)})",
         ]
     )
 
