@@ -403,7 +403,8 @@ def leaver_text(statement: object) -> str:
     )
     lines = [
         f"Leaver statement: {s.partner} leaving at the end of {s.last_year} "  # type: ignore[attr-defined]
-        f"({', '.join(s.years)}): central case, it {verdict}",  # type: ignore[attr-defined]
+        f"(its figures to date: {' to '.join(dict.fromkeys((s.years[0], s.years[-1])))}): "  # type: ignore[attr-defined]
+        f"central case, it {verdict}",
         "",
         "£000s to £1, savings in brackets; owed = its share of the shared one-off costs to date plus its net "
         "recurring cost/(saving) to date, where positive",

@@ -146,7 +146,9 @@ def test_the_leaver_statement_of_east_herts_after_year_3_north_herts_having_join
     )
     assert shares[("Human Resources", "NHDC")] == (28, 41) and shares[("ICT", "SBC")] == (40, 59)
     assert shares[("Strategic Financial Advice", "SBC")] == (38, 57) and shares[("ICT", "EHC")] == (32, 0)
-    assert "owes nothing" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "EHC leaving at the end of 2014/15 (its figures to date: 2011/12 to 2014/15)" in out
+    assert "owes nothing" in out
 
 
 def test_had_east_herts_left_a_year_earlier_it_would_owe_its_unrecovered_costs_in_the_prudent_case(tmp_path):
