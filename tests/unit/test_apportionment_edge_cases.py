@@ -76,7 +76,7 @@ def test_a_negative_amount_is_split_on_its_size():
     assert allocate(D("0.005"), {"A": 50, "B": 50}) == {"A": D("0.003"), "B": D("0.002")}
 
 
-def _transport(sole_bearer: str | None) -> Programme:
+def _transport(sole_bearer: str | None, rule: ApportionmentRule | None = None) -> Programme:
     option = ParticipationOption("HC, HFRS and HCC", ("HC", "HFRS", "HCC"), ApportionmentRule(Method.NONE), True)
     line = SavingLine(
         "Transport & Fleet Management",
@@ -84,6 +84,7 @@ def _transport(sole_bearer: str | None) -> Programme:
         Category.CASHABLE_NON_STAFF,
         Range(D(-50), D(-80)),
         sole_bearer=sole_bearer,
+        rule=rule,
     )
     return Programme(
         partners=(Partner("HC"), Partner("HFRS"), Partner("HCC")),
@@ -105,3 +106,15 @@ def test_under_method_none_a_lines_own_sole_bearer_bears_it_all():
     assert "NOT_APPORTIONED" not in [f.code for f in result.findings]
     by_partner = {p.partner: p.recurring for p in result.by_partner}
     assert by_partner == {"HC": Range(), "HFRS": Range(), "HCC": Range(D(-50), D(-80))}
+
+
+def test_under_method_none_a_lines_own_split_still_applies_among_the_options_partners():
+    # fixed 50/10/40: -50 gives -25/-5/-20, -80 gives -40/-8/-32
+    rule = ApportionmentRule(Method.FIXED, {"HC": D(50), "HFRS": D(10), "HCC": D(40)})
+    result = consolidate(_transport(None, rule))
+    assert "NOT_APPORTIONED" not in [f.code for f in result.findings]
+    assert {p.partner: p.recurring for p in result.by_partner} == {
+        "HC": Range(D(-25), D(-40)),
+        "HFRS": Range(D(-5), D(-8)),
+        "HCC": Range(D(-20), D(-32)),
+    }

@@ -252,3 +252,39 @@ def test_fixed_percentages_typed_in_the_own_split_must_add_up_to_100_whatever_th
     with pytest.raises(RowProblem) as caught:
         rule_from_cell("fixed: EHC 40%, SBC 50%")
     assert caught.value.code == "PERCENT_SUM" and "add up to 90, not 100" in str(caught.value)
+
+
+# --- docs/apportionment.md's table of Own split forms: each on East Herts' FM redundancy costs (high 56.433) -------
+
+
+@pytest.mark.parametrize(
+    ("typed", "percent", "high"),
+    [
+        # net 620/880 = 41.33/58.67 -> 41/59; 56.433 x 41% = 23.13753, x 59% = 33.29547: floors 23.137 + 33.295 =
+        # 56.432, the £1 to the larger remainder (EHC .53 against .47)
+        ("share of baseline", (41, 59), ("23.138", "33.295")),
+        # FTE 14.0/21.0 = 40/60 exactly: 22.5732 and 33.8598, floors 56.432, the £1 to SBC (.8 against .2)
+        ("share of baseline (FTE)", (40, 60), ("22.573", "33.860")),
+        # headcount 15/35 = 30/70: 16.9299 and 39.5031, floors 56.432, the £1 to EHC (.9 against .1)
+        ("driver: headcount", (30, 70), ("16.930", "39.503")),
+        # 25/75: 14.10825 and 42.32475, floors 56.432, the £1 to SBC (.75 against .25)
+        ("fixed: EHC 25%, SBC 75%", (25, 75), ("14.108", "42.325")),
+        ("sole bearer: SBC", (0, 100), ("0", "56.433")),
+        # net 41.33 is below the minimum 45: EHC held at 45, SBC takes 55; 25.39485 and 31.03815, floors 56.432,
+        # the £1 to EHC (.85 against .15)
+        ("share of baseline; minimum 45%", (45, 55), ("25.395", "31.038")),
+    ],
+)
+def test_each_own_split_form_as_the_docs_work_it_on_the_east_herts_redundancy_costs(typed, percent, high):
+    programme = east_herts_2011.programme()
+    costs = tuple(
+        dataclasses.replace(c, rule=rule_from_cell(typed)) if c.description == REDUNDANCY else c
+        for c in programme.one_off_costs
+    )
+    headcount = tuple(DriverValue("Facilities Management", "headcount", p, D(v)) for p, v in (("EHC", 15), ("SBC", 35)))
+    result = consolidate(dataclasses.replace(programme, one_off_costs=costs, drivers=headcount))
+    line = next(x for x in result.lines if x.description == REDUNDANCY)
+    assert not [f for f in result.findings if f.severity.name == "ERROR"]
+    shares = {p: line.shares[p].high if p in line.shares else D(0) for p in ("EHC", "SBC")}
+    assert (shares["EHC"], shares["SBC"]) == tuple(D(x) for x in high)
+    assert tuple(line.percentages.get(p, 0) for p in ("EHC", "SBC")) == percent
