@@ -153,3 +153,11 @@ def test_not_c_holds_exactly_when_c_does_not(expr, option):
     condition = Condition(expr)
     assert Condition(Not(expr)).holds(option) is (not condition.holds(option))
     assert parse_condition(f"not ({render(expr)})").holds(option) is (not condition.holds(option))
+
+
+def test_a_condition_naming_an_option_looks_at_its_name_and_one_naming_a_partner_at_who_takes_part():
+    # docs/apportionment.md: under "North Herts joins in 2013/14" (EHC, SBC and NHDC) NHDC joins, but the option in
+    # force is not the one called "EHC, SBC and NHDC"
+    joins = ParticipationOption("North Herts joins in 2013/14", ("EHC", "SBC", "NHDC"), THREE.rule, from_year="2013/14")
+    assert parse_condition("NHDC joins").holds(joins)
+    assert not parse_condition('option "EHC, SBC and NHDC"').holds(joins)
