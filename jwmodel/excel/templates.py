@@ -80,12 +80,25 @@ PARTNER_INSTRUCTIONS = (
         "3. Stated totals on the cover are your own control totals: the consolidation compares them with the "
         "sum of your rows and reports any difference."
     ),
-    "4. Enter numbers as numbers (1234.5 or -56), not text; use £000s throughout.",
+    "4. Targets (optional): your financial plan's savings targets, one row a target a year.",
     (
-        "5. Tables have spare rows. To add more, unprotect the sheet (Review > Unprotect Sheet; there is no "
+        "5. Recharges (optional): each charge you pay to, or receive from, another partner for a service area "
+        "(a service one partner hosts for the others), one row a charge:"
+    ),
+    (
+        "   service area, other partner, pays or receives, amount (£000s a year), from year and to year (blank: "
+        "from the budget year, to the plan's end), basis."
+    ),
+    (
+        "   The other partner states the same charge from its side and the two must agree to £1; what you pay in "
+        "the budget year must equal the Baseline's charges from other partners."
+    ),
+    "6. Enter numbers as numbers (1234.5 or -56), not text; use £000s throughout.",
+    (
+        "7. Tables have spare rows. To add more, unprotect the sheet (Review > Unprotect Sheet; there is no "
         "password) and extend the table."
     ),
-    "6. Save as .xlsx (not .xls, .xlsb or .csv), remove any password, and send the file to the programme office.",
+    "8. Save as .xlsx (not .xls, .xlsb or .csv), remove any password, and send the file to the programme office.",
     "   Before sending you can check it with: jwmodel check <this file>",
 )
 RECHARGES_GUIDANCE = (
@@ -108,6 +121,8 @@ PROPOSAL_INSTRUCTIONS = (
     ),
     "   share of baseline (FTE) (the same, from each partner's FTE in the service), sole bearer (one partner bears",
     "   everything), or none (no joint costs or savings).",
+    "   From year and Before then (optional): an option that starts in a plan year (a partner joins in 2013/14) gives",
+    "   that year, and the option in force before then (another option of the same service area; blank: the default).",
     (
         "3. Drivers: a value per partner for each driver named in Options (time spent, users of a shared "
         "system...). Say in Basis where it comes from."
@@ -659,16 +674,17 @@ MONITORING_INSTRUCTIONS = (
     "   Status: on track, at risk, delivered or dropped; say why a figure differs from plan in the comment.",
     "3. One-off spend: each one-off cost's spend to date (cumulative from the start), by its Line ID.",
     "4. Benefits: each measurement of a non-financial benefit named in the benefits register, with its date.",
-    "   Actual drivers (once a year, for the yearly true-up of the shares): your own actual value of each driver a",
-    "   service's split uses (as named in the approved version; 'baseline net' for share of baseline), and its year.",
-    "5. Save as .xlsx and send the file to the programme office. Check it first with: jwmodel check <this file>",
+    "5. Actual drivers (optional; once a year, for the yearly true-up of the shares): one row per service area and",
+    "   driver: your own actual value of each driver a service's split uses (as named in the approved version;",
+    "   'baseline net' for share of baseline, 'baseline FTE' for share of baseline (FTE)), its year and its basis.",
+    "6. Save as .xlsx and send the file to the programme office. Check it first with: jwmodel check <this file>",
 )
 DELIVERED_GUIDANCE = "The whole line, £000s: cost positive, saving negative. Forecast: the whole financial year."
 SPEND_GUIDANCE = "Spend to date on each one-off cost of change, cumulative from the start (£000s)."
 MEASUREMENTS_GUIDANCE = "Measurements of the non-financial benefits in the programme's benefits register."
 ACTUALS_GUIDANCE = (
     "Once a year: your own actual value of each driver a service's split uses ('baseline net' for share of "
-    "baseline), for the yearly true-up."
+    "baseline, 'baseline FTE' for share of baseline (FTE)), for the yearly true-up."
 )
 
 
