@@ -458,7 +458,7 @@ def _leaver_parser(sub: Any) -> None:  # argparse's sub-parsers action
     )
     m.add_argument("folder")
     m.add_argument("--partner", required=True, help="the leaving partner's code, e.g. EHC")
-    m.add_argument("--after", required=True, metavar="YEAR", help="its last plan year, e.g. 2013/14")
+    m.add_argument("--after", required=True, metavar="YEAR", help="its last plan year, e.g. 2014/15")
     m.add_argument(
         "--option",
         action="append",

@@ -1,4 +1,4 @@
-"""East Herts and Stevenage after the first year of sharing (2012/13): the actual drivers for the yearly true-up.
+"""East Herts and Stevenage after year 1 (2012/13, the first year of sharing): actual drivers for the true-up.
 
 ILLUSTRATIVE: the report gives no figures. The approved version is the East Herts example
 (``jwmodel.examples.east_herts_2011``) under its default option, EHC and SBC, every service area's
