@@ -256,7 +256,7 @@ def recharges_table(result: Consolidation) -> str:
     total = recharges.total
     return "\n".join(
         [
-            f"Recharges between partners, £000s a year (charge-years stated by both sides: {agreed})",
+            f"Recharges between partners, £000s a year; each year's charge as payer and receiver state it: {agreed}",
             *_table([("Who invoices whom", "Service area", *recharges.years)], rows, 24),
             f"Baseline {recharges.baseline_year}: gross {money(total.gross)} less charges eliminated "
             f"{money(total.eliminated)} = {money(total.consolidated)}, each cost counted once (the partners' net "

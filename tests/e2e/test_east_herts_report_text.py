@@ -25,7 +25,10 @@ def test_the_recharges_show_who_invoices_whom_each_year_and_the_charge_eliminate
     lines = _printed(tmp_path, capsys, "--option", f"*={JOINS}")
     # EHC pays SBC 120 a year to 2012/13, then 300 from 2013/14; NHDC pays 200 from 2013/14 (when it joins);
     # each side states each charge: 5 years EHC + 3 years NHDC = 8 charge-years, all matched
-    assert "Recharges between partners, £000s a year (charge-years stated by both sides: 8 matched)" in lines
+    assert (
+        "Recharges between partners, £000s a year; each year's charge as payer and receiver state it: 8 matched"
+        in lines
+    )
     assert _row(lines, "SBC invoices EHC")[3:] == ["ICT", "120", "120", "300", "300", "300"]
     assert _row(lines, "SBC invoices NHDC")[3:] == ["ICT", "-", "-", "200", "200", "200"]
     # the baseline year 2011/12: net 2,960 + 3,840 + 2,610 = 9,410; EHC's ICT gross 1,570 = net 1,450 + charges 120,
@@ -38,7 +41,10 @@ def test_the_recharges_show_who_invoices_whom_each_year_and_the_charge_eliminate
 
 def test_without_north_herts_its_charge_is_matched_but_not_invoiced(tmp_path, capsys):
     lines = _printed(tmp_path, capsys)
-    assert "Recharges between partners, £000s a year (charge-years stated by both sides: 8 matched)" in lines
+    assert (
+        "Recharges between partners, £000s a year; each year's charge as payer and receiver state it: 8 matched"
+        in lines
+    )
     assert not any(line.startswith("SBC invoices NHDC") for line in lines)
 
 
