@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from jwmodel.codes import Code
+from jwmodel.errors import JwmodelError
 from jwmodel.findings import Finding, Location
 
 __all__ = [
@@ -144,7 +145,7 @@ class Condition:
         return cls(Joins(partner), f"{partner} joins")
 
 
-class ConditionError(ValueError):
+class ConditionError(JwmodelError, ValueError):
     """A condition that does not read: the message says where and what was expected."""
 
 

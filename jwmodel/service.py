@@ -25,6 +25,7 @@ from jwmodel.business_case import AppraisalSettings, ProgrammeAppraisal, apprais
 from jwmodel.codes import Code
 from jwmodel.consolidation import Consolidation, consolidate
 from jwmodel.definition import DefinitionError, ProgrammeDefinition
+from jwmodel.errors import JwmodelError
 from jwmodel.findings import Finding, Severity
 from jwmodel.model import Programme
 from jwmodel.monitoring import business_case_dues
@@ -70,7 +71,7 @@ __all__ = [
 DEFAULT_FIRST_YEAR = "2012/13"  # the plan's first year when neither the settings nor the covers give one
 
 
-class UsageError(ValueError):
+class UsageError(JwmodelError, ValueError):
     """The call itself is wrong (not a folder, an option that does not exist); nothing was done."""
 
 

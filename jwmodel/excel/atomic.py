@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from jwmodel.errors import JwmodelError
 from jwmodel.excel.stopping import sigterm_exits
 
 __all__ = ["OutputError", "replacing", "check_target", "check_folder", "lock_files"]
 
 
-class OutputError(OSError):
+class OutputError(JwmodelError, OSError):
     """An output cannot be written; the message says which and what to do."""
 
 

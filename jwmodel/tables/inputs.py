@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from jwmodel.conditions import Condition, ConditionError, parse_condition
+from jwmodel.errors import JwmodelError
 from jwmodel.model import (
     ApportionmentRule,
     BaselineEntry,
@@ -429,7 +430,7 @@ _MAPPED = {
 _PERCENT = re.compile(r"^\d+(?:\.\d+)?$", re.ASCII)  # ASCII digits only, as every figure
 
 
-class RowProblem(ValueError):
+class RowProblem(JwmodelError, ValueError):
     """A row's cells break a table rule: ``key`` is the column at fault, ``code`` a finding code."""
 
     def __init__(self, key: str, code: str, message: str) -> None:

@@ -81,6 +81,30 @@ def test_every_deliberate_exception_has_one_root_and_keeps_its_old_base():
     assert issubclass(FunctionInputError, JwmodelError) and issubclass(FunctionInputError, ValueError)
 
 
+def test_every_exception_class_jwmodel_and_the_add_in_define_is_under_the_one_root():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import jwaddin
+
+    import jwmodel
+    from jwmodel.errors import JwmodelError
+
+    found = []
+    for package in (jwmodel, jwaddin):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if info.name.startswith(("jwaddin.server", "jwaddin.pane")):
+                continue  # the server's modules need its settings at import; their errors are HTTP responses
+            module = importlib.import_module(info.name)
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                private = cls.__name__.startswith("_")  # a reader's own control flow, caught where it is raised
+                if issubclass(cls, BaseException) and cls.__module__ == module.__name__ and not private:
+                    found.append(cls)
+    assert len(found) >= 10  # the scan found the classes it is meant to (AppraisalError, MoneyError, ...)
+    assert [c.__qualname__ for c in found if not issubclass(c, JwmodelError)] == []
+
+
 def test_the_add_in_takes_a_decimal_wherever_it_takes_a_number():
     from jwaddin import functions as f
 
