@@ -31,13 +31,14 @@ demo: $(DEMO_STAMP)
 	$(BIN)/jwmodel consolidate $(EXAMPLE) -o out/consolidated.xlsx --json out/summary.json --model out/model.xlsx \
 	    --appendix out/appendix.docx
 	@echo
-	@echo "East Herts and Stevenage (ILLUSTRATIVE figures): what changes if North Herts joins from the start"
+	@echo "East Herts and Stevenage (ILLUSTRATIVE figures). The plan starts in 2011/12, the year the business case is"
+	@echo "built; years are counted from the shared services' start: year 1 is 2012/13."
+	@echo "East Herts and Stevenage: what changes if North Herts joins from the start"
 	$(BIN)/jwmodel compare workbooks/examples/east-herts-stevenage-2011 --with "*=EHC, SBC and NHDC" \
 	    --base-name "Two councils" --name "With North Herts" --json out/east-herts-comparison.json
 	@echo
-	@echo "East Herts and Stevenage (ILLUSTRATIVE). Years are counted from the shared services' start: the plan"
-	@echo "starts in 2011/12, the business case year; year 1 of the shared services is 2012/13."
-	@echo "North Herts joining in year 2 (2013/14): two councils share until then, three from 2013/14"
+	@echo "East Herts and Stevenage (ILLUSTRATIVE): North Herts joining in year 2 (2013/14); two councils share until"
+	@echo "then, three from 2013/14"
 	$(BIN)/jwmodel compare workbooks/examples/east-herts-stevenage-2011 --with "*=North Herts joins in 2013/14" \
 	    --base-name "Two councils" --name "North Herts from 2013/14" --json out/east-herts-joins-2013.json
 	@echo
