@@ -21,6 +21,22 @@ WORKBOOKS = ROOT / "workbooks"
 HAMPSHIRE_DIR = WORKBOOKS / "examples" / "hampshire-2012"
 
 
+# The command's default outputs, written in the working directory when no -o is given: a test that does so
+# leaves a file in the checkout (and once got one committed). Each test is checked for it.
+_DEFAULT_OUTPUTS = ("consolidated.xlsx", "tracker.xlsx", "true-up.xlsx")
+
+
+@pytest.fixture(autouse=True)
+def _no_output_left_in_the_working_directory():
+    places = {Path.cwd(), ROOT}
+    before = {p / name for p in places for name in _DEFAULT_OUTPUTS if (p / name).exists()}
+    yield
+    left = {p / name for p in places for name in _DEFAULT_OUTPUTS if (p / name).exists()} - before
+    for path in left:
+        path.unlink()
+    assert not left, f"the test wrote {sorted(map(str, left))}: give the command -o in tmp_path"
+
+
 @pytest.fixture(scope="session")
 def hampshire() -> Consolidation:
     return consolidate(hampshire_2012.programme())

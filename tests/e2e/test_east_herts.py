@@ -82,7 +82,9 @@ def test_outputs_are_readable_by_colleagues_not_private_temp_files(tmp_path):
 
 def _run(tmp_path: Path, *options: str) -> dict:
     out = tmp_path / "s.json"
-    assert main(["consolidate", str(FOLDER), "--json", str(out), "-q", *options]) == 0
+    assert (
+        main(["consolidate", str(FOLDER), "-o", str(out.with_suffix(".xlsx")), "--json", str(out), "-q", *options]) == 0
+    )
     return json.loads(out.read_text(encoding="utf-8"))
 
 

@@ -116,7 +116,9 @@ def test_an_own_split_that_cannot_be_applied_is_reported_at_its_cell_when_the_fo
     sheet.cell(6, header.index("Own split") + 1).value = "fixed: HC 50%, HCC 50%"  # L&D's default is HC, HFRS, HCC
     book.save(folder / PROPOSAL.name)
     out = tmp_path / "s.json"
-    assert main(["consolidate", str(folder), "--json", str(out), "-q"]) == 2  # outputs written, with an error
+    assert (
+        main(["consolidate", str(folder), "-o", str(out.with_suffix(".xlsx")), "--json", str(out), "-q"]) == 2
+    )  # outputs written, with an error
     findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
     cell = _cell_of(header, "Own split", 6)
     at_cell = {
