@@ -1,0 +1,181 @@
+"""Issue 12's parts joined: the true-up, recharges, targets, the tracker and the leaver statement follow participation
+over time (the option in force in each year) and a line's own split, each rule once.
+
+Every expected figure is worked out by hand in the comment beside it, from the rules in docs/apportionment.md.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from jwmodel.conditions import parse_condition
+from jwmodel.consolidation import consolidate
+from jwmodel.model import (
+    ApportionmentRule,
+    BaselineEntry,
+    Category,
+    DriverValue,
+    Method,
+    OneOffCost,
+    OneOffType,
+    ParticipationOption,
+    Partner,
+    Programme,
+    Range,
+    SavingLine,
+    ServiceArea,
+)
+from jwmodel.monitoring import DriverActual, MonitoringReturn
+from jwmodel.phasing import Profile, financial_years
+from jwmodel.submissions import Cover
+from jwmodel.trueup import Decision, TrueUpSettings, true_up
+
+YEARS = financial_years("2012/13", 3)  # 2012/13, 2013/14, 2014/15
+LEGAL = "Legal"
+TWO, JOINS = "A and B", "C joins in 2013/14"
+
+
+def _programme(*lines, rule: ApportionmentRule | None = None) -> Programme:
+    """Legal split by the driver 'Cases' (A 60, B 20, C 20): under 'A and B' 60/20 = 75/25, under 'C joins in
+    2013/14' (from 2013/14, 'A and B' before then) 60/20/20. FTE: A 10, B 10, C 5."""
+    driver = rule or ApportionmentRule(Method.DRIVER, driver="Cases")
+    options = (
+        ParticipationOption(TWO, ("A", "B"), driver, default=True),
+        ParticipationOption(JOINS, ("A", "B", "C"), driver, from_year="2013/14", before=TWO),
+    )
+    return Programme(
+        partners=tuple(Partner(p) for p in "ABC"),
+        services=(ServiceArea(LEGAL, options),),
+        baseline=tuple(BaselineEntry(p, LEGAL, D(100), D(fte)) for p, fte in (("A", 10), ("B", 10), ("C", 5))),
+        saving_lines=(
+            SavingLine(LEGAL, "Shared team", Category.CASHABLE_STAFFING, Range(D(-100), D(-100)), line_id="L-S1"),
+            *(x for x in lines if isinstance(x, SavingLine)),
+        ),
+        one_off_costs=tuple(x for x in lines if isinstance(x, OneOffCost)),
+        drivers=tuple(DriverValue(LEGAL, "Cases", p, D(v)) for p, v in (("A", 60), ("B", 20), ("C", 20))),
+    )
+
+
+def _return(partner: str, year: str, *actuals: tuple[str, int]) -> MonitoringReturn:
+    cover = Cover("jwmodel monitoring return", "1.0", year[:7], "", "", "2014-04-30", "1")
+    stated = tuple(DriverActual(LEGAL, driver, year, D(value)) for driver, value in actuals)
+    return MonitoringReturn(cover, partner, f"{year} Q4", actuals=stated, file=f"monitoring-{partner}.xlsx")
+
+
+def _true_up(programme: Programme, year: str, returns, option: str = JOINS):
+    result = consolidate(programme, options={LEGAL: option})
+    return true_up(programme, result, returns, YEARS, TrueUpSettings(year))
+
+
+def _row(t, line: str = ""):
+    return next(s for s in t.services if s.line == line)
+
+
+# --- 1. the true-up follows participation over time ----------------------------------------------------------
+
+
+def test_the_first_year_is_trued_up_under_the_option_then_in_force_between_a_and_b_only():
+    returns = [_return("A", "2012/13", ("Cases", 50)), _return("B", "2012/13", ("Cases", 50))]
+    returns.append(_return("C", "2012/13", ("Cases", 30)))  # C does not take part before 2013/14
+    t = _true_up(_programme(), "2012/13", returns)
+    legal = _row(t)
+    # In force in 2012/13: 'A and B', estimated 60/20 = 75/25; actual 50/50 = 50/50, a move of 25 points: trued up.
+    assert legal.option == TWO and dict(legal.estimated) == {"A": 75, "B": 25}
+    assert legal.decision is Decision.TRUED_UP and dict(legal.trued_up) == {"A": 50, "B": 50}
+    # L-S1 -100 (full effect from the first year): paid -75 / -25, due -50 / -50; A pays 25, B receives 25.
+    assert legal.payments == {"A": D("25.000"), "B": D("-25.000")}
+    assert t.balances == {"A": D("25.000"), "B": D("-25.000"), "C": D("0.000")}
+    # C's actual is for a split it has no part in that year: reported, not used.
+    assert [f.code for f in t.findings] == ["ACTUALS_NOT_USED"] and "C does not take part" in t.findings[0].message
+
+
+def test_the_second_year_is_trued_up_under_the_option_c_joins_with():
+    returns = [_return(p, "2013/14", ("Cases", v)) for p, v in (("A", 40), ("B", 40), ("C", 20))]
+    legal = _row(_true_up(_programme(), "2013/14", returns))
+    # In force in 2013/14: 'C joins', estimated 60/20/20; actual 40/40/20: A -20, B +20 points: trued up.
+    assert legal.option == JOINS and dict(legal.estimated) == {"A": 60, "B": 20, "C": 20}
+    # L-S1 -100: paid -60 / -20 / -20, due -40 / -40 / -20: A pays 20, B receives 20, C nothing.
+    assert legal.payments == {"A": D("20.000"), "B": D("-20.000"), "C": D("0.000")}
+
+
+def test_a_line_that_applies_only_before_c_joins_is_shared_in_the_first_year_and_not_the_second():
+    before = SavingLine(
+        LEGAL,
+        "Two-council contract",
+        Category.PROCUREMENT,
+        Range(D(-40), D(-40)),
+        condition=parse_condition("C does not join"),
+        line_id="L-S2",
+    )
+    programme = _programme(before)
+    year1 = [_return("A", "2012/13", ("Cases", 50)), _return("B", "2012/13", ("Cases", 50))]
+    legal = _row(_true_up(programme, "2012/13", year1))
+    # 2012/13: L-S1 -100 and L-S2 -40 shared at 75/25, due at 50/50: -140 paid -105 / -35, due -70 / -70.
+    assert legal.lines == ("L-S1", "L-S2") and legal.amount == D(-140)
+    assert legal.payments == {"A": D("35.000"), "B": D("-35.000")}
+    year2 = [_return(p, "2013/14", ("Cases", v)) for p, v in (("A", 60), ("B", 20), ("C", 20))]
+    legal = _row(_true_up(programme, "2013/14", year2))
+    # 2013/14: L-S2 does not apply once C has joined; actual 60/20/20 is the estimate: no move, nothing to pay.
+    assert legal.lines == ("L-S1",) and legal.decision is Decision.WITHIN_TOLERANCE
+
+
+# --- 2. the true-up and a line's own split -------------------------------------------------------------------
+
+
+def _redundancy(rule: ApportionmentRule) -> OneOffCost:
+    return OneOffCost(
+        LEGAL, "Redundancy", OneOffType.HR, Range(D(30), D(30)), profile=Profile("2012/13"), line_id="L-C1", rule=rule
+    )
+
+
+def test_a_line_split_by_fte_is_its_own_row_trued_up_on_the_actual_fte_and_its_payments_join_the_balances():
+    programme = _programme(_redundancy(ApportionmentRule(Method.BASELINE_FTE)))
+    returns = [
+        _return("A", "2012/13", ("Cases", 50), ("baseline FTE", 12)),
+        _return("B", "2012/13", ("Cases", 50), ("Baseline FTE", 8)),
+    ]
+    t = _true_up(programme, "2012/13", returns)
+    # The service's row: L-S1 only (L-C1 has its own split); as in the first test, A pays 25, B receives 25.
+    assert _row(t).lines == ("L-S1",) and _row(t).payments == {"A": D("25.000"), "B": D("-25.000")}
+    own = _row(t, "L-C1")
+    # L-C1's own split under 'A and B' in 2012/13: FTE 10/10 = 50/50; actual FTE 12/8 = 60/40, 10 points: trued up.
+    assert (own.service, own.option, own.driver, own.lines) == (LEGAL, TWO, "baseline FTE", ("L-C1",))
+    assert dict(own.estimated) == {"A": 50, "B": 50} and dict(own.trued_up) == {"A": 60, "B": 40}
+    # 30 spent in 2012/13: paid 15 / 15, due 18 / 12: A pays 3, B receives 3.
+    assert own.amount == D(30) and own.payments == {"A": D("3.000"), "B": D("-3.000")}
+    # Balances: A 25 + 3 = 28 pays, B -25 - 3 = -28 receives.
+    assert t.balances == {"A": D("28.000"), "B": D("-28.000"), "C": D("0.000")}
+    assert t.findings == ()
+
+
+def test_a_line_split_by_fte_keeps_its_estimate_within_the_tolerance_and_applies_its_own_minimum():
+    rule = ApportionmentRule(Method.BASELINE_FTE, minimum_percent=45)
+    programme = _programme(_redundancy(rule))
+    returns = [
+        _return("A", "2012/13", ("Cases", 75), ("baseline FTE", 18)),
+        _return("B", "2012/13", ("Cases", 25), ("baseline FTE", 2)),
+    ]
+    own = _row(_true_up(programme, "2012/13", returns), "L-C1")
+    # Actual FTE 18/2 = 90/10; B below its own minimum of 45 is raised to 45, A 55 (the rule re-applied to actuals):
+    # 5 points from 50/50, beyond 3: trued up to 55/45. 30: paid 15 / 15, due 16.5 / 13.5: A pays 1.5.
+    assert dict(own.actual) == {"A": 55, "B": 45} and own.payments == {"A": D("1.500"), "B": D("-1.500")}
+
+
+def test_a_line_with_fixed_percentages_of_its_own_is_listed_as_agreed_and_not_trued_up():
+    fixed = ApportionmentRule(Method.FIXED, {"A": D(70), "B": D(30)})
+    programme = _programme(_redundancy(fixed))
+    returns = [_return("A", "2012/13", ("Cases", 75)), _return("B", "2012/13", ("Cases", 25))]
+    own = _row(_true_up(programme, "2012/13", returns, option=TWO), "L-C1")
+    # 30 at 70/30: 21 / 9 paid and due; nothing moves.
+    assert own.decision is Decision.NOT_TRUED and dict(own.paid) == dict(own.due) == {"A": D(21), "B": D(9)}
+
+
+def test_an_actual_fte_is_used_by_a_line_own_split_even_though_the_service_is_trued_up_on_a_driver():
+    programme = _programme(_redundancy(ApportionmentRule(Method.BASELINE_FTE)))
+    returns = [
+        _return("A", "2012/13", ("Cases", 75), ("baseline FTE", 10), ("baseline net", 1)),
+        _return("B", "2012/13", ("Cases", 25), ("baseline FTE", 10)),
+    ]
+    t = _true_up(programme, "2012/13", returns)
+    # 'baseline FTE' is L-C1's; 'baseline net' no split of Legal uses: that one alone is reported.
+    assert [(f.code, f.value) for f in t.findings] == [("ACTUALS_NOT_USED", "baseline net")]
