@@ -541,7 +541,7 @@ def _with_recharges(
     from jwmodel.recharges import reconcile
 
     counted = dataclasses.replace(programme, baseline=result.baseline_entries)
-    recharges = reconcile(counted, result.options_in_use, settings.plan, financial_year)
+    recharges = reconcile(counted, result.options_in_use, settings.plan, financial_year, result.timelines)
     known = {(f.code, f.message, f.where, repr(f.value)) for f in result.findings}
     added = tuple(f for f in recharges.findings if (f.code, f.message, f.where, repr(f.value)) not in known)
     return dataclasses.replace(result, findings=(*result.findings, *added), recharges=recharges)

@@ -6,6 +6,7 @@ Every expected figure is worked out by hand in the comment beside it, from the r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 from jwmodel.conditions import parse_condition
@@ -22,11 +23,14 @@ from jwmodel.model import (
     Partner,
     Programme,
     Range,
+    Recharge,
+    RechargeDirection,
     SavingLine,
     ServiceArea,
 )
 from jwmodel.monitoring import DriverActual, MonitoringReturn
 from jwmodel.phasing import Profile, financial_years
+from jwmodel.recharges import reconcile
 from jwmodel.submissions import Cover
 from jwmodel.trueup import Decision, TrueUpSettings, true_up
 
@@ -179,3 +183,32 @@ def test_an_actual_fte_is_used_by_a_line_own_split_even_though_the_service_is_tr
     t = _true_up(programme, "2012/13", returns)
     # 'baseline FTE' is L-C1's; 'baseline net' no split of Legal uses: that one alone is reported.
     assert [(f.code, f.value) for f in t.findings] == [("ACTUALS_NOT_USED", "baseline net")]
+
+
+# --- 3. recharges follow participation over time -------------------------------------------------------------
+
+
+def test_a_charge_to_a_partner_joining_in_year_two_is_scheduled_from_that_year_only():
+    pays, receives = RechargeDirection.PAYS, RechargeDirection.RECEIVES
+    charges = (  # A hosts Legal: B pays it 100 a year throughout, C 50 a year (stated from the baseline year on)
+        Recharge("B", "A", pays, LEGAL, D(100)),
+        Recharge("A", "B", receives, LEGAL, D(100)),
+        Recharge("C", "A", pays, LEGAL, D(50)),
+        Recharge("A", "C", receives, LEGAL, D(50)),
+    )
+    programme = replace(_programme(), recharges=charges)
+    result = consolidate(programme, options={LEGAL: JOINS})
+    found = reconcile(programme, result.options_in_use, YEARS, "2011/12", result.timelines)
+    schedule = [(m.year, m.payer, m.invoiced) for m in found.schedule]
+    # The schedule runs over the plan. 'A and B' is in force in 2012/13, 'C joins' from 2013/14: C's charge is
+    # invoiced only from 2013/14; B's every year.
+    assert schedule == [
+        ("2012/13", "B", D(100)),
+        ("2013/14", "B", D(100)),
+        ("2013/14", "C", D(50)),
+        ("2014/15", "B", D(100)),
+        ("2014/15", "C", D(50)),
+    ]
+    # Both sides agree in every year considered (the baseline year 2011/12 and the plan's three): 2 charges x 4
+    # years, every one matched, whether scheduled or not.
+    assert all(m.matched for m in found.matches) and len(found.matches) == 8
