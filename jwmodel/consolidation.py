@@ -143,6 +143,15 @@ class LineShare:
     line_id: str = ""  # the line's stable ID (jwmodel.identity)
     phases: tuple[LinePhase, ...] = ()  # by option in force, where its service's options change over the plan
 
+    def under(self, option: str) -> tuple[bool, Mapping[str, Decimal] | None]:
+        """Whether the line counts in a year ``option`` is in force, and its split then (None: not split): its phase
+        for that option where its service's options change over the plan, else as consolidated under the option in
+        use. The one answer the appraisal, the true-up, the tracker and targets' coverage ask year by year."""
+        if not self.phases:
+            return self.included, self.percentages
+        phase = next((p for p in self.phases if p.option == option), None)
+        return (phase.applies, phase.percentages) if phase is not None else (False, None)
+
     @property
     def counts_in_some_year(self) -> bool:
         """Counted in the appraisal in at least one year: included, or applying under an option in force earlier."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from jwmodel.business_case import AppraisalSettings, ProgrammeAppraisal, appraise_programme
+from jwmodel.business_case import AppraisalSettings, ProgrammeAppraisal, appraise_programme, options_by_year
 from jwmodel.codes import Code
 from jwmodel.consolidation import Consolidation, consolidate
 from jwmodel.definition import DefinitionError, ProgrammeDefinition
@@ -381,7 +381,7 @@ class Run:
         """Each partner's savings targets, year by year, and how much of each the programme covers."""
         from jwmodel.targets import coverage
 
-        return coverage(self.programme, self.consolidation.lines, self.settings.plan)
+        return coverage(self.programme, self.consolidation, self.settings.plan)
 
     def write_json(self, path: str | Path) -> Path:
         """The summary JSON, written atomically."""
@@ -1044,8 +1044,9 @@ def _version_plan(version: Version) -> tuple[tuple[Any, ...], tuple[str, ...], t
 
     result = consolidate(version.programme, options=version.options)
     years = version.settings.plan
-    lines = tuple(PlannedLine(share.line_id, share) for share in result.lines)
-    return lines, years, coverage(version.programme, result.lines, years)
+    in_force = options_by_year(result, years)  # participation over time: each line split as in force each year
+    lines = tuple(PlannedLine(share.line_id, share, in_force.get(share.service, ())) for share in result.lines)
+    return lines, years, coverage(version.programme, result, years)
 
 
 # --- after approval: the yearly true-up on actual drivers (jwmodel true-up; issue 12) ----------------

@@ -314,17 +314,6 @@ class _Subject:
     lines: list[tuple[LineShare, Decimal]] = field(default_factory=list)
 
 
-def _in_year(line: LineShare, option: str) -> tuple[bool, Mapping[str, Decimal] | None]:
-    """Whether a line counts under the option in force in the year (a non-cashable saving never does), and its split
-    then: its phase for that option where its service's options change over the plan, else as consolidated."""
-    if line.category is Category.NON_CASHABLE:
-        return False, None
-    if not line.phases:
-        return line.included, line.percentages
-    phase = next((p for p in line.phases if p.option == option), None)
-    return (phase.applies, phase.percentages) if phase is not None else (False, None)
-
-
 def _own_rule(programme: Programme, line: LineShare) -> ApportionmentRule | None:
     """The own rule of a line split by it (its Own split; a Sole bearer column is not a split: None)."""
     if not line.basis.startswith("own rule"):
@@ -502,8 +491,8 @@ def _subjects(programme: Programme, result: Consolidation, years: tuple[str, ...
             subjects[(service.name, "")] = _Subject(row, option)
     for line in result.lines:
         option = programme.service(line.service).option(in_force[line.service]) if line.service in in_force else None
-        applies, split = _in_year(line, option.name if option is not None else "")
-        if option is None or not applies or split is None:
+        applies, split = line.under(option.name) if option is not None else (False, None)
+        if not applies or split is None or line.category is Category.NON_CASHABLE:
             continue
         rule = _own_rule(programme, line)
         if rule is None and (line.service, "") in subjects and not line.basis.startswith("sole bearer"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal as D
 
+from jwmodel.business_case import options_by_year
 from jwmodel.conditions import parse_condition
 from jwmodel.consolidation import consolidate
 from jwmodel.model import (
@@ -26,12 +27,15 @@ from jwmodel.model import (
     Recharge,
     RechargeDirection,
     SavingLine,
+    SavingsTarget,
     ServiceArea,
 )
-from jwmodel.monitoring import DriverActual, MonitoringReturn
+from jwmodel.monitoring import DriverActual, MonitoringPlan, MonitoringReturn, resolve_returns
 from jwmodel.phasing import Profile, financial_years
 from jwmodel.recharges import reconcile
 from jwmodel.submissions import Cover
+from jwmodel.targets import coverage
+from jwmodel.tracking import PlannedLine, track
 from jwmodel.trueup import Decision, TrueUpSettings, true_up
 
 YEARS = financial_years("2012/13", 3)  # 2012/13, 2013/14, 2014/15
@@ -212,3 +216,42 @@ def test_a_charge_to_a_partner_joining_in_year_two_is_scheduled_from_that_year_o
     # Both sides agree in every year considered (the baseline year 2011/12 and the plan's three): 2 charges x 4
     # years, every one matched, whether scheduled or not.
     assert all(m.matched for m in found.matches) and len(found.matches) == 8
+
+
+# --- 4. savings targets and the tracker follow participation over time ----------------------------------------
+
+
+def _tagged_programme() -> Programme:
+    """L-S1 is in C's plan, against its target 'Legal' of 30 a year in 2012/13 and 2013/14."""
+    programme = _programme()
+    tagged = replace(programme.saving_lines[0], plan_partner="C", plan_target="Legal")
+    targets = tuple(SavingsTarget("C", "Legal", year, D(30)) for year in YEARS[:2])
+    return replace(programme, saving_lines=(tagged,), targets=targets)
+
+
+def test_a_partner_joining_in_year_two_delivers_its_target_from_year_two_only():
+    programme = _tagged_programme()
+    rows = {r.year: r for r in coverage(programme, consolidate(programme, options={LEGAL: JOINS}), YEARS)}
+    # 2012/13: 'A and B' in force, C has no share of L-S1: delivers 0. 2013/14: 'C joins', C 20% of 100 = 20,
+    # 20 / 30 = 66.7% covered.
+    assert (rows["2012/13"].delivered_low, rows["2012/13"].delivered_high) == (D(0), D(0))
+    assert (rows["2013/14"].delivered_low, rows["2013/14"].covered_low_percent) == (D(20), D("66.7"))
+
+
+def test_the_tracker_splits_each_year_by_the_split_in_force_and_follows_it_into_the_targets():
+    programme = _tagged_programme()
+    result = consolidate(programme, options={LEGAL: JOINS})
+    in_force = options_by_year(result, YEARS)[LEGAL]  # ('A and B', 'C joins ...', 'C joins ...')
+    lines = [PlannedLine("L-S1", result.lines[0], in_force)]
+    empty = resolve_returns([])
+    targets = coverage(programme, result, YEARS)
+    tracked = track(
+        lines, YEARS, empty, MonitoringPlan(), partners=("A", "B", "C"), targets=targets, as_of="2012-06-30"
+    )
+    shares = tracked.by_line[0].shares
+    # L-S1's plan -100 a year: 2012/13 at 75/25 (A and B), then 60/20/20 (C joins).
+    assert shares["A"].plan == (D(-75), D(-60), D(-60))
+    assert shares["B"].plan == (D(-25), D(-20), D(-20))
+    assert shares["C"].plan == (D(0), D(-20), D(-20))
+    # C's target against its planned share: 0 in 2012/13, 20 in 2013/14 (as coverage says).
+    assert [(t.year, t.plan) for t in tracked.targets] == [("2012/13", D(0)), ("2013/14", D(20))]
