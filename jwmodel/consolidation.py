@@ -20,6 +20,7 @@ from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.identity import programme_id_findings
 from jwmodel.model import (
     ZERO,
+    ApportionmentRule,
     BaselineEntry,
     Category,
     FrozenMap,
@@ -46,6 +47,7 @@ __all__ = [
     "LineShare",
     "LinePhase",
     "line_applies",
+    "own_rule",
     "PartnerBaseline",
     "PartnerTotals",
     "Consolidation",
@@ -366,6 +368,17 @@ def _phases(
             findings.append(Finding(Code.NOT_APPORTIONED, message, line.where))
         phases.append(LinePhase(name, applies, percentages))
     return tuple(phases)
+
+
+def own_rule(programme: Programme, line: LineShare) -> ApportionmentRule | None:
+    """The own rule a consolidated line is split by (its Own split), from the programme's line; None where it is
+    split by its service's option or borne by the partner its Sole bearer column names (not a split to revisit)."""
+    if not line.basis.startswith("own rule"):
+        return None
+    source = programme.saving_lines if line.kind is LineKind.SAVING else programme.one_off_costs
+    key = (line.service, line.line_id, line.description)
+    found = next((x for x in source if (x.service, x.line_id, x.description) == key), None)
+    return found.rule if found is not None else None
 
 
 def line_applies(line: SavingLine | OneOffCost, option: ParticipationOption | None) -> bool:

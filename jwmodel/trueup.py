@@ -43,7 +43,7 @@ from jwmodel.apportionment import option_shares
 from jwmodel.business_case import options_by_year
 from jwmodel.cases import Case, case_value
 from jwmodel.codes import Code
-from jwmodel.consolidation import ApportionmentRow, Consolidation, LineKind, LineShare
+from jwmodel.consolidation import ApportionmentRow, Consolidation, LineShare, own_rule
 from jwmodel.findings import Finding, Location
 from jwmodel.model import (
     ZERO,
@@ -314,18 +314,6 @@ class _Subject:
     lines: list[tuple[LineShare, Decimal]] = field(default_factory=list)
 
 
-def _own_rule(programme: Programme, line: LineShare) -> ApportionmentRule | None:
-    """The own rule of a line split by it (its Own split; a Sole bearer column is not a split: None)."""
-    if not line.basis.startswith("own rule"):
-        return None
-    source = programme.saving_lines if line.kind is LineKind.SAVING else programme.one_off_costs
-    found = next(
-        (x for x in source if (x.service, x.line_id, x.description) == (line.service, line.line_id, line.description)),
-        None,
-    )
-    return found.rule if found is not None else None
-
-
 def _own_row(option: ParticipationOption, rule: ApportionmentRule, line: LineShare, split: Mapping[str, Decimal]):
     """A line's own split under the option in force, as the apportionment shows it (``ApportionmentRow.line``)."""
     name = line.line_id or line.description or "(no ID or description)"
@@ -494,7 +482,7 @@ def _subjects(programme: Programme, result: Consolidation, years: tuple[str, ...
         applies, split = line.under(option.name) if option is not None else (False, None)
         if not applies or split is None or line.category is Category.NON_CASHABLE:
             continue
-        rule = _own_rule(programme, line)
+        rule = own_rule(programme, line)
         if rule is None and (line.service, "") in subjects and not line.basis.startswith("sole bearer"):
             subjects[(line.service, "")].lines.append((line, ZERO))
         elif rule is not None:

@@ -309,6 +309,7 @@ LEAVER_SHARES = Table(
     "The remaining partners' shares without the leaver",
     (
         _c("service", "Service area"),
+        _c("line", "Line", help="a line's own split: the line's ID (else its description); blank: the option's split"),
         _c("option", "Option in force"),
         _c("partner", "Partner", Kind.CODE),
         _c("before", "Share with the leaver", Kind.PERCENT),
@@ -417,7 +418,7 @@ def leaver_rows(statement: Any) -> Iterator[Row]:
 
 def leaver_shares_rows(statement: Any) -> Iterator[Row]:
     for s in statement.shares:
-        yield (s.service, s.option, s.partner, s.before, s.after, s.basis)
+        yield (s.service, s.line, s.option, s.partner, s.before, s.after, s.basis)
 
 
 def appendix_a_rows(result: Consolidation) -> Iterator[Row]:

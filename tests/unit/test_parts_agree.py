@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal as D
 
-from jwmodel.business_case import options_by_year
+from jwmodel.business_case import AppraisalSettings, options_by_year
 from jwmodel.conditions import parse_condition
 from jwmodel.consolidation import consolidate
+from jwmodel.leaving import leaver_statement
 from jwmodel.model import (
     ApportionmentRule,
     BaselineEntry,
@@ -255,3 +256,39 @@ def test_the_tracker_splits_each_year_by_the_split_in_force_and_follows_it_into_
     assert shares["C"].plan == (D(0), D(-20), D(-20))
     # C's target against its planned share: 0 in 2012/13, 20 in 2013/14 (as coverage says).
     assert [(t.year, t.plan) for t in tracked.targets] == [("2012/13", D(0)), ("2013/14", D(20))]
+
+
+# --- 5. the leaver statement and a line's own split ------------------------------------------------------------
+
+
+def _big_redundancy(rule: ApportionmentRule) -> OneOffCost:
+    return replace(_redundancy(rule), estimate=Range(D(100), D(100)))
+
+
+def test_a_leaver_owes_its_share_of_a_line_own_split_cost_as_consolidated_and_that_split_is_recomputed_without_it():
+    programme = _programme(_big_redundancy(ApportionmentRule(Method.BASELINE_FTE)))
+    result = consolidate(programme, options={LEGAL: JOINS})
+    statement = leaver_statement(programme, result, AppraisalSettings(YEARS[0], len(YEARS)), "B", "2013/14")
+    # One-off: L-C1 100 in 2012/13, its own split by FTE under 'A and B' (10/10): B 50, every case (100/100).
+    # Net recurring: L-S1 -100 a year, B 25% in 2012/13 (75/25), 20% in 2013/14 (60/20/20): -25 - 20 = -45.
+    # Owed: 50 - 45 = 5.
+    for case in statement.cases:
+        assert (case.one_off_costs, case.net_recurring, case.owed) == (D(50), D(-45), D(5))
+    rows = {(r.line, r.partner): (r.before, r.after) for r in statement.shares}
+    # In force from 2014/15: 'C joins'. Its driver split 60/20/20 without B: 60/20 = 75/25.
+    assert (rows[("", "A")], rows[("", "B")], rows[("", "C")]) == ((60, 75), (20, 0), (20, 25))
+    # L-C1's own split under it, FTE 10/10/5 = 40/40/20; without B: 10/5 = 66.7/33.3: 67/33.
+    assert (rows[("L-C1", "A")], rows[("L-C1", "B")], rows[("L-C1", "C")]) == ((40, 67), (40, 0), (20, 33))
+    assert statement.findings == ()
+
+
+def test_a_line_own_fixed_split_without_the_leaver_is_undecided_and_says_so_at_the_line():
+    programme = _programme(_big_redundancy(ApportionmentRule(Method.FIXED, {"A": D(70), "B": D(30)})))
+    result = consolidate(programme, options={LEGAL: TWO})
+    statement = leaver_statement(programme, result, AppraisalSettings(YEARS[0], len(YEARS)), "B", "2012/13")
+    rows = {(r.line, r.partner): (r.before, r.after) for r in statement.shares}
+    assert rows[("L-C1", "A")] == (70, None) and rows[("", "A")] == (75, 100)
+    (finding,) = statement.findings
+    assert (
+        finding.code == "LEAVER_SHARES_UNDECIDED" and "line L-C1's own split is by fixed percentages" in finding.message
+    )
