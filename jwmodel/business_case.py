@@ -27,7 +27,16 @@ from jwmodel.money import POUND, split_units
 from jwmodel.optimism import OptimismBias, bias_from
 from jwmodel.participation import in_force as in_force_years
 from jwmodel.participation import outside_plan_findings
-from jwmodel.phasing import SAVING, Cashflow, PhasingError, financial_years, phase_line, total_cashflow
+from jwmodel.phasing import (
+    DEFAULT_FIRST_YEAR,
+    DEFAULT_PLAN_YEARS,
+    SAVING,
+    Cashflow,
+    PhasingError,
+    financial_years,
+    phase_line,
+    total_cashflow,
+)
 
 __all__ = [
     "AppraisalSettings",
@@ -46,8 +55,8 @@ __all__ = [
 class AppraisalSettings:
     """The plan's horizon, the discount rates, optimism bias and the payback limit for switching values."""
 
-    first_year: str = "2012/13"
-    years: int = 5
+    first_year: str = DEFAULT_FIRST_YEAR
+    years: int = DEFAULT_PLAN_YEARS
     schedule: DiscountSchedule = STPR
     bias: OptimismBias | None = None
     payback_limit_years: Decimal = Decimal(5)

@@ -36,8 +36,8 @@ from jwmodel.model import (
 )
 from jwmodel.money import MoneyError, allocate, display
 from jwmodel.participation import Step, timeline
-from jwmodel.phasing import Profile
-from jwmodel.recharges import Recharges
+from jwmodel.phasing import Profile, default_plan
+from jwmodel.recharges import Recharges, reconcile
 from jwmodel.rules import baseline_findings, control_total_findings, has_error, line_findings
 
 __all__ = [
@@ -260,13 +260,22 @@ def split_range(estimate: Range, percentages: Mapping[str, Decimal]) -> dict[str
     return {p: Range(low[p], high[p]) for p in percentages}
 
 
-def consolidate(programme: Programme, *, options: Mapping[str, str] | None = None) -> Consolidation:
+def consolidate(
+    programme: Programme,
+    *,
+    options: Mapping[str, str] | None = None,
+    plan: Sequence[str] = (),
+    baseline_year: str = "",
+) -> Consolidation:
     """Consolidate a programme under the chosen participation options (default where not chosen).
 
     Args:
         programme: everything read from the partner returns and workstream proposals.
         options: service area name -> participation option name; the name "*" chooses an option
             for every service area that has an option of that name.
+        plan: the plan's financial years, for the recharges' schedule (default: ``phasing.default_plan`` from
+            ``baseline_year``, as the service layer's appraisal settings default them).
+        baseline_year: the year the baselines are for (the returns' financial year; default: the plan's first).
 
     Returns:
         The consolidated figures and every finding (reading findings first).
@@ -297,6 +306,11 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         lines.append(_line_share(line, *basis, included, findings, phases))
     services = _services_totals(_service_names(programme, lines, findings), lines)
     total = sum(services, ServiceTotals("Total"))
+    recharges = None
+    if programme.recharges:  # matched, eliminated and scheduled over the baseline rows that count (jwmodel.recharges)
+        names = {name: o.name for name, o in in_use.items() if o is not None}
+        recharges = reconcile(programme, names, tuple(plan) or default_plan(baseline_year), baseline_year, timelines)
+        findings.extend(recharges.findings)
     return Consolidation(
         partners=programme.partner_codes,
         services=services,
@@ -309,6 +323,7 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         baseline_entries=programme.baseline,
         findings=_once(findings),
         shares_by_service=_index(lines),
+        recharges=recharges,
         timelines=timelines,
     )
 

@@ -24,7 +24,8 @@ between partners"):
   who both take part in the service area under the option in force that year (participation over time: a
   charge to a partner joining in 2013/14 is scheduled from 2013/14).
 
-Pure: no I/O; the service layer runs :func:`reconcile` after the appraisal, with the plan's years.
+Pure: no I/O; ``consolidation.consolidate`` runs :func:`reconcile` with the plan's years and the baseline year
+it is given (the service layer gives the appraisal's plan and the returns' financial year).
 """
 
 from __future__ import annotations

@@ -292,3 +292,21 @@ def test_a_line_own_fixed_split_without_the_leaver_is_undecided_and_says_so_at_t
     assert (
         finding.code == "LEAVER_SHARES_UNDECIDED" and "line L-C1's own split is by fixed percentages" in finding.message
     )
+
+
+# --- 6. recharges are reconciled by the core consolidation -----------------------------------------------------
+
+
+def test_consolidate_reconciles_the_recharges_over_the_plan_it_is_given_or_the_default_plan():
+    pays, receives = RechargeDirection.PAYS, RechargeDirection.RECEIVES
+    charges = (Recharge("C", "A", pays, LEGAL, D(50)), Recharge("A", "C", receives, LEGAL, D(50)))
+    programme = replace(_programme(), recharges=charges)
+    result = consolidate(programme, options={LEGAL: JOINS}, plan=YEARS, baseline_year="2011/12")
+    # As reconcile gives it: C's charge invoiced from 2013/14, when C joins.
+    assert [(m.year, m.invoiced) for m in result.recharges.schedule] == [("2013/14", D(50)), ("2014/15", D(50))]
+    # No plan given: the service layer's default, five years from the baseline year (2011/12 to 2015/16); C joins
+    # in 2013/14, so invoiced 2013/14, 2014/15 and 2015/16.
+    default = consolidate(programme, options={LEGAL: JOINS}, baseline_year="2011/12").recharges
+    assert default.years == ("2011/12", "2012/13", "2013/14", "2014/15", "2015/16")
+    assert [m.year for m in default.schedule] == ["2013/14", "2014/15", "2015/16"]
+    assert consolidate(_programme()).recharges is None  # no return states a charge: nothing to reconcile
