@@ -4,12 +4,17 @@ Pure: :func:`true_up` takes the approved version's programme and consolidation, 
 that count (each partner states its own actual drivers on the return's *Actual drivers* sheet) and the
 year, and gives every figure of the true-up. The rules (docs/apportionment.md, "The yearly true-up"):
 
-* **What is trued up.** Each service area whose participation option in use splits by share of baseline
-  or by a driver. Its *shared amount* for the year is the year's phased net figure (``phase_line`` of
-  ``case_value`` under the case agreed, central by default) of every line that counts and is split by the
-  service's own rule: a line with its own sole bearer or split, a line whose condition is not met and a
-  non-cashable saving are not shared and are left out. Fixed percentages, a sole bearer and "none" are
-  agreed splits, not estimates: they are listed, not trued up.
+* **What is trued up.** Each service area whose participation option **in force in the year** (participation
+  over time: ``business_case.options_by_year``; the option in use where it does not change) splits by share
+  of baseline or by a driver. Its *shared amount* for the year is the year's phased net figure (``phase_line``
+  of ``case_value`` under the case agreed, central by default) of every line that counts that year
+  (``LineShare.under`` the option then in force) and is split by the service's rule: a line borne by its Sole
+  bearer column and a non-cashable saving are not shared and are left out. Fixed percentages, a sole bearer
+  and "none" are agreed splits, not estimates: they are listed, not trued up.
+* **A line's own split** (``consolidation.own_rule``) is its own subject, named by the line
+  (``ServiceTrueUp.line``): an estimate (share of baseline, by FTE, a driver) is trued up by its own rule
+  re-applied among the option's partners on the same actuals, with the same tolerance and cap, its payments
+  in the balances; its own fixed percentages or sole bearer are agreed: listed, not trued up.
 * **Actual shares** are worked out by the same function as the business case's (``option_shares``:
   whole percentages adding up to 100, the rule's minimum each, largest remainder) from the actual values:
   ``baseline net`` for share of baseline, ``baseline FTE`` for share of baseline (FTE), the driver's name for a
