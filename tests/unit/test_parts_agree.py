@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal as D
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from jwmodel.business_case import AppraisalSettings, options_by_year
 from jwmodel.conditions import parse_condition
 from jwmodel.consolidation import consolidate
@@ -310,3 +313,24 @@ def test_consolidate_reconciles_the_recharges_over_the_plan_it_is_given_or_the_d
     assert default.years == ("2011/12", "2012/13", "2013/14", "2014/15", "2015/16")
     assert [m.year for m in default.schedule] == ["2013/14", "2014/15", "2015/16"]
     assert consolidate(_programme()).recharges is None  # no return states a charge: nothing to reconcile
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    year=st.sampled_from(YEARS),
+    cases=st.lists(st.integers(1, 500), min_size=3, max_size=3),
+    fte=st.lists(st.integers(1, 60), min_size=3, max_size=3),
+    cost=st.integers(1, 10**6),
+)
+def test_with_a_line_own_split_every_row_and_the_balances_still_add_up_to_nothing(year, cases, fte, cost):
+    redundancy = replace(
+        _redundancy(ApportionmentRule(Method.BASELINE_FTE)),
+        estimate=Range(D(cost) / 1000, D(cost) / 1000),
+        profile=Profile(year),
+    )
+    returns = [_return(p, year, ("Cases", c), ("baseline FTE", f)) for p, c, f in zip("ABC", cases, fte, strict=True)]
+    t = _true_up(_programme(redundancy), year, returns)
+    assert _row(t, "L-C1").amount == D(cost) / 1000  # the line's year figure, whichever option is in force
+    for row in t.services:
+        assert sum(row.payments.values()) == 0
+    assert sum(t.balances.values()) == 0
