@@ -306,11 +306,8 @@ def consolidate(
         lines.append(_line_share(line, *basis, included, findings, phases))
     services = _services_totals(_service_names(programme, lines, findings), lines)
     total = sum(services, ServiceTotals("Total"))
-    recharges = None
-    if programme.recharges:  # matched, eliminated and scheduled over the baseline rows that count (jwmodel.recharges)
-        names = {name: o.name for name, o in in_use.items() if o is not None}
-        recharges = reconcile(programme, names, tuple(plan) or default_plan(baseline_year), baseline_year, timelines)
-        findings.extend(recharges.findings)
+    recharges = _recharges(programme, in_use, timelines, tuple(plan) or default_plan(baseline_year), baseline_year)
+    findings.extend(recharges.findings if recharges is not None else ())
     return Consolidation(
         partners=programme.partner_codes,
         services=services,
@@ -326,6 +323,21 @@ def consolidate(
         recharges=recharges,
         timelines=timelines,
     )
+
+
+def _recharges(
+    programme: Programme,
+    in_use: Mapping[str, ParticipationOption | None],
+    timelines: Mapping[str, Sequence[Step]],
+    plan: Sequence[str],
+    baseline_year: str,
+) -> Recharges | None:
+    """The returns' recharges matched, eliminated and scheduled (``jwmodel.recharges``) over the baseline rows that
+    count and the options in force year by year; None where no return states one."""
+    if not programme.recharges:
+        return None
+    names = {name: o.name for name, o in in_use.items() if o is not None}
+    return reconcile(programme, names, plan, baseline_year, timelines)
 
 
 def _timelines(

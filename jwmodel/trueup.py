@@ -397,15 +397,7 @@ def _service(
         decision = Decision.NOT_TRUED
     elif missing := [p for p in row.partners if p not in stated]:
         decision = Decision.NO_ACTUALS
-        findings.append(
-            Finding(
-                Code.ACTUALS_MISSING,
-                f"{label}: no actual '{driver}' for {settings.year} from {', '.join(missing)}: the split is "
-                f"not trued up and the estimate stands",
-                Location(),
-                ", ".join(missing),
-            )
-        )
+        findings.append(_missing(label, driver, settings.year, missing))
     else:
         values = {p: stated[p] for p in row.partners}
         actual, refused = _actual_shares(subject, programme, values)
@@ -437,6 +429,12 @@ def _service(
         row.line,
     )
     return result, findings
+
+
+def _missing(label: str, driver: str, year: str, missing: Sequence[str]) -> Finding:
+    who = ", ".join(missing)
+    message = f"{label}: no actual '{driver}' for {year} from {who}: the split is not trued up and the estimate stands"
+    return Finding(Code.ACTUALS_MISSING, message, Location(), who)
 
 
 def _stray_actuals(
