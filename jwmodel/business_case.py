@@ -27,7 +27,16 @@ from jwmodel.money import POUND, split_units
 from jwmodel.optimism import OptimismBias, bias_from
 from jwmodel.participation import in_force as in_force_years
 from jwmodel.participation import outside_plan_findings
-from jwmodel.phasing import SAVING, Cashflow, PhasingError, financial_years, phase_line, total_cashflow
+from jwmodel.phasing import (
+    DEFAULT_FIRST_YEAR,
+    DEFAULT_PLAN_YEARS,
+    SAVING,
+    Cashflow,
+    PhasingError,
+    financial_years,
+    phase_line,
+    total_cashflow,
+)
 
 __all__ = [
     "AppraisalSettings",
@@ -46,8 +55,8 @@ __all__ = [
 class AppraisalSettings:
     """The plan's horizon, the discount rates, optimism bias and the payback limit for switching values."""
 
-    first_year: str = "2012/13"
-    years: int = 5
+    first_year: str = DEFAULT_FIRST_YEAR
+    years: int = DEFAULT_PLAN_YEARS
     schedule: DiscountSchedule = STPR
     bias: OptimismBias | None = None
     payback_limit_years: Decimal = Decimal(5)
@@ -240,22 +249,21 @@ def _add_by_year(
     In each year the line counts only if it applies under the option then in force, and its figure is
     split by that option's percentages, exactly to £1.
     """
-    phases = {phase.option: phase for phase in line.phases}
+    under = {option: line.under(option) for option in set(options)}
     split: dict[tuple[Decimal, str], dict[str, int]] = {}
     for case, flow in phased.items():
         for stream, values in enumerate((flow.savings, flow.costs)):
             row = service[case][stream]
             for year, value in enumerate(values):
-                phase = phases.get(options[year])
-                if not value or phase is None or not phase.applies:
+                applies, weights = under[options[year]]
+                if not value or not applies:
                     continue
                 row[year] += value
-                weights = phase.percentages
                 if not weights:
                     continue
-                shares = split.get((value, phase.option))
+                shares = split.get((value, options[year]))
                 if shares is None:
-                    shares = split[(value, phase.option)] = split_units(_pound_units(value), weights)
+                    shares = split[(value, options[year])] = split_units(_pound_units(value), weights)
                 for partner, units in shares.items():
                     if partner in partners:
                         partners[partner][case][stream][year] += units

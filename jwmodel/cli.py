@@ -706,7 +706,8 @@ def cmd_true_up(args: argparse.Namespace) -> int:
     for s in r.services:
         moved = "" if s.moved is None else f", largest move {s.moved} point{'' if s.moved == 1 else 's'}"
         damped = ", damped" if s.damped else ""
-        print(f"  {s.service}: {s.decision.value}{moved}{damped}")
+        own = f" ({s.line}, its own split)" if s.line else ""
+        print(f"  {s.service}{own}: {s.decision.value}{moved}{damped}")
     for partner, balance in r.balances.items():
         print(f"  {partner}: {money(balance, exact=True)}")
     for x in r.settlements:

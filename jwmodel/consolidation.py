@@ -20,6 +20,7 @@ from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.identity import programme_id_findings
 from jwmodel.model import (
     ZERO,
+    ApportionmentRule,
     BaselineEntry,
     Category,
     FrozenMap,
@@ -35,8 +36,8 @@ from jwmodel.model import (
 )
 from jwmodel.money import MoneyError, allocate, display
 from jwmodel.participation import Step, timeline
-from jwmodel.phasing import Profile
-from jwmodel.recharges import Recharges
+from jwmodel.phasing import Profile, default_plan
+from jwmodel.recharges import Recharges, reconcile
 from jwmodel.rules import baseline_findings, control_total_findings, has_error, line_findings
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "LineShare",
     "LinePhase",
     "line_applies",
+    "own_rule",
     "PartnerBaseline",
     "PartnerTotals",
     "Consolidation",
@@ -142,6 +144,15 @@ class LineShare:
     percentages: Mapping[str, Decimal] | None = None  # the split applied (for phasing by partner)
     line_id: str = ""  # the line's stable ID (jwmodel.identity)
     phases: tuple[LinePhase, ...] = ()  # by option in force, where its service's options change over the plan
+
+    def under(self, option: str) -> tuple[bool, Mapping[str, Decimal] | None]:
+        """Whether the line counts in a year ``option`` is in force, and its split then (None: not split): its phase
+        for that option where its service's options change over the plan, else as consolidated under the option in
+        use. The one answer the appraisal, the true-up, the tracker and targets' coverage ask year by year."""
+        if not self.phases:
+            return self.included, self.percentages
+        phase = next((p for p in self.phases if p.option == option), None)
+        return (phase.applies, phase.percentages) if phase is not None else (False, None)
 
     @property
     def counts_in_some_year(self) -> bool:
@@ -249,13 +260,22 @@ def split_range(estimate: Range, percentages: Mapping[str, Decimal]) -> dict[str
     return {p: Range(low[p], high[p]) for p in percentages}
 
 
-def consolidate(programme: Programme, *, options: Mapping[str, str] | None = None) -> Consolidation:
+def consolidate(
+    programme: Programme,
+    *,
+    options: Mapping[str, str] | None = None,
+    plan: Sequence[str] = (),
+    baseline_year: str = "",
+) -> Consolidation:
     """Consolidate a programme under the chosen participation options (default where not chosen).
 
     Args:
         programme: everything read from the partner returns and workstream proposals.
         options: service area name -> participation option name; the name "*" chooses an option
             for every service area that has an option of that name.
+        plan: the plan's financial years, for the recharges' schedule (default: ``phasing.default_plan`` from
+            ``baseline_year``, as the service layer's appraisal settings default them).
+        baseline_year: the year the baselines are for (the returns' financial year; default: the plan's first).
 
     Returns:
         The consolidated figures and every finding (reading findings first).
@@ -286,6 +306,8 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         lines.append(_line_share(line, *basis, included, findings, phases))
     services = _services_totals(_service_names(programme, lines, findings), lines)
     total = sum(services, ServiceTotals("Total"))
+    recharges = _recharges(programme, in_use, timelines, tuple(plan) or default_plan(baseline_year), baseline_year)
+    findings.extend(recharges.findings if recharges is not None else ())
     return Consolidation(
         partners=programme.partner_codes,
         services=services,
@@ -298,8 +320,24 @@ def consolidate(programme: Programme, *, options: Mapping[str, str] | None = Non
         baseline_entries=programme.baseline,
         findings=_once(findings),
         shares_by_service=_index(lines),
+        recharges=recharges,
         timelines=timelines,
     )
+
+
+def _recharges(
+    programme: Programme,
+    in_use: Mapping[str, ParticipationOption | None],
+    timelines: Mapping[str, Sequence[Step]],
+    plan: Sequence[str],
+    baseline_year: str,
+) -> Recharges | None:
+    """The returns' recharges matched, eliminated and scheduled (``jwmodel.recharges``) over the baseline rows that
+    count and the options in force year by year; None where no return states one."""
+    if not programme.recharges:
+        return None
+    names = {name: o.name for name, o in in_use.items() if o is not None}
+    return reconcile(programme, names, plan, baseline_year, timelines)
 
 
 def _timelines(
@@ -357,6 +395,17 @@ def _phases(
             findings.append(Finding(Code.NOT_APPORTIONED, message, line.where))
         phases.append(LinePhase(name, applies, percentages))
     return tuple(phases)
+
+
+def own_rule(programme: Programme, line: LineShare) -> ApportionmentRule | None:
+    """The own rule a consolidated line is split by (its Own split), from the programme's line; None where it is
+    split by its service's option or borne by the partner its Sole bearer column names (not a split to revisit)."""
+    if not line.basis.startswith("own rule"):
+        return None
+    source = programme.saving_lines if line.kind is LineKind.SAVING else programme.one_off_costs
+    key = (line.service, line.line_id, line.description)
+    found = next((x for x in source if (x.service, x.line_id, x.description) == key), None)
+    return found.rule if found is not None else None
 
 
 def line_applies(line: SavingLine | OneOffCost, option: ParticipationOption | None) -> bool:

@@ -783,8 +783,9 @@ def _nowhere(x: T) -> T:
 
 
 def _as_tables(programme: Programme) -> Programme:
-    """The programme as the model workbook's tables hold it: no reading findings, no file locations."""
-    return _nowhere(replace(programme, findings=()))
+    """The programme as the model workbook's tables hold it: no reading findings, no file locations, no recharges
+    (no table holds them: JW_FINDINGS cannot see them)."""
+    return _nowhere(replace(programme, findings=(), recharges=()))
 
 
 def findings_plan(programme: Programme, result: Consolidation, tables: Sequence[InputTable]) -> SheetPlan:

@@ -9,10 +9,13 @@ no optimism bias. A line is shared when its split names two or more partners: a 
 alone is its own. Every case is given; the central case is the headline.
 
 The remaining partners' shares, service area by service area, are the rule of the option in force
-after the leaver goes, re-applied without it: share of baseline and driver splits are recomputed over
-the partners who remain (``apportionment.option_shares``, the same minimum); fixed percentages (and a
-sole bearer who leaves) need an option of the service area whose partners are exactly those who
-remain, whose split is then used; without one the finding LEAVER_SHARES_UNDECIDED says so.
+after the leaver goes, re-applied without it: share of baseline (net cost or FTE) and driver splits are
+recomputed over the partners who remain (``apportionment.option_shares``, the same minimum); fixed
+percentages (and a sole bearer who leaves) need an option of the service area whose partners are
+exactly those who remain, whose split is then used; without one the finding LEAVER_SHARES_UNDECIDED
+says so. A line with its own split that counts under that option has its own rows (``RemainingShare.line``):
+its own rule re-applied the same way (a line's own fixed split, or its own sole bearer leaving, is
+undecided: no option's split is the line's).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from jwmodel.apportionment import option_shares
 from jwmodel.business_case import AppraisalSettings, options_by_year, partner_flows
 from jwmodel.cases import Case
 from jwmodel.codes import Code
-from jwmodel.consolidation import Consolidation, LineShare
+from jwmodel.consolidation import Consolidation, LineShare, own_rule
 from jwmodel.errors import JwmodelError
 from jwmodel.findings import Finding
 from jwmodel.model import ZERO, Method, ParticipationOption, Programme, ServiceArea, frozen_map
@@ -61,6 +64,7 @@ class RemainingShare:
     before: Decimal | None
     after: Decimal | None
     basis: str
+    line: str = ""  # a line's own split: the line (its ID, else its description); blank: the option's split
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,50 +135,75 @@ def _remaining(
     for service in programme.services:
         names = in_force.get(service.name)
         option = service.option(names[year]) if names else None
-        if option is None or partner not in option.partners or option.rule.method is Method.NONE:
+        if option is None or partner not in option.partners:
             continue
-        before = _shares_of(result, service.name, option.name)
-        after, basis, found = _without(programme, service, option, partner)
-        findings.extend(found)
-        for code in option.partners:
-            rows.append(
-                RemainingShare(
-                    service.name,
-                    option.name,
-                    code,
-                    before.get(code) if before else None,
-                    (after.get(code, ZERO) if after is not None else None) if code != partner else ZERO,
-                    basis,
+        splits = [] if option.rule.method is Method.NONE else [("", option, _shares_of(result, service.name, option))]
+        splits += _own_splits(programme, result, service.name, option)
+        for line, rule_in_force, before in splits:
+            after, basis, found = _without(programme, service, rule_in_force, partner, line)
+            findings.extend(found)
+            for code in option.partners:
+                rows.append(
+                    RemainingShare(
+                        service.name,
+                        option.name,
+                        code,
+                        before.get(code) if before else None,
+                        (after.get(code, ZERO) if after is not None else None) if code != partner else ZERO,
+                        basis,
+                        line,
+                    )
                 )
-            )
     return tuple(rows), tuple(findings)
 
 
-def _shares_of(result: Consolidation, service: str, option: str) -> Mapping[str, Decimal] | None:
-    row = next((r for r in result.apportionment if r.service == service and r.option == option), None)
+def _own_splits(
+    programme: Programme, result: Consolidation, service: str, option: ParticipationOption
+) -> list[tuple[str, ParticipationOption, Mapping[str, Decimal] | None]]:
+    """Each line of the service with its own split that counts under ``option``: (the line, the option with the
+    line's rule, its split under the option)."""
+    found = []
+    for line in result.lines:
+        rule = own_rule(programme, line) if line.service == service else None
+        applies, split = line.under(option.name) if rule is not None else (False, None)
+        if rule is not None and applies and split is not None:
+            found.append((line.line_id or line.description, replace(option, rule=rule), split))
+    return found
+
+
+def _shares_of(result: Consolidation, service: str, option: ParticipationOption) -> Mapping[str, Decimal] | None:
+    row = next((r for r in result.apportionment if (r.service, r.option, r.line) == (service, option.name, "")), None)
     return row.shares if row is not None else None
 
 
 def _without(
-    programme: Programme, service: ServiceArea, option: ParticipationOption, partner: str
+    programme: Programme, service: ServiceArea, option: ParticipationOption, partner: str, line: str = ""
 ) -> tuple[Mapping[str, Decimal] | None, str, tuple[Finding, ...]]:
-    """The split without ``partner``: (percentages or None, how they were found, findings)."""
+    """The split without ``partner``: (percentages or None, how they were found, findings). ``option`` holds the
+    rule re-applied: its own, or (``line``) a line's own split."""
     remaining = tuple(p for p in option.partners if p != partner)
     rule = option.rule
-    if rule.method in (Method.BASELINE, Method.DRIVER):
+    if rule.method in (Method.BASELINE, Method.BASELINE_FTE, Method.DRIVER):
         smaller = replace(option, name=f"{option.name} without {partner}", partners=remaining)
         shares = option_shares(service.name, smaller, baseline=programme.baseline, drivers=programme.drivers)
-        how = "share of baseline" if rule.method is Method.BASELINE else f"driver: {rule.driver}"
+        how = f"driver: {rule.driver}" if rule.method is Method.DRIVER else rule.method.value
         return shares.percentages, f"{how}, recomputed without {partner}", shares.findings
     if rule.method is Method.SOLE_BEARER and rule.sole_bearer != partner:
         return frozen_map({rule.sole_bearer: Decimal(100)}), f"sole bearer {rule.sole_bearer}, unchanged", ()
     named = next((o for o in service.options if set(o.partners) == set(remaining) and o is not option), None)
-    if named is not None:
+    if named is not None and not line:
         shares = option_shares(service.name, named, baseline=programme.baseline, drivers=programme.drivers)
         return shares.percentages, f"option '{named.name}', which names the partners who remain", shares.findings
     what = "fixed percentages" if rule.method is Method.FIXED else f"sole bearer {partner}"
-    message = (
-        f"{service.name}: option '{option.name}' splits by {what}, so the shares of {', '.join(remaining)} without "
-        f"{partner} cannot be worked out; add an option naming exactly {', '.join(remaining)} with their split"
-    )
+    if line:
+        message = (
+            f"{service.name}: line {line}'s own split is by {what}, so the shares of {', '.join(remaining)} without "
+            f"{partner} cannot be worked out; agree them and give the line its new split"
+        )
+    else:
+        message = (
+            f"{service.name}: option '{option.name}' splits by {what}, so the shares of {', '.join(remaining)} "
+            f"without {partner} cannot be worked out; add an option naming exactly {', '.join(remaining)} with their "
+            "split"
+        )
     return None, "undecided: see the findings", (Finding(Code.LEAVER_SHARES_UNDECIDED, message, option.where),)

@@ -39,6 +39,9 @@ from jwmodel.money import POUND, MoneyError, allocate, round_to_pound, to_decima
 __all__ = [
     "SAVING",
     "ONE_OFF",
+    "DEFAULT_FIRST_YEAR",
+    "DEFAULT_PLAN_YEARS",
+    "default_plan",
     "PhasingError",
     "Profile",
     "Cashflow",
@@ -55,6 +58,8 @@ SAVING = "saving"
 """Kind of a recurring line (a saving if negative, an additional cost if positive), as in ``LineShare.kind``."""
 ONE_OFF = "one-off"
 """Kind of a one-off cost of change, as in ``LineShare.kind``."""
+DEFAULT_FIRST_YEAR = "2012/13"  # the plan's first year when neither the settings nor the returns' covers give one
+DEFAULT_PLAN_YEARS = 5  # how many years a plan runs when not told
 
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
@@ -84,6 +89,12 @@ def financial_years(first: str = "2012/13", count: int = 5) -> tuple[str, ...]:
         raise PhasingError(f"a plan needs 1 or more years; got {count!r}")
     start = int(match.group(1))
     return tuple(f"{y}/{(y + 1) % 100:02d}" for y in range(start, start + count))
+
+
+def default_plan(first_year: str = "") -> tuple[str, ...]:
+    """The plan's years when not told: :data:`DEFAULT_PLAN_YEARS` from ``first_year`` (the returns' financial
+    year; blank: :data:`DEFAULT_FIRST_YEAR`), as the service layer's appraisal settings default them."""
+    return financial_years(first_year or DEFAULT_FIRST_YEAR, DEFAULT_PLAN_YEARS)
 
 
 def _percentages(values: Iterable[object], what: str) -> tuple[Decimal, ...]:

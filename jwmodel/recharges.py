@@ -21,9 +21,11 @@ between partners"):
   it is the sum of the partners' net baselines, whatever the charges' amounts.
 * **The schedule.** Per financial year, what each partner invoices each other for hosted services:
   the receiver's amount (the payer's where the receiver states none), for a charge between two partners
-  who both take part in the service area under the option in use.
+  who both take part in the service area under the option in force that year (participation over time: a
+  charge to a partner joining in 2013/14 is scheduled from 2013/14).
 
-Pure: no I/O; the service layer runs :func:`reconcile` after the appraisal, with the plan's years.
+Pure: no I/O; ``consolidation.consolidate`` runs :func:`reconcile` with the plan's years and the baseline year
+it is given (the service layer gives the appraisal's plan and the returns' financial year).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from jwmodel.codes import Code
 from jwmodel.findings import NOWHERE, Finding, Location
 from jwmodel.model import ZERO, BaselineEntry, Programme, Recharge, RechargeDirection
 from jwmodel.money import display, round_to_pound
+from jwmodel.participation import Step, in_force
 
 __all__ = [
     "MATCHED",
@@ -66,7 +69,7 @@ class RechargeMatch:
     received: Decimal | None
     paid_at: Location = NOWHERE
     received_at: Location = NOWHERE
-    applies: bool = True  # both take part in the service area under the option in use: in the schedule
+    applies: bool = True  # both take part in the service area under the option in force that year: in the schedule
 
     @property
     def difference(self) -> Decimal:
@@ -251,6 +254,7 @@ def reconcile(
     options_in_use: Mapping[str, str],
     plan: Sequence[str],
     baseline_year: str = "",
+    timelines: Mapping[str, Sequence[Step]] | None = None,
 ) -> Recharges:
     """The programme's recharges matched on both sides, eliminated from the baseline and scheduled.
 
@@ -259,6 +263,9 @@ def reconcile(
         options_in_use: service area -> the participation option in use (who takes part).
         plan: the plan's financial years, in order.
         baseline_year: the year the baselines are for (the returns' financial year; default: the plan's first).
+        timelines: service area -> the steps of options in force, where its option changes over the plan
+            (``Consolidation.timelines``): a charge is scheduled in a year only when both partners take part
+            under the option in force that year.
     """
     baseline_year = baseline_year or (plan[0] if plan else "")
     years = tuple(sorted({baseline_year, *plan} - {""}))
@@ -275,7 +282,7 @@ def reconcile(
             found.append(Finding(Code.RECHARGE_OUTSIDE_PLAN, message, r.where))
         for year in in_years:
             sides.setdefault((r.payer, r.receiver, r.service, year), {})[r.direction] = (r.amount, r.where)
-    taking_part = _taking_part(programme, options_in_use)
+    taking_part = _taking_part(programme, options_in_use, timelines or {}, years)
     matches = _ordered(programme, [_match(key, stated, taking_part) for key, stated in sides.items()], years)
     found += _match_findings(matches, set(programme.partner_codes))
     found += charges_findings(programme.baseline, counted, baseline_year)
@@ -298,25 +305,36 @@ def _counted_rows(recharges: Sequence[Recharge]) -> tuple[list[Finding], list[Re
     return found, counted
 
 
-def _taking_part(programme: Programme, options_in_use: Mapping[str, str]) -> dict[str, frozenset[str]]:
-    """Service area -> the partners taking part under the option in use (absent: no option, nothing filtered)."""
-    partners: dict[str, frozenset[str]] = {}
+def _taking_part(
+    programme: Programme,
+    options_in_use: Mapping[str, str],
+    timelines: Mapping[str, Sequence[Step]],
+    years: Sequence[str],
+) -> dict[tuple[str, str], frozenset[str]]:
+    """(service area, year) -> the partners taking part under the option in force that year (participation over
+    time: ``timelines``, else the option in use in every year); absent: no option, nothing filtered."""
+    partners: dict[tuple[str, str], frozenset[str]] = {}
     for service in programme.services:
-        option = service.option(options_in_use[service.name]) if service.name in options_in_use else None
-        if option is not None:
-            partners[service.name] = frozenset(option.partners)
+        name = options_in_use.get(service.name)
+        if name is None:
+            continue
+        steps = timelines.get(service.name)
+        names = in_force(steps, years) if steps else (name,) * len(years)
+        for year, option in zip(years, map(service.option, names), strict=True):
+            if option is not None:
+                partners[(service.name, year)] = frozenset(option.partners)
     return partners
 
 
 def _match(
     key: tuple[str, str, str, str],
     stated: Mapping[RechargeDirection, _Side],
-    taking_part: Mapping[str, frozenset[str]],
+    taking_part: Mapping[tuple[str, str], frozenset[str]],
 ) -> RechargeMatch:
     payer, receiver, service, year = key
     paid, paid_at = stated.get(RechargeDirection.PAYS, (None, NOWHERE))
     received, received_at = stated.get(RechargeDirection.RECEIVES, (None, NOWHERE))
-    part = taking_part.get(service)
+    part = taking_part.get((service, year))
     applies = part is None or (payer in part and receiver in part)
     return RechargeMatch(payer, receiver, service, year, paid, received, paid_at, received_at, applies)
 

@@ -390,6 +390,11 @@ def comparison_table(runs: Sequence[tuple[str, Consolidation, ProgrammeAppraisal
     return "\n".join(lines)
 
 
+def _own(service: str, line: str) -> str:
+    """A service area's name, with the line whose own split a row is (as the apportionment names it)."""
+    return f"{service} ({line})" if line else service
+
+
 def leaver_text(statement: object) -> str:
     """A leaver statement (``jwmodel.leaving.LeaverStatement``) in words and two small tables."""
     from jwmodel.tables.outputs import leaver_rows, leaver_shares_rows
@@ -418,10 +423,10 @@ def leaver_text(statement: object) -> str:
         *_table(
             [("Service area", "Option", "Partner", "With", "Without", "Basis")],
             [
-                (r[0], r[1], r[2], "" if r[3] is None else f"{r[3]}", "?" if r[4] is None else f"{r[4]}", r[5])
-                for r in leaver_shares_rows(s)
+                (_own(service, line), option, partner, "" if w is None else f"{w}", "?" if wo is None else f"{wo}", b)
+                for service, line, option, partner, w, wo, b in leaver_shares_rows(s)
             ],
-            max([len("Service area"), *(len(r.service) for r in s.shares)]) + 2,  # type: ignore[attr-defined]
+            max([len("Service area"), *(len(_own(r.service, r.line)) for r in s.shares)]) + 2,  # type: ignore[attr-defined]
         ),
     ]
     for f in s.findings:  # type: ignore[attr-defined]

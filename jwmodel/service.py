@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from jwmodel.business_case import AppraisalSettings, ProgrammeAppraisal, appraise_programme
+from jwmodel.business_case import AppraisalSettings, ProgrammeAppraisal, appraise_programme, options_by_year
 from jwmodel.codes import Code
 from jwmodel.consolidation import Consolidation, consolidate
 from jwmodel.definition import DefinitionError, ProgrammeDefinition
@@ -29,6 +29,7 @@ from jwmodel.errors import JwmodelError
 from jwmodel.findings import Finding, Severity
 from jwmodel.model import Programme
 from jwmodel.monitoring import business_case_dues
+from jwmodel.phasing import DEFAULT_FIRST_YEAR
 from jwmodel.submissions import SourceRecord, Status
 from jwmodel.tables import Kind, Table
 from jwmodel.tables.outputs import OUTPUTS, Output, flat, printable
@@ -67,8 +68,6 @@ __all__ = [
     "TrueUpRun",
     "true_up",
 ]
-
-DEFAULT_FIRST_YEAR = "2012/13"  # the plan's first year when neither the settings nor the covers give one
 
 
 class UsageError(JwmodelError, ValueError):
@@ -382,7 +381,7 @@ class Run:
         """Each partner's savings targets, year by year, and how much of each the programme covers."""
         from jwmodel.targets import coverage
 
-        return coverage(self.programme, self.consolidation.lines, self.settings.plan)
+        return coverage(self.programme, self.consolidation, self.settings.plan)
 
     def write_json(self, path: str | Path) -> Path:
         """The summary JSON, written atomically."""
@@ -506,16 +505,15 @@ def _consolidated(
     from jwmodel.excel.progress import stage
 
     clock = time.perf_counter()
+    settings = _settings(settings, financial_year)
     with stage("consolidating", show=progress):
-        result = consolidate(programme, options=options)
+        result = consolidate(programme, options=options, plan=settings.plan, baseline_year=financial_year)
     timings["consolidate"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    settings = _settings(settings, financial_year)
     with stage("appraising", show=progress):
         appraisal = appraise_programme(result, settings)
     result = dataclasses.replace(result, findings=(*result.findings, *appraisal.findings))
     timings["appraise"] = time.perf_counter() - clock
-    result = _with_recharges(programme, result, settings, financial_year)
     return Run(
         folder=folder,
         programme=programme,
@@ -529,23 +527,6 @@ def _consolidated(
         settings=settings,
         read_sources=read_sources,
     )
-
-
-def _with_recharges(
-    programme: Programme, result: Consolidation, settings: AppraisalSettings, financial_year: str
-) -> Consolidation:
-    """The consolidation with the partners' recharges matched, eliminated and scheduled (``jwmodel.recharges``),
-    over the baseline rows that count, under the options in use; its findings added once (a return's own rules
-    were reported when it was read)."""
-    if not programme.recharges:
-        return result
-    from jwmodel.recharges import reconcile
-
-    counted = dataclasses.replace(programme, baseline=result.baseline_entries)
-    recharges = reconcile(counted, result.options_in_use, settings.plan, financial_year)
-    known = {(f.code, f.message, f.where, repr(f.value)) for f in result.findings}
-    added = tuple(f for f in recharges.findings if (f.code, f.message, f.where, repr(f.value)) not in known)
-    return dataclasses.replace(result, findings=(*result.findings, *added), recharges=recharges)
 
 
 def _late_sections(rows: Sequence[Outstanding]) -> dict[str, list[dict[str, Any]]]:
@@ -1043,10 +1024,11 @@ def _version_plan(version: Version) -> tuple[tuple[Any, ...], tuple[str, ...], t
     from jwmodel.targets import coverage
     from jwmodel.tracking import PlannedLine
 
-    result = consolidate(version.programme, options=version.options)
     years = version.settings.plan
-    lines = tuple(PlannedLine(share.line_id, share) for share in result.lines)
-    return lines, years, coverage(version.programme, result.lines, years)
+    result = consolidate(version.programme, options=version.options, plan=years, baseline_year=version.financial_year)
+    in_force = options_by_year(result, years)  # participation over time: each line split as in force each year
+    lines = tuple(PlannedLine(share.line_id, share, in_force.get(share.service, ())) for share in result.lines)
+    return lines, years, coverage(version.programme, result, years)
 
 
 # --- after approval: the yearly true-up on actual drivers (jwmodel true-up; issue 12) ----------------
@@ -1212,7 +1194,7 @@ def true_up(
     )
     resolved = resolve_returns(returns, include_drafts=include_drafts)
     settings = _true_up_settings(_true_up_year(year, resolved.used, plan), tolerance, cap, case)
-    result = consolidate(approved.programme, options=approved.options)
+    result = consolidate(approved.programme, options=approved.options, plan=plan, baseline_year=approved.financial_year)
     trued = true_up_year(approved.programme, result, resolved.used, plan, settings)
     sources = settle_records(records, resolved.left_out)
     return TrueUpRun(folder, approved.name, trued, sources, resolved.findings, include_drafts)

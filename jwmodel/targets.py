@@ -6,35 +6,29 @@ line tagged as in a partner's plan (``plan_partner``) names which of its targets
 (``plan_target``); the rules over tags and double counting are in :mod:`jwmodel.claims`.
 
 :func:`coverage` gives, for each target and year, what the lines tagged to it deliver: the
-partner's own share of each such line (split by the line's rule, as every figure is), phased by the
-line's profile over the plan's years (``jwmodel.phasing.phase_line``), low and high, as a positive
+partner's own share of each such line in that year as the appraisal has it (``business_case.partner_flows``:
+the line phased by its profile over the plan's years, each year's figure split by the split in force
+that year, so a partner joining in 2013/14 delivers from 2013/14, and a line counts only in the years
+it applies; a non-cashable saving delivers nothing, as it is in no budget), low and high, as a positive
 saving (a tagged line that is an additional cost in a case reduces the delivery), and the share of
 the target that covers, to 0.1% (``jwmodel.money.percent``, as the tracker rounds).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
 
+from jwmodel.business_case import partner_flows
+from jwmodel.cases import Case
 from jwmodel.claims import target_key
-from jwmodel.model import ZERO, Programme, Range, SavingLine
+from jwmodel.consolidation import Consolidation
+from jwmodel.model import ZERO, Programme, SavingLine
 from jwmodel.money import percent
 from jwmodel.phasing import SAVING, PhasingError, phase_line
 
-__all__ = ["Share", "TargetCoverage", "coverage"]
-
-
-class Share(Protocol):
-    """What :func:`coverage` reads of a consolidated line (``jwmodel.consolidation.LineShare``)."""
-
-    kind: str
-    included: bool
-    line_id: str
-    service: str
-    shares: Mapping[str, Range]
+__all__ = ["TargetCoverage", "coverage"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,39 +64,50 @@ def _tagged(programme: Programme) -> dict[tuple[str, str], list[SavingLine]]:
     return found
 
 
-def _delivered(lines: Sequence[SavingLine], partner: str, consolidated: Sequence[Share], years: Sequence[str]):
-    """(low, high) by year: the partner's share of the lines, phased, as a positive saving; None if unphaseable."""
-    shares = {(x.line_id, x.service): x for x in consolidated if x.kind == SAVING and x.included}
+def _delivered(lines: Sequence[SavingLine], partner: str, result: Consolidation, years: tuple[str, ...]):
+    """(low, high) by year: the partner's share of the lines as the appraisal splits them year by year
+    (``business_case.partner_flows``: by the split in force that year, participation over time), as a positive
+    saving; None if a line cannot be phased over the plan."""
+    consolidated = {(x.line_id, x.service): x for x in result.lines if x.kind == SAVING}
     low = dict.fromkeys(years, ZERO)
     high = dict.fromkeys(years, ZERO)
     for line in lines:
-        share = shares.get((line.line_id, line.service))
-        part = share.shares.get(partner) if share is not None else None
-        if part is None:
+        share = consolidated.get((line.line_id, line.service))
+        if share is None:
             continue
         try:
-            flows = [phase_line(SAVING, bound, line.profile, years).net for bound in (part.low, part.high)]
+            phase_line(SAVING, ZERO, share.profile, years)
         except PhasingError:
             return None
-        for year, lo, hi in zip(years, *flows, strict=True):
-            low[year] -= lo
-            high[year] -= hi
+        flows = partner_flows(result, years, lambda x, share=share: x is share).get(partner)
+        if flows is None:
+            continue
+        # low is the prudent end of a line entered low >= high (the smaller saving, or an additional cost), else the
+        # optimistic one (jwmodel.cases)
+        at_low, at_high = (Case.PRUDENT, Case.OPTIMISTIC) if line.estimate.low >= line.estimate.high else _SWAPPED
+        for i, year in enumerate(years):
+            low[year] -= flows[at_low].savings[i] + flows[at_low].costs[i]
+            high[year] -= flows[at_high].savings[i] + flows[at_high].costs[i]
     return low, high
 
 
-def coverage(programme: Programme, consolidated: Sequence[Share], years: Sequence[str]) -> tuple[TargetCoverage, ...]:
+_SWAPPED = (Case.OPTIMISTIC, Case.PRUDENT)
+
+
+def coverage(programme: Programme, result: Consolidation, years: Sequence[str]) -> tuple[TargetCoverage, ...]:
     """Every target of every partner, year by year, with what the lines tagged to it deliver (see the module).
 
     Args:
         programme: the programme (its targets and its saving lines' tags).
-        consolidated: its consolidated lines (``Consolidation.lines``): each partner's share of each line.
+        result: its consolidation (each partner's share of each line, the options in force by year).
         years: the plan's financial years (``AppraisalSettings.plan``).
     """
+    years = tuple(years)
     tagged = _tagged(programme)
     rows = []
     for target in programme.targets:
         lines = tagged.get(target_key(target.partner, target.name), [])
-        delivered = _delivered(lines, target.partner, consolidated, years) if target.year in years else None
+        delivered = _delivered(lines, target.partner, result, years) if target.year in years else None
         low, high = (None, None) if delivered is None else (delivered[0][target.year], delivered[1][target.year])
         ids = tuple(x.line_id for x in lines)
         rows.append(TargetCoverage(target.partner, target.name, target.year, target.amount, low, high, ids))

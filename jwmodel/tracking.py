@@ -105,6 +105,7 @@ class PlannedLine:
 
     line_id: str
     share: LineShare
+    options: tuple[str, ...] = ()  # the option in force for its service area in each plan year (empty: the one in use)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,19 +164,27 @@ class Figures:
         n = len(years)
         return cls(tuple(years), (_NIL,) * n, tuple(_NIL if i <= current else None for i in range(n)), (_NIL,) * n)
 
-    def split(self, percentages: Mapping[str, Decimal]) -> dict[str, Figures]:
-        """Each partner's share of every figure, split by ``percentages`` (``money.allocate``)."""
-        plan = [allocate(v, percentages) for v in self.plan]
-        actual = [allocate(v, percentages) if v is not None else None for v in self.actual]
-        forecast = [allocate(v, percentages) for v in self.forecast]
+    def split(self, percentages: Sequence[Mapping[str, Decimal] | None]) -> dict[str, Figures]:
+        """Each partner's share of every figure, each year's split by that year's ``percentages`` (``money.allocate``;
+        None: the line is in nobody's share that year, as in the appraisal)."""
+        partners = dict.fromkeys(p for split in percentages if split for p in split)
+
+        def part(value: Decimal | None, split: Mapping[str, Decimal] | None) -> dict[str, Decimal | None]:
+            if value is None:
+                return dict.fromkeys(partners)
+            return {p: _NIL for p in partners} | (allocate(value, split) if split else {})
+
+        plan = [part(v, x) for v, x in zip(self.plan, percentages, strict=True)]
+        actual = [part(v, x) for v, x in zip(self.actual, percentages, strict=True)]
+        forecast = [part(v, x) for v, x in zip(self.forecast, percentages, strict=True)]
         return {
             p: Figures(
                 self.years,
                 tuple(y[p] for y in plan),
-                tuple(y[p] if y is not None else None for y in actual),
+                tuple(y[p] for y in actual),
                 tuple(y[p] for y in forecast),
             )
-            for p in percentages
+            for p in partners
         }
 
 
@@ -342,10 +351,13 @@ def _track_line(
     planned: PlannedLine, years: tuple[str, ...], current: int, case: Case, reports: Sequence[tuple[str, LineReport]]
 ) -> LineTrack:
     line = planned.share
-    figures, dropped = _line_figures(_plan(line, years, case), years, current, reports)
+    under = [line.under(option) for option in planned.options] or [(line.included, line.percentages)] * len(years)
+    planned_flow = (v if applies else _NIL for v, (applies, _) in zip(_plan(line, years, case), under, strict=True))
+    figures, dropped = _line_figures(tuple(planned_flow), years, current, reports)
     plan, forecast = figures.to_date(current)
     last = reports[-1][1] if reports else None
-    shares = figures.split(line.percentages) if line.percentages and line.included else {}
+    splits = [split if applies else None for applies, split in under]  # participation over time: each year's split
+    shares = figures.split(splits) if any(splits) else {}
     return LineTrack(
         planned.line_id,
         line.service,
@@ -570,7 +582,7 @@ def track(
     by_line = tuple(
         t
         for p in lines
-        if p.share.kind is LineKind.SAVING and p.share.included
+        if p.share.kind is LineKind.SAVING and p.share.counts_in_some_year
         if (t := _tracked_line(p, years, current, case, reports.get(p.line_id, ()), findings)) is not None
     )
     counted = [t for t in by_line if t.counted]

@@ -4,12 +4,17 @@ Pure: :func:`true_up` takes the approved version's programme and consolidation, 
 that count (each partner states its own actual drivers on the return's *Actual drivers* sheet) and the
 year, and gives every figure of the true-up. The rules (docs/apportionment.md, "The yearly true-up"):
 
-* **What is trued up.** Each service area whose participation option in use splits by share of baseline
-  or by a driver. Its *shared amount* for the year is the year's phased net figure (``phase_line`` of
-  ``case_value`` under the case agreed, central by default) of every line that counts and is split by the
-  service's own rule: a line with its own sole bearer or split, a line whose condition is not met and a
-  non-cashable saving are not shared and are left out. Fixed percentages, a sole bearer and "none" are
-  agreed splits, not estimates: they are listed, not trued up.
+* **What is trued up.** Each service area whose participation option **in force in the year** (participation
+  over time: ``business_case.options_by_year``; the option in use where it does not change) splits by share
+  of baseline or by a driver. Its *shared amount* for the year is the year's phased net figure (``phase_line``
+  of ``case_value`` under the case agreed, central by default) of every line that counts that year
+  (``LineShare.under`` the option then in force) and is split by the service's rule: a line borne by its Sole
+  bearer column and a non-cashable saving are not shared and are left out. Fixed percentages, a sole bearer
+  and "none" are agreed splits, not estimates: they are listed, not trued up.
+* **A line's own split** (``consolidation.own_rule``) is its own subject, named by the line
+  (``ServiceTrueUp.line``): an estimate (share of baseline, by FTE, a driver) is trued up by its own rule
+  re-applied among the option's partners on the same actuals, with the same tolerance and cap, its payments
+  in the balances; its own fixed percentages or sole bearer are agreed: listed, not trued up.
 * **Actual shares** are worked out by the same function as the business case's (``option_shares``:
   whole percentages adding up to 100, the rule's minimum each, largest remainder) from the actual values:
   ``baseline net`` for share of baseline, ``baseline FTE`` for share of baseline (FTE), the driver's name for a
@@ -34,17 +39,28 @@ Amounts are ``Decimal`` £000s, Appendix A's sign: cost positive, saving negativ
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
 from jwmodel.apportionment import option_shares
+from jwmodel.business_case import options_by_year
 from jwmodel.cases import Case, case_value
 from jwmodel.codes import Code
-from jwmodel.consolidation import ApportionmentRow, Consolidation, LineShare
+from jwmodel.consolidation import ApportionmentRow, Consolidation, LineShare, own_rule
 from jwmodel.findings import Finding, Location
-from jwmodel.model import ZERO, BaselineEntry, Category, DriverValue, Method, Programme, frozen_map
+from jwmodel.model import (
+    ZERO,
+    ApportionmentRule,
+    BaselineEntry,
+    Category,
+    DriverValue,
+    Method,
+    ParticipationOption,
+    Programme,
+    frozen_map,
+)
 from jwmodel.money import POUND, allocate, whole_percent_shares
 from jwmodel.monitoring import DriverActual, MonitoringReturn, period_order
 from jwmodel.phasing import PhasingError, phase_line
@@ -110,6 +126,7 @@ class ServiceTrueUp:
     due: Mapping[str, Decimal]  # partner -> its share at the trued-up percentages
     values: Mapping[str, DriverActual] = field(default_factory=dict)  # partner -> the actual it stated
     lines: tuple[str, ...] = ()  # the IDs of the lines whose year figures make the amount
+    line: str = ""  # a line's own split: the line (its ID, else its description), as the apportionment names it
 
     def __post_init__(self) -> None:
         for name in ("estimated", "trued_up", "paid", "due", "values"):
@@ -292,14 +309,32 @@ def _greedy(owing: Mapping[str, Decimal]) -> list[Settlement]:
 # --- the year's shared amounts ---------------------------------------------------------------------
 
 
-def _shared(line: LineShare, row: ApportionmentRow) -> bool:
-    """Whether a line is one of the service's shared lines: it counts (in the appraisal's sense: included,
-    not a non-cashable saving) and is split by the service's own rule (not by its own sole bearer or split)."""
-    if line.service != row.service or not line.included or line.percentages is None:
-        return False
-    if line.category is Category.NON_CASHABLE or line.basis.startswith(("sole bearer", "own rule")):
-        return False
-    return line.percentages == row.shares
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    """What is trued up: a split (an option's row, or a line's own split), the option with the rule to re-apply on
+    the actuals, and the lines its percentages split."""
+
+    row: ApportionmentRow
+    option: ParticipationOption  # the option in force, with the rule applied (the line's own, for an own split)
+    lines: list[tuple[LineShare, Decimal]] = field(default_factory=list)
+
+
+def _own_row(option: ParticipationOption, rule: ApportionmentRule, line: LineShare, split: Mapping[str, Decimal]):
+    """A line's own split under the option in force, as the apportionment shows it (``ApportionmentRow.line``)."""
+    name = line.line_id or line.description or "(no ID or description)"
+    return ApportionmentRow(
+        line.service,
+        option.name,
+        option.partners,
+        True,
+        option.default,
+        rule.method,
+        split,
+        rule.driver,
+        rule.sole_bearer,
+        f"own split of '{line.description}'" + (f" ({line.line_id})" if line.line_id else ""),
+        line=name,
+    )
 
 
 def _year_figure(line: LineShare, case: Case, years: tuple[str, ...], year: str) -> Decimal | Finding:
@@ -328,52 +363,44 @@ def _split(lines: Iterable[tuple[LineShare, Decimal]], percentages: Mapping[str,
 
 
 def _actual_shares(
-    row: ApportionmentRow, programme: Programme, values: Mapping[str, DriverActual]
+    subject: _Subject, programme: Programme, values: Mapping[str, DriverActual]
 ) -> tuple[Mapping[str, Decimal] | None, tuple[Finding, ...]]:
-    """The split the actuals give, by the business case's own function (``option_shares``)."""
-    service = programme.service(row.service)
-    option = service.option(row.option) if service is not None else None
-    if option is None:  # pragma: no cover - the version's option in use is always in its programme
-        return None, ()
-    if row.method is Method.BASELINE:
-        baseline = [BaselineEntry(p, row.service, a.value, ZERO, where=a.where) for p, a in values.items()]
-        shares = option_shares(row.service, option, baseline=baseline, drivers=())
-    elif row.method is Method.BASELINE_FTE:
-        baseline = [BaselineEntry(p, row.service, ZERO, a.value, where=a.where) for p, a in values.items()]
-        shares = option_shares(row.service, option, baseline=baseline, drivers=())
+    """The split the actuals give, by the business case's own function (``option_shares``), the subject's rule
+    (the option's, or the line's own) re-applied among the option's partners."""
+    service, option = subject.row.service, subject.option
+    method = option.rule.method
+    if method is Method.BASELINE:
+        baseline = [BaselineEntry(p, service, a.value, ZERO, where=a.where) for p, a in values.items()]
+        shares = option_shares(service, option, baseline=baseline, drivers=())
+    elif method is Method.BASELINE_FTE:
+        baseline = [BaselineEntry(p, service, ZERO, a.value, where=a.where) for p, a in values.items()]
+        shares = option_shares(service, option, baseline=baseline, drivers=())
     else:
-        drivers = [DriverValue(row.service, option.rule.driver, p, a.value, where=a.where) for p, a in values.items()]
-        shares = option_shares(row.service, option, baseline=(), drivers=drivers)
+        drivers = [DriverValue(service, option.rule.driver, p, a.value, where=a.where) for p, a in values.items()]
+        shares = option_shares(service, option, baseline=(), drivers=drivers)
     return shares.percentages, shares.findings
 
 
 def _service(
-    row: ApportionmentRow,
+    subject: _Subject,
     programme: Programme,
-    lines: Sequence[tuple[LineShare, Decimal]],
     stated: Mapping[str, DriverActual],
     settings: TrueUpSettings,
 ) -> tuple[ServiceTrueUp, list[Finding]]:
+    row, lines = subject.row, subject.lines
     estimated = dict(row.shares or {})
     driver = driver_of(row.method, row.driver)
+    label = f"{row.service} ({row.line})" if row.line else row.service
     findings: list[Finding] = []
     actual, trued, damped = None, estimated, False
     if not driver:
         decision = Decision.NOT_TRUED
     elif missing := [p for p in row.partners if p not in stated]:
         decision = Decision.NO_ACTUALS
-        findings.append(
-            Finding(
-                Code.ACTUALS_MISSING,
-                f"{row.service}: no actual '{driver}' for {settings.year} from {', '.join(missing)}: the split is "
-                f"not trued up and the estimate stands",
-                Location(),
-                ", ".join(missing),
-            )
-        )
+        findings.append(_missing(label, driver, settings.year, missing))
     else:
         values = {p: stated[p] for p in row.partners}
-        actual, refused = _actual_shares(row, programme, values)
+        actual, refused = _actual_shares(subject, programme, values)
         where = min((a.where for a in values.values() if a.where.file), key=str, default=Location())
         findings += [
             Finding(f.code, f"{f.message} (the actual drivers for {settings.year})", where, f.value) for f in refused
@@ -381,7 +408,7 @@ def _service(
         if actual is None:
             decision = Decision.UNUSABLE
         else:
-            minimum = _minimum(programme, row)
+            minimum = subject.option.rule.minimum_percent
             trued, decision, damped = settle_shares(
                 estimated, actual, tolerance=settings.tolerance, cap=settings.cap, minimum=minimum
             )
@@ -399,39 +426,72 @@ def _service(
         _split(lines, trued),
         {p: stated[p] for p in row.partners if p in stated},
         tuple(line.line_id for line, _ in lines),
+        row.line,
     )
     return result, findings
 
 
-def _minimum(programme: Programme, row: ApportionmentRow) -> int:
-    service = programme.service(row.service)
-    option = service.option(row.option) if service is not None else None
-    return option.rule.minimum_percent if option is not None else 0
+def _missing(label: str, driver: str, year: str, missing: Sequence[str]) -> Finding:
+    who = ", ".join(missing)
+    message = f"{label}: no actual '{driver}' for {year} from {who}: the split is not trued up and the estimate stands"
+    return Finding(Code.ACTUALS_MISSING, message, Location(), who)
 
 
 def _stray_actuals(
-    rows: Sequence[ApportionmentRow], chosen: Mapping[tuple[str, str], Mapping[str, DriverActual]]
+    subjects: Sequence[_Subject], chosen: Mapping[tuple[str, str], Mapping[str, DriverActual]]
 ) -> Iterable[Finding]:
-    """An actual for a service the version does not have, or for a driver its split does not use."""
-    by_service = {r.service: r for r in rows}
+    """An actual for a service the version does not have, or for a driver no split of it uses (the option in force
+    in the year, or a line's own split), or from a partner that does not take part in the split."""
+    by_service: dict[str, list[ApportionmentRow]] = {}
+    for subject in subjects:
+        by_service.setdefault(subject.row.service, []).append(subject.row)
     for (service, driver), stated in chosen.items():
         for partner, a in stated.items():
-            row = by_service.get(service)
-            if row is None:
+            rows = by_service.get(service)
+            if rows is None:
                 message = f"partner {partner}: '{service}' is not a service area of the approved version"
                 yield Finding(Code.ACTUALS_SERVICE_UNKNOWN, f"{message}; its actual is not used", a.where, service)
                 continue
+            using = [r for r in rows if driver_of(r.method, r.driver).casefold() == driver]
+            if any(partner in r.partners for r in using):
+                continue
+            row = rows[0]  # the option's row
             used = driver_of(row.method, row.driver)
-            if used.casefold() != driver or partner not in row.partners:
-                why = (
-                    f"its split ({row.option}) is trued up on '{used}'"
-                    if used
-                    else f"its split ({row.option}: {row.method.value}) is agreed, not estimated"
-                )
-                if used and used.casefold() == driver:
-                    why = f"{partner} does not take part in it under {row.option}"
-                message = f"partner {partner}: {service}: the actual '{a.driver}' is not used: {why}"
-                yield Finding(Code.ACTUALS_NOT_USED, message, a.where, a.driver)
+            why = (
+                f"its split ({row.option}) is trued up on '{used}'"
+                if used
+                else f"its split ({row.option}: {row.method.value}) is agreed, not estimated"
+            )
+            if using:
+                why = f"{partner} does not take part in it under {using[0].option}"
+            message = f"partner {partner}: {service}: the actual '{a.driver}' is not used: {why}"
+            yield Finding(Code.ACTUALS_NOT_USED, message, a.where, a.driver)
+
+
+def _subjects(programme: Programme, result: Consolidation, years: tuple[str, ...], year: str) -> list[_Subject]:
+    """What the year trues up: for each service area, the option in force that year (participation over time,
+    ``business_case.options_by_year``) and its shared lines, then each line whose own split is worked out among
+    that option's partners; the lines' year figures are added by :func:`true_up`."""
+    in_force = {name: names[years.index(year)] for name, names in options_by_year(result, years).items()}
+    subjects: dict[tuple[str, str], _Subject] = {}
+    for service in programme.services:
+        name = in_force.get(service.name, "")
+        row = next((r for r in result.apportionment if (r.service, r.option, r.line) == (service.name, name, "")), None)
+        option = service.option(name)
+        if option is not None and row is not None and row.shares is not None:
+            subjects[(service.name, "")] = _Subject(row, option)
+    for line in result.lines:
+        option = programme.service(line.service).option(in_force[line.service]) if line.service in in_force else None
+        applies, split = line.under(option.name) if option is not None else (False, None)
+        if not applies or split is None or line.category is Category.NON_CASHABLE:
+            continue
+        rule = own_rule(programme, line)
+        if rule is None and (line.service, "") in subjects and not line.basis.startswith("sole bearer"):
+            subjects[(line.service, "")].lines.append((line, ZERO))
+        elif rule is not None:
+            own = _Subject(_own_row(option, rule, line, split), replace(option, rule=rule), [(line, ZERO)])
+            subjects[(line.service, own.row.line)] = own
+    return list(subjects.values())
 
 
 def true_up(
@@ -453,25 +513,17 @@ def true_up(
     years = tuple(years)
     if settings.year not in years:
         raise ValueError(f"{settings.year} is not a year of the plan ({years[0]} to {years[-1]})")
-    in_use = [r for r in result.apportionment if r.in_use and not r.line]  # the options' rows, not lines' own splits
-    rows = [r for r in in_use if r.shares is not None]
+    subjects = _subjects(programme, result, years, settings.year)
     chosen = year_actuals(returns, settings.year)
-    findings: list[Finding] = list(_stray_actuals(in_use, chosen))
-    figures: dict[str, list[tuple[LineShare, Decimal]]] = {r.service: [] for r in rows}
-    by_service = {r.service: r for r in rows}
-    for line in result.lines:
-        row = by_service.get(line.service)
-        if row is None or not _shared(line, row):
-            continue
-        value = _year_figure(line, settings.case, years, settings.year)
-        if isinstance(value, Finding):
-            findings.append(value)
-        else:
-            figures[row.service].append((line, value))
+    findings: list[Finding] = list(_stray_actuals(subjects, chosen))
     services = []
-    for row in rows:
-        driver = driver_of(row.method, row.driver).casefold()
-        trued, found = _service(row, programme, figures[row.service], chosen.get((row.service, driver), {}), settings)
+    for subject in subjects:
+        figures = [(line, _year_figure(line, settings.case, years, settings.year)) for line, _ in subject.lines]
+        findings += [value for _, value in figures if isinstance(value, Finding)]
+        subject.lines[:] = [(line, value) for line, value in figures if not isinstance(value, Finding)]
+        row = subject.row
+        stated = chosen.get((row.service, driver_of(row.method, row.driver).casefold()), {})
+        trued, found = _service(subject, programme, stated, settings)
         services.append(trued)
         findings += found
     return TrueUp(

@@ -11,6 +11,9 @@ and ``jwmodel true-up`` works out the year's balancing payments:
 * Human Resources: 520 and 680 give 43/57 against 42/58: a move of 1 point: the estimate stands.
 * ICT 1,480 and 1,790 give 45/55 against 44/56, and Strategic Financial Advice 390 and 440 give 47/53 against
   46/54: 1 point each, both stand.
+* Facilities Management's redundancy costs (FM-C01, 2012/13) carry their own split, share of baseline by FTE:
+  each council also states its actual FTE in the service (driver ``baseline FTE``). 15.0 and 20.0 give 43/57
+  against the estimated 40/60 (14.0 and 21.0): a move of exactly 3 points, which the tolerance lets stand.
 
 This module is data only; ``jwmodel.excel.monitoring_example.write_actuals_example`` writes the workbooks.
 """
@@ -37,6 +40,12 @@ SIGN_OFF = {
     "EHC": ("Director of Finance (example)", "Section 151 officer"),
     "SBC": ("Chief Finance Officer (example)", "Section 151 officer"),
 }
+
+FTE_DRIVER = "baseline FTE"  # the actual a line's own split by FTE is trued up on
+FTE_BASIS = "FTE in post at 31 March 2013 (ILLUSTRATIVE)"
+
+# Each council's actual FTE (a line's own split by FTE: the FM redundancy costs), in 2012/13.
+FTE_ACTUALS = {"EHC": {"Facilities Management": D("15.0")}, "SBC": {"Facilities Management": D("20.0")}}
 
 # Each council's actual net cost (£000s) of each service area in 2012/13.
 ACTUALS = {

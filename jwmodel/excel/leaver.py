@@ -30,7 +30,7 @@ __all__ = ["write_leaver_workbook"]
 
 _WIDTHS = {
     LEAVER.name: {"one_off_costs": 28, "net_recurring": 22, "owed": 12},
-    LEAVER_SHARES.name: {"service": 30, "option": 32, "before": 20, "after": 14, "basis": 60},
+    LEAVER_SHARES.name: {"service": 30, "line": 12, "option": 32, "before": 20, "after": 14, "basis": 60},
     FINDINGS.name: {"message": 100, "file": 40},
 }
 

@@ -206,6 +206,9 @@ def _actuals_return(example: Any, partner: str) -> MonitoringReturn:
     actuals = tuple(
         DriverActual(service, example.DRIVER, example.YEAR, value, example.BASIS)
         for service, value in example.ACTUALS[partner].items()
+    ) + tuple(
+        DriverActual(service, example.FTE_DRIVER, example.YEAR, value, example.FTE_BASIS)
+        for service, value in example.FTE_ACTUALS.get(partner, {}).items()
     )
     return MonitoringReturn(
         cover, partner, example.PERIOD, ReturnStatus.FINAL, SignOff(name, role, submitted), actuals=actuals

@@ -309,6 +309,7 @@ LEAVER_SHARES = Table(
     "The remaining partners' shares without the leaver",
     (
         _c("service", "Service area"),
+        _c("line", "Line", help="a line's own split: the line's ID (else its description); blank: the option's split"),
         _c("option", "Option in force"),
         _c("partner", "Partner", Kind.CODE),
         _c("before", "Share with the leaver", Kind.PERCENT),
@@ -417,7 +418,7 @@ def leaver_rows(statement: Any) -> Iterator[Row]:
 
 def leaver_shares_rows(statement: Any) -> Iterator[Row]:
     for s in statement.shares:
-        yield (s.service, s.option, s.partner, s.before, s.after, s.basis)
+        yield (s.service, s.line, s.option, s.partner, s.before, s.after, s.basis)
 
 
 def appendix_a_rows(result: Consolidation) -> Iterator[Row]:
@@ -547,6 +548,7 @@ TRUE_UP_SERVICES = Table(
     "Each service area's split: trued up, within tolerance, or not trued up",
     (
         _c("service", "Service area"),
+        _c("line", "Line", help="a line's own split: the line's ID (else its description); blank: the option's split"),
         _c("option", "Participation option"),
         _c("driver", "Trued up on", help="'baseline net' or the driver's name; blank for an agreed split"),
         _c("decision", "Decision"),
@@ -562,6 +564,7 @@ TRUE_UP_SHARES = Table(
     "Shares by service area and partner: estimated, actual, trued up, and the balancing payment",
     (
         _c("service", "Service area"),
+        _c("line", "Line", help="a line's own split: the line's ID (else its description); blank: the option's split"),
         _c("partner", "Partner"),
         _c("actual_value", "Actual driver", Kind.NUMBER, "the value the partner stated on its return"),
         _c("basis", "Basis", help="how the partner measured it"),
@@ -611,6 +614,7 @@ def _share_rows(found: TrueUp) -> Iterator[Row]:
             move = None if actual is None else actual - s.estimated[p]
             yield (
                 s.service,
+                s.line,
                 p,
                 None if stated is None else stated.value,
                 "" if stated is None else stated.basis,
@@ -639,7 +643,7 @@ def true_up_rows(found: TrueUp, table: Table) -> Iterator[Row]:
     """The rows of one of :data:`TRUE_UP_TABLES` for a year's true-up."""
     if table is TRUE_UP_SERVICES:
         for s in found.services:
-            yield (s.service, s.option, s.driver, s.decision.value, s.moved, _yes(s.damped), s.amount, s.lines)
+            yield (s.service, s.line, s.option, s.driver, s.decision.value, s.moved, _yes(s.damped), s.amount, s.lines)
     elif table is TRUE_UP_SHARES:
         yield from _share_rows(found)
     elif table is TRUE_UP_PAYMENTS:

@@ -30,7 +30,8 @@ def _run(tmp_path: Path, *extra: str) -> tuple[int, dict]:
 
 
 def _shares(document: dict, service: str) -> dict[str, dict]:
-    return {row["partner"]: row for row in document["shares"] if row["service"] == service}
+    """The partners' rows of a service area's option split (not a line's own split: its row names the line)."""
+    return {row["partner"]: row for row in document["shares"] if row["service"] == service and not row["line"]}
 
 
 def test_facilities_management_moves_beyond_the_tolerance_and_sbc_pays_ehc(tmp_path, capsys):
@@ -66,7 +67,7 @@ def test_the_services_within_the_tolerance_keep_their_estimate_and_nobody_pays(t
         )
         assert rows["EHC"]["decision"] == "within tolerance: the estimate stands"
         assert {r["balancing_payment"] for r in rows.values()} == {0}
-    decisions = {s["service"]: (s["decision"], s["moved"], s["amount"]) for s in doc["services"]}
+    decisions = {s["service"]: (s["decision"], s["moved"], s["amount"]) for s in doc["services"] if not s["line"]}
     # HR in 2012/13: HR-S01 -77.5 at 50% = -38.75, HR-S02 +12.5, HR-C01 37.5 at 100% = 37.5: 11.25.
     assert decisions[HR] == ("within tolerance: the estimate stands", 1, 11.25)
     assert decisions[FM] == ("trued up", 6, -28.75)
@@ -87,7 +88,8 @@ def test_the_workbook_opens_with_its_sheets_and_every_json_key(tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "true-up.xlsx", read_only=True)
     assert wb.sheetnames == ["Summary", "Shares", "Payments", "Findings", "Sources"]
     headers = [c.value for c in next(wb["Shares"].iter_rows(min_row=2, max_row=2))]
-    assert headers[:3] == ["Service area", "Partner", "Actual driver"] and "Balancing payment (£000s)" in headers
+    assert headers[:4] == ["Service area", "Line", "Partner", "Actual driver"]
+    assert "Balancing payment (£000s)" in headers
     doc = json.loads((tmp_path / "true-up.json").read_text(encoding="utf-8"))
     assert list(doc) == [
         "version",

@@ -41,7 +41,7 @@ def test_text_typed_on_a_return_is_written_as_text_and_every_figure_as_a_value(t
     headers = [c.value for c in ws[2]]
     assert headers == list(TRUE_UP_SHARES.headers())
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3) if r[0].value]
-    a_fm = next(r for r in rows if r[:2] == ["Facilities", "A"])
+    a_fm = next(r for r in rows if r[:3] == ["Facilities", "", "A"])
     assert a_fm[headers.index("Basis")] == injected
     # Facilities 700/300 gives 70/30 against 60/40: F-S1 -25 paid -15/-10, due -17.5/-7.5: A -2.5, B +2.5.
     assert a_fm[headers.index("Balancing payment (£000s)")] == -2.5

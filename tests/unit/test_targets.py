@@ -33,7 +33,7 @@ def test_a_partner_covers_its_target_with_its_own_share_of_the_tagged_lines_phas
     # LD-S01: (16) / (39), HCC's fixed share 45%: (7.2) / (17.55); starts 2013/14 at 50%, full from 2014/15
     tag = {"plan_partner": "HCC", "plan_target": REVIEW}
     programme = _programme(**{"LD-S01": tag})
-    rows = coverage(programme, consolidate(programme).lines, YEARS)
+    rows = coverage(programme, consolidate(programme), YEARS)
     by_year = {(r.partner, r.target, r.year): r for r in rows}
     first = by_year[("HCC", REVIEW, "2013/14")]
     assert (first.delivered_low, first.delivered_high) == (D("3.6"), D("8.775"))
@@ -50,7 +50,7 @@ def test_a_tagged_additional_cost_reduces_what_a_target_is_delivered():
     # LD-S02: 8 / (15) (an additional cost in the prudent case), HCC 45%: 3.6 / (6.75), in full from 2013/14
     tag = {"plan_partner": "HCC", "plan_target": REVIEW.upper()}  # target names are matched ignoring case
     programme = _programme(**{"LD-S01": tag, "LD-S02": tag})
-    rows = {r.year: r for r in coverage(programme, consolidate(programme).lines, YEARS) if r.partner == "HCC"}
+    rows = {r.year: r for r in coverage(programme, consolidate(programme), YEARS) if r.partner == "HCC"}
     assert (rows["2013/14"].delivered_low, rows["2013/14"].delivered_high) == (
         D("3.6") - D("3.6"),
         D("8.775") + D("6.75"),
@@ -62,13 +62,13 @@ def test_a_line_that_does_not_count_delivers_nothing():
     tag = {"plan_partner": "HCC", "plan_target": REVIEW}
     programme = _programme(**{"LD-S01": tag})
     without_fire = consolidate(programme, options={"Learning & Development": "HC and HCC"})  # LD-S01 needs HFRS
-    rows = coverage(programme, without_fire.lines, YEARS)
+    rows = coverage(programme, without_fire, YEARS)
     assert {(r.delivered_low, r.delivered_high) for r in rows if r.partner == "HCC"} == {(D(0), D(0))}
 
 
 def test_a_target_year_outside_the_plan_has_no_delivery_rather_than_a_wrong_one():
     programme = replace(_programme(), targets=(SavingsTarget("HCC", REVIEW, "2020/21", D(5)),))
-    (row,) = coverage(programme, consolidate(programme).lines, YEARS)
+    (row,) = coverage(programme, consolidate(programme), YEARS)
     assert (row.delivered_low, row.covered_low_percent) == (None, None)
 
 
