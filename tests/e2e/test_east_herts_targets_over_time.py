@@ -15,7 +15,10 @@ JOINS = "North Herts joins in 2013/14"
 
 def test_east_herts_target_follows_the_two_council_split_then_the_three_council_split(tmp_path):
     out = tmp_path / "s.json"
-    code = main(["consolidate", str(FOLDER), "--option", f"*={JOINS}", "--json", str(out), "--workers", "0"])
+    code = main(
+        ["consolidate", str(FOLDER), "--option", f"*={JOINS}", "-o", str(out.with_suffix(".xlsx")), "--json", str(out)]
+        + ["--workers", "0"]
+    )
     assert code == 0
     rows = {r["year"]: r for r in json.loads(out.read_text(encoding="utf-8"))["targets"] if r["partner"] == "EHC"}
     # EHC's target is delivered by FM-S01 (-45/-70, 50% in 2012/13 then in full) and SFA-S01 (-35/-55), low end.
