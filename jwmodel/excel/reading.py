@@ -195,12 +195,13 @@ class _Reader:
 
     def percent_formatted(self, sheet: _Sheet, rows: Sequence[int], cols: Sequence[int]) -> frozenset[tuple[int, int]]:
         """Which of these cells (0-based) are formatted as a percentage, from the package's styles
-        (calamine does not give number formats; ``number_formats`` reads only the parts needed)."""
+        (calamine does not give number formats; ``number_formats`` reads the one sheet, the guard's
+        inspection having found its part and the styles)."""
         if not rows or not cols or not self.data:
             return frozenset()
         wanted = {(r, c) for r in rows for c in cols}
         try:
-            return percent_cells(self.data, sheet.name, wanted)
+            return percent_cells(self.data, sheet.name, wanted, self.inspection)
         except (zipfile.BadZipFile, KeyError, ValueError, expat.ExpatError) as exc:  # not as a workbook should be
             raise _Unreadable(sheet.name, exc) from exc
 
