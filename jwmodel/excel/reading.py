@@ -7,7 +7,6 @@ Input files are read once into memory and never written to.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import io
 import zipfile
@@ -117,6 +116,25 @@ class _Sheet:
         return Location(self.file, self.name, _a1(row, col))
 
 
+_FIGURES: dict[float, tuple[Decimal, Decimal]] = {}  # a non-zero float -> its Decimal and that to the pound
+_FIGURES_KEPT = 100_000
+
+
+def _figures(raw: float) -> tuple[Decimal, Decimal]:
+    """``parse_number(raw)`` and that to the pound (``to_pounds``), worked out once per value in a process:
+    a programme's resubmissions repeat their figures. Not for zero: 0.0 and -0.0 are equal keys but give
+    different Decimals. Raises CellError as ``parse_number`` does (nothing is kept then)."""
+    known = _FIGURES.get(raw)
+    if known is None:
+        value = parse_number(raw)
+        assert value is not None
+        known = (value, to_pounds(value))
+        if len(_FIGURES) >= _FIGURES_KEPT:
+            _FIGURES.clear()
+        _FIGURES[raw] = known
+    return known
+
+
 class _Unreadable(Exception):
     """python-calamine could not read a sheet; carries the sheet name and the cause."""
 
@@ -165,12 +183,15 @@ class _Reader:
     def number(self, sheet: _Sheet, row: int, col: int, what: str, *, money: bool = False) -> Decimal | None:
         raw = sheet.get(row, col)
         try:
-            value = parse_number(raw)
+            if raw.__class__ is float and raw:  # a typed figure, as calamine gives most: its Decimals are known
+                value, rounded = _figures(raw)
+            else:
+                value = parse_number(raw)
+                rounded = to_pounds(value) if value is not None and money else value
         except CellError as exc:
             self.error("NOT_A_NUMBER", f"{what}: {exc}", sheet.at(row, col), raw)
             return None
         if value is not None and money:
-            rounded = to_pounds(value)
             if rounded != value:
                 self.warn(
                     "ROUNDED_TO_POUND",
@@ -206,10 +227,17 @@ class _Reader:
             raise _Unreadable(sheet.name, exc) from exc
 
     def text(self, sheet: _Sheet, row: int, col: int) -> str:
-        value = parse_text(sheet.get(row, col))
-        problem = (
-            "" if value.isascii() and value.isprintable() and len(value) <= EXCEL_TEXT_LIMIT else text_problem(value)
-        )  # plain ASCII text has no problem: skip the per-character check
+        try:
+            raw = sheet.rows[row][col]  # sheet.get, inlined: the hottest call of the read
+        except IndexError:
+            raw = None
+        if raw.__class__ is str:
+            value = raw.strip()  # parse_text's first case
+            if value.isascii() and value.isprintable() and len(value) <= EXCEL_TEXT_LIMIT:
+                return value  # plain ASCII text has no problem: skip the per-character check
+        else:
+            value = parse_text(raw)
+        problem = text_problem(value)
         if problem:
             self.error("BAD_TEXT", problem, sheet.at(row, col), value[:100])
             return value[:100]
@@ -812,10 +840,24 @@ class _Proposal:
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
             line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=False)
             if category and ok and line_id:
-                line = SavingLine(
-                    self.service, description, Category(category), estimate, bearer, condition, note, where, profile
+                tags = self.tags(sheet, r, columns)
+                lines.append(
+                    SavingLine(
+                        self.service,
+                        description,
+                        Category(category),
+                        estimate,
+                        bearer,
+                        condition,
+                        note,
+                        where,
+                        profile,
+                        line_id,
+                        tags["plan_partner"],
+                        tags["plan_target"],
+                        tags["also_claimed_by"],
+                    )
                 )
-                lines.append(dataclasses.replace(line, line_id=line_id, **self.tags(sheet, r, columns)))
         return lines
 
     def tags(self, sheet: _Sheet, r: int, columns: _Columns) -> dict[str, object]:
