@@ -24,6 +24,7 @@ to other workbooks, DDE formulas and hidden columns holding data.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import posixpath
 import re
@@ -327,6 +328,7 @@ def _check_bytes(data: bytes, limits: Limits, where: Location) -> None:
         )
 
 
+@functools.lru_cache(maxsize=4096)  # every file of a programme names the same parts
 def _unsafe_path(name: str) -> bool:
     return (
         name.startswith(("/", "\\"))
