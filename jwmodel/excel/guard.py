@@ -39,7 +39,7 @@ from xml.parsers import expat
 from jwmodel.cells import EXCEL_TEXT_LIMIT, is_percent_format
 from jwmodel.findings import Finding, Location, Severity, a1
 
-__all__ = ["Limits", "SheetFacts", "Inspection", "inspect_package", "cell_to_rowcol"]
+__all__ = ["Limits", "SheetFacts", "Inspection", "inspect_package", "cell_to_rowcol", "part_bytes"]
 
 BUILTIN_PERCENT = frozenset({9, 10})  # "0%" and "0.00%": built-in number formats a file need not spell out
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -137,12 +137,12 @@ class Inspection:
 
     findings: tuple[Finding, ...]
     sheets: tuple[SheetFacts, ...] = field(default=())
-    parts: tuple[tuple[str, str], ...] = ()  # (sheet name, its part's path in the package)
+    parts: tuple[tuple[str, zipfile.ZipInfo], ...] = ()  # (sheet name, its part's entry in the package)
     percent_styles: frozenset[int] | None = None
 
-    def part(self, name: str) -> str | None:
-        """The package path of the sheet ``name``'s part (None: no such sheet)."""
-        return next((path for sheet, path in self.parts if sheet == name), None)
+    def part(self, name: str) -> zipfile.ZipInfo | None:
+        """The package entry of the sheet ``name``'s part (None: no such sheet)."""
+        return next((info for sheet, info in self.parts if sheet == name), None)
 
     @property
     def ok(self) -> bool:
@@ -776,7 +776,7 @@ class _Package:
         self._long_strings_left()
         percent = self._percent_styles()
         self._other_parts()
-        parts = tuple((name, self.entries[_fold(path)].filename) for name, _, path in sheets)
+        parts = tuple((name, self.entries[_fold(path)]) for name, _, path in sheets)
         return Inspection(tuple(self.findings), facts, parts, percent)
 
     def _percent_styles(self) -> frozenset[int] | None:
@@ -1426,6 +1426,17 @@ class _Cell:
 
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
+
+
+def part_bytes(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A part's bytes, as zipfile reads them, from the file's bytes and the part's entry (an ``Inspection``'s
+    ``part``): inflated at once where that gives exactly what zipfile would, with no second reading of the
+    package's directory. Raises as zipfile does for a damaged part."""
+    whole = _inflated_at_once(data, info)
+    if whole is None:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            whole = zf.read(info)
+    return whole
 
 
 def _inflated_at_once(data: bytes, info: zipfile.ZipInfo) -> bytes | None:

@@ -10,12 +10,10 @@ elements such as ``<x:c>`` and cells without ``r=`` are read as Excel reads them
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable, Collection
 from xml.parsers import expat
 
-from jwmodel.excel.guard import Inspection, cell_to_rowcol, inspect_package
+from jwmodel.excel.guard import Inspection, cell_to_rowcol, inspect_package, part_bytes
 from jwmodel.findings import Severity
 
 __all__ = ["percent_cells"]
@@ -42,8 +40,7 @@ def percent_cells(
     percent_styles = inspection.percent_styles
     if part is None or not percent_styles:
         return frozenset()
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        styled = _cell_styles(zf.read(part), set(wanted))
+    styled = _cell_styles(part_bytes(data, part), set(wanted))
     return frozenset(cell for cell, style in styled.items() if style in percent_styles)
 
 
@@ -53,8 +50,17 @@ def _parse(xml: bytes, start: Callable[[str, dict[str, str]], None]) -> None:
     parser.Parse(xml, True)
 
 
-def _local(name: str) -> str:
-    return name.rpartition(" ")[2]
+class _Locals(dict[str, str]):
+    """Element names as the namespace-aware parse gives them ("namespace local") -> local names, filled as met."""
+
+    def __missing__(self, name: str) -> str:
+        local = name.rpartition(" ")[2]
+        if len(self) < 1_000:
+            self[name] = local
+        return local
+
+
+_LOCAL = _Locals()
 
 
 def _cell_styles(xml: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
@@ -63,7 +69,7 @@ def _cell_styles(xml: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, in
     at = {"row": -1, "col": -1}
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        local = _local(name)
+        local = _LOCAL[name]
         if local == "row":
             r = attrs.get("r")
             at["row"] = int(r) - 1 if r and r.isdigit() else at["row"] + 1
