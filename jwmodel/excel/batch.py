@@ -8,7 +8,6 @@ consolidated, appraised and written) lives in :mod:`jwmodel.service`; this modul
 from __future__ import annotations
 
 import dataclasses
-import sys
 import time
 import zipfile
 from collections import Counter
@@ -48,11 +47,9 @@ class Reading:
 
 
 def _progress(total: int, show: bool | None):
-    from tqdm import tqdm
+    from jwmodel.excel.progress import bar as progress_bar
 
-    bar = tqdm(
-        total=total, desc="Reading", unit="file", disable=(not show) if show is not None else None, file=sys.stderr
-    )
+    bar = progress_bar(show, total=total, desc="Reading", unit="file")
     rejected = 0
 
     def update(outcome: tuple[object, SourceRecord]) -> None:
