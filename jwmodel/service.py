@@ -1121,6 +1121,7 @@ def consolidate_and_write(
         return run, write_outputs(
             run, workbook=workbook, parallel=parallel, progress=progress, **_targets(model, json, tables, receipts)
         )
+    import gc
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -1136,7 +1137,11 @@ def consolidate_and_write(
             appraisal_out.close()
             return _write_workbook(workbook, figures, name, rest, progress)
 
-        child, receiver = _fork_lane(context, [("workbook", task)])
+        gc.freeze()  # what this process holds is out of the forked process's collections: none of its pages
+        try:  # are written to (copied) by them, nor scanned again
+            child, receiver = _fork_lane(context, [("workbook", task)])
+        finally:
+            gc.unfreeze()
         appraisal_in.close()
         started.append((child, receiver, appraisal_out))
 
