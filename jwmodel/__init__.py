@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         UsageError,
         check_files,
         compare,
+        consolidate_and_write,
         consolidate_folder,
         load_version,
         save_version,
@@ -52,6 +53,7 @@ __all__ = [
     "Tracking",
     "track",
     "write_outputs",
+    "consolidate_and_write",
 ]
 
 from jwmodel.version import VERSION as __version__  # noqa: E402
@@ -61,7 +63,7 @@ _SERVICE |= {"load_version", "save_version", "version_of", "Verification", "veri
 _SERVICE |= {"write_changes"}  # versions of the business case (issue 11)
 _SERVICE |= {"write_templates"}  # templates to send (issue 13)
 _SERVICE |= {"Tracking", "track"}  # after approval: tracking the benefits (issue 11)
-_SERVICE |= {"write_outputs"}  # every output, on both cores where it pays (issue 14)
+_SERVICE |= {"write_outputs", "consolidate_and_write"}  # every output, on both cores where it pays (issue 14)
 
 
 def __getattr__(name: str) -> Any:
