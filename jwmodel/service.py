@@ -1141,11 +1141,13 @@ def consolidate_and_write(
             appraisal_out.close()
             return _write_workbook(workbook, figures, name, rest, progress)
 
+        frozen = gc.get_freeze_count()
         gc.freeze()  # what this process holds is out of the forked process's collections: none of its pages
         try:  # are written to (copied) by them, nor scanned again
             child, receiver = _fork_lane(context, [("workbook", task)])
         finally:
-            gc.unfreeze()
+            if not frozen:  # frozen by a caller: left to it
+                gc.unfreeze()
         appraisal_in.close()
         started.append((child, receiver, appraisal_out))
 
