@@ -279,7 +279,7 @@ class Run:
         ``progress``: show "Writing the workbook" counting its sheets (None: on a terminal only).
         """
         name = self.definition.name if self.definition is not None else ""
-        return _write_workbook(path, self.consolidation, name, self.workbook_rest, progress)
+        return _write_workbook(path, self.consolidation, name, self.workbook_rest, progress, self.appraisal is not None)
 
     def workbook_rest(self) -> Any:
         """What the workbook shows besides the consolidated figures (``excel.report.Rest``)."""
@@ -1074,15 +1074,20 @@ def _writers(model: Any, json: Any, tables: Any, receipts: Any) -> list[tuple[st
 
 
 def _write_workbook(
-    path: str | Path, figures: Consolidation, name: str, rest: Callable[[], Any], progress: bool | None
+    path: str | Path,
+    figures: Consolidation,
+    name: str,
+    rest: Callable[[], Any],
+    progress: bool | None,
+    appraised: bool = True,
 ) -> Path:
     """The consolidated workbook: its figure sheets from ``figures``, then what ``rest()`` gives (a Run's
-    ``workbook_rest``), with the progress line."""
+    ``workbook_rest``; ``appraised``: with an appraisal), with the progress line."""
     from jwmodel.excel.progress import stage
     from jwmodel.excel.report import SHEETS, write_consolidated_later
 
     with stage("writing the workbook", show=progress, total=len(SHEETS) + 1) as step:
-        return write_consolidated_later(path, figures, rest, programme_name=name, on_step=step)
+        return write_consolidated_later(path, figures, rest, programme_name=name, on_step=step, appraised=appraised)
 
 
 def consolidate_and_write(

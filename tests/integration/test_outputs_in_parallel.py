@@ -190,3 +190,16 @@ def test_a_process_holding_more_than_the_early_fork_allows_writes_everything_its
     assert set(seconds) == {"workbook", "model", "json", "tables", "receipts"}
     assert _parts(one["workbook"]) == _parts(two["workbook"])
     assert one["json"].read_bytes() == two["json"].read_bytes()
+
+
+def test_a_run_without_an_appraisal_writes_its_workbook_without_the_appraisal_sheets(run, tmp_path):
+    import dataclasses
+
+    import openpyxl
+
+    from jwmodel.excel.report import SHEETS
+
+    bare = dataclasses.replace(run, appraisal=None)
+    bare.write_workbook(tmp_path / "c.xlsx")
+    names = openpyxl.load_workbook(tmp_path / "c.xlsx", read_only=True).sheetnames
+    assert names == [n for n in SHEETS if n not in ("Appraisal", "Sensitivity")]
