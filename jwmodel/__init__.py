@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         UsageError,
         check_files,
         compare,
+        consolidate_and_write,
         consolidate_folder,
         leaver_statement,
         load_version,
@@ -60,6 +61,7 @@ __all__ = [
     "write_outputs",
     "leaver_statement",
     "write_leaver",
+    "consolidate_and_write",
 ]
 
 from jwmodel.version import VERSION as __version__  # noqa: E402
@@ -70,7 +72,7 @@ _SERVICE |= {"write_changes"}  # versions of the business case (issue 11)
 _SERVICE |= {"write_templates"}  # templates to send (issue 13)
 _SERVICE |= {"Tracking", "track"}  # after approval: tracking the benefits (issue 11)
 _SERVICE |= {"TrueUpRun", "true_up"}  # the yearly true-up on actual drivers (issue 12)
-_SERVICE |= {"write_outputs"}  # every output, on both cores where it pays (issue 14)
+_SERVICE |= {"write_outputs", "consolidate_and_write"}  # every output, on both cores where it pays (issue 14)
 _SERVICE |= {"leaver_statement", "write_leaver"}  # a partner leaving the partnership (issue 12)
 
 

@@ -110,15 +110,10 @@ def _print_run(run: Run, args: argparse.Namespace) -> None:
     print("Wrote " + ", ".join(str(x) for x in written))
 
 
-def _write(run: Run, args: argparse.Namespace) -> dict[str, float]:
-    """Every output: the workbook (on a second core where there is one, issue 14), the model, the JSON, the
-    tables and the receipts; then the appendix and the saved version. Seconds each took."""
-    from jwmodel.service import write_outputs
-
-    parallel = None if args.workers is None or args.workers > 1 else False  # --workers 0 or 1: one core
-    outputs = {"model": args.model, "json": args.json, "tables": args.tables, "receipts": args.receipts}
-    progress = False if args.quiet else None
-    seconds = write_outputs(run, workbook=args.output, parallel=parallel, progress=progress, **outputs)
+def _write_more(run: Run, args: argparse.Namespace) -> dict[str, float]:
+    """After the workbook, the model, the JSON, the tables and the receipts (``service.consolidate_and_write``):
+    the appendix and the saved version. Seconds each took."""
+    seconds: dict[str, float] = {}
     if args.appendix:
         clock = time.perf_counter()
         _write_appendix(run, args)
@@ -139,16 +134,22 @@ AS_OF_HELP = "the date outstanding returns are counted to, e.g. 2015-05-29 (defa
 
 
 def cmd_consolidate(args: argparse.Namespace) -> int:
-    from jwmodel.service import consolidate_folder
+    from jwmodel.service import consolidate_and_write
 
     _check_outputs(args)
-    run = consolidate_folder(
+    run, seconds = consolidate_and_write(
         args.folder,
+        workbook=args.output,
+        model=args.model,
+        json=args.json,
+        tables=args.tables,
+        receipts=args.receipts,
+        parallel=None if args.workers is None or args.workers > 1 else False,  # --workers 0 or 1: one core
+        progress=False if args.quiet else None,
         options=_options(args.option),
         settings=_settings(args),
         workers=args.workers,
         extractor=_dask_extractor(args.dask) if args.dask else None,
-        progress=False if args.quiet else None,
         programme=args.programme,
         as_of=args.as_of,
     )
@@ -156,7 +157,7 @@ def cmd_consolidate(args: argparse.Namespace) -> int:
         if args.receipts:
             run.write_receipts(args.receipts)
         return _nothing_usable(run)
-    timings = {**run.timings, **_write(run, args)}
+    timings = {**run.timings, **seconds, **_write_more(run, args)}
     _print_run(run, args)
     if args.profile:
         total = sum(timings.values())

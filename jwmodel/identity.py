@@ -23,6 +23,7 @@ the file (:func:`duplicate_id_findings`); two lines of the consolidated programm
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
@@ -52,6 +53,7 @@ Line = SavingLine | OneOffCost
 L = TypeVar("L", SavingLine, OneOffCost)
 
 
+@functools.lru_cache(maxsize=1024)  # a programme has a few dozen service areas, each named on every line
 def service_initials(service: str) -> str:
     """A service area's initials for a given ID: ``Learning & Development`` -> ``LD``, ``Finance`` -> ``FIN``."""
     words = _WORD.findall(service)

@@ -283,20 +283,14 @@ class Run:
 
         ``progress``: show "Writing the workbook" counting its sheets (None: on a terminal only).
         """
-        from jwmodel.excel.progress import stage
-        from jwmodel.excel.report import SHEETS, write_consolidated
-
         name = self.definition.name if self.definition is not None else ""
-        with stage("writing the workbook", show=progress, total=len(SHEETS) + 1) as step:
-            return write_consolidated(
-                path,
-                self.consolidation,
-                self.sources,
-                self.appraisal,
-                programme=self.programme_line,
-                programme_name=name,
-                on_step=step,
-            )
+        return _write_workbook(path, self.consolidation, name, self.workbook_rest, progress, self.appraisal is not None)
+
+    def workbook_rest(self) -> Any:
+        """What the workbook shows besides the consolidated figures (``excel.report.Rest``)."""
+        from jwmodel.excel.report import Rest
+
+        return Rest(self.consolidation, self.sources, self.appraisal, self.programme_line)
 
     @property
     def programme_line(self) -> str:
@@ -501,7 +495,11 @@ def _consolidated(
     settings: AppraisalSettings | None,
     timings: dict[str, float],
     progress: bool | None = False,
+    begun: Callable[[Consolidation, Callable[[ProgrammeAppraisal], Run]], None] | None = None,
 ) -> Run:
+    """Consolidate and appraise. ``begun(result, appraised)``, if given, is called between the two with
+    the consolidation (its findings without the appraisal's) and the function that makes the Run
+    from the appraisal, which this one then calls too."""
     from jwmodel.excel.progress import stage
 
     clock = time.perf_counter()
@@ -509,24 +507,30 @@ def _consolidated(
     with stage("consolidating", show=progress):
         result = consolidate(programme, options=options, plan=settings.plan, baseline_year=financial_year)
     timings["consolidate"] = time.perf_counter() - clock
+
+    def appraised(appraisal: ProgrammeAppraisal) -> Run:
+        final = dataclasses.replace(result, findings=(*result.findings, *appraisal.findings))
+        return Run(
+            folder=folder,
+            programme=programme,
+            consolidation=final,
+            appraisal=appraisal,
+            sources=_mark_errors(read_sources, final.findings),
+            findings=final.findings,
+            timings=MappingProxyType(timings),
+            financial_year=financial_year,
+            options=MappingProxyType(dict(options)),
+            settings=settings,
+            read_sources=read_sources,
+        )
+
+    if begun is not None:
+        begun(result, appraised)
     clock = time.perf_counter()
     with stage("appraising", show=progress):
         appraisal = appraise_programme(result, settings)
-    result = dataclasses.replace(result, findings=(*result.findings, *appraisal.findings))
     timings["appraise"] = time.perf_counter() - clock
-    return Run(
-        folder=folder,
-        programme=programme,
-        consolidation=result,
-        appraisal=appraisal,
-        sources=_mark_errors(read_sources, result.findings),
-        findings=result.findings,
-        timings=MappingProxyType(timings),
-        financial_year=financial_year,
-        options=MappingProxyType(dict(options)),
-        settings=settings,
-        read_sources=read_sources,
-    )
+    return appraised(appraisal)
 
 
 def _late_sections(rows: Sequence[Outstanding]) -> dict[str, list[dict[str, Any]]]:
@@ -607,6 +611,33 @@ def consolidate_folder(
         UsageError: ``folder`` is not a folder, an option or service area does not exist, ``as_of`` is not a
             date, or the programme definition cannot be read or used.
     """
+    return _consolidate_folder(
+        folder,
+        options=options,
+        settings=settings,
+        workers=workers,
+        extractor=extractor,
+        progress=progress,
+        programme=programme,
+        as_of=as_of,
+    )
+
+
+def _consolidate_folder(
+    folder: str | Path,
+    *,
+    options: Mapping[str, str] | None = None,
+    settings: AppraisalSettings | None = None,
+    workers: int | None = None,
+    extractor: Callable[..., Any] | None = None,
+    progress: bool | None = None,
+    programme: ProgrammeSource | None = None,
+    as_of: str | None = None,
+    begun: Callable[[Consolidation, str, Callable[[ProgrammeAppraisal], Run]], None] | None = None,
+) -> Run:
+    """:func:`consolidate_folder`; ``begun(result, name, finished)``, if given, is called once the folder
+    is consolidated and before it is appraised, where anything was usable: with the consolidation, the
+    programme's name and the function making the final Run from the appraisal."""
     from jwmodel.excel.batch import read_folder
 
     folder = Path(folder)
@@ -619,13 +650,23 @@ def consolidate_folder(
         folder, workers=workers, progress=progress, extractor=extractor, timings=timings, definition=definition
     )
     options = dict(options or {})
-    if reading.programme.partners or reading.programme.services:
+    usable = bool(reading.programme.partners or reading.programme.services)
+    if usable:
         _check_options(reading.programme, options)
-    run = _consolidated(
-        folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings, progress
-    )
     late = _late_returns(reading.definition, reading.received, day)
-    return _with_outstanding(dataclasses.replace(run, definition=reading.definition), late, day)
+
+    def finished(run: Run) -> Run:
+        return _with_outstanding(dataclasses.replace(run, definition=reading.definition), late, day)
+
+    def then(result: Consolidation, appraised: Callable[[ProgrammeAppraisal], Run]) -> None:
+        if begun is not None and usable:
+            name = reading.definition.name if reading.definition is not None else ""
+            begun(result, name, lambda appraisal: finished(appraised(appraisal)))
+
+    run = _consolidated(
+        folder, reading.programme, reading.sources, reading.financial_year, options, settings, timings, progress, then
+    )
+    return finished(run)
 
 
 def compare(
@@ -1232,23 +1273,168 @@ def write_outputs(
     Raises:
         OutputError: a target cannot be written (the first in the order above, as on one core).
     """
-    from jwmodel.excel.atomic import check_folder
-
-    writers: list[tuple[str, Path, Callable[[Path], object], bool]] = []  # name, target, writer, a folder
-    for name, target, writer, folder in (
-        ("model", model, run.write_model, False),
-        ("json", json, run.write_json, False),
-        ("tables", tables, run.write_tables, True),
-        ("receipts", receipts, run.write_receipts, True),
-    ):
-        if target:
-            writers.append((name, check_folder(target) if folder else Path(target), writer, folder))
+    writers = [
+        (name, target, getattr(run, f"write_{name}"), folder)
+        for name, target, folder in _writers(model, json, tables, receipts)
+    ]
     if parallel is None:  # the JSON alone takes a fraction of the workbook's time: not worth a process
         parallel = _can_fork() and any(name != "json" for name, *_ in writers)
     if not (parallel and workbook and writers):
         tasks = [("workbook", lambda: run.write_workbook(workbook, progress=progress))] if workbook else []
         return _lane(tasks + [(name, lambda w=writer, t=target: w(t)) for name, target, writer, _ in writers])
     return _workbook_forked(lambda: run.write_workbook(workbook, progress=progress), writers)
+
+
+def _writers(model: Any, json: Any, tables: Any, receipts: Any) -> list[tuple[str, Path, bool]]:
+    """The outputs asked for besides the workbook, in the order they are written: (name, target, a folder)."""
+    from jwmodel.excel.atomic import check_folder
+
+    found = []
+    for name, target, folder in (
+        ("model", model, False),
+        ("json", json, False),
+        ("tables", tables, True),
+        ("receipts", receipts, True),
+    ):
+        if target:
+            found.append((name, check_folder(target) if folder else Path(target), folder))
+    return found
+
+
+def _write_workbook(
+    path: str | Path,
+    figures: Consolidation,
+    name: str,
+    rest: Callable[[], Any],
+    progress: bool | None,
+    appraised: bool = True,
+) -> Path:
+    """The consolidated workbook: its figure sheets from ``figures``, then what ``rest()`` gives (a Run's
+    ``workbook_rest``; ``appraised``: with an appraisal), with the progress line."""
+    from jwmodel.excel.progress import stage
+    from jwmodel.excel.report import SHEETS, write_consolidated_later
+
+    with stage("writing the workbook", show=progress, total=len(SHEETS) + 1) as step:
+        return write_consolidated_later(path, figures, rest, programme_name=name, on_step=step, appraised=appraised)
+
+
+def consolidate_and_write(
+    folder: str | Path,
+    *,
+    workbook: str | Path | None = None,
+    model: str | Path | None = None,
+    json: str | Path | None = None,
+    tables: str | Path | None = None,
+    receipts: str | Path | None = None,
+    parallel: bool | None = None,
+    progress: bool | None = None,
+    **consolidating: Any,
+) -> tuple[Run, dict[str, float]]:
+    """:func:`consolidate_folder` (``consolidating`` are its keywords) then :func:`write_outputs`, as
+    ``jwmodel consolidate`` runs them; nothing is written when nothing was usable (``run.usable``).
+
+    With ``parallel`` (by default where processes can be forked and two cores are free) and a
+    workbook to write, the workbook's process starts as soon as the folder is consolidated: it
+    writes the sheets of figures while this process appraises, takes the appraisal from it, and
+    finishes the workbook while this one writes the other outputs aside; they are put in place once
+    the workbook is, as :func:`write_outputs` does; unless this process then holds more than
+    :data:`EARLY_FORK_MB`, when everything is written here after the appraisal (the forked process
+    would count this one's pages again). The files are the same either way. In the
+    seconds returned, "workbook" is then the time spent waiting for the workbook after this
+    process's own work (so the stages still add up to the time taken).
+
+    Returns:
+        The run, and the seconds (wall) each output took, by name.
+    """
+    writers = _writers(model, json, tables, receipts)
+    if parallel is None:
+        parallel = _can_fork()
+    if not (parallel and workbook):
+        run = consolidate_folder(folder, progress=progress, **consolidating)
+        if not run.usable:
+            return run, {}
+        return run, write_outputs(
+            run, workbook=workbook, parallel=parallel, progress=progress, **_targets(model, json, tables, receipts)
+        )
+    import gc
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    started: list[tuple[Any, Any, Any]] = []  # (the workbook's process, its answer's end, the appraisal's end)
+
+    def begun(figures: Consolidation, name: str, finished: Callable[[ProgrammeAppraisal], Run]) -> None:
+        if _resident_mb() > EARLY_FORK_MB:
+            return  # written after the appraisal, on this core (below)
+        appraisal_in, appraisal_out = context.Pipe(duplex=False)
+
+        def rest() -> Any:
+            return finished(appraisal_in.recv()).workbook_rest()
+
+        def task() -> Path:
+            appraisal_out.close()
+            return _write_workbook(workbook, figures, name, rest, progress)
+
+        frozen = gc.get_freeze_count()
+        gc.freeze()  # what this process holds is out of the forked process's collections: none of its pages
+        try:  # are written to (copied) by them, nor scanned again
+            child, receiver = _fork_lane(context, [("workbook", task)])
+        finally:
+            if not frozen:  # frozen by a caller: left to it
+                gc.unfreeze()
+        appraisal_in.close()
+        started.append((child, receiver, appraisal_out))
+
+    try:
+        run = _consolidate_folder(folder, progress=progress, begun=begun, **consolidating)
+    except BaseException:  # the workbook's process sees the appraisal will not come, and stops cleanly
+        for child, receiver, appraisal_out in started:
+            appraisal_out.close()
+            child.join(10)
+            if child.is_alive():
+                child.terminate()
+                child.join(10)
+            receiver.close()
+        raise
+    if not started:
+        if not run.usable:
+            return run, {}
+        return run, write_outputs(
+            run, workbook=workbook, parallel=False, progress=progress, **_targets(model, json, tables, receipts)
+        )
+    child, receiver, appraisal_out = started[0]
+    try:
+        appraisal_out.send(run.appraisal)
+    except OSError:  # the workbook's process has stopped: what it says is collected below
+        pass
+    appraisal_out.close()
+    clock = time.perf_counter()
+    bound = [(name, target, getattr(run, f"write_{name}"), folder) for name, target, folder in writers]
+    seconds = _forked_outcome(child, receiver, bound)
+    seconds["workbook"] = max(0.0, time.perf_counter() - clock - sum(v for k, v in seconds.items() if k != "workbook"))
+    return run, seconds
+
+
+EARLY_FORK_MB = 120.0
+"""The workbook's process is begun early only from a process holding at most this much (resident MB). A
+forked process counts again in its RSS the pages it shares with the one it came from, so forking a
+larger one would take the command's tree past the 300 MB the RSS target allows at 10,000 files
+(measured: this process held 137 MB there after reading, and the tree peaked at 309 MB). 85 MB at
+1,000 oversized files; a real programme's folder far less."""
+
+
+def _resident_mb() -> float:
+    """This process's resident memory in MB (0 where /proc cannot tell)."""
+    import os
+
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _targets(model: Any, json: Any, tables: Any, receipts: Any) -> dict[str, Any]:
+    return {"model": model, "json": json, "tables": tables, "receipts": receipts}
 
 
 def _lane(tasks: Sequence[tuple[str, Callable[[], object]]]) -> dict[str, float]:
@@ -1280,11 +1466,23 @@ def _workbook_forked(
     """The workbook written by a forked process; the other outputs written here aside, put in place after it."""
     import multiprocessing
 
-    context = multiprocessing.get_context("fork")
+    child, receiver = _fork_lane(multiprocessing.get_context("fork"), [("workbook", workbook)])
+    return _forked_outcome(child, receiver, writers)
+
+
+def _fork_lane(context: Any, tasks: Sequence[tuple[str, Callable[[], object]]]) -> tuple[Any, Any]:
+    """A forked process running ``tasks`` (``_child_lane``): (the process, the end its outcome arrives at)."""
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_lane, args=([("workbook", workbook)], sender), daemon=True)
+    child = context.Process(target=_child_lane, args=(tasks, sender), daemon=True)
     child.start()
     sender.close()
+    return child, receiver
+
+
+def _forked_outcome(
+    child: Any, receiver: Any, writers: Sequence[tuple[str, Path, Callable[[Path], object], bool]]
+) -> dict[str, float]:
+    """The other outputs written here aside while the forked workbook is written; put in place after it."""
     staged: list[tuple[Path, Path, bool]] = []  # (written aside, target, a folder)
     failure: BaseException | None = None
     try:

@@ -8,11 +8,12 @@ consolidated, appraised and written) lives in :mod:`jwmodel.service`; this modul
 from __future__ import annotations
 
 import dataclasses
-import sys
+import gc
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,12 +48,26 @@ class Reading:
     received: tuple[Received, ...] = ()  # the returns and proposals read, with their covers (who sent what, when)
 
 
-def _progress(total: int, show: bool | None):
-    from tqdm import tqdm
+@contextmanager
+def _records_frozen() -> Iterator[None]:
+    """What this process holds (the records just read among it) kept out of garbage collection while the
+    folder is assembled: they hold no reference cycles, and assembling allocates enough to set off a full
+    collection that would only rescan them all (0.05-0.1 s at 1,000 oversized files). Objects that are no
+    longer used are still freed meanwhile (by reference counting)."""
+    if gc.get_freeze_count():  # frozen by the caller: left to it
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
-    bar = tqdm(
-        total=total, desc="Reading", unit="file", disable=(not show) if show is not None else None, file=sys.stderr
-    )
+
+def _progress(total: int, show: bool | None):
+    from jwmodel.excel.progress import bar as progress_bar
+
+    bar = progress_bar(show, total=total, desc="Reading", unit="file")
     rejected = 0
 
     def update(outcome: tuple[object, SourceRecord]) -> None:
@@ -297,7 +312,7 @@ def read_folder(
     clock = time.perf_counter()
     from jwmodel.excel.progress import stage
 
-    with stage("assembling", show=progress):
+    with stage("assembling", show=progress), _records_frozen():
         kept = _skip_outputs(extracted, candidates)
         programme, sources, year, definition = settle(kept, records, definition, folder=str(folder))
     timings["assemble"] = time.perf_counter() - clock

@@ -24,6 +24,7 @@ to other workbooks, DDE formulas and hidden columns holding data.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import posixpath
 import re
@@ -35,11 +36,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
-from jwmodel.cells import EXCEL_TEXT_LIMIT
+from jwmodel.cells import EXCEL_TEXT_LIMIT, is_percent_format
 from jwmodel.findings import Finding, Location, Severity, a1
 
-__all__ = ["Limits", "SheetFacts", "Inspection", "inspect_package", "cell_to_rowcol"]
+__all__ = ["Limits", "SheetFacts", "Inspection", "inspect_package", "cell_to_rowcol", "part_bytes"]
 
+BUILTIN_PERCENT = frozenset({9, 10})  # "0%" and "0.00%": built-in number formats a file need not spell out
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -128,8 +130,19 @@ class SheetFacts:
 
 @dataclass(frozen=True, slots=True)
 class Inspection:
+    """What the guard found: the findings, each sheet's facts, and what it read on the way that a
+    reader needs again (so no part is parsed twice): each sheet's part, as calamine finds it, and
+    the indexes of the cell formats (the styles part's ``cellXfs``) that show a percentage, or None
+    when the workbook names no styles part the guard could read."""
+
     findings: tuple[Finding, ...]
     sheets: tuple[SheetFacts, ...] = field(default=())
+    parts: tuple[tuple[str, zipfile.ZipInfo], ...] = ()  # (sheet name, its part's entry in the package)
+    percent_styles: frozenset[int] | None = None
+
+    def part(self, name: str) -> zipfile.ZipInfo | None:
+        """The package entry of the sheet ``name``'s part (None: no such sheet)."""
+        return next((info for sheet, info in self.parts if sheet == name), None)
 
     @property
     def ok(self) -> bool:
@@ -315,6 +328,7 @@ def _check_bytes(data: bytes, limits: Limits, where: Location) -> None:
         )
 
 
+@functools.lru_cache(maxsize=4096)  # every file of a programme names the same parts
 def _unsafe_path(name: str) -> bool:
     return (
         name.startswith(("/", "\\"))
@@ -644,6 +658,47 @@ class _SharedStrings(_Handler):
         self.length = 0
 
 
+class _Styles(_Handler):
+    """The styles part's number formats: each custom format's code, and each cell format's (cellXfs) format."""
+
+    def __init__(self) -> None:
+        self.codes: dict[int, str] = {}
+        self.formats: list[int] = []
+        self.in_cell_formats = False  # the last list of formats begun is cellXfs (not cellStyleXfs)
+
+    def start(self, local: str, attrs: dict[str, str]) -> None:
+        if local == "xf":
+            if self.in_cell_formats:
+                self.formats.append(_format_id(attrs.get("numFmtId", "0")))
+        elif local == "numFmt":
+            self.codes[_format_id(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")
+        elif local in ("cellXfs", "cellStyleXfs"):
+            self.in_cell_formats = local == "cellXfs"
+
+    def percent(self) -> frozenset[int]:
+        """The indexes of the cell formats whose number format shows a percentage."""
+        return frozenset(
+            i
+            for i, fmt in enumerate(self.formats)
+            if fmt in BUILTIN_PERCENT or is_percent_format(self.codes.get(fmt, ""))
+        )
+
+
+def _format_id(text: str) -> int:
+    """A numFmtId as written; one that is not a number names no format (-1)."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
+
+
+def _styles_part(base: str, relationships: list[dict[str, str]]) -> str | None:
+    """The styles part the workbook's relationships name (resolved against the workbook's folder), if any."""
+    for r in relationships:
+        if r.get("Type", "").endswith("/styles") and r.get("TargetMode") != "External":
+            target = r.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+    return None
+
+
 class _Package:
     def __init__(
         self, zf: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], file: str, limits: Limits, data: bytes = b""
@@ -655,6 +710,7 @@ class _Package:
         self.findings: list[Finding] = []
         self.long_strings: dict[int, int] = {}
         self.sheet_parts: dict[str, SheetFacts] = {}  # folded part name -> its facts
+        self.styles_part: str | None = None  # as the workbook's relationships name it
 
     def parse(self, name: str, handler: _Handler | None) -> None:
         """Parse the part with ``handler`` (None: its prolog only); a part parsed before in this process,
@@ -718,8 +774,19 @@ class _Package:
         self._shared_strings(base)
         facts = tuple(self._sheet(name, hidden, path) for name, hidden, path in sheets)
         self._long_strings_left()
+        percent = self._percent_styles()
         self._other_parts()
-        return Inspection(tuple(self.findings), facts)
+        parts = tuple((name, self.entries[_fold(path)]) for name, _, path in sheets)
+        return Inspection(tuple(self.findings), facts, parts, percent)
+
+    def _percent_styles(self) -> frozenset[int] | None:
+        """The cell formats showing a percentage, from the styles part the workbook's relationships name
+        (parsed here in place of its prolog alone: every check of a part is made either way)."""
+        if self.styles_part is None or _fold(self.styles_part) not in self.entries:
+            return None
+        styles = _Styles()
+        self.parse(self.entries[_fold(self.styles_part)].filename, styles)
+        return styles.percent()
 
     def _missing(self, message: str) -> _Rejected:
         return _reject("MISSING_PART", message, self.where)
@@ -776,6 +843,7 @@ class _Package:
         rels = _Relationships()
         self.parse(rels_name, rels)
         targets = {r["Id"]: r.get("Target", "") for r in rels.items if "Id" in r}
+        self.styles_part = _styles_part(base, rels.items)
         if len(targets) < sum(1 for r in rels.items if "Id" in r):
             raise self._missing(
                 f"the part {rels_name} gives two relationships one Id, so its sheets cannot be found for "
@@ -927,7 +995,7 @@ class _Known:
 
 
 _KNOWN = _Known()
-_PURE_HANDLERS = (_Relationships, _ContentTypes, _Workbook)  # what they tell depends on the part's bytes alone
+_PURE_HANDLERS = (_Relationships, _ContentTypes, _Workbook, _Styles)  # what they tell depends on the part's bytes alone
 
 
 # --- one worksheet ---------------------------------------------------------------------------
@@ -1358,6 +1426,17 @@ class _Cell:
 
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
+
+
+def part_bytes(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A part's bytes, as zipfile reads them, from the file's bytes and the part's entry (an ``Inspection``'s
+    ``part``): inflated at once where that gives exactly what zipfile would, with no second reading of the
+    package's directory. Raises as zipfile does for a damaged part."""
+    whole = _inflated_at_once(data, info)
+    if whole is None:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            whole = zf.read(info)
+    return whole
 
 
 def _inflated_at_once(data: bytes, info: zipfile.ZipInfo) -> bytes | None:

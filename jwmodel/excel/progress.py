@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["STAGES", "stage"]
+__all__ = ["STAGES", "stage", "bar"]
 
 STAGES = ("assembling", "consolidating", "appraising", "writing the workbook")  # after reading, in order
 
@@ -25,22 +25,45 @@ def stage(name: str, *, show: bool | None, total: int | None = None) -> Iterator
         show: True always, False never, None on a terminal only.
         total: the stage's steps (e.g. the sheets written), or None for a stage shown as its time taken.
     """
-    from tqdm import tqdm
-
     form = "{desc}: {elapsed}{postfix}" if total is None else "{desc}: {n_fmt}/{total_fmt} {bar} {elapsed}{postfix}"
-    bar = tqdm(
-        total=total,
-        desc=name[:1].upper() + name[1:],
-        bar_format=form,
-        disable=(not show) if show is not None else None,
-        file=sys.stderr,
-    )
+    line = bar(show, total=total, desc=name[:1].upper() + name[1:], bar_format=form)
 
     def step(what: str) -> None:
-        bar.set_postfix_str(what, refresh=False)
+        line.set_postfix_str(what, refresh=False)
         if total is not None:
-            bar.update(1)
+            line.update(1)
 
-    with bar:
+    with line:
         yield step
-        bar.set_postfix_str("done")
+        line.set_postfix_str("done")
+
+
+def bar(show: bool | None, **options: object) -> object:
+    """A tqdm progress bar on standard error (``show``: True always, False never, None on a terminal only).
+
+    Never shown, it is a stand-in with the same calls, and tqdm is not imported (a tenth of a second of
+    a quiet command's start: tqdm imports its command line and the package metadata machinery)."""
+    if show is False:
+        return _Hidden()
+    from tqdm import tqdm
+
+    return tqdm(disable=None if show is None else False, file=sys.stderr, **options)
+
+
+class _Hidden:
+    """A progress bar never shown."""
+
+    def __enter__(self) -> _Hidden:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

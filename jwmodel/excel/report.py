@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -69,7 +70,7 @@ from jwmodel.tables.outputs import (
     sources_rows,
 )
 
-__all__ = ["write_consolidated", "SHEETS"]
+__all__ = ["write_consolidated", "write_consolidated_later", "Rest", "SHEETS", "FIGURE_SHEETS"]
 
 SHEETS = (
     "Summary",
@@ -99,9 +100,17 @@ class _Book:
         self.f: Styles = styles(wb)
         self.programme_name = programme_name or TITLE
         self.date = datetime.date.today().isoformat()
+        self.made: dict[str, Worksheet] = {}
 
     def sheet(self, name: str) -> Worksheet:
-        return self.wb.add_worksheet(name)
+        """The sheet ``name``: the one added in advance (``add``), or a new one."""
+        made = self.made.pop(name, None)
+        return made if made is not None else self.wb.add_worksheet(name)
+
+    def add(self, names: Sequence[str]) -> None:
+        """Add these sheets now, in this order, to be filled in any order."""
+        for name in names:
+            self.made[name] = self.wb.add_worksheet(name)
 
     def finish(self, ws: Worksheet, *, header_rows: int = 0, header_cols: int = 0, one_page: bool = False) -> None:
         """The one page and screen set-up (``xlsx_cells.page_setup``)."""
@@ -960,6 +969,21 @@ def _sources(b: _Book, sources: Sequence[SourceRecord]) -> None:
     _table_sheet(b, SOURCES, f"Sources: every file in the folder ({len(rows)})", rows, widths)
 
 
+FIGURE_SHEETS = ("Baseline", "Savings", "One-off costs", "Apportionment", "By partner")  # from the figures alone
+
+
+@dataclass(frozen=True, slots=True)
+class Rest:
+    """What the workbook's other sheets show besides the consolidated figures: the consolidation with every
+    finding (reading, consolidation, appraisal), the intake register, the appraisal, and the line naming
+    the programme definition the files were held to."""
+
+    result: Consolidation
+    sources: Sequence[SourceRecord] = ()
+    appraisal: ProgrammeAppraisal | None = None
+    programme: str = ""
+
+
 def write_consolidated(
     path: str | Path,
     result: Consolidation,
@@ -982,28 +1006,56 @@ def write_consolidated(
         programme_name: the programme's name, in every printed page's header (default: the workbook's title).
         on_step: called with each sheet's name once it is written, and with "saved" at the end (progress).
     """
+    rest = Rest(result, sources, appraisal, programme)
+    return write_consolidated_later(
+        path, result, lambda: rest, programme_name=programme_name, on_step=on_step, appraised=appraisal is not None
+    )
+
+
+def write_consolidated_later(
+    path: str | Path,
+    figures: Consolidation,
+    rest: Callable[[], Rest],
+    *,
+    programme_name: str = "",
+    on_step: Callable[[str], None] | None = None,
+    appraised: bool = True,
+) -> Path:
+    """The consolidated workbook, its figure sheets (``FIGURE_SHEETS``) written from ``figures`` before
+    ``rest()`` is asked for what the others show (``rest().result`` has the same figures, with every
+    finding): so the workbook can be begun while the appraisal is still being worked out elsewhere.
+    ``appraised``: whether ``rest()`` brings an appraisal (its sheets are placed in advance). The file is
+    the same as :func:`write_consolidated` writes from the same run, byte for byte (the sheets are filled
+    in this order either way).
+    """
     path = Path(path)
     with replacing(path, ".xlsx") as tmp:
         wb = xlsxwriter.Workbook(tmp, OPTIONS)
         wb.set_properties({"title": TITLE, "author": "jwmodel"})
         mark_output(wb, "consolidated workbook")
-        b = _Book(wb, programme_name)
         step = on_step or (lambda what: None)
-        writers = (
-            lambda: _summary(b, result, sources, appraisal),
-            lambda: _baseline(b, result),
-            lambda: _savings(b, result),
-            lambda: _one_off(b, result),
-            lambda: _apportionment(b, result),
-            lambda: _by_partner(b, result),
-            lambda: _appraisal(b, appraisal) if appraisal is not None else None,
-            lambda: _sensitivity(b, appraisal) if appraisal is not None else None,
-            lambda: _recharges(b, result),
-            lambda: _findings(b, result),
-            lambda: _sources(b, sources),
-            lambda: _read_me(b, result, sources, programme),
-        )
-        for name, write in zip(SHEETS, writers, strict=True):
+        b = _Book(wb, programme_name)
+        b.add([name for name in SHEETS if appraised or name not in ("Appraisal", "Sensitivity")])
+        for name, write in zip(
+            FIGURE_SHEETS,
+            (_baseline, _savings, _one_off, _apportionment, _by_partner),
+            strict=True,
+        ):
+            write(b, figures)
+            step(name)
+        then = rest()
+        if (then.appraisal is not None) != appraised:
+            raise ValueError("the appraisal was announced but not given, or given unannounced")
+        writers = {
+            "Summary": lambda: _summary(b, then.result, then.sources, then.appraisal),
+            "Appraisal": lambda: _appraisal(b, then.appraisal) if then.appraisal is not None else None,
+            "Sensitivity": lambda: _sensitivity(b, then.appraisal) if then.appraisal is not None else None,
+            "Recharges": lambda: _recharges(b, then.result),
+            "Findings": lambda: _findings(b, then.result),
+            "Sources": lambda: _sources(b, then.sources),
+            "Read me": lambda: _read_me(b, then.result, then.sources, then.programme),
+        }
+        for name, write in writers.items():
             write()
             step(name)
         wb.close()

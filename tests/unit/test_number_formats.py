@@ -77,3 +77,22 @@ def test_a_prefixed_namespace_and_cells_without_references_read_the_same():
         sheet = zf.read("xl/worksheets/sheet1.xml")
     assert b"<x:c" in sheet and b"<c " not in sheet and b' r="B1"' not in sheet
     assert percent_cells(data, "Options", {(0, 1), (0, 2), (0, 3)}) == {(0, 1), (0, 3)}
+
+
+def test_with_the_guards_inspection_only_the_one_sheet_is_read_and_the_package_is_not_opened_again(monkeypatch):
+    """The guard hands over each sheet's entry and the percent cell formats it read (issue 14): given its
+    inspection, percent_cells neither opens the package nor parses workbook.xml, relationships or styles."""
+    import zipfile as zipfile_module
+
+    from jwmodel.excel import guard
+
+    data = _workbook()
+    inspection = guard.inspect_package(data, "options.xlsx")
+    assert inspection.ok and inspection.part("Options") is not None
+    assert inspection.percent_styles is not None and len(inspection.percent_styles) == 2  # "0%" and "0.0%"
+
+    def no_second_opening(*_: object, **__: object) -> None:
+        raise AssertionError("the package was opened again")
+
+    monkeypatch.setattr(zipfile_module, "ZipFile", no_second_opening)
+    assert percent_cells(data, "Options", {(0, 1), (0, 2), (0, 3)}, inspection) == {(0, 1), (0, 3)}
