@@ -703,14 +703,16 @@ def cmd_true_up(args: argparse.Namespace) -> int:
     r = result.result
     cap = "no damping" if r.cap is None else f"damping cap {r.cap} points"
     print(f"True-up of {result.version} for {r.year} ({r.case.value} case, tolerance {r.tolerance} points, {cap})")
-    print("Balancing payment: trued-up share less paid, £000s (positive pays; in brackets, receives)")
     for s in r.services:
         moved = "" if s.moved is None else f", largest move {s.moved} point{'' if s.moved == 1 else 's'}"
         damped = ", damped" if s.damped else ""
         own = f" ({s.line}, its own split)" if s.line else ""
         print(f"  {s.service}{own}: {s.decision.value}{moved}{damped}")
+    print("Balancing payment: trued-up share less paid, £000s (positive pays; in brackets, receives)")
+    taking_part = {p for s in r.services for p in s.estimated}  # a partner in no split that year has nothing to settle
     for partner, balance in r.balances.items():
-        print(f"  {partner}: {money(balance, exact=True)}")
+        if partner in taking_part:
+            print(f"  {partner}: {money(balance, exact=True)}")
     for x in r.settlements:
         print(f"  {x.payer} pays {x.payee} {money(x.amount, exact=True)}")
     for f in result.findings:

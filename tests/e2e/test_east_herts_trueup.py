@@ -50,7 +50,13 @@ def test_facilities_management_moves_beyond_the_tolerance_and_sbc_pays_ehc(tmp_p
     assert doc["settlements"] == [{"payer": "SBC", "payee": "EHC", "amount": 1.725}]
     balances = {row["partner"]: row["balancing_payment"] for row in doc["payments"]}
     assert balances == {"EHC": -1.725, "SBC": 1.725, "NHDC": 0}
-    assert "SBC pays EHC 1.725" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert "  SBC pays EHC 1.725" in out
+    # the balances follow their heading, after the services; NHDC, in no split in 2012/13, is not listed
+    heading = next(i for i, line in enumerate(out) if line.startswith("Balancing payment"))
+    assert out[heading + 1 : heading + 3] == ["  EHC: (1.725)", "  SBC: 1.725"]
+    assert not any(line.startswith("  NHDC") for line in out)
+    assert all("Facilities Management" not in line for line in out[heading:])
 
 
 def test_the_services_within_the_tolerance_keep_their_estimate_and_nobody_pays(tmp_path):
