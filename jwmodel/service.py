@@ -724,11 +724,23 @@ def write_leaver(
     from jwmodel.excel.leaver import write_leaver_workbook
     from jwmodel.summary import leaver_section
 
+    return _workbook_and_json(
+        workbook, json_path, lambda path: write_leaver_workbook(path, statement), lambda: leaver_section(statement)
+    )
+
+
+def _workbook_and_json(
+    workbook: str | Path | None,
+    json_path: str | Path | None,
+    write_workbook: Callable[[str | Path], Path],
+    document: Callable[[], object],
+) -> list[Path]:
+    """The workbook and/or the JSON document asked for, each written atomically; the paths written."""
     written = []
     if workbook is not None:
-        written.append(write_leaver_workbook(workbook, statement))
+        written.append(write_workbook(workbook))
     if json_path is not None:
-        written.append(write_json(json_path, leaver_section(statement)))
+        written.append(write_json(json_path, document()))
     return written
 
 
@@ -913,12 +925,9 @@ def write_changes(
     from jwmodel.changes import changes_to_json
     from jwmodel.excel.changes import write_changes_workbook
 
-    written = []
-    if workbook is not None:
-        written.append(write_changes_workbook(workbook, found))
-    if json_path is not None:
-        written.append(write_json(json_path, changes_to_json(found)))
-    return written
+    return _workbook_and_json(
+        workbook, json_path, lambda path: write_changes_workbook(path, found), lambda: changes_to_json(found)
+    )
 
 
 # --- after approval: tracking the benefits (jwmodel track) -----------------------------------------

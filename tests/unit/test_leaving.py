@@ -12,34 +12,23 @@ from decimal import Decimal as D
 
 import pytest
 
-from jwmodel.business_case import AppraisalSettings
 from jwmodel.cases import Case
 from jwmodel.codes import Code
-from jwmodel.conditions import parse_condition
 from jwmodel.consolidation import consolidate
 from jwmodel.leaving import LeavingError, leaver_statement
 from jwmodel.model import (
     ApportionmentRule,
     BaselineEntry,
-    Category,
     Method,
     OneOffCost,
     OneOffType,
     ParticipationOption,
-    Partner,
     Programme,
     Range,
-    SavingLine,
-    ServiceArea,
 )
 from jwmodel.phasing import Profile
-
-PLAN = AppraisalSettings(first_year="2012/13", years=3)
-TWO, JOINS = "A and B", "C joins in 2013/14"
-
-
-def _fixed(**percent: int) -> ApportionmentRule:
-    return ApportionmentRule(Method.FIXED, {p: D(v) for p, v in percent.items()})
+from tests.joining import JOINS, PLAN, TWO, joining_programme
+from tests.joining import fixed as _fixed
 
 
 def _programme(*, with_b_and_c: bool = True, method: Method = Method.FIXED) -> Programme:
@@ -50,35 +39,12 @@ def _programme(*, with_b_and_c: bool = True, method: Method = Method.FIXED) -> P
     ]
     if with_b_and_c:
         options.append(ParticipationOption("B and C", ("B", "C"), _fixed(B=70, C=30)))
-    first = Profile("2012/13")
-    return Programme(
-        partners=(Partner("A"), Partner("B"), Partner("C")),
-        services=(ServiceArea("S", tuple(options)),),
-        baseline=(
-            BaselineEntry("A", "S", D(500), D(10)),
-            BaselineEntry("B", "S", D(300), D(6)),
-            BaselineEntry("C", "S", D(200), D(4)),
-        ),
-        saving_lines=(
-            SavingLine(
-                "S", "Shared saving", Category.CASHABLE_STAFFING, Range(D("-0.101"), D("-0.101")), profile=first
-            ),
-            SavingLine(
-                "S",
-                "Further saving with C",
-                Category.CASHABLE_STAFFING,
-                Range(D("-0.010"), D("-0.010")),
-                condition=parse_condition("C joins"),
-                profile=first,
-            ),
-        ),
-        one_off_costs=(
-            OneOffCost("S", "Set-up", OneOffType.OTHER, Range(D("0.507"), D("0.607")), profile=first),
-            OneOffCost(
-                "S", "A's own study", OneOffType.OTHER, Range(D("0.050"), D("0.050")), profile=first, sole_bearer="A"
-            ),
-        ),
+    baseline = (
+        BaselineEntry("A", "S", D(500), D(10)),
+        BaselineEntry("B", "S", D(300), D(6)),
+        BaselineEntry("C", "S", D(200), D(4)),
     )
+    return joining_programme(options, baseline)
 
 
 def _statement(programme: Programme, partner: str = "A", after: str = "2013/14"):

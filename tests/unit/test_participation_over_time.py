@@ -36,14 +36,8 @@ from jwmodel.model import (
 from jwmodel.participation import Step, in_force, timeline
 from jwmodel.phasing import Profile
 from jwmodel.summary import summary
-
-PLAN = AppraisalSettings(first_year="2012/13", years=3)  # 2012/13, 2013/14, 2014/15
-TWO = "A and B"
-JOINS = "C joins in 2013/14"
-
-
-def _fixed(**percent: int) -> ApportionmentRule:
-    return ApportionmentRule(Method.FIXED, {p: D(v) for p, v in percent.items()})
+from tests.joining import JOINS, PLAN, TWO, joining_programme
+from tests.joining import fixed as _fixed
 
 
 def _options(*, joins_from: str | None = "2013/14") -> tuple[ParticipationOption, ...]:
@@ -55,30 +49,7 @@ def _options(*, joins_from: str | None = "2013/14") -> tuple[ParticipationOption
 
 
 def _programme(options: tuple[ParticipationOption, ...] | None = None) -> Programme:
-    first = Profile("2012/13")
-    return Programme(
-        partners=(Partner("A"), Partner("B"), Partner("C")),
-        services=(ServiceArea("S", options or _options()),),
-        saving_lines=(
-            SavingLine(
-                "S", "Shared saving", Category.CASHABLE_STAFFING, Range(D("-0.101"), D("-0.101")), profile=first
-            ),
-            SavingLine(
-                "S",
-                "Further saving with C",
-                Category.CASHABLE_STAFFING,
-                Range(D("-0.010"), D("-0.010")),
-                condition=parse_condition("C joins"),
-                profile=first,
-            ),
-        ),
-        one_off_costs=(
-            OneOffCost("S", "Set-up", OneOffType.OTHER, Range(D("0.507"), D("0.607")), profile=first),
-            OneOffCost(
-                "S", "A's own study", OneOffType.OTHER, Range(D("0.050"), D("0.050")), profile=first, sole_bearer="A"
-            ),
-        ),
-    )
+    return joining_programme(options or _options())
 
 
 def _partner_net(programme: Programme, options: dict[str, str]) -> dict[str, tuple[D, ...]]:
