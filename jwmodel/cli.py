@@ -69,6 +69,15 @@ def _check_outputs(args: argparse.Namespace) -> None:
             check_folder(folder)
 
 
+def _check_targets(*paths: str | None) -> None:
+    """Refuse, before any work, an output file the run could not write (jwmodel.excel.atomic.check_target)."""
+    from jwmodel.excel.atomic import check_target
+
+    for path in paths:
+        if path:
+            check_target(path)
+
+
 def _nothing_usable(run: Run) -> int:
     print(
         f"jwmodel: nothing usable in {run.folder}: no accepted partner return or workstream proposal", file=sys.stderr
@@ -202,10 +211,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from jwmodel.service import compare, write_json
     from jwmodel.summary import comparison
 
-    if args.json:
-        from jwmodel.excel.atomic import check_target
-
-        check_target(args.json)
+    _check_targets(args.json)
     base, alternative = compare(
         args.folder,
         _options(args.with_, "--with"),
@@ -228,13 +234,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_leaver(args: argparse.Namespace) -> int:
     """The leaver statement of one partner leaving at the end of a plan year (``jwmodel.leaving``)."""
-    from jwmodel.excel.atomic import check_target
     from jwmodel.report_text import leaver_text
     from jwmodel.service import leaver_statement, write_leaver
 
-    for path in (args.output, args.json):
-        if path:
-            check_target(path)
+    _check_targets(args.output, args.json)
     run, statement = leaver_statement(
         args.folder,
         args.partner,
@@ -585,12 +588,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_changes(args: argparse.Namespace) -> int:
     """What moved between two saved versions, as a workbook and/or JSON, and a short account printed."""
-    from jwmodel.excel.atomic import check_target
     from jwmodel.service import compare_versions, write_changes
 
-    for path in (args.output, args.json):
-        if path:
-            check_target(path)
+    _check_targets(args.output, args.json)
     found = compare_versions(args.old, args.new)
     print(f"Changes from '{found.old_name}' ({found.old_created}) to '{found.new_name}' ({found.new_created}):")
     print(
@@ -627,12 +627,9 @@ def _versions_parsers(sub: Any) -> None:  # argparse's sub-parsers action
 
 
 def cmd_track(args: argparse.Namespace) -> int:
-    from jwmodel.excel.atomic import check_target
     from jwmodel.service import track
 
-    for path in (args.output, args.json):
-        if path:
-            check_target(path)
+    _check_targets(args.output, args.json)
     result = track(
         args.version,
         args.folder,
@@ -683,12 +680,9 @@ def _track_parser(sub: Any) -> None:  # argparse's sub-parsers action
 
 
 def cmd_true_up(args: argparse.Namespace) -> int:
-    from jwmodel.excel.atomic import check_target
     from jwmodel.service import true_up
 
-    for path in (args.output, args.json):
-        if path:
-            check_target(path)
+    _check_targets(args.output, args.json)
     result = true_up(
         args.version,
         args.folder,
