@@ -1356,24 +1356,57 @@ def consolidate_and_write(
         The run, and the seconds (wall) each output took, by name.
     """
     writers = _writers(model, json, tables, receipts)
+    targets = _targets(model, json, tables, receipts)
     if parallel is None:
         parallel = _can_fork()
     if not (parallel and workbook):
         run = consolidate_folder(folder, progress=progress, **consolidating)
-        if not run.usable:
-            return run, {}
-        return run, write_outputs(
-            run, workbook=workbook, parallel=parallel, progress=progress, **_targets(model, json, tables, receipts)
+        return run, _written_after(run, workbook, parallel=parallel, progress=progress, targets=targets)
+    started: list[tuple[Any, Any, Any]] = []  # (the workbook's process, its answer's end, the appraisal's end)
+    try:
+        run = _consolidate_folder(
+            folder, progress=progress, begun=_early_workbook(workbook, progress, started), **consolidating
         )
+    except BaseException:  # the workbook's process sees the appraisal will not come, and stops cleanly
+        _stop_early(started)
+        raise
+    if not started:
+        return run, _written_after(run, workbook, parallel=False, progress=progress, targets=targets)
+    child, receiver, appraisal_out = started[0]
+    try:
+        appraisal_out.send(run.appraisal)
+    except OSError:  # the workbook's process has stopped: what it says is collected below
+        pass
+    appraisal_out.close()
+    clock = time.perf_counter()
+    bound = [(name, target, getattr(run, f"write_{name}"), folder) for name, target, folder in writers]
+    seconds = _forked_outcome(child, receiver, bound)
+    seconds["workbook"] = max(0.0, time.perf_counter() - clock - sum(v for k, v in seconds.items() if k != "workbook"))
+    return run, seconds
+
+
+def _written_after(
+    run: Run, workbook: str | Path | None, *, parallel: bool, progress: bool | None, targets: Mapping[str, Any]
+) -> dict[str, float]:
+    """Every output written after the appraisal (:func:`write_outputs`); none when nothing was usable."""
+    if not run.usable:
+        return {}
+    return write_outputs(run, workbook=workbook, parallel=parallel, progress=progress, **targets)
+
+
+def _early_workbook(
+    workbook: str | Path, progress: bool | None, started: list[tuple[Any, Any, Any]]
+) -> Callable[[Consolidation, str, Callable[[ProgrammeAppraisal], Run]], None]:
+    """The ``begun`` of :func:`_consolidate_folder` that forks the workbook's process once the folder is
+    consolidated (unless this process holds more than :data:`EARLY_FORK_MB`), noting it in ``started``."""
     import gc
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    started: list[tuple[Any, Any, Any]] = []  # (the workbook's process, its answer's end, the appraisal's end)
 
     def begun(figures: Consolidation, name: str, finished: Callable[[ProgrammeAppraisal], Run]) -> None:
         if _resident_mb() > EARLY_FORK_MB:
-            return  # written after the appraisal, on this core (below)
+            return  # written after the appraisal, on this core
         appraisal_in, appraisal_out = context.Pipe(duplex=False)
 
         def rest() -> Any:
@@ -1393,34 +1426,18 @@ def consolidate_and_write(
         appraisal_in.close()
         started.append((child, receiver, appraisal_out))
 
-    try:
-        run = _consolidate_folder(folder, progress=progress, begun=begun, **consolidating)
-    except BaseException:  # the workbook's process sees the appraisal will not come, and stops cleanly
-        for child, receiver, appraisal_out in started:
-            appraisal_out.close()
+    return begun
+
+
+def _stop_early(started: Sequence[tuple[Any, Any, Any]]) -> None:
+    """The early workbook's processes told the appraisal will not come, and waited for (or stopped)."""
+    for child, receiver, appraisal_out in started:
+        appraisal_out.close()
+        child.join(10)
+        if child.is_alive():
+            child.terminate()
             child.join(10)
-            if child.is_alive():
-                child.terminate()
-                child.join(10)
-            receiver.close()
-        raise
-    if not started:
-        if not run.usable:
-            return run, {}
-        return run, write_outputs(
-            run, workbook=workbook, parallel=False, progress=progress, **_targets(model, json, tables, receipts)
-        )
-    child, receiver, appraisal_out = started[0]
-    try:
-        appraisal_out.send(run.appraisal)
-    except OSError:  # the workbook's process has stopped: what it says is collected below
-        pass
-    appraisal_out.close()
-    clock = time.perf_counter()
-    bound = [(name, target, getattr(run, f"write_{name}"), folder) for name, target, folder in writers]
-    seconds = _forked_outcome(child, receiver, bound)
-    seconds["workbook"] = max(0.0, time.perf_counter() - clock - sum(v for k, v in seconds.items() if k != "workbook"))
-    return run, seconds
+        receiver.close()
 
 
 EARLY_FORK_MB = 120.0
