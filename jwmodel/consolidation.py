@@ -294,16 +294,10 @@ def consolidate(
 
     apportionment, shares_in_use, in_force = _apportionment_table(programme, in_use, findings, timelines)
     _check_partner_codes(programme, set(programme.partner_codes), findings)
-    lines = []
-    for line in (*programme.saving_lines, *programme.one_off_costs):
-        option = in_use.get(line.service)
-        phases = _phases(line, timelines.get(line.service, ()), programme, in_force, findings)
-        included = _included(programme, line, option, findings, phases)
-        if line.own_rule is None:
-            basis = _basis(line.service, option, shares_in_use)
-        else:  # not worked out (nor shown in the apportionment) for a line that does not count
-            basis = _own_basis(programme, line, option if included else None, findings, apportionment)
-        lines.append(_line_share(line, *basis, included, findings, phases))
+    lines = [
+        _line(programme, line, in_use.get(line.service), timelines, in_force, shares_in_use, apportionment, findings)
+        for line in (*programme.saving_lines, *programme.one_off_costs)
+    ]
     services = _services_totals(_service_names(programme, lines, findings), lines)
     total = sum(services, ServiceTotals("Total"))
     recharges = _recharges(programme, in_use, timelines, tuple(plan) or default_plan(baseline_year), baseline_year)
@@ -418,6 +412,26 @@ def line_applies(line: SavingLine | OneOffCost, option: ParticipationOption | No
     if line.condition is None:
         return True
     return option is not None and line.condition.holds(option)
+
+
+def _line(
+    programme: Programme,
+    line: SavingLine | OneOffCost,
+    option: ParticipationOption | None,
+    timelines: Mapping[str, Sequence[Step]],
+    in_force: Mapping[tuple[str, str], Mapping[str, Decimal] | None],
+    shares_in_use: Mapping[str, Mapping[str, Decimal] | None],
+    apportionment: list[ApportionmentRow],
+    findings: list[Finding],
+) -> LineShare:
+    """One line: whether it counts under ``option`` (the one in use), its split, and its phases over time."""
+    phases = _phases(line, timelines.get(line.service, ()), programme, in_force, findings)
+    included = _included(programme, line, option, findings, phases)
+    if line.own_rule is None:
+        basis = _basis(line.service, option, shares_in_use)
+    else:  # not worked out (nor shown in the apportionment) for a line that does not count
+        basis = _own_basis(programme, line, option if included else None, findings, apportionment)
+    return _line_share(line, *basis, included, findings, phases)
 
 
 def _options_chosen(programme: Programme, options: Mapping[str, str], findings: list[Finding]) -> dict[str, str]:
