@@ -570,17 +570,6 @@ def _apportionment_table(
             )
             findings.extend(shares.findings)
             rule = option.rule
-            basis = (
-                "; ".join(
-                    dict.fromkeys(
-                        d.note
-                        for d in programme.drivers
-                        if d.service == service.name and d.driver == rule.driver and d.note
-                    )
-                )
-                if rule.method is Method.DRIVER
-                else ""
-            )
             rows.append(
                 ApportionmentRow(
                     service.name,
@@ -592,7 +581,7 @@ def _apportionment_table(
                     shares.percentages,
                     rule.driver,
                     rule.sole_bearer,
-                    basis,
+                    _driver_basis(programme, service.name, option),
                     option.from_year or "",
                     option.before or "",
                 )
@@ -602,6 +591,15 @@ def _apportionment_table(
             if used or option.name in forced:
                 in_force[(service.name, option.name)] = shares.percentages
     return rows, shares_in_use, in_force
+
+
+def _driver_basis(programme: Programme, service: str, option: ParticipationOption) -> str:
+    """Where a driver split's values come from: the drivers' notes (each once), or '' for another rule."""
+    rule = option.rule
+    if rule.method is not Method.DRIVER:
+        return ""
+    notes = (d.note for d in programme.drivers if d.service == service and d.driver == rule.driver and d.note)
+    return "; ".join(dict.fromkeys(notes))
 
 
 def _basis(
