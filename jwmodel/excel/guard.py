@@ -1255,18 +1255,37 @@ class _SheetScan(_Handler):
             or _PLAIN_SHEET_DATA.fullmatch(body) is None
         ):
             return False
+        head, tail = data[: start + 11], data[end + 12 :]
+        key = (_SheetScan.quick, self.limits, head, tail)
+        told = _KNOWN.recall(key)
+        if told is not None:  # this prolog and end, parsed before without a finding: every byte still parsed
+            parse.feed(data, True)
+            self.state, self.stated, self.merged = 2, told[0], list(told[1])  # type: ignore[index]
+        else:
+            kept = len(self.package.findings)
+            if not self._quick_parse(parse, head, data[start + 11 : end + 12], tail):
+                return False
+            if len(self.package.findings) == kept:
+                _KNOWN.keep(key, (self.stated, tuple(self.merged)), len(head) + len(tail))
+        return self._plain_cells(body) and (b"<f" not in body or self._plain_formulas(body))
+
+    def _quick_parse(self, parse: _Parse, head: bytes, body: bytes, tail: bytes) -> bool:
+        """The parse of a plain sheet: its prolog and end with the handlers (the dimension, hidden columns,
+        merged ranges), its sheet data (``body``) by expat alone; False where the sheet must be parsed in full.
+        What the handlers find depends on the prolog and end alone (the sheet data between is plain rows),
+        so ``quick`` keeps it by their bytes."""
         parser = parse.parser
         self.bind(parser)
-        parse.feed(data[: start + 11])
+        parse.feed(head)
         self.apply_ends()
         if self.state != 1 or self.hidden_columns:  # a sheetData met before, or data in hidden columns to find
             return False
         parser.StartElementHandler = parser.EndElementHandler = None
-        parse.feed(data[start + 11 : end + 12])
+        parse.feed(body)
         self.state = 2
         self.bind(parser)
-        parse.feed(data[end + 12 :], True)
-        return self._plain_cells(body) and (b"<f" not in body or self._plain_formulas(body))
+        parse.feed(tail, True)
+        return True
 
     def _plain_cells(self, body: bytes) -> bool:
         """Count and extent of the cells of plain sheet data (every cell at its r, in its row); False past a cap."""

@@ -66,24 +66,37 @@ _LOCAL = _Locals()
 def _cell_styles(xml: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
     """The style index of each wanted cell on the sheet (cells without ``r=`` follow the one before)."""
     found: dict[tuple[int, int], int] = {}
-    at = {"row": -1, "col": -1}
+    at = [-1, -1]  # the current row and column
 
     def start(name: str, attrs: dict[str, str]) -> None:
         local = _LOCAL[name]
-        if local == "row":
-            r = attrs.get("r")
-            at["row"] = int(r) - 1 if r and r.isdigit() else at["row"] + 1
-            at["col"] = -1
-        elif local == "c":
+        if local == "c":
             ref = attrs.get("r")
             if ref:
-                letters = ref.rstrip("0123456789")
-                at["row"], at["col"] = cell_to_rowcol(letters, ref[len(letters) :])
+                position = _POSITIONS.get(ref)
+                if position is None:
+                    position = _position(ref)
+                at[0], at[1] = position
             else:
-                at["col"] += 1
-            cell = (at["row"], at["col"])
+                at[1] += 1
+            cell = (at[0], at[1])
             if cell in wanted:
                 found[cell] = int(attrs.get("s", "0"))
+        elif local == "row":
+            r = attrs.get("r")
+            at[0] = int(r) - 1 if r and r.isdigit() else at[0] + 1
+            at[1] = -1
 
     _parse(xml, start)
     return found
+
+
+_POSITIONS: dict[str, tuple[int, int]] = {}  # a cell's r -> (row, column), 0-based, filled as met
+
+
+def _position(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    position = cell_to_rowcol(letters, ref[len(letters) :])  # raises ValueError for a reference with no row
+    if len(_POSITIONS) < 20_000:
+        _POSITIONS[ref] = position
+    return position

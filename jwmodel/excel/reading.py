@@ -283,7 +283,7 @@ class _Reader:
                 headers = {
                     parse_text(sheet.get(r, c)): c for c in range(len(sheet.rows[r])) if parse_text(sheet.get(r, c))
                 }
-                missing = [c.header for c in required if not any(c.named(h) for h in headers)]
+                missing = _missing(declared, tuple(headers))
                 if missing:
                     self.error(
                         "HEADER_MISSING",
@@ -362,6 +362,13 @@ class _Columns:
 
     def __contains__(self, key: str) -> bool:
         return key in self.by_key
+
+
+@functools.lru_cache(maxsize=256)
+def _missing(table: Table, headers: tuple[str, ...]) -> tuple[str, ...]:
+    """The headers of the declared table's required columns that none of ``headers`` names (every file of a
+    programme has the same headers: worked out once for them)."""
+    return tuple(c.header for c in _required(table) if not any(c.named(h) for h in headers))
 
 
 @functools.lru_cache(maxsize=64)
