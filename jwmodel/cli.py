@@ -650,15 +650,20 @@ def cmd_track(args: argparse.Namespace) -> int:
         print(f"  {p.name}: {p.rag.value}, variance {money(p.variance)}")
     for o in t.chase:
         print(f"  chase {o.partner}: {o.period} due {o.due}, {o.days_late} days late ({o.contact or 'no contact'})")
+    _errors_and_outputs(result, args)
+    if args.receipts:
+        print(f"Wrote {len(result.write_receipts(args.receipts))} receipts to {args.receipts}")
+    return OK if result.complete else SOME_REJECTED
+
+
+def _errors_and_outputs(result: Any, args: argparse.Namespace) -> None:
+    """After approval (track, true-up): the errors found, then the workbook and any JSON written (-o, --json)."""
     for f in result.findings:
         if f.severity.value == "error":
             print(f"  {f}")
     print(f"Wrote {result.write_workbook(args.output)}")
     if args.json:
         print(f"Wrote {result.write_json(args.json)}")
-    if args.receipts:
-        print(f"Wrote {len(result.write_receipts(args.receipts))} receipts to {args.receipts}")
-    return OK if result.complete else SOME_REJECTED
 
 
 def _track_parser(sub: Any) -> None:  # argparse's sub-parsers action
@@ -709,12 +714,7 @@ def cmd_true_up(args: argparse.Namespace) -> int:
             print(f"  {partner}: {money(balance, exact=True)}")
     for x in r.settlements:
         print(f"  {x.payer} pays {x.payee} {money(x.amount, exact=True)}")
-    for f in result.findings:
-        if f.severity.value == "error":
-            print(f"  {f}")
-    print(f"Wrote {result.write_workbook(args.output)}")
-    if args.json:
-        print(f"Wrote {result.write_json(args.json)}")
+    _errors_and_outputs(result, args)
     return OK if result.complete else SOME_REJECTED
 
 
