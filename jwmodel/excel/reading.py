@@ -10,10 +10,11 @@ from __future__ import annotations
 import functools
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 from xml.parsers import expat
 
 import python_calamine
@@ -138,6 +139,9 @@ def _figures(raw: float) -> tuple[Decimal, Decimal]:
             _FIGURES.clear()
         _FIGURES[raw] = known
     return known
+
+
+T = TypeVar("T")
 
 
 class _Unreadable(Exception):
@@ -619,16 +623,7 @@ def _read_recharges(reader: _Reader, code: str, setup: ProgrammeSetup) -> list[R
     a year that is none); the rules over the rows together (itself as the other partner, years the wrong way
     round, a charge given twice for a year) are ``jwmodel.recharges.recharge_row_findings``, run with the rest.
     """
-    sheet = reader.sheet(s.RECHARGES)
-    columns = reader.table(sheet, inputs.RECHARGES) if sheet is not None else None
-    if sheet is None or columns is None:
-        return []
-    recharges = []
-    for r in columns.rows:
-        recharge = _recharge_row(reader, sheet, r, columns, code, setup)
-        if recharge is not None:
-            recharges.append(recharge)
-    return recharges
+    return _return_rows(reader, s.RECHARGES, inputs.RECHARGES, _recharge_row, code, setup)
 
 
 def _recharge_row(
@@ -715,16 +710,24 @@ def _read_targets(reader: _Reader, code: str) -> list[SavingsTarget]:
 
 
 def _read_baseline(reader: _Reader, code: str, setup: ProgrammeSetup) -> list[BaselineEntry]:
-    sheet = reader.sheet(s.BASELINE)
-    columns = reader.table(sheet, inputs.BASELINE) if sheet is not None else None
+    return _return_rows(reader, s.BASELINE, inputs.BASELINE, _baseline_row, code, setup)
+
+
+def _return_rows(
+    reader: _Reader,
+    sheet_name: str,
+    table: Table,
+    row: Callable[[_Reader, _Sheet, int, _Columns, str, ProgrammeSetup], T | None],
+    code: str,
+    setup: ProgrammeSetup,
+) -> list[T]:
+    """A partner return's table read row by row with ``row``; the rows it refuses (None) left out."""
+    sheet = reader.sheet(sheet_name)
+    columns = reader.table(sheet, table) if sheet is not None else None
     if sheet is None or columns is None:
         return []
-    entries = []
-    for r in columns.rows:
-        entry = _baseline_row(reader, sheet, r, columns, code, setup)
-        if entry is not None:
-            entries.append(entry)
-    return entries
+    read = (row(reader, sheet, r, columns, code, setup) for r in columns.rows)
+    return [item for item in read if item is not None]
 
 
 def _baseline_row(
