@@ -36,13 +36,19 @@ from jwmodel.excel.guard import inspect_package
 def _forget() -> None:
     """Nothing remembered from an earlier pass (parts parsed, Lists read): each pass sees its files anew,
     as a run does; within a pass, files sharing parts still share what was told of them."""
-    getattr(guard, "_KNOWN", _Nothing()).told.clear()  # (getattr: the script also measures the code before them)
+    for memory in _memories():
+        memory.told.clear()
     getattr(reading, "_LISTS_READ", {}).clear()
 
 
 class _Nothing:
     told: dict = {}
     size = 0
+
+
+def _memories() -> list:
+    """The guard's memories of parts met before (getattr: the script also measures the code before them)."""
+    return [getattr(guard, name, _Nothing()) for name in ("_KNOWN", "_INFLATED")]
 
 
 def _clock() -> float:
@@ -97,12 +103,12 @@ def stages(paths: list[Path]) -> dict[str, float]:
         ts = _clock()
         sha256_of(data)
         tsha = _clock()
-        memory = getattr(guard, "_KNOWN", _Nothing())
-        known = dict(memory.told), memory.size
+        known = [(memory, dict(memory.told), memory.size) for memory in _memories()]
         t1 = _clock()
         inspect_package(data, path.name)
         t2 = _clock()
-        memory.told, memory.size = known  # read_workbook_bytes inspects it again: as the first time
+        for memory, told, size in known:  # read_workbook_bytes inspects it again: as the first time
+            memory.told, memory.size = told, size
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         for name in book.sheet_names:
             book.get_sheet_by_name(name).to_python(skip_empty_area=False)

@@ -995,6 +995,12 @@ class _Known:
 
 
 _KNOWN = _Known()
+# A part's deflated bytes, inflated once: inflating is deterministic, so the same stream (with the same
+# stated size and CRC-32, checked when it was first inflated) gives the same bytes. Every file of a
+# programme carries the same theme, styles, relationships and fixed sheets, deflated alike; the part is
+# still counted against the caps as if inflated again. Returning the very same bytes object also lets the
+# parts' memory (_KNOWN), keyed by those bytes, find them without hashing them again.
+_INFLATED = _Known()
 _PURE_HANDLERS = (_Relationships, _ContentTypes, _Workbook, _Styles)  # what they tell depends on the part's bytes alone
 
 
@@ -1480,16 +1486,26 @@ def _inflated_at_once(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     if len(raw) != info.compress_size:
         return None
     if info.compress_type == zipfile.ZIP_STORED:
-        whole = raw
-    elif info.compress_type == zipfile.ZIP_DEFLATED:
-        inflater = zlib.decompressobj(-15)
-        try:
-            whole = inflater.decompress(raw, max(info.file_size, 1))  # never more than stated (0: unbounded)
-        except zlib.error:
-            return None
-        if not inflater.eof or inflater.unconsumed_tail:
-            return None
-    else:
+        return raw if len(raw) == info.file_size and zlib.crc32(raw) == info.CRC else None
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return None
+    key = (info.file_size, info.CRC, raw)
+    whole = _INFLATED.recall(key)
+    if whole is None:
+        whole = _inflate(raw, info)
+        if whole is not None:
+            _INFLATED.keep(key, whole, len(raw) + len(whole))
+    return whole  # type: ignore[return-value]
+
+
+def _inflate(raw: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A deflated stream inflated whole, where it gives exactly the stated size and CRC-32; else None."""
+    inflater = zlib.decompressobj(-15)
+    try:
+        whole = inflater.decompress(raw, max(info.file_size, 1))  # never more than stated (0: unbounded)
+    except zlib.error:
+        return None
+    if not inflater.eof or inflater.unconsumed_tail:
         return None
     return whole if len(whole) == info.file_size and zlib.crc32(whole) == info.CRC else None
 

@@ -233,3 +233,16 @@ def test_a_damaged_part_is_left_to_zipfile_which_says_what_is_wrong(how):
     assert guard._inflated_at_once(data, info) is None
     found = inspect_package(data, "f.xlsx")
     assert [f.code for f in found.findings] == ["CORRUPT_ZIP"]
+
+
+def test_a_part_met_before_is_inflated_once_and_a_damaged_copy_is_not_served_from_memory():
+    whole = package(sheet_xml(PLAIN))
+    info = zipfile.ZipFile(io.BytesIO(whole)).getinfo("xl/worksheets/sheet1.xml")
+    guard._INFLATED.told.clear()
+    first = guard._inflated_at_once(whole, info)
+    assert first == zipfile.ZipFile(io.BytesIO(whole)).read(info)
+    assert guard._inflated_at_once(whole, info) is first  # the same stream: inflated once, the same bytes
+    data, same_entry = damaged("crc")  # one byte of the stream changed; the entry states the same size and CRC
+    assert (same_entry.file_size, same_entry.CRC) == (info.file_size, info.CRC)
+    assert guard._inflated_at_once(data, same_entry) is None
+    assert [f.code for f in inspect_package(data, "f.xlsx").findings] == ["CORRUPT_ZIP"]
