@@ -94,6 +94,9 @@ _FORMULA_CELL = re.compile(
     rb"(?:<f" + _ATTRS + rb"/>|<f" + _ATTRS + rb">([^<]*)</f>)(?:<v>([^<]*)</v>|(<v/>))?</c>"
 )
 _KIND = re.compile(rb' t="([^"]*)"')
+_STYLED_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]+)"(?: (?!s=)[A-Za-z_][A-Za-z0-9_.:-]*="[^"<>&]*")* s="([0-9]{1,9})"'
+)
 _MAYBE_OUTSIDE = re.compile(rb"[|\[]|dde", re.I)  # what any warning of _formula_warnings needs in the formula
 _ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
 
@@ -126,6 +129,7 @@ class SheetFacts:
     last_col: int = 0
     merged: tuple[str, ...] = ()  # merged ranges as written, e.g. "B5:D6"
     hidden_columns: frozenset[int] = frozenset()  # 0-based column indexes
+    percent_cells: frozenset[tuple[int, int]] = frozenset()  # (row, column), 0-based: formatted as a percentage
 
 
 @dataclass(frozen=True, slots=True)
@@ -669,9 +673,9 @@ class _Styles(_Handler):
     def start(self, local: str, attrs: dict[str, str]) -> None:
         if local == "xf":
             if self.in_cell_formats:
-                self.formats.append(_format_id(attrs.get("numFmtId", "0")))
+                self.formats.append(_index(attrs.get("numFmtId", "0")))
         elif local == "numFmt":
-            self.codes[_format_id(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")
+            self.codes[_index(attrs.get("numFmtId", "-1"))] = attrs.get("formatCode", "")
         elif local in ("cellXfs", "cellStyleXfs"):
             self.in_cell_formats = local == "cellXfs"
 
@@ -684,8 +688,8 @@ class _Styles(_Handler):
         )
 
 
-def _format_id(text: str) -> int:
-    """A numFmtId as written; one that is not a number names no format (-1)."""
+def _index(text: str) -> int:
+    """A numFmtId, or a cell's style index (``s``), as written; one that is not a number names none (-1)."""
     text = text.strip()
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
 
@@ -711,6 +715,7 @@ class _Package:
         self.long_strings: dict[int, int] = {}
         self.sheet_parts: dict[str, SheetFacts] = {}  # folded part name -> its facts
         self.styles_part: str | None = None  # as the workbook's relationships name it
+        self.percent: frozenset[int] | None = None  # the cell formats showing a percentage, once read
 
     def parse(self, name: str, handler: _Handler | None) -> None:
         """Parse the part with ``handler`` (None: its prolog only); a part parsed before in this process,
@@ -772,9 +777,9 @@ class _Package:
         self._check_content_types()
         sheets = self._sheets(base)
         self._shared_strings(base)
+        percent = self.percent = self._percent_styles()
         facts = tuple(self._sheet(name, hidden, path) for name, hidden, path in sheets)
         self._long_strings_left()
-        percent = self._percent_styles()
         self._other_parts()
         parts = tuple((name, self.entries[_fold(path)]) for name, _, path in sheets)
         return Inspection(tuple(self.findings), facts, parts, percent)
@@ -902,7 +907,7 @@ class _Package:
         if seen is not None:
             return dataclasses.replace(seen, name=name, hidden=hidden)
         data = self.whole(path)
-        key = (_SheetScan, self.limits, data) if data is not None and not self.long_strings else None
+        key = (_SheetScan, self.limits, self.percent, data) if data is not None and not self.long_strings else None
         known = _KNOWN.recall(key) if key is not None else None
         if known is not None:  # the same bytes, parsed before without a finding
             facts = self.sheet_parts[_fold(path)] = dataclasses.replace(known, name=name, hidden=hidden)
@@ -1039,6 +1044,8 @@ class _SheetScan(_Handler):
         self.ends: list[str] = []  # element ends not yet applied
         self.warned: dict[str, int] = {}  # warnings by code
         self.watch_strings = bool(package.long_strings)  # shared texts over the cap: find the cells showing them
+        self.percent_styles = package.percent or frozenset()  # cell formats showing a percentage
+        self.percent: list[tuple[int, int]] = []  # the cells formatted with one of them
         self.parser: expat.XMLParserType | None = None
 
     def bind(self, parser: expat.XMLParserType) -> None:
@@ -1175,6 +1182,8 @@ class _SheetScan(_Handler):
         if col >= self.last_col:
             self.last_col = col + 1
         self.depth = 1
+        if self.percent_styles and _index(attrs.get("s", "0")) in self.percent_styles:
+            self.percent.append(at)
         kind = self.kind = attrs.get("t")
         if kind is not None and (kind == "e" or (kind == "s" and self.watch_strings)):
             self._cell = _Cell(row, col, kind, True)
@@ -1273,7 +1282,11 @@ class _SheetScan(_Handler):
                 return False
             if len(self.package.findings) == kept:
                 _KNOWN.keep(key, (self.stated, tuple(self.merged)), len(head) + len(tail))
-        return self._plain_cells(body) and (b"<f" not in body or self._plain_formulas(body))
+        return (
+            self._plain_cells(body)
+            and (b"<f" not in body or self._plain_formulas(body))
+            and (not self.percent_styles or self._plain_percent(body))
+        )
 
     def _quick_parse(self, parse: _Parse, head: bytes, body: bytes, tail: bytes) -> bool:
         """The parse of a plain sheet: its prolog and end with the handlers (the dimension, hidden columns,
@@ -1302,6 +1315,18 @@ class _SheetScan(_Handler):
             self.last_col = max(_column(c.decode("ascii")) for c in set(letters)) + 1
         limits = self.limits
         return self.count <= limits.max_cells and self.last_row <= limits.max_row and self.last_col <= limits.max_col
+
+    def _plain_percent(self, body: bytes) -> bool:
+        """The cells formatted as a percentage, in plain sheet data (where a cell's style is written as ``s``);
+        False where an unstyled cell would be one (the first cell format shows a percentage)."""
+        styles = self.percent_styles
+        if 0 in styles:
+            return False
+        if any(b' s="%d"' % style in body for style in styles):
+            for cell in _STYLED_CELL.finditer(body):
+                if int(cell.group(3)) in styles:
+                    self.percent.append(cell_to_rowcol(cell.group(1), cell.group(2)))
+        return True
 
     def _plain_formulas(self, body: bytes) -> bool:
         """Formulas with no stored result, and those reaching outside the workbook, in plain sheet data."""
@@ -1338,6 +1363,7 @@ class _SheetScan(_Handler):
             self.last_col,
             tuple(self.merged),
             frozenset(self.hidden_columns),
+            frozenset(self.percent),
         )
 
     def _warn_dimension(self) -> None:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import functools
 import io
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
-from xml.parsers import expat
 
 import python_calamine
 
@@ -225,14 +223,13 @@ class _Reader:
 
     def percent_formatted(self, sheet: _Sheet, rows: Sequence[int], cols: Sequence[int]) -> frozenset[tuple[int, int]]:
         """Which of these cells (0-based) are formatted as a percentage, from the package's styles
-        (calamine does not give number formats; ``number_formats`` reads the one sheet, the guard's
-        inspection having found its part and the styles)."""
+        (calamine does not give number formats; the guard's inspection noted them as it walked the sheet)."""
         if not rows or not cols or not self.data:
             return frozenset()
         wanted = {(r, c) for r in rows for c in cols}
         try:
             return percent_cells(self.data, sheet.name, wanted, self.inspection)
-        except (zipfile.BadZipFile, KeyError, ValueError, expat.ExpatError) as exc:  # not as a workbook should be
+        except ValueError as exc:  # the guard refuses the package (when it was not inspected before)
             raise _Unreadable(sheet.name, exc) from exc
 
     def text(self, sheet: _Sheet, row: int, col: int) -> str:

@@ -30,7 +30,10 @@ def sheet_xml(data: str, *, prefix: str = "", before: str = "", after: str = "")
     )
 
 
-def package(sheet: str, *, extra: dict[str, bytes] | None = None, folder: str = "xl", target: str = "") -> bytes:
+def package(
+    sheet: str, *, extra: dict[str, bytes] | None = None, folder: str = "xl", target: str = "", styles: str = ""
+) -> bytes:
+    styled = f'<Relationship Id="rId9" Type="{REL}/styles" Target="styles.xml"/>' if styles else ""
     parts: dict[str, bytes | str] = {
         "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
         "_rels/.rels": (
@@ -43,9 +46,10 @@ def package(sheet: str, *, extra: dict[str, bytes] | None = None, folder: str = 
         ),
         f"{folder}/_rels/workbook.xml.rels": (
             f'<Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/worksheet" '
-            f'Target="{target or "worksheets/sheet1.xml"}"/></Relationships>'
+            f'Target="{target or "worksheets/sheet1.xml"}"/>{styled}</Relationships>'
         ),
         f"{folder}/worksheets/sheet1.xml": sheet,
+        **({f"{folder}/styles.xml": styles} if styles else {}),
         **(extra or {}),
     }
     out = io.BytesIO()

@@ -16,7 +16,7 @@ import pytest
 
 from jwmodel.excel import guard
 from jwmodel.excel.guard import Limits, inspect_package
-from tests.unit.test_guard import package, sheet_xml
+from tests.unit.test_guard import MAIN, package, sheet_xml
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "workbooks" / "examples"
 
@@ -246,3 +246,45 @@ def test_a_part_met_before_is_inflated_once_and_a_damaged_copy_is_not_served_fro
     assert (same_entry.file_size, same_entry.CRC) == (info.file_size, info.CRC)
     assert guard._inflated_at_once(data, same_entry) is None
     assert [f.code for f in inspect_package(data, "f.xlsx").findings] == ["CORRUPT_ZIP"]
+
+
+# --- cells formatted as a percentage ---------------------------------------------------------------
+
+STYLES = (  # cell formats 1 ("0%", built in) and 2 ("0.0%") show a percentage; 0 and 3 ("#,##0") do not
+    f'<styleSheet xmlns="{MAIN}"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts>'
+    '<cellStyleXfs count="1"><xf numFmtId="9"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="9"/><xf numFmtId="164"/><xf numFmtId="3"/></cellXfs>'
+    "</styleSheet>"
+)
+PERCENT_ROWS = (
+    '<row r="5"><c r="A5" t="s"><v>0</v></c><c r="H5" s="1"><v>0.4</v></c><c r="I5" t="n" s="2"><v>0.6</v></c>'
+    '<c r="J5" s="3"><v>1</v></c><c r="K5" s="11"><v>1</v></c></row><row r="6" spans="8:8"><c r="H6" s="1"/></row>'
+)
+
+
+WITHOUT_R = PERCENT_ROWS.replace(' r="H5"', "").replace(' r="I5"', "").replace(' r="J5"', "").replace(' r="K5"', "")
+ERROR_AFTER = PERCENT_ROWS + '<row r="7"><c r="A7" t="e"><v>#N/A</v></c></row>'
+# Formatted as a percentage: format 1 ("0%") and 2 ("0.0%"); not A5 (format 0), J5 ("#,##0"), K5 (no format 11).
+# As 0-based (row, column): H5 = (4, 7), I5 = (4, 8), H6 = (5, 7). Without r, the cells after A5 are B5, C5,
+# D5, E5: the percentages are then B5 = (4, 1) and C5 = (4, 2).
+PERCENT_CASES = {
+    "plain": (PERCENT_ROWS, True, {(4, 7), (4, 8), (5, 7)}),
+    "cells without r": (WITHOUT_R, False, {(4, 1), (4, 2), (5, 7)}),
+    "an error cell (the full parse)": (ERROR_AFTER, False, {(4, 7), (4, 8), (5, 7)}),
+}
+
+
+@pytest.mark.parametrize(("rows", "quick", "expected"), PERCENT_CASES.values(), ids=PERCENT_CASES.keys())
+def test_the_cells_formatted_as_a_percentage_are_found_either_way(rows, quick, expected, monkeypatch):
+    fast, full, taken = both_ways(package(sheet_xml(rows), styles=STYLES), monkeypatch)
+    same(fast, full)
+    assert taken == [quick]
+    assert fast.sheet("S").percent_cells == expected
+
+
+def test_a_workbook_whose_first_cell_format_is_a_percentage_has_every_unstyled_cell_as_one(monkeypatch):
+    first_is_percent = STYLES.replace('<cellXfs count="4"><xf numFmtId="0"/>', '<cellXfs count="4"><xf numFmtId="9"/>')
+    fast, full, taken = both_ways(package(sheet_xml(PERCENT_ROWS), styles=first_is_percent), monkeypatch)
+    same(fast, full)
+    assert taken == [False]  # left to the full parse, which knows which cells have no style
+    assert fast.sheet("S").percent_cells == {(4, 0), (4, 7), (4, 8), (5, 7)}  # A5 has no s: format 0
