@@ -94,9 +94,6 @@ _FORMULA_CELL = re.compile(
     rb"(?:<f" + _ATTRS + rb"/>|<f" + _ATTRS + rb">([^<]*)</f>)(?:<v>([^<]*)</v>|(<v/>))?</c>"
 )
 _KIND = re.compile(rb' t="([^"]*)"')
-_STYLED_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]+)"(?: (?!s=)[A-Za-z_][A-Za-z0-9_.:-]*="[^"<>&]*")* s="([0-9]{1,9})"'
-)
 _MAYBE_OUTSIDE = re.compile(rb"[|\[]|dde", re.I)  # what any warning of _formula_warnings needs in the formula
 _ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
 
@@ -1323,9 +1320,9 @@ class _SheetScan(_Handler):
         if 0 in styles:
             return False
         if any(b' s="%d"' % style in body for style in styles):
-            for cell in _STYLED_CELL.finditer(body):
-                if int(cell.group(3)) in styles:
-                    self.percent.append(cell_to_rowcol(cell.group(1), cell.group(2)))
+            for ref in _percent_cell(styles).findall(body):
+                ref = ref.decode("ascii")
+                self.percent.append(_POSITIONS.get(ref) or self._position(ref))
         return True
 
     def _plain_formulas(self, body: bytes) -> bool:
@@ -1534,6 +1531,15 @@ def _inflate(raw: bytes, info: zipfile.ZipInfo) -> bytes | None:
     if not inflater.eof or inflater.unconsumed_tail:
         return None
     return whole if len(whole) == info.file_size and zlib.crc32(whole) == info.CRC else None
+
+
+@functools.lru_cache(maxsize=64)
+def _percent_cell(styles: frozenset[int]) -> re.Pattern[bytes]:
+    """A plain cell whose style (``s``) is one of ``styles``, its reference the group."""
+    indexes = b"|".join(b"%d" % style for style in sorted(styles))
+    return re.compile(
+        rb'<c r="([A-Z]{1,3}[0-9]+)"(?: (?!s=)[A-Za-z_][A-Za-z0-9_.:-]*="[^"<>&]*")* s="(?:' + indexes + rb')"'
+    )
 
 
 def _kind(attributes: bytes) -> bytes | None:
