@@ -148,28 +148,39 @@ def _is_stub(x: object) -> bool:
     )
 
 
-def held_to(item: Extracted, definition: ProgrammeDefinition) -> Extracted:
+def held_to(
+    item: Extracted, definition: ProgrammeDefinition, passed: dict[int, ProgrammeSetup] | None = None
+) -> Extracted:
     """One read file held to the programme definition: rejected, with every list entry it adds or changes
     located (``definition.list_findings``), or its submission in the programme's terms.
 
-    A file already rejected is left as it is. An unexpected error rejects this file only.
+    A file already rejected is left as it is. An unexpected error rejects this file only. ``passed``, if
+    given, remembers the lists found to pass (by identity: the intake shares one copy of identical lists
+    among the files of a folder), so each copy is compared with the definition once.
     """
     submission, record = item
     if submission is None:
         return item
     try:
-        found = list_findings(definition, submission.setup or ProgrammeSetup((), ()), record.file, sheet=LISTS)
-        if not found:
-            return in_programme_terms(submission, definition), record
+        lists = submission.setup or ProgrammeSetup((), ())
+        if passed is None or passed.get(id(lists)) is not lists:
+            found = list_findings(definition, lists, record.file, sheet=LISTS)
+            if found:
+                return None, dataclasses.replace(
+                    record, status=Status.REJECTED, taken="", findings=(*record.findings, *found)
+                )
+            if passed is not None:
+                passed[id(lists)] = lists
+        return in_programme_terms(submission, definition), record
     except Exception as exc:  # the per-file boundary: one file's fault never stops the batch
         return failed(record.file, exc, "holding it to the programme definition", record.sha256, record.kind)
-    return None, dataclasses.replace(record, status=Status.REJECTED, taken="", findings=(*record.findings, *found))
 
 
 def _held(extracted: Sequence[Extracted], definition: ProgrammeDefinition) -> list[Extracted]:
     """Every file held to the definition; a copy skipped as identical to a file now rejected is rejected too,
     with the same findings located in it (it has the same content, and gets its own receipt)."""
-    held = [held_to(item, definition) for item in extracted]
+    passed: dict[int, ProgrammeSetup] = {}
+    held = [held_to(item, definition, passed) for item in extracted]
     rejected = {
         record.sha256: record
         for (before, _), (after, record) in zip(extracted, held, strict=True)
