@@ -322,7 +322,8 @@ def read_folder(
     timings["scan"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    with _no_collections() if extractor is None else nullcontext():  # Dask's client makes cycles as it runs
+    pooled = extractor is None and workers != 0  # read in this process (0) or by Dask's client: cycles are made
+    with _no_collections() if pooled else nullcontext():
         bar, update = _progress(len(candidates), progress)
         with bar, reader_pool() as local:  # workers forked once, before records accumulate, for every chunk
             extracted = _extract_compact(extractor or local, candidates, workers, update)
