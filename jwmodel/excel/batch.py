@@ -93,11 +93,12 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
     """Extract ``paths`` a chunk at a time, keeping in full only the submissions that can still be used.
 
     Several submissions from one partner (or for one service area) are resolved by their covers
-    (``assemble``): only one that beats all the others can be used. After each chunk, every
-    submission that no longer can (it does not beat one of the others) keeps its cover, file,
+    (``assemble``): only one that beats all the others can be used. After each chunk but the last,
+    every submission that no longer can (it does not beat one of the others) keeps its cover, file,
     partner or service and programme lists, and drops its figures: ``assemble`` gives the same
     programme, outcomes and findings, and memory stays flat however many resubmissions the
-    folder holds. Each record goes through ``intake.Admission`` first (identical copies of
+    folder holds. (After the last chunk nothing more is read: assembling follows at once, and what
+    it does not use is dropped with the rest.) Each record goes through ``intake.Admission`` first (identical copies of
     accepted content, the per-file boundary for unexpected errors).
 
     Submissions are grouped with their Lists sheet too: whether a file is held to the programme
@@ -108,11 +109,14 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
     kept: list[Extracted] = []
     groups: dict[tuple[object, ...], list[int]] = {}  # (kind, partner or service, lists) -> indexes in ``kept``
     for start in range(0, len(paths), CHUNK):
+        last = start + CHUNK >= len(paths)
         touched = set()
         for item in extractor(paths[start : start + CHUNK], workers=workers, on_result=on_result):
             submission, record = admit(item)
             key = (
-                ("return", submission.partner.code, submission.setup)
+                None
+                if last
+                else ("return", submission.partner.code, submission.setup)
                 if isinstance(submission, PartnerReturn)
                 else ("proposal", submission.service.name, submission.setup)
                 if isinstance(submission, WorkstreamProposal)
