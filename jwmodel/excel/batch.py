@@ -98,8 +98,8 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
     partner or service and programme lists, and drops its figures: ``assemble`` gives the same
     programme, outcomes and findings, and memory stays flat however many resubmissions the
     folder holds. (After the last chunk nothing more is read: assembling follows at once, and what
-    it does not use is dropped with the rest.) Each record goes through ``intake.Admission`` first (identical copies of
-    accepted content, the per-file boundary for unexpected errors).
+    it does not use is dropped with the rest.) Each record goes through ``intake.Admission`` first
+    (identical copies of accepted content, the per-file boundary for unexpected errors).
 
     Submissions are grouped with their Lists sheet too: whether a file is held to the programme
     depends on its lists alone (``settle`` decides it once every file is read), so a group is kept or
