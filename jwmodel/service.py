@@ -1594,6 +1594,9 @@ def _received(receiver: Any) -> tuple[str, Any]:
 
 
 def _child_lane(tasks: Sequence[tuple[str, Callable[[], object]]], sender: Any) -> None:
+    import gc
+
+    gc.disable()  # it writes a file and exits: a collection would only rescan the cells it holds until then
     try:
         outcome: tuple[str, object] = ("ok", _lane(tasks))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent, which raises it

@@ -91,13 +91,17 @@ def most_shared(setups: Iterable[ProgrammeSetup | None]) -> tuple[ProgrammeSetup
     Setups with no partners and no service areas do not count. A tie goes to the lists met first, so
     the caller decides the order (the intake gives files sorted by name). (None, 0) when none count.
     """
+    met: dict[int, tuple[ProgrammeSetup, int]] = {}  # id -> (setup, how often), in the order met: the intake
+    for setup in setups:  # shares one copy of identical lists among its files, so each copy is compared once
+        if setup is not None:
+            met[id(setup)] = (setup, met.get(id(setup), (setup, 0))[1] + 1)
     counts: dict[tuple[tuple[Partner, ...], tuple[str, ...]], int] = {}
     first: dict[tuple[tuple[Partner, ...], tuple[str, ...]], ProgrammeSetup] = {}
-    for setup in setups:
-        if setup is None or not (setup.partners or setup.services):
+    for setup, n in met.values():
+        if not (setup.partners or setup.services):
             continue
         key = setup.lists
-        counts[key] = counts.get(key, 0) + 1
+        counts[key] = counts.get(key, 0) + n
         first.setdefault(key, setup)
     if not counts:
         return None, 0

@@ -13,7 +13,7 @@ import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,19 +49,26 @@ class Reading:
 
 
 @contextmanager
-def _records_frozen() -> Iterator[None]:
-    """What this process holds (the records just read among it) kept out of garbage collection while the
-    folder is assembled: they hold no reference cycles, and assembling allocates enough to set off a full
-    collection that would only rescan them all (0.05-0.1 s at 1,000 oversized files). Objects that are no
-    longer used are still freed meanwhile (by reference counting)."""
-    if gc.get_freeze_count():  # frozen by the caller: left to it
-        yield
-        return
-    gc.freeze()
+def _no_collections() -> Iterator[None]:
+    """No garbage collection while the folder is read and assembled; what was allocated meanwhile (the
+    records read among it) then joins the oldest generation without being scanned.
+
+    The records hold no reference cycles, so a collection would only rescan them. The reader pool holds
+    collections off while records arrive (``intake``), but the first allocation after it (admitting
+    them) set off a collection of every object read, and assembling a full one: 0.04-0.1 s at 1,000
+    files, in this process alone while the workers wait. Objects no longer used are still freed
+    meanwhile (by reference counting); a cycle would be collected by the next full collection.
+    """
+    collecting, frozen = gc.isenabled(), gc.get_freeze_count()
+    gc.disable()
     try:
         yield
     finally:
-        gc.unfreeze()
+        gc.freeze()  # everything allocated meanwhile out of the young generations, unscanned,
+        if not frozen:  # and into the oldest (frozen by a caller: left to it)
+            gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 def _progress(total: int, show: bool | None):
@@ -86,12 +93,13 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
     """Extract ``paths`` a chunk at a time, keeping in full only the submissions that can still be used.
 
     Several submissions from one partner (or for one service area) are resolved by their covers
-    (``assemble``): only one that beats all the others can be used. After each chunk, every
-    submission that no longer can (it does not beat one of the others) keeps its cover, file,
+    (``assemble``): only one that beats all the others can be used. After each chunk but the last,
+    every submission that no longer can (it does not beat one of the others) keeps its cover, file,
     partner or service and programme lists, and drops its figures: ``assemble`` gives the same
     programme, outcomes and findings, and memory stays flat however many resubmissions the
-    folder holds. Each record goes through ``intake.Admission`` first (identical copies of
-    accepted content, the per-file boundary for unexpected errors).
+    folder holds. (After the last chunk nothing more is read: assembling follows at once, and what
+    it does not use is dropped with the rest.) Each record goes through ``intake.Admission`` first
+    (identical copies of accepted content, the per-file boundary for unexpected errors).
 
     Submissions are grouped with their Lists sheet too: whether a file is held to the programme
     depends on its lists alone (``settle`` decides it once every file is read), so a group is kept or
@@ -101,11 +109,14 @@ def _extract_compact(extractor, paths, workers, on_result) -> list[Extracted]:
     kept: list[Extracted] = []
     groups: dict[tuple[object, ...], list[int]] = {}  # (kind, partner or service, lists) -> indexes in ``kept``
     for start in range(0, len(paths), CHUNK):
+        last = start + CHUNK >= len(paths)
         touched = set()
         for item in extractor(paths[start : start + CHUNK], workers=workers, on_result=on_result):
             submission, record = admit(item)
             key = (
-                ("return", submission.partner.code, submission.setup)
+                None
+                if last
+                else ("return", submission.partner.code, submission.setup)
                 if isinstance(submission, PartnerReturn)
                 else ("proposal", submission.service.name, submission.setup)
                 if isinstance(submission, WorkstreamProposal)
@@ -141,28 +152,39 @@ def _is_stub(x: object) -> bool:
     )
 
 
-def held_to(item: Extracted, definition: ProgrammeDefinition) -> Extracted:
+def held_to(
+    item: Extracted, definition: ProgrammeDefinition, passed: dict[int, ProgrammeSetup] | None = None
+) -> Extracted:
     """One read file held to the programme definition: rejected, with every list entry it adds or changes
     located (``definition.list_findings``), or its submission in the programme's terms.
 
-    A file already rejected is left as it is. An unexpected error rejects this file only.
+    A file already rejected is left as it is. An unexpected error rejects this file only. ``passed``, if
+    given, remembers the lists found to pass (by identity: the intake shares one copy of identical lists
+    among the files of a folder), so each copy is compared with the definition once.
     """
     submission, record = item
     if submission is None:
         return item
     try:
-        found = list_findings(definition, submission.setup or ProgrammeSetup((), ()), record.file, sheet=LISTS)
-        if not found:
-            return in_programme_terms(submission, definition), record
+        lists = submission.setup or ProgrammeSetup((), ())
+        if passed is None or passed.get(id(lists)) is not lists:
+            found = list_findings(definition, lists, record.file, sheet=LISTS)
+            if found:
+                return None, dataclasses.replace(
+                    record, status=Status.REJECTED, taken="", findings=(*record.findings, *found)
+                )
+            if passed is not None:
+                passed[id(lists)] = lists
+        return in_programme_terms(submission, definition), record
     except Exception as exc:  # the per-file boundary: one file's fault never stops the batch
         return failed(record.file, exc, "holding it to the programme definition", record.sha256, record.kind)
-    return None, dataclasses.replace(record, status=Status.REJECTED, taken="", findings=(*record.findings, *found))
 
 
 def _held(extracted: Sequence[Extracted], definition: ProgrammeDefinition) -> list[Extracted]:
     """Every file held to the definition; a copy skipped as identical to a file now rejected is rejected too,
     with the same findings located in it (it has the same content, and gets its own receipt)."""
-    held = [held_to(item, definition) for item in extracted]
+    passed: dict[int, ProgrammeSetup] = {}
+    held = [held_to(item, definition, passed) for item in extracted]
     rejected = {
         record.sha256: record
         for (before, _), (after, record) in zip(extracted, held, strict=True)
@@ -304,16 +326,19 @@ def read_folder(
     timings["scan"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    bar, update = _progress(len(candidates), progress)
-    with bar, reader_pool() as local:  # workers forked once, before records accumulate, for every chunk
-        extracted = _extract_compact(extractor or local, candidates, workers, update)
-    timings["read"] = time.perf_counter() - clock
+    pooled = extractor is None and workers != 0  # read in this process (0) or by Dask's client: cycles are made
+    with _no_collections() if pooled else nullcontext():
+        bar, update = _progress(len(candidates), progress)
+        with bar, reader_pool() as local:  # workers forked once, before records accumulate, for every chunk
+            extracted = _extract_compact(extractor or local, candidates, workers, update)
+        timings["read"] = time.perf_counter() - clock
 
-    clock = time.perf_counter()
-    from jwmodel.excel.progress import stage
+        clock = time.perf_counter()
+        from jwmodel.excel.progress import stage
 
-    with stage("assembling", show=progress), _records_frozen():
-        kept = _skip_outputs(extracted, candidates)
-        programme, sources, year, definition = settle(kept, records, definition, folder=str(folder))
+        with stage("assembling", show=progress), _no_collections():
+            kept = _skip_outputs(extracted, candidates)
+            programme, sources, year, definition = settle(kept, records, definition, folder=str(folder))
+            found = received([x for x, _ in kept])
     timings["assemble"] = time.perf_counter() - clock
-    return Reading(programme, sources, year, definition, received([x for x, _ in kept]))
+    return Reading(programme, sources, year, definition, found)

@@ -8,11 +8,13 @@ tables are made here from a :class:`jwmodel.tracking.Tracker` (one place a track
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jwmodel.monitoring import LineStatus, Outstanding
 from jwmodel.tables import Column, Kind, Table
-from jwmodel.tracking import Figures, Track, Tracker
+
+if TYPE_CHECKING:  # pragma: no cover - the tracker's rows are made only where one was built
+    from jwmodel.tracking import Figures, Track, Tracker
 
 __all__ = [
     "LINE_STATUSES",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jwmodel.business_case import ProgrammeAppraisal, options_by_year
 from jwmodel.consolidation import Consolidation, LineShare
@@ -23,7 +23,9 @@ from jwmodel.findings import Finding
 from jwmodel.model import Category
 from jwmodel.submissions import SourceRecord
 from jwmodel.tables import Column, Kind, Table
-from jwmodel.trueup import TrueUp
+
+if TYPE_CHECKING:  # pragma: no cover - the true-up's rows are made only where it was worked out
+    from jwmodel.trueup import TrueUp
 
 __all__ = [
     "JOIN",

@@ -342,3 +342,21 @@ def test_an_output_named_as_a_submission_is_refused_and_the_submission_kept(tmp_
     # a workbook jwmodel wrote there before may be replaced
     assert main(["consolidate", str(hampshire_folder), "-o", str(hampshire_folder / "out.xlsx"), "-q"]) == 0
     assert main(["consolidate", str(hampshire_folder), "-o", str(hampshire_folder / "out.xlsx"), "-q"]) == 0
+
+
+def test_the_command_in_its_own_process_freezes_what_it_holds_at_exit_and_a_caller_of_main_is_left_alone(
+    monkeypatch,
+):
+    import atexit
+    import gc
+    import sys
+
+    registered: list[object] = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    with pytest.raises(SystemExit):
+        main(["--version"])  # called with its arguments, as a test or a program does: its process goes on
+    assert registered == []
+    monkeypatch.setattr(sys, "argv", ["jwmodel", "--version"])
+    with pytest.raises(SystemExit):
+        main()  # the command itself: Python's last collection at exit would only rescan what it still holds
+    assert registered == [gc.freeze]

@@ -252,3 +252,14 @@ def test_nothing_outside_the_examples_imports_them():
     }
     assert KNOWN_EXAMPLE_IMPORTS - found == set(), "no longer imported: shrink KNOWN_EXAMPLE_IMPORTS"
     assert found - KNOWN_EXAMPLE_IMPORTS == set()
+
+
+def test_the_consolidate_command_and_its_reader_load_neither_the_tracker_nor_the_true_up_engine():
+    # jwmodel.tables.outputs and jwmodel.tables.monitoring name TrueUp and Tracker in annotations only: every
+    # command and every reader worker would otherwise import both engines at start (about 10 ms each time)
+    code = (
+        "import sys, jwmodel.cli, jwmodel.service, jwmodel.excel.batch, jwmodel.excel.intake, jwmodel.summary, "
+        "jwmodel.excel.report; print(sorted(m for m in ('jwmodel.tracking', 'jwmodel.trueup') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

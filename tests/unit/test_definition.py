@@ -167,3 +167,16 @@ def test_the_code_check_keeps_its_message():
         "'HС' contains 'С' (CYRILLIC CAPITAL LETTER ES), which only looks like a plain letter; "
         "retype the code with plain letters"
     )
+
+
+def test_most_shared_counts_one_shared_copy_each_time_it_is_given_and_equal_copies_together():
+    other = from_lists([("HC", "Hampshire Constabulary")], ["Legal Services", "Catering"])
+    same_again = from_lists(  # equal to SAME, another object
+        [("HC", "Hampshire Constabulary"), ("HCC", "Hampshire County Council")], ["Legal Services"]
+    )
+    assert same_again == SAME and same_again is not SAME
+    # SAME's one copy given twice and its equal copy once: 3 files share those lists, against 1
+    assert most_shared([other, SAME, same_again, SAME]) == (SAME, 3)
+    # 2 against 2 (other's copy given twice; SAME and its equal copy once each): the lists met first win
+    found, count = most_shared([other, SAME, other, same_again])
+    assert found is other and count == 2
