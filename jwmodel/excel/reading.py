@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -120,6 +121,16 @@ class _Sheet:
 
     def at(self, row: int, col: int) -> Location:
         return Location(self.file, self.name, _a1(row, col))
+
+    def blank(self, row: int, cols: Iterable[int]) -> bool:
+        """Whether each of these cells of the row is empty (``get`` gives None): what reads as '' and is
+        never a finding, so a row's optional cells left blank are passed over at once."""
+        cells = self.rows[row]
+        width = len(cells)
+        for c in cols:
+            if c < width and cells[c] != "":
+                return False
+        return True
 
 
 _FIGURES: dict[float, tuple[Decimal, Decimal]] = {}  # a non-zero float -> its Decimal and that to the pound
@@ -282,11 +293,13 @@ class _Reader:
         """Where the declared table's columns are on the sheet and which rows hold data."""
         required = _required(declared)
         first = required[0].header
-        for r in range(min(len(sheet.rows), 50)):
-            if parse_text(sheet.get(r, 0)) == first:
-                headers = {
-                    parse_text(sheet.get(r, c)): c for c in range(len(sheet.rows[r])) if parse_text(sheet.get(r, c))
-                }
+        rows = sheet.rows
+        for r in range(min(len(rows), 50)):
+            if rows[r] and parse_text(rows[r][0]) == first:
+                headers: dict[str, int] = {}
+                for c, value in enumerate(rows[r]):  # a header named twice: the last column, in the first's place
+                    if header := parse_text(value):
+                        headers[header] = c
                 missing = _missing(declared, tuple(headers))
                 if missing:
                     self.error(
@@ -299,7 +312,7 @@ class _Reader:
                     )
                     return None
                 width = max(headers.values()) + 1
-                data = [i for i in range(r + 1, len(sheet.rows)) if sheet.filled(i, 0, width)]
+                data = [i for i in range(r + 1, len(rows)) if (cells := rows[i][:width]).count("") != len(cells)]
                 self._outside(sheet, r, width)
                 self._hidden(sheet, data)
                 return _Columns.of(declared, headers, data)
@@ -312,7 +325,7 @@ class _Reader:
 
     def _outside(self, sheet: _Sheet, header_row: int, width: int) -> None:
         for i in range(header_row, len(sheet.rows)):
-            if not sheet.filled(i, width):
+            if len(sheet.rows[i]) <= width or not sheet.filled(i, width):
                 continue
             for c in range(width, len(sheet.rows[i])):
                 if sheet.get(i, c) is not None:
@@ -329,8 +342,10 @@ class _Reader:
 
     def _hidden(self, sheet: _Sheet, data: Sequence[int]) -> None:
         facts = self.inspection.sheet(sheet.name)
+        if not facts or not facts.hidden_rows:
+            return
         for i in data:
-            if facts and i in facts.hidden_rows:
+            if i in facts.hidden_rows:
                 self.warn(
                     "HIDDEN_ROW",
                     (
@@ -342,8 +357,14 @@ class _Reader:
 
     def extras(self, sheet: _Sheet, r: int, columns: _Columns, note: str) -> str:
         """The row's note with what was typed in declared columns no domain field takes."""
+        if sheet.blank(r, columns.extra_cols):
+            return note
         values = {key: self.text(sheet, r, col) for key, col in columns.extra}
         return with_extras(columns.table, note, values) if any(values.values()) else note  # nothing to add
+
+
+_OWN_TERMS = ("sole_bearer", "condition", "rule")  # a line's own terms (_Proposal.own_terms)
+_TAGS = ("plan_partner", "plan_target", "also_claimed_by")  # a saving line's tags (_Proposal.tags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,14 +376,24 @@ class _Columns:
     by_partner: dict[str, dict[str, int]]
     rows: list[int]
     extra: tuple[tuple[str, int], ...] = ()  # (key, column) of the declared columns no domain field takes
+    extra_cols: tuple[int, ...] = ()  # their columns
+    groups: dict[tuple[str, ...], tuple[int, ...]] = field(default_factory=dict)  # cols(keys), once asked
 
     @classmethod
     def of(cls, table: Table, headers: dict[str, int], rows: list[int]) -> _Columns:
+        """The columns found (shared by every sheet with the same headers: read here, never changed) and ``rows``."""
         by_key, by_partner, extra = _layout(table, tuple(headers.items()))
-        return cls(table, dict(by_key), {k: dict(v) for k, v in by_partner.items()}, rows, extra)
+        return cls(table, by_key, by_partner, rows, extra, tuple(col for _, col in extra))
 
     def __getitem__(self, key: str) -> int:
         return self.by_key[key]
+
+    def cols(self, keys: tuple[str, ...]) -> tuple[int, ...]:
+        """The columns of those of ``keys`` the sheet has (for :meth:`_Sheet.blank`)."""
+        found = self.groups.get(keys)
+        if found is None:
+            found = self.groups[keys] = tuple(self.by_key[k] for k in keys if k in self.by_key)
+        return found
 
     def __contains__(self, key: str) -> bool:
         return key in self.by_key
@@ -428,6 +459,8 @@ def _choice(reader: _Reader, sheet: _Sheet, row: int, col: int, choices: Iterabl
 def _profile(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, *, timing: bool) -> tuple[Profile | None, bool]:
     """A line's phasing from its two cells; (None, True) when both are blank, (None, False) on error."""
     year_key, percent_key = ("year", "timing") if timing else ("start_year", "ramp")
+    if sheet.blank(r, columns.cols((year_key, percent_key))):
+        return None, True  # no phasing given
     start = reader.text(sheet, r, columns[year_key]) if year_key in columns else ""
     text = reader.text(sheet, r, columns[percent_key]) if percent_key in columns else ""
     try:
@@ -474,7 +507,7 @@ def _setup(reader: _Reader) -> ProgrammeSetup:
     sheet = reader.sheet(s.LISTS)
     if sheet is None:
         return ProgrammeSetup((), ())
-    key = repr(sheet.rows)  # the cells' values and their types (True, 1 and 1.0 are told apart)
+    key = _cells_key(sheet.rows)
     known = _LISTS_READ.get(key)
     if known is not None:
         return known
@@ -485,6 +518,14 @@ def _setup(reader: _Reader) -> ProgrammeSetup:
             _LISTS_READ.clear()
         _LISTS_READ[key] = setup
     return setup
+
+
+def _cells_key(rows: list[list[object]]) -> object:
+    """The cells' values and their types, as a key: equal keys for equal cells of the same types (True, 1 and
+    1.0 are told apart). The rows as tuples where every cell is text (Lists sheets are), else their repr."""
+    if set(map(type, itertools.chain.from_iterable(rows))) <= {str}:
+        return tuple(map(tuple, rows))
+    return repr(rows)
 
 
 # The Lists sheets read in this process without a finding, by their cells: every file of a programme
@@ -810,15 +851,14 @@ class _Proposal:
     def option_partners(self, sheet: _Sheet, r: int, columns: _Columns, name: str) -> tuple[str, ...]:
         reader, col = self.reader, columns["partners"]
         partners = split_partners(reader.text(sheet, r, col))
+        where = sheet.at(r, col)
         for p in partners:
             if problem := code_problem(p):
-                reader.error("BAD_CODE", f"option {name!r}: {problem}", sheet.at(r, col), p)
-            elif unknown := unlisted_partner(p, self.codes, f"option {name!r}", sheet.at(r, col)):
+                reader.error("BAD_CODE", f"option {name!r}: {problem}", where, p)
+            elif unknown := unlisted_partner(p, self.codes, f"option {name!r}", where):
                 reader.findings.append(unknown)
         if not partners:
-            reader.error(
-                "VALUE_MISSING", f"option {name!r}: list the participating partners, e.g. 'HC, HCC'", sheet.at(r, col)
-            )
+            reader.error("VALUE_MISSING", f"option {name!r}: list the participating partners, e.g. 'HC, HCC'", where)
         return partners
 
     def option(self, sheet: _Sheet, r: int, columns: _Columns) -> ParticipationOption | None:
@@ -833,7 +873,7 @@ class _Proposal:
             bool(reader.text(sheet, r, columns["default"]))
             and (_choice(reader, sheet, r, columns["default"], (s.YES, s.NO), "Default") or s.NO) == s.YES
         )
-        rule = self.rule(sheet, r, columns, name)
+        rule = self.rule(sheet, r, columns, name, where)
         from_year, before = self.timing(sheet, r, columns)
         return ParticipationOption(name, partners, rule, default, where, from_year, before)
 
@@ -850,9 +890,9 @@ class _Proposal:
                 year = ""
         return year or None, before or None
 
-    def rule(self, sheet: _Sheet, r: int, columns: _Columns, name: str) -> ApportionmentRule:
+    def rule(self, sheet: _Sheet, r: int, columns: _Columns, name: str, where: Location) -> ApportionmentRule:
+        """The option's rule, located (``where``) at the option's name unless fixed percentages say otherwise."""
         reader = self.reader
-        where = sheet.at(r, columns["option"])
         method_text = _choice(reader, sheet, r, columns["method"], s.METHODS, "Method")
         method = Method(method_text) if method_text else Method.NONE
         minimum = reader.number(sheet, r, columns["minimum_percent"], "Minimum %")
@@ -922,6 +962,8 @@ class _Proposal:
     def own_terms(self, sheet: _Sheet, r: int, columns: _Columns, label: str) -> dict[str, object] | None:
         """A line's sole bearer, condition and own split (keyword arguments of the line); None, reported, when
         the condition or split does not read or names what does not exist."""
+        if sheet.blank(r, columns.cols(_OWN_TERMS)):
+            return {"sole_bearer": None, "condition": None, "rule": None}  # none given
         reader = self.reader
         bearer = self.partner(sheet, r, columns["sole_bearer"], "sole bearer")
         cells = {k: reader.text(sheet, r, columns[k]) if k in columns else "" for k in ("condition", "rule")}
@@ -984,6 +1026,8 @@ class _Proposal:
 
     def tags(self, sheet: _Sheet, r: int, columns: _Columns) -> dict[str, object]:
         """A saving line's tags against double counting (jwmodel.targets); blank where a column is absent."""
+        if sheet.blank(r, columns.cols(_TAGS)):
+            return {"plan_partner": None, "plan_target": "", "also_claimed_by": ""}  # none given
         text = {
             k: self.reader.text(sheet, r, columns[k]) if k in columns else ""
             for k in ("plan_target", "also_claimed_by")
@@ -1077,7 +1121,6 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
     """Formula errors, formulas with no stored result, hidden and extra sheets: all located."""
     expected = TEMPLATE_SHEETS[template]
     for facts in reader.inspection.sheets:
-        where = Location(reader.file, facts.name)
         if facts.name not in expected:
             if facts.cells:
                 reader.error(
@@ -1086,20 +1129,20 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
                         f"the sheet '{facts.name}' is not part of the template and its contents would not be "
                         "read: move the figures into the template's sheets, or delete the sheet"
                     ),
-                    where,
+                    Location(reader.file, facts.name),
                 )
             else:
                 reader.warn(
                     "EXTRA_SHEET_EMPTY",
                     f"the empty sheet '{facts.name}' is not part of the template and is ignored",
-                    where,
+                    Location(reader.file, facts.name),
                 )
             continue
         if facts.hidden:
             reader.warn(
                 "HIDDEN_SHEET",
                 f"the template sheet '{facts.name}' has been hidden; it is read as usual: unhide it to check it",
-                where,
+                Location(reader.file, facts.name),
             )
         for ref, value in facts.error_cells:
             reader.error(
