@@ -8,6 +8,7 @@ only). Anything else (``nan``, ``inf``, ``1_000``, ``1e3``, other scripts' digit
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal
 
@@ -38,10 +39,11 @@ class CellError(JwmodelError, ValueError):
 
 
 def _from_float(value: float) -> Decimal:
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):  # nan, inf, -inf
         raise CellError(f"expected a number, got {value!r}")
     # A double carries ~15 significant digits; anything past 9 decimals is binary noise.
-    return Decimal(repr(value)).quantize(_NINE_PLACES).normalize() if abs(value) < 1e15 else Decimal(repr(value))
+    number = Decimal(repr(value))
+    return number.quantize(_NINE_PLACES).normalize() if abs(value) < 1e15 else number
 
 
 def parse_number(value: object) -> Decimal | None:

@@ -12,7 +12,7 @@ import io
 import itertools
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -201,11 +201,15 @@ class _Reader:
     # --- cells -------------------------------------------------------------------------------
 
     def number(self, sheet: _Sheet, row: int, col: int, what: str, *, money: bool = False) -> Decimal | None:
-        raw = sheet.get(row, col)
+        try:
+            raw = sheet.rows[row][col]  # sheet.get, inlined: a figure is read from every row
+        except IndexError:
+            raw = None
         try:
             if raw.__class__ is float and raw:  # a typed figure, as calamine gives most: its Decimals are known
-                value, rounded = _figures(raw)
+                value, rounded = _FIGURES.get(raw) or _figures(raw)
             else:
+                raw = None if raw == "" else raw
                 value = parse_number(raw)
                 rounded = to_pounds(value) if value is not None and money else value
         except CellError as exc:
@@ -296,11 +300,7 @@ class _Reader:
         rows = sheet.rows
         for r in range(min(len(rows), 50)):
             if rows[r] and parse_text(rows[r][0]) == first:
-                headers: dict[str, int] = {}
-                for c, value in enumerate(rows[r]):  # a header named twice: the last column, in the first's place
-                    if header := parse_text(value):
-                        headers[header] = c
-                missing = _missing(declared, tuple(headers))
+                missing, width, layout = _headed(declared, rows[r])
                 if missing:
                     self.error(
                         "HEADER_MISSING",
@@ -311,11 +311,10 @@ class _Reader:
                         sheet.at(r, 0),
                     )
                     return None
-                width = max(headers.values()) + 1
                 data = [i for i in range(r + 1, len(rows)) if (cells := rows[i][:width]).count("") != len(cells)]
                 self._outside(sheet, r, width)
                 self._hidden(sheet, data)
-                return _Columns.of(declared, headers, data)
+                return _Columns(declared, *layout, data)
         self.error(
             "TABLE_MISSING",
             f"no table headed '{first}' on this sheet; start again from the current template",
@@ -367,36 +366,59 @@ _OWN_TERMS = ("sole_bearer", "condition", "rule")  # a line's own terms (_Propos
 _TAGS = ("plan_partner", "plan_target", "also_claimed_by")  # a saving line's tags (_Proposal.tags)
 
 
-@dataclass(frozen=True, slots=True)
-class _Columns:
-    """A declared table found on a sheet: column numbers by key, per-partner columns by code, data rows."""
+class _Columns(dict[str, int]):
+    """A declared table found on a sheet: its column numbers by key (the mapping itself, so ``columns["low"]``, made
+    for every cell read, is a plain look-up), per-partner columns by code (``by_partner``), data rows (``rows``)."""
 
-    table: Table
-    by_key: dict[str, int]
-    by_partner: dict[str, dict[str, int]]
-    rows: list[int]
-    extra: tuple[tuple[str, int], ...] = ()  # (key, column) of the declared columns no domain field takes
-    extra_cols: tuple[int, ...] = ()  # their columns
-    groups: dict[tuple[str, ...], tuple[int, ...]] = field(default_factory=dict)  # cols(keys), once asked
+    __slots__ = ("table", "by_partner", "rows", "extra", "extra_cols", "groups")
 
-    @classmethod
-    def of(cls, table: Table, headers: dict[str, int], rows: list[int]) -> _Columns:
-        """The columns found (shared by every sheet with the same headers: read here, never changed) and ``rows``."""
-        by_key, by_partner, extra = _layout(table, tuple(headers.items()))
-        return cls(table, by_key, by_partner, rows, extra, tuple(col for _, col in extra))
-
-    def __getitem__(self, key: str) -> int:
-        return self.by_key[key]
+    def __init__(
+        self,
+        table: Table,
+        by_key: dict[str, int],
+        by_partner: dict[str, dict[str, int]],
+        extra: tuple[tuple[str, int], ...],
+        rows: list[int],
+    ) -> None:
+        super().__init__(by_key)
+        self.table, self.rows = table, rows
+        self.by_partner = by_partner  # shared by every sheet with the same headers (_layout): never changed
+        self.extra = extra  # (key, column) of the declared columns no domain field takes
+        self.extra_cols = tuple(col for _, col in extra)
+        self.groups: dict[tuple[str, ...], tuple[int, ...]] = {}  # cols(keys), once asked
 
     def cols(self, keys: tuple[str, ...]) -> tuple[int, ...]:
         """The columns of those of ``keys`` the sheet has (for :meth:`_Sheet.blank`)."""
         found = self.groups.get(keys)
         if found is None:
-            found = self.groups[keys] = tuple(self.by_key[k] for k in keys if k in self.by_key)
+            found = self.groups[keys] = tuple(self[k] for k in keys if k in self)
         return found
 
-    def __contains__(self, key: str) -> bool:
-        return key in self.by_key
+
+_Layout = tuple[dict[str, int], dict[str, dict[str, int]], tuple[tuple[str, int], ...]]
+
+
+def _headed(table: Table, cells: list[object]) -> tuple[tuple[str, ...], int, _Layout]:
+    """What a table's header row says (see :func:`_header_row`); worked out once for the same header texts."""
+    if set(map(type, cells)) <= {str}:  # header texts, as every file of a programme has: the same cells, the same say
+        return _header_texts(table, tuple(cells))  # type: ignore[arg-type]
+    return _header_row(table, cells)
+
+
+def _header_row(table: Table, cells: Sequence[object]) -> tuple[tuple[str, ...], int, _Layout]:
+    """The headers of the declared table's required columns the row lacks; else (none lacking) the table's width
+    (up to its last header) and where its columns are (:func:`_layout`)."""
+    headers: dict[str, int] = {}
+    for c, value in enumerate(cells):  # a header named twice: the last column, in the first's place
+        if header := parse_text(value):
+            headers[header] = c
+    missing = _missing(table, tuple(headers))
+    if missing:
+        return missing, 0, ({}, {}, ())
+    return missing, max(headers.values()) + 1, _layout(table, tuple(headers.items()))
+
+
+_header_texts = functools.lru_cache(maxsize=256)(_header_row)
 
 
 @functools.lru_cache(maxsize=256)
@@ -437,6 +459,9 @@ def _layout(
                 break
     extra = tuple((c.key, by_key[c.key]) for c in unmapped(table) if c.key in by_key)
     return by_key, by_partner, extra
+
+
+_CATEGORY = {c.value: c for c in Category}  # a category by its name: Category(name) without Enum's call
 
 
 @functools.lru_cache(maxsize=64)
@@ -485,15 +510,17 @@ def _line_id(
     return typed
 
 
-def _low_high(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, what: str) -> Range | None:
-    """A line's Low and High (£000s); None, reported, when either is blank or not a number."""
+def _low_high(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, what: str, description: str) -> Range | None:
+    """A line's Low and High (£000s); None, reported (``what`` the line is, and its description), when either is
+    blank or not a number."""
     low = reader.number(sheet, r, columns["low"], "Low", money=True)
     high = reader.number(sheet, r, columns["high"], "High", money=True)
     if low is not None and high is not None:
         return Range(low, high)
     blank = [k for k, v in (("low", low), ("high", high)) if v is None and sheet.get(r, columns[k]) is None]
     if blank:  # a value that was there but invalid has been reported already
-        reader.error("VALUE_MISSING", f"{what}: give both Low and High (0 if none)", sheet.at(r, columns[blank[0]]))
+        message = f"{what} {description!r}: give both Low and High (0 if none)"
+        reader.error("VALUE_MISSING", message, sheet.at(r, columns[blank[0]]))
     return None
 
 
@@ -959,12 +986,13 @@ class _Proposal:
                     values.append(DriverValue(self.service, driver, code, value, basis, sheet.at(r, col)))
         return values
 
-    def own_terms(self, sheet: _Sheet, r: int, columns: _Columns, label: str) -> dict[str, object] | None:
-        """A line's sole bearer, condition and own split (keyword arguments of the line); None, reported, when
-        the condition or split does not read or names what does not exist."""
+    def own_terms(self, sheet: _Sheet, r: int, columns: _Columns, description: str) -> dict[str, object] | None:
+        """A line's sole bearer, condition and own split (keyword arguments of the line); None, reported (naming
+        the line by its service and description), when the condition or split does not read or names what does
+        not exist."""
         if sheet.blank(r, columns.cols(_OWN_TERMS)):
             return {"sole_bearer": None, "condition": None, "rule": None}  # none given
-        reader = self.reader
+        reader, label = self.reader, f"{self.service}: {description!r}"
         bearer = self.partner(sheet, r, columns["sole_bearer"], "sole bearer")
         cells = {k: reader.text(sheet, r, columns[k]) if k in columns else "" for k in ("condition", "rule")}
         try:
@@ -998,12 +1026,12 @@ class _Proposal:
             description = reader.text(sheet, r, columns["description"])
             where = sheet.at(r, columns["description"])
             category = _choice(reader, sheet, r, columns["category"], s.CATEGORIES, "Category")
-            estimate = _low_high(reader, sheet, r, columns, f"saving line {description!r}")
+            estimate = _low_high(reader, sheet, r, columns, "saving line", description)
             if estimate is None:
                 continue
             if not description:
                 reader.warn("DESCRIPTION_BLANK", "a saving line has no description", where)
-            terms = self.own_terms(sheet, r, columns, f"{self.service}: {description!r}")
+            terms = self.own_terms(sheet, r, columns, description)
             profile, ok = _profile(reader, sheet, r, columns, timing=False)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
             line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=False)
@@ -1012,7 +1040,7 @@ class _Proposal:
                     SavingLine(
                         self.service,
                         description,
-                        Category(category),
+                        _CATEGORY[category],
                         estimate,
                         note=note,
                         where=where,
@@ -1045,11 +1073,11 @@ class _Proposal:
             description = reader.text(sheet, r, columns["description"])
             where = sheet.at(r, columns["description"])
             kind = _choice(reader, sheet, r, columns["type"], s.ONE_OFF_TYPES, "Type")
-            estimate = _low_high(reader, sheet, r, columns, f"one-off cost {description!r}")
+            estimate = _low_high(reader, sheet, r, columns, "one-off cost", description)
             if estimate is None:
                 continue
             profile, ok = _profile(reader, sheet, r, columns, timing=True)
-            terms = self.own_terms(sheet, r, columns, f"{self.service}: {description!r}")
+            terms = self.own_terms(sheet, r, columns, description)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
             line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=True)
             if kind and ok and line_id and terms is not None:
