@@ -53,11 +53,13 @@ def parse_number(value: object) -> Decimal | None:
         CellError: not a plain number, or one beyond ``jwmodel.figures.MAX_FIGURE`` in size (10^12 £000s:
             a typed 1e25 or a 1,000-digit number is a slip, and rounding to the pound would fail on it).
     """
-    if value is None or value == "":
+    if value.__class__ is float:  # a typed number, as python-calamine gives it: the usual case first
+        number = _from_float(value)  # type: ignore[arg-type]
+    elif value is None or value == "":
         return None
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         raise CellError(f"expected a number, got {value}")
-    if isinstance(value, int):
+    elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, Decimal):  # from Python callers and the add-in's own conversions
         if not value.is_finite():

@@ -679,6 +679,7 @@ class Admission:
     def __init__(self) -> None:
         self._accepted: dict[str, str] = {}  # SHA-256 -> the first file with that content that was used
         self._setups: dict[object, object] = {}
+        self._shared: object = None  # the copy of lists last kept: a worker sends one object for a programme's files
 
     def __call__(self, item: Extracted) -> Extracted:
         submission, record = item
@@ -694,9 +695,9 @@ class Admission:
         if first is not None and first != record.file:
             taken = f"identical to {first} (same SHA-256): processed once"
             return None, replace(record, status=Status.SKIPPED, taken=taken, findings=())
-        if submission.setup is not None:
-            shared = self._setups.setdefault(submission.setup, submission.setup)
-            if shared is not submission.setup:  # (a worker's records already share theirs)
+        if submission.setup is not None and submission.setup is not self._shared:
+            shared = self._shared = self._setups.setdefault(submission.setup, submission.setup)
+            if shared is not submission.setup:
                 submission = replace(submission, setup=shared)
         if record.sha256:
             self._accepted.setdefault(record.sha256, record.file)

@@ -169,6 +169,7 @@ class _Reader:
     ) -> None:
         self.file, self.data = file, data
         self.book = book
+        self.names: list[str] = book.sheet_names  # (calamine makes the list anew each time it is asked)
         self.inspection = inspection
         self.findings: list[Finding] = []
         self.sheets: dict[str, _Sheet] = {}
@@ -180,11 +181,11 @@ class _Reader:
         self.findings.append(Finding(code, message, where, value))
 
     def sheet(self, name: str) -> _Sheet | None:
-        if name not in self.book.sheet_names:
+        if name not in self.names:
             self.error(
                 "SHEET_MISSING",
                 (
-                    f"the sheet '{name}' is missing; sheets are: {', '.join(self.book.sheet_names)}; start "
+                    f"the sheet '{name}' is missing; sheets are: {', '.join(self.names)}; start "
                     "again from the current template"
                 ),
                 Location(self.file, name),
@@ -672,8 +673,8 @@ def _read_partner_return(
     stated_fte, fte_at = stated("stated_fte", "Stated total FTE", False)
 
     entries = _read_baseline(reader, code, setup)
-    targets = _read_targets(reader, code) if s.TARGETS in reader.book.sheet_names else []
-    recharges = _read_recharges(reader, code, setup) if s.RECHARGES in reader.book.sheet_names else []
+    targets = _read_targets(reader, code) if s.TARGETS in reader.names else []
+    recharges = _read_recharges(reader, code, setup) if s.RECHARGES in reader.names else []
     control = (
         ControlTotal(code, stated_net, stated_fte, net_at, fte_at)
         if (stated_net is not None or stated_fte is not None)
@@ -1199,10 +1200,8 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
                 Location(reader.file, facts.name, ref),
             )
     for name in expected:
-        if name not in reader.book.sheet_names and name not in OPTIONAL_SHEETS:
-            similar = [
-                n for n in reader.book.sheet_names if n.lower().replace(" ", "") == name.lower().replace(" ", "")
-            ]
+        if name not in reader.names and name not in OPTIONAL_SHEETS:
+            similar = [n for n in reader.names if n.lower().replace(" ", "") == name.lower().replace(" ", "")]
             hint = f" (is '{similar[0]}' it, renamed?)" if similar else ""
             reader.error(
                 "SHEET_MISSING",
@@ -1246,12 +1245,12 @@ def read_workbook_bytes(
 
 def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
     name = reader.file
-    if s.COVER not in reader.book.sheet_names:
+    if s.COVER not in reader.names:
         reader.error(
             "NOT_A_TEMPLATE",
             (
                 f"there is no '{s.COVER}' sheet, so this is not a jwmodel template; sheets are: "
-                f"{', '.join(reader.book.sheet_names)}; use the partner return or workstream proposal template"
+                f"{', '.join(reader.names)}; use the partner return or workstream proposal template"
             ),
             Location(name),
         )
@@ -1390,7 +1389,7 @@ def _read_monitoring_return(
     lines = _delivered(reader)
     spend = _spent(reader)
     measurements = _measured(reader)
-    actuals = _actual_drivers(reader) if s.ACTUALS in reader.book.sheet_names else ()
+    actuals = _actual_drivers(reader) if s.ACTUALS in reader.names else ()
     if status is None or not period:
         return None
     return MonitoringReturn(
