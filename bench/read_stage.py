@@ -6,8 +6,8 @@ Two measurements, both on the same files:
 
 - ``--stages`` (one process): per file, the time of each step of the read stage: the file's bytes
   and SHA-256, the package guard, python-calamine opening the workbook and reading its sheets, the
-  checks and record building (the rest of ``read_workbook_bytes``), and pickling the record in the
-  worker and unpickling it in the parent; with the mean per file of each.
+  checks and record building (the rest of ``read_workbook_bytes``), and pickling the record as the
+  worker does (``intake._Sender``) and unpickling it as the parent does; with the mean per file of each.
 - throughput (always): files/s of ``intake.extract_all`` (the read stage as ``jwmodel consolidate``
   runs it: guard, calamine, every check, records sent back from the worker processes) beside files/s
   of a raw python-calamine read of every sheet of every file on the same number of processes, and
@@ -97,7 +97,8 @@ def stages(paths: list[Path]) -> dict[str, float]:
     """Mean milliseconds per file of each step, in this process."""
     totals = dict.fromkeys(("bytes+sha", "guard", "calamine", "checks+records", "pickle", "unpickle", "total"), 0.0)
     _forget()
-    for path in paths:
+    sender = intake._Sender() if hasattr(intake, "_Sender") else None  # as a worker pickles (before it: plainly)
+    for index, path in enumerate(paths):
         t0 = _clock()
         data, _ = read_regular_file(path)
         ts = _clock()
@@ -115,7 +116,9 @@ def stages(paths: list[Path]) -> dict[str, float]:
         t3 = _clock()
         outcome = reading.read_workbook_bytes(data, path.name)
         t4 = _clock()
-        blob = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+        blob = sender.dumps((index, outcome)) if sender else pickle.dumps((index, outcome), pickle.HIGHEST_PROTOCOL)
+        if sender:
+            sender.sent()
         t5 = _clock()
         pickle.loads(blob)
         t6 = _clock()

@@ -8,6 +8,7 @@ only). Anything else (``nan``, ``inf``, ``1_000``, ``1e3``, other scripts' digit
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal
 
@@ -38,10 +39,11 @@ class CellError(JwmodelError, ValueError):
 
 
 def _from_float(value: float) -> Decimal:
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):  # nan, inf, -inf
         raise CellError(f"expected a number, got {value!r}")
     # A double carries ~15 significant digits; anything past 9 decimals is binary noise.
-    return Decimal(repr(value)).quantize(_NINE_PLACES).normalize() if abs(value) < 1e15 else Decimal(repr(value))
+    number = Decimal(repr(value))
+    return number.quantize(_NINE_PLACES).normalize() if abs(value) < 1e15 else number
 
 
 def parse_number(value: object) -> Decimal | None:
@@ -51,11 +53,13 @@ def parse_number(value: object) -> Decimal | None:
         CellError: not a plain number, or one beyond ``jwmodel.figures.MAX_FIGURE`` in size (10^12 £000s:
             a typed 1e25 or a 1,000-digit number is a slip, and rounding to the pound would fail on it).
     """
-    if value is None or value == "":
+    if value.__class__ is float:  # a typed number, as python-calamine gives it: the usual case first
+        number = _from_float(value)  # type: ignore[arg-type]
+    elif value is None or value == "":
         return None
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         raise CellError(f"expected a number, got {value}")
-    if isinstance(value, int):
+    elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, Decimal):  # from Python callers and the add-in's own conversions
         if not value.is_finite():

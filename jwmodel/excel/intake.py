@@ -17,10 +17,13 @@ to the parent stops the workers before it exits (:func:`jwmodel.excel.stopping.s
 
 from __future__ import annotations
 
+import copyreg
 import ctypes
 import gc
+import io
 import multiprocessing as mp
 import os
+import pickle
 import re
 import signal
 import stat
@@ -29,7 +32,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
@@ -39,7 +42,14 @@ from jwmodel.excel.files import display_name, file_error, gone, read_regular_fil
 from jwmodel.excel.guard import Limits
 from jwmodel.excel.stopping import sigterm_exits
 from jwmodel.findings import Finding, Location
-from jwmodel.submissions import PartnerReturn, SourceRecord, Status, WorkstreamProposal, internal_error
+from jwmodel.submissions import (
+    PartnerReturn,
+    ProgrammeSetup,
+    SourceRecord,
+    Status,
+    WorkstreamProposal,
+    internal_error,
+)
 
 __all__ = [
     "Extracted",
@@ -341,6 +351,7 @@ def _worker(conn: Connection, limits: Limits, inherited: Sequence[Connection], p
     gc.disable()
     gc.freeze()
     done = 0
+    sender = _Sender()
     while True:
         try:
             batch = conn.recv()
@@ -349,22 +360,90 @@ def _worker(conn: Connection, limits: Limits, inherited: Sequence[Connection], p
         if batch is None:
             return
         for index, path in batch:
-            if not _answer(conn, index, path, extract(path, limits)):
+            if not _answer(conn, sender, index, path, extract(path, limits)):
                 return
             done += 1
             if done % 64 == 0:
                 gc.collect()
 
 
-def _answer(conn: Connection, index: int, path: str, outcome: Extracted) -> bool:
+def _answer(conn: Connection, sender: _Sender, index: int, path: str, outcome: Extracted) -> bool:
     """Send one file's record to the parent; False if the parent is gone."""
     try:
-        conn.send((index, outcome))
+        data = sender.dumps((index, outcome))
+    except Exception as exc:  # the record cannot be pickled: nothing was sent yet, so say why instead
+        sender.unsent()
+        failure = failed(display_name(path), exc, "sending what was read to the main process")
+        return _answer(conn, sender, index, path, failure)
+    try:
+        conn.send_bytes(data)
     except OSError:
         return False
-    except Exception as exc:  # the record cannot be pickled: nothing was sent yet, so say why instead
-        return _answer(conn, index, path, failed(display_name(path), exc, "sending what was read to the main process"))
+    sender.sent()
     return True
+
+
+# A file's programme lists (its Lists sheet read as a ProgrammeSetup: partners, service areas and their cells)
+# are one object for every file of a programme a worker reads (reading keeps them, by their cells), and were a
+# third of each record sent. A worker sends them whole with the first record that holds them, and by number
+# after that; the main process keeps the last few it was sent whole by each worker, as the worker does.
+_LISTS_KEPT = 8
+_LISTS_RECEIVED: dict[int, dict[int, ProgrammeSetup]] = {}  # in the main process: worker pid -> number -> lists
+
+
+class _Sender:
+    """Pickles a worker's records for the main process (see ``_LISTS_KEPT``); what was sent is the same."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.numbered: dict[int, tuple[ProgrammeSetup, int]] = {}  # id -> (lists, number): sent whole, oldest first
+        self.pending: list[tuple[ProgrammeSetup, int]] = []  # numbered in the record being sent
+        self.count = 0
+        self.buffer = io.BytesIO()
+        self.pickler = pickle.Pickler(self.buffer, pickle.HIGHEST_PROTOCOL)  # one for every record, memo cleared
+        self.pickler.dispatch_table = {**copyreg.dispatch_table, ProgrammeSetup: self._lists}
+
+    def dumps(self, item: object) -> bytes:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.pickler.clear_memo()
+        self.pickler.dump(item)
+        return self.buffer.getvalue()
+
+    def _lists(self, setup: ProgrammeSetup) -> tuple[Callable[..., ProgrammeSetup], tuple[object, ...]]:
+        known = self.numbered.get(id(setup))
+        if known is not None and known[0] is setup:
+            return _lists_sent, (self.pid, known[1])
+        number, self.count = self.count, self.count + 1
+        self.pending.append((setup, number))
+        return _lists_received, (self.pid, number, *(getattr(setup, f.name) for f in fields(setup)))
+
+    def sent(self) -> None:
+        """The record is sent: the lists it carried whole may be sent by number from now on."""
+        for setup, number in self.pending:
+            self.numbered[id(setup)] = (setup, number)
+            if len(self.numbered) > _LISTS_KEPT:
+                del self.numbered[next(iter(self.numbered))]
+        self.pending.clear()
+
+    def unsent(self) -> None:
+        """The record could not be sent: the main process never saw the lists it carried."""
+        self.pending.clear()
+
+
+def _lists_received(pid: int, number: int, *values: object) -> ProgrammeSetup:
+    """In the main process, unpickling: lists sent whole by worker ``pid``, kept as its ``number``."""
+    setup = ProgrammeSetup(*values)  # type: ignore[arg-type]
+    kept = _LISTS_RECEIVED.setdefault(pid, {})
+    kept[number] = setup
+    if len(kept) > _LISTS_KEPT:
+        del kept[next(iter(kept))]
+    return setup
+
+
+def _lists_sent(pid: int, number: int) -> ProgrammeSetup:
+    """In the main process, unpickling: lists worker ``pid`` sent whole before as its ``number``."""
+    return _LISTS_RECEIVED[pid][number]
 
 
 @dataclass
@@ -453,9 +532,10 @@ class _Pool:
         while slot.pending and (slot.conn in ready or slot.conn.poll()):
             ready.discard(slot.conn)
             try:
-                index, outcome = slot.conn.recv()
+                data = slot.conn.recv_bytes()
             except (EOFError, OSError):
                 return False
+            index, outcome = pickle.loads(data)
             expected = slot.pending.popleft()
             if index != expected:  # pragma: no cover - the worker reads its queue in order
                 raise RuntimeError(f"reader worker answered for file {index}, expected {expected}")
@@ -471,6 +551,7 @@ class _Pool:
         slot.process.kill()
         slot.process.join()
         slot.conn.close()
+        _LISTS_RECEIVED.pop(slot.process.pid, None)
         self.slots[k] = self._spawn()
         if head is not None:
             self.done(head, lost(self.paths[head], code, message))
@@ -490,6 +571,7 @@ class _Pool:
                 slot.process.kill()
             slot.process.join()
             slot.conn.close()
+            _LISTS_RECEIVED.pop(slot.process.pid, None)
 
 
 @contextmanager
@@ -597,6 +679,7 @@ class Admission:
     def __init__(self) -> None:
         self._accepted: dict[str, str] = {}  # SHA-256 -> the first file with that content that was used
         self._setups: dict[object, object] = {}
+        self._shared: object = None  # the copy of lists last kept: a worker sends one object for a programme's files
 
     def __call__(self, item: Extracted) -> Extracted:
         submission, record = item
@@ -612,8 +695,10 @@ class Admission:
         if first is not None and first != record.file:
             taken = f"identical to {first} (same SHA-256): processed once"
             return None, replace(record, status=Status.SKIPPED, taken=taken, findings=())
-        if submission.setup is not None:
-            submission = replace(submission, setup=self._setups.setdefault(submission.setup, submission.setup))
+        if submission.setup is not None and submission.setup is not self._shared:
+            shared = self._shared = self._setups.setdefault(submission.setup, submission.setup)
+            if shared is not submission.setup:
+                submission = replace(submission, setup=shared)
         if record.sha256:
             self._accepted.setdefault(record.sha256, record.file)
         return submission, record

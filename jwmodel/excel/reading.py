@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
@@ -119,6 +120,16 @@ class _Sheet:
     def at(self, row: int, col: int) -> Location:
         return Location(self.file, self.name, _a1(row, col))
 
+    def blank(self, row: int, cols: Iterable[int]) -> bool:
+        """Whether each of these cells of the row is empty (``get`` gives None): what reads as '' and is
+        never a finding, so a row's optional cells left blank are passed over at once."""
+        cells = self.rows[row]
+        width = len(cells)
+        for c in cols:
+            if c < width and cells[c] != "":
+                return False
+        return True
+
 
 _FIGURES: dict[float, tuple[Decimal, Decimal]] = {}  # a non-zero float -> its Decimal and that to the pound
 _FIGURES_KEPT = 16_384  # ~5 MB a worker (100,000 took the tree's RSS at 10,000 files from ~250 to ~310 MB)
@@ -156,6 +167,7 @@ class _Reader:
     ) -> None:
         self.file, self.data = file, data
         self.book = book
+        self.names: list[str] = book.sheet_names  # (calamine makes the list anew each time it is asked)
         self.inspection = inspection
         self.findings: list[Finding] = []
         self.sheets: dict[str, _Sheet] = {}
@@ -167,11 +179,11 @@ class _Reader:
         self.findings.append(Finding(code, message, where, value))
 
     def sheet(self, name: str) -> _Sheet | None:
-        if name not in self.book.sheet_names:
+        if name not in self.names:
             self.error(
                 "SHEET_MISSING",
                 (
-                    f"the sheet '{name}' is missing; sheets are: {', '.join(self.book.sheet_names)}; start "
+                    f"the sheet '{name}' is missing; sheets are: {', '.join(self.names)}; start "
                     "again from the current template"
                 ),
                 Location(self.file, name),
@@ -188,11 +200,15 @@ class _Reader:
     # --- cells -------------------------------------------------------------------------------
 
     def number(self, sheet: _Sheet, row: int, col: int, what: str, *, money: bool = False) -> Decimal | None:
-        raw = sheet.get(row, col)
+        try:
+            raw = sheet.rows[row][col]  # sheet.get, inlined: a figure is read from every row
+        except IndexError:
+            raw = None
         try:
             if raw.__class__ is float and raw:  # a typed figure, as calamine gives most: its Decimals are known
-                value, rounded = _figures(raw)
+                value, rounded = _FIGURES.get(raw) or _figures(raw)
             else:
+                raw = None if raw == "" else raw
                 value = parse_number(raw)
                 rounded = to_pounds(value) if value is not None and money else value
         except CellError as exc:
@@ -279,12 +295,10 @@ class _Reader:
         """Where the declared table's columns are on the sheet and which rows hold data."""
         required = _required(declared)
         first = required[0].header
-        for r in range(min(len(sheet.rows), 50)):
-            if parse_text(sheet.get(r, 0)) == first:
-                headers = {
-                    parse_text(sheet.get(r, c)): c for c in range(len(sheet.rows[r])) if parse_text(sheet.get(r, c))
-                }
-                missing = _missing(declared, tuple(headers))
+        rows = sheet.rows
+        for r in range(min(len(rows), 50)):
+            if rows[r] and parse_text(rows[r][0]) == first:
+                missing, width, layout = _headed(declared, rows[r])
                 if missing:
                     self.error(
                         "HEADER_MISSING",
@@ -295,11 +309,10 @@ class _Reader:
                         sheet.at(r, 0),
                     )
                     return None
-                width = max(headers.values()) + 1
-                data = [i for i in range(r + 1, len(sheet.rows)) if sheet.filled(i, 0, width)]
+                data = [i for i in range(r + 1, len(rows)) if (cells := rows[i][:width]).count("") != len(cells)]
                 self._outside(sheet, r, width)
                 self._hidden(sheet, data)
-                return _Columns.of(declared, headers, data)
+                return _Columns(declared, *layout, data)
         self.error(
             "TABLE_MISSING",
             f"no table headed '{first}' on this sheet; start again from the current template",
@@ -309,7 +322,7 @@ class _Reader:
 
     def _outside(self, sheet: _Sheet, header_row: int, width: int) -> None:
         for i in range(header_row, len(sheet.rows)):
-            if not sheet.filled(i, width):
+            if len(sheet.rows[i]) <= width or not sheet.filled(i, width):
                 continue
             for c in range(width, len(sheet.rows[i])):
                 if sheet.get(i, c) is not None:
@@ -326,8 +339,10 @@ class _Reader:
 
     def _hidden(self, sheet: _Sheet, data: Sequence[int]) -> None:
         facts = self.inspection.sheet(sheet.name)
+        if not facts or not facts.hidden_rows:
+            return
         for i in data:
-            if facts and i in facts.hidden_rows:
+            if i in facts.hidden_rows:
                 self.warn(
                     "HIDDEN_ROW",
                     (
@@ -339,30 +354,69 @@ class _Reader:
 
     def extras(self, sheet: _Sheet, r: int, columns: _Columns, note: str) -> str:
         """The row's note with what was typed in declared columns no domain field takes."""
+        if sheet.blank(r, columns.extra_cols):
+            return note
         values = {key: self.text(sheet, r, col) for key, col in columns.extra}
         return with_extras(columns.table, note, values) if any(values.values()) else note  # nothing to add
 
 
-@dataclass(frozen=True, slots=True)
-class _Columns:
-    """A declared table found on a sheet: column numbers by key, per-partner columns by code, data rows."""
+_OWN_TERMS = ("sole_bearer", "condition", "rule")  # a line's own terms (_Proposal.own_terms)
+_TAGS = ("plan_partner", "plan_target", "also_claimed_by")  # a saving line's tags (_Proposal.tags)
 
-    table: Table
-    by_key: dict[str, int]
-    by_partner: dict[str, dict[str, int]]
-    rows: list[int]
-    extra: tuple[tuple[str, int], ...] = ()  # (key, column) of the declared columns no domain field takes
 
-    @classmethod
-    def of(cls, table: Table, headers: dict[str, int], rows: list[int]) -> _Columns:
-        by_key, by_partner, extra = _layout(table, tuple(headers.items()))
-        return cls(table, dict(by_key), {k: dict(v) for k, v in by_partner.items()}, rows, extra)
+class _Columns(dict[str, int]):
+    """A declared table found on a sheet: its column numbers by key (the mapping itself, so ``columns["low"]``, made
+    for every cell read, is a plain look-up), per-partner columns by code (``by_partner``), data rows (``rows``)."""
 
-    def __getitem__(self, key: str) -> int:
-        return self.by_key[key]
+    __slots__ = ("table", "by_partner", "rows", "extra", "extra_cols", "groups")
 
-    def __contains__(self, key: str) -> bool:
-        return key in self.by_key
+    def __init__(
+        self,
+        table: Table,
+        by_key: dict[str, int],
+        by_partner: dict[str, dict[str, int]],
+        extra: tuple[tuple[str, int], ...],
+        rows: list[int],
+    ) -> None:
+        super().__init__(by_key)
+        self.table, self.rows = table, rows
+        self.by_partner = by_partner  # shared by every sheet with the same headers (_layout): never changed
+        self.extra = extra  # (key, column) of the declared columns no domain field takes
+        self.extra_cols = tuple(col for _, col in extra)
+        self.groups: dict[tuple[str, ...], tuple[int, ...]] = {}  # cols(keys), once asked
+
+    def cols(self, keys: tuple[str, ...]) -> tuple[int, ...]:
+        """The columns of those of ``keys`` the sheet has (for :meth:`_Sheet.blank`)."""
+        found = self.groups.get(keys)
+        if found is None:
+            found = self.groups[keys] = tuple(self[k] for k in keys if k in self)
+        return found
+
+
+_Layout = tuple[dict[str, int], dict[str, dict[str, int]], tuple[tuple[str, int], ...]]
+
+
+def _headed(table: Table, cells: list[object]) -> tuple[tuple[str, ...], int, _Layout]:
+    """What a table's header row says (see :func:`_header_row`); worked out once for the same header texts."""
+    if set(map(type, cells)) <= {str}:  # header texts, as every file of a programme has: the same cells, the same say
+        return _header_texts(table, tuple(cells))  # type: ignore[arg-type]
+    return _header_row(table, cells)
+
+
+def _header_row(table: Table, cells: Sequence[object]) -> tuple[tuple[str, ...], int, _Layout]:
+    """The headers of the declared table's required columns the row lacks; else (none lacking) the table's width
+    (up to its last header) and where its columns are (:func:`_layout`)."""
+    headers: dict[str, int] = {}
+    for c, value in enumerate(cells):  # a header named twice: the last column, in the first's place
+        if header := parse_text(value):
+            headers[header] = c
+    missing = _missing(table, tuple(headers))
+    if missing:
+        return missing, 0, ({}, {}, ())
+    return missing, max(headers.values()) + 1, _layout(table, tuple(headers.items()))
+
+
+_header_texts = functools.lru_cache(maxsize=256)(_header_row)
 
 
 @functools.lru_cache(maxsize=256)
@@ -405,6 +459,9 @@ def _layout(
     return by_key, by_partner, extra
 
 
+_CATEGORY = {c.value: c for c in Category}  # a category by its name: Category(name) without Enum's call
+
+
 @functools.lru_cache(maxsize=64)
 def _lowered(choices: tuple[str, ...]) -> dict[str, str]:
     return {c.lower(): c for c in choices}
@@ -425,6 +482,8 @@ def _choice(reader: _Reader, sheet: _Sheet, row: int, col: int, choices: Iterabl
 def _profile(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, *, timing: bool) -> tuple[Profile | None, bool]:
     """A line's phasing from its two cells; (None, True) when both are blank, (None, False) on error."""
     year_key, percent_key = ("year", "timing") if timing else ("start_year", "ramp")
+    if sheet.blank(r, columns.cols((year_key, percent_key))):
+        return None, True  # no phasing given
     start = reader.text(sheet, r, columns[year_key]) if year_key in columns else ""
     text = reader.text(sheet, r, columns[percent_key]) if percent_key in columns else ""
     try:
@@ -449,15 +508,17 @@ def _line_id(
     return typed
 
 
-def _low_high(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, what: str) -> Range | None:
-    """A line's Low and High (£000s); None, reported, when either is blank or not a number."""
+def _low_high(reader: _Reader, sheet: _Sheet, r: int, columns: _Columns, what: str, description: str) -> Range | None:
+    """A line's Low and High (£000s); None, reported (``what`` the line is, and its description), when either is
+    blank or not a number."""
     low = reader.number(sheet, r, columns["low"], "Low", money=True)
     high = reader.number(sheet, r, columns["high"], "High", money=True)
     if low is not None and high is not None:
         return Range(low, high)
     blank = [k for k, v in (("low", low), ("high", high)) if v is None and sheet.get(r, columns[k]) is None]
     if blank:  # a value that was there but invalid has been reported already
-        reader.error("VALUE_MISSING", f"{what}: give both Low and High (0 if none)", sheet.at(r, columns[blank[0]]))
+        message = f"{what} {description!r}: give both Low and High (0 if none)"
+        reader.error("VALUE_MISSING", message, sheet.at(r, columns[blank[0]]))
     return None
 
 
@@ -471,7 +532,7 @@ def _setup(reader: _Reader) -> ProgrammeSetup:
     sheet = reader.sheet(s.LISTS)
     if sheet is None:
         return ProgrammeSetup((), ())
-    key = repr(sheet.rows)  # the cells' values and their types (True, 1 and 1.0 are told apart)
+    key = _cells_key(sheet.rows)
     known = _LISTS_READ.get(key)
     if known is not None:
         return known
@@ -482,6 +543,14 @@ def _setup(reader: _Reader) -> ProgrammeSetup:
             _LISTS_READ.clear()
         _LISTS_READ[key] = setup
     return setup
+
+
+def _cells_key(rows: list[list[object]]) -> object:
+    """The cells' values and their types, as a key: equal keys for equal cells of the same types (True, 1 and
+    1.0 are told apart). The rows as tuples where every cell is text (Lists sheets are), else their repr."""
+    if set(map(type, itertools.chain.from_iterable(rows))) <= {str}:
+        return tuple(map(tuple, rows))
+    return repr(rows)
 
 
 # The Lists sheets read in this process without a finding, by their cells: every file of a programme
@@ -601,8 +670,8 @@ def _read_partner_return(
     stated_fte, fte_at = stated("stated_fte", "Stated total FTE", False)
 
     entries = _read_baseline(reader, code, setup)
-    targets = _read_targets(reader, code) if s.TARGETS in reader.book.sheet_names else []
-    recharges = _read_recharges(reader, code, setup) if s.RECHARGES in reader.book.sheet_names else []
+    targets = _read_targets(reader, code) if s.TARGETS in reader.names else []
+    recharges = _read_recharges(reader, code, setup) if s.RECHARGES in reader.names else []
     control = (
         ControlTotal(code, stated_net, stated_fte, net_at, fte_at)
         if (stated_net is not None or stated_fte is not None)
@@ -807,15 +876,14 @@ class _Proposal:
     def option_partners(self, sheet: _Sheet, r: int, columns: _Columns, name: str) -> tuple[str, ...]:
         reader, col = self.reader, columns["partners"]
         partners = split_partners(reader.text(sheet, r, col))
+        where = sheet.at(r, col)
         for p in partners:
             if problem := code_problem(p):
-                reader.error("BAD_CODE", f"option {name!r}: {problem}", sheet.at(r, col), p)
-            elif unknown := unlisted_partner(p, self.codes, f"option {name!r}", sheet.at(r, col)):
+                reader.error("BAD_CODE", f"option {name!r}: {problem}", where, p)
+            elif unknown := unlisted_partner(p, self.codes, f"option {name!r}", where):
                 reader.findings.append(unknown)
         if not partners:
-            reader.error(
-                "VALUE_MISSING", f"option {name!r}: list the participating partners, e.g. 'HC, HCC'", sheet.at(r, col)
-            )
+            reader.error("VALUE_MISSING", f"option {name!r}: list the participating partners, e.g. 'HC, HCC'", where)
         return partners
 
     def option(self, sheet: _Sheet, r: int, columns: _Columns) -> ParticipationOption | None:
@@ -830,7 +898,7 @@ class _Proposal:
             bool(reader.text(sheet, r, columns["default"]))
             and (_choice(reader, sheet, r, columns["default"], (s.YES, s.NO), "Default") or s.NO) == s.YES
         )
-        rule = self.rule(sheet, r, columns, name)
+        rule = self.rule(sheet, r, columns, name, where)
         from_year, before = self.timing(sheet, r, columns)
         return ParticipationOption(name, partners, rule, default, where, from_year, before)
 
@@ -847,9 +915,9 @@ class _Proposal:
                 year = ""
         return year or None, before or None
 
-    def rule(self, sheet: _Sheet, r: int, columns: _Columns, name: str) -> ApportionmentRule:
+    def rule(self, sheet: _Sheet, r: int, columns: _Columns, name: str, where: Location) -> ApportionmentRule:
+        """The option's rule, located (``where``) at the option's name unless fixed percentages say otherwise."""
         reader = self.reader
-        where = sheet.at(r, columns["option"])
         method_text = _choice(reader, sheet, r, columns["method"], s.METHODS, "Method")
         method = Method(method_text) if method_text else Method.NONE
         minimum = reader.number(sheet, r, columns["minimum_percent"], "Minimum %")
@@ -916,10 +984,13 @@ class _Proposal:
                     values.append(DriverValue(self.service, driver, code, value, basis, sheet.at(r, col)))
         return values
 
-    def own_terms(self, sheet: _Sheet, r: int, columns: _Columns, label: str) -> dict[str, object] | None:
-        """A line's sole bearer, condition and own split (keyword arguments of the line); None, reported, when
-        the condition or split does not read or names what does not exist."""
-        reader = self.reader
+    def own_terms(self, sheet: _Sheet, r: int, columns: _Columns, description: str) -> dict[str, object] | None:
+        """A line's sole bearer, condition and own split (keyword arguments of the line); None, reported (naming
+        the line by its service and description), when the condition or split does not read or names what does
+        not exist."""
+        if sheet.blank(r, columns.cols(_OWN_TERMS)):
+            return {"sole_bearer": None, "condition": None, "rule": None}  # none given
+        reader, label = self.reader, f"{self.service}: {description!r}"
         bearer = self.partner(sheet, r, columns["sole_bearer"], "sole bearer")
         cells = {k: reader.text(sheet, r, columns[k]) if k in columns else "" for k in ("condition", "rule")}
         try:
@@ -953,12 +1024,12 @@ class _Proposal:
             description = reader.text(sheet, r, columns["description"])
             where = sheet.at(r, columns["description"])
             category = _choice(reader, sheet, r, columns["category"], s.CATEGORIES, "Category")
-            estimate = _low_high(reader, sheet, r, columns, f"saving line {description!r}")
+            estimate = _low_high(reader, sheet, r, columns, "saving line", description)
             if estimate is None:
                 continue
             if not description:
                 reader.warn("DESCRIPTION_BLANK", "a saving line has no description", where)
-            terms = self.own_terms(sheet, r, columns, f"{self.service}: {description!r}")
+            terms = self.own_terms(sheet, r, columns, description)
             profile, ok = _profile(reader, sheet, r, columns, timing=False)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
             line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=False)
@@ -967,7 +1038,7 @@ class _Proposal:
                     SavingLine(
                         self.service,
                         description,
-                        Category(category),
+                        _CATEGORY[category],
                         estimate,
                         note=note,
                         where=where,
@@ -981,6 +1052,8 @@ class _Proposal:
 
     def tags(self, sheet: _Sheet, r: int, columns: _Columns) -> dict[str, object]:
         """A saving line's tags against double counting (jwmodel.targets); blank where a column is absent."""
+        if sheet.blank(r, columns.cols(_TAGS)):
+            return {"plan_partner": None, "plan_target": "", "also_claimed_by": ""}  # none given
         text = {
             k: self.reader.text(sheet, r, columns[k]) if k in columns else ""
             for k in ("plan_target", "also_claimed_by")
@@ -998,11 +1071,11 @@ class _Proposal:
             description = reader.text(sheet, r, columns["description"])
             where = sheet.at(r, columns["description"])
             kind = _choice(reader, sheet, r, columns["type"], s.ONE_OFF_TYPES, "Type")
-            estimate = _low_high(reader, sheet, r, columns, f"one-off cost {description!r}")
+            estimate = _low_high(reader, sheet, r, columns, "one-off cost", description)
             if estimate is None:
                 continue
             profile, ok = _profile(reader, sheet, r, columns, timing=True)
-            terms = self.own_terms(sheet, r, columns, f"{self.service}: {description!r}")
+            terms = self.own_terms(sheet, r, columns, description)
             note = reader.extras(sheet, r, columns, reader.text(sheet, r, columns["note"]))
             line_id = _line_id(reader, sheet, (r, position), columns, self.service, one_off=True)
             if kind and ok and line_id and terms is not None:
@@ -1074,7 +1147,6 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
     """Formula errors, formulas with no stored result, hidden and extra sheets: all located."""
     expected = TEMPLATE_SHEETS[template]
     for facts in reader.inspection.sheets:
-        where = Location(reader.file, facts.name)
         if facts.name not in expected:
             if facts.cells:
                 reader.error(
@@ -1083,20 +1155,20 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
                         f"the sheet '{facts.name}' is not part of the template and its contents would not be "
                         "read: move the figures into the template's sheets, or delete the sheet"
                     ),
-                    where,
+                    Location(reader.file, facts.name),
                 )
             else:
                 reader.warn(
                     "EXTRA_SHEET_EMPTY",
                     f"the empty sheet '{facts.name}' is not part of the template and is ignored",
-                    where,
+                    Location(reader.file, facts.name),
                 )
             continue
         if facts.hidden:
             reader.warn(
                 "HIDDEN_SHEET",
                 f"the template sheet '{facts.name}' has been hidden; it is read as usual: unhide it to check it",
-                where,
+                Location(reader.file, facts.name),
             )
         for ref, value in facts.error_cells:
             reader.error(
@@ -1125,10 +1197,8 @@ def _sheet_checks(reader: _Reader, template: str) -> None:
                 Location(reader.file, facts.name, ref),
             )
     for name in expected:
-        if name not in reader.book.sheet_names and name not in OPTIONAL_SHEETS:
-            similar = [
-                n for n in reader.book.sheet_names if n.lower().replace(" ", "") == name.lower().replace(" ", "")
-            ]
+        if name not in reader.names and name not in OPTIONAL_SHEETS:
+            similar = [n for n in reader.names if n.lower().replace(" ", "") == name.lower().replace(" ", "")]
             hint = f" (is '{similar[0]}' it, renamed?)" if similar else ""
             reader.error(
                 "SHEET_MISSING",
@@ -1172,12 +1242,12 @@ def read_workbook_bytes(
 
 def _read(reader: _Reader, digest: str) -> tuple[PartnerReturn | WorkstreamProposal | None, SourceRecord]:
     name = reader.file
-    if s.COVER not in reader.book.sheet_names:
+    if s.COVER not in reader.names:
         reader.error(
             "NOT_A_TEMPLATE",
             (
                 f"there is no '{s.COVER}' sheet, so this is not a jwmodel template; sheets are: "
-                f"{', '.join(reader.book.sheet_names)}; use the partner return or workstream proposal template"
+                f"{', '.join(reader.names)}; use the partner return or workstream proposal template"
             ),
             Location(name),
         )
@@ -1316,7 +1386,7 @@ def _read_monitoring_return(
     lines = _delivered(reader)
     spend = _spent(reader)
     measurements = _measured(reader)
-    actuals = _actual_drivers(reader) if s.ACTUALS in reader.book.sheet_names else ()
+    actuals = _actual_drivers(reader) if s.ACTUALS in reader.names else ()
     if status is None or not period:
         return None
     return MonitoringReturn(

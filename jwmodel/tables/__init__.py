@@ -93,6 +93,11 @@ class Table:
     excel_name: str = ""  # the Excel table name (``ListObject``) where it is written as one
     sheet: str = ""
 
+    def __hash__(self) -> int:
+        """By name and sheet (equal tables have both equal): the reader's caches are keyed by table for every
+        sheet of every file, and the hash a dataclass would give visits every field of every column (~3 µs)."""
+        return hash((self.name, self.sheet))
+
     def columns_in(self, scope: Scope | None = None) -> tuple[Column, ...]:
         """The columns a surface shows: ``Scope.ALL`` for a template, ``Scope.MODEL`` (or None) for all."""
         if scope is None or scope is Scope.MODEL:
