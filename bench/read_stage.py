@@ -19,6 +19,7 @@ A benchmark, not a test: it prints figures and checks nothing but that every fil
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import multiprocessing as mp
 import pickle
@@ -37,13 +38,12 @@ def _forget() -> None:
     """Nothing remembered from an earlier pass (parts parsed, Lists read): each pass sees its files anew,
     as a run does; within a pass, files sharing parts still share what was told of them."""
     for memory in _memories():
-        memory.told.clear()
+        memory.__init__()
     getattr(reading, "_LISTS_READ", {}).clear()
 
 
 class _Nothing:
-    told: dict = {}
-    size = 0
+    pass
 
 
 def _memories() -> list:
@@ -104,12 +104,12 @@ def stages(paths: list[Path]) -> dict[str, float]:
         ts = _clock()
         sha256_of(data)
         tsha = _clock()
-        known = [(memory, dict(memory.told), memory.size) for memory in _memories()]
+        known = [(memory, {k: copy.copy(v) for k, v in vars(memory).items()}) for memory in _memories()]
         t1 = _clock()
         inspect_package(data, path.name)
         t2 = _clock()
-        for memory, told, size in known:  # read_workbook_bytes inspects it again: as the first time
-            memory.told, memory.size = told, size
+        for memory, held in known:  # read_workbook_bytes inspects it again: as the first time
+            vars(memory).update(held)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         for name in book.sheet_names:
             book.get_sheet_by_name(name).to_python(skip_empty_area=False)

@@ -713,6 +713,8 @@ class _Package:
         self.sheet_parts: dict[str, SheetFacts] = {}  # folded part name -> its facts
         self.styles_part: str | None = None  # as the workbook's relationships name it
         self.percent: frozenset[int] | None = None  # the cell formats showing a percentage, once read
+        self.limits_key = tuple(getattr(limits, f.name) for f in dataclasses.fields(limits))  # hashed at once
+        self.again: set[int] = set()  # the parts' bytes (by id) inflated from a stream met in an earlier file
 
     def parse(self, name: str, handler: _Handler | None) -> None:
         """Parse the part with ``handler`` (None: its prolog only); a part parsed before in this process,
@@ -723,7 +725,10 @@ class _Package:
             self.parsed.add(_fold(name))
             _Parse(self, info).run(handler)
             return
-        key = (type(handler), handler.literal_only if handler is not None else None, self.limits, data)
+        if id(data) not in self.again:  # not met before: parsed, and not remembered until it is met again
+            _Parse(self, info).run(handler, data)
+            return
+        key = (type(handler), handler.literal_only if handler is not None else None, self.limits_key, data)
         known = _KNOWN.recall(key)
         if known is None:
             _Parse(self, info).run(handler, data)
@@ -741,9 +746,12 @@ class _Package:
         if self.inflated + info.file_size > limits.max_total_bytes:
             return None
         self.parsed.add(_fold(name))
-        whole = _inflated_at_once(self.data, info)
-        if whole is None:
+        found = _at_once(self.data, info)
+        if found is None:
             return b"".join(_Parse(self, info).inflate())
+        whole, again = found
+        if again:
+            self.again.add(id(whole))  # (the object is held by _INFLATED, so its id stays its own meanwhile)
         self.inflated += len(whole)
         return whole
 
@@ -904,7 +912,8 @@ class _Package:
         if seen is not None:
             return dataclasses.replace(seen, name=name, hidden=hidden)
         data = self.whole(path)
-        key = (_SheetScan, self.limits, self.percent, data) if data is not None and not self.long_strings else None
+        remember = data is not None and id(data) in self.again and not self.long_strings
+        key = (_SheetScan, self.limits_key, self.percent, data) if remember else None
         known = _KNOWN.recall(key) if key is not None else None
         if known is not None:  # the same bytes, parsed before without a finding
             facts = self.sheet_parts[_fold(path)] = dataclasses.replace(known, name=name, hidden=hidden)
@@ -997,12 +1006,54 @@ class _Known:
 
 
 _KNOWN = _Known()
-# A part's deflated bytes, inflated once: inflating is deterministic, so the same stream (with the same
-# stated size and CRC-32, checked when it was first inflated) gives the same bytes. Every file of a
-# programme carries the same theme, styles, relationships and fixed sheets, deflated alike; the part is
-# still counted against the caps as if inflated again. Returning the very same bytes object also lets the
-# parts' memory (_KNOWN), keyed by those bytes, find them without hashing them again.
-_INFLATED = _Known()
+
+
+class _Inflated:
+    """A part's deflated stream, inflated once in this process: inflating is deterministic, so the same
+    stream with the same stated size and CRC-32 (checked when it was first inflated) gives the same bytes.
+    Every file of a programme carries the same theme, styles, relationships and fixed sheets, deflated
+    alike; each is still counted against the caps as if inflated again. The very same bytes object is
+    handed out each time, so the parts' memory (_KNOWN), keyed by those bytes, finds them with their hash
+    already worked out, and is asked only about streams met before. Bounded: streams up to 64 kB, 4 MB
+    in all; past that, those met only once are forgotten (then all, if that is not enough)."""
+
+    PART = _Known.PART
+    TOTAL = _Known.TOTAL
+
+    def __init__(self) -> None:
+        self.streams: dict[tuple[int, int], tuple[bytes, bytes]] = {}  # (size, CRC-32) -> (deflated, inflated)
+        self.recurring: set[tuple[int, int]] = set()  # the streams met more than once
+        self.size = 0
+
+    def inflate(self, raw: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bool] | None:
+        """The stream inflated (None: not to the stated size and CRC-32), and whether it was met before."""
+        key = (info.file_size, info.CRC)
+        met = self.streams.get(key)
+        if met is not None and met[0] == raw:
+            self.recurring.add(key)
+            return met[1], True
+        whole = _inflate(raw, info)
+        if whole is None:
+            return None
+        self._keep(key, raw, whole)
+        return whole, False
+
+    def _keep(self, key: tuple[int, int], raw: bytes, whole: bytes) -> None:
+        size = len(raw) + len(whole)
+        if size > self.PART or key in self.streams:
+            return
+        if self.size + size > self.TOTAL:
+            self.streams = {k: v for k, v in self.streams.items() if k in self.recurring}
+            self.size = sum(len(a) + len(b) for a, b in self.streams.values())
+            if self.size + size > self.TOTAL:
+                self.streams.clear()
+                self.size = 0
+            self.recurring.intersection_update(self.streams)
+        self.streams[key] = (raw, whole)
+        self.size += size
+
+
+_INFLATED = _Inflated()
 _PURE_HANDLERS = (_Relationships, _ContentTypes, _Workbook, _Styles)  # what they tell depends on the part's bytes alone
 
 
@@ -1268,7 +1319,7 @@ class _SheetScan(_Handler):
         ):
             return False
         head, tail = data[: start + 11], data[end + 12 :]
-        key = (_SheetScan.quick, self.limits, head, tail)
+        key = (_SheetScan.quick, self.package.limits_key, head, tail)
         told = _KNOWN.recall(key)
         if told is not None:  # this prolog and end, parsed before without a finding: every byte still parsed
             parse.feed(data, True)
@@ -1488,10 +1539,17 @@ def part_bytes(data: bytes, info: zipfile.ZipInfo) -> bytes:
 
 
 def _inflated_at_once(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A part's bytes straight from the file's (see :func:`_at_once`), or None."""
+    found = _at_once(data, info)
+    return None if found is None else found[0]
+
+
+def _at_once(data: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bool] | None:
     """A part's bytes straight from the file's, where zipfile would give exactly these without complaint:
     the local header where the directory says, naming the same part, no flag zipfile refuses, and the
     whole stream inflating to the stated size with the stated CRC-32. None for anything else: zipfile
-    then reads the part, and says what is wrong with it."""
+    then reads the part, and says what is wrong with it. With the bytes, whether the same deflated stream
+    was met before in this process (``_INFLATED``; a stored part: never)."""
     offset = info.header_offset
     head = data[offset : offset + _LOCAL_HEADER.size]
     if len(head) != _LOCAL_HEADER.size or info.flag_bits & 0x61:  # encrypted, patched, strong encryption
@@ -1509,16 +1567,10 @@ def _inflated_at_once(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     if len(raw) != info.compress_size:
         return None
     if info.compress_type == zipfile.ZIP_STORED:
-        return raw if len(raw) == info.file_size and zlib.crc32(raw) == info.CRC else None
+        return (raw, False) if len(raw) == info.file_size and zlib.crc32(raw) == info.CRC else None
     if info.compress_type != zipfile.ZIP_DEFLATED:
         return None
-    key = (info.file_size, info.CRC, raw)
-    whole = _INFLATED.recall(key)
-    if whole is None:
-        whole = _inflate(raw, info)
-        if whole is not None:
-            _INFLATED.keep(key, whole, len(raw) + len(whole))
-    return whole  # type: ignore[return-value]
+    return _INFLATED.inflate(raw, info)
 
 
 def _inflate(raw: bytes, info: zipfile.ZipInfo) -> bytes | None:

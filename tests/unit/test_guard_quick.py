@@ -87,10 +87,10 @@ def both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch, limits: Limits = Lim
         return taken[-1]
 
     monkeypatch.setattr(guard._SheetScan, "quick", spy)
-    guard._KNOWN.told.clear()  # nothing parsed before: each way parses
+    forget()  # nothing parsed before: each way parses
     fast = inspect_package(data, "f.xlsx", limits)
     monkeypatch.setattr(guard._SheetScan, "quick", lambda self, parse, part: False)
-    guard._KNOWN.told.clear()
+    forget()
     full = inspect_package(data, "f.xlsx", limits)
     return fast, full, taken
 
@@ -172,32 +172,55 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return parsed
 
 
-def test_a_part_parsed_before_is_not_parsed_again_but_still_counted(monkeypatch):
+def forget() -> None:
+    """Nothing met or parsed before in this process."""
+    guard._KNOWN.__init__()
+    guard._INFLATED.__init__()
+
+
+def test_a_part_met_again_is_remembered_then_not_parsed_again_but_still_counted(monkeypatch):
     path = sorted(EXAMPLES.glob("*/*.xlsx"))[0]
     data = path.read_bytes()
-    guard._KNOWN.told.clear()
+    forget()
     parsed = parses(monkeypatch)
     first = inspect_package(data, "a.xlsx")
     once = list(parsed)
     parsed.clear()
-    second = inspect_package(data, "b.xlsx")
-    assert "xl/styles.xml" in once and "xl/styles.xml" not in parsed  # the same bytes: told already
+    second = inspect_package(data, "b.xlsx")  # met again: parsed once more, and now remembered
+    assert "xl/styles.xml" in once and "xl/styles.xml" in parsed
+    parsed.clear()
+    third = inspect_package(data, "c.xlsx")
+    assert "xl/styles.xml" not in parsed  # the same bytes: told already
     assert set(parsed) == {"xl/sharedStrings.xml"}  # shared strings are always counted afresh
     same(first, second)
+    same(first, third)
     # the caps still see every byte: the whole file inflates to more than this
     total = sum(info.file_size for info in zipfile.ZipFile(path).infolist())
-    capped = inspect_package(data, "c.xlsx", Limits(max_total_bytes=total - 1))
+    capped = inspect_package(data, "d.xlsx", Limits(max_total_bytes=total - 1))
     assert [f.code for f in capped.findings] == ["DECOMPRESSION_BOMB"]
+
+
+def test_a_part_met_once_is_not_remembered():
+    data = package(sheet_xml(PLAIN))
+    parts = {zipfile.ZipFile(io.BytesIO(data)).read(name) for name in zipfile.ZipFile(io.BytesIO(data)).namelist()}
+    forget()
+    inspect_package(data, "a.xlsx")
+    # a part of one file alone (a partner's own figures) costs no memory: only what the quick way keeps of a
+    # plain sheet's prolog and end, which every file from the template shares
+    assert not any(part in key for key in guard._KNOWN.told for part in parts)
+    assert [key[0] for key in guard._KNOWN.told] == [guard._SheetScan.quick]
+    inspect_package(data, "b.xlsx")
+    assert sum(any(part in key for part in parts) for key in guard._KNOWN.told) == len(parts)  # met again
 
 
 def test_a_part_with_a_finding_is_parsed_every_time(monkeypatch):
     dtd = sheet_xml("").replace("?>", '?><!DOCTYPE x [<!ENTITY e "e">]>', 1)
     data = package(sheet_xml(PLAIN), extra={"docProps/app.xml": dtd})
-    guard._KNOWN.told.clear()
-    for name in ("a.xlsx", "b.xlsx"):
+    forget()
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
         assert [(f.code, f.where.file) for f in inspect_package(data, name).findings] == [("XML_DTD", name)]
     far = package(sheet_xml(CASES["far column"]))
-    for name in ("a.xlsx", "b.xlsx"):
+    for name in ("a.xlsx", "b.xlsx", "c.xlsx"):
         assert [(f.code, f.where.file) for f in inspect_package(far, name).findings] == [
             ("CELL_OUTSIDE_TEMPLATE", name)
         ]
@@ -238,7 +261,7 @@ def test_a_damaged_part_is_left_to_zipfile_which_says_what_is_wrong(how):
 def test_a_part_met_before_is_inflated_once_and_a_damaged_copy_is_not_served_from_memory():
     whole = package(sheet_xml(PLAIN))
     info = zipfile.ZipFile(io.BytesIO(whole)).getinfo("xl/worksheets/sheet1.xml")
-    guard._INFLATED.told.clear()
+    forget()
     first = guard._inflated_at_once(whole, info)
     assert first == zipfile.ZipFile(io.BytesIO(whole)).read(info)
     assert guard._inflated_at_once(whole, info) is first  # the same stream: inflated once, the same bytes
