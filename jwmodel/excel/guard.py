@@ -167,9 +167,18 @@ def _column(letters: str) -> int:
 
 def _fold(name: str) -> str:
     """A part name as python-calamine compares it: ASCII letters lower-cased, nothing else changed."""
-    if name.isascii():
-        return name.lower()
-    return name.encode("utf-8", "surrogateescape").lower().decode("utf-8", "surrogateescape")
+    folded = _FOLDED.get(name)
+    if folded is None:
+        if name.isascii():
+            folded = name.lower()
+        else:
+            folded = name.encode("utf-8", "surrogateescape").lower().decode("utf-8", "surrogateescape")
+        if len(_FOLDED) < 4_096:  # every file of a programme names the same parts
+            _FOLDED[name] = folded
+    return folded
+
+
+_FOLDED: dict[str, str] = {}
 
 
 def _parse_ref(text: str) -> tuple[int, int] | None:
@@ -1360,7 +1369,8 @@ class _SheetScan(_Handler):
         if letters:
             self.count = len(letters)
             self.last_row = max(map(int, _FILLED_ROW.findall(body)))
-            self.last_col = max(_column(c.decode("ascii")) for c in set(letters)) + 1
+            last = max(set(letters), key=lambda c: (len(c), c))  # upper-case letters: the longest, then A-Z
+            self.last_col = _column(last.decode("ascii")) + 1
         limits = self.limits
         return self.count <= limits.max_cells and self.last_row <= limits.max_row and self.last_col <= limits.max_col
 
