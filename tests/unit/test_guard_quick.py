@@ -9,10 +9,13 @@ out by hand, so both ways agreeing on something wrong would still fail.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from jwmodel.excel import guard
 from jwmodel.excel.guard import Limits, inspect_package
@@ -311,3 +314,94 @@ def test_a_workbook_whose_first_cell_format_is_a_percentage_has_every_unstyled_c
     same(fast, full)
     assert taken == [False]  # left to the full parse, which knows which cells have no style
     assert fast.sheet("S").percent_cells == {(4, 0), (4, 7), (4, 8), (5, 7)}  # A5 has no s: format 0
+
+
+# --- the plain sheet data pattern, written for speed, accepts what the plain grammar accepts ---------------
+
+_GRAMMAR_ATTRS = rb'(?: (?!r=)[A-Za-z_][A-Za-z0-9_.:-]*="[^"<>&]*")*'
+_GRAMMAR_FORMULA = rb"<f" + _GRAMMAR_ATTRS + rb"(?:/>|>[^<]*</f>)"
+_GRAMMAR_CELL = (
+    rb'<c r="[A-Z]{1,3}(?P=row)"'
+    + _GRAMMAR_ATTRS
+    + rb"(?:/>|>(?:"
+    + _GRAMMAR_FORMULA
+    + rb")?(?:<v>[^<]*</v>|<v/>)?</c>)"
+)
+_GRAMMAR_ROW = rb'<row r="(?P<row>[1-9][0-9]{0,6})"' + _GRAMMAR_ATTRS + rb"(?:/>|>(?:" + _GRAMMAR_CELL + rb")*</row>)"
+GRAMMAR = re.compile(rb"(?:" + _GRAMMAR_ROW + rb")*")  # the grammar as first written, with no possessive repeats
+
+_PIECES = [
+    '<row r="1">',
+    '<row r="2" spans="1:3">',
+    '<row r="12" x14ac:dyDescent="0.25">',
+    "<row r='3'>",
+    "<row>",
+    "</row>",
+    '<row r="4"/>',
+    '<c r="A1">',
+    '<c r="B1" s="3" t="s">',
+    '<c r="C2">',
+    '<c r="A12">',
+    '<c s="1">',
+    '<c r="AB1" r="A1">',
+    '<c r="D1"/>',
+    "</c>",
+    "<v>1.5</v>",
+    "<v/>",
+    "<v>a&amp;b</v>",
+    "<f>SUM(A1:B1)</f>",
+    '<f t="shared" si="0"/>',
+    "<f>",
+    "</f>",
+    "<is><t>x</t></is>",
+    " ",
+    "<",
+    '"',
+    "=",
+]
+
+
+_ATTR = st.sampled_from(["", ' s="3"', ' t="s"', ' s="1" t="n"', ' spans="1:3"', ' r="A1"', ' x:y="1"', ' s="&"'])
+_INSIDE = st.sampled_from(["", "<v>1.5</v>", "<v/>", "<f>A1+1</f><v>2</v>", '<f t="shared" si="0"/>', "<f>1</f>"])
+
+
+@st.composite
+def sheet_data(draw) -> str:
+    """Rows of cells as the grammar has them (each in its row, attributes plain), then now and then one
+    piece put in, taken out or changed, so both what the grammar accepts and what it refuses are met."""
+    rows = []
+    for r in draw(st.lists(st.integers(1, 30), max_size=5)):
+        cells = []
+        for col in draw(st.lists(st.sampled_from(["A", "B", "AB", "XFD"]), max_size=4)):
+            inside = draw(_INSIDE)
+            cell = f'<c r="{col}{r}"{draw(_ATTR)}'
+            cells.append(f"{cell}>{inside}</c>" if inside or draw(st.booleans()) else f"{cell}/>")
+        rows.append(f'<row r="{r}"{draw(_ATTR)}>{"".join(cells)}</row>' if cells else f'<row r="{r}"/>')
+    text = "".join(rows)
+    how = draw(st.sampled_from(["as is", "put in", "take out"]))
+    at = draw(st.integers(0, len(text)))
+    if how == "put in":
+        text = text[:at] + draw(st.sampled_from(_PIECES)) + text[at:]
+    elif how == "take out":
+        text = text[:at] + text[at + 1 :]
+    return text
+
+
+@given(st.one_of(sheet_data(), st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)))
+@settings(max_examples=3000, deadline=None)
+def test_the_quick_pattern_accepts_exactly_what_the_grammar_accepts(text):
+    body = text.encode()
+    accepted = GRAMMAR.fullmatch(body) is not None
+    event("accepted" if accepted else "refused")
+    assert (guard._PLAIN_SHEET_DATA.fullmatch(body) is not None) == accepted
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*/*.xlsx")), ids=lambda p: p.name)
+def test_the_quick_pattern_accepts_the_examples_sheet_data_as_the_grammar_does(path):
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            start, end = data.find(b"<sheetData>"), data.find(b"</sheetData>")
+            if name.startswith("xl/worksheets/") and 0 <= start < end:
+                body = data[start + 11 : end]
+                assert (guard._PLAIN_SHEET_DATA.fullmatch(body) is None) == (GRAMMAR.fullmatch(body) is None)
