@@ -82,7 +82,8 @@ _QUICK_PART_BYTES = 1 << 20  # a part up to this size is inflated whole and may 
 # Each choice in these patterns is decided by the next byte, so nothing matched is ever given back: the
 # repeats are possessive (*+) and a row or cell once matched is atomic ((?>...)), which spares the engine
 # the bookkeeping for giving back (0.21 -> 0.14 ms a file of the realistic benchmark's sheets).
-_ATTRS = rb'(?: (?!r=)[A-Za-z_][A-Za-z0-9_.:-]*+="[^"<>&]*+")*+'
+_ATTR = rb'[A-Za-z_][A-Za-z0-9_.:-]*+="[^"<>&]*+"'  # a plain attribute: its value with no & < >
+_ATTRS = rb"(?: (?!r=)" + _ATTR + rb")*+"
 _FORMULA = rb"<f" + _ATTRS + rb"(?:/>|>[^<]*+</f>)"
 _PLAIN_CELL = (
     rb'(?><c r="[A-Z]{1,3}(?P=row)"' + _ATTRS + rb"(?:/>|>(?:" + _FORMULA + rb")?+(?:<v>[^<]*+</v>|<v/>)?+</c>))"
@@ -1604,9 +1605,7 @@ def _inflate(raw: bytes, info: zipfile.ZipInfo) -> bytes | None:
 def _percent_cell(styles: frozenset[int]) -> re.Pattern[bytes]:
     """A plain cell whose style (``s``) is one of ``styles``, its reference the group."""
     indexes = b"|".join(b"%d" % style for style in sorted(styles))
-    return re.compile(
-        rb'<c r="([A-Z]{1,3}[0-9]+)"(?: (?!s=)[A-Za-z_][A-Za-z0-9_.:-]*="[^"<>&]*")* s="(?:' + indexes + rb')"'
-    )
+    return re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"(?: (?!s=)' + _ATTR + rb')*+ s="(?:' + indexes + rb')"')
 
 
 def _kind(attributes: bytes) -> bytes | None:
