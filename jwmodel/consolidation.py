@@ -48,6 +48,7 @@ __all__ = [
     "LinePhase",
     "line_applies",
     "own_rule",
+    "own_split_row",
     "PartnerBaseline",
     "PartnerTotals",
     "Consolidation",
@@ -635,22 +636,31 @@ def _own_basis(
     assert rule is not None
     if option is None or (rule.method is Method.SOLE_BEARER and line.rule is None):
         return basis, shares.percentages
-    apportionment.append(
-        ApportionmentRow(
-            line.service,
-            option.name,
-            option.partners,
-            True,
-            option.default,
-            rule.method,
-            shares.percentages,
-            rule.driver,
-            rule.sole_bearer,
-            f"own split of '{line.description}'" + (f" ({line.line_id})" if line.line_id else ""),
-            line=line.line_id or line.description or "(no ID or description)",
-        )
-    )
+    apportionment.append(own_split_row(option, rule, line, shares.percentages))
     return basis, shares.percentages
+
+
+def own_split_row(
+    option: ParticipationOption,
+    rule: ApportionmentRule,
+    line: SavingLine | OneOffCost | LineShare,
+    split: Mapping[str, Decimal] | None,
+) -> ApportionmentRow:
+    """A line's own split under the option in force, as the apportionment shows it (``ApportionmentRow.line``:
+    the line's ID, else its description)."""
+    return ApportionmentRow(
+        line.service,
+        option.name,
+        option.partners,
+        True,
+        option.default,
+        rule.method,
+        split,
+        rule.driver,
+        rule.sole_bearer,
+        f"own split of '{line.description}'" + (f" ({line.line_id})" if line.line_id else ""),
+        line=line.line_id or line.description or "(no ID or description)",
+    )
 
 
 def _own_split(

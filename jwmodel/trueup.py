@@ -48,11 +48,10 @@ from jwmodel.apportionment import option_shares
 from jwmodel.business_case import options_by_year
 from jwmodel.cases import Case, case_value
 from jwmodel.codes import Code
-from jwmodel.consolidation import ApportionmentRow, Consolidation, LineShare, own_rule
+from jwmodel.consolidation import ApportionmentRow, Consolidation, LineShare, own_rule, own_split_row
 from jwmodel.findings import Finding, Location
 from jwmodel.model import (
     ZERO,
-    ApportionmentRule,
     BaselineEntry,
     Category,
     DriverValue,
@@ -319,24 +318,6 @@ class _Subject:
     lines: list[tuple[LineShare, Decimal]] = field(default_factory=list)
 
 
-def _own_row(option: ParticipationOption, rule: ApportionmentRule, line: LineShare, split: Mapping[str, Decimal]):
-    """A line's own split under the option in force, as the apportionment shows it (``ApportionmentRow.line``)."""
-    name = line.line_id or line.description or "(no ID or description)"
-    return ApportionmentRow(
-        line.service,
-        option.name,
-        option.partners,
-        True,
-        option.default,
-        rule.method,
-        split,
-        rule.driver,
-        rule.sole_bearer,
-        f"own split of '{line.description}'" + (f" ({line.line_id})" if line.line_id else ""),
-        line=name,
-    )
-
-
 def _year_figure(line: LineShare, case: Case, years: tuple[str, ...], year: str) -> Decimal | Finding:
     try:
         flow = phase_line(line.kind, case_value(line.estimate, case), line.profile, years)
@@ -489,7 +470,7 @@ def _subjects(programme: Programme, result: Consolidation, years: tuple[str, ...
         if rule is None and (line.service, "") in subjects and not line.basis.startswith("sole bearer"):
             subjects[(line.service, "")].lines.append((line, ZERO))
         elif rule is not None:
-            own = _Subject(_own_row(option, rule, line, split), replace(option, rule=rule), [(line, ZERO)])
+            own = _Subject(own_split_row(option, rule, line, split), replace(option, rule=rule), [(line, ZERO)])
             subjects[(line.service, own.row.line)] = own
     return list(subjects.values())
 

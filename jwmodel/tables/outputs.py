@@ -79,6 +79,9 @@ def _c(key: str, header: str, kind: Kind = Kind.TEXT, help: str = "") -> Column:
     return Column(key, header, kind, help=help)
 
 
+_OWN_SPLIT_LINE = _c(
+    "line", "Line", help="a line's own split: the line's ID (else its description); blank: the option's split"
+)
 _WHERE = (
     _c("file", "File", help="the submitted file the figure or finding comes from"),
     _c("sheet", "Sheet"),
@@ -311,7 +314,7 @@ LEAVER_SHARES = Table(
     "The remaining partners' shares without the leaver",
     (
         _c("service", "Service area"),
-        _c("line", "Line", help="a line's own split: the line's ID (else its description); blank: the option's split"),
+        _OWN_SPLIT_LINE,
         _c("option", "Option in force"),
         _c("partner", "Partner", Kind.CODE),
         _c("before", "Share with the leaver", Kind.PERCENT),
@@ -550,7 +553,7 @@ TRUE_UP_SERVICES = Table(
     "Each service area's split: trued up, within tolerance, or not trued up",
     (
         _c("service", "Service area"),
-        _c("line", "Line", help="a line's own split: the line's ID (else its description); blank: the option's split"),
+        _OWN_SPLIT_LINE,
         _c("option", "Participation option"),
         _c("driver", "Trued up on", help="'baseline net' or the driver's name; blank for an agreed split"),
         _c("decision", "Decision"),
@@ -566,7 +569,7 @@ TRUE_UP_SHARES = Table(
     "Shares by service area and partner: estimated, actual, trued up, and the balancing payment",
     (
         _c("service", "Service area"),
-        _c("line", "Line", help="a line's own split: the line's ID (else its description); blank: the option's split"),
+        _OWN_SPLIT_LINE,
         _c("partner", "Partner"),
         _c("actual_value", "Actual driver", Kind.NUMBER, "the value the partner stated on its return"),
         _c("basis", "Basis", help="how the partner measured it"),
